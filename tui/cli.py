@@ -1,0 +1,60 @@
+"""`tradiecore` command line: the app, the demo, the Xero sandbox and the headless sync."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tui import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="tradiecore",
+        description="Customers, invoices by email, and two-way Xero sync for trades businesses.",
+    )
+    p.add_argument("--version", action="version", version=f"tradiecore {__version__}")
+    p.add_argument("--db", metavar="URL", help="database URL (default: SQLite in the data dir; env TRADIECORE_DATABASE_URL)")
+    p.add_argument("--xero-base", metavar="URL", help="point Xero's login, identity and API hosts at one URL (a sandbox)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="run the app on your business's data (the default)")
+    demo = sub.add_parser("demo", help="run the app on demo data with a local Xero sandbox")
+    demo.add_argument("--reset", action="store_true", help="throw the demo data away and start over")
+    sb = sub.add_parser("sandbox", help="run the Xero-compatible sandbox server")
+    sb.add_argument("--host", default="127.0.0.1")
+    sb.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    sb.add_argument("--state", metavar="FILE", help="keep the sandbox's state in this file between runs")
+    sb.add_argument("--redirect-uri", action="append", default=[], metavar="URI", help="register a redirect URI")
+    sb.add_argument("--control", action="store_true", help="enable the /_sandbox control endpoints")
+    sync = sub.add_parser("sync", help="run the Xero sync headless (a loop; --once for cron)")
+    sync.add_argument("--once", action="store_true", help="one pass, then exit")
+    sync.add_argument("--log-file", metavar="FILE", help="log here instead of stderr")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    overrides = {"database_url": args.db, "xero_base": args.xero_base}
+    if command == "sandbox":
+        from tui.sandbox.cli import serve
+
+        return serve(args)
+    from tui import config
+
+    try:
+        cfg = config.load(overrides=overrides, demo=(command == "demo"))
+    except config.ConfigError as exc:
+        print(f"tradiecore: {exc}", file=sys.stderr)
+        return 2
+    if command == "sync":
+        from tui.sync.runner import main as sync_main
+
+        return sync_main(cfg, once=args.once, log_file=args.log_file)
+    if command == "demo":
+        from tui.demo import run_demo
+
+        return run_demo(cfg, reset=args.reset)
+    from tui.app import run_app
+
+    return run_app(cfg)

@@ -1,0 +1,1 @@
+"""Plain Python business rules: money, tax, customers, invoices. Imports nothing from Textual, httpx or the database."""

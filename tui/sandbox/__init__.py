@@ -1,0 +1,1 @@
+"""A Xero-compatible local server for the demo and the tests."""

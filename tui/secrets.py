@@ -1,0 +1,150 @@
+"""The one home of every secret: SMTP password, Xero token sets, client secrets, the database token key.
+
+Keyring first, each call bounded by a timeout (a desktop unlock prompt must never hang the app). Where the
+keyring has no backend (a headless shop server) or ``[secrets] store = "file"``, a JSON file with mode 0600 in
+the user config dir. Secrets are never logged: ``repr`` of a store shows where it keeps them, never what.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import os
+from pathlib import Path
+from typing import Callable, TypeVar
+
+import keyring
+import keyring.errors
+from filelock import FileLock
+
+from tui.config import Config
+
+SERVICE = "tradiecore"
+KEYRING_TIMEOUT_S = 5.0
+T = TypeVar("T")
+
+
+class SecretsError(RuntimeError):
+    """A secret could not be read or written; the message says where and why, never the secret."""
+
+
+class SecretStore:
+    name: str = ""
+
+    def get(self, key: str) -> str | None:
+        raise NotImplementedError
+
+    def set(self, key: str, value: str) -> None:
+        raise NotImplementedError
+
+    def delete(self, key: str) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
+
+
+class FileSecretStore(SecretStore):
+    """A JSON object in a 0600 file; writes are atomic and serialised by a file lock."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.lock = FileLock(str(path) + ".lock")
+        self.name = f"file {path} (mode 0600)"
+
+    def _read(self) -> dict[str, str]:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise SecretsError(f"cannot read {self.path}: {type(exc).__name__}") from None
+
+    def _write(self, data: dict[str, str]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            os.fchmod(fh.fileno(), 0o600)
+            json.dump(data, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+
+    def get(self, key: str) -> str | None:
+        return self._read().get(key)
+
+    def set(self, key: str, value: str) -> None:
+        with self.lock:
+            data = self._read()
+            data[key] = value
+            self._write(data)
+
+    def delete(self, key: str) -> None:
+        with self.lock:
+            data = self._read()
+            if data.pop(key, None) is not None:
+                self._write(data)
+
+
+_pool = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyring")
+
+
+class KeyringSecretStore(SecretStore):
+    def __init__(self, backend, timeout: float = KEYRING_TIMEOUT_S):
+        self.backend = backend
+        self.timeout = timeout
+        self.name = f"keyring ({type(backend).__module__}.{type(backend).__name__})"
+
+    def _call(self, fn: Callable[[], T], what: str) -> T:
+        future = _pool.submit(fn)
+        try:
+            return future.result(timeout=self.timeout)
+        except concurrent.futures.TimeoutError:
+            raise SecretsError(f"the keyring did not answer within {self.timeout:g} s ({what}); is it locked?") from None
+        except keyring.errors.KeyringError as exc:
+            raise SecretsError(f"keyring {what} failed: {type(exc).__name__}") from None
+
+    def get(self, key: str) -> str | None:
+        return self._call(lambda: self.backend.get_password(SERVICE, key), "read")
+
+    def set(self, key: str, value: str) -> None:
+        self._call(lambda: self.backend.set_password(SERVICE, key, value), "write")
+
+    def delete(self, key: str) -> None:
+        def _delete() -> None:
+            try:
+                self.backend.delete_password(SERVICE, key)
+            except keyring.errors.PasswordDeleteError:
+                pass
+
+        self._call(_delete, "delete")
+
+
+def _usable_backend():
+    backend = keyring.get_keyring()
+    try:
+        from keyring.backends import chainer, fail
+
+        if isinstance(backend, fail.Keyring):
+            return None
+        if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
+            return None
+    except ImportError:  # pragma: no cover - keyring always ships these
+        pass
+    if getattr(backend, "priority", 1) <= 0:
+        return None
+    return backend
+
+
+def secrets_file(cfg: Config) -> Path:
+    return cfg.config_dir / ("demo-secrets.json" if cfg.demo else "secrets.json")
+
+
+def open_store(cfg: Config) -> SecretStore:
+    """Keyring where one works (and the config does not ask for the file), else the 0600 file."""
+    if cfg.secrets.store != "file" and not cfg.demo:
+        backend = _usable_backend()
+        if backend is not None:
+            return KeyringSecretStore(backend)
+    return FileSecretStore(secrets_file(cfg))
