@@ -1,0 +1,55 @@
+"""Customers in the database, as domain objects."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from tui.domain.customer import Customer
+from tui.store.errors import NotFound
+from tui.store.tables import CustomerRow
+from tui.store.versioned import bump_version
+
+_FIELDS = ("name", "email", "phone", "address")
+
+
+def _to_domain(row: CustomerRow) -> Customer:
+    return Customer(
+        name=row.name, email=row.email, phone=row.phone, address=row.address,
+        id=row.id, version=row.version, xero_contact_id=row.xero_contact_id,
+    )
+
+
+def get_customer(s: Session, customer_id: int) -> Customer:
+    row = s.get(CustomerRow, customer_id)
+    if row is None:
+        raise NotFound("This customer no longer exists")
+    return _to_domain(row)
+
+
+def list_customers(s: Session, search: str = "", limit: int = 500) -> tuple[list[Customer], int]:
+    """Customers whose name or email contains ``search``, by name; at most ``limit``, plus the full count."""
+    query = select(CustomerRow)
+    count = select(func.count()).select_from(CustomerRow)
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        cond = func.lower(CustomerRow.name).like(pattern) | func.lower(CustomerRow.email).like(pattern)
+        query = query.where(cond)
+        count = count.where(cond)
+    rows = s.exec(query.order_by(func.lower(CustomerRow.name), col(CustomerRow.id)).limit(limit)).all()
+    return [_to_domain(r) for r in rows], s.exec(count).one()
+
+
+def save_customer(s: Session, customer: Customer, user: str, now: datetime, time_zone: str) -> Customer:
+    """Insert a new customer or update one at the version it was read; validates first."""
+    c = customer.validated()
+    values = {f: getattr(c, f) for f in _FIELDS} | {"updated_at": now, "updated_by": user}
+    if c.id is None:
+        row = CustomerRow(**values, version=1)
+        s.add(row)
+        s.flush()
+        return _to_domain(row)
+    c.version = bump_version(s, CustomerRow, c.id, c.version, values, "customer", time_zone)
+    return c

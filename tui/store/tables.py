@@ -1,0 +1,106 @@
+"""SQLModel tables. Money columns are exact decimals; every editable row carries a version for safe saves."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from tui.store.types import ExactDecimal
+
+
+def _money(**kw):
+    return Field(default=Decimal("0"), sa_column=Column(ExactDecimal(), nullable=False, **kw))
+
+
+class BusinessRow(SQLModel, table=True):
+    __tablename__ = "business"
+    id: int = Field(default=1, primary_key=True)
+    name: str = ""
+    abn: str = ""
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+    prices_include_gst: bool = False
+    time_zone: str = "Australia/Sydney"
+    payment_terms_days: int = 14
+
+
+class CustomerRow(SQLModel, table=True):
+    __tablename__ = "customer"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, max_length=255)
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    version: int = 1
+    updated_at: datetime
+    updated_by: str = ""
+    xero_contact_id: str | None = Field(default=None, index=True)
+
+
+class InvoiceRow(SQLModel, table=True):
+    __tablename__ = "invoice"
+    __table_args__ = (
+        UniqueConstraint("number", name="uq_invoice_number"),
+        Index("ix_invoice_status_due", "status", "due_date"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=255)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    issue_date: date
+    due_date: date
+    reference: str = ""
+    amounts: str = "Exclusive"  # Xero's LineAmountTypes
+    status: str = "DRAFT"
+    total: Decimal = _money()  # kept with the lines, so lists never load lines
+    amount_paid: Decimal = _money()
+    sent_at: datetime | None = None
+    sent_to: str = ""
+    send_error: str = ""
+    version: int = 1
+    updated_at: datetime
+    updated_by: str = ""
+    xero_invoice_id: str | None = Field(default=None, index=True)
+
+
+class LineItemRow(SQLModel, table=True):
+    __tablename__ = "line_item"
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True, ondelete="CASCADE")
+    position: int
+    description: str
+    quantity: Decimal = _money()
+    unit_price: Decimal = _money()
+    category: str = "General Sales"
+    tax_type: str = "OUTPUT"
+
+
+class XeroConnectionRow(SQLModel, table=True):
+    """One row per Xero organisation this business has connected. Tokens are never stored here in plain text."""
+
+    __tablename__ = "xero_connection"
+    tenant_id: str = Field(primary_key=True)
+    tenant_name: str = ""
+    tenant_type: str = "ORGANISATION"
+    connection_id: str = ""
+    kind: str = "oauth"  # oauth | custom
+    status: str = "connected"  # connected | disconnected
+    reason: str = ""
+    connected_at: datetime | None = None
+    disconnected_at: datetime | None = None
+    active: bool = True  # the organisation the business syncs with
+
+
+class AccountMappingRow(SQLModel, table=True):
+    """Which Xero revenue account each revenue category posts to, per organisation."""
+
+    __tablename__ = "account_mapping"
+    tenant_id: str = Field(primary_key=True)
+    category: str = Field(primary_key=True)
+    account_code: str
+    account_name: str = ""
+    account_id: str = ""
+    archived: bool = False
