@@ -1,0 +1,228 @@
+"""What the screens can do: one blocking method per user action, each in its own transaction.
+
+Screens call these from thread workers (never on the UI loop) and show what they return or raise:
+ValidationError (per field), ConflictError ("changed by X at HH:MM"), TransitionError, DuplicateError,
+MailError, NotFound. Nothing here knows about Textual.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Callable
+
+from tui.config import Config
+from tui.domain.business import BusinessDetails
+from tui.domain.customer import Customer
+from tui.domain.dates import business_today
+from tui.domain.errors import ValidationError
+from tui.domain.invoice import Invoice
+from tui.secrets import SecretStore, open_store
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def current_user() -> str:
+    return os.environ.get("TRADIECORE_USER") or getpass.getuser()
+
+
+@dataclass(frozen=True)
+class XeroStatus:
+    state: str  # "not connected" | "connected" | "disconnected"
+    organisation: str = ""
+    reason: str = ""
+    since: datetime | None = None
+
+
+class Services:
+    def __init__(
+        self,
+        cfg: Config,
+        *,
+        now: Callable[[], datetime] = utc_now,
+        user: str | None = None,
+        secrets: SecretStore | None = None,
+    ):
+        self.cfg = cfg
+        self.now = now
+        self.user = user or current_user()
+        self._secrets = secrets
+        self._engine = None
+        self._lock = threading.Lock()
+
+    # -- plumbing -----------------------------------------------------------------------------------
+    @property
+    def engine(self):
+        """The database, migrated on first use (heavy imports stay off the start-up path)."""
+        with self._lock:
+            if self._engine is None:
+                from tui.store.db import make_engine, migrate
+
+                engine = make_engine(self.cfg.database_url)
+                migrate(engine)
+                self._engine = engine
+            return self._engine
+
+    def session(self):
+        from tui.store.db import session
+
+        return session(self.engine)
+
+    @property
+    def secrets(self) -> SecretStore:
+        if self._secrets is None:
+            self._secrets = open_store(self.cfg)
+        return self._secrets
+
+    def today(self, business: BusinessDetails | None = None) -> date:
+        return business_today(self.now(), (business or self.business()).time_zone)
+
+    # -- business -----------------------------------------------------------------------------------
+    def business(self) -> BusinessDetails:
+        from tui.store.business import load_business
+
+        with self.session() as s:
+            return load_business(s)
+
+    def save_business(self, details: BusinessDetails) -> BusinessDetails:
+        from tui.store.business import save_business
+
+        details = details.validated()
+        with self.session() as s:
+            save_business(s, details)
+        return details
+
+    # -- To Do ----------------------------------------------------------------------------------------
+    def todo(self, limit: int = 200):
+        from tui.store.invoices import todo_groups
+
+        with self.session() as s:
+            return todo_groups(s, self.today(), limit)
+
+    # -- customers ------------------------------------------------------------------------------------
+    def customers(self, search: str = "", limit: int = 500) -> tuple[list[Customer], int]:
+        from tui.store.customers import list_customers
+
+        with self.session() as s:
+            return list_customers(s, search, limit)
+
+    def customer(self, customer_id: int) -> Customer:
+        from tui.store.customers import get_customer
+
+        with self.session() as s:
+            return get_customer(s, customer_id)
+
+    def save_customer(self, customer: Customer) -> Customer:
+        from tui.store.customers import save_customer
+
+        tz = self.business().time_zone
+        with self.session() as s:
+            return save_customer(s, customer, self.user, self.now(), tz)
+
+    # -- invoices -------------------------------------------------------------------------------------
+    def new_invoice(self, customer_id: int | None = None) -> Invoice:
+        b = self.business()
+        today = self.today(b)
+        return Invoice(
+            customer_id=customer_id,
+            issue_date=today,
+            due_date=today + timedelta(days=b.payment_terms_days),
+            lines=[],
+            amounts=b.line_amount_types,
+        )
+
+    def invoice(self, invoice_id: int) -> Invoice:
+        from tui.store.invoices import get_invoice
+
+        with self.session() as s:
+            return get_invoice(s, invoice_id)
+
+    def send_error(self, invoice_id: int) -> str:
+        from tui.store.invoices import send_error
+
+        with self.session() as s:
+            return send_error(s, invoice_id)
+
+    def save_invoice(self, inv: Invoice) -> Invoice:
+        from tui.store.invoices import save_invoice
+
+        tz = self.business().time_zone
+        with self.session() as s:
+            return save_invoice(s, inv, self.user, self.now(), tz)
+
+    def delete_invoice(self, inv: Invoice) -> None:
+        from tui.store.invoices import delete_invoice
+
+        with self.session() as s:
+            delete_invoice(s, inv)
+
+    def void_invoice(self, inv: Invoice) -> Invoice:
+        from tui.store.invoices import get_invoice, set_status
+
+        tz = self.business().time_zone
+        with self.session() as s:
+            stored = get_invoice(s, inv.id)
+            stored.version = inv.version
+            return set_status(s, stored.voided(), self.user, self.now(), tz)
+
+    def send_invoice(self, inv: Invoice) -> str:
+        """Email the invoice as saved; on success it moves DRAFT -> SENT. Returns where the mail went.
+
+        A failed delivery leaves the invoice a draft with the reason recorded and raises MailError.
+        """
+        from tui.mail.render import render_invoice_email
+        from tui.mail.transport import MailError, make_mailer
+        from tui.store.invoices import record_send_error, set_status
+
+        business = self.business()
+        stored = self.invoice(inv.id)
+        if stored.version != inv.version:
+            stored.version = inv.version  # set_status below refuses it with who changed it and when
+        customer = self.customer(stored.customer_id)
+        if not customer.email:
+            raise ValidationError({"customer": f"{customer.name} has no email address: add one to send"})
+        sent = stored.sent(customer.email, self.now())
+        from_addr = self.cfg.mail.from_ or business.email
+        if not from_addr:
+            raise ValidationError({"from": "Set the business email (Settings -> Business details) to send invoices"})
+        message = render_invoice_email(business, customer, sent, from_addr=from_addr)
+        try:
+            where = make_mailer(self.cfg, self.secrets).send(message)
+        except MailError as exc:
+            with self.session() as s:
+                record_send_error(s, stored.id, str(exc))
+            raise
+        with self.session() as s:
+            set_status(s, sent, self.user, self.now(), business.time_zone)
+        return where
+
+    def outbox(self):
+        from tui.mail.transport import list_outbox
+
+        return list_outbox(self.cfg.outbox_dir)
+
+    def describe_mail(self) -> str:
+        m = self.cfg.mail
+        if m.host:
+            return f"SMTP {m.host}:{m.port}{' with STARTTLS' if m.starttls else ''}{f' as {m.user}' if m.user else ''}"
+        return f"Local outbox folder {self.cfg.outbox_dir}"
+
+    # -- Xero -----------------------------------------------------------------------------------------
+    def xero_status(self) -> XeroStatus:
+        from sqlmodel import select
+
+        from tui.store.tables import XeroConnectionRow
+
+        with self.session() as s:
+            row = s.exec(select(XeroConnectionRow).where(XeroConnectionRow.active == True)).first()  # noqa: E712
+        if row is None:
+            return XeroStatus("not connected")
+        if row.status == "disconnected":
+            return XeroStatus("disconnected", row.tenant_name, row.reason, row.disconnected_at)
+        return XeroStatus("connected", row.tenant_name, "", row.connected_at)
+
