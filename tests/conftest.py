@@ -1,0 +1,86 @@
+"""Shared test set-up: a private data dir per test, a fixed clock, an in-memory keyring, no animations."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+import keyring
+import keyring.backend
+import pytest
+
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+os.environ.setdefault("TRADIECORE_USER", "sam")
+
+# 10:00 on Wednesday 25 November 2026 in Sydney: every snapshot and To Do grouping uses this instant.
+FIXED_NOW = datetime(2026, 11, 24, 23, 0, tzinfo=timezone.utc)
+
+REQUIRE_ALL = os.environ.get("TRADIECORE_REQUIRE_ALL") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip where a developer's machine lacks something; CI (TRADIECORE_REQUIRE_ALL=1) provides it, so fail there."""
+    if REQUIRE_ALL:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    priority = 1
+
+    def __init__(self):
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.items.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.items[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.items.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """Config and data dirs inside the test's tmp dir; no TRADIECORE_* from the developer's shell leaks in."""
+    for name in list(os.environ):
+        if name.startswith("TRADIECORE_") and name not in ("TRADIECORE_REQUIRE_ALL", "TRADIECORE_USER",
+                                                             "TRADIECORE_TEST_POSTGRES_URL"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("TRADIECORE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("TRADIECORE_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path
+
+
+@pytest.fixture
+def cfg(env):
+    from tui import config
+
+    return config.load()
+
+
+@pytest.fixture
+def services(cfg):
+    from tui.services import Services
+
+    return Services(cfg, now=lambda: FIXED_NOW, user="sam")
+
+
+@pytest.fixture
+def demo_services(services):
+    """Services over a database seeded with the demo business, customers and invoices."""
+    from tui.demo_data import seed_demo
+
+    seed_demo(services)
+    return services
