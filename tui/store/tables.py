@@ -104,3 +104,8 @@ class AccountMappingRow(SQLModel, table=True):
     account_name: str = ""
     account_id: str = ""
     archived: bool = False
+
+
+from tui.store.sync_tables import (  # noqa: E402,F401  (the sync engine's tables, on the same metadata)
+    SyncBatchRow, SyncConflictRow, SyncLeaseRow, SyncLogRow, SyncOutboxRow, SyncRecordRow, SyncStateRow,
+)

@@ -1,0 +1,114 @@
+"""Tables of the Xero sync: the outbox, write-ahead batches, per-record sync state, conflicts, log, lease.
+
+The outbox row is written in the same transaction as the change it stands for, keyed per record
+(``kind``, ``entity_id``) so repeated edits coalesce into one entry whose ``seq`` goes up with each change.
+A batch row is written (with its request body and Idempotency-Key) before the request goes out, so a
+process killed mid-request re-sends exactly the same request with the same key on restart.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class SyncOutboxRow(SQLModel, table=True):
+    """One record that must reach Xero. ``seq`` counts the changes coalesced into this entry."""
+
+    __tablename__ = "sync_outbox"
+    __table_args__ = (UniqueConstraint("kind", "entity_id", name="uq_sync_outbox_entity"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # "invoice" | "contact"
+    entity_id: int
+    seq: int = 1
+    created_at: datetime
+    updated_at: datetime
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    held: str = ""  # why the entry waits for the user (conflict, clash, needs confirmation); empty: ready
+
+
+class SyncBatchRow(SQLModel, table=True):
+    """A write request prepared and about to be (or being) sent: replayed verbatim after a crash."""
+
+    __tablename__ = "sync_batch"
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str
+    kind: str  # "invoice" | "contact"
+    method: str  # "PUT" | "POST"
+    idempotency_key: str = Field(max_length=128)
+    body: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of the elements sent
+    entries: str = Field(sa_column=Column(Text, nullable=False))  # JSON [[entry_id, entity_id, seq], ...]
+    created_at: datetime
+
+
+class SyncRecordRow(SQLModel, table=True):
+    """Per record: what Xero last confirmed (the base of three-way merges) and the sync state shown to users."""
+
+    __tablename__ = "sync_record"
+    kind: str = Field(primary_key=True)  # "invoice" | "contact"
+    entity_id: int = Field(primary_key=True)
+    tenant_id: str = ""
+    xero_id: str | None = Field(default=None, index=True)
+    xero_updated_utc: datetime | None = None
+    synced_at: datetime | None = None
+    snapshot: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    error: str = ""  # Xero's message, or ours, fit to show beside the record
+    error_code: str = ""  # "validation" | "number_clash" | "name_clash" | "contact" | "conflict" | ...
+    error_at: datetime | None = None
+    excluded: bool = False  # sent before the "sync invoices sent from" date: never pushed
+
+
+class SyncConflictRow(SQLModel, table=True):
+    """One field changed differently here and in Xero since the last sync: the user chooses."""
+
+    __tablename__ = "sync_conflict"
+    __table_args__ = (Index("ix_sync_conflict_open", "invoice_id", "resolved_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int
+    field: str
+    base: str = Field(sa_column=Column(Text, nullable=False))  # JSON
+    local: str = Field(sa_column=Column(Text, nullable=False))
+    remote: str = Field(sa_column=Column(Text, nullable=False))
+    remote_updated_utc: datetime | None = None
+    created_at: datetime
+    resolved_at: datetime | None = None
+    resolution: str = ""  # "local" | "remote"
+
+
+class SyncLogRow(SQLModel, table=True):
+    __tablename__ = "sync_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    level: str = "info"  # info | warning | error
+    message: str
+    invoice_id: int | None = None
+    customer_id: int | None = None
+
+
+class SyncStateRow(SQLModel, table=True):
+    """Per organisation: confirmed first sync, high-water mark of pulls, last results, calls used."""
+
+    __tablename__ = "sync_state"
+    tenant_id: str = Field(primary_key=True)
+    confirmed_at: datetime | None = None
+    sync_from: date | None = None
+    high_water_mark: datetime | None = None
+    last_run_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error: str = ""
+    calls_day: date | None = None
+    calls_today: int = 0
+
+
+class SyncLeaseRow(SQLModel, table=True):
+    """Who runs the sync for an organisation: one holder at a time, across processes and machines."""
+
+    __tablename__ = "sync_lease"
+    tenant_id: str = Field(primary_key=True)
+    holder: str  # unique per running syncer
+    holder_label: str = ""  # "sam@shop-server (pid 4711)": shown to the others
+    acquired_at: datetime
+    expires_at: datetime
