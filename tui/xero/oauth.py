@@ -13,13 +13,21 @@ Codes, verifiers, tokens and secrets are never logged and never in a ``repr``.
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from authlib.common.security import generate_token
-from authlib.integrations.base_client import OAuthError
-from authlib.integrations.httpx_client import OAuth2Client
+
+with warnings.catch_warnings():
+    # authlib 1.9 announces on import (to stderr, whatever the filters) that it prefers httpx2 over httpx;
+    # this app uses httpx, which authlib < 2 supports. Keep the notice off the terminal the app draws on.
+    from authlib.deprecate import AuthlibDeprecationWarning
+
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+    from authlib.common.security import generate_token
+    from authlib.integrations.base_client import OAuthError
+    from authlib.integrations.httpx_client import OAuth2Client
 
 from tui.config import XeroConfig
 from tui.xero.errors import AuthFailed, Disconnected, NotConfigured, RateLimited, Unavailable
