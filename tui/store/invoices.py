@@ -115,13 +115,36 @@ def save_invoice(s: Session, inv: Invoice, user: str, now: datetime, time_zone: 
     else:
         inv.version = bump_version(s, InvoiceRow, inv.id, inv.version, values, "invoice", time_zone)
     _write_lines(s, inv.id, inv.lines)
+    _enqueue_for_xero(s, inv, now)
     return inv
+
+
+def _enqueue_for_xero(s: Session, inv: Invoice, now: datetime) -> None:
+    """A sent (or later) invoice's change must reach Xero: the outbox entry joins this same transaction."""
+    if inv.status is not InvoiceStatus.DRAFT:
+        from tui.sync.outbox import enqueue_invoice
+
+        enqueue_invoice(s, inv.id, now)
 
 
 def set_status(s: Session, inv: Invoice, user: str, now: datetime, time_zone: str, send_error: str = "") -> Invoice:
     """Write a state change (sent, voided) made by the domain at the version it was read."""
     values = _row_values(inv) | {"updated_at": now, "updated_by": user, "send_error": send_error}
     inv.version = bump_version(s, InvoiceRow, inv.id, inv.version, values, "invoice", time_zone)
+    _enqueue_for_xero(s, inv, now)
+    return inv
+
+
+def write_from_xero(s: Session, inv: Invoice, now: datetime, time_zone: str, by: str = "Xero") -> Invoice:
+    """Write a change that came from Xero (pull or merge): no validation, no outbox entry, version bumped.
+
+    ``inv.version`` must be the version the change was computed from; an editor holding an older copy then
+    gets "changed by Xero at HH:MM" when it saves.
+    """
+    _check_number_free(s, inv.number, inv.id)
+    values = _row_values(inv) | {"updated_at": now, "updated_by": by}
+    inv.version = bump_version(s, InvoiceRow, inv.id, inv.version, values, "invoice", time_zone)
+    _write_lines(s, inv.id, inv.lines)
     return inv
 
 

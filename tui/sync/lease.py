@@ -1,0 +1,112 @@
+"""One syncer per organisation: a lease row in the shared database, renewed while the holder works.
+
+Any process (the app's background worker on each staff member's terminal, ``tradiecore sync`` on the
+server, on one machine or several sharing PostgreSQL) may try; exactly one holds the lease at a time. The
+others read who holds it (to show "Sync runs in sam@shop-server (pid 4711)") and try again later. A holder
+that dies stops renewing; its lease expires after ``ttl`` and the next process takes over.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from tui.store.sync_tables import SyncLeaseRow
+
+DEFAULT_TTL = timedelta(seconds=90)
+
+
+@dataclass(frozen=True)
+class LeaseHolder:
+    holder: str
+    label: str
+    acquired_at: datetime
+    expires_at: datetime
+
+
+def default_label(user: str = "") -> str:
+    who = f"{user}@" if user else ""
+    return f"{who}{socket.gethostname()} (pid {os.getpid()})"
+
+
+class Lease:
+    """``acquire()`` / ``renew()`` / ``release()`` on one organisation's lease row, each its own transaction."""
+
+    def __init__(self, engine, tenant_id: str, label: str | None = None, ttl: timedelta = DEFAULT_TTL, now=None):
+        from tui.services import utc_now
+
+        self.engine = engine
+        self.tenant_id = tenant_id
+        self.holder = uuid.uuid4().hex
+        self.label = label or default_label()
+        self.ttl = ttl
+        self.now = now or utc_now
+
+    def acquire(self) -> bool:
+        """Take the lease if it is free, expired or already ours; False if another live syncer holds it."""
+        now = self.now()
+        with Session(self.engine) as s:
+            result = s.execute(
+                update(SyncLeaseRow)
+                .where(
+                    col(SyncLeaseRow.tenant_id) == self.tenant_id,
+                    (col(SyncLeaseRow.holder) == self.holder) | (col(SyncLeaseRow.expires_at) < now),
+                )
+                .values(holder=self.holder, holder_label=self.label, acquired_at=now, expires_at=now + self.ttl)
+            )
+            if result.rowcount == 1:
+                s.commit()
+                return True
+            if s.get(SyncLeaseRow, self.tenant_id) is not None:
+                s.rollback()
+                return False
+            s.add(SyncLeaseRow(tenant_id=self.tenant_id, holder=self.holder, holder_label=self.label,
+                               acquired_at=now, expires_at=now + self.ttl))
+            try:
+                s.commit()
+            except IntegrityError:  # another process inserted it first
+                s.rollback()
+                return False
+            return True
+
+    def renew(self) -> bool:
+        """Extend our lease; False if we lost it (expired and taken over): stop writing."""
+        now = self.now()
+        with Session(self.engine) as s:
+            result = s.execute(
+                update(SyncLeaseRow)
+                .where(col(SyncLeaseRow.tenant_id) == self.tenant_id, col(SyncLeaseRow.holder) == self.holder)
+                .values(expires_at=now + self.ttl)
+            )
+            s.commit()
+            return result.rowcount == 1
+
+    def release(self) -> None:
+        with Session(self.engine) as s:
+            s.execute(
+                delete(SyncLeaseRow).where(
+                    col(SyncLeaseRow.tenant_id) == self.tenant_id, col(SyncLeaseRow.holder) == self.holder
+                )
+            )
+            s.commit()
+
+
+def lease_holder(s: Session, tenant_id: str, now: datetime) -> LeaseHolder | None:
+    """Who syncs this organisation now (None if nobody holds a live lease)."""
+    row = s.get(SyncLeaseRow, tenant_id)
+    if row is None or _aware(row.expires_at) < _aware(now):
+        return None
+    return LeaseHolder(row.holder, row.holder_label, row.acquired_at, row.expires_at)
+
+
+def _aware(dt: datetime) -> datetime:
+    from datetime import timezone
+
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)

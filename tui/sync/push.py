@@ -1,0 +1,524 @@
+"""Push: the outbox to Xero. Contacts first, then invoices, in batches of up to 50 with summarizeErrors=false.
+
+Every write is prepared as a :class:`~tui.store.sync_tables.SyncBatchRow` (request body + Idempotency-Key)
+and committed *before* it is sent. A process killed while the request is in flight finds the row on restart
+and sends the very same request with the very same key first, so Xero answers with what it did the first
+time instead of doing it again. Each response is recorded (Xero IDs, UpdatedDateUTC, the synced snapshot,
+per-element errors with Xero's own message) in one transaction that also deletes the batch row.
+
+Contacts: a customer is linked to a Xero contact by ContactID; an unlinked one is matched against the
+organisation's contacts (read once a pass, paged): by email, then by exact name. A different contact with
+the same name is a clash the user resolves (link to it, or rename), never a duplicate.
+
+Invoice numbers: before creating invoices the numbers Xero already has are read once a pass (voided and
+deleted count). A number taken by an invoice that is evidently ours (same contact and total) is linked;
+any other is a clash reported on the invoice with a free number to renumber to.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from tui.domain.customer import Customer
+from tui.domain.invoice import Invoice, InvoiceStatus
+from tui.domain.money import cents
+from tui.store.customers import get_customer
+from tui.store.errors import NotFound
+from tui.store.invoices import get_invoice
+from tui.store.sync_tables import SyncBatchRow, SyncRecordRow
+from tui.store.tables import CustomerRow, InvoiceRow, XeroConnectionRow
+from tui.sync import outbox, records
+from tui.sync.context import Context, StopSync, dumps, loads
+from tui.sync.mapping import contact_to_xero, invoice_from_xero, invoice_to_xero, invoice_view, totals_match
+from tui.xero import wire
+from tui.xero.errors import Disconnected, RateLimited, Unavailable, ValidationFailed, XeroError
+
+ALL_STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED", "DELETED")
+RETRY_AFTER_ERROR = timedelta(minutes=5)
+
+
+# -- batches: write ahead, send, replay ---------------------------------------------------------------------
+
+def new_key(ctx: Context, kind: str) -> str:
+    return f"tradiecore-{kind}-{ctx.tenant_id[:8]}-{uuid.uuid4().hex}"
+
+
+def _prepare(ctx: Context, kind: str, method: str, elements: list[dict], entries: list[list]) -> SyncBatchRow:
+    """Commit the request before sending it: a crash from here on replays it with the same key."""
+    with ctx.session() as s:
+        row = SyncBatchRow(
+            tenant_id=ctx.tenant_id, kind=kind, method=method, idempotency_key=new_key(ctx, kind),
+            body=dumps(elements), entries=json.dumps(entries), created_at=ctx.now(),
+        )
+        s.add(row)
+        s.flush()
+        return row
+
+
+def _transmit(ctx: Context, batch: SyncBatchRow) -> list[dict] | None:
+    """Send a prepared batch. Returns one element per record, or None when the whole request was refused
+    (the messages are then recorded on every record of the batch and the batch is dropped)."""
+    elements = loads(batch.body)
+    call = {
+        ("contact", "PUT"): ctx.api.put_contacts,
+        ("contact", "POST"): ctx.api.post_contacts,
+        ("invoice", "PUT"): ctx.api.put_invoices,
+        ("invoice", "POST"): ctx.api.post_invoices,
+    }[(batch.kind, batch.method)]
+    try:
+        return call(elements, batch.idempotency_key)
+    except ValidationFailed as exc:
+        if exc.elements and len(exc.elements) == len(elements):
+            return list(exc.elements)
+        _refused(ctx, batch, str(exc))
+        return None
+    except Disconnected as exc:
+        mark_disconnected(ctx, exc.reason)
+        raise StopSync(str(exc), disconnected=True) from None
+    except RateLimited as exc:
+        raise StopSync(str(exc), retry_after=exc.retry_after) from None
+    except Unavailable as exc:
+        raise StopSync(str(exc)) from None
+    except XeroError as exc:
+        raise StopSync(str(exc)) from None
+
+
+def _refused(ctx: Context, batch: SyncBatchRow, message: str) -> None:
+    now = ctx.now()
+    with ctx.session() as s:
+        for entry_id, entity_id, seq in json.loads(batch.entries):
+            records.record_error(s, batch.kind, entity_id, ctx.tenant_id, "validation", message, now)
+            if entry_id:
+                outbox.hold(s, entry_id, seq, outbox.HELD_ERROR)
+            ctx.errors += 1
+        records.log(s, now, f"Xero refused a batch of {batch.kind}s: {message}", "error")
+        _delete_batch(s, batch)
+
+
+def _delete_batch(s: Session, batch: SyncBatchRow) -> None:
+    row = s.get(SyncBatchRow, batch.id)
+    if row is not None:
+        s.delete(row)
+
+
+def unfinished_batches(ctx: Context, kind: str) -> list[SyncBatchRow]:
+    with ctx.session() as s:
+        return list(s.exec(
+            select(SyncBatchRow)
+            .where(SyncBatchRow.kind == kind, SyncBatchRow.tenant_id == ctx.tenant_id)
+            .order_by(col(SyncBatchRow.id))
+        ).all())
+
+
+def mark_disconnected(ctx: Context, reason: str) -> None:
+    with ctx.session() as s:
+        row = s.get(XeroConnectionRow, ctx.tenant_id)
+        if row is not None:
+            row.status, row.reason, row.disconnected_at = "disconnected", reason, ctx.now()
+            s.add(row)
+        records.log(s, ctx.now(), f"Disconnected from Xero: {reason}. Changes wait until you reconnect.", "error")
+
+
+def _element_errors(element: dict) -> list[str]:
+    messages = wire.validation_messages(element)
+    if not messages and (element.get("HasErrors") or element.get("StatusAttributeString") == "ERROR"):
+        messages = ["Xero did not accept this record without saying why."]
+    return messages
+
+
+# -- contacts ---------------------------------------------------------------------------------------------------
+
+@dataclass
+class ContactIndex:
+    by_email: dict[str, list[dict]]
+    by_name: dict[str, dict]
+    by_folded_name: dict[str, dict]
+
+
+def read_contacts(ctx: Context) -> ContactIndex:
+    """The organisation's contacts, every page read once (archived included: their names are taken too)."""
+    by_email: dict[str, list[dict]] = {}
+    by_name: dict[str, dict] = {}
+    folded: dict[str, dict] = {}
+    page = 1
+    while True:
+        try:
+            result = ctx.api.contacts_page(page, include_archived=True, summary_only=True)
+        except Disconnected as exc:
+            mark_disconnected(ctx, exc.reason)
+            raise StopSync(str(exc), disconnected=True) from None
+        except XeroError as exc:
+            raise StopSync(str(exc)) from None
+        for c in result.items:
+            name = str(c.get("Name") or "")
+            email = str(c.get("EmailAddress") or "").strip().lower()
+            if email and c.get("ContactStatus", "ACTIVE") == "ACTIVE":
+                by_email.setdefault(email, []).append(c)
+            if name:
+                by_name[name] = c
+                folded[name.casefold()] = c
+        if result.is_last or not result.items:
+            break
+        page += 1
+    return ContactIndex(by_email, by_name, folded)
+
+
+def match_contact(customer: Customer, index: ContactIndex) -> tuple[dict | None, str]:
+    """(contact to link, "") or (None, clash message) or (None, "") when a new contact must be created."""
+    email = customer.email.strip().lower()
+    if email and len(index.by_email.get(email, [])) == 1:
+        return index.by_email[email][0], ""
+    if email and len(index.by_email.get(email, [])) > 1:
+        exact = [c for c in index.by_email[email] if c.get("Name") == customer.name]
+        if len(exact) == 1:
+            return exact[0], ""
+    same = index.by_name.get(customer.name) or index.by_folded_name.get(customer.name.casefold())
+    if same is None:
+        return None, ""
+    their_email = str(same.get("EmailAddress") or "").strip().lower()
+    if same.get("Name") == customer.name and (not their_email or not email or their_email == email) \
+            and same.get("ContactStatus", "ACTIVE") == "ACTIVE":
+        return same, ""
+    what = f" ({their_email})" if their_email else ""
+    archived = " (archived)" if same.get("ContactStatus") == "ARCHIVED" else ""
+    return None, (
+        f"Xero already has a different contact named \"{same.get('Name')}\"{what}{archived}. "
+        "Link this customer to it on the Sync screen if it is the same customer, or change the customer's "
+        "name here so Xero can tell them apart."
+    )
+
+
+def link_customer(s: Session, customer_id: int, contact_id: str, tenant_id: str, now: datetime) -> None:
+    """Link a customer to an existing Xero contact (the fix for a name clash); its invoices become ready."""
+    row = s.get(CustomerRow, customer_id)
+    if row is None:
+        raise NotFound("This customer no longer exists")
+    row.xero_contact_id = contact_id
+    s.add(row)
+    records.record_synced(s, outbox.CONTACT, customer_id, tenant_id, contact_id, None, None, now)
+    invoice_ids = s.exec(select(InvoiceRow.id).where(InvoiceRow.customer_id == customer_id)).all()
+    for invoice_id in invoice_ids:
+        rec = s.get(SyncRecordRow, (outbox.INVOICE, invoice_id))
+        if rec is not None and rec.error_code == "contact":
+            records.clear_error(s, outbox.INVOICE, invoice_id)
+            outbox.release(s, outbox.INVOICE, invoice_id)
+    records.log(s, now, f"Customer linked to Xero contact {contact_id}", customer_id=customer_id)
+
+
+def push_contacts(ctx: Context, invoice_entries: list[outbox.Entry]) -> None:
+    """Link or create the contacts the invoices about to be pushed need, and push edits of linked customers."""
+    for batch in unfinished_batches(ctx, outbox.CONTACT):
+        ctx.progress("Re-sending contacts interrupted last time")
+        _record_contacts(ctx, batch, _transmit(ctx, batch))
+
+    now = ctx.now()
+    with ctx.session() as s:
+        contact_entries = outbox.ready(s, outbox.CONTACT, now, 10_000)
+        customer_ids = {e.entity_id for e in contact_entries}
+        needed: set[int] = set()
+        for e in invoice_entries:
+            row = s.get(InvoiceRow, e.entity_id)
+            if row is not None and row.status != InvoiceStatus.DRAFT.value:
+                needed.add(row.customer_id)
+        unlinked = [
+            get_customer(s, cid) for cid in sorted(needed | customer_ids)
+            if (r := s.get(CustomerRow, cid)) is not None and not r.xero_contact_id
+        ]
+        # a clash the user has not resolved stays put until they link or rename
+        unlinked = [c for c in unlinked if not _has_unresolved_clash(s, c)]
+        updates = [
+            (e, get_customer(s, e.entity_id)) for e in contact_entries
+            if (r := s.get(CustomerRow, e.entity_id)) is not None and r.xero_contact_id
+        ]
+        entry_for = {e.entity_id: e for e in contact_entries}
+
+    to_create: list[tuple[Customer, outbox.Entry | None]] = []
+    if unlinked:
+        index = read_contacts(ctx)
+        now = ctx.now()
+        with ctx.session() as s:
+            for c in unlinked:
+                contact, clash = match_contact(c, index)
+                if contact is not None:
+                    row = s.get(CustomerRow, c.id)
+                    row.xero_contact_id = str(contact["ContactID"])
+                    s.add(row)
+                    records.record_synced(s, outbox.CONTACT, c.id, ctx.tenant_id, row.xero_contact_id, None, None, now)
+                    records.log(s, now, f"Linked {c.name} to the existing Xero contact", customer_id=c.id)
+                    if c.id in entry_for:  # push our details to the contact we just linked
+                        updates.append((entry_for[c.id], get_customer(s, c.id)))
+                elif clash:
+                    records.record_error(s, outbox.CONTACT, c.id, ctx.tenant_id, "name_clash", clash, now)
+                    records.log(s, now, f"{c.name}: {clash}", "error", customer_id=c.id)
+                    ctx.errors += 1
+                else:
+                    to_create.append((c, entry_for.get(c.id)))
+                    index.by_name[c.name] = {"Name": c.name}  # two customers with one name: the second clashes
+
+    for i in range(0, len(to_create), ctx.batch_size):
+        chunk = to_create[i:i + ctx.batch_size]
+        elements = [contact_to_xero(c) for c, _ in chunk]
+        entries = [[e.id if e else 0, c.id, e.seq if e else 0] for c, e in chunk]
+        batch = _prepare(ctx, outbox.CONTACT, "PUT", elements, entries)
+        ctx.progress(f"Creating {len(chunk)} contacts in Xero")
+        _record_contacts(ctx, batch, _transmit(ctx, batch))
+
+    for i in range(0, len(updates), ctx.batch_size):
+        chunk = updates[i:i + ctx.batch_size]
+        elements = [contact_to_xero(c, c.xero_contact_id) for _, c in chunk]
+        entries = [[e.id, c.id, e.seq] for e, c in chunk]
+        batch = _prepare(ctx, outbox.CONTACT, "POST", elements, entries)
+        ctx.progress(f"Updating {len(chunk)} contacts in Xero")
+        _record_contacts(ctx, batch, _transmit(ctx, batch))
+
+
+def _has_unresolved_clash(s: Session, c: Customer) -> bool:
+    """A name clash reported since the customer was last edited (a rename is the user's fix: try again)."""
+    rec = s.get(SyncRecordRow, (outbox.CONTACT, c.id))
+    if rec is None or rec.error_code != "name_clash" or rec.error_at is None:
+        return False
+    row = s.get(CustomerRow, c.id)
+    return row is None or _utc(rec.error_at) >= _utc(row.updated_at)
+
+
+def _utc(dt: datetime) -> datetime:
+    from datetime import timezone
+
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def _record_contacts(ctx: Context, batch: SyncBatchRow, elements: list[dict] | None) -> None:
+    if elements is None:
+        return
+    now = ctx.now()
+    with ctx.session() as s:
+        for (entry_id, customer_id, seq), element in zip(json.loads(batch.entries), elements):
+            messages = _element_errors(element)
+            if messages:
+                message = "; ".join(messages)
+                code = "name_clash" if "already assigned" in message else "validation"
+                records.record_error(s, outbox.CONTACT, customer_id, ctx.tenant_id, code, message, now)
+                records.log(s, now, f"Xero refused the contact: {message}", "error", customer_id=customer_id)
+                if entry_id:
+                    outbox.hold(s, entry_id, seq, outbox.HELD_ERROR)
+                ctx.errors += 1
+                continue
+            contact_id = str(element.get("ContactID") or "")
+            row = s.get(CustomerRow, customer_id)
+            if row is not None and not row.xero_contact_id:
+                row.xero_contact_id = contact_id
+                s.add(row)
+            updated = element.get("UpdatedDateUTC")
+            records.record_synced(s, outbox.CONTACT, customer_id, ctx.tenant_id, contact_id,
+                                  wire.parse_datetime(updated) if updated else None, None, now)
+            if entry_id:
+                outbox.complete(s, entry_id, seq)
+        _delete_batch(s, batch)
+
+
+# -- invoice numbers ----------------------------------------------------------------------------------------------
+
+def read_invoice_numbers(ctx: Context) -> dict[str, dict]:
+    """InvoiceNumber -> {InvoiceID, Status, Total, ContactID} of every ACCREC invoice in Xero, read once a pass."""
+    if ctx.xero_numbers is not None:
+        return ctx.xero_numbers
+    numbers: dict[str, dict] = {}
+    hwm = None
+    page = 1
+    while True:
+        try:
+            result = ctx.api.invoices_page(page, statuses=ALL_STATUSES, where='Type=="ACCREC"', summary_only=True)
+        except Disconnected as exc:
+            mark_disconnected(ctx, exc.reason)
+            raise StopSync(str(exc), disconnected=True) from None
+        except XeroError as exc:
+            raise StopSync(str(exc)) from None
+        for inv in result.items:
+            number = str(inv.get("InvoiceNumber") or "")
+            if number:
+                numbers[number] = {
+                    "InvoiceID": str(inv.get("InvoiceID") or ""),
+                    "Status": str(inv.get("Status") or ""),
+                    "Total": inv.get("Total"),
+                    "ContactID": str((inv.get("Contact") or {}).get("ContactID") or ""),
+                    "ContactName": str((inv.get("Contact") or {}).get("Name") or ""),
+                }
+            if inv.get("UpdatedDateUTC"):
+                updated = wire.parse_datetime(inv["UpdatedDateUTC"])
+                hwm = updated if hwm is None or updated > hwm else hwm
+        if result.is_last or not result.items:
+            break
+        page += 1
+    ctx.xero_numbers = numbers
+    ctx.xero_numbers_hwm = hwm
+    return numbers
+
+
+def free_number(taken: set[str], number: str) -> str:
+    """The next number after ``number`` in its own pattern (INV-0042 -> INV-0043) not in ``taken``."""
+    m = re.fullmatch(r"(.*?)(\d+)", number)
+    prefix, digits = (m.group(1), m.group(2)) if m else (number + "-", "1")
+    n = int(digits)
+    while True:
+        n += 1
+        candidate = f"{prefix}{n:0{len(digits)}d}"
+        if candidate not in taken:
+            return candidate
+
+
+def suggest_number(s: Session, xero_numbers: dict[str, dict], number: str) -> str:
+    """A free number to renumber to: after the highest number of the same pattern here or in Xero."""
+    taken = set(s.exec(select(InvoiceRow.number)).all()) | set(xero_numbers)
+    pattern = re.compile(r"(.*?)(\d+)")
+    m = pattern.fullmatch(number)
+    prefix = m.group(1) if m else number + "-"
+    same = [(int(mm.group(2)), n) for n in taken if (mm := pattern.fullmatch(n)) and mm.group(1) == prefix]
+    highest = max(same)[1] if same else number
+    return free_number(taken, highest)
+
+
+def is_ours(inv: Invoice, contact_id: str | None, xero: dict) -> bool:
+    """An existing Xero invoice with this number is the same invoice: same contact (when known) and total."""
+    total = xero.get("Total")
+    if total is None or cents(Decimal(str(total))) != cents(inv.totals.total):
+        return False
+    return not contact_id or not xero.get("ContactID") or xero.get("ContactID") == contact_id
+
+
+# -- invoices -----------------------------------------------------------------------------------------------------
+
+def push_invoices(ctx: Context) -> None:
+    for batch in unfinished_batches(ctx, outbox.INVOICE):
+        ctx.progress("Re-sending invoices interrupted last time")
+        _record_invoices(ctx, batch, _transmit(ctx, batch))
+
+    now = ctx.now()
+    with ctx.session() as s:
+        entries = outbox.ready(s, outbox.INVOICE, now, 100_000)
+    push_contacts(ctx, entries)
+
+    elements: list[tuple[dict, list]] = []
+    with ctx.session() as s:
+        linked_ids = set(s.exec(select(InvoiceRow.xero_invoice_id).where(col(InvoiceRow.xero_invoice_id).is_not(None))).all())
+        needs_numbers = False
+        plan: list[tuple[outbox.Entry, Invoice, InvoiceRow]] = []
+        for e in entries:
+            row = s.get(InvoiceRow, e.entity_id)
+            rec = s.get(SyncRecordRow, (outbox.INVOICE, e.entity_id))
+            if row is None or row.status == InvoiceStatus.DRAFT.value or (rec is not None and rec.excluded):
+                outbox.complete(s, e.id, e.seq)
+                continue
+            inv = get_invoice(s, e.entity_id)
+            if not row.xero_invoice_id and inv.status is not InvoiceStatus.SENT:
+                outbox.complete(s, e.id, e.seq)  # voided or paid before it ever reached Xero: nothing to do
+                records.log(s, now, f"{inv.number} was {inv.status.label.lower()} before it reached Xero; "
+                            "not sent", invoice_id=inv.id)
+                continue
+            if row.xero_invoice_id and inv.status is InvoiceStatus.PAID:
+                outbox.complete(s, e.id, e.seq)  # paid in Xero: nothing of ours to push
+                continue
+            customer = s.get(CustomerRow, inv.customer_id)
+            if customer is None or not customer.xero_contact_id:
+                crec = s.get(SyncRecordRow, (outbox.CONTACT, inv.customer_id))
+                why = crec.error if crec is not None and crec.error else "the customer is not in Xero yet"
+                records.record_error(s, outbox.INVOICE, inv.id, ctx.tenant_id, "contact",
+                                     f"Waiting for the customer: {why}", now)
+                ctx.errors += 1
+                continue  # stays ready: sent as soon as the customer is linked or renamed
+            if not row.xero_invoice_id:
+                needs_numbers = True
+            plan.append((e, inv, row))
+    if needs_numbers:
+        read_invoice_numbers(ctx)
+
+    with ctx.session() as s:
+        for e, inv, row in plan:
+            xero_id = row.xero_invoice_id
+            contact_id = s.get(CustomerRow, inv.customer_id).xero_contact_id
+            if not xero_id:
+                existing = (ctx.xero_numbers or {}).get(inv.number)
+                if existing is not None:
+                    if existing["InvoiceID"] not in linked_ids and is_ours(inv, contact_id, existing):
+                        xero_id = existing["InvoiceID"]  # created by an earlier attempt, or typed into Xero
+                        _link_invoice(s, inv.id, xero_id)
+                        linked_ids.add(xero_id)
+                        records.log(s, now, f"{inv.number} matched the same invoice already in Xero; linked",
+                                    invoice_id=inv.id)
+                    else:
+                        fix = suggest_number(s, ctx.xero_numbers or {}, inv.number)
+                        status = existing.get("Status", "").lower()
+                        message = (f"Invoice number {inv.number} is already used in Xero"
+                                   f"{f' by a {status} invoice' if status else ''}"
+                                   f"{' for ' + existing['ContactName'] if existing.get('ContactName') else ''}. "
+                                   f"Renumber this invoice (for example to {fix}) and it will be sent.")
+                        records.record_error(s, outbox.INVOICE, inv.id, ctx.tenant_id, "number_clash", message, now)
+                        records.log(s, now, message, "error", invoice_id=inv.id)
+                        outbox.hold(s, e.id, e.seq, outbox.HELD_CLASH)
+                        ctx.errors += 1
+                        continue
+            elements.append((invoice_to_xero(inv, contact_id, ctx.codes, xero_id), [e.id, inv.id, e.seq]))
+
+    for i in range(0, len(elements), ctx.batch_size):
+        chunk = elements[i:i + ctx.batch_size]
+        batch = _prepare(ctx, outbox.INVOICE, "POST", [el for el, _ in chunk], [en for _, en in chunk])
+        ctx.progress(f"Sending {len(chunk)} invoices to Xero")
+        _record_invoices(ctx, batch, _transmit(ctx, batch))
+
+
+def _link_invoice(s: Session, invoice_id: int, xero_id: str) -> None:
+    s.execute(update(InvoiceRow).where(col(InvoiceRow.id) == invoice_id).values(xero_invoice_id=xero_id))
+
+
+def _record_invoices(ctx: Context, batch: SyncBatchRow, elements: list[dict] | None) -> None:
+    if elements is None:
+        return
+    now = ctx.now()
+    with ctx.session() as s:
+        for (entry_id, invoice_id, seq), element in zip(json.loads(batch.entries), elements):
+            messages = _element_errors(element)
+            row = s.get(InvoiceRow, invoice_id)
+            if messages:
+                message = "; ".join(messages)
+                clash = "must be unique" in message.lower()
+                code = "number_clash" if clash else "validation"
+                if clash and row is not None:
+                    fix = suggest_number(s, ctx.xero_numbers or {}, row.number)
+                    message = f"{message} Renumber this invoice (for example to {fix}) and it will be sent."
+                records.record_error(s, outbox.INVOICE, invoice_id, ctx.tenant_id, code, message, now)
+                records.log(s, now, f"Xero refused {row.number if row else 'an invoice'}: {message}", "error",
+                            invoice_id=invoice_id)
+                outbox.hold(s, entry_id, seq, outbox.HELD_CLASH if clash else outbox.HELD_ERROR)
+                ctx.errors += 1
+                continue
+            remote = invoice_from_xero(element)
+            if row is None:  # deleted here meanwhile (cannot happen to a sent invoice, but never crash on it)
+                outbox.complete(s, entry_id, seq)
+                continue
+            if not row.xero_invoice_id:
+                row.xero_invoice_id = remote.xero_id
+                s.add(row)
+            inv = get_invoice(s, invoice_id)
+            keep_error = False
+            if remote.status is not InvoiceStatus.VOIDED and not totals_match(inv, remote):
+                keep_error = True
+                records.record_error(
+                    s, outbox.INVOICE, invoice_id, ctx.tenant_id, "totals",
+                    f"Xero's total {remote.total} differs from ours {inv.totals.total}: check the tax rates and "
+                    "account mapping", now)
+                ctx.errors += 1
+            records.record_synced(s, outbox.INVOICE, invoice_id, ctx.tenant_id, remote.xero_id, remote.updated_utc,
+                                  remote.view() if remote.lines or remote.status is not InvoiceStatus.VOIDED
+                                  else {**invoice_view(inv, ctx.codes), "status": "VOIDED"},
+                                  now, keep_error=keep_error)
+            outbox.complete(s, entry_id, seq)
+            ctx.pushed += 1
+        _delete_batch(s, batch)
+        records.log(s, now, f"Sent {len(elements)} invoice{'s' if len(elements) != 1 else ''} to Xero")
