@@ -181,6 +181,7 @@ class XeroApi:
         contact_ids: Sequence[str] = (),
         where: str | None = None,
         summary_only: bool = False,
+        created_by_my_app: bool = False,
         page_size: int = PAGE_SIZE,
     ) -> Page:
         params = {
@@ -192,6 +193,7 @@ class XeroApi:
             "ContactIDs": _csv(contact_ids),
             "where": where,
             "summaryOnly": _flag(summary_only),
+            "createdByMyApp": _flag(created_by_my_app),
             "unitdp": 4,
         }
         return self._page("Invoices", params, modified_since, page, page_size)

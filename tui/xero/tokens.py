@@ -34,7 +34,8 @@ from typing import Callable, Mapping, Protocol
 from cryptography.fernet import Fernet, InvalidToken
 from filelock import FileLock
 
-from tui.secrets import SecretStore
+from tui.config import Config
+from tui.secrets import SecretStore, open_store
 from tui.xero.errors import Disconnected, Unavailable, XeroError
 from tui.xero.oauth import XeroOAuth
 from tui.xero.ratelimit import Backoff
@@ -59,6 +60,7 @@ class TokenSet:
     tenant_ids: tuple[str, ...] = ()
     refreshed_at: float = 0.0  # epoch seconds of the last token response (sets the refresh token's life)
     grant: str = "authorization_code"  # or "client_credentials"
+    disconnected: str = ""  # why Xero stopped accepting this set (then no process tries it again)
 
     @classmethod
     def from_response(
@@ -148,6 +150,34 @@ class SecretTokenStore:
 
 def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
+
+
+def secret_token_store(cfg: Config, connection: str, secrets: SecretStore | None = None) -> SecretTokenStore:
+    """The token store of one connection in this machine's secrets store, locked in the config dir."""
+    return SecretTokenStore(secrets or open_store(cfg), connection, cfg.config_dir)
+
+
+class MemoryTokenStore:
+    """A token set held only in this process: between the consent and the choice of organisation."""
+
+    def __init__(self, tokens: TokenSet | None = None):
+        self._tokens = tokens
+        self._lock = threading.RLock()
+
+    def load(self) -> TokenSet | None:
+        return self._tokens
+
+    def save(self, tokens: TokenSet) -> None:
+        self._tokens = tokens
+
+    def clear(self) -> None:
+        self._tokens = None
+
+    def lock(self) -> AbstractContextManager:
+        return self._lock
+
+    def __repr__(self) -> str:
+        return "<MemoryTokenStore>"
 
 
 class TokenKeyError(XeroError):
@@ -268,6 +298,8 @@ class TokenManager:
         tokens = self.store.load()
         if tokens is None:
             raise Disconnected("this organisation is not connected")
+        if tokens.disconnected:
+            raise Disconnected(tokens.disconnected)
         self._cached = tokens
         return tokens
 
@@ -288,6 +320,8 @@ class TokenManager:
             stored = self.store.load()
             if stored is None:
                 raise Disconnected("this organisation is not connected")
+            if stored.disconnected:
+                raise Disconnected(stored.disconnected)
             now = self.clock()
             if rejected is None and not stored.expires_within(self.leeway, now):
                 self._cached = stored
@@ -295,7 +329,7 @@ class TokenManager:
             if rejected is not None and stored.access_token != rejected:
                 self._cached = stored
                 return stored
-            fresh = self._renew(stored, now)
+            fresh = self._renew_or_mark(stored, now)
             self.store.save(fresh)  # the rotated refresh token is safe before the access token is used
             self._cached = fresh
             log.info("Xero tokens refreshed (access token valid for %d s)", int(fresh.expires_at - now))
@@ -307,8 +341,8 @@ class TokenManager:
         if stored.refresh_token and self.clock() - stored.refreshed_at >= KEEPALIVE_S:
             with self._mutex, self.store.lock():
                 again = self.store.load()
-                if again is not None and self.clock() - again.refreshed_at >= KEEPALIVE_S:
-                    fresh = self._renew(again, self.clock())
+                if again is not None and not again.disconnected and self.clock() - again.refreshed_at >= KEEPALIVE_S:
+                    fresh = self._renew_or_mark(again, self.clock())
                     self.store.save(fresh)
                     self._cached = fresh
                     return True
@@ -338,6 +372,15 @@ class TokenManager:
                     log.warning("Xero did not confirm the revocation: %s", exc)
             self.store.clear()
             self._cached = None
+
+    def _renew_or_mark(self, stored: TokenSet, now: float) -> TokenSet:
+        """Renew; when Xero says the grant is gone, record that (under the lock) so no process tries again."""
+        try:
+            return self._renew(stored, now)
+        except Disconnected as exc:
+            self.store.save(replace(stored, access_token="", refresh_token=None, disconnected=exc.reason))
+            self._cached = None
+            raise
 
     def _with_retries(self, fn: Callable[[], dict]) -> dict:
         attempt = 1
