@@ -1,0 +1,293 @@
+"""The sync runner: one engine for the app's background worker and the headless ``tradiecore sync``.
+
+The app's worker (a thread) calls :meth:`SyncRunner.run_once` every poll interval and shows
+:func:`tui.sync.status.overview`'s header text; ``tradiecore sync`` runs :func:`main` (a loop; ``--once`` for
+cron; a clean exit on SIGTERM; logs to stderr or a file, never a token or secret).
+
+A pass: take the organisation's lease (one syncer per organisation across processes and machines), re-send
+any batch a killed process left in flight, push contacts and invoices from the outbox, pull what changed in
+Xero, record the outcome. Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from sqlmodel import Session, select
+
+from tui.store.tables import XeroConnectionRow
+from tui.sync import outbox, records
+from tui.sync.context import Context, CountingApi, StopSync
+from tui.sync.lease import Lease, default_label, lease_holder
+
+log = logging.getLogger("tui.sync")
+
+POLL_INTERVAL_S = 60.0
+CLIENT_SECRET = "xero.client-secret"  # a custom connection's client secret, in the secrets store
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class SyncReport:
+    """What one pass did; ``message`` is a sentence for the log and the status line."""
+
+    ok: bool
+    message: str
+    pushed: int = 0
+    pulled: int = 0
+    errors: int = 0
+    conflicts: int = 0
+    pending: int = 0
+    calls: int = 0
+    calls_by_endpoint: dict[str, int] = field(default_factory=dict)
+    tenant_id: str = ""
+    disconnected: bool = False
+    not_connected: bool = False
+    held_by: str | None = None
+    needs_confirmation: bool = False
+    retry_after: float | None = None
+    finished_at: datetime | None = None
+
+
+def active_connection(s: Session) -> XeroConnectionRow | None:
+    return s.exec(select(XeroConnectionRow).where(XeroConnectionRow.active == True)).first()  # noqa: E712
+
+
+def make_api(cfg, tenant_id: str, kind: str = "oauth", secrets=None, limiter=None):
+    """The Xero API for one organisation, with the one shared token set of that organisation."""
+    from tui.secrets import open_store
+    from tui.xero.api import XeroApi
+    from tui.xero.oauth import XeroOAuth
+    from tui.xero.tokens import TokenManager, secret_token_store
+
+    secrets = secrets or open_store(cfg)
+    client_secret = secrets.get(CLIENT_SECRET) if kind == "custom" else None
+    oauth = XeroOAuth(cfg.xero, client_secret=client_secret)
+    manager = TokenManager(secret_token_store(cfg, tenant_id, secrets), oauth)
+    return XeroApi(cfg.xero, manager, tenant_id, limiter=limiter)
+
+
+class SyncRunner:
+    """Runs sync passes for the business's active Xero organisation.
+
+    ``api_factory(tenant_id, kind)`` builds the Xero API (default: :func:`make_api` from ``cfg``); it is made
+    once per organisation and kept. Thread-safe in the sense that one runner runs one pass at a time.
+    """
+
+    def __init__(
+        self,
+        engine,
+        cfg=None,
+        *,
+        api_factory: Callable[[str, str], Any] | None = None,
+        now: Callable[[], datetime] = utc_now,
+        label: str | None = None,
+        secrets=None,
+        batch_size: int = 50,
+        on_progress: Callable[[str], None] | None = None,
+        auto_confirm: bool = True,
+    ):
+        self.engine = engine
+        self.cfg = cfg
+        self.now = now
+        self.label = label or default_label()
+        self.batch_size = batch_size
+        self.on_progress = on_progress
+        self.auto_confirm = auto_confirm
+        self._secrets = secrets
+        self._api_factory = api_factory
+        self._apis: dict[str, Any] = {}
+        self._leases: dict[str, Lease] = {}
+        self._mutex = threading.Lock()
+        self.last_report: SyncReport | None = None
+
+    # -- plumbing ---------------------------------------------------------------------------------------------
+    def _api(self, tenant_id: str, kind: str):
+        if tenant_id not in self._apis:
+            if self._api_factory is not None:
+                self._apis[tenant_id] = self._api_factory(tenant_id, kind)
+            else:
+                self._apis[tenant_id] = make_api(self.cfg, tenant_id, kind, self._secrets)
+        return self._apis[tenant_id]
+
+    def _lease(self, tenant_id: str) -> Lease:
+        if tenant_id not in self._leases:
+            self._leases[tenant_id] = Lease(self.engine, tenant_id, self.label, now=self.now)
+        return self._leases[tenant_id]
+
+    def context(self, tenant_id: str, kind: str = "oauth") -> Context:
+        ctx = Context(engine=self.engine, api=CountingApi(self._api(tenant_id, kind)), tenant_id=tenant_id,
+                      now=self.now, batch_size=self.batch_size)
+        ctx.load_settings()
+        return ctx
+
+    def close(self) -> None:
+        for lease in self._leases.values():
+            try:
+                lease.release()
+            except Exception:  # the database may be gone at exit; the lease then simply expires
+                log.debug("could not release the sync lease", exc_info=True)
+        for api in self._apis.values():
+            close = getattr(api, "close", None)
+            if close is not None:
+                close()
+        self._apis.clear()
+
+    # -- one pass -----------------------------------------------------------------------------------------------
+    def run_once(self) -> SyncReport:
+        with self._mutex:
+            report = self._run_once()
+            report.finished_at = self.now()
+            self.last_report = report
+            return report
+
+    def _run_once(self) -> SyncReport:
+        with Session(self.engine) as s:
+            conn = active_connection(s)
+            pending = outbox.pending_count(s)
+        if conn is None:
+            return SyncReport(False, "Not connected to Xero", pending=pending, not_connected=True)
+        tenant_id = conn.tenant_id
+        if conn.status == "disconnected":
+            return SyncReport(False, f"Disconnected from Xero: {conn.reason}" if conn.reason
+                              else "Disconnected from Xero", pending=pending, disconnected=True, tenant_id=tenant_id)
+        lease = self._lease(tenant_id)
+        if not lease.acquire():
+            with Session(self.engine) as s:
+                holder = lease_holder(s, tenant_id, self.now())
+            who = holder.label if holder else "another process"
+            return SyncReport(False, f"Sync runs in {who}", pending=pending, held_by=who, tenant_id=tenant_id)
+
+        ctx = self.context(tenant_id, conn.kind)
+
+        def progress(message: str) -> None:
+            lease.renew()
+            if self.on_progress is not None:
+                self.on_progress(message)
+
+        ctx.on_progress = progress
+        report = SyncReport(True, "", tenant_id=tenant_id)
+        started = self.now()
+        try:
+            with ctx.session() as s:
+                state = records.get_state(s, tenant_id)
+                confirmed = state.confirmed_at is not None
+            if not confirmed:
+                from tui.sync.preview import confirm_first_sync, preview_first_sync
+
+                preview = preview_first_sync(ctx, None)
+                if preview.needs_user or not self.auto_confirm:
+                    report.ok = False
+                    report.needs_confirmation = True
+                    report.message = (f"Xero already has {len(preview.link) + len(preview.clash)} of these invoice "
+                                      "numbers: review the first sync on the Sync screen")
+                    return self._finish(ctx, report, started)
+                with ctx.session() as s:
+                    confirm_first_sync(s, tenant_id, preview, self.now())
+            from tui.sync.pull import pull_invoices
+            from tui.sync.push import push_invoices
+
+            push_invoices(ctx)
+            pull_invoices(ctx)
+        except StopSync as exc:
+            report.ok = False
+            report.message = str(exc)
+            report.disconnected = exc.disconnected
+            report.retry_after = exc.retry_after
+        return self._finish(ctx, report, started)
+
+    def _finish(self, ctx: Context, report: SyncReport, started: datetime) -> SyncReport:
+        report.pushed, report.pulled = ctx.pushed, ctx.pulled
+        report.errors, report.conflicts = ctx.errors, ctx.conflicts
+        report.calls = ctx.api.total
+        report.calls_by_endpoint = dict(ctx.api.calls)
+        now = self.now()
+        with ctx.session() as s:
+            report.pending = outbox.pending_count(s)
+            state = records.get_state(s, ctx.tenant_id)
+            state.last_run_at = now
+            if report.ok:
+                state.last_success_at = now
+                state.last_error = ""
+            elif not report.needs_confirmation:
+                state.last_error = report.message
+            s.add(state)
+            records.add_calls(s, ctx.tenant_id, report.calls, ctx.today())
+            if not report.message:
+                parts = []
+                if report.pushed:
+                    parts.append(f"sent {report.pushed}")
+                if report.pulled:
+                    parts.append(f"updated {report.pulled} from Xero")
+                if report.errors:
+                    parts.append(f"{report.errors} problem{'s' if report.errors != 1 else ''}")
+                if report.conflicts:
+                    parts.append(f"{report.conflicts} conflict{'s' if report.conflicts != 1 else ''}")
+                report.message = "Synced" + (": " + ", ".join(parts) if parts else "")
+            if not report.ok:
+                records.log(s, now, report.message, "error" if not report.needs_confirmation else "warning")
+        return report
+
+
+# -- headless -------------------------------------------------------------------------------------------------------
+
+def _setup_logging(log_file: str | None) -> logging.Handler:
+    handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    for noisy in ("httpx", "httpcore", "authlib"):  # request lines carry URLs; never let them log headers
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return handler
+
+
+def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERVAL_S,
+         stop: threading.Event | None = None) -> int:
+    """``tradiecore sync``: 0 when the last pass succeeded (or on SIGTERM), 1 when it failed, 2 if not connected."""
+    handler = _setup_logging(log_file)
+    stop = stop or threading.Event()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        def _terminate(signum, _frame):
+            log.info("Stopping (signal %s)", signum)
+            stop.set()
+
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    from tui.services import Services, current_user
+
+    services = Services(cfg)
+    runner = SyncRunner(services.engine, cfg, label=default_label(current_user()), secrets=services.secrets,
+                        on_progress=lambda m: log.info("%s", m))
+    code = 0
+    try:
+        while True:
+            report = runner.run_once()
+            level = logging.INFO if report.ok else logging.WARNING
+            log.log(level, "%s (sent %d, pulled %d, pending %d, errors %d, calls %d)", report.message,
+                    report.pushed, report.pulled, report.pending, report.errors, report.calls)
+            code = 0 if report.ok else (2 if report.not_connected else 1)
+            if once or stop.is_set():
+                break
+            wait = interval if report.retry_after is None else max(1.0, min(report.retry_after, 3600.0))
+            if stop.wait(wait):
+                code = 0
+                break
+    except KeyboardInterrupt:
+        code = 0
+    finally:
+        runner.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+    return code
