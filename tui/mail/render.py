@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from decimal import Decimal
 from email import policy
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -142,12 +143,12 @@ def invoice_view(business: BusinessDetails, customer: Customer, invoice: Invoice
         for line in invoice.lines
     )
     return InvoiceView(
-        business_name=business.name.strip(),
+        business_name=_one_line(business.name),
         abn=format_abn(business.abn.strip()),
         business_address=business.address.strip(),
         business_email=business.email.strip(),
         business_phone=business.phone.strip(),
-        customer_name=customer.name.strip(),
+        customer_name=_one_line(customer.name),
         customer_address=customer.address.strip(),
         number=invoice.number.strip(),
         reference=invoice.reference.strip(),
@@ -305,7 +306,7 @@ def _address(display_name: str, addr: str, what: str) -> Address:
     addr = addr.strip()
     try:
         return Address(display_name=_one_line(display_name), addr_spec=addr)
-    except (ValueError, IndexError) as exc:
+    except (ValueError, IndexError, HeaderParseError) as exc:
         raise MailError(f"{what} {addr!r} is not a usable email address") from exc
 
 
