@@ -99,7 +99,7 @@ class Collector:
     """aiosmtpd handler: refuses recipients at REFUSED_DOMAIN, keeps every envelope it accepts."""
 
     envelopes: list[Envelope] = field(default_factory=list)
-    auth_attempts: list[tuple[str, str]] = field(default_factory=list)
+    logins: list[tuple[str, str]] = field(default_factory=list)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower().endswith("@" + REFUSED_DOMAIN):
@@ -114,8 +114,8 @@ class Collector:
     def authenticator(self, server, session, envelope, mechanism, auth_data):
         assert isinstance(auth_data, LoginPassword)
         login, password = auth_data.login.decode(), auth_data.password.decode()
-        self.auth_attempts.append((login, password))
-        return AuthResult(success=(login, password) == (GOOD_USER, GOOD_PASSWORD))
+        self.logins.append((login, password))
+        return AuthResult(success=(login, password) == (GOOD_USER, GOOD_PASSWORD), handled=False)
 
 
 @dataclass
@@ -197,6 +197,24 @@ def smtp_tls_server(tls):
     controller, server = _start(with_auth=True, tls_context=tls.server_context, require_starttls=True)
     yield server
     controller.stop()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    return free_port()
+
+
+@pytest.fixture
+def creds() -> tuple[str, str]:
+    """The one user and password the AUTH servers accept."""
+    return GOOD_USER, GOOD_PASSWORD
+
+
+@pytest.fixture
+def refused_domain() -> str:
+    """Recipients at this domain get 550 from the test servers."""
+    return REFUSED_DOMAIN
 
 
 @pytest.fixture

@@ -101,7 +101,9 @@ class SmtpMailer:
             raise self._fail(f"Could not set up a secure connection to {self.where}: {exc.reason or exc}") from None
         except smtplib.SMTPConnectError as exc:
             raise self._fail(f"{self.where} would not take a connection: {_reply(exc.smtp_code, exc.smtp_error)}") from None
-        except smtplib.SMTPServerDisconnected:
+        except smtplib.SMTPServerDisconnected as exc:
+            if "timed out" in str(exc):  # smtplib turns a read timeout into a disconnect
+                raise self._fail(f"Could not connect to {self.where}: no answer within {self.timeout:g} s") from None
             raise self._fail(f"{self.where} closed the connection straight away: is it an SMTP server?") from None
         except OSError as exc:
             raise self._fail(f"Could not connect to {self.where}: {exc.strerror or exc}") from None
@@ -172,6 +174,8 @@ class SmtpMailer:
         except MailError:
             raise
         except smtplib.SMTPServerDisconnected as exc:
+            if "timed out" in str(exc):  # smtplib turns a read timeout into a disconnect
+                raise self._fail(f"{self.where} stopped answering (no reply within {self.timeout:g} s)") from None
             raise self._fail(f"{self.where} closed the connection: {exc or 'no reason given'}") from None
         except smtplib.SMTPResponseException as exc:
             raise self._fail(f"{self.where} answered {_reply(exc.smtp_code, exc.smtp_error)}") from None
@@ -210,6 +214,7 @@ class OutboxMailer:
         """Save ``msg``; returns e.g. "Saved to the outbox for a@b.com: /data/outbox/new/1700...."."""
         to = ", ".join(_recipients(msg)) or "nobody"
         try:
+            self.folder.parent.mkdir(parents=True, exist_ok=True)
             box = mailbox.Maildir(self.folder, create=True)
             # LF line endings on disk, like every other Maildir file.
             key = box.add(msg.as_bytes(policy=policy.default))
