@@ -267,3 +267,40 @@ def test_unit_price_format(value, shown):
 @pytest.mark.parametrize("value, shown", [("1", "1"), ("2.50", "2.5"), ("100", "100"), ("1000", "1,000"), ("0.125", "0.125")])
 def test_quantity_format(value, shown):
     assert format_quantity(Decimal(value)) == shown
+
+
+def test_date_header_is_in_the_business_time_zone(business, customer, invoice):
+    msg = render(business, customer, invoice)
+    assert msg["Date"].endswith("+1100")  # Sydney summer time on 25 Nov
+    assert "25 Nov 2026 12:30:00" in msg["Date"]
+    assert parsedate_to_datetime(msg["Date"]) == NOW
+
+
+def test_wording_for_a_paid_invoice(business, customer, new_invoice):
+    inv = new_invoice([("Service", "1", "100", None)], amount_paid=Decimal("110.00"))
+    text, html, _ = parts(render(business, customer, inv))
+    for body in (text, html_text(html)):
+        flat = " ".join(body.split())
+        assert "for $110.00, which is paid in full" in flat
+        assert "Amount due $0.00" in flat
+        assert "Nothing is owing" in flat and "Please pay" not in flat
+
+
+def test_invoice_without_a_number(business, customer, new_invoice):
+    msg = render(business, customer, new_invoice([("Service", "1", "100", None)], number=""))
+    assert msg["Subject"] == "Tax Invoice from Bob's Plumbing & Gas"
+    text, _, pdf = parts(msg)
+    assert "Please find a tax invoice for $110.00" in text
+    assert pdf.get_filename() == "Tax-Invoice.pdf"
+
+
+def test_largest_invoice_renders_quickly(business, customer, new_invoice, read_pdf):
+    import time
+
+    inv = new_invoice([(f"Line {i}: " + "materials and labour " * 5, "3", "19.9999", None) for i in range(200)])
+    started = time.perf_counter()
+    msg = render(business, customer, inv)
+    assert time.perf_counter() - started < 5
+    text, _, pdf = parts(msg)
+    # 200 x (3 x 19.9999 = 59.9997 -> 60.00) = 12,000.00; GST 200 x 6.00
+    assert "$13,200.00" in text and "$13,200.00" in read_pdf(pdf.get_content())

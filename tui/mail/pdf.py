@@ -103,5 +103,5 @@ def invoice_pdf(view: InvoiceView, *, created: datetime) -> bytes:
         pdf.cell(38, 6, _t(value), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
     line(view.prices_note, 9)
-    line(f"Please pay {view.amount_due} by {view.due_date}.", 10, "B")
+    line(view.request, 10, "B")
     return bytes(pdf.output())

@@ -13,13 +13,14 @@ import html
 import re
 import textwrap
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import datetime, time, timezone, tzinfo
 from decimal import Decimal
 from email import policy
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui.domain.business import BusinessDetails, format_abn
 from tui.domain.customer import Customer
@@ -109,6 +110,20 @@ class InvoiceView:
     amount_paid: str | None
     amount_due: str
     prices_note: str
+    paid_in_full: bool = False
+
+    @property
+    def intro(self) -> str:
+        what = f"tax invoice {self.number}" if self.number else "a tax invoice"
+        if self.paid_in_full:
+            return f"Please find {what} for {self.total}, which is paid in full. A PDF copy is attached."
+        return f"Please find {what} for {self.amount_due}, due {self.due_date}. A PDF copy is attached."
+
+    @property
+    def request(self) -> str:
+        if self.paid_in_full:
+            return "Nothing is owing on this invoice."
+        return f"Please pay {self.amount_due} by {self.due_date}."
 
     @property
     def title(self) -> str:
@@ -165,6 +180,7 @@ def invoice_view(business: BusinessDetails, customer: Customer, invoice: Invoice
         amount_paid=format_money(invoice.amount_paid) if invoice.amount_paid else None,
         amount_due=format_money(invoice.amount_due),
         prices_note=note,
+        paid_in_full=invoice.amount_due <= 0 < t.total,
     )
 
 
@@ -177,8 +193,7 @@ def _text_body(v: InvoiceView) -> str:
     out: list[str] = []
     greeting = f"Dear {v.customer_name}," if v.customer_name else "Hello,"
     out += [greeting, ""]
-    what = f"tax invoice {v.number}" if v.number else "a tax invoice"
-    out += [f"Please find {what} for {v.amount_due}, due {v.due_date}. A PDF copy is attached.", ""]
+    out += [v.intro, ""]
     out += [v.title.upper(), ""]
     out.append(v.business_name)
     if v.abn:
@@ -211,7 +226,7 @@ def _text_body(v: InvoiceView) -> str:
     out.append("-" * len(header))
     for label, value in v.totals_rows:
         out.append(f"{label:>{len(header) - 20}} {value:>19}")
-    out += ["", v.prices_note, "", f"Please pay {v.amount_due} by {v.due_date}.", "", "Thank you,", v.business_name]
+    out += ["", v.prices_note, "", v.request, "", "Thank you,", v.business_name]
     return "\n".join(out) + "\n"
 
 
@@ -267,13 +282,12 @@ def _html_body(v: InvoiceView) -> str:
         if value
     )
     greeting = f"Dear {_h(v.customer_name)}," if v.customer_name else "Hello,"
-    what = f"tax invoice {_h(v.number)}" if v.number else "a tax invoice"
     return f"""<!DOCTYPE html>
 <html lang="en-AU">
 <head><meta charset="utf-8"><title>{_h(v.title)}</title></head>
 <body style="font-family:Helvetica,Arial,sans-serif;color:#222;max-width:720px">
 <p>{greeting}</p>
-<p>Please find {what} for <strong>{_h(v.amount_due)}</strong>, due {_h(v.due_date)}. A PDF copy is attached.</p>
+<p>{_h(v.intro)}</p>
 <h1 style="font-size:22px">{_h(v.title)}</h1>
 <table style="width:100%;border-collapse:collapse"><tr>
 <td style="vertical-align:top;padding-right:16px">{"<br>".join(seller)}</td>
@@ -292,7 +306,7 @@ def _html_body(v: InvoiceView) -> str:
 <tfoot>{totals}</tfoot>
 </table>
 <p>{_h(v.prices_note)}</p>
-<p>Please pay <strong>{_h(v.amount_due)}</strong> by {_h(v.due_date)}.</p>
+<p><strong>{_h(v.request)}</strong></p>
 <p>Thank you,<br>{_h(v.business_name)}</p>
 </body>
 </html>
@@ -308,6 +322,14 @@ def _address(display_name: str, addr: str, what: str) -> Address:
         return Address(display_name=_one_line(display_name), addr_spec=addr)
     except (ValueError, IndexError, HeaderParseError) as exc:
         raise MailError(f"{what} {addr!r} is not a usable email address") from exc
+
+
+def _zone(name: str) -> tzinfo:
+    """The business's time zone for the Date header (a customer reads it in local time); UTC if unknown."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
 
 
 def _pdf_filename(number: str) -> str:
@@ -345,7 +367,7 @@ def render_invoice_email(
     msg["To"] = _address(view.customer_name, customer.email, f"{view.customer_name or 'The customer'}'s email")
     if view.business_email and view.business_email.lower() != sender.lower():
         msg["Reply-To"] = _address(view.business_name, view.business_email, "The business email")
-    msg["Date"] = format_datetime((now or datetime.now(timezone.utc)).astimezone(timezone.utc))
+    msg["Date"] = format_datetime((now or datetime.now(timezone.utc)).astimezone(_zone(business.time_zone)))
     domain = sender.rpartition("@")[2] or "tradiecore.invalid"
     msg["Message-ID"] = make_msgid(idstring=re.sub(r"[^A-Za-z0-9.-]", "", view.number) or None, domain=domain)
 
