@@ -10,7 +10,6 @@ import ssl
 import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -125,7 +124,7 @@ class Server:
     handler: Collector
 
 
-def _start(tmp_path: Path | None = None, **kw):
+def _start(**kw):
     handler = Collector()
     if kw.pop("with_auth", False):
         kw["authenticator"] = handler.authenticator

@@ -151,6 +151,7 @@ def test_server_requires_login_but_none_configured(smtp_auth_server, message):
     mailer = SmtpMailer(smtp_auth_server.host, smtp_auth_server.port, starttls=False, timeout=5)
     with pytest.raises(MailError) as err:
         mailer.send(message)
+    assert str(err.value).startswith(f"127.0.0.1:{smtp_auth_server.port} requires a login: set the mail user")
     assert "530" in str(err.value)  # aiosmtpd: authentication required
     assert smtp_auth_server.handler.envelopes == []
 

@@ -18,9 +18,13 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tui.mail.errors import MailError
+
+if TYPE_CHECKING:
+    from tui.config import Config
+    from tui.secrets import SecretStore
 
 __all__ = [
     "DEFAULT_TIMEOUT_S",
@@ -159,6 +163,11 @@ class SmtpMailer:
                 why = "; ".join(f"{addr} ({_reply(code, text)})" for addr, (code, text) in exc.recipients.items())
                 raise self._fail(f"The customer's address was refused: {why}") from None
             except smtplib.SMTPSenderRefused as exc:
+                if exc.smtp_code == 530 and not self.user:
+                    raise self._fail(
+                        f"{self.where} requires a login: set the mail user and password in Settings -> Email "
+                        f"({_reply(exc.smtp_code, exc.smtp_error)})"
+                    ) from None
                 raise self._fail(
                     f"The mail server refused the sender address {exc.sender}: {_reply(exc.smtp_code, exc.smtp_error)}"
                 ) from None
@@ -262,7 +271,7 @@ def list_outbox(folder: Path) -> list[OutboxItem]:
 # -- choosing one ---------------------------------------------------------------------------------
 
 
-def make_mailer(cfg, secrets_store=None) -> SmtpMailer | OutboxMailer:
+def make_mailer(cfg: Config, secrets_store: SecretStore | None = None) -> SmtpMailer | OutboxMailer:
     """SMTP when ``cfg.mail.host`` is set (password from the secrets store), else the outbox in the data dir.
 
     Reading the password may wait on the keyring (bounded by the secrets module's timeout): call it
