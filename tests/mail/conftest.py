@@ -224,3 +224,15 @@ def read_pdf():
 @pytest.fixture
 def new_invoice():
     return make_invoice
+
+
+@pytest.fixture
+def smtps_server(tls):
+    """TLS from the first byte (port 465 style), AUTH inside it.
+
+    aiosmtpd only counts STARTTLS as TLS for ``auth_require_tls``, so it is turned off here: the whole
+    connection is encrypted anyway.
+    """
+    controller, server = _start(with_auth=True, ssl_context=tls.server_context, auth_require_tls=False)
+    yield server
+    controller.stop()

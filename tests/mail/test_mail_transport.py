@@ -101,6 +101,29 @@ def test_starttls_then_login_then_send(smtp_tls_server, tls, message, creds):
     assert env.rcpt_tos == ["jane@example.com"]
 
 
+def test_implicit_tls_then_login_then_send(smtps_server, tls, message, creds):
+    user, password = creds
+    mailer = SmtpMailer(
+        smtps_server.host, smtps_server.port, user=user, password=password, implicit_tls=True,
+        timeout=5, ssl_context=tls.client_context,
+    )
+    assert mailer.send(message) == f"Sent to jane@example.com via 127.0.0.1:{smtps_server.port}"
+    assert smtps_server.handler.logins == [(user, password)]
+    assert len(smtps_server.handler.envelopes) == 1
+
+
+def test_implicit_tls_with_an_untrusted_certificate(smtps_server, message):
+    mailer = SmtpMailer(smtps_server.host, smtps_server.port, implicit_tls=True, timeout=5)
+    with pytest.raises(MailError, match="Could not set up a secure connection to 127.0.0.1:.*CERTIFICATE_VERIFY_FAILED"):
+        mailer.send(message)
+    assert smtps_server.handler.envelopes == []
+
+
+def test_port_465_means_implicit_tls():
+    assert SmtpMailer("smtp.example.com", 465).uses_implicit_tls
+    assert not SmtpMailer("smtp.example.com", 587).uses_implicit_tls
+
+
 def test_untrusted_certificate_is_refused_before_the_password_is_sent(smtp_tls_server, message, creds):
     user, password = creds
     # Default context: the system CAs, which do not include the test's self-signed certificate.

@@ -74,6 +74,11 @@ class SmtpMailer:
     password: str | None = field(default=None, repr=False)
     timeout: float = DEFAULT_TIMEOUT_S
     ssl_context: ssl.SSLContext | None = field(default=None, repr=False)
+    implicit_tls: bool | None = None  # TLS from the first byte (SMTPS); None: only on port 465
+
+    @property
+    def uses_implicit_tls(self) -> bool:
+        return self.port == IMPLICIT_TLS_PORT if self.implicit_tls is None else self.implicit_tls
 
     @property
     def where(self) -> str:
@@ -92,7 +97,7 @@ class SmtpMailer:
 
     def _connect(self) -> smtplib.SMTP:
         try:
-            if self.port == IMPLICIT_TLS_PORT:
+            if self.uses_implicit_tls:
                 return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self._context())
             return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         except ConnectionRefusedError:
@@ -114,7 +119,7 @@ class SmtpMailer:
 
     def _secure_and_login(self, smtp: smtplib.SMTP) -> None:
         smtp.ehlo()
-        if self.starttls and self.port != IMPLICIT_TLS_PORT:
+        if self.starttls and not self.uses_implicit_tls:
             if not smtp.has_extn("starttls"):
                 raise self._fail(
                     f"{self.where} does not offer STARTTLS, so the connection would not be encrypted. "
