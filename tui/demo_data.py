@@ -82,6 +82,12 @@ def demo_invoices(customer_ids: list[int], today) -> list[Invoice]:
     return result
 
 
+def seed_demo_if_new(services) -> None:
+    """Seed a new demo database; a demo database that already has its business is left as the user left it."""
+    if not services.business().name:
+        seed_demo(services)
+
+
 def seed_demo(services) -> None:
     """Write the demo business, customers and invoices through the same services the screens use."""
     services.save_business(BUSINESS)

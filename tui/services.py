@@ -47,18 +47,20 @@ class Services:
         now: Callable[[], datetime] = utc_now,
         user: str | None = None,
         secrets: SecretStore | None = None,
+        seed: Callable[["Services"], None] | None = None,
     ):
         self.cfg = cfg
         self.now = now
         self.user = user or current_user()
         self._secrets = secrets
         self._engine = None
-        self._lock = threading.Lock()
+        self._seed = seed
+        self._lock = threading.RLock()
 
     # -- plumbing -----------------------------------------------------------------------------------
     @property
     def engine(self):
-        """The database, migrated on first use (heavy imports stay off the start-up path)."""
+        """The database, migrated (and seeded, for the demo) on first use; heavy imports stay off the start-up path."""
         with self._lock:
             if self._engine is None:
                 from tui.store.db import make_engine, migrate
@@ -66,6 +68,8 @@ class Services:
                 engine = make_engine(self.cfg.database_url)
                 migrate(engine)
                 self._engine = engine
+                if self._seed is not None:
+                    self._seed(self)
             return self._engine
 
     def session(self):

@@ -1,0 +1,34 @@
+"""Store tests run on SQLite always and on PostgreSQL where TRADIECORE_TEST_POSTGRES_URL names a server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import skip_or_fail
+
+
+@pytest.fixture
+def postgres_url():
+    """A throw-away database on the test server, dropped afterwards."""
+    base = os.environ.get("TRADIECORE_TEST_POSTGRES_URL")
+    if not base:
+        skip_or_fail("TRADIECORE_TEST_POSTGRES_URL is not set (CI sets it to the local PostgreSQL)")
+    name = f"tradiecore_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return request.getfixturevalue("postgres_url")

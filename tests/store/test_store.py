@@ -1,0 +1,147 @@
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal as D
+
+import pytest
+from alembic import command
+from sqlalchemy import inspect, text
+
+from tui.domain.customer import Customer
+from tui.domain.errors import TransitionError, ValidationError
+from tui.domain.invoice import Invoice, InvoiceStatus, LineItem
+from tui.store import customers, invoices
+from tui.store.db import alembic_config, make_engine, migrate, session
+from tui.store.errors import ConflictError, DuplicateError
+
+TZ = "Australia/Sydney"
+T0 = datetime(2026, 11, 24, 23, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def engine(db_url):
+    e = make_engine(db_url)
+    migrate(e)
+    yield e
+    e.dispose()
+
+
+def add_customer(engine, name="Olivia Nguyen", email="olivia@example.com") -> Customer:
+    with session(engine) as s:
+        return customers.save_customer(s, Customer(name, email), "sam", T0, TZ)
+
+
+def add_invoice(engine, customer_id, **kw) -> Invoice:
+    inv = Invoice(customer_id=customer_id, issue_date=date(2026, 11, 1), due_date=date(2026, 11, 15),
+                  lines=[LineItem("Hot water service", D("1.5"), D("95.1234"))])
+    for k, v in kw.items():
+        setattr(inv, k, v)
+    with session(engine) as s:
+        return invoices.save_invoice(s, inv, "sam", T0, TZ)
+
+
+def test_empty_database_comes_up_to_date(engine):
+    tables = set(inspect(engine).get_table_names())
+    assert {"business", "customer", "invoice", "line_item", "xero_connection", "account_mapping",
+            "alembic_version"} <= tables
+
+
+def test_older_database_is_upgraded_keeping_its_data(db_url):
+    e = make_engine(db_url)
+    command.upgrade(alembic_config(e), "0001")
+    assert "xero_connection" not in inspect(e).get_table_names()
+    c = add_customer(e)
+    migrate(e)
+    assert "xero_connection" in inspect(e).get_table_names()
+    with session(e) as s:
+        assert customers.get_customer(s, c.id).name == "Olivia Nguyen"
+    e.dispose()
+
+
+def test_money_round_trips_exactly(engine):
+    c = add_customer(engine)
+    inv = add_invoice(engine, c.id)
+    with session(engine) as s:
+        back = invoices.get_invoice(s, inv.id)
+    assert back.lines[0].unit_price == D("95.1234")
+    assert back.lines[0].quantity == D("1.5")
+    assert back.totals.total == D("156.96")  # 142.6851 -> 142.69, plus 14.27 GST
+
+
+def test_numbers_are_assigned_in_order_and_unique(engine):
+    c = add_customer(engine)
+    assert [add_invoice(engine, c.id).number for _ in range(3)] == ["INV-0001", "INV-0002", "INV-0003"]
+    with pytest.raises(DuplicateError, match="INV-0002 is already used"):
+        add_invoice(engine, c.id, number="INV-0002")
+
+
+def test_second_save_from_a_stale_copy_is_refused(engine):
+    c = add_customer(engine)
+    inv = add_invoice(engine, c.id)
+    with session(engine) as s:
+        mine = invoices.get_invoice(s, inv.id)
+        theirs = invoices.get_invoice(s, inv.id)
+    theirs.reference = "from the office"
+    with session(engine) as s:
+        invoices.save_invoice(s, theirs, "alex", T0 + timedelta(minutes=7), TZ)
+    mine.reference = "from the van"
+    with pytest.raises(ConflictError, match=r"changed by alex at 10:07"):
+        with session(engine) as s:
+            invoices.save_invoice(s, mine, "sam", T0 + timedelta(minutes=9), TZ)
+    with session(engine) as s:
+        assert invoices.get_invoice(s, inv.id).reference == "from the office"
+
+
+def test_invalid_invoice_saves_nothing(engine):
+    c = add_customer(engine)
+    with pytest.raises(ValidationError):
+        add_invoice(engine, c.id, lines=[LineItem("", D("0"), D("1"))])
+    with session(engine) as s:
+        assert invoices.todo_groups(s, date(2026, 11, 25))[1].count == 0
+
+
+def test_paid_invoice_cannot_be_edited_and_sent_cannot_be_deleted(engine):
+    c = add_customer(engine)
+    paid = add_invoice(engine, c.id, status=InvoiceStatus.PAID, amount_paid=D("156.96"))
+    paid.reference = "late edit"
+    with pytest.raises(TransitionError, match="paid"):
+        with session(engine) as s:
+            invoices.save_invoice(s, paid, "sam", T0, TZ)
+    sent = add_invoice(engine, c.id, status=InvoiceStatus.SENT)
+    with pytest.raises(TransitionError, match="void"):
+        with session(engine) as s:
+            invoices.delete_invoice(s, sent)
+
+
+def test_customer_conflict_and_validation(engine):
+    c = add_customer(engine)
+    stale = replace(c)
+    c.phone = "0412 555 018"
+    with session(engine) as s:
+        customers.save_customer(s, c, "alex", T0, TZ)
+    stale.phone = "02 9555 0000"
+    with pytest.raises(ConflictError, match="changed by alex"):
+        with session(engine) as s:
+            customers.save_customer(s, stale, "sam", T0, TZ)
+    with pytest.raises(ValidationError):
+        with session(engine) as s:
+            customers.save_customer(s, Customer("", "bad"), "sam", T0, TZ)
+
+
+def test_todo_groups(engine):
+    c = add_customer(engine)
+    add_invoice(engine, c.id)  # draft
+    add_invoice(engine, c.id, status=InvoiceStatus.SENT)  # due 15 Nov: overdue on the 25th
+    add_invoice(engine, c.id, status=InvoiceStatus.SENT, due_date=date(2026, 12, 9))
+    add_invoice(engine, c.id, status=InvoiceStatus.PAID, amount_paid=D("156.96"))
+    with session(engine) as s:
+        groups = {g.key: g for g in invoices.todo_groups(s, date(2026, 11, 25), limit=1)}
+    assert {k: g.count for k, g in groups.items()} == {"overdue": 1, "drafts": 1, "awaiting": 1}
+    assert groups["overdue"].rows[0].amount_due == D("156.96")
+    assert groups["overdue"].rows[0].customer == "Olivia Nguyen"
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
+    e = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    with e.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1

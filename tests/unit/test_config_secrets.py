@@ -1,0 +1,88 @@
+import os
+import stat
+
+import keyring
+import pytest
+
+from tui import config
+from tui.secrets import FileSecretStore, KeyringSecretStore, SecretsError, open_store
+
+
+def test_defaults_point_at_real_xero(cfg):
+    assert cfg.xero.login_url == "https://login.xero.com"
+    assert cfg.xero.identity_url == "https://identity.xero.com"
+    assert cfg.xero.api_url == "https://api.xero.com"
+    assert cfg.database_url.startswith("sqlite:///") and cfg.database_url.endswith("tradiecore.db")
+    assert not cfg.mail_uses_smtp
+
+
+def test_environment_wins_over_the_file(env, monkeypatch):
+    cdir = env / "config"
+    cdir.mkdir()
+    (cdir / "config.toml").write_text(
+        '[mail]\nhost = "smtp.file.example"\nport = 2525\nstarttls = false\nfrom = "a@b.co"\n'
+        '[xero]\nclient_id = "from-file"\n'
+    )
+    monkeypatch.setenv("TRADIECORE_MAIL_HOST", "smtp.env.example")
+    monkeypatch.setenv("TRADIECORE_XERO_BASE", "http://127.0.0.1:9999/")
+    cfg = config.load()
+    assert cfg.mail.host == "smtp.env.example"
+    assert (cfg.mail.port, cfg.mail.starttls, cfg.mail.from_) == (2525, False, "a@b.co")
+    assert cfg.xero.client_id == "from-file"
+    assert {cfg.xero.login_url, cfg.xero.identity_url, cfg.xero.api_url} == {"http://127.0.0.1:9999"}
+
+
+def test_flags_win_over_the_environment(env, monkeypatch):
+    monkeypatch.setenv("TRADIECORE_DATABASE_URL", "sqlite:////tmp/env.db")
+    cfg = config.load(overrides={"database_url": "postgresql+psycopg://x@h/db", "xero_base": "http://h:1"})
+    assert cfg.database_url == "postgresql+psycopg://x@h/db"
+    assert cfg.xero.api_url == "http://h:1"
+
+
+def test_bad_values_say_where(env, monkeypatch):
+    monkeypatch.setenv("TRADIECORE_MAIL_PORT", "lots")
+    with pytest.raises(config.ConfigError, match="TRADIECORE_MAIL_PORT: expected a whole number"):
+        config.load()
+
+
+def test_demo_keeps_its_own_data(cfg):
+    demo = config.demo_config(cfg)
+    assert demo.data_dir == cfg.data_dir / "demo"
+    assert demo.database_url != cfg.database_url
+
+
+def test_file_store_is_0600_and_hides_values(tmp_path):
+    store = FileSecretStore(tmp_path / "secrets.json")
+    store.set("smtp-password", "hunter2")
+    assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
+    assert store.get("smtp-password") == "hunter2"
+    assert "hunter2" not in repr(store)
+    store.delete("smtp-password")
+    assert store.get("smtp-password") is None
+
+
+def test_keyring_is_used_when_it_works(cfg, memory_keyring):
+    store = open_store(cfg)
+    assert isinstance(store, KeyringSecretStore)
+    store.set("k", "v")
+    assert memory_keyring.items[("tradiecore", "k")] == "v"
+
+
+def test_no_keyring_backend_falls_back_to_the_file(cfg):
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    store = open_store(cfg)
+    assert isinstance(store, FileSecretStore)
+    assert "0600" in store.name
+
+
+def test_a_hanging_keyring_times_out(memory_keyring):
+    import threading
+
+    release = threading.Event()
+    memory_keyring.get_password = lambda *a: release.wait(5)
+    store = KeyringSecretStore(memory_keyring, timeout=0.2)
+    with pytest.raises(SecretsError, match="did not answer"):
+        store.get("x")
+    release.set()

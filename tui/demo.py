@@ -1,0 +1,85 @@
+"""`tradiecore demo`: the app on its own demo data, talking to a Xero sandbox it starts as a subprocess.
+
+The demo data dir (``<data dir>/demo``) keeps the database, the mail outbox and the sandbox's state between
+runs, so choices made in the demo persist; ``--reset`` throws them away. Real data is never touched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from tui.config import Config
+
+SANDBOX_KEYS = ("base_url", "login_email", "login_password", "pkce_client_id", "custom_client_id",
+                "custom_client_secret")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class SandboxProcess:
+    process: subprocess.Popen
+    info: dict[str, str]
+
+    @property
+    def base_url(self) -> str:
+        return self.info["base_url"]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def start_sandbox(state_file: Path, redirect_uris: list[str], log_file: Path) -> SandboxProcess:
+    """Start `tradiecore sandbox` on a free port; read the lines it prints before it serves."""
+    cmd = [sys.executable, "-m", "tui", "sandbox", "--port", "0", "--state", str(state_file), "--control"]
+    for uri in redirect_uris:
+        cmd += ["--redirect-uri", uri]
+    log = open(log_file, "ab")
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL)
+    info: dict[str, str] = {}
+    assert proc.stdout is not None
+    while len(info) < len(SANDBOX_KEYS):
+        line = proc.stdout.readline().decode()
+        if not line:
+            raise RuntimeError(f"the Xero sandbox did not start; see {log_file}")
+        key, _, value = line.strip().partition(": ")
+        if key in SANDBOX_KEYS:
+            info[key] = value
+    return SandboxProcess(proc, info)
+
+
+def demo_xero_config(cfg: Config, sandbox: SandboxProcess, redirect_port: int) -> Config:
+    cfg = cfg.with_xero_base(sandbox.base_url)
+    return replace(cfg, xero=replace(cfg.xero, client_id=sandbox.info["pkce_client_id"], redirect_port=redirect_port))
+
+
+def run_demo(cfg: Config, reset: bool = False) -> int:
+    from tui.app import run_app
+
+    if reset and cfg.data_dir.exists():
+        shutil.rmtree(cfg.data_dir)
+    cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    redirect_port = free_port()
+    sandbox = start_sandbox(
+        cfg.data_dir / "sandbox-state.json",
+        [f"http://localhost:{redirect_port}/callback", f"http://127.0.0.1:{redirect_port}/callback"],
+        cfg.data_dir / "sandbox.log",
+    )
+    try:
+        return run_app(demo_xero_config(cfg, sandbox, redirect_port), demo=True)
+    finally:
+        sandbox.stop()
