@@ -215,10 +215,6 @@ def link_customer(s: Session, customer_id: int, contact_id: str, tenant_id: str,
 
 def push_contacts(ctx: Context, invoice_entries: list[outbox.Entry]) -> None:
     """Link or create the contacts the invoices about to be pushed need, and push edits of linked customers."""
-    for batch in unfinished_batches(ctx, outbox.CONTACT):
-        ctx.progress("Re-sending contacts interrupted last time")
-        _record_contacts(ctx, batch, _transmit(ctx, batch))
-
     now = ctx.now()
     with ctx.session() as s:
         contact_entries = outbox.ready(s, outbox.CONTACT, now, 10_000)
@@ -395,11 +391,18 @@ def is_ours(inv: Invoice, contact_id: str | None, xero: dict) -> bool:
 
 # -- invoices -----------------------------------------------------------------------------------------------------
 
-def push_invoices(ctx: Context) -> None:
+def replay_unfinished(ctx: Context) -> None:
+    """Re-send, verbatim and with the same Idempotency-Key, every batch a killed process left in flight."""
+    for batch in unfinished_batches(ctx, outbox.CONTACT):
+        ctx.progress("Re-sending contacts interrupted last time")
+        _record_contacts(ctx, batch, _transmit(ctx, batch))
     for batch in unfinished_batches(ctx, outbox.INVOICE):
         ctx.progress("Re-sending invoices interrupted last time")
         _record_invoices(ctx, batch, _transmit(ctx, batch))
 
+
+def push_invoices(ctx: Context) -> None:
+    replay_unfinished(ctx)
     now = ctx.now()
     with ctx.session() as s:
         entries = outbox.ready(s, outbox.INVOICE, now, 100_000)

@@ -194,10 +194,13 @@ class SyncRunner:
                 with ctx.session() as s:
                     confirm_first_sync(s, tenant_id, preview, self.now())
             from tui.sync.pull import pull_invoices
-            from tui.sync.push import push_invoices
+            from tui.sync.push import push_invoices, replay_unfinished
 
-            push_invoices(ctx)
+            # Replay what a killed process left in flight, then pull before pushing: a change made in Xero
+            # is merged into ours before ours goes out, so a push never overwrites it.
+            replay_unfinished(ctx)
             pull_invoices(ctx)
+            push_invoices(ctx)
         except StopSync as exc:
             report.ok = False
             report.message = str(exc)

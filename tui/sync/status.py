@@ -1,0 +1,302 @@
+"""What the screens show about the sync, and the user's sync actions: queries and small transactions.
+
+* :func:`invoice_state` / :func:`invoice_states`: per invoice, "not synced" (a draft), "pending", "synced"
+  (with when), "error" (with Xero's message), "conflict", "excluded".
+* :func:`overview`: the header/footer line ("Synced 1 min ago", "3 pending", errors in red), last success,
+  calls used today, who holds the lease.
+* :func:`problems`: the To Do "sync problems" group and the Sync screen's error list.
+* :func:`open_conflicts`, :func:`resolve_conflicts`; :func:`retry`; :func:`renumber_invoice`;
+  :func:`tui.sync.push.link_customer`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from tui.domain.invoice import InvoiceStatus
+from tui.store.invoices import get_invoice, write_from_xero
+from tui.store.sync_tables import SyncConflictRow, SyncLogRow, SyncOutboxRow, SyncRecordRow, SyncStateRow
+from tui.store.tables import AccountMappingRow, CustomerRow, InvoiceRow
+from tui.sync import outbox, records
+from tui.sync.lease import lease_holder
+
+
+@dataclass(frozen=True)
+class InvoiceSyncState:
+    state: str  # "not synced" | "pending" | "synced" | "error" | "conflict" | "excluded"
+    synced_at: datetime | None = None
+    error: str = ""
+    error_code: str = ""
+    xero_id: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.state == "synced" and self.synced_at is not None:
+            return f"Synced {self.synced_at:%d/%m %H:%M} UTC"
+        if self.state == "error":
+            return f"Sync problem: {self.error}"
+        return {"not synced": "Not in Xero (draft)", "pending": "Waiting to sync", "conflict": "Changed in both places",
+                "excluded": "Not synced (sent before the sync start date)"}.get(self.state, self.state)
+
+
+def _state_of(status: str, entry: SyncOutboxRow | None, rec: SyncRecordRow | None) -> InvoiceSyncState:
+    synced_at = rec.synced_at if rec else None
+    xero_id = rec.xero_id if rec else None
+    if rec is not None and rec.excluded:
+        return InvoiceSyncState("excluded")
+    if rec is not None and rec.error_code == "conflict":
+        return InvoiceSyncState("conflict", synced_at, rec.error, rec.error_code, xero_id)
+    if rec is not None and rec.error:
+        return InvoiceSyncState("error", synced_at, rec.error, rec.error_code, xero_id)
+    if entry is not None:
+        return InvoiceSyncState("pending", synced_at, "", "", xero_id)
+    if status == InvoiceStatus.DRAFT.value and xero_id is None:
+        return InvoiceSyncState("not synced")
+    if rec is not None and rec.synced_at is not None:
+        return InvoiceSyncState("synced", synced_at, "", "", xero_id)
+    return InvoiceSyncState("not synced")
+
+
+def invoice_state(s: Session, invoice_id: int) -> InvoiceSyncState:
+    return invoice_states(s, [invoice_id]).get(invoice_id, InvoiceSyncState("not synced"))
+
+
+def invoice_states(s: Session, invoice_ids: list[int]) -> dict[int, InvoiceSyncState]:
+    """Sync state of many invoices in three queries (for lists)."""
+    if not invoice_ids:
+        return {}
+    statuses = dict(s.exec(select(InvoiceRow.id, InvoiceRow.status).where(col(InvoiceRow.id).in_(invoice_ids))).all())
+    entries = {e.entity_id: e for e in s.exec(select(SyncOutboxRow).where(
+        SyncOutboxRow.kind == outbox.INVOICE, col(SyncOutboxRow.entity_id).in_(invoice_ids))).all()}
+    recs = {r.entity_id: r for r in s.exec(select(SyncRecordRow).where(
+        SyncRecordRow.kind == outbox.INVOICE, col(SyncRecordRow.entity_id).in_(invoice_ids))).all()}
+    return {i: _state_of(statuses[i], entries.get(i), recs.get(i)) for i in invoice_ids if i in statuses}
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # "invoice" | "contact"
+    entity_id: int
+    title: str  # "INV-0042 Olivia Nguyen" or the customer's name
+    code: str  # validation | number_clash | name_clash | contact | conflict | totals | pull
+    message: str
+    at: datetime | None
+
+
+def problems(s: Session, limit: int = 200) -> list[Problem]:
+    rows = s.exec(select(SyncRecordRow).where(SyncRecordRow.error != "").order_by(
+        col(SyncRecordRow.error_at).desc()).limit(limit)).all()
+    out = []
+    for r in rows:
+        if r.kind == outbox.INVOICE:
+            inv = s.get(InvoiceRow, r.entity_id)
+            if inv is None:
+                continue
+            cust = s.get(CustomerRow, inv.customer_id)
+            title = f"{inv.number} {cust.name if cust else ''}".strip()
+        else:
+            cust = s.get(CustomerRow, r.entity_id)
+            if cust is None:
+                continue
+            title = cust.name
+        out.append(Problem(r.kind, r.entity_id, title, r.error_code, r.error, r.error_at))
+    return out
+
+
+@dataclass(frozen=True)
+class Overview:
+    connected: bool
+    pending: int
+    errors: int
+    conflicts: int
+    last_success_at: datetime | None
+    last_run_at: datetime | None
+    last_error: str
+    calls_today: int
+    held_by: str | None
+    needs_confirmation: bool
+
+    def header(self, now: datetime) -> str:
+        """The short status for the header/footer: errors first, then pending, then when last synced."""
+        parts = []
+        if self.conflicts:
+            parts.append(f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''}")
+        if self.errors:
+            parts.append(f"{self.errors} sync error{'s' if self.errors != 1 else ''}")
+        if self.pending:
+            parts.append(f"{self.pending} pending")
+        if self.needs_confirmation:
+            parts.append("first sync needs review")
+        elif self.last_error:
+            parts.append("last sync failed")
+        if self.last_success_at is not None:
+            parts.append(f"Synced {ago(self.last_success_at, now)}")
+        elif not parts:
+            parts.append("Not synced yet")
+        return " · ".join(parts)
+
+    @property
+    def is_error(self) -> bool:
+        """Red in the header."""
+        return bool(self.errors or self.conflicts or self.last_error)
+
+
+def ago(then: datetime, now: datetime) -> str:
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=timezone.utc)
+    seconds = max(0, int((now - then).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        hours = seconds // 3600
+        return f"{hours} hour{'s' if hours != 1 else ''} ago"
+    days = seconds // 86400
+    return f"{days} day{'s' if days != 1 else ''} ago"
+
+
+def overview(s: Session, tenant_id: str | None, now: datetime) -> Overview:
+    pending = s.exec(select(func.count()).select_from(SyncOutboxRow)).one()
+    errors = s.exec(select(func.count()).select_from(SyncRecordRow).where(
+        SyncRecordRow.error != "", SyncRecordRow.error_code != "conflict")).one()
+    conflicts = s.exec(select(func.count(func.distinct(SyncConflictRow.invoice_id))).where(
+        col(SyncConflictRow.resolved_at).is_(None))).one()
+    state = s.get(SyncStateRow, tenant_id) if tenant_id else None
+    holder = lease_holder(s, tenant_id, now) if tenant_id else None
+    calls = state.calls_today if state is not None and state.calls_day == now.date() else 0
+    return Overview(
+        connected=tenant_id is not None, pending=pending, errors=errors, conflicts=conflicts,
+        last_success_at=state.last_success_at if state else None, last_run_at=state.last_run_at if state else None,
+        last_error=state.last_error if state else "", calls_today=calls,
+        held_by=holder.label if holder else None,
+        needs_confirmation=state is not None and state.confirmed_at is None and state.last_run_at is not None,
+    )
+
+
+def recent_log(s: Session, limit: int = 200) -> list[SyncLogRow]:
+    return records.recent_log(s, limit)
+
+
+# -- conflicts ---------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ConflictView:
+    id: int
+    invoice_id: int
+    field: str
+    label: str
+    base: Any
+    local: Any
+    remote: Any
+    created_at: datetime
+
+
+def open_conflicts(s: Session, invoice_id: int | None = None) -> list[ConflictView]:
+    from tui.sync.merge import FieldConflict
+
+    q = select(SyncConflictRow).where(col(SyncConflictRow.resolved_at).is_(None))
+    if invoice_id is not None:
+        q = q.where(SyncConflictRow.invoice_id == invoice_id)
+    out = []
+    for r in s.exec(q.order_by(col(SyncConflictRow.id))).all():
+        base, local, remote = json.loads(r.base), json.loads(r.local), json.loads(r.remote)
+        out.append(ConflictView(r.id, r.invoice_id, r.field, FieldConflict(r.field, base, local, remote).label,
+                                base, local, remote, r.created_at))
+    return out
+
+
+def _codes(s: Session, tenant_id: str):
+    from tui.domain.invoice import RevenueCategory
+
+    out = {}
+    for r in s.exec(select(AccountMappingRow).where(AccountMappingRow.tenant_id == tenant_id)).all():
+        try:
+            out[RevenueCategory(r.category)] = r.account_code
+        except ValueError:
+            pass
+    return out
+
+
+def resolve_conflicts(s: Session, invoice_id: int, choices: dict[str, str], now: datetime,
+                      time_zone: str = "Australia/Sydney") -> None:
+    """The user's choice per conflicting field ("local" keeps ours and pushes it; "remote" takes Xero's).
+
+    Fields not named keep ours. Afterwards the invoice syncs normally again.
+    """
+    from tui.sync.mapping import apply_view, invoice_view
+
+    conflicts = open_conflicts(s, invoice_id)
+    rec = records.get_record(s, outbox.INVOICE, invoice_id)
+    codes = _codes(s, rec.tenant_id if rec else "")
+    inv = get_invoice(s, invoice_id)
+    view = invoice_view(inv, codes)
+    lines = list(view["lines"])
+    for c in conflicts:
+        if choices.get(c.field, "local") != "remote":
+            continue
+        if c.field.startswith("lines["):
+            lines[int(c.field[6:-1])] = c.remote
+        else:
+            view[c.field] = c.remote
+    view["lines"] = lines
+    new = apply_view(inv, view, codes)
+    if invoice_view(new, codes) != invoice_view(inv, codes):
+        write_from_xero(s, new, now, time_zone, by="sync")
+    s.execute(update(SyncConflictRow).where(col(SyncConflictRow.invoice_id) == invoice_id,
+                                            col(SyncConflictRow.resolved_at).is_(None))
+              .values(resolved_at=now, resolution=json.dumps(choices)))
+    records.clear_error(s, outbox.INVOICE, invoice_id)
+    snapshot = records.snapshot_of(rec)
+    if snapshot is not None and invoice_view(new, codes) == snapshot:
+        outbox.drop(s, outbox.INVOICE, invoice_id)  # Xero's version kept throughout: nothing to push
+    else:
+        outbox.enqueue_invoice(s, invoice_id, now)
+        outbox.release(s, outbox.INVOICE, invoice_id, conflicts=True)
+    records.log(s, now, f"{inv.number}: conflict resolved", invoice_id=invoice_id)
+
+
+# -- actions -------------------------------------------------------------------------------------------------------
+
+def retry(s: Session, invoice_id: int | None = None, customer_id: int | None = None) -> int:
+    """Retry one invoice / customer, or (no arguments) Retry all: held errors and clashes become ready again."""
+    if invoice_id is not None:
+        n = outbox.release(s, outbox.INVOICE, invoice_id)
+        records.clear_error(s, outbox.INVOICE, invoice_id) if n else None
+        return n
+    if customer_id is not None:
+        rec = s.get(SyncRecordRow, (outbox.CONTACT, customer_id))
+        if rec is not None and rec.error_code == "name_clash":
+            records.clear_error(s, outbox.CONTACT, customer_id)
+        return outbox.release(s, outbox.CONTACT, customer_id)
+    n = outbox.release(s)
+    for rec in s.exec(select(SyncRecordRow).where(col(SyncRecordRow.error_code).in_(
+            ["validation", "number_clash", "name_clash", "contact"]))).all():
+        records.clear_error(s, rec.kind, rec.entity_id)
+    return n
+
+
+def renumber_invoice(s: Session, invoice_id: int, number: str, now: datetime, user: str = "",
+                     time_zone: str = "Australia/Sydney"):
+    """The fix for a number clash: give the invoice a free number; it is pushed with it on the next pass."""
+    from tui.store.invoices import _check_number_free, set_status
+
+    inv = get_invoice(s, invoice_id)
+    number = number.strip()
+    _check_number_free(s, number, invoice_id)
+    inv.number = number
+    set_status(s, inv, user or "sync", now, time_zone)  # writes the row and enqueues it
+    records.clear_error(s, outbox.INVOICE, invoice_id)
+    outbox.release(s, outbox.INVOICE, invoice_id)
+    return inv
+
+
+def calls_today(s: Session, tenant_id: str, today: date) -> int:
+    state = s.get(SyncStateRow, tenant_id)
+    return state.calls_today if state is not None and state.calls_day == today else 0
