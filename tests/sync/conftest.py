@@ -58,9 +58,14 @@ class Connected:
         return self.services.engine
 
     def runner(self, **kw):
-        from tui.sync.runner import SyncRunner
+        """A runner whose retries wait milliseconds, not seconds (the schedule itself is the client's business)."""
+        from tui.sync.runner import SyncRunner, make_api
+        from tui.xero.ratelimit import Backoff
 
         kw.setdefault("secrets", self.services.secrets)
+        backoff = kw.pop("backoff", Backoff(base=0.01, cap=0.05))
+        kw.setdefault("api_factory", lambda tenant, kind: make_api(self.cfg, tenant, kind, self.services.secrets,
+                                                                   backoff=backoff))
         return SyncRunner(self.engine, self.cfg, **kw)
 
     def sync(self, **kw):

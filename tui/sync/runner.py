@@ -62,7 +62,7 @@ def active_connection(s: Session) -> XeroConnectionRow | None:
     return s.exec(select(XeroConnectionRow).where(XeroConnectionRow.active == True)).first()  # noqa: E712
 
 
-def make_api(cfg, tenant_id: str, kind: str = "oauth", secrets=None, limiter=None):
+def make_api(cfg, tenant_id: str, kind: str = "oauth", secrets=None, **api_options):
     """The Xero API for one organisation, with the one shared token set of that organisation."""
     from tui.secrets import open_store
     from tui.xero.api import XeroApi
@@ -73,7 +73,7 @@ def make_api(cfg, tenant_id: str, kind: str = "oauth", secrets=None, limiter=Non
     client_secret = secrets.get(CLIENT_SECRET) if kind == "custom" else None
     oauth = XeroOAuth(cfg.xero, client_secret=client_secret)
     manager = TokenManager(secret_token_store(cfg, tenant_id, secrets), oauth)
-    return XeroApi(cfg.xero, manager, tenant_id, limiter=limiter)
+    return XeroApi(cfg.xero, manager, tenant_id, **api_options)  # limiter=, backoff=, client=
 
 
 class SyncRunner:
