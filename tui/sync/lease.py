@@ -44,7 +44,7 @@ class Lease:
 
         self.engine = engine
         self.tenant_id = tenant_id
-        self.holder = uuid.uuid4().hex
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex}"
         self.label = label or default_label()
         self.ttl = ttl
         self.now = now or utc_now
@@ -64,7 +64,18 @@ class Lease:
             if result.rowcount == 1:
                 s.commit()
                 return True
-            if s.get(SyncLeaseRow, self.tenant_id) is not None:
+            current = s.get(SyncLeaseRow, self.tenant_id)
+            if current is not None:
+                if _dead_here(current.holder):  # a syncer on this machine that was killed: take over now
+                    result = s.execute(
+                        update(SyncLeaseRow)
+                        .where(col(SyncLeaseRow.tenant_id) == self.tenant_id,
+                               col(SyncLeaseRow.holder) == current.holder)
+                        .values(holder=self.holder, holder_label=self.label, acquired_at=now,
+                                expires_at=now + self.ttl)
+                    )
+                    s.commit()
+                    return result.rowcount == 1
                 s.rollback()
                 return False
             s.add(SyncLeaseRow(tenant_id=self.tenant_id, holder=self.holder, holder_label=self.label,
@@ -96,6 +107,31 @@ class Lease:
                 )
             )
             s.commit()
+
+
+def _dead_here(holder: str) -> bool:
+    """The holder ran on this machine and its process is gone (killed, crashed): its lease is void."""
+    parts = holder.split(":")
+    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def lease_holder(s: Session, tenant_id: str, now: datetime) -> LeaseHolder | None:

@@ -249,7 +249,7 @@ def _setup_logging(log_file: str | None) -> logging.Handler:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    for noisy in ("httpx", "httpcore", "authlib"):  # request lines carry URLs; never let them log headers
+    for noisy in ("httpx", "httpcore", "authlib", "alembic"):  # request lines carry URLs; never let them log headers
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return handler
 
@@ -269,8 +269,7 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
     from tui.services import Services, current_user
 
     services = Services(cfg)
-    runner = SyncRunner(services.engine, cfg, label=default_label(current_user()), secrets=services.secrets,
-                        on_progress=lambda m: log.info("%s", m))
+    runner = SyncRunner(services.engine, cfg, label=default_label(current_user()), secrets=services.secrets)
     code = 0
     try:
         while True:
