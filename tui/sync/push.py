@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from tui.domain.customer import Customer
@@ -213,17 +213,13 @@ def link_customer(s: Session, customer_id: int, contact_id: str, tenant_id: str,
     records.log(s, now, f"Customer linked to Xero contact {contact_id}", customer_id=customer_id)
 
 
-def push_contacts(ctx: Context, invoice_entries: list[outbox.Entry]) -> None:
-    """Link or create the contacts the invoices about to be pushed need, and push edits of linked customers."""
+def push_contacts(ctx: Context, needed: set[int]) -> None:
+    """Link or create the contacts of customers ``needed`` by invoices about to be pushed, and push edits of
+    linked customers."""
     now = ctx.now()
     with ctx.session() as s:
         contact_entries = outbox.ready(s, outbox.CONTACT, now, 10_000)
         customer_ids = {e.entity_id for e in contact_entries}
-        needed: set[int] = set()
-        for e in invoice_entries:
-            row = s.get(InvoiceRow, e.entity_id)
-            if row is not None and row.status != InvoiceStatus.DRAFT.value:
-                needed.add(row.customer_id)
         unlinked = [
             get_customer(s, cid) for cid in sorted(needed | customer_ids)
             if (r := s.get(CustomerRow, cid)) is not None and not r.xero_contact_id
@@ -402,78 +398,100 @@ def replay_unfinished(ctx: Context) -> None:
 
 
 def push_invoices(ctx: Context) -> None:
+    """Contacts the invoices need, then the invoices, 50 to a request; records each response as it comes.
+
+    Works through the outbox a batch at a time (a few hundred objects alive, not thousands), so a big first
+    sync neither holds the whole business in memory nor makes the UI thread wait on garbage collection.
+    """
     replay_unfinished(ctx)
     now = ctx.now()
     with ctx.session() as s:
         entries = outbox.ready(s, outbox.INVOICE, now, 100_000)
-    push_contacts(ctx, entries)
-
-    elements: list[tuple[dict, list]] = []
-    with ctx.session() as s:
-        linked_ids = set(s.exec(select(InvoiceRow.xero_invoice_id).where(col(InvoiceRow.xero_invoice_id).is_not(None))).all())
-        needs_numbers = False
-        plan: list[tuple[outbox.Entry, Invoice, InvoiceRow]] = []
-        for e in entries:
-            row = s.get(InvoiceRow, e.entity_id)
-            rec = s.get(SyncRecordRow, (outbox.INVOICE, e.entity_id))
-            if row is None or row.status == InvoiceStatus.DRAFT.value or (rec is not None and rec.excluded):
-                outbox.complete(s, e.id, e.seq)
-                continue
-            inv = get_invoice(s, e.entity_id)
-            if not row.xero_invoice_id and inv.status is not InvoiceStatus.SENT:
-                outbox.complete(s, e.id, e.seq)  # voided or paid before it ever reached Xero: nothing to do
-                records.log(s, now, f"{inv.number} was {inv.status.label.lower()} before it reached Xero; "
-                            "not sent", invoice_id=inv.id)
-                continue
-            if row.xero_invoice_id and inv.status is InvoiceStatus.PAID:
-                outbox.complete(s, e.id, e.seq)  # paid in Xero: nothing of ours to push
-                continue
-            customer = s.get(CustomerRow, inv.customer_id)
-            if customer is None or not customer.xero_contact_id:
-                crec = s.get(SyncRecordRow, (outbox.CONTACT, inv.customer_id))
-                why = crec.error if crec is not None and crec.error else "the customer is not in Xero yet"
-                records.record_error(s, outbox.INVOICE, inv.id, ctx.tenant_id, "contact",
-                                     f"Waiting for the customer: {why}", now)
-                ctx.errors += 1
-                continue  # stays ready: sent as soon as the customer is linked or renamed
-            if not row.xero_invoice_id:
-                needs_numbers = True
-            plan.append((e, inv, row))
-    if needs_numbers:
+        ids = [e.entity_id for e in entries]
+        customer_ids: set[int] = set()
+        for i in range(0, len(ids), 500):
+            customer_ids.update(s.exec(select(InvoiceRow.customer_id).where(
+                col(InvoiceRow.id).in_(ids[i:i + 500]), col(InvoiceRow.status) != InvoiceStatus.DRAFT.value)).all())
+        linked_ids = set(s.exec(select(InvoiceRow.xero_invoice_id).where(
+            col(InvoiceRow.xero_invoice_id).is_not(None))).all())
+    push_contacts(ctx, customer_ids)
+    with ctx.session() as s:  # invoices to create whose customer is in Xero: their numbers must be checked
+        to_create = 0
+        for i in range(0, len(ids), 500):
+            to_create += s.exec(
+                select(func.count()).select_from(InvoiceRow)
+                .join(CustomerRow, col(CustomerRow.id) == col(InvoiceRow.customer_id))
+                .where(col(InvoiceRow.id).in_(ids[i:i + 500]), col(InvoiceRow.xero_invoice_id).is_(None),
+                       col(CustomerRow.xero_contact_id).is_not(None))
+            ).one()
+    if to_create:
         read_invoice_numbers(ctx)
 
-    with ctx.session() as s:
-        for e, inv, row in plan:
-            xero_id = row.xero_invoice_id
-            contact_id = s.get(CustomerRow, inv.customer_id).xero_contact_id
-            if not xero_id:
-                existing = (ctx.xero_numbers or {}).get(inv.number)
-                if existing is not None:
-                    if existing["InvoiceID"] not in linked_ids and is_ours(inv, contact_id, existing):
-                        xero_id = existing["InvoiceID"]  # created by an earlier attempt, or typed into Xero
-                        _link_invoice(s, inv.id, xero_id)
-                        linked_ids.add(xero_id)
-                        records.log(s, now, f"{inv.number} matched the same invoice already in Xero; linked",
-                                    invoice_id=inv.id)
-                    else:
-                        fix = suggest_number(s, ctx.xero_numbers or {}, inv.number)
-                        status = existing.get("Status", "").lower()
-                        message = (f"Invoice number {inv.number} is already used in Xero"
-                                   f"{f' by a {status} invoice' if status else ''}"
-                                   f"{' for ' + existing['ContactName'] if existing.get('ContactName') else ''}. "
-                                   f"Renumber this invoice (for example to {fix}) and it will be sent.")
-                        records.record_error(s, outbox.INVOICE, inv.id, ctx.tenant_id, "number_clash", message, now)
-                        records.log(s, now, message, "error", invoice_id=inv.id)
-                        outbox.hold(s, e.id, e.seq, outbox.HELD_CLASH)
-                        ctx.errors += 1
-                        continue
-            elements.append((invoice_to_xero(inv, contact_id, ctx.codes, xero_id), [e.id, inv.id, e.seq]))
-
-    for i in range(0, len(elements), ctx.batch_size):
-        chunk = elements[i:i + ctx.batch_size]
-        batch = _prepare(ctx, outbox.INVOICE, "POST", [el for el, _ in chunk], [en for _, en in chunk])
-        ctx.progress(f"Sending {len(chunk)} invoices to Xero")
+    position = 0
+    while position < len(entries):
+        elements: list[tuple[dict, list]] = []
+        with ctx.session() as s:
+            while position < len(entries) and len(elements) < ctx.batch_size:
+                e = entries[position]
+                position += 1
+                element = _plan_invoice(ctx, s, e, linked_ids, now)
+                if element is not None:
+                    elements.append((element, [e.id, e.entity_id, e.seq]))
+        if not elements:
+            continue
+        batch = _prepare(ctx, outbox.INVOICE, "POST", [el for el, _ in elements], [en for _, en in elements])
+        ctx.progress(f"Sending {len(elements)} invoices to Xero")
         _record_invoices(ctx, batch, _transmit(ctx, batch))
+
+
+def _plan_invoice(ctx: Context, s: Session, e: outbox.Entry, linked_ids: set, now: datetime) -> dict | None:
+    """The Invoice element to send for one outbox entry, or None (nothing to send, or a problem recorded)."""
+    row = s.get(InvoiceRow, e.entity_id)
+    rec = s.get(SyncRecordRow, (outbox.INVOICE, e.entity_id))
+    if row is None or row.status == InvoiceStatus.DRAFT.value or (rec is not None and rec.excluded):
+        outbox.complete(s, e.id, e.seq)
+        return None
+    inv = get_invoice(s, e.entity_id)
+    if not row.xero_invoice_id and inv.status is not InvoiceStatus.SENT:
+        outbox.complete(s, e.id, e.seq)  # voided or paid before it ever reached Xero: nothing to do
+        records.log(s, now, f"{inv.number} was {inv.status.label.lower()} before it reached Xero; not sent",
+                    invoice_id=inv.id)
+        return None
+    if row.xero_invoice_id and inv.status is InvoiceStatus.PAID:
+        outbox.complete(s, e.id, e.seq)  # paid in Xero: nothing of ours to push
+        return None
+    customer = s.get(CustomerRow, inv.customer_id)
+    if customer is None or not customer.xero_contact_id:
+        crec = s.get(SyncRecordRow, (outbox.CONTACT, inv.customer_id))
+        why = crec.error if crec is not None and crec.error else "the customer is not in Xero yet"
+        records.record_error(s, outbox.INVOICE, inv.id, ctx.tenant_id, "contact", f"Waiting for the customer: {why}",
+                             now)
+        ctx.errors += 1
+        return None  # stays ready: sent as soon as the customer is linked or renamed
+    contact_id = customer.xero_contact_id
+    xero_id = row.xero_invoice_id
+    if not xero_id:
+        existing = (ctx.xero_numbers or {}).get(inv.number)
+        if existing is not None:
+            if existing["InvoiceID"] not in linked_ids and is_ours(inv, contact_id, existing):
+                xero_id = existing["InvoiceID"]  # created by an earlier attempt, or typed into Xero
+                _link_invoice(s, inv.id, xero_id)
+                linked_ids.add(xero_id)
+                records.log(s, now, f"{inv.number} matched the same invoice already in Xero; linked",
+                            invoice_id=inv.id)
+            else:
+                fix = suggest_number(s, ctx.xero_numbers or {}, inv.number)
+                status = existing.get("Status", "").lower()
+                message = (f"Invoice number {inv.number} is already used in Xero"
+                           f"{f' by a {status} invoice' if status else ''}"
+                           f"{' for ' + existing['ContactName'] if existing.get('ContactName') else ''}. "
+                           f"Renumber this invoice (for example to {fix}) and it will be sent.")
+                records.record_error(s, outbox.INVOICE, inv.id, ctx.tenant_id, "number_clash", message, now)
+                records.log(s, now, message, "error", invoice_id=inv.id)
+                outbox.hold(s, e.id, e.seq, outbox.HELD_CLASH)
+                ctx.errors += 1
+                return None
+    return invoice_to_xero(inv, contact_id, ctx.codes, xero_id)
 
 
 def _link_invoice(s: Session, invoice_id: int, xero_id: str) -> None:
