@@ -56,6 +56,7 @@ class Services:
         self._engine = None
         self._seed = seed
         self._lock = threading.RLock()
+        self._sync = None
 
     # -- plumbing -----------------------------------------------------------------------------------
     @property
@@ -76,6 +77,16 @@ class Services:
         from tui.store.db import session
 
         return session(self.engine)
+
+    @property
+    def sync(self):
+        """The Xero sync: status queries and actions for the screens, and the runner for the background worker."""
+        with self._lock:
+            if self._sync is None:
+                from tui.sync.service import SyncService
+
+                self._sync = SyncService(self)
+            return self._sync
 
     @property
     def secrets(self) -> SecretStore:

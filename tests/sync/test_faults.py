@@ -182,3 +182,41 @@ def test_two_syncers_on_one_database_one_works(connected):
     report = b.run_once()  # a released its lease
     b.close()
     assert report.ok, report.message
+
+
+def test_replay_after_the_idempotency_key_expired_links_instead_of_duplicating(connected):
+    """A batch left in flight whose key Xero no longer remembers: the create is refused (number taken) and the
+    invoice Xero already has (ours, same contact and total) is linked; nothing is duplicated."""
+    import json
+
+    from sqlalchemy import delete
+
+    from tui.store.sync_tables import SyncBatchRow, SyncRecordRow
+    from tui.store.tables import CustomerRow, InvoiceRow
+    from tui.sync.mapping import invoice_to_xero
+    from tui.sync.status import invoice_state
+    from tui.xero import wire
+
+    c = connected
+    inv = send(c.services, make_invoice(c.services, number="TC-0800"))
+    assert c.sync().ok and len(c.xero_invoices("TC-0800")) == 1
+    # rewind our side to "request sent, answer lost, key forgotten by Xero"
+    with c.services.session() as s:
+        row = s.get(InvoiceRow, inv.id)
+        row.xero_invoice_id = None
+        s.add(row)
+        s.execute(delete(SyncRecordRow).where(SyncRecordRow.entity_id == inv.id))
+        outbox.enqueue_invoice(s, inv.id, c.services.now())
+        entry = outbox.get_entry(s, "invoice", inv.id)
+        contact = s.get(CustomerRow, inv.customer_id).xero_contact_id
+        body = invoice_to_xero(c.services.invoice(inv.id), contact, {})
+        s.add(SyncBatchRow(tenant_id=c.tenant_id, kind="invoice", method="POST", idempotency_key="tradiecore-new-key",
+                           body=wire.dumps([body]), entries=json.dumps([[entry.id, inv.id, entry.seq]]),
+                           created_at=c.services.now()))
+    report = c.sync()
+    assert report.ok and report.errors == 0, report.message
+    assert len(c.xero_invoices("TC-0800")) == 1
+    assert c.services.invoice(inv.id) and _pending(c) == 0
+    with c.services.session() as s:
+        assert invoice_state(s, inv.id).state == "synced"
+        assert s.get(InvoiceRow, inv.id).xero_invoice_id == c.xero_invoices("TC-0800")[0]["InvoiceID"]

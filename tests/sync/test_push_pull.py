@@ -152,3 +152,21 @@ def test_true_conflict_is_kept_and_resolved_by_the_user(connected):
     assert c.sync().ok
     assert c.xero_invoices("TC-0030")[0]["Reference"] == "Ours"
     assert _state(c, inv.id).state == "synced"
+
+
+def test_services_sync_facade_for_the_screens(connected):
+    c = connected
+    sync = c.services.sync
+    c.services.now = lambda: __import__("datetime").datetime.now(__import__("datetime").timezone.utc)
+    inv = send(c.services, make_invoice(c.services, number="TC-0040"))
+    assert sync.invoice_state(inv.id).state == "pending"
+    assert "1 pending" in sync.header()
+    sync._runner = c.runner()
+    report = sync.run_once()
+    assert report.ok and report.pushed == 1
+    assert sync.header() == "Synced just now"
+    assert sync.invoice_state(inv.id).state == "synced"
+    assert sync.overview().calls_today == report.calls
+    assert any("Sent 1 invoice" in row.message for row in sync.log())
+    assert sync.problems() == [] and sync.conflicts() == [] and sync.retry() == 0
+    sync.close()

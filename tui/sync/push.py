@@ -501,11 +501,38 @@ def _link_invoice(s: Session, invoice_id: int, xero_id: str) -> None:
 def _record_invoices(ctx: Context, batch: SyncBatchRow, elements: list[dict] | None) -> None:
     if elements is None:
         return
+    sent = loads(batch.body)
+    creations_refused = any(
+        "must be unique" in "; ".join(_element_errors(el)).lower() and not body.get("InvoiceID")
+        for el, body in zip(elements, sent)
+    )
+    if creations_refused:
+        # A create refused because the number exists may be our own earlier create whose answer was lost
+        # (a replay after the Idempotency-Key expired): read the numbers again and link what is evidently ours.
+        ctx.xero_numbers = None
+        read_invoice_numbers(ctx)
     now = ctx.now()
     with ctx.session() as s:
-        for (entry_id, invoice_id, seq), element in zip(json.loads(batch.entries), elements):
+        linked_ids = set(s.exec(select(InvoiceRow.xero_invoice_id).where(
+            col(InvoiceRow.xero_invoice_id).is_not(None))).all()) if creations_refused else set()
+        for (entry_id, invoice_id, seq), element, body in zip(json.loads(batch.entries), elements, sent):
             messages = _element_errors(element)
             row = s.get(InvoiceRow, invoice_id)
+            if messages and creations_refused and row is not None and not body.get("InvoiceID"):
+                existing = (ctx.xero_numbers or {}).get(row.number)
+                inv = get_invoice(s, invoice_id)
+                contact_id = body.get("Contact", {}).get("ContactID")
+                if existing is not None and existing["InvoiceID"] not in linked_ids \
+                        and is_ours(inv, contact_id, existing):
+                    _link_invoice(s, invoice_id, existing["InvoiceID"])
+                    linked_ids.add(existing["InvoiceID"])
+                    records.record_synced(s, outbox.INVOICE, invoice_id, ctx.tenant_id, existing["InvoiceID"],
+                                          None, invoice_view(inv, ctx.codes), now)
+                    records.log(s, now, f"{inv.number} was already in Xero (an earlier attempt); linked",
+                                invoice_id=invoice_id)
+                    outbox.complete(s, entry_id, seq)
+                    ctx.pushed += 1
+                    continue
             if messages:
                 message = "; ".join(messages)
                 clash = "must be unique" in message.lower()

@@ -201,6 +201,7 @@ class SyncRunner:
             replay_unfinished(ctx)
             pull_invoices(ctx)
             push_invoices(ctx)
+            _keep_alive(ctx)
         except StopSync as exc:
             report.ok = False
             report.message = str(exc)
@@ -239,6 +240,18 @@ class SyncRunner:
             if not report.ok:
                 records.log(s, now, report.message, "error" if not report.needs_confirmation else "warning")
         return report
+
+
+def _keep_alive(ctx: Context) -> None:
+    """Refresh the token set when its last refresh is a week old: an idle connection never reaches 60 days."""
+    tokens = getattr(ctx.api._api, "tokens", None)
+    keep_alive = getattr(tokens, "keep_alive", None)
+    if keep_alive is None:
+        return
+    try:
+        keep_alive()
+    except Exception as exc:  # the next pass's first call reports a lost connection properly
+        log.warning("Could not refresh the Xero connection: %s", exc)
 
 
 # -- headless -------------------------------------------------------------------------------------------------------

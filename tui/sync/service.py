@@ -1,0 +1,152 @@
+"""The sync for the screens: one blocking method per user action or query, each in its own transaction.
+
+Screens reach it as ``services.sync`` (see :class:`tui.services.Services`) and call it from thread workers,
+never on the UI loop. The background worker calls :meth:`SyncService.run_once` every poll interval (or
+``runner().run_once()``) and shows :meth:`SyncService.overview`'s ``header(now)`` in the header/footer.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from sqlmodel import select
+
+
+class SyncService:
+    def __init__(self, services):
+        self.services = services
+        self._runner = None
+        self._lock = threading.Lock()
+
+    # -- the engine ---------------------------------------------------------------------------------------------
+    def runner(self):
+        """The one :class:`~tui.sync.runner.SyncRunner` of this process (created on first use)."""
+        from tui.sync.lease import default_label
+        from tui.sync.runner import SyncRunner
+
+        with self._lock:
+            if self._runner is None:
+                s = self.services
+                self._runner = SyncRunner(s.engine, s.cfg, label=default_label(s.user), secrets=s.secrets)
+            return self._runner
+
+    def run_once(self):
+        """One pass: push what is pending, pull what changed. Returns a :class:`~tui.sync.runner.SyncReport`."""
+        return self.runner().run_once()
+
+    def close(self) -> None:
+        """At exit: release the lease so another process can take over at once."""
+        with self._lock:
+            if self._runner is not None:
+                self._runner.close()
+                self._runner = None
+
+    def _tenant(self) -> str | None:
+        from tui.sync.runner import active_connection
+
+        with self.services.session() as s:
+            conn = active_connection(s)
+            return conn.tenant_id if conn is not None else None
+
+    # -- queries ------------------------------------------------------------------------------------------------
+    def overview(self):
+        """:class:`~tui.sync.status.Overview`: pending, errors, conflicts, last success, calls today, lease holder."""
+        from tui.sync.status import overview
+
+        tenant = self._tenant()
+        with self.services.session() as s:
+            return overview(s, tenant, self.services.now())
+
+    def header(self) -> str:
+        """"Synced 1 min ago", "3 pending · Synced just now", "2 sync errors · ..." (red when overview().is_error)."""
+        return self.overview().header(self.services.now())
+
+    def invoice_state(self, invoice_id: int):
+        """:class:`~tui.sync.status.InvoiceSyncState` for the invoice editor."""
+        from tui.sync.status import invoice_state
+
+        with self.services.session() as s:
+            return invoice_state(s, invoice_id)
+
+    def invoice_states(self, invoice_ids: list[int]):
+        from tui.sync.status import invoice_states
+
+        with self.services.session() as s:
+            return invoice_states(s, invoice_ids)
+
+    def problems(self, limit: int = 200):
+        """Sync errors for To Do's "sync problems" group and the Sync screen (:class:`~tui.sync.status.Problem`)."""
+        from tui.sync.status import problems
+
+        with self.services.session() as s:
+            return problems(s, limit)
+
+    def log(self, limit: int = 200):
+        """Recent activity, newest first (rows with ``at``, ``level``, ``message``, ``invoice_id``)."""
+        from tui.sync.status import recent_log
+
+        with self.services.session() as s:
+            return recent_log(s, limit)
+
+    def conflicts(self, invoice_id: int | None = None):
+        """Open conflicts (:class:`~tui.sync.status.ConflictView`: field label, base / ours / Xero's)."""
+        from tui.sync.status import open_conflicts
+
+        with self.services.session() as s:
+            return open_conflicts(s, invoice_id)
+
+    # -- actions ------------------------------------------------------------------------------------------------
+    def resolve_conflicts(self, invoice_id: int, choices: dict[str, str]) -> None:
+        """``choices``: conflict field -> "local" (keep ours, push it) or "remote" (take Xero's)."""
+        from tui.sync.status import resolve_conflicts
+
+        tz = self.services.business().time_zone
+        with self.services.session() as s:
+            resolve_conflicts(s, invoice_id, choices, self.services.now(), tz)
+
+    def retry(self, invoice_id: int | None = None, customer_id: int | None = None) -> int:
+        """Retry one invoice or customer; with no arguments, Retry all. Returns how many entries were released."""
+        from tui.sync.status import retry
+
+        with self.services.session() as s:
+            return retry(s, invoice_id, customer_id)
+
+    def renumber(self, invoice_id: int, number: str):
+        """The fix for an invoice-number clash (DuplicateError if the number is used here)."""
+        from tui.sync.status import renumber_invoice
+
+        tz = self.services.business().time_zone
+        with self.services.session() as s:
+            return renumber_invoice(s, invoice_id, number, self.services.now(), self.services.user, tz)
+
+    def link_customer(self, customer_id: int, contact_id: str) -> None:
+        """The fix for a contact name clash: this customer is that Xero contact."""
+        from tui.sync.push import link_customer
+
+        tenant = self._tenant() or ""
+        with self.services.session() as s:
+            link_customer(s, customer_id, contact_id, tenant, self.services.now())
+
+    def first_sync_preview(self, sync_from: date | None = None):
+        """What the first sync would do (reads Xero's invoice numbers: one call). Needs a connection."""
+        from tui.sync.preview import preview_first_sync
+
+        tenant = self._tenant()
+        if tenant is None:
+            raise RuntimeError("Connect to Xero first")
+        runner = self.runner()
+        with self.services.session() as s:
+            from tui.store.tables import XeroConnectionRow
+
+            kind = s.exec(select(XeroConnectionRow.kind).where(XeroConnectionRow.tenant_id == tenant)).first() or "oauth"
+        return preview_first_sync(runner.context(tenant, kind), sync_from)
+
+    def confirm_first_sync(self, preview) -> None:
+        from tui.sync.preview import confirm_first_sync
+
+        tenant = self._tenant()
+        if tenant is None:
+            raise RuntimeError("Connect to Xero first")
+        with self.services.session() as s:
+            confirm_first_sync(s, tenant, preview, self.services.now())
