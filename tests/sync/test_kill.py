@@ -119,3 +119,10 @@ def test_sigterm_exits_cleanly(connected, tmp_path):
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=15) == 0
     assert "Stopping" in log.read_text()
+
+
+def test_cli_sync_once_without_a_connection_says_so(env, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "tui", "sync", "--once"], cwd=ROOT, capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=60)
+    assert proc.returncode == 2
+    assert "Not connected to Xero" in proc.stderr

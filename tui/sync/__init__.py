@@ -1,1 +1,24 @@
+"""Two-way invoice sync with Xero. No Textual in here: the app's worker and ``tradiecore sync`` share it all.
 
+Entry points
+    ``services.sync`` (:class:`tui.sync.service.SyncService`): what the screens call (from thread workers):
+        ``run_once()``, ``header()``, ``overview()``, ``invoice_state(id)``, ``invoice_states(ids)``,
+        ``problems()``, ``log()``, ``conflicts(invoice_id=None)``, ``resolve_conflicts(id, {field: "local"|"remote"})``,
+        ``retry(invoice_id=None, customer_id=None)``, ``renumber(id, number)``, ``link_customer(id, contact_id)``,
+        ``first_sync_preview(sync_from=None)``, ``confirm_first_sync(preview)``, ``close()``.
+    :class:`tui.sync.runner.SyncRunner`: ``run_once() -> SyncReport`` (pushed, pulled, errors, conflicts,
+        pending, calls, message, disconnected, held_by, needs_confirmation, retry_after).
+    :func:`tui.sync.runner.main`: ``tradiecore sync [--once] [--log-file FILE]``.
+
+A pass (:meth:`SyncRunner.run_once`)
+    1. the organisation's lease (:mod:`.lease`); another live holder -> "Sync runs in sam@server (pid 42)";
+    2. first connection: a preview (:mod:`.preview`) unless nothing in Xero matches or clashes;
+    3. batches a killed process left in flight are re-sent verbatim with their Idempotency-Key (:mod:`.push`);
+    4. pull (:mod:`.pull`): ``GET Invoices`` with ``If-Modified-Since``, merged field by field (:mod:`.merge`);
+    5. push (:mod:`.push`): contacts, then invoices, 50 to a request, responses recorded as they arrive.
+
+Tables (:mod:`tui.store.sync_tables`, migration 0003): ``sync_outbox`` (written with each change, by
+:mod:`.outbox`), ``sync_batch`` (write-ahead requests), ``sync_record`` (per record: Xero id, UpdatedDateUTC,
+last synced snapshot, error), ``sync_conflict``, ``sync_log``, ``sync_state`` (confirmed, high-water mark,
+last success, calls today), ``sync_lease``.
+"""
