@@ -220,3 +220,16 @@ def test_replay_after_the_idempotency_key_expired_links_instead_of_duplicating(c
     with c.services.session() as s:
         assert invoice_state(s, inv.id).state == "synced"
         assert s.get(InvoiceRow, inv.id).xero_invoice_id == c.xero_invoices("TC-0800")[0]["InvoiceID"]
+
+
+def test_archived_mapped_account_is_flagged_at_most_hourly(connected):
+    from tui.store.tables import AccountMappingRow
+
+    c = connected
+    c.sb.control.archive_account("220")
+    report = c.sync()
+    assert report.calls_by_endpoint.get("accounts") == 1
+    with c.services.session() as s:
+        assert s.get(AccountMappingRow, (c.tenant_id, "Materials")).archived
+        assert not s.get(AccountMappingRow, (c.tenant_id, "Labour")).archived
+    assert "accounts" not in c.sync().calls_by_endpoint  # not again within the hour

@@ -101,6 +101,7 @@ class SyncStateRow(SQLModel, table=True):
     last_error: str = ""
     calls_day: date | None = None
     calls_today: int = 0
+    accounts_checked_at: datetime | None = None  # the hourly check that mapped revenue accounts are still active
 
 
 class SyncLeaseRow(SQLModel, table=True):

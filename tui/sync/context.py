@@ -31,7 +31,7 @@ class StopSync(Exception):
 class CountingApi:
     """The Xero API with a count of calls made through it (per method), for status and the benchmark."""
 
-    COUNTED = ("contacts_page", "invoices_page", "put_contacts", "post_contacts", "put_invoices", "post_invoices")
+    COUNTED = ("accounts", "contacts_page", "invoices_page", "put_contacts", "post_contacts", "put_invoices", "post_invoices")
 
     def __init__(self, api: Any):
         self._api = api

@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from sqlmodel import Session, select
@@ -201,6 +201,7 @@ class SyncRunner:
             replay_unfinished(ctx)
             pull_invoices(ctx)
             push_invoices(ctx)
+            _check_accounts(ctx)
             _keep_alive(ctx)
         except StopSync as exc:
             report.ok = False
@@ -240,6 +241,41 @@ class SyncRunner:
             if not report.ok:
                 records.log(s, now, report.message, "error" if not report.needs_confirmation else "warning")
         return report
+
+
+ACCOUNTS_CHECK_EVERY = timedelta(hours=1)
+
+
+def _check_accounts(ctx: Context) -> None:
+    """At most hourly: flag mapped revenue accounts archived (or deleted) in Xero, for the Xero screen and To Do."""
+    from tui.store.tables import AccountMappingRow
+
+    now = ctx.now()
+    with ctx.session() as s:
+        state = records.get_state(s, ctx.tenant_id)
+        checked = state.accounts_checked_at
+        mappings = s.exec(select(AccountMappingRow).where(AccountMappingRow.tenant_id == ctx.tenant_id)).all()
+    if not mappings or (checked is not None and now - checked < ACCOUNTS_CHECK_EVERY):
+        return
+    try:
+        accounts = ctx.api.accounts()
+    except Exception as exc:  # not worth failing a pass over; tried again next hour
+        log.warning("Could not check the revenue accounts in Xero: %s", exc)
+        accounts = None
+    with ctx.session() as s:
+        if accounts is not None:
+            active = {str(a.get("Code")) for a in accounts if a.get("Status", "ACTIVE") == "ACTIVE"}
+            for m in s.exec(select(AccountMappingRow).where(AccountMappingRow.tenant_id == ctx.tenant_id)).all():
+                archived = m.account_code not in active
+                if archived != m.archived:
+                    m.archived = archived
+                    s.add(m)
+                    if archived:
+                        records.log(s, now, f"The {m.category} account {m.account_code} is archived in Xero: "
+                                            "choose another on the Xero screen", "warning")
+        state = records.get_state(s, ctx.tenant_id)
+        state.accounts_checked_at = now
+        s.add(state)
 
 
 def _keep_alive(ctx: Context) -> None:

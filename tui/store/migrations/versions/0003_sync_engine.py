@@ -104,6 +104,7 @@ def upgrade() -> None:
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('calls_day', sa.Date(), nullable=True),
     sa.Column('calls_today', sa.Integer(), nullable=False),
+    sa.Column('accounts_checked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('tenant_id')
     )
 
