@@ -28,13 +28,24 @@ REAL_MINUTE_LIMIT = 60
 DAY_LIMITS = {"standard": 5000, "Starter": 1000}
 
 
+def _die_with_parent() -> None:
+    """Linux: the sandbox child gets SIGTERM if the benchmark dies, so no server is left behind."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
 class Sandbox:
     """``tradiecore sandbox --control`` in a child process (so its work never competes with ours for the GIL)."""
 
     def __init__(self):
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tui", "sandbox", "--control", "--port", "0"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, preexec_fn=_die_with_parent,
         )
         self.info: dict[str, str] = {}
         while len(self.info) < 6:
