@@ -108,6 +108,6 @@ def run_sandbox(*, state: SandboxState | None = None, redirect_uris: list[str] |
         yield RunningSandbox(base_url(sock), state, control, app)
     finally:
         state.faults.release_holds()
-        server.should_exit = True
+        server.should_exit = server.force_exit = True  # the caller is done: no need to drain connections
         thread.join(timeout=10)
         sock.close()

@@ -1,7 +1,8 @@
 """The outer layer of every request except control calls: counting, the size limit, latency and injected faults.
 
 Order: count the request (token requests are counted apart, by the token endpoint), refuse a declared body over
-3.5 MB (413), wait the configured latency plus any latency fault, then apply a fault: 429/500/503 answer at once
+3.5 MB (413), wait the configured latency plus any latency fault (accounting API calls wait later, inside their
+concurrency slot, see `tui.sandbox.api`), then apply a fault: 429/500/503 answer at once
 without touching the handlers; `close` lets the handler commit its write and then drops the connection after
 sending only the status line and headers; `hold` keeps the finished response until the control API releases it.
 """
@@ -15,6 +16,8 @@ from tui.sandbox import responses
 from tui.sandbox.state import SandboxState
 
 CONTROL_PREFIX = "/_sandbox"
+API_PREFIX = "/api.xro/"
+DELAY_KEY = "sandbox.delay"
 TOKEN_PATH = "/connect/token"
 
 
@@ -39,7 +42,9 @@ class SandboxMiddleware:
         delay = state.settings.latency
         if fault is not None and fault.kind == "latency":
             delay += fault.seconds if fault.seconds is not None else 1.0
-        if delay > 0:
+        if path.lower().startswith(API_PREFIX):
+            scope[DELAY_KEY] = delay  # API calls wait inside their rate-limit slot, so slow calls pile up
+        elif delay > 0:
             await asyncio.sleep(delay)
         kind = fault.kind if fault is not None else None
         if kind == "429":
