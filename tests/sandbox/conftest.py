@@ -36,21 +36,6 @@ def http(sandbox: RunningSandbox) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def checked_client():
-    """A factory for more schema-checked clients (for another base URL, or a second browser-less user)."""
-    clients: list[httpx.Client] = []
-
-    def make(base_url: str) -> httpx.Client:
-        client = httpx.Client(base_url=base_url, event_hooks={"response": [_check]}, timeout=10)
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.close()
-
-
-@pytest.fixture
 def custom(sandbox: RunningSandbox, http: httpx.Client) -> dict[str, str]:
     """Headers for API calls with a custom-connection token (the demo company; tenant header included)."""
     response = http.post("/connect/token", data={"grant_type": "client_credentials"},

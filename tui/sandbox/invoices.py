@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from tui.sandbox.contacts import MSG_IDENTIFY, find_contact, name_taken
+from tui.sandbox.contacts import MSG_IDENTIFY, find_contact
 from tui.sandbox.journal import Journal
 from tui.sandbox.models import Contact, Invoice, LineItem, Organisation
 from tui.sandbox.wire import money, parse_date, round_to, to_decimal
@@ -174,9 +174,6 @@ def _resolve_contact(
         return contact
     if raw.get("ContactID") or not raw.get("Name"):
         errors.append("Contact could not be found.")
-        return None
-    if name_taken(journal.org, str(raw["Name"]), None):
-        errors.append(f"The contact name {raw['Name']} is already assigned to another contact.")
         return None
     return Contact(contact_id=str(uuid.uuid4()), name=str(raw["Name"]).strip(), updated=now,
                    email=str(raw.get("EmailAddress") or ""))
