@@ -23,10 +23,17 @@ def _spec_present() -> None:
     spec_dir()
 
 
-@pytest.fixture
-def sandbox() -> Iterator[RunningSandbox]:
+@pytest.fixture(scope="session")
+def _shared_sandbox() -> Iterator[RunningSandbox]:
     with run_sandbox(redirect_uris=[CALLBACK]) as sb:
         yield sb
+
+
+@pytest.fixture
+def sandbox(_shared_sandbox: RunningSandbox) -> RunningSandbox:
+    """A sandbox on a loopback port with freshly seeded state (the server is shared, the state is not)."""
+    _shared_sandbox.reset()
+    return _shared_sandbox
 
 
 @pytest.fixture

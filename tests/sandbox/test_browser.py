@@ -64,33 +64,40 @@ def callback():
     server.server_close()
 
 
-def _browse(sync_playwright, url: str, email: str, password: str, button: str, organisation: str | None = None):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(url)
-            page.fill("#email", email)
-            page.fill("#password", password)
-            page.click("text=Login")
-            page.wait_for_selector("text=Xero Organisational Data")
-            if organisation:
-                page.select_option("#tenant", label=organisation)
-            page.click(f"text={button}")
-            page.wait_for_url("**/callback?**")
-            return page.url
-        finally:
-            browser.close()
-
-
-def test_log_in_and_allow_access_in_chromium(callback):
+@pytest.fixture(scope="module")
+def browser():
     sync_playwright = _need_browser()
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _browse(browser, url: str, email: str, password: str, button: str, organisation: str | None = None) -> str:
+    context = browser.new_context()  # its own cookies: every sign-in starts at the login page
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.fill("#email", email)
+        page.fill("#password", password)
+        page.click("text=Login")
+        page.wait_for_selector("text=Xero Organisational Data")
+        if organisation:
+            page.select_option("#tenant", label=organisation)
+        page.click(f"text={button}")
+        page.wait_for_url("**/callback?**")
+        return page.url
+    finally:
+        context.close()
+
+
+def test_log_in_and_allow_access_in_chromium(browser, callback):
     redirect_uri, received = callback
     with run_sandbox(redirect_uris=[redirect_uri]) as sb:
         verifier, challenge = pkce_pair()
         params = authorize_params(sb, challenge, redirect_uri=redirect_uri, state="browser-state")
         url = str(httpx.URL(sb.base_url + "/identity/connect/authorize", params=params))
-        landed = _browse(sync_playwright, url, sb.login_email, sb.login_password, "Allow Access",
+        landed = _browse(browser, url, sb.login_email, sb.login_password, "Allow Access",
                          organisation="Smith Plumbing & Gas Pty Ltd")
         query = parse_qs(urlsplit(landed).query)
         assert query["state"] == ["browser-state"]
@@ -105,12 +112,11 @@ def test_log_in_and_allow_access_in_chromium(callback):
             assert [c["tenantName"] for c in conns.json()] == ["Smith Plumbing & Gas Pty Ltd"]
 
 
-def test_cancel_in_chromium(callback):
-    sync_playwright = _need_browser()
+def test_cancel_in_chromium(browser, callback):
     redirect_uri, _ = callback
     with run_sandbox(redirect_uris=[redirect_uri]) as sb:
         _, challenge = pkce_pair()
         params = authorize_params(sb, challenge, redirect_uri=redirect_uri)
         url = str(httpx.URL(sb.base_url + "/identity/connect/authorize", params=params))
-        landed = _browse(sync_playwright, url, sb.login_email, sb.login_password, "Cancel")
+        landed = _browse(browser, url, sb.login_email, sb.login_password, "Cancel")
         assert parse_qs(urlsplit(landed).query) == {"error": ["access_denied"], "state": ["st-123"]}
