@@ -119,6 +119,10 @@ class XeroOAuth:
                     code_verifier=request.code_verifier,
                 ),
                 "exchange the sign-in code",
+                grant_refused=AuthFailed(
+                    "Xero refused the sign-in code (it was used already, expired, or belongs to another sign-in). "
+                    "Select Connect to Xero to try again."
+                ),
             )
 
     def refresh(self, refresh_token: str) -> dict:
@@ -146,10 +150,12 @@ class XeroOAuth:
         if response.status_code >= 400:
             raise AuthFailed(f"Xero did not revoke the connection (HTTP {response.status_code}).")
 
-    def _call(self, fn, what: str):
+    def _call(self, fn, what: str, grant_refused: Exception | None = None):
         try:
             return fn()
         except OAuthError as exc:
+            if exc.error == "invalid_grant" and grant_refused is not None:
+                raise grant_refused from None
             raise _oauth_error(exc, what) from None
         except httpx.HTTPStatusError as exc:
             status = exc.response.status_code
