@@ -67,9 +67,11 @@ class TokenSet:
         cls, token: Mapping, now: float, tenant_ids: tuple[str, ...] = (), grant: str = "authorization_code"
     ) -> "TokenSet":
         """Build from an OAuth token response (authlib's dict)."""
-        expires_at = token.get("expires_at")
-        if expires_at is None:
-            expires_at = now + float(token.get("expires_in", 1800))
+        # from expires_in on the caller's clock (authlib's own expires_at uses the wall clock)
+        if token.get("expires_in") is not None:
+            expires_at = now + float(token["expires_in"])
+        else:
+            expires_at = float(token.get("expires_at") or now + 1800)
         scope = token.get("scope") or ""
         return cls(
             access_token=str(token["access_token"]),
