@@ -315,3 +315,24 @@ async def test_text_cursors_do_not_blink_under_tests(demo_services):
         await pilot.press("tab")
         assert app.focused.cursor_blink is False
     assert TradieApp(demo_services, cursor_blink=True).cursor_blink is True
+
+
+# -- running it -------------------------------------------------------------------------------------------
+def test_run_app_builds_services_and_runs(cfg, monkeypatch):
+    from tui import app as app_module
+
+    ran = []
+
+    def fake_run(self, *args, **kwargs):
+        ran.append((self.services.cfg, self.demo))
+
+    monkeypatch.setattr(app_module.TradieApp, "run", fake_run)
+    assert app_module.run_app(cfg) == 0
+    assert ran == [(cfg, False)]
+
+
+async def test_demo_is_marked_in_the_header(demo_services):
+    app = TradieApp(demo_services, demo=True)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert "DEMO DATA" in screen_text(app).splitlines()[0]
