@@ -5,6 +5,11 @@ Batch writes (PUT creates, POST creates or updates) take `{"Invoices": [...]}` o
 `summarizeErrors=false` one invalid item fails the whole request with 400 `ValidationException` and nothing is
 saved; with it the response is 200 and each item carries `StatusAttributeString` `OK` or `ERROR` (with its
 `ValidationErrors`), and the valid items are saved.
+
+Lists: `If-Modified-Since` keeps records whose UpdatedDateUTC is strictly later; without `page` everything is
+returned (invoices then without line items, as Xero does), with `page` up to `pageSize` (default 100, at most
+1000) plus a `pagination` object. Default order: accounts by Code, contacts by Name, invoices and payments by
+UpdatedDateUTC; `order=Field [ASC|DESC]` changes it.
 """
 
 from __future__ import annotations
