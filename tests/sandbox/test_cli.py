@@ -25,7 +25,8 @@ def _start(*args: str) -> tuple[subprocess.Popen, dict[str, str]]:
 
 def _stop(proc: subprocess.Popen) -> None:
     proc.terminate()
-    proc.wait(timeout=10)
+    assert proc.wait(timeout=10) == 0
+    assert "Traceback" not in proc.stderr.read()
 
 
 def _client(info: dict[str, str]) -> httpx.Client:

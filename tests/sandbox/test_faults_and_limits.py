@@ -48,6 +48,8 @@ def test_day_limit(sandbox, http, custom):
     refused = http.get(f"{API}/Organisation", headers=custom)
     assert refused.status_code == 429 and refused.headers["X-Rate-Limit-Problem"] == "day"
     assert int(refused.headers["Retry-After"]) > 80000
+    sandbox.control.reset_rate_limits()
+    assert http.get(f"{API}/Organisation", headers=custom).status_code == 200
 
 
 def test_limits_are_per_tenant(sandbox, http, custom):
@@ -191,8 +193,10 @@ def test_request_body_checked_after_reading_too(sandbox, http, custom):
 
 
 def test_control_endpoints_over_http():
-    with run_sandbox(control_endpoints=True) as sb, httpx.Client(base_url=sb.base_url) as client:
-        token = sb.custom_token()
+    hooks = {"response": [lambda r: (r.read(), validate_response(r))]}
+    with run_sandbox(control_endpoints=True) as sb, httpx.Client(base_url=sb.base_url, event_hooks=hooks) as client:
+        token = client.post("/connect/token", data={"grant_type": "client_credentials"},
+                            auth=(sb.custom_client_id, sb.custom_client_secret)).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         assert client.post("/_sandbox/faults", json={"kind": "503"}).json()[0]["kind"] == "503"
         assert client.get(f"{API}/Organisation", headers=headers).status_code == 503
@@ -226,3 +230,16 @@ async def test_in_process_through_the_asgi_transport():
         response = await client.put(f"{API}/Invoices", headers=headers, json=INVOICE)
         validate_response(response)
         assert response.json()["Invoices"][0]["Total"] == 132
+
+
+def test_harness_token_and_reset(sandbox, http):
+    headers = {"Authorization": f"Bearer {sandbox.custom_token()}"}
+    assert http.put(f"{API}/Invoices", headers=headers, json=INVOICE).status_code == 200
+    old_secret = sandbox.custom_client_secret
+    sandbox.reset(minute_limit=7)
+    assert sandbox.custom_client_secret != old_secret
+    assert http.get(f"{API}/Invoices", headers=headers).status_code == 401  # tokens belonged to the old state
+    fresh = {"Authorization": f"Bearer {sandbox.custom_token()}"}
+    response = http.get(f"{API}/Invoices", headers=fresh)
+    assert len(response.json()["Invoices"]) == 5 and response.headers["X-MinLimit-Remaining"] == "6"
+    assert sandbox.state.pkce_client.redirect_uris == ["http://127.0.0.1:8765/callback"]

@@ -105,6 +105,20 @@ def test_no_offline_access_means_no_refresh_token(sandbox, http):
     assert "refresh_token" not in body
 
 
+def test_scopes_limit_what_a_token_can_do(sandbox, http):
+    body = tokens(http, sandbox, scope="offline_access accounting.invoices.read accounting.settings.read")
+    headers = bearer(body["access_token"], sandbox.demo_tenant_id)
+    assert http.get("/api.xro/2.0/Invoices", headers=headers).status_code == 200
+    assert http.get("/api.xro/2.0/Accounts", headers=headers).status_code == 200
+    for method, path in (("PUT", "/api.xro/2.0/Invoices"), ("GET", "/api.xro/2.0/Contacts"),
+                         ("GET", "/api.xro/2.0/Payments")):
+        refused = http.request(method, path, headers=headers, json={})
+        assert refused.status_code == 401 and refused.json()["Detail"] == "AuthorizationUnsuccessful"
+    refreshed = refresh(http, sandbox, body["refresh_token"]).json()
+    assert http.get("/api.xro/2.0/Contacts", headers=bearer(refreshed["access_token"],
+                                                           sandbox.demo_tenant_id)).status_code == 401
+
+
 def test_refresh_rotates_and_the_old_token_has_a_grace_period(sandbox, http):
     first = tokens(http, sandbox)
     second = refresh(http, sandbox, first["refresh_token"])

@@ -3,7 +3,7 @@
 Kinds:
 - `"429"`: Too Many Requests with `Retry-After` (`seconds`, default 1) and `X-Rate-Limit-Problem: minute`.
 - `"500"`: an internal error.  `"503"`: "The Organisation is offline".
-- `"latency"`: wait `seconds` before handling.
+- `"latency"`: wait `seconds` (default 1) before handling.
 - `"close"`: handle the request (a write commits), then drop the connection before the body is sent.
 - `"hold"`: handle the request, then keep the response until `release_holds()`.
 The first three never reach the handlers, so nothing is written. A fault matches requests whose path contains
