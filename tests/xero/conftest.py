@@ -135,8 +135,8 @@ def drive_consent(sandbox, url: str, *, decision: str = "allow", tenant_id: str 
         )
         assert decided.status_code == 302, decided.text
         location = decided.headers["location"]
-    if follow:
-        httpx.get(location, timeout=10)
+        if follow:
+            browser.get(location)
     return location
 
 
