@@ -36,7 +36,7 @@ from filelock import FileLock
 
 from tui.config import Config
 from tui.secrets import SecretStore, open_store
-from tui.xero.errors import Disconnected, Unavailable, XeroError
+from tui.xero.errors import AuthFailed, Disconnected, Unavailable, XeroError
 from tui.xero.oauth import XeroOAuth
 from tui.xero.ratelimit import Backoff
 
@@ -318,6 +318,26 @@ class TokenManager:
         ``rejected``: an access token Xero just answered 401 to; the set is refreshed unless the stored one
         already carries a different access token (another process refreshed meanwhile).
         """
+
+        def needed(stored: TokenSet, now: float) -> bool:
+            if rejected is not None:
+                return stored.access_token == rejected
+            return stored.expires_within(self.leeway, now)
+
+        return self._refresh_if(needed)[0]
+
+    def keep_alive(self) -> bool:
+        """Refresh when the last refresh is a week old, so an idle connection never reaches 60 days.
+
+        True when this call refreshed. The sync engine calls it now and then while connected.
+        """
+        stored = self.current()
+        if not stored.refresh_token or self.clock() - stored.refreshed_at < KEEPALIVE_S:
+            return False
+        return self._refresh_if(lambda again, now: now - again.refreshed_at >= KEEPALIVE_S)[1]
+
+    def _refresh_if(self, needed: Callable[[TokenSet, float], bool]) -> tuple[TokenSet, bool]:
+        """Under the cross-process lock: re-read the stored set, renew it if ``needed`` still says so."""
         with self._mutex, self.store.lock():
             stored = self.store.load()
             if stored is None:
@@ -325,30 +345,14 @@ class TokenManager:
             if stored.disconnected:
                 raise Disconnected(stored.disconnected)
             now = self.clock()
-            if rejected is None and not stored.expires_within(self.leeway, now):
+            if not needed(stored, now):
                 self._cached = stored
-                return stored
-            if rejected is not None and stored.access_token != rejected:
-                self._cached = stored
-                return stored
+                return stored, False
             fresh = self._renew_or_mark(stored, now)
             self.store.save(fresh)  # the rotated refresh token is safe before the access token is used
             self._cached = fresh
             log.info("Xero tokens refreshed (access token valid for %d s)", int(fresh.expires_at - now))
-            return fresh
-
-    def keep_alive(self) -> bool:
-        """Refresh when the last refresh is a week old, so an idle connection never reaches 60 days."""
-        stored = self.current()
-        if stored.refresh_token and self.clock() - stored.refreshed_at >= KEEPALIVE_S:
-            with self._mutex, self.store.lock():
-                again = self.store.load()
-                if again is not None and not again.disconnected and self.clock() - again.refreshed_at >= KEEPALIVE_S:
-                    fresh = self._renew_or_mark(again, self.clock())
-                    self.store.save(fresh)
-                    self._cached = fresh
-                    return True
-        return False
+            return fresh, True
 
     def expiry_warning(self) -> str | None:
         """A sentence for To Do when the connection dies soon unless used, else None."""
@@ -397,8 +401,12 @@ class TokenManager:
 
     def _renew(self, stored: TokenSet, now: float) -> TokenSet:
         if stored.grant == "client_credentials":
-            response = self._with_retries(self.oauth.client_credentials)
-            return replace(TokenSet.from_response(response, now, grant="client_credentials"), tenant_ids=stored.tenant_ids)
+            try:
+                response = self._with_retries(self.oauth.client_credentials)
+            except AuthFailed as exc:  # the custom connection's id or secret is no longer accepted
+                raise Disconnected(str(exc)) from None
+            fresh = TokenSet.from_response(response, now, grant="client_credentials")
+            return replace(fresh, tenant_ids=stored.tenant_ids)
         if not stored.refresh_token:
             raise Disconnected("there is no refresh token; connect again")
         # A lost response (network error, 5xx) leaves the stored set untouched; the same refresh token is
