@@ -1,6 +1,7 @@
 """XeroApi against the sandbox over HTTP: reads, filters and paging, batch writes with per-item errors,
 idempotent retries, hostile names, rate limits and faults."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -204,3 +205,25 @@ def test_organisation_not_connected_is_disconnected(sb_cfg, sandbox, connected):
     with XeroApi(sb_cfg.xero, connected, sandbox.second_tenant_id) as api:
         with pytest.raises(Disconnected, match="disconnected from tradiecore in Xero"):
             api.organisation()
+
+
+def test_twenty_threads_never_exceed_five_in_flight(sb_cfg, sandbox, connected):
+    sandbox.control.configure(latency=0.05, minute_limit=600)
+    sandbox.control.reset_counters()
+    with XeroApi(sb_cfg.xero, connected, sandbox.demo_tenant_id, limiter=RateLimiter(Limits(per_minute=600))) as api:
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            names = list(pool.map(lambda _: api.organisation()["Name"], range(40)))
+    assert names == ["Demo Company (AU)"] * 40
+    assert requests(sandbox, "GET /api.xro/2.0/organisation") == 40  # not one 429 for concurrency
+
+
+def test_daily_limit_from_xero_stops_calls_without_waiting(sb_cfg, sandbox, api):
+    sandbox.control.configure(day_limit=5)
+    for _ in range(5):
+        api.organisation()
+    assert api.usage().day_remaining == 0  # learnt from X-DayLimit-Remaining
+    before = requests(sandbox, "GET /api.xro/2.0/organisation")
+    with pytest.raises(RateLimited, match="Today's Xero call limit") as info:
+        api.organisation()
+    assert info.value.problem == "day"
+    assert requests(sandbox, "GET /api.xro/2.0/organisation") == before  # not even sent
