@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 
 from tui.xero import wire
+from tests.xero.conftest import drive_consent
 from tui.xero.api import XeroApi
+from tui.xero.connect import Consent
 from tui.xero.errors import Disconnected, RateLimited, Unavailable, ValidationFailed
 from tui.xero.ratelimit import Limits, RateLimiter
 
@@ -201,10 +203,23 @@ def test_scaled_limits_for_the_benchmark(sb_cfg, sandbox, connected):
     assert limiter.usage(sandbox.demo_tenant_id).minute_remaining == 500
 
 
-def test_organisation_not_connected_is_disconnected(sb_cfg, sandbox, connected):
+def test_organisation_disconnected_in_xero_is_detected_and_recorded(sb_cfg, sandbox, oauth, connected, api):
+    other = Consent(oauth)  # the same user also connected a second organisation: their grants stay alive
+    drive_consent(sandbox, other.url, tenant_id=sandbox.second_tenant_id)
+    other.finish(other.wait(10))
+    sandbox.control.revoke_connection(sandbox.demo_tenant_id)  # "Disconnect" pressed inside Xero
+    with pytest.raises(Disconnected, match="disconnected from tradiecore in Xero"):
+        api.organisation()
+    with pytest.raises(Disconnected, match="disconnected from tradiecore in Xero"):
+        connected.access_token()  # recorded for every process of the business
+    assert connected.store.load().disconnected_at > 0
+
+
+def test_organisation_never_connected_is_refused_without_touching_the_token_set(sb_cfg, sandbox, connected):
     with XeroApi(sb_cfg.xero, connected, sandbox.second_tenant_id) as api:
-        with pytest.raises(Disconnected, match="disconnected from tradiecore in Xero"):
+        with pytest.raises(Disconnected):
             api.organisation()
+    assert connected.access_token()
 
 
 def test_twenty_threads_never_exceed_five_in_flight(sb_cfg, sandbox, connected):

@@ -334,7 +334,9 @@ class XeroApi:
             return Disconnected(f"Xero rejected this app's access even after a refresh{_paren(detail)}")
         if status == 403:
             if tenant and not self._tenant_still_connected():
-                return Disconnected("the organisation was disconnected from tradiecore in Xero")
+                reason = "the organisation was disconnected from tradiecore in Xero"
+                self.tokens.mark_disconnected(reason, self._tenant())
+                return Disconnected(reason)
             return Forbidden(f"Xero did not allow this{_paren(detail)}. The connection may lack a permission (scope).")
         if status == 404:
             return NotFound(f"Xero has no such record{_paren(detail)}.")

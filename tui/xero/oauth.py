@@ -28,12 +28,14 @@ with warnings.catch_warnings():
     from authlib.integrations.base_client import OAuthError
     from authlib.integrations.httpx_client import OAuth2Client
 
-from tui.config import XeroConfig
+from tui.config import Config, XeroConfig
+from tui.secrets import SecretStore, open_store
 from tui.xero.errors import AuthFailed, Disconnected, NotConfigured, RateLimited, Unavailable
 
 log = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/callback"
+CLIENT_SECRET_KEY = "xero.client-secret"  # a custom connection's secret, in the secrets store
 TIMEOUT_S = 30.0
 
 
@@ -166,6 +168,12 @@ class XeroOAuth:
             raise Unavailable(f"Could not reach Xero to {what} ({type(exc).__name__}); check the connection.") from None
         except ValueError as exc:  # not a JSON token response
             raise AuthFailed(f"Xero's answer to {what} was not understood: {exc}") from None
+
+
+def oauth_for(cfg: Config, secrets: SecretStore | None = None) -> XeroOAuth:
+    """The app's OAuth client: a custom connection when a client secret is stored, else PKCE."""
+    secret = (secrets or open_store(cfg)).get(CLIENT_SECRET_KEY)
+    return XeroOAuth(cfg.xero, client_secret=secret or None)
 
 
 def _retry_after(response: httpx.Response) -> float:

@@ -61,6 +61,7 @@ class TokenSet:
     refreshed_at: float = 0.0  # epoch seconds of the last token response (sets the refresh token's life)
     grant: str = "authorization_code"  # or "client_credentials"
     disconnected: str = ""  # why Xero stopped accepting this set (then no process tries it again)
+    disconnected_at: float = 0.0  # epoch seconds when that was found
 
     @classmethod
     def from_response(
@@ -379,13 +380,26 @@ class TokenManager:
             self.store.clear()
             self._cached = None
 
+    def mark_disconnected(self, reason: str, tenant_id: str) -> None:
+        """Record that Xero no longer lets this connection reach ``tenant_id`` (its organisation), for every
+        process, until the user reconnects. A set that was never for that tenant is left alone."""
+        with self._mutex, self.store.lock():
+            stored = self.store.load()
+            if stored is not None and not stored.disconnected and tenant_id in stored.tenant_ids:
+                self._mark(stored, reason)
+
+    def _mark(self, stored: TokenSet, reason: str) -> None:
+        marked = replace(stored, access_token="", refresh_token=None, disconnected=reason, disconnected_at=self.clock())
+        self.store.save(marked)
+        self._cached = None
+        log.warning("Xero connection lost: %s", reason)
+
     def _renew_or_mark(self, stored: TokenSet, now: float) -> TokenSet:
         """Renew; when Xero says the grant is gone, record that (under the lock) so no process tries again."""
         try:
             return self._renew(stored, now)
         except Disconnected as exc:
-            self.store.save(replace(stored, access_token="", refresh_token=None, disconnected=exc.reason))
-            self._cached = None
+            self._mark(stored, exc.reason)
             raise
 
     def _with_retries(self, fn: Callable[[], dict]) -> dict:
