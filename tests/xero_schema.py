@@ -142,6 +142,9 @@ def validate_response(response: Any) -> None:
     if status in (301, 302, 303, 307):
         assert response.headers.get("location"), "redirect without Location"
         return
+    if status in TEXT_STATUSES:
+        assert response.headers.get("content-type", "").startswith("text/plain") and response.content
+        return
     if path == "/connect/token":
         if status == 200:
             validate(_json(response), "AccessToken", "identity")
@@ -159,9 +162,6 @@ def validate_response(response: Any) -> None:
         return
     if status in (401, 403):
         validate(_json(response), "Problem", "local")
-        return
-    if status in TEXT_STATUSES:
-        assert response.headers.get("content-type", "").startswith("text/plain") and response.content
         return
     if path.startswith("/connections"):
         if method == "DELETE":

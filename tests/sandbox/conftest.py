@@ -23,31 +23,23 @@ def _spec_present() -> None:
     spec_dir()
 
 
-@pytest.fixture
-def sandbox() -> Iterator[RunningSandbox]:
+@pytest.fixture(scope="session")
+def _shared_sandbox() -> Iterator[RunningSandbox]:
     with run_sandbox(redirect_uris=[CALLBACK]) as sb:
         yield sb
+
+
+@pytest.fixture
+def sandbox(_shared_sandbox: RunningSandbox) -> RunningSandbox:
+    """A sandbox on a loopback port with freshly seeded state (the server is shared, the state is not)."""
+    _shared_sandbox.reset()
+    return _shared_sandbox
 
 
 @pytest.fixture
 def http(sandbox: RunningSandbox) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=sandbox.base_url, event_hooks={"response": [_check]}, timeout=10) as client:
         yield client
-
-
-@pytest.fixture
-def checked_client():
-    """A factory for more schema-checked clients (for another base URL, or a second browser-less user)."""
-    clients: list[httpx.Client] = []
-
-    def make(base_url: str) -> httpx.Client:
-        client = httpx.Client(base_url=base_url, event_hooks={"response": [_check]}, timeout=10)
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.close()
 
 
 @pytest.fixture

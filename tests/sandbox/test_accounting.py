@@ -113,6 +113,13 @@ def test_invoice_create_with_per_line_tax_rounding(http, custom):
     assert MS_DATE.match(invoice["UpdatedDateUTC"]) and invoice["Date"] == "/Date(1795132800000+0000)/"
 
 
+def test_due_date_defaults_to_the_sales_terms(http, custom):
+    body = _invoice()
+    del body["DueDate"]
+    inv = put_invoices(http, custom, body).json()["Invoices"][0]
+    assert inv["DueDate"] == "/Date(1796342400000+0000)/"  # 2026-12-04: 14 days after 2026-11-20
+
+
 def test_money_is_written_with_two_decimals(http, custom):
     raw = put_invoices(http, custom, _invoice()).text
     assert '"Total":110.00' in raw and '"TaxAmount":10.00' in raw and '"Quantity":1.0000' in raw
@@ -124,6 +131,8 @@ def test_inclusive_and_no_tax(http, custom):
     assert (inv["SubTotal"], inv["TotalTax"], inv["Total"]) == (100.0, 10.0, 110.0)
     no_tax = put_invoices(http, custom, _invoice(LineAmountTypes="NoTax")).json()["Invoices"][0]
     assert (no_tax["TotalTax"], no_tax["Total"]) == (0, 100.0)
+    lower_case = put_invoices(http, custom, _invoice(LineAmountTypes="INCLUSIVE")).json()["Invoices"][0]
+    assert lower_case["LineAmountTypes"] == "Inclusive"
     exempt = put_invoices(http, custom, _invoice(lines=[_line(TaxType="EXEMPTOUTPUT")])).json()["Invoices"][0]
     assert exempt["TotalTax"] == 0 and exempt["LineItems"][0]["TaxType"] == "EXEMPTOUTPUT"
 

@@ -87,10 +87,6 @@ class Faults:
             self._lock.notify_all()
         return event
 
-    def held_count(self) -> int:
-        with self._lock:
-            return len(self._held)
-
     def wait_for_held(self, count: int = 1, timeout: float = 5.0) -> bool:
         """Block until at least `count` responses are being held; False on timeout."""
         with self._lock:
