@@ -84,14 +84,21 @@ class LinkedClock(FakeClock):
             self.control.advance_clock(seconds)
 
 
-@pytest.fixture
-def sandbox():
+@pytest.fixture(scope="session")
+def _shared_sandbox():
     from tui.sandbox.harness import run_sandbox
 
-    port = free_port()
-    with run_sandbox(redirect_uris=[f"http://localhost:{port}/callback"]) as sb:
-        sb.callback_port = port
+    with run_sandbox() as sb:
         yield sb
+
+
+@pytest.fixture
+def sandbox(_shared_sandbox):
+    """The sandbox with freshly seeded state, and a callback port of this test's own registered with it."""
+    _shared_sandbox.reset()
+    _shared_sandbox.callback_port = free_port()
+    _shared_sandbox.control.register_redirect_uri(f"http://localhost:{_shared_sandbox.callback_port}/callback")
+    return _shared_sandbox
 
 
 @pytest.fixture
