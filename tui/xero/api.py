@@ -263,7 +263,14 @@ class XeroApi:
         )
         return wire.loads(response.content)
 
-    def _send(
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            return self._send_with_retries(method, url, **kwargs)
+        except XeroError as exc:
+            log.warning("Xero %s %s failed: %s", method, httpx.URL(url).path, exc)
+            raise
+
+    def _send_with_retries(
         self,
         method: str,
         url: str,

@@ -30,7 +30,7 @@ with warnings.catch_warnings():
 
 from tui.config import Config, XeroConfig
 from tui.secrets import SecretStore, open_store
-from tui.xero.errors import AuthFailed, Disconnected, NotConfigured, RateLimited, Unavailable
+from tui.xero.errors import AuthFailed, Disconnected, NotConfigured, RateLimited, Unavailable, XeroError
 
 log = logging.getLogger(__name__)
 
@@ -151,23 +151,29 @@ class XeroOAuth:
         if response.status_code >= 400:
             raise AuthFailed(f"Xero did not revoke the connection (HTTP {response.status_code}).")
 
-    def _call(self, fn, what: str, grant_refused: Exception | None = None):
+    def _call(self, fn, what: str, grant_refused: XeroError | None = None):
         try:
             with self._lock:
                 return fn(self._client())
-        except OAuthError as exc:
-            if exc.error == "invalid_grant" and grant_refused is not None:
-                raise grant_refused from None
-            raise _oauth_error(exc, what) from None
-        except httpx.HTTPStatusError as exc:
-            status = exc.response.status_code
-            if status == 429:
-                raise RateLimited(_retry_after(exc.response)) from None
-            raise Unavailable(f"Xero's sign-in service failed to {what} (HTTP {status}); try again shortly.") from None
-        except httpx.TransportError as exc:
-            raise Unavailable(f"Could not reach Xero to {what} ({type(exc).__name__}); check the connection.") from None
-        except ValueError as exc:  # not a JSON token response
-            raise AuthFailed(f"Xero's answer to {what} was not understood: {exc}") from None
+        except (OAuthError, httpx.HTTPError, ValueError) as exc:
+            error = _as_xero_error(exc, what, grant_refused)
+        log.warning("Xero identity service: could not %s: %s", what, error)
+        raise error
+
+
+def _as_xero_error(exc: Exception, what: str, grant_refused: XeroError | None) -> XeroError:
+    if isinstance(exc, OAuthError):
+        if exc.error == "invalid_grant" and grant_refused is not None:
+            return grant_refused
+        return _oauth_error(exc, what)
+    if isinstance(exc, httpx.HTTPStatusError):
+        status = exc.response.status_code
+        if status == 429:
+            return RateLimited(_retry_after(exc.response))
+        return Unavailable(f"Xero's sign-in service failed to {what} (HTTP {status}); try again shortly.")
+    if isinstance(exc, httpx.TransportError):
+        return Unavailable(f"Could not reach Xero to {what} ({type(exc).__name__}); check the connection.")
+    return AuthFailed(f"Xero's answer to {what} was not understood: {exc}")  # not a JSON token response
 
 
 def oauth_for(cfg: Config, secrets: SecretStore | None = None) -> XeroOAuth:
@@ -183,7 +189,7 @@ def _retry_after(response: httpx.Response) -> float:
         return 60.0
 
 
-def _oauth_error(exc: OAuthError, what: str) -> Exception:
+def _oauth_error(exc: OAuthError, what: str) -> XeroError:
     error = exc.error or "oauth_error"
     detail = f" ({exc.description})" if exc.description else ""
     if error == "invalid_grant":
