@@ -1,6 +1,7 @@
 """XeroApi against the sandbox over HTTP: reads, filters and paging, batch writes with per-item errors,
 idempotent retries, hostile names, rate limits and faults."""
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
@@ -242,3 +243,17 @@ def test_daily_limit_from_xero_stops_calls_without_waiting(sb_cfg, sandbox, api)
         api.organisation()
     assert info.value.problem == "day"
     assert requests(sandbox, "GET /api.xro/2.0/organisation") == before  # not even sent
+
+
+def test_tokens_never_logged_and_failures_are(api, sandbox, connected, caplog):
+    caplog.set_level(logging.DEBUG)
+    before = connected.current()
+    sandbox.control.advance_clock(1800)  # a refresh along the way
+    api.organisation()
+    with pytest.raises(ValidationFailed):
+        api.accounts(where='Name=="unterminated')
+    after = connected.current()
+    for secret in (before.access_token, before.refresh_token, after.access_token, after.refresh_token):
+        assert secret not in caplog.text
+    assert "Xero GET /api.xro/2.0/Accounts failed: Xero did not accept this" in caplog.text
+    assert "Xero tokens refreshed" in caplog.text
