@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from random import Random
@@ -41,6 +42,28 @@ class FakeClock:
     def advance(self, seconds: float) -> None:
         with self._lock:
             self.now += seconds
+
+
+class MemoryRow:
+    """The store layer's row, as the protocol describes it: a blob and a lock."""
+
+    def __init__(self):
+        self.blob = None
+        self._lock = threading.Lock()
+
+    def read(self):
+        return self.blob
+
+    def write(self, blob):
+        self.blob = blob
+
+    def delete(self):
+        self.blob = None
+
+    @contextmanager
+    def lock(self):
+        with self._lock:
+            yield
 
 
 @pytest.fixture

@@ -3,14 +3,22 @@ invalid_grant."""
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.xero.conftest import MemoryRow
 from tui.secrets import FileSecretStore
 from tui.xero.api import XeroApi
 from tui.xero.errors import Disconnected
 from tui.xero.oauth import XeroOAuth
-from tui.xero.tokens import TokenManager, secret_token_store
+from tui.xero.tokens import (
+    TOKEN_KEY_SECRET,
+    EncryptedTokenStore,
+    TokenCipher,
+    TokenManager,
+    secret_token_store,
+)
 
 
 def refreshes(sandbox) -> int:
@@ -109,3 +117,24 @@ def test_weekly_keep_alive(sb_cfg, sandbox, connected):
     assert eight_days.keep_alive() is True
     assert eight_days.keep_alive() is False
     assert refreshes(sandbox) == 1
+
+
+def test_database_backend_two_machines_share_one_encrypted_set(sb_cfg, sandbox, connected, secrets):
+    """Two machines: each has the token key in its own secrets store; the row (and its lock) is shared."""
+    row = MemoryRow()
+    key = TokenCipher.generate_key()
+    machines = []
+    for name in ("a", "b"):
+        local = FileSecretStore(sb_cfg.config_dir / f"machine-{name}.json")
+        local.set(TOKEN_KEY_SECRET, key)
+        store = EncryptedTokenStore(row, TokenCipher.from_secrets(local))
+        machines.append(TokenManager(store, XeroOAuth(sb_cfg.xero), clock=lambda: time.time() + 1800))
+    machines[0].save(connected.current())
+    before = refreshes(sandbox)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        tokens = list(pool.map(lambda m: m.access_token(), machines))
+    assert refreshes(sandbox) - before == 1
+    assert tokens[0] == tokens[1]
+    assert tokens[0].encode() not in row.blob
+    with XeroApi(sb_cfg.xero, machines[1], sandbox.demo_tenant_id) as api:
+        assert api.organisation()["Name"] == "Demo Company (AU)"
