@@ -135,8 +135,22 @@ def sb_cfg(cfg: Config, sandbox) -> Config:
 
 
 @pytest.fixture
-def oauth(sb_cfg: Config) -> XeroOAuth:
-    return XeroOAuth(sb_cfg.xero)
+def make_oauth():
+    """XeroOAuth instances closed after the test (each keeps a connection pool)."""
+    made: list[XeroOAuth] = []
+
+    def make(config: XeroConfig, **kwargs) -> XeroOAuth:
+        made.append(XeroOAuth(config, **kwargs))
+        return made[-1]
+
+    yield make
+    for oauth in made:
+        oauth.close()
+
+
+@pytest.fixture
+def oauth(sb_cfg: Config, make_oauth) -> XeroOAuth:
+    return make_oauth(sb_cfg.xero)
 
 
 def drive_consent(sandbox, url: str, *, decision: str = "allow", tenant_id: str | None = None, follow: bool = True):

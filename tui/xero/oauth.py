@@ -101,6 +101,12 @@ class XeroOAuth:
                 self._http.close()
                 self._http = None
 
+    def __enter__(self) -> "XeroOAuth":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def start(self) -> AuthorizationRequest:
         """A new sign-in with a fresh ``state`` and PKCE verifier (authlib's S256 challenge)."""
         verifier = generate_token(64)
