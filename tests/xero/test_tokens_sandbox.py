@@ -36,7 +36,7 @@ def second_process(sb_cfg, sandbox, make_oauth):
     return start
 
 
-def test_two_processes_refreshing_at_once_refresh_once_and_both_keep_working(sb_cfg, sandbox, connected, second_process):
+def test_two_processes_refreshing_at_once_refresh_once_and_both_work(sb_cfg, sandbox, connected, second_process):
     later = lambda: time.time() + 1800  # noqa: E731 - both processes see the access token as expired
     first, second = second_process(later), second_process(later)
     before = refreshes(sandbox)
