@@ -303,8 +303,8 @@ class XeroApi:
             except httpx.TransportError as exc:
                 failures += 1
                 if failures >= self.backoff.attempts:
-                    reason = type(exc).__name__
-                    raise Unavailable(f"Could not reach Xero ({reason}) after {failures} tries; try again later.") from None
+                    message = f"Could not reach Xero ({type(exc).__name__}) after {failures} tries; try again later."
+                    raise Unavailable(message) from None
                 self.limiter.clock.sleep(self.backoff.delay(failures))
                 continue
             status = response.status_code
