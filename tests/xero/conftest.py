@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from random import Random
@@ -41,6 +42,28 @@ class FakeClock:
     def advance(self, seconds: float) -> None:
         with self._lock:
             self.now += seconds
+
+
+class MemoryRow:
+    """The store layer's row, as the protocol describes it: a blob and a lock."""
+
+    def __init__(self):
+        self.blob = None
+        self._lock = threading.Lock()
+
+    def read(self):
+        return self.blob
+
+    def write(self, blob):
+        self.blob = blob
+
+    def delete(self):
+        self.blob = None
+
+    @contextmanager
+    def lock(self):
+        with self._lock:
+            yield
 
 
 @pytest.fixture
@@ -84,14 +107,21 @@ class LinkedClock(FakeClock):
             self.control.advance_clock(seconds)
 
 
-@pytest.fixture
-def sandbox():
+@pytest.fixture(scope="session")
+def _shared_sandbox():
     from tui.sandbox.harness import run_sandbox
 
-    port = free_port()
-    with run_sandbox(redirect_uris=[f"http://localhost:{port}/callback"]) as sb:
-        sb.callback_port = port
+    with run_sandbox() as sb:
         yield sb
+
+
+@pytest.fixture
+def sandbox(_shared_sandbox):
+    """The sandbox with freshly seeded state, and a callback port of this test's own registered with it."""
+    _shared_sandbox.reset()
+    _shared_sandbox.callback_port = free_port()
+    _shared_sandbox.control.register_redirect_uri(f"http://localhost:{_shared_sandbox.callback_port}/callback")
+    return _shared_sandbox
 
 
 @pytest.fixture
@@ -105,8 +135,22 @@ def sb_cfg(cfg: Config, sandbox) -> Config:
 
 
 @pytest.fixture
-def oauth(sb_cfg: Config) -> XeroOAuth:
-    return XeroOAuth(sb_cfg.xero)
+def make_oauth():
+    """XeroOAuth instances closed after the test (each keeps a connection pool)."""
+    made: list[XeroOAuth] = []
+
+    def make(config: XeroConfig, **kwargs) -> XeroOAuth:
+        made.append(XeroOAuth(config, **kwargs))
+        return made[-1]
+
+    yield make
+    for oauth in made:
+        oauth.close()
+
+
+@pytest.fixture
+def oauth(sb_cfg: Config, make_oauth) -> XeroOAuth:
+    return make_oauth(sb_cfg.xero)
 
 
 def drive_consent(sandbox, url: str, *, decision: str = "allow", tenant_id: str | None = None, follow: bool = True):
@@ -135,8 +179,8 @@ def drive_consent(sandbox, url: str, *, decision: str = "allow", tenant_id: str 
         )
         assert decided.status_code == 302, decided.text
         location = decided.headers["location"]
-    if follow:
-        httpx.get(location, timeout=10)
+        if follow:
+            browser.get(location)
     return location
 
 

@@ -10,7 +10,6 @@ from tests.xero.conftest import drive_consent
 from tui.xero.api import XeroApi
 from tui.xero.connect import Consent, connect_custom, organisations, save_connection
 from tui.xero.errors import AccessDenied, AuthFailed, Disconnected, StateMismatch
-from tui.xero.oauth import XeroOAuth
 from tui.xero.tokens import MemoryTokenStore, TokenManager, secret_token_store
 
 
@@ -72,15 +71,15 @@ def test_a_code_is_used_once(sandbox, oauth):
         consent.finish(code)
 
 
-def test_unknown_client_id_is_explained(sb_cfg, sandbox):
-    oauth = XeroOAuth(replace(sb_cfg.xero, client_id="not-registered"))
+def test_unknown_client_id_is_explained(sb_cfg, sandbox, make_oauth):
+    oauth = make_oauth(replace(sb_cfg.xero, client_id="not-registered"))
     with pytest.raises(AuthFailed, match="client id"):
         oauth.refresh("whatever")
 
 
-def test_custom_connection_needs_no_browser(sb_cfg, sandbox, secrets):
+def test_custom_connection_needs_no_browser(sb_cfg, sandbox, secrets, make_oauth):
     cfg = replace(sb_cfg.xero, client_id=sandbox.custom_client_id)
-    oauth = XeroOAuth(cfg, client_secret=sandbox.custom_client_secret)
+    oauth = make_oauth(cfg, client_secret=sandbox.custom_client_secret)
     tokens = connect_custom(oauth)
     assert tokens.refresh_token is None and tokens.grant == "client_credentials"
     (org,) = organisations(cfg, tokens, oauth)
@@ -91,8 +90,8 @@ def test_custom_connection_needs_no_browser(sb_cfg, sandbox, secrets):
     assert sandbox.control.counters()["token_requests"]["client_credentials"] == 2
 
 
-def test_wrong_client_secret(sb_cfg, sandbox):
-    oauth = XeroOAuth(replace(sb_cfg.xero, client_id=sandbox.custom_client_id), client_secret="wrong")
+def test_wrong_client_secret(sb_cfg, sandbox, make_oauth):
+    oauth = make_oauth(replace(sb_cfg.xero, client_id=sandbox.custom_client_id), client_secret="wrong")
     with pytest.raises(AuthFailed, match="client id"):
         connect_custom(oauth)
 

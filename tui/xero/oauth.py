@@ -28,12 +28,14 @@ with warnings.catch_warnings():
     from authlib.integrations.base_client import OAuthError
     from authlib.integrations.httpx_client import OAuth2Client
 
-from tui.config import XeroConfig
-from tui.xero.errors import AuthFailed, Disconnected, NotConfigured, RateLimited, Unavailable
+from tui.config import Config, XeroConfig
+from tui.secrets import SecretStore, open_store
+from tui.xero.errors import AuthFailed, Disconnected, NotConfigured, RateLimited, Unavailable, XeroError
 
 log = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/callback"
+CLIENT_SECRET_KEY = "xero.client-secret"  # a custom connection's secret, in the secrets store
 TIMEOUT_S = 30.0
 
 
@@ -99,6 +101,12 @@ class XeroOAuth:
                 self._http.close()
                 self._http = None
 
+    def __enter__(self) -> "XeroOAuth":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def start(self) -> AuthorizationRequest:
         """A new sign-in with a fresh ``state`` and PKCE verifier (authlib's S256 challenge)."""
         verifier = generate_token(64)
@@ -149,23 +157,35 @@ class XeroOAuth:
         if response.status_code >= 400:
             raise AuthFailed(f"Xero did not revoke the connection (HTTP {response.status_code}).")
 
-    def _call(self, fn, what: str, grant_refused: Exception | None = None):
+    def _call(self, fn, what: str, grant_refused: XeroError | None = None):
         try:
             with self._lock:
                 return fn(self._client())
-        except OAuthError as exc:
-            if exc.error == "invalid_grant" and grant_refused is not None:
-                raise grant_refused from None
-            raise _oauth_error(exc, what) from None
-        except httpx.HTTPStatusError as exc:
-            status = exc.response.status_code
-            if status == 429:
-                raise RateLimited(_retry_after(exc.response)) from None
-            raise Unavailable(f"Xero's sign-in service failed to {what} (HTTP {status}); try again shortly.") from None
-        except httpx.TransportError as exc:
-            raise Unavailable(f"Could not reach Xero to {what} ({type(exc).__name__}); check the connection.") from None
-        except ValueError as exc:  # not a JSON token response
-            raise AuthFailed(f"Xero's answer to {what} was not understood: {exc}") from None
+        except (OAuthError, httpx.HTTPError, ValueError) as exc:
+            error = _as_xero_error(exc, what, grant_refused)
+        log.warning("Xero identity service: could not %s: %s", what, error)
+        raise error
+
+
+def _as_xero_error(exc: Exception, what: str, grant_refused: XeroError | None) -> XeroError:
+    if isinstance(exc, OAuthError):
+        if exc.error == "invalid_grant" and grant_refused is not None:
+            return grant_refused
+        return _oauth_error(exc, what)
+    if isinstance(exc, httpx.HTTPStatusError):
+        status = exc.response.status_code
+        if status == 429:
+            return RateLimited(_retry_after(exc.response))
+        return Unavailable(f"Xero's sign-in service failed to {what} (HTTP {status}); try again shortly.")
+    if isinstance(exc, httpx.TransportError):
+        return Unavailable(f"Could not reach Xero to {what} ({type(exc).__name__}); check the connection.")
+    return AuthFailed(f"Xero's answer to {what} was not understood: {exc}")  # not a JSON token response
+
+
+def oauth_for(cfg: Config, secrets: SecretStore | None = None) -> XeroOAuth:
+    """The app's OAuth client: a custom connection when a client secret is stored, else PKCE."""
+    secret = (secrets or open_store(cfg)).get(CLIENT_SECRET_KEY)
+    return XeroOAuth(cfg.xero, client_secret=secret or None)
 
 
 def _retry_after(response: httpx.Response) -> float:
@@ -175,7 +195,7 @@ def _retry_after(response: httpx.Response) -> float:
         return 60.0
 
 
-def _oauth_error(exc: OAuthError, what: str) -> Exception:
+def _oauth_error(exc: OAuthError, what: str) -> XeroError:
     error = exc.error or "oauth_error"
     detail = f" ({exc.description})" if exc.description else ""
     if error == "invalid_grant":
