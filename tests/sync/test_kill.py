@@ -87,10 +87,10 @@ def test_sigkill_mid_batch_then_restart(connected, tmp_path, point):
     log = tmp_path / "sync.log"
     proc = _start(c, log)
     try:
-        assert c.sb.control.wait_for_held(1, timeout=60), proc.stderr.read().decode() if proc.poll() else "no hold"
+        assert c.sb.control.wait_for_held(1, timeout=60), "the sync never reached the held request"
     finally:
         proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
+        proc.communicate(timeout=10)
     c.sb.control.release_holds()  # the sandbox finishes (and remembers) the write the dead process made
     c.sb.control.clear_faults()
 
@@ -117,7 +117,8 @@ def test_sigterm_exits_cleanly(connected, tmp_path):
     while time.monotonic() < deadline and "Synced" not in (log.read_text() if log.exists() else ""):
         time.sleep(0.05)
     proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=15) == 0
+    proc.communicate(timeout=15)
+    assert proc.returncode == 0
     assert "Stopping" in log.read_text()
 
 

@@ -137,9 +137,11 @@ class SyncRunner:
             except Exception:  # the database may be gone at exit; the lease then simply expires
                 log.debug("could not release the sync lease", exc_info=True)
         for api in self._apis.values():
-            close = getattr(api, "close", None)
-            if close is not None:
-                close()
+            oauth = getattr(getattr(api, "tokens", None), "oauth", None)
+            for thing in (api, oauth):
+                close = getattr(thing, "close", None)
+                if close is not None:
+                    close()
         self._apis.clear()
 
     # -- one pass -----------------------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from sqlmodel import Session, col, select
 from tui.domain.invoice import InvoiceStatus
 from tui.store.invoices import get_invoice, write_from_xero
 from tui.store.sync_tables import SyncConflictRow, SyncLogRow, SyncOutboxRow, SyncRecordRow, SyncStateRow
-from tui.store.tables import AccountMappingRow, CustomerRow, InvoiceRow
+from tui.domain.dates import DEFAULT_TIME_ZONE, business_today
+from tui.store.tables import AccountMappingRow, BusinessRow, CustomerRow, InvoiceRow
 from tui.sync import outbox, records
 from tui.sync.lease import lease_holder
 
@@ -170,7 +171,9 @@ def overview(s: Session, tenant_id: str | None, now: datetime) -> Overview:
         col(SyncConflictRow.resolved_at).is_(None))).one()
     state = s.get(SyncStateRow, tenant_id) if tenant_id else None
     holder = lease_holder(s, tenant_id, now) if tenant_id else None
-    calls = state.calls_today if state is not None and state.calls_day == now.date() else 0
+    business = s.get(BusinessRow, 1)
+    today = business_today(now, business.time_zone if business else DEFAULT_TIME_ZONE)
+    calls = state.calls_today if state is not None and state.calls_day == today else 0
     return Overview(
         connected=tenant_id is not None, pending=pending, errors=errors, conflicts=conflicts,
         last_success_at=state.last_success_at if state else None, last_run_at=state.last_run_at if state else None,
