@@ -169,7 +169,7 @@ def test_voided_number_still_counts(connected):
 
 
 def test_first_connection_preview_links_creates_and_reports_clashes(sandbox, xservices, xero_cfg):
-    from datetime import date
+    from datetime import date, datetime, timezone
 
     from tui.domain.business import BusinessDetails
     from tui.sync.preview import build_preview, local_sent
@@ -189,7 +189,9 @@ def test_first_connection_preview_links_creates_and_reports_clashes(sandbox, xse
     with c.services.session() as s:
         from tui.store.tables import InvoiceRow
 
-        s.get(InvoiceRow, old.id).issue_date = date(2020, 1, 1)
+        row = s.get(InvoiceRow, old.id)
+        row.issue_date = date(2020, 1, 1)
+        row.sent_at = datetime(2020, 1, 1, tzinfo=timezone.utc)
 
     writes = c.writes()
     report = c.sync()

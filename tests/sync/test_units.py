@@ -212,3 +212,20 @@ def test_sync_core_does_not_import_textual():
             "sys.exit(1 if 'textual' in sys.modules else 0)")
     assert subprocess.run([sys.executable, "-c", code], cwd=os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))))).returncode == 0
+
+
+def test_outbox_upsert_compiles_for_postgresql():
+    from sqlalchemy import case, literal
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.dialects.postgresql import insert
+
+    from tui.store.sync_tables import SyncOutboxRow
+
+    table = SyncOutboxRow.__table__
+    now = datetime(2026, 11, 25, tzinfo=timezone.utc)
+    stmt = insert(table).values(kind="invoice", entity_id=1, seq=1, created_at=now, updated_at=now, attempts=0,
+                                held="").on_conflict_do_update(
+        index_elements=["kind", "entity_id"],
+        set_=dict(seq=table.c.seq + 1, held=case((table.c.held == "conflict", "conflict"), else_=literal(""))))
+    sql = str(stmt.compile(dialect=postgresql.dialect()))
+    assert "ON CONFLICT (kind, entity_id) DO UPDATE" in sql

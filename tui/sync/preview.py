@@ -18,7 +18,8 @@ from sqlmodel import Session, col, select
 from tui.domain.invoice import InvoiceStatus
 from tui.domain.money import cents
 from tui.store.sync_tables import SyncRecordRow
-from tui.store.tables import CustomerRow, InvoiceRow
+from tui.domain.dates import DEFAULT_TIME_ZONE, business_today
+from tui.store.tables import BusinessRow, CustomerRow, InvoiceRow
 from tui.sync import outbox, records
 
 
@@ -31,6 +32,7 @@ class LocalSent:
     total: Decimal
     status: str
     contact_id: str | None = None
+    sent_on: date | None = None  # the day it was emailed (the "sync invoices sent from" date compares this)
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def build_preview(local: list[LocalSent], xero_numbers: dict[str, dict], sync_fr
     preview = FirstSyncPreview(sync_from=sync_from, xero_invoice_count=len(xero_numbers))
     for inv in sorted(local, key=lambda i: (i.issue_date, i.number)):
         item = PreviewItem(inv.invoice_id, inv.number, inv.customer, inv.issue_date, inv.total)
-        if sync_from is not None and inv.issue_date < sync_from:
+        if sync_from is not None and (inv.sent_on or inv.issue_date) < sync_from:
             preview.excluded.append(item)
             continue
         existing = xero_numbers.get(inv.number)
@@ -101,8 +103,11 @@ def local_sent(s: Session) -> list[LocalSent]:
         .where(col(InvoiceRow.status) != InvoiceStatus.DRAFT.value, col(InvoiceRow.xero_invoice_id).is_(None))
         .order_by(col(InvoiceRow.issue_date), col(InvoiceRow.id))
     ).all()
+    business = s.get(BusinessRow, 1)
+    tz = business.time_zone if business else DEFAULT_TIME_ZONE
     return [
-        LocalSent(inv.id, inv.number, cust.name, inv.issue_date, inv.total, inv.status, cust.xero_contact_id)
+        LocalSent(inv.id, inv.number, cust.name, inv.issue_date, inv.total, inv.status, cust.xero_contact_id,
+                  business_today(inv.sent_at, tz) if inv.sent_at else None)
         for inv, cust in rows if inv.id not in excluded
     ]
 

@@ -62,8 +62,12 @@ def active_connection(s: Session) -> XeroConnectionRow | None:
     return s.exec(select(XeroConnectionRow).where(XeroConnectionRow.active == True)).first()  # noqa: E712
 
 
-def make_api(cfg, tenant_id: str, kind: str = "oauth", secrets=None, **api_options):
-    """The Xero API for one organisation, with the one shared token set of that organisation."""
+def make_api(cfg, tenant_id: str, kind: str = "oauth", secrets=None, token_store=None, **api_options):
+    """The Xero API for one organisation, with the one shared token set of that organisation.
+
+    ``token_store``: where that set lives; default the secrets store (processes on one machine). Processes on
+    several machines sharing PostgreSQL pass an ``EncryptedTokenStore`` (through ``SyncRunner(api_factory=...)``).
+    """
     from tui.secrets import open_store
     from tui.xero.api import XeroApi
     from tui.xero.oauth import XeroOAuth
@@ -72,7 +76,7 @@ def make_api(cfg, tenant_id: str, kind: str = "oauth", secrets=None, **api_optio
     secrets = secrets or open_store(cfg)
     client_secret = secrets.get(CLIENT_SECRET) if kind == "custom" else None
     oauth = XeroOAuth(cfg.xero, client_secret=client_secret)
-    manager = TokenManager(secret_token_store(cfg, tenant_id, secrets), oauth)
+    manager = TokenManager(token_store or secret_token_store(cfg, tenant_id, secrets), oauth)
     return XeroApi(cfg.xero, manager, tenant_id, **api_options)  # limiter=, backoff=, client=
 
 
