@@ -118,9 +118,12 @@ class Services:
     # -- To Do ----------------------------------------------------------------------------------------
     def todo(self, limit: int = 200):
         from tui.store.invoices import todo_groups
+        from tui.sync.status import todo_group
 
         with self.session() as s:
-            return todo_groups(s, self.today(), limit)
+            groups = todo_groups(s, self.today(), limit)
+            sync = todo_group(s, limit)
+            return [sync, *groups] if sync.count else groups
 
     # -- customers ------------------------------------------------------------------------------------
     def customers(self, search: str = "", limit: int = 500) -> tuple[list[Customer], int]:

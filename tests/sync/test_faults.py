@@ -34,6 +34,8 @@ def test_partial_batch_error_keeps_xeros_message_on_that_invoice_only(connected)
         state = invoice_state(s, bad.id)
         assert state.state == "error" and "250" in state.error or "archived" in state.error.lower()
         assert [p.entity_id for p in problems(s)] == [bad.id]
+    [group, *_] = c.services.todo()
+    assert (group.key, group.title, group.count, [r.id for r in group.rows]) == ("sync", "Sync problems", 1, [bad.id])
     requests = c.requests()
     assert c.sync().ok  # a held error is not retried every pass
     assert c.requests().get("POST /api.xro/2.0/invoices") == requests.get("POST /api.xro/2.0/invoices")

@@ -82,6 +82,13 @@ class SyncService:
         with self.services.session() as s:
             return problems(s, limit)
 
+    def todo_group(self, limit: int = 200):
+        """To Do's "Sync problems" group (also included by ``services.todo()`` when it has rows)."""
+        from tui.sync.status import todo_group
+
+        with self.services.session() as s:
+            return todo_group(s, limit)
+
     def log(self, limit: int = 200):
         """Recent activity, newest first (rows with ``at``, ``level``, ``message``, ``invoice_id``)."""
         from tui.sync.status import recent_log

@@ -187,6 +187,17 @@ def recent_log(s: Session, limit: int = 200) -> list[SyncLogRow]:
     return records.recent_log(s, limit)
 
 
+def todo_group(s: Session, limit: int = 200):
+    """To Do's "Sync problems" group: invoices whose last sync failed or that are in conflict (key ``sync``)."""
+    from tui.store.invoices import TodoGroup, _summaries
+
+    problem = select(SyncRecordRow.entity_id).where(SyncRecordRow.kind == outbox.INVOICE, SyncRecordRow.error != "")
+    where = (col(InvoiceRow.id).in_(problem),)
+    count = s.exec(select(func.count()).select_from(InvoiceRow).where(*where)).one()
+    rows = _summaries(s, where, (col(InvoiceRow.due_date), col(InvoiceRow.id)), limit) if count else []
+    return TodoGroup(key="sync", title="Sync problems", count=count, rows=rows)
+
+
 # -- conflicts ---------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
