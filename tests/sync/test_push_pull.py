@@ -170,3 +170,24 @@ def test_services_sync_facade_for_the_screens(connected):
     assert any("Sent 1 invoice" in row.message for row in sync.log())
     assert sync.problems() == [] and sync.conflicts() == [] and sync.retry() == 0
     sync.close()
+
+
+def test_edit_made_while_its_push_is_in_flight_is_not_lost(connected):
+    c = connected
+    inv = send(c.services, make_invoice(c.services, number="TC-0050"))
+    edited = []
+
+    def progress(message):
+        if message.startswith("Sending") and not edited:  # the batch is prepared, about to go out
+            fresh = c.services.invoice(inv.id)
+            fresh.reference = "Edited during the push"
+            c.services.save_invoice(fresh)
+            edited.append(True)
+
+    report = c.sync(on_progress=progress)
+    assert report.ok and report.pushed == 1 and report.pending == 1
+    assert c.xero_invoices("TC-0050")[0]["Reference"] == "Job 1"
+    report = c.sync()
+    assert report.ok and report.pending == 0
+    assert c.xero_invoices("TC-0050")[0]["Reference"] == "Edited during the push"
+    assert len(c.xero_invoices("TC-0050")) == 1

@@ -99,6 +99,7 @@ class SyncRunner:
         batch_size: int = 50,
         on_progress: Callable[[str], None] | None = None,
         auto_confirm: bool = True,
+        stop: threading.Event | None = None,
     ):
         self.engine = engine
         self.cfg = cfg
@@ -107,6 +108,7 @@ class SyncRunner:
         self.batch_size = batch_size
         self.on_progress = on_progress
         self.auto_confirm = auto_confirm
+        self.stop = stop or threading.Event()  # set it (SIGTERM, app exit) to end a pass at the next batch
         self._secrets = secrets
         self._api_factory = api_factory
         self._apis: dict[str, Any] = {}
@@ -176,7 +178,10 @@ class SyncRunner:
         ctx = self.context(tenant_id, conn.kind)
 
         def progress(message: str) -> None:
-            lease.renew()
+            if self.stop.is_set():  # between batches: everything sent so far is recorded, nothing half-done
+                raise StopSync("Sync stopped")
+            if not lease.renew():
+                raise StopSync("Another process took over the sync")
             if self.on_progress is not None:
                 self.on_progress(message)
 
@@ -324,7 +329,8 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
     from tui.services import Services, current_user
 
     services = Services(cfg)
-    runner = SyncRunner(services.engine, cfg, label=default_label(current_user()), secrets=services.secrets)
+    runner = SyncRunner(services.engine, cfg, label=default_label(current_user()), secrets=services.secrets,
+                        stop=stop)
     code = 0
     try:
         while True:
