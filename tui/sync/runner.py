@@ -315,15 +315,20 @@ def _setup_logging(log_file: str | None) -> logging.Handler:
 
 
 def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERVAL_S,
-         stop: threading.Event | None = None) -> int:
-    """``tradiecore sync``: 0 when the last pass succeeded (or on SIGTERM), 1 when it failed, 2 if not connected."""
+         stop: threading.Event | None = None, wake: threading.Event | None = None) -> int:
+    """``tradiecore sync``: 0 when the last pass succeeded (or on SIGTERM), 1 when it failed, 2 if not connected.
+
+    ``wake`` (e.g. set by :class:`tui.sync.webhook.WebhookReceiver`) starts the next pass at once.
+    """
     handler = _setup_logging(log_file)
     stop = stop or threading.Event()
+    wake = wake or threading.Event()
     previous = None
     if threading.current_thread() is threading.main_thread():
         def _terminate(signum, _frame):
             log.info("Stopping (signal %s)", signum)
             stop.set()
+            wake.set()
 
         previous = signal.signal(signal.SIGTERM, _terminate)
     from tui.services import Services, current_user
@@ -342,7 +347,9 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
             if once or stop.is_set():
                 break
             wait = interval if report.retry_after is None else max(1.0, min(report.retry_after, 3600.0))
-            if stop.wait(wait):
+            wake.wait(wait)
+            wake.clear()
+            if stop.is_set():
                 code = 0
                 break
     except KeyboardInterrupt:
