@@ -191,3 +191,18 @@ def test_edit_made_while_its_push_is_in_flight_is_not_lost(connected):
     assert report.ok and report.pending == 0
     assert c.xero_invoices("TC-0050")[0]["Reference"] == "Edited during the push"
     assert len(c.xero_invoices("TC-0050")) == 1
+
+
+def test_pull_and_reads_are_paged(connected):
+    c = connected
+    invs = [send(c.services, make_invoice(c.services, number=f"TC-006{i}", customer_name=f"Paged {i}",
+                                          email=f"p{i}@example.com")) for i in range(5)]
+    report = c.sync(page_size=2)
+    assert report.ok and report.pushed == 5, report.message
+    assert report.calls_by_endpoint["contacts_page"] >= 3  # the demo company's contacts, two a page
+    for i in range(5):
+        c.sb.control.edit_invoice(f"TC-006{i}", Reference=f"Paged edit {i}")
+    report = c.sync(page_size=2)
+    assert report.ok and report.pulled == 5
+    assert report.calls_by_endpoint["invoices_page"] == 3
+    assert [c.services.invoice(i.id).reference for i in invs] == [f"Paged edit {i}" for i in range(5)]

@@ -61,6 +61,7 @@ class Context:
     tenant_id: str
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
     batch_size: int = 50
+    page_size: int = 1000  # Xero's maximum: one call reads up to 1,000 invoices or contacts
     codes: dict[RevenueCategory, str] = field(default_factory=dict)
     time_zone: str = "Australia/Sydney"
     xero_numbers: dict[str, dict] | None = None  # InvoiceNumber -> summary, read at most once a pass

@@ -40,7 +40,8 @@ def pull_invoices(ctx: Context) -> None:
     page = 1
     while True:
         try:
-            result = ctx.api.invoices_page(page, modified_since=hwm, where='Type=="ACCREC"')
+            result = ctx.api.invoices_page(page, modified_since=hwm, where='Type=="ACCREC"',
+                                          page_size=ctx.page_size)
         except Disconnected as exc:
             mark_disconnected(ctx, exc.reason)
             raise StopSync(str(exc), disconnected=True) from None

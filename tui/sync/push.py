@@ -151,7 +151,8 @@ def read_contacts(ctx: Context) -> ContactIndex:
     page = 1
     while True:
         try:
-            result = ctx.api.contacts_page(page, include_archived=True, summary_only=True)
+            result = ctx.api.contacts_page(page, include_archived=True, summary_only=True,
+                                           page_size=ctx.page_size)
         except Disconnected as exc:
             mark_disconnected(ctx, exc.reason)
             raise StopSync(str(exc), disconnected=True) from None
@@ -327,7 +328,8 @@ def read_invoice_numbers(ctx: Context) -> dict[str, dict]:
     page = 1
     while True:
         try:
-            result = ctx.api.invoices_page(page, statuses=ALL_STATUSES, where='Type=="ACCREC"', summary_only=True)
+            result = ctx.api.invoices_page(page, statuses=ALL_STATUSES, where='Type=="ACCREC"', summary_only=True,
+                                           page_size=ctx.page_size)
         except Disconnected as exc:
             mark_disconnected(ctx, exc.reason)
             raise StopSync(str(exc), disconnected=True) from None

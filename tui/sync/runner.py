@@ -97,6 +97,7 @@ class SyncRunner:
         label: str | None = None,
         secrets=None,
         batch_size: int = 50,
+        page_size: int = 1000,
         on_progress: Callable[[str], None] | None = None,
         auto_confirm: bool = True,
         stop: threading.Event | None = None,
@@ -106,6 +107,7 @@ class SyncRunner:
         self.now = now
         self.label = label or default_label()
         self.batch_size = batch_size
+        self.page_size = page_size
         self.on_progress = on_progress
         self.auto_confirm = auto_confirm
         self.stop = stop or threading.Event()  # set it (SIGTERM, app exit) to end a pass at the next batch
@@ -132,7 +134,7 @@ class SyncRunner:
 
     def context(self, tenant_id: str, kind: str = "oauth") -> Context:
         ctx = Context(engine=self.engine, api=CountingApi(self._api(tenant_id, kind)), tenant_id=tenant_id,
-                      now=self.now, batch_size=self.batch_size)
+                      now=self.now, batch_size=self.batch_size, page_size=self.page_size)
         ctx.load_settings()
         return ctx
 
