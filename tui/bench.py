@@ -10,7 +10,6 @@ invoice: look the contact up, create it if missing, PUT the invoice) on a sample
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import subprocess

@@ -94,8 +94,8 @@ class Connected:
 def connect_business(sb, services, cfg, tenant_id: str | None = None, confirm: bool = True) -> Connected:
     from tui.store.tables import AccountMappingRow, XeroConnectionRow
     from tui.sync import records
-    from tui.xero.tokens import TokenManager, secret_token_store
     from tui.xero.oauth import XeroOAuth
+    from tui.xero.tokens import TokenManager, secret_token_store
 
     tenant_id = tenant_id or sb.demo_tenant_id
     tokens = pkce_tokens(sb, tenant_id)

@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-import pytest
-
 from tests.sync.conftest import connect_business, make_invoice, send
-from tui.sync import outbox
 
 HOSTILE = [
     ('Jack & Mia O\'Brien', "obriens@example.com"),
@@ -74,6 +71,7 @@ def test_existing_xero_contacts_matched_by_email_then_name(connected):
     [bayside] = c.xero_contacts("Bayside Club")
     assert c.xero_invoices("TC-301")[0]["Contact"]["ContactID"] == bayside["ContactID"]
     assert c.services.customer(a.customer_id).xero_contact_id == marine["ContactID"]
+    assert c.services.customer(b.customer_id).xero_contact_id == bayside["ContactID"]
 
 
 def test_name_clash_is_reported_with_a_way_to_link(connected):
@@ -166,13 +164,13 @@ def test_voided_number_still_counts(connected):
     inv = send(c.services, make_invoice(c.services, number=voided[0]["InvoiceNumber"]))
     report = c.sync()
     assert report.errors == 1 and len(c.xero_invoices(voided[0]["InvoiceNumber"])) == 1
+    assert c.services.sync.invoice_state(inv.id).error_code == "number_clash"
 
 
 def test_first_connection_preview_links_creates_and_reports_clashes(sandbox, xservices, xero_cfg):
     from datetime import date, datetime, timezone
 
     from tui.domain.business import BusinessDetails
-    from tui.sync.preview import build_preview, local_sent
 
     xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     c = connect_business(sandbox, xservices, xero_cfg, confirm=False)

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 
 from tui.domain.invoice import Invoice, InvoiceStatus, LineItem, RevenueCategory
-from tui.domain.tax import LineAmountTypes
 from tui.sync.merge import three_way
 
 BASE = {"number": "INV-1", "reference": "a", "issue_date": "2026-11-01", "due_date": "2026-11-15",

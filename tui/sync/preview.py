@@ -15,10 +15,10 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from tui.domain.dates import DEFAULT_TIME_ZONE, business_today
 from tui.domain.invoice import InvoiceStatus
 from tui.domain.money import cents
 from tui.store.sync_tables import SyncRecordRow
-from tui.domain.dates import DEFAULT_TIME_ZONE, business_today
 from tui.store.tables import BusinessRow, CustomerRow, InvoiceRow
 from tui.sync import outbox, records
 

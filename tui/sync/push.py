@@ -37,9 +37,21 @@ from tui.store.sync_tables import SyncBatchRow, SyncRecordRow
 from tui.store.tables import CustomerRow, InvoiceRow, XeroConnectionRow
 from tui.sync import outbox, records
 from tui.sync.context import Context, StopSync, dumps, loads
-from tui.sync.mapping import contact_to_xero, invoice_from_xero, invoice_to_xero, invoice_view, totals_match
+from tui.sync.mapping import (
+    contact_to_xero,
+    invoice_from_xero,
+    invoice_to_xero,
+    invoice_view,
+    totals_match,
+)
 from tui.xero import wire
-from tui.xero.errors import Disconnected, RateLimited, Unavailable, ValidationFailed, XeroError
+from tui.xero.errors import (
+    Disconnected,
+    RateLimited,
+    Unavailable,
+    ValidationFailed,
+    XeroError,
+)
 
 ALL_STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED", "DELETED")
 RETRY_AFTER_ERROR = timedelta(minutes=5)

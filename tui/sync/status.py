@@ -19,10 +19,16 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from tui.domain.dates import DEFAULT_TIME_ZONE, business_today
 from tui.domain.invoice import InvoiceStatus
 from tui.store.invoices import get_invoice, write_from_xero
-from tui.store.sync_tables import SyncConflictRow, SyncLogRow, SyncOutboxRow, SyncRecordRow, SyncStateRow
-from tui.domain.dates import DEFAULT_TIME_ZONE, business_today
+from tui.store.sync_tables import (
+    SyncConflictRow,
+    SyncLogRow,
+    SyncOutboxRow,
+    SyncRecordRow,
+    SyncStateRow,
+)
 from tui.store.tables import AccountMappingRow, BusinessRow, CustomerRow, InvoiceRow
 from tui.sync import outbox, records
 from tui.sync.lease import lease_holder
