@@ -57,6 +57,7 @@ class FirstSyncPreview:
     skipped: list[PreviewItem] = field(default_factory=list)  # paid or voided here and not in Xero: left alone
     sync_from: date | None = None
     xero_invoice_count: int = 0
+    xero_high_water: datetime | None = None  # newest UpdatedDateUTC seen: the first pull starts there
 
     @property
     def needs_user(self) -> bool:
@@ -118,7 +119,9 @@ def preview_first_sync(ctx, sync_from: date | None = None) -> FirstSyncPreview:
 
     numbers = read_invoice_numbers(ctx)
     with ctx.session() as s:
-        return build_preview(local_sent(s), numbers, sync_from)
+        preview = build_preview(local_sent(s), numbers, sync_from)
+    preview.xero_high_water = ctx.xero_numbers_hwm
+    return preview
 
 
 def confirm_first_sync(s: Session, tenant_id: str, preview: FirstSyncPreview, now: datetime) -> None:
@@ -142,6 +145,8 @@ def confirm_first_sync(s: Session, tenant_id: str, preview: FirstSyncPreview, no
         outbox.enqueue_invoice(s, item.invoice_id, now)  # a clash is reported on the invoice at push time
     state.confirmed_at = now
     state.sync_from = preview.sync_from
+    if state.high_water_mark is None and preview.xero_high_water is not None:
+        state.high_water_mark = preview.xero_high_water
     s.add(state)
     records.log(s, now, f"First sync confirmed: {len(preview.create)} to create, {len(preview.link)} linked, "
                         f"{len(preview.clash)} clashing, {len(preview.excluded)} left out")
