@@ -13,7 +13,7 @@ held until the user chooses.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -30,6 +30,11 @@ from tui.sync.push import mark_disconnected
 from tui.xero.errors import Disconnected, RateLimited, XeroError
 
 
+# Ask from a second before the high-water mark: a change stamped in the same second as the last one seen is
+# never missed, whatever precision the server compares at; what comes back twice is skipped as already applied.
+PULL_OVERLAP = timedelta(seconds=1)
+
+
 def pull_invoices(ctx: Context) -> None:
     with ctx.session() as s:
         state = records.get_state(s, ctx.tenant_id)
@@ -40,7 +45,8 @@ def pull_invoices(ctx: Context) -> None:
     page = 1
     while True:
         try:
-            result = ctx.api.invoices_page(page, modified_since=hwm, where='Type=="ACCREC"',
+            since = hwm - PULL_OVERLAP if hwm is not None else None
+            result = ctx.api.invoices_page(page, modified_since=since, where='Type=="ACCREC"',
                                           page_size=ctx.page_size)
         except Disconnected as exc:
             mark_disconnected(ctx, exc.reason)
