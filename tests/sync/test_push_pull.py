@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from tests.sync.conftest import make_invoice, send
@@ -206,3 +207,43 @@ def test_pull_and_reads_are_paged(connected):
     assert report.ok and report.pulled == 5
     assert report.calls_by_endpoint["invoices_page"] == 3
     assert [c.services.invoice(i.id).reference for i in invs] == [f"Paged edit {i}" for i in range(5)]
+
+
+def test_conflict_on_a_line_resolved_with_xeros_version(connected):
+    c = connected
+    inv = send(c.services, make_invoice(c.services, number="TC-0070"))
+    assert c.sync().ok
+    inv = c.services.invoice(inv.id)
+    inv.lines = [replace(inv.lines[0], quantity=Decimal("5"))]
+    c.services.save_invoice(inv)
+    x = c.xero_invoices("TC-0070")[0]
+    c.sb.control.edit_invoice("TC-0070", LineItems=[dict(x["LineItems"][0], Quantity="7")])
+    report = c.sync()
+    assert report.conflicts == 1
+    [conflict] = c.services.sync.conflicts(inv.id)
+    assert conflict.field == "lines[0]" and conflict.label == "Line 1"
+    assert conflict.local[1] == "5" and conflict.remote[1] == "7"
+    assert c.services.invoice(inv.id).lines[0].quantity == 5
+    c.services.sync.resolve_conflicts(inv.id, {"lines[0]": "remote"})
+    assert c.services.invoice(inv.id).lines[0].quantity == 7
+    writes = c.writes()
+    report = c.sync()
+    assert report.ok and c.writes() == writes  # Xero's version kept: nothing to push
+    assert c.services.sync.invoice_state(inv.id).state == "synced"
+    assert c.services.sync.conflicts() == []
+
+
+def test_paid_in_xero_cannot_be_edited_here(connected):
+    import pytest
+
+    from tui.domain.errors import TransitionError
+
+    c = connected
+    inv = send(c.services, make_invoice(c.services, number="TC-0080"))
+    assert c.sync().ok
+    c.sb.control.pay_invoice("TC-0080", amount="10.00")
+    assert c.sync().ok
+    part = c.services.invoice(inv.id)
+    part.reference = "edit"
+    with pytest.raises(TransitionError, match="payment in Xero"):
+        c.services.save_invoice(part)

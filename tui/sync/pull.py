@@ -29,7 +29,6 @@ from tui.sync.merge import three_way
 from tui.sync.push import mark_disconnected
 from tui.xero.errors import Disconnected, RateLimited, XeroError
 
-
 # Ask from a second before the high-water mark: a change stamped in the same second as the last one seen is
 # never missed, whatever precision the server compares at; what comes back twice is skipped as already applied.
 PULL_OVERLAP = timedelta(seconds=1)
