@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Callable
+
+from rich.console import Console
 
 from textual.app import App
 from textual.screen import Screen
@@ -35,11 +38,21 @@ async def settle(pilot, rounds: int = 3) -> None:
     await pilot.pause()
 
 
-async def type_into(pilot, selector: str, text: str) -> None:
-    """Replace the text of the Input matching ``selector`` as a person would: focus, clear, type."""
-    box = pilot.app.screen.query_one(selector, Input)
+async def type_into(pilot, box: str | Input, text: str) -> None:
+    """Replace the text of an Input (or the one matching a selector) as a person would: focus, clear, type."""
+    if isinstance(box, str):
+        box = pilot.app.screen.query_one(box, Input)
     box.focus()
-    box.value = ""
     await pilot.pause()
-    await pilot.press(*text) if text else None
+    await pilot.press("ctrl+u", "ctrl+k", *text)
     await pilot.pause()
+
+
+def text_of(widget) -> str:
+    """What a Static shows, as plain text (tables included)."""
+    content = widget.content
+    if isinstance(content, str):
+        return content
+    console = Console(width=120, file=io.StringIO(), record=True, color_system=None)
+    console.print(content)
+    return console.export_text()

@@ -8,6 +8,7 @@ invoice's reason for being read-only from TransitionError. All database and mail
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Callable
 
 from rich.table import Table
@@ -17,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from tui.domain.customer import Customer
-from tui.domain.dates import format_date, parse_date
+from tui.domain.dates import business_today, format_date, parse_date
 from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import Invoice, InvoiceStatus, LineItem
 from tui.domain.money import format_money, parse_decimal
@@ -52,6 +53,7 @@ class Loaded:
     invoice: Invoice
     customer: Customer | None
     send_error: str
+    time_zone: str
 
 
 def _parse(errors: dict[str, str], key: str, parse: Callable[[str], object], text: str):
@@ -77,10 +79,10 @@ def read_lines(rows: list[LineRow]) -> tuple[list[LineItem | None], dict[str, st
     return lines, errors
 
 
-def status_text(inv: Invoice) -> str:
+def status_text(inv: Invoice, time_zone: str) -> str:
     text = inv.status.label
     if inv.sent_at is not None and inv.status is not InvoiceStatus.DRAFT:
-        text += f" · emailed {format_date(inv.sent_at.date())} to {inv.sent_to}"
+        text += f" · emailed {format_date(business_today(inv.sent_at, time_zone))} to {inv.sent_to}"
     return text
 
 
@@ -125,6 +127,7 @@ class InvoiceEditorScreen(BaseScreen):
         self.invoice: Invoice | None = None
         self.customer: Customer | None = None
         self.read_only_reason = ""
+        self.time_zone = ""
         self._clean: tuple | None = None
         self.title = "Invoice"
 
@@ -168,7 +171,7 @@ class InvoiceEditorScreen(BaseScreen):
             inv = services.invoice(self.invoice_id)
             send_error = services.send_error(inv.id) if inv.status is InvoiceStatus.DRAFT else ""
         customer = services.customer(inv.customer_id) if inv.customer_id is not None else None
-        return Loaded(inv, customer, send_error)
+        return Loaded(inv, customer, send_error, services.business().time_zone)
 
     def _load_failed(self, exc: Exception) -> None:
         self.query_one("#heading-text", Static).update("Invoice")
@@ -177,6 +180,7 @@ class InvoiceEditorScreen(BaseScreen):
     async def _loaded(self, data: Loaded) -> None:
         inv = self.invoice = data.invoice
         self.customer = data.customer
+        self.time_zone = data.time_zone
         try:
             inv.ensure_editable()
             self.read_only_reason = ""
@@ -214,7 +218,7 @@ class InvoiceEditorScreen(BaseScreen):
         self.title = f"Invoice {inv.number}" if inv.number else "New invoice"
         self.query_one("#heading-text", Static).update(self.title)
         status = self.query_one("#status", Static)
-        status.update(status_text(inv))
+        status.update(status_text(inv, self.time_zone))
         for s in InvoiceStatus:
             status.set_class(inv.status is s, f"-{s.value.lower()}")
         self.query_one("#amounts", Static).update(AMOUNTS_TEXT[inv.amounts])
@@ -244,7 +248,8 @@ class InvoiceEditorScreen(BaseScreen):
         return self._clean is not None and not self.read_only_reason and self.snapshot() != self._clean
 
     def read_form(self) -> tuple[Invoice, dict[str, str]]:
-        """The invoice as typed, and the messages for whatever could not be read (dates, numbers)."""
+        """The invoice as typed, and every message for it: what could not be read (dates, numbers) and,
+        for the rest, what the domain's validation says, so all problems show at once."""
         errors: dict[str, str] = {}
         issue = _parse(errors, "issue_date", parse_date, self.text("issue_date"))
         due = _parse(errors, "due_date", parse_date, self.text("due_date"))
@@ -259,6 +264,16 @@ class InvoiceEditorScreen(BaseScreen):
             reference=self.text("reference"),
             lines=[line for line in lines if line is not None],
         )
+        if errors:
+            # Stand-ins for the numbers that did not read, so the other fields' messages line up with their rows.
+            probe = replace(inv, lines=[line or LineItem(row.text("description"), Decimal(1), Decimal(0))
+                                        for line, row in zip(lines, self.rows)])
+            try:
+                probe.validate()
+            except ValidationError as exc:
+                if issue is None or due is None:
+                    exc.errors.pop("due_date", None)
+                errors = exc.errors | errors
         return inv, errors
 
     def recompute(self) -> None:

@@ -121,7 +121,7 @@ class LineRow(Vertical):
             for widget in self.query(f".{field}"):
                 widget.set_class(field in errors, "-invalid")
         self.query_one(FieldError).show(
-            "\n".join(f"{FIELD_LABELS.get(f, f)}: {m}" for f, m in errors.items()))
+            "\n".join(f"{label}: {errors[f]}" for f, label in FIELD_LABELS.items() if f in errors))
 
     def focus_field(self, field: str = "description") -> None:
         self.query_one(f".{field}").focus()
