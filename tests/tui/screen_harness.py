@@ -1,4 +1,4 @@
-"""A bare App that shows one of the customer/invoice screens over a Services object, for Pilot and snapshot tests."""
+"""The app opened straight onto one of the customer, invoice or outbox screens, for Pilot and snapshot tests."""
 
 from __future__ import annotations
 
@@ -6,36 +6,29 @@ import io
 from typing import Callable
 
 from rich.console import Console
-
-from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input
 
+from tui.app import TradieApp
 
-class ScreenApp(App):
-    """Pushes ``make_screen()`` on start; Escape on it pops back to an empty base screen, as the shell does."""
+
+class ScreenApp(TradieApp):
+    """The app with ``make_screen()`` pushed over To Do on start (Escape goes back to To Do)."""
 
     def __init__(self, services, make_screen: Callable[[], Screen]):
-        super().__init__()
-        self.services = services
+        super().__init__(services, cursor_blink=False)
         self.make_screen = make_screen
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.push_screen(self.make_screen())
-
-    def action_back(self) -> None:
-        if len(self.screen_stack) > 2:
-            self.pop_screen()
 
 
 async def settle(pilot, rounds: int = 3) -> None:
-    """Let workers finish and their results render; then stop the cursor blinking (snapshots stay stable)."""
+    """Let workers finish and their results render."""
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-    for box in pilot.app.screen.query(Input):
-        box.cursor_blink = False
-    await pilot.pause()
 
 
 async def type_into(pilot, box: str | Input, text: str) -> None:

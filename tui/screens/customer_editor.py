@@ -7,7 +7,7 @@ from dataclasses import replace
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Input, Label
+from textual.widgets import Footer, Input, Label
 
 from tui.domain.customer import Customer
 from tui.domain.errors import ValidationError
@@ -15,6 +15,7 @@ from tui.screens.base import BaseScreen
 from tui.store.errors import ConflictError, DuplicateError
 from tui.widgets.confirm_modal import ConfirmModal
 from tui.widgets.field_error import Banner, FieldError
+from tui.widgets.header import AppHeader
 
 FIELDS = (
     ("name", "Name", "Customer or business name"),
@@ -45,7 +46,7 @@ class CustomerEditorScreen(BaseScreen):
         self.title = "New customer" if customer_id is None else "Edit customer"
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader(self.title)
         with VerticalScroll(id="form"):
             yield Banner(id="banner")
             for field, label, placeholder in FIELDS:

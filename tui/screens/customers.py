@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from tui.domain.customer import Customer
 from tui.screens.base import BaseScreen
 from tui.widgets.customer_picker import count_text
+from tui.widgets.header import AppHeader
 
 SHOWN = 200  # rows the list shows at most; the filter narrows the rest
 
@@ -36,7 +37,7 @@ class CustomersScreen(BaseScreen):
         self._customers: dict[int, Customer] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader("Customers")
         yield Input(placeholder="Filter by name or email (press /)", id="filter")
         table = CustomerTable(id="customers", cursor_type="row", zebra_stripes=True)
         table.add_column("Name", width=28, key="name")

@@ -15,7 +15,7 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from tui.domain.customer import Customer
 from tui.domain.dates import business_today, format_date, parse_date
@@ -29,6 +29,7 @@ from tui.widgets.confirm_modal import ConfirmModal
 from tui.widgets.customer_picker import CustomerPicker
 from tui.widgets.field_error import Banner, FieldError
 from tui.widgets.line_items import LineHeader, LineRow
+from tui.widgets.header import AppHeader
 
 PRICE_PLACES = 4
 QUANTITY_PLACES = 4
@@ -133,7 +134,7 @@ class InvoiceEditorScreen(BaseScreen):
 
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader("Invoice")
         with VerticalScroll(id="form"):
             with Horizontal(id="heading"):
                 yield Static("Loading invoice…", id="heading-text")
@@ -431,6 +432,7 @@ class InvoiceEditorScreen(BaseScreen):
         self.show_heading()
         self._clean = self.snapshot()
         self.refresh_bindings()
+        self.app.refresh_todo()
         if then is None:
             self.notify(f"Saved {saved.number}", title="Invoice saved")
         else:
@@ -469,6 +471,7 @@ class InvoiceEditorScreen(BaseScreen):
     def _sent(self, where: str) -> None:
         to = self.customer.email if self.customer else ""
         self.notify(where, title=f"Sent to {to}", timeout=8)
+        self.app.refresh_todo()
         self.load()
 
     def _send_failed(self, exc: Exception) -> None:
@@ -489,6 +492,7 @@ class InvoiceEditorScreen(BaseScreen):
     def _deleted(self, _: None) -> None:
         self.notify(f"Deleted draft {self.invoice.number}")
         self._clean = None
+        self.app.refresh_todo()
         self.dismiss(None)
 
     def action_void(self) -> None:
@@ -503,6 +507,7 @@ class InvoiceEditorScreen(BaseScreen):
 
     def _voided(self, inv: Invoice) -> None:
         self.notify(f"Voided {inv.number}")
+        self.app.refresh_todo()
         self.load()
 
     def action_back(self) -> None:
