@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Label
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Input, Label, Static
 
 from tui.domain.customer import Customer
 from tui.domain.errors import ValidationError
@@ -29,9 +29,7 @@ class CustomerEditorScreen(BaseScreen):
     """Dismisses with the saved Customer, or None when left without saving."""
 
     DEFAULT_CSS = """
-    CustomerEditorScreen #form { padding: 0 2; }
-    CustomerEditorScreen Label { margin-top: 1; text-style: bold; }
-    CustomerEditorScreen Banner { margin-top: 1; }
+    CustomerEditorScreen Banner { margin: 1 0 0 0; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="customer.save"),
@@ -47,12 +45,17 @@ class CustomerEditorScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self.title)
-        with VerticalScroll(id="form"):
+        with VerticalScroll(id="form", classes="form"):
+            yield Static(self.title, classes="screen-heading")
+            yield Static("Ctrl+S saves; Escape goes back.", classes="hint")
             yield Banner(id="banner")
             for field, label, placeholder in FIELDS:
-                yield Label(label, id=f"label-{field}")
-                yield Input(placeholder=placeholder, id=f"f-{field}", disabled=self.customer_id is not None)
-                yield FieldError(id=f"e-{field}")
+                with Horizontal(classes="field", id=f"field-{field}"):
+                    yield Label(label, classes="field-label")
+                    with Vertical(classes="field-body"):
+                        yield Input(placeholder=placeholder, id=f"f-{field}", compact=True,
+                                    disabled=self.customer_id is not None)
+                        yield FieldError(id=f"e-{field}", classes="field-error")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -84,7 +87,7 @@ class CustomerEditorScreen(BaseScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id and event.input.id.startswith("f-"):
-            event.input.remove_class("-invalid")
+            self.query_one(f"#field-{event.input.id[2:]}").remove_class("-invalid")
             self.query_one(f"#e-{event.input.id[2:]}", FieldError).show("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -119,7 +122,7 @@ class CustomerEditorScreen(BaseScreen):
         for field, _, _ in FIELDS:
             message = errors.get(field, "")
             self.query_one(f"#e-{field}", FieldError).show(message)
-            self.query_one(f"#f-{field}", Input).set_class(bool(message), "-invalid")
+            self.query_one(f"#field-{field}").set_class(bool(message), "-invalid")
             if message and first is None:
                 first = field
         unplaced = [m for f, m in errors.items() if f not in {f for f, _, _ in FIELDS}]

@@ -40,10 +40,9 @@ class CustomersScreen(BaseScreen):
         yield AppHeader("Customers")
         yield Input(placeholder="Filter by name or email (press /)", id="filter")
         table = CustomerTable(id="customers", cursor_type="row", zebra_stripes=True)
-        table.add_column("Name", width=28, key="name")
-        table.add_column("Email", width=32, key="email")
+        table.add_column("Name", width=30, key="name")
+        table.add_column("Email", width=36, key="email")
         table.add_column("Phone", width=14, key="phone")
-        table.add_column("Address", key="address")
         yield table
         yield Static("Loading customers…", id="count")
         yield Footer()
@@ -71,7 +70,7 @@ class CustomersScreen(BaseScreen):
         table.clear()
         self._customers = {c.id: c for c in customers}
         for c in customers:
-            table.add_row(c.name, c.email, c.phone, c.address.replace("\n", ", "), key=str(c.id))
+            table.add_row(c.name, c.email, c.phone, key=str(c.id))
         if keep in self._customers:
             table.move_cursor(row=table.get_row_index(str(keep)))
         self.query_one("#count", Static).update(count_text(len(customers), total, search))

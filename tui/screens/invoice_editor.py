@@ -80,30 +80,29 @@ def read_lines(rows: list[LineRow]) -> tuple[list[LineItem | None], dict[str, st
     return lines, errors
 
 
-def status_text(inv: Invoice, time_zone: str) -> str:
-    text = inv.status.label
-    if inv.sent_at is not None and inv.status is not InvoiceStatus.DRAFT:
-        text += f" · emailed {format_date(business_today(inv.sent_at, time_zone))} to {inv.sent_to}"
-    return text
+def sent_text(inv: Invoice, time_zone: str) -> str:
+    if inv.sent_at is None or inv.status is InvoiceStatus.DRAFT:
+        return ""
+    return f"Emailed {format_date(business_today(inv.sent_at, time_zone))} to {inv.sent_to} · "
 
 
 class InvoiceEditorScreen(BaseScreen):
     DEFAULT_CSS = """
     InvoiceEditorScreen #form { padding: 0 1; }
-    InvoiceEditorScreen #heading { height: 1; margin-bottom: 1; }
+    InvoiceEditorScreen #heading { height: 1; }
     InvoiceEditorScreen #heading-text { width: auto; text-style: bold; }
     InvoiceEditorScreen #status { width: auto; padding: 0 1; margin: 0 1; }
     InvoiceEditorScreen #status.-draft { background: $warning-muted; }
     InvoiceEditorScreen #status.-sent { background: $primary-muted; }
     InvoiceEditorScreen #status.-paid { background: $success-muted; }
     InvoiceEditorScreen #status.-voided { background: $error-muted; }
-    InvoiceEditorScreen #amounts { width: 1fr; color: $text-muted; text-align: right; }
-    InvoiceEditorScreen .field { height: auto; }
-    InvoiceEditorScreen .field > Label { width: 12; color: $text-muted; }
-    InvoiceEditorScreen .field > Input { width: 14; }
-    InvoiceEditorScreen .field > #f-reference { width: 32; }
-    InvoiceEditorScreen .field > #customer { width: 32; text-align: left; content-align: left middle; }
-    InvoiceEditorScreen .field > FieldError { width: 1fr; padding-left: 2; }
+    InvoiceEditorScreen #amounts { color: $text-muted; height: auto; margin-bottom: 1; }
+    InvoiceEditorScreen .head-field { height: auto; }
+    InvoiceEditorScreen .head-field > Label { width: 12; color: $text-muted; }
+    InvoiceEditorScreen .head-field > Input { width: 14; }
+    InvoiceEditorScreen .head-field > #f-reference { width: 32; }
+    InvoiceEditorScreen .head-field > #customer { width: 32; text-align: left; content-align: left middle; }
+    InvoiceEditorScreen .head-field > FieldError { width: 1fr; padding-left: 2; }
     InvoiceEditorScreen #e-lines { padding-left: 4; }
     InvoiceEditorScreen LineHeader { margin-top: 1; }
     InvoiceEditorScreen #lines { height: auto; }
@@ -139,14 +138,14 @@ class InvoiceEditorScreen(BaseScreen):
             with Horizontal(id="heading"):
                 yield Static("Loading invoice…", id="heading-text")
                 yield Static("", id="status")
-                yield Static("", id="amounts")
+            yield Static("", id="amounts", markup=False)
             yield Banner(id="banner")
-            with Horizontal(classes="field"):
+            with Horizontal(classes="head-field"):
                 yield Label("Customer")
                 yield Button("Choose… (F2)", id="customer", compact=True, disabled=True)
                 yield FieldError(id="e-customer")
             for field, label, placeholder in HEAD_FIELDS:
-                with Horizontal(classes="field"):
+                with Horizontal(classes="head-field"):
                     yield Label(label)
                     yield Input(placeholder=placeholder, id=f"f-{field}", compact=True, disabled=True)
                     yield FieldError(id=f"e-{field}")
@@ -219,10 +218,10 @@ class InvoiceEditorScreen(BaseScreen):
         self.title = f"Invoice {inv.number}" if inv.number else "New invoice"
         self.query_one("#heading-text", Static).update(self.title)
         status = self.query_one("#status", Static)
-        status.update(status_text(inv, self.time_zone))
+        status.update(inv.status.label)
         for s in InvoiceStatus:
             status.set_class(inv.status is s, f"-{s.value.lower()}")
-        self.query_one("#amounts", Static).update(AMOUNTS_TEXT[inv.amounts])
+        self.query_one("#amounts", Static).update(sent_text(inv, self.time_zone) + AMOUNTS_TEXT[inv.amounts])
 
     def show_customer(self) -> None:
         button = self.query_one("#customer", Button)

@@ -12,6 +12,10 @@ class FieldError(Static):
     FieldError.-shown { display: block; }
     """
 
+    def __init__(self, message: str = "", **kwargs) -> None:
+        kwargs.setdefault("markup", False)  # messages quote what people typed, brackets and all
+        super().__init__(message, **kwargs)
+
     def show(self, message: RenderableType) -> None:
         self.update(message)
         self.set_class(bool(message), "-shown")
