@@ -10,6 +10,7 @@ from textual.widgets import DataTable
 from tui.domain.customer import Customer
 from tui.screens.customer_editor import CustomerEditorScreen
 from tui.screens.customers import CustomersScreen
+from tui.screens.invoice_editor import InvoiceEditorScreen
 from tui.services import Services
 
 
@@ -43,6 +44,17 @@ async def test_list_caps_rows_and_says_how_many_more(demo_services, monkeypatch)
         await settle(pilot)
         assert len(rows(app)) == 3
         assert text_of(app.screen.query_one("#count")) == "8 customers, 5 more not shown: type to narrow the list"
+
+
+async def test_new_invoice_for_the_highlighted_customer(demo_services):
+    app = ScreenApp(demo_services, CustomersScreen)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "i")  # the second row: Coastal Builders Pty Ltd
+        await settle(pilot)
+        assert isinstance(app.screen, InvoiceEditorScreen)
+        assert app.screen.customer.name == "Coastal Builders Pty Ltd"
+        assert app.screen.invoice_id is None
 
 
 async def test_new_customer_saved_and_listed(demo_services):

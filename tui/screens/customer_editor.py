@@ -32,7 +32,7 @@ class CustomerEditorScreen(BaseScreen):
     CustomerEditorScreen Banner { margin: 1 0 0 0; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="customer.save"),
+        Binding("ctrl+s", "save", "Save", id="save"),
         Binding("escape", "back", "Back", id="back"),
     ]
 

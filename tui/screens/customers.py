@@ -15,7 +15,7 @@ SHOWN = 200  # rows the list shows at most; the filter narrows the rest
 
 
 class CustomerTable(DataTable):
-    BINDINGS = [Binding("enter", "select_cursor", "Edit", id="customers.edit")]
+    BINDINGS = [Binding("enter", "select_cursor", "Edit", id="edit")]
 
 
 class CustomersScreen(BaseScreen):
@@ -25,9 +25,9 @@ class CustomersScreen(BaseScreen):
     CustomersScreen #count { color: $text-muted; padding: 0 2; height: 1; }
     """
     BINDINGS = [
-        Binding("n", "new_customer", "New customer", id="customers.new"),
-        Binding("i", "new_invoice", "New invoice", id="customers.new_invoice"),
-        Binding("slash", "focus_filter", "Filter", id="customers.filter"),
+        Binding("n", "new_customer", "New customer", id="new_customer"),
+        Binding("i", "new_invoice", "New invoice", id="new_invoice"),
+        Binding("slash", "focus_filter", "Filter", id="filter"),
         Binding("down", "focus_table", show=False),
     ]
 

@@ -28,8 +28,8 @@ from tui.store.errors import ConflictError, DuplicateError
 from tui.widgets.confirm_modal import ConfirmModal
 from tui.widgets.customer_picker import CustomerPicker
 from tui.widgets.field_error import Banner, FieldError
-from tui.widgets.line_items import LineHeader, LineRow
 from tui.widgets.header import AppHeader
+from tui.widgets.line_items import LineHeader, LineRow
 
 PRICE_PLACES = 4
 QUANTITY_PLACES = 4
@@ -110,13 +110,13 @@ class InvoiceEditorScreen(BaseScreen):
     """
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="invoice.save"),
-        Binding("ctrl+e", "send", "Send", id="invoice.send", priority=True),
-        Binding("ctrl+n", "add_line", "Add line", id="invoice.add_line"),
-        Binding("ctrl+r", "remove_line", "Remove line", id="invoice.remove_line"),
-        Binding("f2", "pick_customer", "Customer", id="invoice.customer"),
-        Binding("f8", "delete", "Delete draft", id="invoice.delete"),
-        Binding("f8", "void", "Void", id="invoice.void"),
+        Binding("ctrl+s", "save", "Save", id="save"),
+        Binding("ctrl+e", "send", "Send", id="send", priority=True),
+        Binding("ctrl+n", "add_line", "Add line", id="add_line"),
+        Binding("ctrl+r", "remove_line", "Remove line", id="remove_line"),
+        Binding("f2", "pick_customer", "Customer", id="choose_customer"),
+        Binding("f8", "delete", "Delete draft", id="delete"),
+        Binding("f8", "void", "Void", id="void"),
         Binding("escape", "back", "Back", id="back"),
     ]
 

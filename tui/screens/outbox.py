@@ -14,7 +14,7 @@ from tui.widgets.header import AppHeader
 
 
 class OutboxTable(DataTable):
-    BINDINGS = [Binding("enter", "select_cursor", "Read", id="outbox.read")]
+    BINDINGS = [Binding("enter", "select_cursor", "Read", id="read")]
 
 
 class OutboxScreen(BaseScreen):
@@ -24,7 +24,7 @@ class OutboxScreen(BaseScreen):
     OutboxScreen #message { height: 2fr; margin: 1 1 0 1; border: round $border-blurred; padding: 0 1; }
     OutboxScreen #message:focus { border: round $border; }
     """
-    BINDINGS = [Binding("r", "refresh", "Refresh", id="outbox.refresh")]
+    BINDINGS = [Binding("r", "refresh", "Refresh", id="refresh")]
 
     def __init__(self) -> None:
         super().__init__()

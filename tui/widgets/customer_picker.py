@@ -38,8 +38,8 @@ class CustomerPicker(WorkerMixin, ModalScreen):
     CustomerPicker #picker-count { color: $text-muted; height: 1; }
     """
     BINDINGS = [
-        Binding("escape", "dismiss_none", "Cancel", id="picker.cancel"),
-        Binding("ctrl+n", "new_customer", "New customer", id="picker.new"),
+        Binding("escape", "dismiss_none", "Cancel", id="back"),
+        Binding("ctrl+n", "new_customer", "New customer", id="new_customer"),
         Binding("down", "focus_list", show=False),
     ]
 
