@@ -117,6 +117,11 @@ async def test_send_to_a_closed_port_leaves_a_draft_with_the_reason(env, monkeyp
         await type_into(pilot, "#f-reference", "Resend later")
         await pilot.press("ctrl+s")
         await settle(pilot)
+        # opened again later, the draft still says why it was not sent
+        app.push_screen(InvoiceEditorScreen(DRAFT))
+        await settle(pilot)
+        banner = app.screen.query_one("#banner").message
+        assert banner.startswith("Not sent yet: the last attempt failed: ") and "127.0.0.1" in banner
     stored = services.invoice(DRAFT)
     assert stored.status is InvoiceStatus.DRAFT
     assert stored.reference == "Resend later"
