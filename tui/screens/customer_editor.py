@@ -41,6 +41,7 @@ class CustomerEditorScreen(BaseScreen):
         self.customer_id = customer_id
         self.customer = Customer(name="")
         self._clean: tuple[str, ...] | None = None
+        self.saving = False
         self.title = "New customer" if customer_id is None else "Edit customer"
 
     def compose(self) -> ComposeResult:
@@ -94,18 +95,21 @@ class CustomerEditorScreen(BaseScreen):
         self.focus_next()
 
     def action_save(self) -> None:
-        if self._clean is None:
+        if self._clean is None or self.saving:
             return
+        self.saving = True
         edited = replace(self.customer, **dict(zip((f for f, _, _ in FIELDS), self.values())))
         self.show_errors({})
         self.blocking(self.services.save_customer, edited, on_done=self._saved, on_error=self._save_failed)
 
     def _saved(self, customer: Customer) -> None:
+        self.saving = False
         self.notify(f"Saved {customer.name}", title="Customer saved")
         self._clean = None
         self.dismiss(customer)
 
     def _save_failed(self, exc: Exception) -> None:
+        self.saving = False
         if isinstance(exc, ValidationError):
             self.show_errors(exc.errors)
         elif isinstance(exc, DuplicateError):

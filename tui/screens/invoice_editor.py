@@ -29,7 +29,7 @@ from tui.widgets.confirm_modal import ConfirmModal
 from tui.widgets.customer_picker import CustomerPicker
 from tui.widgets.field_error import Banner, FieldError
 from tui.widgets.header import AppHeader
-from tui.widgets.line_items import LineHeader, LineRow
+from tui.widgets.line_items import FIELD_LABELS, LineHeader, LineRow
 
 PRICE_PLACES = 4
 QUANTITY_PLACES = 4
@@ -128,6 +128,7 @@ class InvoiceEditorScreen(BaseScreen):
         self.customer: Customer | None = None
         self.read_only_reason = ""
         self.time_zone = ""
+        self.busy = False  # a save, send, delete or void is under way: no second one meanwhile
         self._clean: tuple | None = None
         self.title = "Invoice"
 
@@ -331,8 +332,7 @@ class InvoiceEditorScreen(BaseScreen):
                 _, index, field = key.split(".", 2)
                 rows = self.rows
                 if int(index) < len(rows):
-                    rows[int(index)].focus_field(field if field in ("description", "quantity", "unit_price",
-                                                                     "category", "tax_type") else "description")
+                    rows[int(index)].focus_field(field if field in FIELD_LABELS else "description")
                 return
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -355,6 +355,8 @@ class InvoiceEditorScreen(BaseScreen):
     # -- actions --------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         inv = self.invoice
+        if self.busy and action in ("save", "send", "delete", "void"):
+            return None  # shown, but does nothing until the one under way finishes
         if action in ("save", "add_line", "remove_line", "pick_customer"):
             return inv is not None and not self.read_only_reason
         if action == "send":
@@ -412,6 +414,19 @@ class InvoiceEditorScreen(BaseScreen):
             node = node.parent
         return node
 
+    def act(self, fn: Callable, *args, on_done: Callable, on_error: Callable | None = None) -> None:
+        """Run one save/send/delete/void in a worker, refusing another until it is done."""
+
+        def finish(callback: Callable, value) -> None:
+            self.busy = False
+            self.refresh_bindings()
+            callback(value)
+
+        self.busy = True
+        self.refresh_bindings()
+        self.blocking(fn, *args, on_done=lambda result: finish(on_done, result),
+                      on_error=lambda exc: finish(on_error or self._failed, exc), group="act")
+
     def action_save(self) -> None:
         self.save()
 
@@ -421,8 +436,7 @@ class InvoiceEditorScreen(BaseScreen):
         if errors:
             self.notify("Fix the fields marked in red; nothing was saved", severity="warning")
             return
-        self.blocking(self.services.save_invoice, inv, on_done=lambda saved: self._saved(saved, then),
-                      on_error=self._failed, group="save")
+        self.act(self.services.save_invoice, inv, on_done=lambda saved: self._saved(saved, then))
 
     def _saved(self, saved: Invoice, then: Callable[[], None] | None) -> None:
         self.invoice = saved
@@ -462,8 +476,7 @@ class InvoiceEditorScreen(BaseScreen):
         def answered(send: bool | None) -> None:
             if send:
                 self.banner("Sending…", error=False)
-                self.blocking(self.services.send_invoice, self.invoice, on_done=self._sent,
-                              on_error=self._send_failed, group="send")
+                self.act(self.services.send_invoice, self.invoice, on_done=self._sent, on_error=self._send_failed)
 
         self.app.push_screen(SendInvoiceModal(self.invoice, self.customer, self.services.describe_mail()), answered)
 
@@ -483,7 +496,7 @@ class InvoiceEditorScreen(BaseScreen):
     def action_delete(self) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                self.blocking(self.services.delete_invoice, self.invoice, on_done=self._deleted, on_error=self._failed)
+                self.act(self.services.delete_invoice, self.invoice, on_done=self._deleted)
 
         self.app.push_screen(ConfirmModal(f"Delete draft {self.invoice.number}? This cannot be undone.",
                                           "Delete", "Keep", danger=True), answered)
@@ -497,7 +510,7 @@ class InvoiceEditorScreen(BaseScreen):
     def action_void(self) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                self.blocking(self.services.void_invoice, self.invoice, on_done=self._voided, on_error=self._failed)
+                self.act(self.services.void_invoice, self.invoice, on_done=self._voided)
 
         question = f"Void {self.invoice.number}? It stays on record (and in Xero) marked Voided."
         if self.dirty:
