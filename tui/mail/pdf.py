@@ -1,0 +1,107 @@
+"""The PDF copy of a tax invoice, drawn with fpdf2 from the same view as the email text and HTML.
+
+Pure Python and reproducible: the built-in Helvetica font (nothing read from the system) and a fixed
+creation date, so one invoice always gives the same bytes. The built-in fonts cover Windows-1252
+(accents, curly quotes, dashes, the euro sign); any other character is shown as "?" in the PDF only,
+the email text and HTML keep it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from tui.mail.render import InvoiceView
+
+_ENCODING = "cp1252"
+
+# Column widths in mm on an A4 page with 15 mm margins (180 mm usable).
+_COLS = (("Description", 78, "L"), ("Qty", 18, "R"), ("Unit price", 28, "R"), ("GST", 18, "R"), ("", 38, "R"))
+
+
+def _t(text: str) -> str:
+    return text.encode(_ENCODING, "replace").decode(_ENCODING)
+
+
+def invoice_pdf(view: InvoiceView, *, created: datetime) -> bytes:
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.core_fonts_encoding = _ENCODING
+    pdf.set_creation_date(created)
+    pdf.set_title(_t(view.title))
+    pdf.set_author(_t(view.business_name))
+    pdf.set_subject(_t(f"{view.title} for {view.customer_name}"))
+    pdf.set_creator("tradiecore")
+    pdf.set_producer("tradiecore")
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_page()
+    width = pdf.epw
+
+    def line(text: str, size: float = 10, style: str = "", align: str = "L") -> None:
+        pdf.set_font("Helvetica", style, size)
+        pdf.multi_cell(width, size * 0.5, _t(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    pdf.set_font("Helvetica", "B", 20)
+    pdf.cell(width, 10, "TAX INVOICE", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+    line(view.business_name, 12, "B")
+    if view.abn:
+        line(f"ABN {view.abn}")
+    for text in view.business_address.splitlines():
+        line(text)
+    if view.business_phone:
+        line(f"Phone: {view.business_phone}")
+    if view.business_email:
+        line(f"Email: {view.business_email}")
+    pdf.ln(4)
+
+    line("Bill to", 9, "I")
+    line(view.customer_name, 10, "B")
+    for text in view.customer_address.splitlines():
+        line(text)
+    pdf.ln(4)
+
+    for label, value in (
+        ("Invoice number", view.number),
+        ("Issue date", view.issue_date),
+        ("Due date", view.due_date),
+        ("Reference", view.reference),
+    ):
+        if value:
+            pdf.set_font("Helvetica", "B", 10)
+            pdf.cell(35, 5, label)
+            pdf.set_font("Helvetica", "", 10)
+            pdf.multi_cell(width - 35, 5, _t(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+
+    headings = [(name or view.amount_heading, w, align) for name, w, align in _COLS]
+    pdf.set_font("Helvetica", "B", 9)
+    with pdf.table(
+        col_widths=tuple(w for _, w, _ in headings),
+        text_align=tuple(a for _, _, a in headings),
+        width=width,
+        line_height=5,
+        borders_layout="HORIZONTAL_LINES",
+        first_row_as_headings=True,
+    ) as table:
+        row = table.row()
+        for name, _, _ in headings:
+            row.cell(_t(name))
+        pdf.set_font("Helvetica", "", 9)
+        for item in view.lines:
+            row = table.row()
+            for value in (item.description, item.quantity, item.unit_price, item.gst, item.amount):
+                row.cell(_t(value))
+    pdf.ln(3)
+
+    for label, value in view.totals_rows:
+        bold = "B" if label == "Amount due" else ""
+        pdf.set_font("Helvetica", bold, 10)
+        pdf.cell(width - 38, 6, _t(label), align="R")
+        pdf.cell(38, 6, _t(value), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    line(view.prices_note, 9)
+    line(view.request, 10, "B")
+    return bytes(pdf.output())
