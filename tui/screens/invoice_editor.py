@@ -128,6 +128,7 @@ class InvoiceEditorScreen(BaseScreen):
         self.customer: Customer | None = None
         self.read_only_reason = ""
         self.time_zone = ""
+        self._totals_shown: tuple = ()
         self.busy = False  # a save, send, delete or void is under way: no second one meanwhile
         self._clean: tuple | None = None
         self.title = "Invoice"
@@ -284,16 +285,18 @@ class InvoiceEditorScreen(BaseScreen):
             row.set_amount(format_money(line.line_amount) if line else "")
         shown = replace(self.invoice, lines=[line for line in lines if line is not None])
         t = shown.totals
-        table = Table.grid(padding=(0, 2))
+        gst = "Includes GST" if shown.amounts is LineAmountTypes.INCLUSIVE else "GST"
+        rows = (("Subtotal", format_money(t.subtotal)), (gst, format_money(t.tax)),
+                ("[b]Total[/]", f"[b]{format_money(t.total)}[/]"), ("Amount paid", format_money(shown.amount_paid)),
+                ("[b]Amount due[/]", f"[b]{format_money(shown.amount_due)}[/]"))
+        if rows == self._totals_shown:
+            return
+        self._totals_shown = rows
+        table = Table.grid(padding=(0, 2), expand=True)
         table.add_column(justify="right", ratio=1)
         table.add_column(justify="right", min_width=12)
-        gst = "Includes GST" if shown.amounts is LineAmountTypes.INCLUSIVE else "GST"
-        table.add_row("Subtotal", format_money(t.subtotal))
-        table.add_row(gst, format_money(t.tax))
-        table.add_row("[b]Total[/]", f"[b]{format_money(t.total)}[/]")
-        table.add_row("Amount paid", format_money(shown.amount_paid))
-        table.add_row("[b]Amount due[/]", f"[b]{format_money(shown.amount_due)}[/]")
-        table.expand = True
+        for row in rows:
+            table.add_row(*row)
         self.query_one("#totals", Static).update(table)
 
     def renumber(self) -> None:

@@ -113,7 +113,9 @@ class LineRow(Vertical):
         self.query_one(".num", Static).update(f"{n}.")
 
     def set_amount(self, text: str) -> None:
-        self.query_one(".amount", Static).update(text)
+        amount = self.query_one(".amount", Static)
+        if amount.content != text:  # an update re-lays out the screen: skip it while typing a description
+            amount.update(text)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """``errors``: field -> message for this line (empty clears them)."""
