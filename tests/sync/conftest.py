@@ -18,12 +18,20 @@ REDIRECT = "http://localhost:8765/callback"
 DEFAULT_CODES = {"General Sales": "200", "Materials": "220", "Labour": "210"}
 
 
-@pytest.fixture
-def sandbox():
+@pytest.fixture(scope="session")
+def _sandbox_server():
     from tui.sandbox.harness import run_sandbox
 
     with run_sandbox(redirect_uris=[REDIRECT]) as sb:
         yield sb
+
+
+@pytest.fixture
+def sandbox(_sandbox_server):
+    """One server for the session, a fresh seeded state (and no faults, counters at zero) for each test."""
+    _sandbox_server.reset()
+    yield _sandbox_server
+    _sandbox_server.state.faults.release_holds()
 
 
 def pkce_tokens(sb, tenant_id: str | None = None):
