@@ -1,0 +1,137 @@
+import logging
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import httpx
+import pytest
+
+from tui.xero.callback import CallbackListener, parse_pasted_redirect
+from tui.xero.errors import AccessDenied, AuthFailed, CallbackTimeout, Cancelled, StateMismatch
+
+STATE = "state-abc"
+CODE = "code-SECRET-12345"
+
+
+def get(listener, query, path="/callback"):
+    return httpx.get(f"http://127.0.0.1:{listener.port}{path}?{query}", timeout=5)
+
+
+def own_ip() -> str | None:
+    """An address of this machine other than loopback, if it has one."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))  # TEST-NET: nothing is sent
+            ip = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if ip.startswith("127.") else ip
+
+
+def test_binds_loopback_only():
+    with CallbackListener(0, STATE) as listener:
+        assert listener.address[0] == "127.0.0.1"
+        ip = own_ip()
+        if ip is not None:
+            with pytest.raises(OSError):
+                socket.create_connection((ip, listener.port), timeout=1).close()
+
+
+def test_one_valid_callback_returns_code_then_port_closes():
+    listener = CallbackListener(0, STATE)
+    response = get(listener, f"code={CODE}&state={STATE}&scope=x")
+    assert response.status_code == 200
+    assert "You can close this tab" in response.text
+    assert CODE not in response.text
+    assert listener.wait(5) == CODE
+    with pytest.raises(httpx.ConnectError):
+        get(listener, f"code=second&state={STATE}")
+
+
+def test_state_mismatch_rejected_and_listener_keeps_waiting():
+    with CallbackListener(0, STATE) as listener:
+        forged = get(listener, "code=evil&state=other")
+        assert forged.status_code == 400
+        missing = get(listener, "code=evil")
+        assert missing.status_code == 400
+        assert get(listener, f"code={CODE}&state={STATE}").status_code == 200
+        assert listener.wait(5) == CODE
+
+
+def test_other_paths_are_not_found():
+    with CallbackListener(0, STATE) as listener:
+        assert get(listener, "", path="/favicon.ico").status_code == 404
+
+
+def test_access_denied():
+    listener = CallbackListener(0, STATE)
+    response = get(listener, f"error=access_denied&state={STATE}")
+    assert "Access was not allowed" in response.text
+    with pytest.raises(AccessDenied, match="Access was not allowed"):
+        listener.wait(5)
+
+
+def test_other_error_is_reported():
+    listener = CallbackListener(0, STATE)
+    get(listener, f"error=invalid_scope&error_description=bad+scope&state={STATE}")
+    with pytest.raises(AuthFailed, match="invalid_scope"):
+        listener.wait(5)
+
+
+def test_timeout_has_a_clear_message():
+    listener = CallbackListener(0, STATE)
+    with pytest.raises(CallbackTimeout, match="No answer came back from Xero within 0.2 seconds"):
+        listener.wait(0.2)
+
+
+def test_cancel_stops_waiting_and_frees_the_port():
+    listener = CallbackListener(0, STATE)
+    port = listener.port
+    threading.Timer(0.1, listener.cancel).start()
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        listener.wait(30)
+    assert time.monotonic() - started < 5
+    with CallbackListener(port, STATE):  # the port can be bound again
+        pass
+
+
+def test_busy_port_is_explained():
+    with CallbackListener(0, STATE) as listener:
+        with pytest.raises(AuthFailed, match=f"Port {listener.port}"):
+            CallbackListener(listener.port, STATE)
+
+
+def browser_get(listener, query):
+    """Like a browser: a plain request that logs nothing itself (httpx would log the URL)."""
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{listener.port}/callback?{query}", timeout=5).read()
+    except urllib.error.HTTPError:
+        pass
+
+
+def test_code_never_logged(caplog, capfd):
+    caplog.set_level(logging.DEBUG)
+    listener = CallbackListener(0, STATE)
+    browser_get(listener, f"code={CODE}&state={STATE}")
+    assert listener.wait(5) == CODE
+    listener2 = CallbackListener(0, STATE)
+    browser_get(listener2, f"code={CODE}&state=wrong")
+    listener2.cancel()
+    out, err = capfd.readouterr()
+    assert CODE not in caplog.text and CODE not in out and CODE not in err
+    assert "received the redirect" in caplog.text
+
+
+def test_parse_pasted_redirect():
+    url = f"http://localhost:8765/callback?code={CODE}&scope=openid&state={STATE}"
+    assert parse_pasted_redirect(url, STATE) == CODE
+    assert parse_pasted_redirect(f"  <{url}>\n", STATE) == CODE
+    with pytest.raises(StateMismatch):
+        parse_pasted_redirect(url.replace(STATE, "other"), STATE)
+    with pytest.raises(AccessDenied):
+        parse_pasted_redirect(f"http://localhost:8765/callback?error=access_denied&state={STATE}", STATE)
+    with pytest.raises(AuthFailed, match="address bar"):
+        parse_pasted_redirect("hello", STATE)

@@ -1,0 +1,128 @@
+"""What every accounting API call goes through before and after its handler.
+
+In order: bearer token (401), `xero-tenant-id` (403), rate limits (429 and the `X-*Limit-Remaining` headers),
+request size (413), then for PUT/POST the `Idempotency-Key` (a repeat with the same body replays the first
+response without doing the work again; a different body is refused), JSON parsing, and the handler itself, run
+under the state lock, with the state file written after a change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from tui.sandbox import responses
+from tui.sandbox.journal import Journal
+from tui.sandbox.models import Organisation
+from tui.sandbox.oauth import ApiAuthError, Caller, authenticate, tenant_of
+from tui.sandbox.query import QueryError
+from tui.sandbox.state import IdempotentResponse, SandboxState
+
+MAX_IDEMPOTENCY_KEY = 128
+
+
+@dataclass
+class Call:
+    """One API call, as a handler sees it."""
+
+    state: SandboxState
+    org: Organisation
+    journal: Journal
+    caller: Caller
+    method: str
+    path_params: dict[str, str]
+    query: dict[str, str]  # parameter names lower-cased, as Xero's are case-insensitive
+    headers: Any
+    body: Any
+    now: datetime
+
+    @property
+    def unitdp(self) -> int:
+        return 4 if self.query.get("unitdp") == "4" else 2
+
+    @property
+    def summarize_errors(self) -> bool:
+        return self.query.get("summarizeerrors", "true").lower() != "false"
+
+
+Handler = Callable[[Call], Response]
+
+
+def _fingerprint(request: Request, body: bytes) -> str:
+    h = hashlib.sha256()
+    h.update(f"{request.method} {request.url.path.lower()}?{request.url.query}\n".encode())
+    h.update(body)
+    return h.hexdigest()
+
+
+def endpoint(handler: Handler) -> Callable[[Request], Any]:
+    async def run(request: Request) -> Response:
+        state: SandboxState = request.app.state.sandbox
+        with state.lock:
+            try:
+                caller = authenticate(state, request.headers.get("authorization"))
+                tenant_id = tenant_of(state, caller, request.headers.get("xero-tenant-id"))
+            except ApiAuthError as exc:
+                return responses.problem(exc.status, exc.detail)
+        decision = state.limiter.acquire(tenant_id, caller.grant.client_id)
+        if not decision.allowed:
+            return responses.text(429, responses.TEXT_RATE_LIMITED, decision.headers)
+        try:
+            response = await _handle(request, state, caller, tenant_id, handler)
+        finally:
+            state.limiter.release(tenant_id)
+        response.headers.update(decision.headers)
+        return response
+
+    return run
+
+
+async def _handle(request: Request, state: SandboxState, caller: Caller, tenant_id: str, handler: Handler) -> Response:
+    body = await request.body()
+    if len(body) > state.settings.max_request_bytes:
+        return responses.text(413, responses.TEXT_TOO_LARGE)
+    write = request.method in ("PUT", "POST")
+    key = request.headers.get("idempotency-key") if write else None
+    if key is not None and (not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY):
+        return responses.error("ValidationException",
+                               f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters.")
+    parsed: Any = None
+    if write:
+        try:
+            parsed = json.loads(body or b"null", parse_float=str, parse_int=str)
+        except ValueError:
+            return responses.error("PostDataInvalidException", "The request body is not valid JSON.", number=17)
+    with state.lock:
+        if key is not None:
+            stored_key = f"{caller.grant.client_id}|{tenant_id}|{key}"
+            fingerprint = _fingerprint(request, body)
+            previous = state.idempotency.get(stored_key)
+            if previous is not None:
+                if previous.fingerprint != fingerprint:
+                    return responses.error("ValidationException", "This Idempotency-Key has already been used "
+                                           "with a different request.")
+                return Response(previous.body, status_code=previous.status, headers=previous.headers)
+        org = state.organisations[tenant_id]
+        call = Call(state=state, org=org, journal=Journal(org), caller=caller, method=request.method,
+                    path_params=dict(request.path_params),
+                    query={k.lower(): v for k, v in request.query_params.items()},
+                    headers=request.headers, body=parsed, now=state.clock.now())
+        try:
+            response = handler(call)
+        except QueryError as exc:
+            call.journal.rollback()
+            response = responses.query_error(str(exc))
+        if key is not None and response.status_code < 500:
+            state.idempotency[stored_key] = IdempotentResponse(
+                fingerprint=fingerprint, status=response.status_code, body=response.body.decode(),
+                headers={"content-type": response.headers["content-type"]},
+            )
+        if call.journal.changed or key is not None:
+            state.changed()
+        return response

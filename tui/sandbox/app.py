@@ -1,0 +1,28 @@
+"""The sandbox as an ASGI application: `create_app(state, control=False)`.
+
+Serve it with uvicorn (`tui.sandbox.cli`, `tui.sandbox.harness`) or call it in-process through
+`httpx.ASGITransport(app)`. `control=True` adds the `/_sandbox/...` endpoints (`tui.sandbox.control_routes`).
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from tui.sandbox import accounting, control_routes, identity, responses
+from tui.sandbox.middleware import SandboxMiddleware
+from tui.sandbox.state import SandboxState
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return responses.text(404, responses.TEXT_NOT_FOUND)
+
+
+def create_app(state: SandboxState, control: bool = False) -> Starlette:
+    routes = identity.ROUTES + accounting.ROUTES + (control_routes.ROUTES if control else [])
+    app = Starlette(routes=routes, middleware=[Middleware(SandboxMiddleware, state=state)],
+                    exception_handlers={404: _not_found})
+    app.state.sandbox = state
+    return app

@@ -1,0 +1,267 @@
+"""Xero's rules for invoices: create or update from a request item, status transitions, totals.
+
+Totals follow Xero: each line's amount is quantity x unit amount less any discount, rounded to the cent; tax is
+worked out and rounded per line (Exclusive: amount x rate; Inclusive: amount x rate / (1 + rate); NoTax: none),
+then summed. Unit amounts are kept to 2 decimals unless the request says `unitdp=4`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from tui.sandbox.contacts import MSG_IDENTIFY, find_contact, name_taken
+from tui.sandbox.journal import Journal
+from tui.sandbox.models import Contact, Invoice, LineItem, Organisation
+from tui.sandbox.wire import money, parse_date, round_to, to_decimal
+
+TYPES = ("ACCREC", "ACCPAY")
+LINE_AMOUNT_TYPES = ("Exclusive", "Inclusive", "NoTax")
+STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED", "DELETED")
+CREATE_STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED")
+TRANSITIONS = {
+    "DRAFT": {"DRAFT", "SUBMITTED", "AUTHORISED", "DELETED"},
+    "SUBMITTED": {"DRAFT", "SUBMITTED", "AUTHORISED", "DELETED"},
+    "AUTHORISED": {"AUTHORISED", "VOIDED"},
+    "PAID": {"PAID"},
+    "VOIDED": set(),
+    "DELETED": set(),
+}
+ZERO = Decimal("0.00")
+
+MSG_NOT_MODIFIABLE = "Invoice not of valid status for modification"
+MSG_HAS_PAYMENTS = "This document cannot be edited as it has a payment or credit note allocated to it."
+MSG_UNIQUE_NUMBER = "Invoice # must be unique."
+MSG_SENT_TO_CONTACT = "Only AUTHORISED and PAID invoices may have SentToContact updated."
+
+
+def find_invoice(org: Organisation, key: str) -> Invoice | None:
+    """An invoice by InvoiceID, or else by InvoiceNumber."""
+    found = org.invoices.get(key.lower())
+    if found is not None:
+        return found
+    return next((i for i in org.invoices.values() if i.number and i.number == key), None)
+
+
+def number_taken(org: Organisation, number: str, except_id: str | None) -> bool:
+    """ACCREC numbers are unique in the organisation, voided and deleted invoices included."""
+    wanted = number.strip().casefold()
+    return any(
+        i.type == "ACCREC" and i.invoice_id != except_id and i.number.strip().casefold() == wanted
+        for i in org.invoices.values()
+    )
+
+
+def next_number(org: Organisation) -> str:
+    while number_taken(org, f"INV-{org.next_invoice_number:04d}", None):
+        org.next_invoice_number += 1
+    number = f"INV-{org.next_invoice_number:04d}"
+    org.next_invoice_number += 1
+    return number
+
+
+def compute_totals(invoice: Invoice, org: Organisation) -> Invoice:
+    """The invoice with each line's amount and tax, and the invoice totals, worked out as Xero does."""
+    lines = []
+    for line in invoice.line_items:
+        amount = line.quantity * line.unit_amount
+        if line.discount_rate:
+            amount = amount * (Decimal(100) - line.discount_rate) / Decimal(100)
+        amount = money(amount)
+        rate_record = org.tax_rate(line.tax_type) if line.tax_type else None
+        rate = rate_record.rate / Decimal(100) if rate_record else Decimal(0)
+        if invoice.line_amount_types == "Exclusive":
+            tax = money(amount * rate)
+        elif invoice.line_amount_types == "Inclusive":
+            tax = money(amount * rate / (1 + rate))
+        else:
+            tax = ZERO
+        lines.append(replace(line, line_amount=amount, tax_amount=tax))
+    total_tax = sum((line.tax_amount for line in lines), ZERO)
+    gross = sum((line.line_amount for line in lines), ZERO)
+    if invoice.line_amount_types == "Inclusive":
+        sub_total, total = gross - total_tax, gross
+    else:
+        sub_total, total = gross, gross + total_tax
+    return replace(invoice, line_items=lines, sub_total=sub_total, total_tax=total_tax, total=total)
+
+
+def _parse_lines(
+    org: Organisation, raw_lines: Any, existing: Invoice | None, status: str, unitdp: int, errors: list[str]
+) -> list[LineItem]:
+    if not isinstance(raw_lines, list):
+        errors.append("LineItems must be a list.")
+        return []
+    old = {line.line_item_id: line for line in existing.line_items} if existing else {}
+    lines = []
+    for raw in raw_lines:
+        if not isinstance(raw, dict):
+            errors.append("Each line item must be an object.")
+            continue
+        quantity = to_decimal(raw.get("Quantity", 1))
+        unit = to_decimal(raw["UnitAmount"]) if "UnitAmount" in raw else None
+        if quantity is None:
+            errors.append("Quantity must be a number.")
+            quantity = Decimal(1)
+        quantity = round_to(quantity, 4)
+        if unit is None and "LineAmount" in raw and quantity:
+            unit = to_decimal(raw["LineAmount"])
+            unit = unit / quantity if unit is not None else None
+        if unit is None:
+            unit = Decimal(0) if "UnitAmount" not in raw else None
+        if unit is None:
+            errors.append("UnitAmount must be a number.")
+            unit = Decimal(0)
+        unit = round_to(unit, 4 if unitdp == 4 else 2)
+        discount = to_decimal(raw["DiscountRate"]) if raw.get("DiscountRate") is not None else None
+        description = str(raw.get("Description") or "")
+        code = str(raw.get("AccountCode") or "")
+        tax_type = str(raw.get("TaxType") or "")
+        if code:
+            account = org.account_by_code(code)
+            if account is None:
+                errors.append(f"Account code '{code}' is not a valid code for this document.")
+            elif account.status != "ACTIVE":
+                errors.append(f"Account code '{code}' has been archived, or has been deleted. "
+                              "Each line item must reference a valid account.")
+            elif not tax_type:
+                tax_type = account.tax_type
+        elif status not in ("DRAFT", "DELETED"):
+            errors.append("Account code must be specified for each line item on an approved invoice.")
+        if tax_type:
+            rate = org.tax_rate(tax_type)
+            if rate is None or rate.status != "ACTIVE":
+                errors.append(f"The TaxType code '{tax_type}' does not exist or cannot be used for this "
+                              "type of transaction.")
+        if not description and not code and not unit:
+            errors.append("Description must be specified.")
+        line_id = str(raw.get("LineItemID") or "").lower()
+        lines.append(LineItem(
+            line_item_id=line_id if line_id in old else str(uuid.uuid4()),
+            description=description,
+            quantity=quantity,
+            unit_amount=unit,
+            account_code=code,
+            tax_type=tax_type,
+            line_amount=ZERO,
+            tax_amount=ZERO,
+            item_code=str(raw.get("ItemCode") or ""),
+            discount_rate=round_to(discount, 2) if discount is not None else None,
+        ))
+    return lines
+
+
+def _date_field(raw: dict, key: str, current: date | None, errors: list[str]) -> date | None:
+    if key not in raw or raw[key] in (None, ""):
+        return current
+    parsed = parse_date(str(raw[key]))
+    if parsed is None:
+        errors.append(f"{key} is not a valid date.")
+    return parsed
+
+
+def _resolve_contact(
+    journal: Journal, raw: Any, now: datetime, errors: list[str]
+) -> Contact | None:
+    if not isinstance(raw, dict) or not any(raw.get(k) for k in ("ContactID", "Name", "ContactNumber")):
+        errors.append(MSG_IDENTIFY)
+        return None
+    contact = find_contact(journal.org, raw)
+    if contact is not None:
+        return contact
+    if raw.get("ContactID") or not raw.get("Name"):
+        errors.append("Contact could not be found.")
+        return None
+    if name_taken(journal.org, str(raw["Name"]), None):
+        errors.append(f"The contact name {raw['Name']} is already assigned to another contact.")
+        return None
+    return Contact(contact_id=str(uuid.uuid4()), name=str(raw["Name"]).strip(), updated=now,
+                   email=str(raw.get("EmailAddress") or ""))
+
+
+def save_invoice(
+    journal: Journal, raw: dict[str, Any], *, now: datetime, unitdp: int, create_only: bool,
+    existing: Invoice | None = None,
+) -> tuple[Invoice | None, list[str]]:
+    """Create (PUT) or create-or-update (POST) one invoice from a request item; the saved invoice or errors."""
+    org = journal.org
+    if existing is None and not create_only:
+        if raw.get("InvoiceID"):
+            existing = org.invoices.get(str(raw["InvoiceID"]).lower())
+            if existing is None:
+                return None, ["An existing Invoice with the specified InvoiceID could not be found"]
+        elif raw.get("InvoiceNumber"):
+            existing = next((i for i in org.invoices.values()
+                             if i.type == "ACCREC" and i.number == raw["InvoiceNumber"]), None)
+    errors: list[str] = []
+    inv_type = existing.type if existing else raw.get("Type")
+    if inv_type not in TYPES:
+        return None, ["Invoice Type must be ACCREC or ACCPAY."]
+    old_status = existing.status if existing else None
+    status = raw.get("Status", old_status or "DRAFT")
+    if status not in STATUSES:
+        return None, [f"Status {status} is not a valid invoice status."]
+    if existing is None and status not in CREATE_STATUSES:
+        errors.append(f"Invoices cannot be created with a status of {status}.")
+    if existing is not None:
+        if old_status in ("VOIDED", "DELETED") or status not in TRANSITIONS[old_status]:
+            return None, [MSG_NOT_MODIFIABLE]
+        edits_money = any(k in raw for k in ("LineItems", "LineAmountTypes", "Contact", "CurrencyCode"))
+        if existing.amount_paid > 0 and (edits_money or status == "VOIDED"):
+            return None, [MSG_HAS_PAYMENTS]
+
+    contact = existing and org.contacts.get(existing.contact_id)
+    new_contact = None
+    if existing is None or "Contact" in raw:
+        contact = _resolve_contact(journal, raw.get("Contact"), now, errors)
+        if contact is not None and contact.contact_id not in org.contacts:
+            new_contact = contact
+    lat = raw.get("LineAmountTypes", existing.line_amount_types if existing else "Exclusive")
+    if lat not in LINE_AMOUNT_TYPES:
+        errors.append(f"LineAmountTypes {lat} is not valid; use Exclusive, Inclusive or NoTax.")
+    currency = raw.get("CurrencyCode", existing.currency_code if existing else "AUD")
+    if currency != "AUD":
+        errors.append(f"The organisation is not subscribed to currency {currency}.")
+    if "LineItems" in raw:
+        lines = _parse_lines(org, raw["LineItems"], existing, status, unitdp, errors)
+    else:
+        lines = list(existing.line_items) if existing else []
+    number = existing.number if existing else ""
+    if raw.get("InvoiceNumber") is not None:
+        number = str(raw["InvoiceNumber"]).strip()
+    if inv_type == "ACCREC" and number and number_taken(org, number, existing.invoice_id if existing else None):
+        errors.append(MSG_UNIQUE_NUMBER)
+    sent = raw.get("SentToContact", existing.sent_to_contact if existing else False)
+    if not isinstance(sent, bool):
+        errors.append("SentToContact must be true or false.")
+    elif sent and not (existing and existing.sent_to_contact) and status not in ("AUTHORISED", "PAID"):
+        errors.append(MSG_SENT_TO_CONTACT)
+    inv_date = _date_field(raw, "Date", existing.date if existing else now.date(), errors)
+    due_date = _date_field(raw, "DueDate", existing.due_date if existing else None, errors)
+    reference = str(raw.get("Reference", existing.reference if existing else "") or "")
+    if errors:
+        return None, errors
+
+    invoice = compute_totals(Invoice(
+        invoice_id=existing.invoice_id if existing else str(uuid.uuid4()),
+        type=inv_type, contact_id=contact.contact_id, number=number, status=status, line_amount_types=lat,
+        updated=now, date=inv_date, due_date=due_date, reference=reference, currency_code=currency,
+        sent_to_contact=sent, line_items=lines,
+        amount_paid=existing.amount_paid if existing else ZERO,
+        payment_ids=list(existing.payment_ids) if existing else [],
+        fully_paid_on=existing.fully_paid_on if existing else None,
+    ), org)
+    if invoice.total < 0:
+        return None, ["Invoice total cannot be negative."]
+    if new_contact is not None:
+        journal.put("contacts", new_contact.contact_id, new_contact)
+    flag = "is_customer" if inv_type == "ACCREC" else "is_supplier"
+    if not getattr(contact, flag):
+        journal.put("contacts", contact.contact_id, replace(contact, **{flag: True}))
+    if inv_type == "ACCREC" and not number:
+        invoice = replace(invoice, number=next_number(org))
+    journal.put("invoices", invoice.invoice_id, invoice)
+    return invoice, []

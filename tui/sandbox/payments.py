@@ -1,0 +1,69 @@
+"""Xero's rules for payments against invoices: the invoice's AmountDue drops, and at zero it becomes PAID."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from tui.sandbox.invoices import find_invoice
+from tui.sandbox.journal import Journal
+from tui.sandbox.models import Account, Organisation, Payment
+from tui.sandbox.wire import money, parse_date, to_decimal
+
+MSG_NOT_FOUND = "The document with the supplied id was not found for this endpoint."
+MSG_TOO_MUCH = "Payment amount exceeds the amount outstanding on this document"
+
+
+def _account(org: Organisation, ref: Any) -> Account | None:
+    if not isinstance(ref, dict):
+        return None
+    if ref.get("AccountID"):
+        return org.accounts.get(str(ref["AccountID"]).lower())
+    if ref.get("Code"):
+        return org.account_by_code(str(ref["Code"]))
+    return None
+
+
+def save_payment(journal: Journal, raw: dict[str, Any], *, now: datetime) -> tuple[Payment | None, list[str]]:
+    """Apply one payment from a request item to its invoice; the stored payment or the errors."""
+    org = journal.org
+    ref = raw.get("Invoice")
+    key = ""
+    if isinstance(ref, dict):
+        key = str(ref.get("InvoiceID") or ref.get("InvoiceNumber") or "")
+    invoice = find_invoice(org, key) if key else None
+    if invoice is None:
+        return None, [MSG_NOT_FOUND]
+    errors: list[str] = []
+    account = _account(org, raw.get("Account"))
+    if account is None or account.status != "ACTIVE":
+        errors.append("Account could not be found.")
+    elif account.type != "BANK" and not account.enable_payments:
+        errors.append("Payments can only be made to bank accounts or accounts with payments enabled.")
+    if invoice.status != "AUTHORISED":
+        errors.append("Payments can only be made against AUTHORISED documents.")
+    amount = to_decimal(raw.get("Amount"))
+    if amount is None or amount <= 0:
+        errors.append("Payment amount must be greater than zero.")
+    elif money(amount) > invoice.amount_due:
+        errors.append(MSG_TOO_MUCH)
+    pay_date = parse_date(str(raw["Date"])) if raw.get("Date") else now.date()
+    if pay_date is None:
+        errors.append("Date is not a valid date.")
+    if errors:
+        return None, errors
+    payment = Payment(
+        payment_id=str(uuid.uuid4()), invoice_id=invoice.invoice_id, account_id=account.account_id,
+        date=pay_date, amount=money(amount), updated=now, reference=str(raw.get("Reference") or ""),
+    )
+    paid = invoice.amount_paid + payment.amount
+    fully_paid = paid >= invoice.total
+    journal.put("payments", payment.payment_id, payment)
+    journal.put("invoices", invoice.invoice_id, replace(
+        invoice, amount_paid=paid, payment_ids=[*invoice.payment_ids, payment.payment_id], updated=now,
+        status="PAID" if fully_paid else invoice.status,
+        fully_paid_on=pay_date if fully_paid else invoice.fully_paid_on,
+    ))
+    return payment, []

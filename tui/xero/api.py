@@ -1,0 +1,401 @@
+"""Xero's accounting API and connections, over a sync ``httpx.Client`` (the app calls it from thread workers).
+
+Every call goes through the tenant's :class:`~tui.xero.ratelimit.RateLimiter`, carries a current access token
+from the :class:`~tui.xero.tokens.TokenManager` (one refresh and retry on 401), is retried with backoff on
+5xx, 503 (offline) and network errors, waits out 429s as Xero asks, and ends in a parsed JSON body (numbers
+as ``Decimal``) or a :class:`~tui.xero.errors.XeroError` whose message can be shown to the user.
+
+Writes go in batches with ``summarizeErrors=false`` (each element comes back with its own
+``ValidationErrors``; see :func:`tui.xero.wire.validation_messages`) and an ``Idempotency-Key``, which the
+retries reuse, so a retried write never creates a second record.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterable, Iterator, Sequence
+
+import httpx
+
+from tui import __version__
+from tui.config import XeroConfig
+from tui.xero import wire
+from tui.xero.errors import (
+    Disconnected,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    Unavailable,
+    ValidationFailed,
+    XeroError,
+)
+from tui.xero.ratelimit import Backoff, RateLimiter, Usage
+from tui.xero.tokens import TokenManager
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 1000  # Xero's maximum: fewer calls for a full read
+IDEMPOTENCY_KEY_MAX = 128
+TIMEOUT_S = 60.0
+_CONNECTIONS_KEY = "connections"  # limiter bucket for /connections, which has no tenant
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a paged GET."""
+
+    items: list[dict]
+    page: int
+    page_size: int
+    page_count: int | None  # from Xero's ``pagination`` when it sends one
+    item_count: int | None
+
+    @property
+    def is_last(self) -> bool:
+        if self.page_count is not None:
+            return self.page >= self.page_count
+        return len(self.items) < self.page_size
+
+
+class XeroApi:
+    """One organisation's (tenant's) view of Xero. Thread-safe; share one per tenant."""
+
+    def __init__(
+        self,
+        config: XeroConfig,
+        tokens: TokenManager,
+        tenant_id: str | None = None,
+        *,
+        limiter: RateLimiter | None = None,
+        backoff: Backoff | None = None,
+        client: httpx.Client | None = None,
+    ):
+        self.config = config
+        self.tokens = tokens
+        self.tenant_id = tenant_id
+        self.limiter = limiter or RateLimiter()
+        self.backoff = backoff or Backoff()
+        self._owns_client = client is None
+        self.http = client or httpx.Client(timeout=TIMEOUT_S)
+        self.base = f"{config.api_url.rstrip('/')}/api.xro/2.0/"
+        self.connections_url = f"{config.api_url.rstrip('/')}/connections"
+
+    def __repr__(self) -> str:
+        return f"<XeroApi {self.config.api_url} tenant={self.tenant_id}>"
+
+    def close(self) -> None:
+        if self._owns_client:
+            self.http.close()
+
+    def __enter__(self) -> "XeroApi":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def usage(self) -> Usage:
+        """Calls used today and what is left, for the sync screen."""
+        return self.limiter.usage(self._tenant())
+
+    # -- connections -------------------------------------------------------------------------------------
+
+    def connections(self) -> list[dict]:
+        """The organisations this token may use (``tenantId``, ``tenantName``, ``tenantType``, ``id``...)."""
+        try:
+            response = self._send("GET", self.connections_url, bucket=_CONNECTIONS_KEY)
+        except Forbidden as exc:
+            raise Disconnected(f"Xero refused to list the connected organisations ({exc})") from None
+        return wire.loads(response.content) if response.content else []
+
+    def delete_connection(self, connection_id: str) -> None:
+        """Disconnect one organisation (``id`` from :meth:`connections`, not the tenant id)."""
+        try:
+            self._send("DELETE", f"{self.connections_url}/{connection_id}", bucket=_CONNECTIONS_KEY)
+        except NotFound:
+            pass  # already gone
+
+    # -- settings ----------------------------------------------------------------------------------------
+
+    def organisation(self) -> dict:
+        orgs = self._get("Organisation")["Organisations"]
+        if not orgs:
+            raise NotFound("Xero returned no organisation for this connection.")
+        return orgs[0]
+
+    def accounts(self, where: str | None = None) -> list[dict]:
+        """The chart of accounts, e.g. ``where='Class=="REVENUE"&&Status=="ACTIVE"'``."""
+        return self._get("Accounts", params={"where": where})["Accounts"]
+
+    def tax_rates(self) -> list[dict]:
+        return self._get("TaxRates")["TaxRates"]
+
+    # -- contacts ----------------------------------------------------------------------------------------
+
+    def contacts_page(
+        self,
+        page: int = 1,
+        *,
+        where: str | None = None,
+        search_term: str | None = None,
+        ids: Sequence[str] = (),
+        modified_since: datetime | None = None,
+        include_archived: bool = False,
+        summary_only: bool = False,
+        page_size: int = PAGE_SIZE,
+    ) -> Page:
+        params = {
+            "page": page,
+            "pageSize": page_size,
+            "where": where,
+            "searchTerm": search_term,
+            "IDs": _csv(ids),
+            "includeArchived": _flag(include_archived),
+            "summaryOnly": _flag(summary_only),
+        }
+        return self._page("Contacts", params, modified_since, page, page_size)
+
+    def contacts(self, **filters: Any) -> list[dict]:
+        """Every contact matching the filters of :meth:`contacts_page`, all pages read."""
+        return list(self._all(self.contacts_page, filters))
+
+    def put_contacts(self, contacts: list[dict], idempotency_key: str) -> list[dict]:
+        """Create contacts; returns one element per contact (check each for ``ValidationErrors``)."""
+        return self._write("PUT", "Contacts", {"Contacts": contacts}, idempotency_key)["Contacts"]
+
+    def post_contacts(self, contacts: list[dict], idempotency_key: str) -> list[dict]:
+        """Update (by ``ContactID``) or create contacts."""
+        return self._write("POST", "Contacts", {"Contacts": contacts}, idempotency_key)["Contacts"]
+
+    # -- invoices ----------------------------------------------------------------------------------------
+
+    def invoices_page(
+        self,
+        page: int = 1,
+        *,
+        modified_since: datetime | None = None,
+        statuses: Sequence[str] = (),
+        ids: Sequence[str] = (),
+        invoice_numbers: Sequence[str] = (),
+        contact_ids: Sequence[str] = (),
+        where: str | None = None,
+        summary_only: bool = False,
+        created_by_my_app: bool = False,
+        page_size: int = PAGE_SIZE,
+    ) -> Page:
+        params = {
+            "page": page,
+            "pageSize": page_size,
+            "Statuses": _csv(statuses),
+            "IDs": _csv(ids),
+            "InvoiceNumbers": _csv(invoice_numbers),
+            "ContactIDs": _csv(contact_ids),
+            "where": where,
+            "summaryOnly": _flag(summary_only),
+            "createdByMyApp": _flag(created_by_my_app),
+            "unitdp": 4,
+        }
+        return self._page("Invoices", params, modified_since, page, page_size)
+
+    def invoices(self, **filters: Any) -> list[dict]:
+        """Every invoice matching the filters of :meth:`invoices_page`, all pages read."""
+        return list(self._all(self.invoices_page, filters))
+
+    def put_invoices(self, invoices: list[dict], idempotency_key: str) -> list[dict]:
+        """Create invoices (``unitdp=4``); one element back per invoice."""
+        return self._write("PUT", "Invoices", {"Invoices": invoices}, idempotency_key, unitdp=True)["Invoices"]
+
+    def post_invoices(self, invoices: list[dict], idempotency_key: str) -> list[dict]:
+        """Update (by ``InvoiceID``) or create invoices (``unitdp=4``)."""
+        return self._write("POST", "Invoices", {"Invoices": invoices}, idempotency_key, unitdp=True)["Invoices"]
+
+    # -- payments ----------------------------------------------------------------------------------------
+
+    def put_payments(self, payments: list[dict], idempotency_key: str) -> list[dict]:
+        return self._write("PUT", "Payments", {"Payments": payments}, idempotency_key)["Payments"]
+
+    # -- plumbing ----------------------------------------------------------------------------------------
+
+    def _tenant(self) -> str:
+        if not self.tenant_id:
+            raise XeroError("No Xero organisation is chosen for this connection yet.")
+        return self.tenant_id
+
+    def _get(self, path: str, params: dict | None = None, headers: dict | None = None) -> dict:
+        response = self._send("GET", self.base + path, params=params, headers=headers)
+        return wire.loads(response.content)
+
+    def _page(self, path: str, params: dict, modified_since: datetime | None, page: int, page_size: int) -> Page:
+        headers = {"If-Modified-Since": wire.format_modified_since(modified_since)} if modified_since else None
+        body = self._get(path, params, headers)
+        pagination = body.get("pagination") or {}
+        return Page(
+            items=body.get(path) or [],
+            page=page,
+            page_size=page_size,
+            page_count=pagination.get("pageCount"),
+            item_count=pagination.get("itemCount"),
+        )
+
+    @staticmethod
+    def _all(fetch, filters: dict) -> Iterator[dict]:
+        page = 1
+        while True:
+            result: Page = fetch(page, **filters)
+            yield from result.items
+            if result.is_last or not result.items:
+                return
+            page += 1
+
+    def _write(self, method: str, path: str, body: dict, idempotency_key: str, unitdp: bool = False) -> dict:
+        if not idempotency_key or len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
+            raise ValueError(f"an Idempotency-Key has 1 to {IDEMPOTENCY_KEY_MAX} characters")
+        params = {"summarizeErrors": "false"}
+        if unitdp:
+            params["unitdp"] = "4"
+        response = self._send(
+            method,
+            self.base + path,
+            params=params,
+            content=wire.dumps(body).encode("utf-8"),
+            headers={"Content-Type": "application/json", "Idempotency-Key": idempotency_key},
+        )
+        return wire.loads(response.content)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict | None = None,
+        content: bytes | None = None,
+        headers: dict | None = None,
+        bucket: str | None = None,
+    ) -> httpx.Response:
+        tenant = bucket is None
+        key = self._tenant() if tenant else bucket
+        query = {k: v for k, v in (params or {}).items() if v is not None}
+        refreshed = False
+        failures = 0
+        throttled = 0
+        while True:
+            token = self.tokens.access_token()
+            request_headers = {
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/json",
+                "User-Agent": f"tradiecore/{__version__}",
+                **(headers or {}),
+            }
+            if tenant:
+                request_headers["xero-tenant-id"] = key
+            try:
+                with self.limiter.slot(key):
+                    response = self.http.request(method, url, params=query, content=content, headers=request_headers)
+                    self.limiter.observe(key, response.headers)
+            except httpx.TransportError as exc:
+                failures += 1
+                if failures >= self.backoff.attempts:
+                    raise Unavailable(
+                        f"Could not reach Xero ({type(exc).__name__}) after {failures} tries; sync will try again later."
+                    ) from None
+                self.limiter.clock.sleep(self.backoff.delay(failures))
+                continue
+            status = response.status_code
+            log.debug("xero %s %s -> %d", method, httpx.URL(url).path, status)
+            if status == 401 and not refreshed:
+                self.tokens.refresh(rejected=token)
+                refreshed = True
+                continue
+            if status == 429:
+                retry_after = _retry_after(response)
+                problem = (response.headers.get("X-Rate-Limit-Problem") or "minute").lower()
+                self.limiter.penalise(key, retry_after, problem)
+                throttled += 1
+                if problem == "day" or throttled >= self.backoff.rate_limit_attempts:
+                    raise RateLimited(retry_after, problem)
+                continue  # the limiter holds the next try back until Retry-After has passed
+            if status >= 500:
+                failures += 1
+                if failures >= self.backoff.attempts:
+                    raise Unavailable(_unavailable_message(response)) from None
+                self.limiter.clock.sleep(max(self.backoff.delay(failures), _retry_after(response, 0.0)))
+                continue
+            if status >= 400:
+                raise self._client_error(response, tenant)
+            return response
+
+    def _client_error(self, response: httpx.Response, tenant: bool) -> XeroError:
+        status = response.status_code
+        detail = _detail(response)
+        if status == 400:
+            return ValidationFailed(*_validation(response))
+        if status == 401:
+            return Disconnected(f"Xero rejected this app's access even after a refresh{_paren(detail)}")
+        if status == 403:
+            if tenant and not self._tenant_still_connected():
+                return Disconnected("the organisation was disconnected from tradiecore in Xero")
+            return Forbidden(f"Xero did not allow this{_paren(detail)}. The connection may lack a permission (scope).")
+        if status == 404:
+            return NotFound(f"Xero has no such record{_paren(detail)}.")
+        return XeroError(f"Xero answered HTTP {status}{_paren(detail)}.")
+
+    def _tenant_still_connected(self) -> bool:
+        try:
+            return any(c.get("tenantId") == self.tenant_id for c in self.connections())
+        except Disconnected:
+            return False
+
+
+def _csv(values: Iterable[str]) -> str | None:
+    joined = ",".join(str(v) for v in values)
+    return joined or None
+
+
+def _flag(value: bool) -> str | None:
+    return "true" if value else None
+
+
+def _retry_after(response: httpx.Response, default: float = 60.0) -> float:
+    raw = response.headers.get("Retry-After")
+    try:
+        return max(float(raw), 0.0) if raw is not None else default
+    except ValueError:
+        return default
+
+
+def _body(response: httpx.Response) -> Any:
+    try:
+        return wire.loads(response.content)
+    except ValueError:
+        return None
+
+
+def _detail(response: httpx.Response) -> str:
+    body = _body(response)
+    if isinstance(body, dict):
+        for key in ("Message", "Detail", "Title", "detail", "title", "error"):
+            if body.get(key):
+                return str(body[key])
+    return ""
+
+
+def _paren(text: str) -> str:
+    return f" ({text})" if text else ""
+
+
+def _validation(response: httpx.Response) -> tuple[list[str], list]:
+    body = _body(response)
+    if not isinstance(body, dict):
+        return [], []
+    elements = body.get("Elements") or []
+    messages = [m for element in elements for m in wire.validation_messages(element)]
+    if not messages and body.get("Message"):
+        messages = [str(body["Message"])]
+    return messages, elements
+
+
+def _unavailable_message(response: httpx.Response) -> str:
+    if response.status_code == 503:
+        return "Xero is offline (for maintenance or an outage); sync will try again later."
+    return f"Xero had a problem (HTTP {response.status_code}); sync will try again later."
