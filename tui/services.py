@@ -23,6 +23,9 @@ from tui.domain.invoice import Invoice
 from tui.secrets import SecretStore, open_store
 
 
+SMTP_PASSWORD_KEY = "smtp-password"  # the secrets-store key the mailer reads
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -204,6 +207,17 @@ class Services:
         with self.session() as s:
             set_status(s, sent, self.user, self.now(), business.time_zone)
         return where
+
+    def has_smtp_password(self) -> bool:
+        return bool(self.secrets.get(SMTP_PASSWORD_KEY))
+
+    def set_smtp_password(self, password: str) -> None:
+        if not password:
+            raise ValidationError({"password": "Type the password first (or clear the saved one)"})
+        self.secrets.set(SMTP_PASSWORD_KEY, password)
+
+    def clear_smtp_password(self) -> None:
+        self.secrets.delete(SMTP_PASSWORD_KEY)
 
     def outbox(self):
         from tui.mail.transport import list_outbox

@@ -1,0 +1,297 @@
+"""The Textual app: screens, navigation, key bindings (remappable), command palette, start-up.
+
+Start-up paints the To Do screen straight away; the database opens (and migrates) in a thread worker, so
+sqlmodel/sqlalchemy/alembic are imported after the first frame, never on the UI loop.
+
+Keys: every Binding has an ``id``. ``config.toml`` may remap them in a ``[keys]`` table, and
+``TRADIECORE_KEYS_<ID>`` environment variables win over the file, e.g.::
+
+    [keys]
+    back = "escape,backspace"
+    new_invoice = "ctrl+n"
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import tomllib
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.reactive import reactive
+
+if TYPE_CHECKING:
+    from tui.config import Config
+    from tui.services import Services
+
+CSS_DIR = Path(__file__).parent
+
+#: Every place the command palette can go: action name -> what the palette calls it.
+DESTINATIONS: dict[str, str] = {
+    "todo": "To Do",
+    "customers": "Customers",
+    "new_invoice": "New invoice",
+    "settings": "Settings",
+    "business": "Business details",
+    "email": "Email",
+    "integrations": "Integrations",
+    "outbox": "Outbox",
+    "help": "Help",
+}
+
+_DESTINATION_HELP = {
+    "todo": "Overdue invoices, drafts to send, invoices awaiting payment",
+    "customers": "Find, add and edit customers",
+    "new_invoice": "Start a new invoice",
+    "settings": "Business details, email and integrations",
+    "business": "Name, ABN, address, email, GST, payment terms, time zone",
+    "email": "How invoices are emailed; the SMTP password",
+    "integrations": "Xero and its connection status",
+    "outbox": "Emails saved to the local outbox folder",
+    "help": "The keyboard map",
+}
+
+
+class GoToCommands(Provider):
+    """``Go to <screen>`` for every screen, in the command palette (Ctrl+P)."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
+        app = self.app
+        assert isinstance(app, TradieApp)
+        return [
+            (f"Go to {title}", _DESTINATION_HELP[name], partial(app.goto, name))
+            for name, title in DESTINATIONS.items()
+        ]
+
+    async def discover(self) -> Hits:
+        for text, help_text, callback in self._commands():
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, help_text, callback in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, help=help_text)
+
+
+def _keys_from(table: object, where: str, problems: list[str]) -> dict[str, str]:
+    if not isinstance(table, dict):
+        problems.append(f"{where}: [keys] must be a table of binding id = \"key,key\"")
+        return {}
+    keymap: dict[str, str] = {}
+    for binding_id, keys in table.items():
+        if isinstance(keys, str) and keys.strip():
+            keymap[str(binding_id)] = keys.replace(" ", "")
+        else:
+            problems.append(f"{where}: [keys] {binding_id} must be a non-empty string such as \"ctrl+n\"")
+    return keymap
+
+
+def load_keymap(config_dir: Path, env: dict[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
+    """The user's key remapping: ``[keys]`` in config.toml, then ``TRADIECORE_KEYS_<ID>`` (environment wins).
+
+    Returns the keymap (binding id -> comma-separated keys) and any problems, to show rather than crash on.
+    """
+    env = dict(os.environ if env is None else env)
+    problems: list[str] = []
+    keymap: dict[str, str] = {}
+    path = config_dir / "config.toml"
+    try:
+        parsed = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        parsed = {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        parsed = {}
+        problems.append(f"{path}: {exc}")
+    if "keys" in parsed:
+        keymap.update(_keys_from(parsed["keys"], str(path), problems))
+    prefix = "TRADIECORE_KEYS_"
+    for name, value in env.items():
+        if name.startswith(prefix) and value.strip():
+            keymap[name[len(prefix):].lower()] = value.replace(" ", "")
+    return keymap, problems
+
+
+def animations_off() -> bool:
+    return os.environ.get("TEXTUAL_ANIMATIONS", "").lower() in ("none", "disabled")
+
+
+class TradieApp(App):
+    """tradiecore's terminal app. ``services`` is everything the screens can do; ``demo`` marks demo data."""
+
+    TITLE = "tradiecore"
+    CSS_PATH = CSS_DIR / "app.tcss"
+    COMMANDS = App.COMMANDS | {GoToCommands}
+    COMMAND_PALETTE_DISPLAY = "^p"
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "Help", id="help"),
+        # shown on the right of the footer by Textual (as "^p Go to"), so not a second time on the left
+        Binding("ctrl+p", "command_palette", "Go to", id="command_palette", priority=True, show=False),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
+    ]
+
+    business_name: reactive[str] = reactive("")
+    sync_status = reactive("")  # the header's sync slot; the sync worker sets it
+
+    def __init__(self, services: "Services", *, demo: bool = False, cursor_blink: bool | None = None) -> None:
+        self._started = time.perf_counter()
+        super().__init__()
+        self.services = services
+        self.demo = demo
+        #: Input/TextArea cursors blink unless this is off (it is under tests: TEXTUAL_ANIMATIONS=none).
+        self.cursor_blink = (not animations_off()) if cursor_blink is None else cursor_blink
+        keymap, self._keymap_problems = load_keymap(services.cfg.config_dir)
+        self.set_keymap(keymap)
+        if keymap.get("command_palette"):  # the footer finds the palette's key under this name
+            self.COMMAND_PALETTE_BINDING = keymap["command_palette"].split(",")[0]
+        if demo:
+            self.sub_title = "demo"
+
+    # -- start-up -------------------------------------------------------------------------------------
+    def get_default_screen(self):
+        from tui.screens.todo import TodoScreen
+
+        return TodoScreen()
+
+    def on_mount(self) -> None:
+        self.log(f"first screen mounted after {time.perf_counter() - self._started:.3f} s")
+        for problem in self._keymap_problems:
+            self.notify(problem, title="Key settings ignored", severity="warning", timeout=10)
+        self.refresh_business()
+
+    @work(thread=True, exit_on_error=False, group="business", exclusive=True)
+    def refresh_business(self) -> None:
+        """Reload the business's name for the header (after start-up and after Business details are saved)."""
+        try:
+            name = self.services.business().name
+        except Exception as exc:  # the To Do screen reports database problems; the header just stays blank
+            self.log.error(f"business details not loaded: {exc!r}")
+            return
+        self.call_from_thread(setattr, self, "business_name", name or "Your business")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Apply the app's cursor-blink setting to whatever text field gets focus, on every screen."""
+        widget = event.widget
+        if not self.cursor_blink and getattr(widget, "cursor_blink", False):
+            widget.cursor_blink = False
+
+    # -- navigation -----------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return len(self.screen_stack) > 1 and not self._at_todo()
+        return True
+
+    def _at_todo(self) -> bool:
+        from tui.screens.todo import TodoScreen
+
+        return isinstance(self.screen, TodoScreen)
+
+    async def action_back(self) -> None:
+        """Escape: back to the previous screen; nothing to do on To Do (the home screen)."""
+        if len(self.screen_stack) > 1 and not self._at_todo():
+            self.pop_screen()
+
+    def action_goto(self, name: str) -> None:
+        self.goto(name)
+
+    def goto(self, name: str) -> None:
+        """Open a screen by its destination name (see ``DESTINATIONS``)."""
+        if name not in DESTINATIONS:
+            raise ValueError(f"no screen called {name!r}")
+        getattr(self, f"show_{name}")()
+
+    def action_help(self) -> None:
+        self.show_help()
+
+    def _open(self, factory: Callable[[], object], what: str) -> None:
+        try:
+            screen = factory()
+        except ImportError:
+            self.notify(f"The {what} screen is not part of this build", severity="warning")
+            return
+        self.push_screen(screen)
+
+    def show_todo(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def show_customers(self) -> None:
+        def make():
+            from tui.screens.customers import CustomersScreen
+
+            return CustomersScreen()
+
+        self._open(make, "Customers")
+
+    def show_new_invoice(self, customer_id: int | None = None) -> None:
+        self.open_invoice(None, customer_id=customer_id)
+
+    def open_invoice(self, invoice_id: int | None, customer_id: int | None = None) -> None:
+        """The invoice editor: an existing invoice by id, or a new one (optionally for a customer)."""
+
+        def make():
+            from tui.screens.invoice_editor import InvoiceEditorScreen
+
+            return InvoiceEditorScreen(invoice_id=invoice_id, customer_id=customer_id)
+
+        self._open(make, "invoice editor")
+
+    def show_outbox(self) -> None:
+        def make():
+            from tui.screens.outbox import OutboxScreen
+
+            return OutboxScreen()
+
+        self._open(make, "Outbox")
+
+    def show_settings(self) -> None:
+        from tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
+    def show_business(self) -> None:
+        from tui.screens.business import BusinessScreen
+
+        self.push_screen(BusinessScreen())
+
+    def show_email(self) -> None:
+        from tui.screens.email_settings import EmailSettingsScreen
+
+        self.push_screen(EmailSettingsScreen())
+
+    def show_integrations(self) -> None:
+        from tui.screens.integrations import IntegrationsScreen
+
+        self.push_screen(IntegrationsScreen())
+
+    def show_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    # -- after saves ----------------------------------------------------------------------------------
+    def refresh_todo(self) -> None:
+        """Screens call this after saving anything that changes what needs doing: To Do reloads its lists."""
+        from tui.screens.todo import TodoScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, TodoScreen):
+                screen.reload()
+
+
+def run_app(cfg: "Config") -> int:
+    """Run the app on ``cfg``'s data; the exit code for the command line."""
+    from tui.services import Services
+
+    app = TradieApp(Services(cfg), demo=cfg.demo)
+    app.run()
+    return app.return_code or 0

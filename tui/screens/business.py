@@ -1,0 +1,158 @@
+"""Business details: what a tax invoice shows about the business, and how prices are entered.
+
+Validation is the domain's (``BusinessDetails.validated``, via ``Services.save_business``): its messages appear
+under each field, and nothing is saved until every field is right.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+
+from tui.domain.business import BusinessDetails
+from tui.domain.errors import ValidationError
+from tui.screens.base import BaseScreen
+from tui.widgets.header import AppHeader
+
+AUSTRALIAN_TIME_ZONES = [
+    "Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane", "Australia/Adelaide", "Australia/Darwin",
+    "Australia/Perth", "Australia/Hobart", "Australia/Lord_Howe", "Australia/Broken_Hill", "Australia/Eucla",
+]
+
+GST_CHOICES = [("No: prices are entered before GST", False), ("Yes: prices include GST", True)]
+
+#: field name (as in BusinessDetails and ValidationError.errors) -> label
+FIELDS = {
+    "name": "Business name",
+    "abn": "ABN",
+    "address": "Address",
+    "email": "Email",
+    "phone": "Phone",
+    "prices_include_gst": "Prices include GST",
+    "payment_terms_days": "Payment terms (days)",
+    "time_zone": "Time zone",
+}
+
+
+class BusinessScreen(BaseScreen):
+    TITLE = "Business details"
+    BINDINGS = [Binding("ctrl+s", "save", "Save", id="save", priority=True)]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.details: BusinessDetails | None = None
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(self.TITLE)
+        with VerticalScroll(id="business-form", classes="form"):
+            yield Static("Business details", classes="screen-heading")
+            yield Static("Shown on every tax invoice. Ctrl+S saves.", classes="hint")
+            for name, label in FIELDS.items():
+                with Horizontal(classes="field", id=f"field-{name}"):
+                    yield Label(label, classes="field-label")
+                    with Vertical(classes="field-body"):
+                        yield self._control(name)
+                        yield Static("", id=f"error-{name}", classes="field-error", markup=False)
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save", id="save", variant="primary", compact=True)
+        yield Footer()
+
+    @staticmethod
+    def _control(name: str):
+        if name == "prices_include_gst":
+            return Select(GST_CHOICES, allow_blank=False, value=False, id=name, compact=True)
+        if name == "time_zone":
+            return Select([(z, z) for z in AUSTRALIAN_TIME_ZONES], allow_blank=False,
+                          value=AUSTRALIAN_TIME_ZONES[0], id=name, compact=True)
+        if name == "payment_terms_days":
+            return Input(id=name, compact=True, restrict=r"[0-9]*", max_length=3)
+        return Input(id=name, compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#business-form").loading = True
+        self.blocking(self.services.business, on_done=self._loaded, group="business")
+
+    def _loaded(self, details: BusinessDetails) -> None:
+        self.fill(details)
+        self.query_one("#name", Input).focus()
+
+    def fill(self, details: BusinessDetails) -> None:
+        self.details = details
+        for name in ("name", "abn", "address", "email", "phone"):
+            self.query_one(f"#{name}", Input).value = getattr(details, name)
+        self.query_one("#payment_terms_days", Input).value = str(details.payment_terms_days)
+        self.query_one("#prices_include_gst", Select).value = details.prices_include_gst
+        zone = self.query_one("#time_zone", Select)
+        if details.time_zone not in AUSTRALIAN_TIME_ZONES:
+            zone.set_options([(z, z) for z in [details.time_zone, *AUSTRALIAN_TIME_ZONES]])
+        zone.value = details.time_zone
+        self.query_one("#business-form").loading = False
+
+    # -- errors under the fields ----------------------------------------------------------------------
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for name in FIELDS:
+            message = errors.get(name, "")
+            error = self.query_one(f"#error-{name}", Static)
+            error.update(message)
+            error.set_class(bool(message), "-shown")
+            self.query_one(f"#field-{name}").set_class(bool(message), "-invalid")
+        unknown = {k: v for k, v in errors.items() if k not in FIELDS}
+        if unknown:
+            self.notify("; ".join(unknown.values()), severity="error")
+        first = next((name for name in FIELDS if name in errors), None)
+        if first:
+            self.query_one(f"#{first}").focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in FIELDS:
+            error = self.query_one(f"#error-{event.input.id}", Static)
+            if error.has_class("-shown") and self.details is not None:
+                error.update("")
+                error.remove_class("-shown")
+                self.query_one(f"#field-{event.input.id}").remove_class("-invalid")
+
+    # -- saving ---------------------------------------------------------------------------------------
+    def form_values(self) -> tuple[BusinessDetails | None, dict[str, str]]:
+        """What the form says, or the fields that cannot even be read (a blank number)."""
+        text = {name: self.query_one(f"#{name}", Input).value for name in ("name", "abn", "address", "email", "phone")}
+        terms = self.query_one("#payment_terms_days", Input).value.strip()
+        if not terms.isdigit():
+            return None, {"payment_terms_days": "Enter the number of days, 0 to 365"}
+        return BusinessDetails(
+            **text,
+            prices_include_gst=bool(self.query_one("#prices_include_gst", Select).value),
+            payment_terms_days=int(terms),
+            time_zone=str(self.query_one("#time_zone", Select).value),
+        ), {}
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            event.stop()
+            self.action_save()
+
+    def action_save(self) -> None:
+        if self.details is None:  # still loading
+            return
+        details, errors = self.form_values()
+        if details is None:
+            self.show_errors(errors)
+            self.notify("Not saved: fix the marked fields", severity="error")
+            return
+        self.blocking(self.services.save_business, details, on_done=self.saved, on_error=self.save_failed,
+                      group="save")
+
+    def saved(self, details: BusinessDetails) -> None:
+        self.show_errors({})
+        self.fill(details)
+        self.notify("Business details saved", title="Saved")
+        self.app.refresh_business()
+        self.app.refresh_todo()  # the time zone decides what is overdue
+
+    def save_failed(self, exc: Exception) -> None:
+        if isinstance(exc, ValidationError):
+            self.show_errors(exc.errors)
+            self.notify("Not saved: fix the marked fields", severity="error")
+        else:
+            self.show_error(exc)

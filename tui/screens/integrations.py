@@ -1,0 +1,120 @@
+"""Integrations: "Available Connections", Xero and its status; selecting Xero connects or manages it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.domain.dates import format_date
+from tui.screens.base import BaseScreen
+from tui.widgets.header import AppHeader
+
+NOT_AVAILABLE_YET = (
+    "Connecting to Xero is not part of this build yet. Once it is, selecting Xero opens Xero's login, "
+    "you allow access, then choose the revenue accounts invoices post to."
+)
+
+
+def format_when(when: datetime | None, time_zone: str) -> str:
+    """DD/MM/YYYY HH:MM in the business's time zone."""
+    if when is None:
+        return ""
+    if when.tzinfo is None:
+        from datetime import timezone
+
+        when = when.replace(tzinfo=timezone.utc)
+    local = when.astimezone(ZoneInfo(time_zone))
+    return f"{format_date(local.date())} {local:%H:%M}"
+
+
+def xero_prompt(status, time_zone: str) -> Text:
+    """The Xero row: name, coloured status, the organisation, and for a lost connection why and since when."""
+    text = Text.assemble(("Xero", "bold"), "  ")
+    if status is None:
+        text.append("Checking…", style="dim")
+        return text
+    if status.state == "connected":
+        text.append("Connected", style="bold green")
+        if status.organisation:
+            text.append(f"  {status.organisation}")
+        since = format_when(status.since, time_zone)
+        text.append(f"\nSyncing invoices both ways{f' since {since}' if since else ''}. Select to manage.",
+                    style="dim")
+    elif status.state == "disconnected":
+        text.append("Disconnected", style="bold red")
+        if status.organisation:
+            text.append(f"  {status.organisation}")
+        when = format_when(status.since, time_zone)
+        reason = status.reason or "Xero ended the connection"
+        text.append(f"\n{reason}{f' ({when})' if when else ''}", style="red")
+        text.append("\nSelect Xero to reconnect.", style="dim")
+    else:
+        text.append("Not connected", style="dim")
+        text.append("\nSend invoices to Xero and get payments back. Select to connect.", style="dim")
+    return text
+
+
+class IntegrationsScreen(BaseScreen):
+    TITLE = "Integrations"
+    BINDINGS = [
+        Binding("x", "connect_xero", "Connect Xero", id="connect_xero"),
+        Binding("r", "reload", "Refresh", id="refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status = None
+        self.time_zone = "Australia/Sydney"
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(self.TITLE)
+        yield Static("Available Connections", classes="screen-heading")
+        yield OptionList(Option(xero_prompt(None, self.time_zone), id="xero"), id="connections", classes="menu")
+        yield Static("", id="connect-message", classes="message", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        menu = self.query_one("#connections", OptionList)
+        menu.highlighted = 0
+        menu.focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.status is not None:  # back from connecting or managing: show the new state
+            self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        def load():
+            return self.services.xero_status(), self.services.business().time_zone
+
+        self.blocking(load, on_done=self._show_status, group="xero-status")
+
+    def _show_status(self, result) -> None:
+        self.status, self.time_zone = result
+        self.query_one("#connections", OptionList).replace_option_prompt(
+            "xero", xero_prompt(self.status, self.time_zone)
+        )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == "xero":
+            self.action_connect_xero()
+
+    def action_connect_xero(self) -> None:
+        self.connect_xero(self.status)
+
+    def connect_xero(self, status) -> None:
+        """Connect, reconnect (status "disconnected") or manage (status "connected") the Xero connection.
+
+        The one place the Xero connect flow starts from: the connect issue replaces this body.
+        """
+        self.query_one("#connect-message", Static).update(NOT_AVAILABLE_YET)
