@@ -489,6 +489,17 @@ class XeroConnection:
             return self.mark_disconnected("the organisation was disconnected from tradiecore in Xero")
         return self.overview()
 
+    def refresh(self) -> XeroOverview:
+        """What the Xero screen shows on opening: :meth:`check`, then the archived flags of mapped accounts."""
+        overview = self.check()
+        if overview.state == "connected":
+            try:
+                self.chart_of_accounts()
+            except XeroError as exc:
+                log.warning("Xero: chart of accounts not checked: %s", exc)
+            overview = self.overview()
+        return overview
+
     def disconnect(self) -> XeroOverview:
         """Delete the connection at Xero, revoke the token set, forget it; mappings stay for a later reconnect."""
         from tui.store.tables import XeroConnectionRow

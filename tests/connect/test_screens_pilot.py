@@ -1,0 +1,128 @@
+"""The connect screens under Pilot against the sandbox (the browser's part over plain HTTP)."""
+
+from __future__ import annotations
+
+from tests.connect.helpers import connect_service, http_consent_in_thread, screen_text, wait_for
+
+
+def app_for(services):
+    from tui.app import TradieApp
+
+    return TradieApp(services)
+
+
+async def test_connect_by_keyboard_then_update_persists_across_restart(xservices, http_browser, sandbox):
+    from tui.screens.account_picker import AccountPickerScreen
+    from tui.screens.xero import XeroScreen
+    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero_orgs import OrganisationsScreen
+
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("s")
+        await pilot.press("i")
+        await wait_for(pilot, lambda: "Not connected" in screen_text(app), what="Integrations")
+        await pilot.press("enter")
+        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
+                               and app.screen, what="waiting modal")
+        assert modal.started.url in screen_text(app).replace("\n", "")
+        await http_consent_in_thread(http_browser, modal.started.url)
+        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen), what="organisations")
+        assert "Demo Company (AU)" in screen_text(app)
+        await pilot.press("enter")  # Ok, let's go
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview, what="Xero")
+        await wait_for(pilot, lambda: "Checking" not in screen_text(app), what="checked")
+        text = screen_text(app)
+        assert "Demo Company (AU)" in text and "Connected" in text
+        assert "General Sales" in text and "200 Sales" in text
+        await pilot.press("down", "down", "enter")  # Labour
+        picker = await wait_for(pilot, lambda: isinstance(app.screen, AccountPickerScreen) and app.screen.loaded
+                                and app.screen, what="chart of accounts")
+        assert picker.mapping.category == "Labour"
+        await pilot.press(*"labour")
+        assert [a.code for a in picker.shown] == ["210"]
+        await pilot.press("enter")  # choose
+        await pilot.press("enter")  # Update
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and "210 Labour Income" in screen_text(app),
+                       what="saved mapping")
+
+    again = app_for(type(xservices)(xservices.cfg, now=xservices.now, user="sam"))
+    async with again.run_test(size=(100, 32)) as pilot:
+        from tui.screens.xero import show_xero_preferences
+
+        show_xero_preferences(again)
+        await wait_for(pilot, lambda: "210 Labour Income" in screen_text(again), what="mapping after restart")
+
+
+async def test_escape_in_picker_changes_nothing(xservices, xero, http_browser):
+    from tui.screens.account_picker import AccountPickerScreen
+    from tui.screens.xero import XeroScreen, show_xero_preferences
+
+    connect_service(xero, http_browser)
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        show_xero_preferences(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview, what="Xero")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountPickerScreen) and app.screen.loaded)
+        await pilot.press(*"260", "enter", "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen))
+    assert {m.category: m.code for m in xero.overview().mappings}["General Sales"] == "200"
+
+
+async def test_disconnect_asks_first_then_revokes(xservices, xero, http_browser, sandbox):
+    from tui.screens.xero import ConfirmScreen, XeroScreen, show_xero_preferences
+
+    connect_service(xero, http_browser)
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        show_xero_preferences(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("escape")  # keep connected
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen))
+        assert xero.overview().state == "connected"
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("tab", "enter")  # Disconnect
+        await wait_for(pilot, lambda: "Disconnected from Demo Company" in screen_text(app), what="disconnected")
+    assert xero.overview().state == "not connected"
+    assert not [c for c in sandbox.control.snapshot()["connections"] if c["clientId"] == sandbox.pkce_client_id]
+
+
+async def test_missing_client_id_opens_setup_screen(xservices):
+    from dataclasses import replace
+
+    from tui.screens.xero_connect import start_connect_flow
+    from tui.screens.xero_setup import XeroSetupScreen
+
+    xservices.cfg = replace(xservices.cfg, xero=replace(xservices.cfg.xero, client_id=""))
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        start_connect_flow(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroSetupScreen) and "client_id" in screen_text(app))
+        text = screen_text(app)
+        assert f"http://localhost:{xservices.cfg.xero.redirect_port}/callback" in text
+        assert "TRADIECORE_XERO_CLIENT_ID" in text and "client_id" in text
+
+
+async def test_custom_connection_from_setup_screen(xservices, sandbox):
+    from dataclasses import replace
+
+    from tui.screens.xero import XeroScreen
+    from tui.screens.xero_connect import start_connect_flow
+    from tui.screens.xero_orgs import OrganisationsScreen
+
+    xservices.cfg = replace(xservices.cfg, xero=replace(xservices.cfg.xero, client_id=""))
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        start_connect_flow(app)
+        await wait_for(pilot, lambda: app.screen.query("#custom-client-id"))
+        await pilot.click("#custom-client-id")
+        await pilot.press(*sandbox.custom_client_id, "enter", *sandbox.custom_client_secret, "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen), what="organisations")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview
+                       and app.screen.overview.state == "connected", what="Xero screen")
+        assert "Custom connection" in screen_text(app)
