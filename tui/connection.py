@@ -244,8 +244,11 @@ class XeroConnection:
         return started.consent.wait(self.wait_timeout)
 
     def code_from_paste(self, started: Started, pasted: str) -> str:
-        """The code from the address the user pasted (state checked); stops the listener."""
-        return started.consent.code_from_paste(pasted)
+        """The code from the address the user pasted (state checked); stops the listener and ends :meth:`wait`
+        (which then raises ``Cancelled``). A wrong address leaves the listener waiting."""
+        code = started.consent.code_from_paste(pasted)
+        started.consent.cancel()
+        return code
 
     def cancel(self, started: Started) -> None:
         started.consent.cancel()

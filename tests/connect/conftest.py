@@ -131,11 +131,19 @@ def chromium_consent(url: str, email: str, password: str, *, decision: str = "al
             page = browser.new_page()
             captured: list[str] = []
             if capture_callback:
+                # The consent page's answer redirects to http://localhost:PORT/callback. Over SSH without a
+                # forwarded port that address cannot be reached from the laptop: keep it, show an error page.
                 def _capture(route):
-                    captured.append(route.request.url)
-                    route.abort()
+                    response = route.fetch(max_redirects=0)
+                    location = response.headers.get("location", "")
+                    if "/callback" in location:
+                        captured.append(location)
+                        route.fulfill(status=200, content_type="text/html",
+                                      body="<h1>This site can't be reached</h1><p>localhost refused to connect.</p>")
+                    else:
+                        route.fulfill(response=response)
 
-                page.route(re.compile(r"^http://(localhost|127\.0\.0\.1):\d+/callback"), _capture)
+                page.route("**/identity/connect/consent", _capture)
             page.goto(url)
             page.fill("#email", email)
             page.fill("#password", password)
@@ -145,12 +153,8 @@ def chromium_consent(url: str, email: str, password: str, *, decision: str = "al
                 page.select_option("#tenant", label=organisation)
             button = "Allow Access" if decision == "allow" else "Cancel"
             if capture_callback:
-                page.click(f"button:has-text('{button}')", no_wait_after=True)
-                page.wait_for_timeout(200)
-                for _ in range(100):
-                    if captured:
-                        break
-                    page.wait_for_timeout(50)
+                page.click(f"button:has-text('{button}')")
+                page.wait_for_selector("text=This site can't be reached")
                 return captured[0]
             page.click(f"button:has-text('{button}')")
             page.wait_for_load_state()

@@ -94,6 +94,11 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
         self.query_one("#connect-cancel", Button).focus()
         self.blocking(self.xero.start, on_done=self.show_started, on_error=self.failed, group="xero-start")
 
+    def on_unmount(self) -> None:
+        # Leaving (or quitting the app) while waiting: stop the listener, so no thread waits on for minutes.
+        if self.started is not None:
+            self.xero.cancel(self.started)
+
     # -- showing the sign-in --------------------------------------------------------------------------
     def show_started(self, started: Started) -> None:
         if self.finished:  # cancelled while the listener was starting
