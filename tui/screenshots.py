@@ -162,5 +162,19 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def screen_text(app) -> str:
+    """What the terminal shows right now, as plain text (for tests and debugging)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, force_terminal=True,
+                      color_system="truecolor", legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens,
+                                                         simplify=True))
+    return console.export_text()
+
+
 if __name__ == "__main__":
     raise SystemExit(main())

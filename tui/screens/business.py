@@ -43,6 +43,7 @@ class BusinessScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.details: BusinessDetails | None = None
+        self._errored_values: dict[str, str] = {}  # field -> the value its message is about
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self.TITLE)
@@ -92,6 +93,9 @@ class BusinessScreen(BaseScreen):
 
     # -- errors under the fields ----------------------------------------------------------------------
     def show_errors(self, errors: dict[str, str]) -> None:
+        self._errored_values = {
+            name: w.value for name in errors if name in FIELDS and isinstance(w := self.query_one(f"#{name}"), Input)
+        }
         for name in FIELDS:
             message = errors.get(name, "")
             error = self.query_one(f"#error-{name}", Static)
@@ -106,12 +110,15 @@ class BusinessScreen(BaseScreen):
             self.query_one(f"#{first}").focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id in FIELDS:
-            error = self.query_one(f"#error-{event.input.id}", Static)
-            if error.has_class("-shown") and self.details is not None:
+        """Editing a field clears its message (until the next save checks it again)."""
+        name = event.input.id
+        if name in FIELDS and name in self._errored_values and event.value != self._errored_values[name]:
+            del self._errored_values[name]
+            error = self.query_one(f"#error-{name}", Static)
+            if error.has_class("-shown"):
                 error.update("")
                 error.remove_class("-shown")
-                self.query_one(f"#field-{event.input.id}").remove_class("-invalid")
+                self.query_one(f"#field-{name}").remove_class("-invalid")
 
     # -- saving ---------------------------------------------------------------------------------------
     def form_values(self) -> tuple[BusinessDetails | None, dict[str, str]]:

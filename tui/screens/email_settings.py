@@ -64,6 +64,7 @@ class EmailSettingsScreen(BaseScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#password", Input).focus()
         self.load_password_state()
 
     def load_password_state(self) -> None:

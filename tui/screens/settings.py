@@ -26,9 +26,9 @@ def _prompt(title: str, detail: str) -> Text:
 class SettingsScreen(BaseScreen):
     TITLE = "Settings"
     BINDINGS = [
-        Binding("b", "app.goto('business')", "Business", id="business", show=False),
-        Binding("e", "app.goto('email')", "Email", id="email", show=False),
-        Binding("i", "app.goto('integrations')", "Integrations", id="integrations", show=False),
+        Binding("b", "app.goto('business')", "Business", id="business"),
+        Binding("e", "app.goto('email')", "Email", id="email"),
+        Binding("i", "app.goto('integrations')", "Integrations", id="integrations"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -22,6 +22,7 @@ class AppHeader(Horizontal):
         color: $foreground;
     }
     AppHeader > #header-where { width: 1fr; padding: 0 1; text-style: bold; }
+    AppHeader > #header-demo { width: auto; padding: 0 1; background: $warning; color: $background; text-style: bold; }
     AppHeader > #header-business { width: auto; padding: 0 1; color: $text-muted; }
     AppHeader > #sync-status { width: auto; padding: 0 1; }
     AppHeader > #sync-status.-empty { display: none; }
@@ -34,6 +35,8 @@ class AppHeader(Horizontal):
     def compose(self) -> ComposeResult:
         where = "tradiecore" + (f" › {self._title}" if self._title else "")
         yield Static(where, id="header-where", markup=False)
+        if getattr(self.app, "demo", False):
+            yield Static("DEMO DATA", id="header-demo")
         yield Static("", id="header-business", markup=False)
         yield Static("", id="sync-status", classes="-empty", markup=False)
 

@@ -1,0 +1,101 @@
+"""SVG snapshots of the shell's screens: demo data, fixed clock, fixed size, no blink, no animations.
+
+Update after an intended change with ``python -m pytest tests/tui/test_shell_snapshots.py --snapshot-update``
+and look at the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from tui.app import TradieApp
+from tui.screenshots import DEMO_SMTP, make_services, set_xero_connection, settle
+
+SIZE = (100, 32)
+
+
+@pytest.fixture
+def shell(env, tmp_path):
+    """Build the app the way ``python -m tui.screenshots`` does (shown paths are sam's, data is in tmp)."""
+
+    def build(*, mail=None, prepare=None) -> TradieApp:
+        services = make_services(tmp_path / "snap", mail=mail)
+        if prepare:
+            prepare(services)
+        return TradieApp(services)
+
+    return build
+
+
+def goto(*names: str):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for name in names:
+            pilot.app.goto(name)
+            await settle(pilot)
+
+    return run_before
+
+
+def test_todo(snap_compare, shell):
+    assert snap_compare(shell(), terminal_size=SIZE, run_before=goto())
+
+
+def test_todo_80x24(snap_compare, shell):
+    assert snap_compare(shell(), terminal_size=(80, 24), run_before=goto())
+
+
+def test_todo_empty(snap_compare, env, tmp_path):
+    from tui.domain.business import BusinessDetails
+
+    services = make_services(tmp_path / "empty", seed=False)
+    services.save_business(BusinessDetails(name="Fresh Start Electrical"))
+    assert snap_compare(TradieApp(services), terminal_size=SIZE, run_before=goto())
+
+
+def test_settings(snap_compare, shell):
+    assert snap_compare(shell(), terminal_size=SIZE, run_before=goto("settings"))
+
+
+def test_business_details_with_errors(snap_compare, shell):
+    async def run_before(pilot) -> None:
+        await goto("settings", "business")(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#abn", Input).value = "12 345 678 901"
+        screen.query_one("#email", Input).value = "accounts at harbour"
+        await settle(pilot)
+        screen.action_save()
+        await settle(pilot)
+
+    assert snap_compare(shell(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_email_outbox(snap_compare, shell):
+    assert snap_compare(shell(), terminal_size=SIZE, run_before=goto("settings", "email"))
+
+
+def test_email_smtp(snap_compare, shell):
+    assert snap_compare(shell(mail=DEMO_SMTP), terminal_size=SIZE, run_before=goto("settings", "email"))
+
+
+def test_integrations_not_connected(snap_compare, shell):
+    assert snap_compare(shell(), terminal_size=SIZE, run_before=goto("settings", "integrations"))
+
+
+def test_integrations_connected(snap_compare, shell):
+    app = shell(prepare=lambda s: set_xero_connection(s, "connected"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=goto("settings", "integrations"))
+
+
+def test_integrations_disconnected(snap_compare, shell):
+    def prepare(services):
+        set_xero_connection(services, "disconnected",
+                            reason="Xero says the connection was removed (refresh token no longer valid)")
+
+    app = shell(prepare=prepare)
+    assert snap_compare(app, terminal_size=SIZE, run_before=goto("settings", "integrations"))
+
+
+def test_help(snap_compare, shell):
+    assert snap_compare(shell(), terminal_size=SIZE, run_before=goto("help"))
