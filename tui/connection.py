@@ -477,6 +477,11 @@ class XeroConnection:
         if row is None or row.status == "disconnected":
             return self.overview()
         try:
+            if self._store(row.tenant_id).load() is None:
+                # Tokens are kept on the machine that connected; elsewhere there is nothing to check with, and
+                # no Xero answer to go by: leave the business's connection as it is.
+                log.info("Xero: no token set on this machine for %s; connection not checked", row.tenant_name)
+                return self.overview()
             manager = self._manager(row)
             manager.keep_alive()
             from tui.xero.api import XeroApi
