@@ -546,10 +546,13 @@ class XeroConnection:
         overview = self.overview()
         if overview.state != "connected":
             return []
+        by_account: dict[str, list[str]] = {}
+        for m in overview.archived:
+            by_account.setdefault(m.label, []).append(m.category)
         lines = [
-            f"Xero account {m.label} (used for {m.category}) is archived in Xero: choose another under "
+            f"Xero account {label} (used for {', '.join(categories)}) is archived in Xero: choose another under "
             "Settings → Integrations → Xero."
-            for m in overview.archived
+            for label, categories in by_account.items()
         ]
         try:
             row = self._active_row()
@@ -572,7 +575,10 @@ def _active_rows():
 
 
 def _sentence(text: str) -> str:
+    """The reason as a sentence, without the client's advice to reconnect (the screens give that)."""
     text = (text or "Xero ended the connection").strip()
+    for advice in ("; select Continue to reconnect", "; connect again"):
+        text = text.replace(advice, "")
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 

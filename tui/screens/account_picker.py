@@ -48,7 +48,7 @@ def account_prompt(account: Account, current: str = "") -> Text:
 
 
 def matches(account: Account, words: list[str]) -> bool:
-    hay = f"{account.code} {account.name} {account.tax_type} {tax_name(account.tax_type)}".lower()
+    hay = f"{account.code} {account.name} {account.tax_type}".lower()
     return all(w in hay for w in words)
 
 

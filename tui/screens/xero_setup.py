@@ -32,7 +32,7 @@ class XeroSetupScreen(BaseScreen):
     DEFAULT_CSS = """
     #setup-body { padding: 0 1 1 1; }
     #setup-body > Static { height: auto; margin: 1 0 0 0; }
-    #setup-body > .screen-heading { padding: 0; }
+    #setup-body > .setup-heading { text-style: bold; color: $accent; }
     #setup-message.-error { color: $error; }
     """
     BINDINGS = [Binding("ctrl+s", "connect_custom", "Connect custom", id="setup_custom")]
@@ -41,9 +41,9 @@ class XeroSetupScreen(BaseScreen):
         xero = xero_connection(self.app.services)
         yield AppHeader(self.TITLE)
         with VerticalScroll(id="setup-body"):
-            yield Static("No Xero client id is set", classes="screen-heading")
+            yield Static("No Xero client id is set", classes="setup-heading")
             yield Static(setup_text(xero.redirect_uri, xero.config_file), id="setup-steps")
-            yield Static("Or: a custom connection", classes="screen-heading")
+            yield Static("Or: a custom connection", classes="setup-heading")
             yield Static("For a shop server that syncs unattended (a paid Xero feature, one organisation, no "
                          "browser): create a Custom connection app at Xero and enter its client id and secret. "
                          "The secret is kept in the secrets store, never in the database or config file.",
