@@ -294,6 +294,9 @@ def run_app(cfg: "Config") -> int:
     """Run the app on ``cfg``'s data; the exit code for the command line."""
     from tui.services import Services
 
-    app = TradieApp(Services(cfg), demo=cfg.demo)
+    seed = None
+    if cfg.demo:
+        from tui.demo_data import seed_demo_if_new as seed
+    app = TradieApp(Services(cfg, seed=seed), demo=cfg.demo)
     app.run()
     return app.return_code or 0

@@ -80,6 +80,6 @@ def run_demo(cfg: Config, reset: bool = False) -> int:
         cfg.data_dir / "sandbox.log",
     )
     try:
-        return run_app(demo_xero_config(cfg, sandbox, redirect_port), demo=True)
+        return run_app(demo_xero_config(cfg, sandbox, redirect_port))
     finally:
         sandbox.stop()

@@ -224,6 +224,16 @@ class Services:
 
         return list_outbox(self.cfg.outbox_dir)
 
+    def outbox_text(self, path) -> str:
+        """The plain-text part of one message in the local outbox, as the customer would read it."""
+        from email import policy
+        from email.parser import BytesParser
+
+        with open(path, "rb") as fh:
+            message = BytesParser(policy=policy.default).parse(fh)
+        body = message.get_body(preferencelist=("plain",))
+        return body.get_content() if body is not None else "(This message has no plain-text part.)"
+
     def describe_mail(self) -> str:
         m = self.cfg.mail
         if m.host:

@@ -4,8 +4,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 
-import httpx
 import pytest
 
 from tui.xero.callback import CallbackListener, parse_pasted_redirect
@@ -15,8 +15,19 @@ STATE = "state-abc"
 CODE = "code-SECRET-12345"
 
 
-def get(listener, query, path="/callback"):
-    return httpx.get(f"http://127.0.0.1:{listener.port}{path}?{query}", timeout=5)
+@dataclass
+class Page:
+    status_code: int
+    text: str
+
+
+def get(listener, query, path="/callback") -> Page:
+    """A browser's request; urllib logs nothing itself (httpx would log the URL, code included)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{listener.port}{path}?{query}", timeout=5) as response:
+            return Page(response.status, response.read().decode())
+    except urllib.error.HTTPError as error:
+        return Page(error.code, error.read().decode())
 
 
 def own_ip() -> str | None:
@@ -46,7 +57,7 @@ def test_one_valid_callback_returns_code_then_port_closes():
     assert "You can close this tab" in response.text
     assert CODE not in response.text
     assert listener.wait(5) == CODE
-    with pytest.raises(httpx.ConnectError):
+    with pytest.raises(urllib.error.URLError):
         get(listener, f"code=second&state={STATE}")
 
 
@@ -104,21 +115,13 @@ def test_busy_port_is_explained():
             CallbackListener(listener.port, STATE)
 
 
-def browser_get(listener, query):
-    """Like a browser: a plain request that logs nothing itself (httpx would log the URL)."""
-    try:
-        urllib.request.urlopen(f"http://127.0.0.1:{listener.port}/callback?{query}", timeout=5).read()
-    except urllib.error.HTTPError:
-        pass
-
-
 def test_code_never_logged(caplog, capfd):
     caplog.set_level(logging.DEBUG)
     listener = CallbackListener(0, STATE)
-    browser_get(listener, f"code={CODE}&state={STATE}")
+    get(listener, f"code={CODE}&state={STATE}")
     assert listener.wait(5) == CODE
     listener2 = CallbackListener(0, STATE)
-    browser_get(listener2, f"code={CODE}&state=wrong")
+    get(listener2, f"code={CODE}&state=wrong")
     listener2.cancel()
     out, err = capfd.readouterr()
     assert CODE not in caplog.text and CODE not in out and CODE not in err

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tui.xero.errors import NotConfigured
-from tui.xero.oauth import XeroOAuth
+from tui.xero.oauth import CLIENT_SECRET_KEY, XeroOAuth, oauth_for
 
 
 def test_authorize_url_has_pkce_state_and_scopes(cfg):
@@ -58,3 +58,10 @@ def test_xero_package_does_not_import_textual():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0
     assert result.stderr == ""  # nor any import-time warning on the terminal
+
+
+def test_oauth_for_picks_custom_connection_when_a_secret_is_stored(cfg, secrets):
+    assert "PKCE" in repr(oauth_for(cfg, secrets))
+    secrets.set(CLIENT_SECRET_KEY, "s3cret")
+    custom = oauth_for(cfg, secrets)
+    assert "custom connection" in repr(custom) and "s3cret" not in repr(custom)

@@ -126,3 +126,23 @@ def test_backoff_grows_with_jitter_and_cap():
     for n, d in enumerate(delays, start=1):
         ceiling = min(8, 2 ** (n - 1))
         assert ceiling / 2 <= d <= ceiling
+
+
+def test_day_header_goes_stale_so_calls_resume(fake_clock):
+    limiter = RateLimiter(clock=fake_clock)
+    limiter.observe("t", {"X-DayLimit-Remaining": "0"})
+    with pytest.raises(RateLimited) as info:
+        run_calls(limiter, 1, "t")
+    assert info.value.retry_after == pytest.approx(900)
+    fake_clock.advance(900)
+    run_calls(limiter, 1, "t")  # Xero's fresh figure comes with the answer
+
+
+def test_429_for_the_day_blocks_until_retry_after(fake_clock):
+    limiter = RateLimiter(clock=fake_clock)
+    limiter.penalise("t", 7200, problem="day")
+    with pytest.raises(RateLimited) as info:
+        run_calls(limiter, 1, "t")
+    assert info.value.retry_after == pytest.approx(7200)
+    fake_clock.advance(7200)
+    run_calls(limiter, 1, "t")

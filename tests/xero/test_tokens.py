@@ -1,10 +1,10 @@
 import os
 import stat
 import threading
-from contextlib import contextmanager
 
 import pytest
 
+from tests.xero.conftest import MemoryRow
 from tui.secrets import FileSecretStore
 from tui.xero.errors import Disconnected
 from tui.xero.oauth import XeroOAuth
@@ -110,28 +110,6 @@ def test_wrong_or_missing_key_says_what_to_do(secrets):
         TokenCipher(TokenCipher.generate_key()).decrypt(blob)
     with pytest.raises(TokenKeyError, match="no Xero token key"):
         TokenCipher.from_secrets(secrets)
-
-
-class MemoryRow:
-    """The store layer's row, as the protocol describes it: a blob and a lock."""
-
-    def __init__(self):
-        self.blob = None
-        self._lock = threading.Lock()
-
-    def read(self):
-        return self.blob
-
-    def write(self, blob):
-        self.blob = blob
-
-    def delete(self):
-        self.blob = None
-
-    @contextmanager
-    def lock(self):
-        with self._lock:
-            yield
 
 
 def test_encrypted_store_keeps_only_ciphertext(secrets):

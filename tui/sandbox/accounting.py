@@ -5,6 +5,15 @@ Batch writes (PUT creates, POST creates or updates) take `{"Invoices": [...]}` o
 `summarizeErrors=false` one invalid item fails the whole request with 400 `ValidationException` and nothing is
 saved; with it the response is 200 and each item carries `StatusAttributeString` `OK` or `ERROR` (with its
 `ValidationErrors`), and the valid items are saved.
+
+Each call needs a token with a scope that covers it (broad `accounting.transactions`, `accounting.settings`, ...
+or the granular `accounting.invoices`, `accounting.payments`, ...; `.read` variants for GETs), else 401
+`AuthorizationUnsuccessful`.
+
+Lists: `If-Modified-Since` keeps records whose UpdatedDateUTC is strictly later; without `page` everything is
+returned (invoices then without line items, as Xero does), with `page` up to `pageSize` (default 100, at most
+1000) plus a `pagination` object. Default order: accounts by Code, contacts by Name, invoices and payments by
+UpdatedDateUTC; `order=Field [ASC|DESC]` changes it.
 """
 
 from __future__ import annotations
@@ -316,19 +325,30 @@ def write_payments(call: Call) -> Response:
                   lambda p: payment_json(call.org, p), _echo_payment)
 
 
+# scopes that allow each kind of call: Xero's broad scopes (the spec) and the granular ones for newer apps
+SETTINGS_READ = ("accounting.settings", "accounting.settings.read")
+CONTACTS_READ = ("accounting.contacts", "accounting.contacts.read")
+CONTACTS_WRITE = ("accounting.contacts",)
+INVOICES_READ = ("accounting.transactions", "accounting.transactions.read", "accounting.invoices",
+                 "accounting.invoices.read")
+INVOICES_WRITE = ("accounting.transactions", "accounting.invoices")
+PAYMENTS_READ = ("accounting.transactions", "accounting.transactions.read", "accounting.payments",
+                 "accounting.payments.read")
+PAYMENTS_WRITE = ("accounting.transactions", "accounting.payments")
+
 ROUTES = [
-    route(f"{API}/Organisation", endpoint(get_organisation), ["GET"]),
-    route(f"{API}/Accounts", endpoint(get_accounts), ["GET"]),
-    route(f"{API}/Accounts/{{id}}", endpoint(get_account), ["GET"]),
-    route(f"{API}/TaxRates", endpoint(get_tax_rates), ["GET"]),
-    route(f"{API}/Contacts", endpoint(get_contacts), ["GET"]),
-    route(f"{API}/Contacts", endpoint(write_contacts), ["PUT", "POST"]),
-    route(f"{API}/Contacts/{{id}}", endpoint(get_contact), ["GET"]),
-    route(f"{API}/Contacts/{{id}}", endpoint(write_contacts), ["POST"]),
-    route(f"{API}/Invoices", endpoint(get_invoices), ["GET"]),
-    route(f"{API}/Invoices", endpoint(write_invoices), ["PUT", "POST"]),
-    route(f"{API}/Invoices/{{id}}", endpoint(get_invoice), ["GET"]),
-    route(f"{API}/Invoices/{{id}}", endpoint(write_invoices), ["POST"]),
-    route(f"{API}/Payments", endpoint(get_payments), ["GET"]),
-    route(f"{API}/Payments", endpoint(write_payments), ["PUT", "POST"]),
+    route(f"{API}/Organisation", endpoint(get_organisation, SETTINGS_READ), ["GET"]),
+    route(f"{API}/Accounts", endpoint(get_accounts, SETTINGS_READ), ["GET"]),
+    route(f"{API}/Accounts/{{id}}", endpoint(get_account, SETTINGS_READ), ["GET"]),
+    route(f"{API}/TaxRates", endpoint(get_tax_rates, SETTINGS_READ), ["GET"]),
+    route(f"{API}/Contacts", endpoint(get_contacts, CONTACTS_READ), ["GET"]),
+    route(f"{API}/Contacts", endpoint(write_contacts, CONTACTS_WRITE), ["PUT", "POST"]),
+    route(f"{API}/Contacts/{{id}}", endpoint(get_contact, CONTACTS_READ), ["GET"]),
+    route(f"{API}/Contacts/{{id}}", endpoint(write_contacts, CONTACTS_WRITE), ["POST"]),
+    route(f"{API}/Invoices", endpoint(get_invoices, INVOICES_READ), ["GET"]),
+    route(f"{API}/Invoices", endpoint(write_invoices, INVOICES_WRITE), ["PUT", "POST"]),
+    route(f"{API}/Invoices/{{id}}", endpoint(get_invoice, INVOICES_READ), ["GET"]),
+    route(f"{API}/Invoices/{{id}}", endpoint(write_invoices, INVOICES_WRITE), ["POST"]),
+    route(f"{API}/Payments", endpoint(get_payments, PAYMENTS_READ), ["GET"]),
+    route(f"{API}/Payments", endpoint(write_payments, PAYMENTS_WRITE), ["PUT", "POST"]),
 ]

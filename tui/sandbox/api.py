@@ -1,13 +1,14 @@
 """What every accounting API call goes through before and after its handler.
 
-In order: bearer token (401), `xero-tenant-id` (403), rate limits (429 and the `X-*Limit-Remaining` headers),
-request size (413), then for PUT/POST the `Idempotency-Key` (a repeat with the same body replays the first
+In order: bearer token (401), `xero-tenant-id` (403), the token's scopes (401 `AuthorizationUnsuccessful`), rate limits (429 and the `X-*Limit-Remaining` headers),
+the configured latency (inside the concurrency slot), request size (413), then for PUT/POST the `Idempotency-Key` (a repeat with the same body replays the first
 response without doing the work again; a different body is refused), JSON parsing, and the handler itself, run
 under the state lock, with the state file written after a change.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from starlette.responses import Response
 
 from tui.sandbox import responses
 from tui.sandbox.journal import Journal
+from tui.sandbox.middleware import DELAY_KEY
 from tui.sandbox.models import Organisation
 from tui.sandbox.oauth import ApiAuthError, Caller, authenticate, tenant_of
 from tui.sandbox.query import QueryError
@@ -61,7 +63,9 @@ def _fingerprint(request: Request, body: bytes) -> str:
     return h.hexdigest()
 
 
-def endpoint(handler: Handler) -> Callable[[Request], Any]:
+def endpoint(handler: Handler, scopes: tuple[str, ...]) -> Callable[[Request], Any]:
+    """The Starlette endpoint for `handler`; the token must carry one of `scopes`."""
+
     async def run(request: Request) -> Response:
         state: SandboxState = request.app.state.sandbox
         with state.lock:
@@ -70,10 +74,15 @@ def endpoint(handler: Handler) -> Callable[[Request], Any]:
                 tenant_id = tenant_of(state, caller, request.headers.get("xero-tenant-id"))
             except ApiAuthError as exc:
                 return responses.problem(exc.status, exc.detail)
+            if not set(scopes) & set(caller.grant.scopes):
+                return responses.problem(401, "AuthorizationUnsuccessful")
         decision = state.limiter.acquire(tenant_id, caller.grant.client_id)
         if not decision.allowed:
             return responses.text(429, responses.TEXT_RATE_LIMITED, decision.headers)
         try:
+            delay = request.scope.get(DELAY_KEY, 0.0)
+            if delay > 0:
+                await asyncio.sleep(delay)
             response = await _handle(request, state, caller, tenant_id, handler)
         finally:
             state.limiter.release(tenant_id)

@@ -22,7 +22,7 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 def create_app(state: SandboxState, control: bool = False) -> Starlette:
     routes = identity.ROUTES + accounting.ROUTES + (control_routes.ROUTES if control else [])
-    app = Starlette(routes=routes, middleware=[Middleware(SandboxMiddleware, state=state)],
+    app = Starlette(routes=routes, middleware=[Middleware(SandboxMiddleware)],
                     exception_handlers={404: _not_found})
     app.state.sandbox = state
     return app

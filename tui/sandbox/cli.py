@@ -2,12 +2,14 @@
 
 Before serving it prints, and flushes, one `key: value` line each for `base_url`, `login_email`,
 `login_password`, `pkce_client_id`, `custom_client_id` and `custom_client_secret`. With `--state FILE` the
-state is read from the file if it exists (else seeded) and written back after every change.
+state is read from the file if it exists (else seeded) and written back after every change. Ctrl-C or SIGTERM
+stops it cleanly.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -42,5 +44,14 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     lines = {"base_url": base_url(sock), **state.credentials()}
     print("\n".join(f"{key}: {value}" for key, value in lines.items()), flush=True)
-    make_server(create_app(state, control=args.control)).run(sockets=[sock])
+    # uvicorn shuts down cleanly on Ctrl-C or SIGTERM, then re-raises the signal: make that an ordinary exit
+    signal.signal(signal.SIGTERM, _exit)
+    try:
+        make_server(create_app(state, control=args.control)).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
     return 0
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(0)

@@ -23,7 +23,6 @@ Acting as a Xero user (each bumps UpdatedDateUTC as Xero does)
     pay_invoice(ref, amount=None, tenant_id=None, account_code="090", date=None, reference="") -> dict
     void_invoice(ref, tenant_id=None) -> dict
     archive_account(code, tenant_id=None) -> dict
-    archive_contact(name, tenant_id=None) -> dict
     revoke_connection(tenant_id=None, client_id=None) -> int   as Xero's Connected Apps screen's Disconnect
     register_redirect_uri(uri, client_id=None)
 `tenant_id=None` means "Demo Company (AU)"; `client_id=None` means the PKCE app. Refused actions raise
@@ -37,7 +36,6 @@ from datetime import datetime
 from typing import Any
 
 from tui.sandbox import oauth
-from tui.sandbox.contacts import find_contact
 from tui.sandbox.invoices import find_invoice, save_invoice
 from tui.sandbox.journal import Journal
 from tui.sandbox.models import Invoice, Organisation
@@ -193,18 +191,6 @@ class SandboxControl:
             Journal(org).put("accounts", account.account_id, account)
             s.changed()
             return account_json(account)
-
-    def archive_contact(self, name: str, tenant_id: str | None = None) -> dict[str, Any]:
-        s = self.state
-        with s.lock:
-            org = s.organisation(tenant_id)
-            contact = find_contact(org, {"Name": name})
-            if contact is None:
-                raise ControlError(f"no active contact {name!r} in {org.name}")
-            contact = dataclasses.replace(contact, status="ARCHIVED", updated=s.clock.now())
-            Journal(org).put("contacts", contact.contact_id, contact)
-            s.changed()
-            return contact_json(contact)
 
     def revoke_connection(self, tenant_id: str | None = None, client_id: str | None = None) -> int:
         s = self.state

@@ -3,7 +3,7 @@
 Kinds:
 - `"429"`: Too Many Requests with `Retry-After` (`seconds`, default 1) and `X-Rate-Limit-Problem: minute`.
 - `"500"`: an internal error.  `"503"`: "The Organisation is offline".
-- `"latency"`: wait `seconds` before handling.
+- `"latency"`: wait `seconds` (default 1) before handling.
 - `"close"`: handle the request (a write commits), then drop the connection before the body is sent.
 - `"hold"`: handle the request, then keep the response until `release_holds()`.
 The first three never reach the handlers, so nothing is written. A fault matches requests whose path contains
@@ -86,10 +86,6 @@ class Faults:
             self._held.append(event)
             self._lock.notify_all()
         return event
-
-    def held_count(self) -> int:
-        with self._lock:
-            return len(self._held)
 
     def wait_for_held(self, count: int = 1, timeout: float = 5.0) -> bool:
         """Block until at least `count` responses are being held; False on timeout."""

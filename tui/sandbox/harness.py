@@ -11,7 +11,8 @@ Over real sockets, on a free loopback port, in a background thread::
         sb.control.advance_clock(1800); sb.control.inject("503", 2); sb.control.counters()
 
 Keyword settings are `tui.sandbox.state.Settings` fields; `control_endpoints=True` also serves `/_sandbox/...`;
-`state=` runs an existing `SandboxState` (see `fresh_state`).
+`state=` runs an existing `SandboxState` (see `fresh_state`). `sb.reset()` swaps in a fresh seeded state
+without restarting the server (a shared server per test session, reset per test, saves ~0.2 s a test).
 
 In-process, without sockets, for speed: `app = create_app(fresh_state())` and
 `httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox.test")`
@@ -76,6 +77,21 @@ class RunningSandbox:
     def second_tenant_id(self) -> str:
         return list(self.state.organisations)[1]
 
+    def reset(self, state: SandboxState | None = None, **settings: Any) -> None:
+        """Serve a fresh seeded state (or `state`) from now on, keeping the server and its URL.
+
+        Much cheaper than a new server per test: share one `run_sandbox` and reset it before each test. Redirect
+        URIs registered on the old state are registered again.
+        """
+        old = self.state
+        old.faults.release_holds()
+        new = state or fresh_state()
+        SandboxControl(new).configure(**settings)
+        for uri in old.pkce_client.redirect_uris:
+            SandboxControl(new).register_redirect_uri(uri)
+        self.app.state.sandbox = self.state = new
+        self.control = SandboxControl(new)
+
     def custom_token(self) -> str:
         """An access token from the custom connection (client_credentials), for the demo company."""
         response = httpx.post(f"{self.base_url}/connect/token", data={"grant_type": "client_credentials"},
@@ -107,7 +123,7 @@ def run_sandbox(*, state: SandboxState | None = None, redirect_uris: list[str] |
     try:
         yield RunningSandbox(base_url(sock), state, control, app)
     finally:
-        state.faults.release_holds()
-        server.should_exit = True
+        app.state.sandbox.faults.release_holds()
+        server.should_exit = server.force_exit = True  # the caller is done: no need to drain connections
         thread.join(timeout=10)
         sock.close()

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from tui.sandbox.contacts import MSG_IDENTIFY, find_contact, name_taken
+from tui.sandbox.contacts import MSG_IDENTIFY, find_contact
 from tui.sandbox.journal import Journal
 from tui.sandbox.models import Contact, Invoice, LineItem, Organisation
 from tui.sandbox.wire import money, parse_date, round_to, to_decimal
@@ -31,6 +31,7 @@ TRANSITIONS = {
     "DELETED": set(),
 }
 ZERO = Decimal("0.00")
+SALES_TERMS_DAYS = 14  # the organisations' sales payment terms: due 14 days after the invoice date
 
 MSG_NOT_MODIFIABLE = "Invoice not of valid status for modification"
 MSG_HAS_PAYMENTS = "This document cannot be edited as it has a payment or credit note allocated to it."
@@ -175,9 +176,6 @@ def _resolve_contact(
     if raw.get("ContactID") or not raw.get("Name"):
         errors.append("Contact could not be found.")
         return None
-    if name_taken(journal.org, str(raw["Name"]), None):
-        errors.append(f"The contact name {raw['Name']} is already assigned to another contact.")
-        return None
     return Contact(contact_id=str(uuid.uuid4()), name=str(raw["Name"]).strip(), updated=now,
                    email=str(raw.get("EmailAddress") or ""))
 
@@ -220,6 +218,7 @@ def save_invoice(
         if contact is not None and contact.contact_id not in org.contacts:
             new_contact = contact
     lat = raw.get("LineAmountTypes", existing.line_amount_types if existing else "Exclusive")
+    lat = next((t for t in LINE_AMOUNT_TYPES if isinstance(lat, str) and t.lower() == lat.lower()), lat)
     if lat not in LINE_AMOUNT_TYPES:
         errors.append(f"LineAmountTypes {lat} is not valid; use Exclusive, Inclusive or NoTax.")
     currency = raw.get("CurrencyCode", existing.currency_code if existing else "AUD")
@@ -241,6 +240,8 @@ def save_invoice(
         errors.append(MSG_SENT_TO_CONTACT)
     inv_date = _date_field(raw, "Date", existing.date if existing else now.date(), errors)
     due_date = _date_field(raw, "DueDate", existing.due_date if existing else None, errors)
+    if due_date is None and inv_date is not None and inv_type == "ACCREC":
+        due_date = inv_date + timedelta(days=SALES_TERMS_DAYS)
     reference = str(raw.get("Reference", existing.reference if existing else "") or "")
     if errors:
         return None, errors

@@ -1,7 +1,8 @@
 """The outer layer of every request except control calls: counting, the size limit, latency and injected faults.
 
 Order: count the request (token requests are counted apart, by the token endpoint), refuse a declared body over
-3.5 MB (413), wait the configured latency plus any latency fault, then apply a fault: 429/500/503 answer at once
+3.5 MB (413), wait the configured latency plus any latency fault (accounting API calls wait later, inside their
+concurrency slot, see `tui.sandbox.api`), then apply a fault: 429/500/503 answer at once
 without touching the handlers; `close` lets the handler commit its write and then drops the connection after
 sending only the status line and headers; `hold` keeps the finished response until the control API releases it.
 """
@@ -15,20 +16,22 @@ from tui.sandbox import responses
 from tui.sandbox.state import SandboxState
 
 CONTROL_PREFIX = "/_sandbox"
+API_PREFIX = "/api.xro/"
+DELAY_KEY = "sandbox.delay"
 TOKEN_PATH = "/connect/token"
 
 
 class SandboxMiddleware:
-    def __init__(self, app: ASGIApp, state: SandboxState) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         if scope["type"] != "http" or path.lower().startswith(CONTROL_PREFIX):
             await self.app(scope, receive, send)
             return
-        state, method = self.state, scope["method"]
+        state: SandboxState = scope["app"].state.sandbox  # looked up per request: the harness can swap it
+        method = scope["method"]
         if path.lower().rstrip("/") != TOKEN_PATH:
             state.counters.count_request(method, path)
         declared = _content_length(scope)
@@ -39,7 +42,9 @@ class SandboxMiddleware:
         delay = state.settings.latency
         if fault is not None and fault.kind == "latency":
             delay += fault.seconds if fault.seconds is not None else 1.0
-        if delay > 0:
+        if path.lower().startswith(API_PREFIX):
+            scope[DELAY_KEY] = delay  # API calls wait inside their rate-limit slot, so slow calls pile up
+        elif delay > 0:
             await asyncio.sleep(delay)
         kind = fault.kind if fault is not None else None
         if kind == "429":

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from tui.sandbox.invoices import SALES_TERMS_DAYS
 from tui.sandbox.models import Account, Connection, Contact, Invoice, LineItem, Organisation, Payment, TaxRate
 from tui.sandbox.wire import iso_utc_naive, ms_date, round_to
 
@@ -42,7 +43,7 @@ def organisation_json(org: Organisation) -> dict[str, Any]:
         "Addresses": [],
         "Phones": [],
         "ExternalLinks": [],
-        "PaymentTerms": {"Sales": {"Day": 14, "Type": "DAYSAFTERBILLDATE"}},
+        "PaymentTerms": {"Sales": {"Day": SALES_TERMS_DAYS, "Type": "DAYSAFTERBILLDATE"}},
     }
 
 

@@ -263,7 +263,14 @@ class XeroApi:
         )
         return wire.loads(response.content)
 
-    def _send(
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            return self._send_with_retries(method, url, **kwargs)
+        except XeroError as exc:
+            log.warning("Xero %s %s failed: %s", method, httpx.URL(url).path, exc)
+            raise
+
+    def _send_with_retries(
         self,
         method: str,
         url: str,
@@ -296,9 +303,8 @@ class XeroApi:
             except httpx.TransportError as exc:
                 failures += 1
                 if failures >= self.backoff.attempts:
-                    raise Unavailable(
-                        f"Could not reach Xero ({type(exc).__name__}) after {failures} tries; sync will try again later."
-                    ) from None
+                    message = f"Could not reach Xero ({type(exc).__name__}) after {failures} tries; try again later."
+                    raise Unavailable(message) from None
                 self.limiter.clock.sleep(self.backoff.delay(failures))
                 continue
             status = response.status_code
@@ -334,7 +340,9 @@ class XeroApi:
             return Disconnected(f"Xero rejected this app's access even after a refresh{_paren(detail)}")
         if status == 403:
             if tenant and not self._tenant_still_connected():
-                return Disconnected("the organisation was disconnected from tradiecore in Xero")
+                reason = "the organisation was disconnected from tradiecore in Xero"
+                self.tokens.mark_disconnected(reason, self._tenant())
+                return Disconnected(reason)
             return Forbidden(f"Xero did not allow this{_paren(detail)}. The connection may lack a permission (scope).")
         if status == 404:
             return NotFound(f"Xero has no such record{_paren(detail)}.")

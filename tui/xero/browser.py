@@ -12,6 +12,9 @@ import os
 import shlex
 import sys
 from typing import Iterable, Mapping
+from urllib.parse import urlsplit
+
+from tui.config import XeroConfig
 
 
 def is_remote_session(env: Mapping[str, str] | None = None) -> bool:
@@ -29,6 +32,17 @@ def can_open_browser(env: Mapping[str, str] | None = None, platform: str | None 
     if platform in ("darwin", "win32"):
         return True
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def ports_to_forward(config: XeroConfig) -> list[int]:
+    """The loopback ports the laptop's browser must reach: a loopback login host's (the demo's sandbox), then the
+    callback listener's. Real Xero's login pages need no tunnel."""
+    ports = []
+    login = urlsplit(config.login_url)
+    if login.hostname in ("127.0.0.1", "localhost", "::1"):
+        ports.append(login.port or (443 if login.scheme == "https" else 80))
+    ports.append(config.redirect_port)
+    return ports
 
 
 def ssh_forward_command(

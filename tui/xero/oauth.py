@@ -13,10 +13,9 @@ Codes, verifiers, tokens and secrets are never logged and never in a ``repr``.
 from __future__ import annotations
 
 import logging
+import threading
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
-
 import httpx
 
 with warnings.catch_warnings():
@@ -29,12 +28,14 @@ with warnings.catch_warnings():
     from authlib.integrations.base_client import OAuthError
     from authlib.integrations.httpx_client import OAuth2Client
 
-from tui.config import XeroConfig
-from tui.xero.errors import AuthFailed, Disconnected, NotConfigured, RateLimited, Unavailable
+from tui.config import Config, XeroConfig
+from tui.secrets import SecretStore, open_store
+from tui.xero.errors import AuthFailed, Disconnected, NotConfigured, RateLimited, Unavailable, XeroError
 
 log = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/callback"
+CLIENT_SECRET_KEY = "xero.client-secret"  # a custom connection's secret, in the secrets store
 TIMEOUT_S = 30.0
 
 
@@ -51,18 +52,12 @@ class AuthorizationRequest:
 class XeroOAuth:
     """Talks to Xero's identity service for one app (client id, and a secret for a custom connection)."""
 
-    def __init__(
-        self,
-        config: XeroConfig,
-        *,
-        client_secret: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-        timeout: float = TIMEOUT_S,
-    ):
+    def __init__(self, config: XeroConfig, *, client_secret: str | None = None, timeout: float = TIMEOUT_S):
         self.config = config
         self._client_secret = client_secret
-        self._transport = transport
         self._timeout = timeout
+        self._http: OAuth2Client | None = None
+        self._lock = threading.Lock()  # one token request at a time through the shared client
 
     def __repr__(self) -> str:
         kind = "custom connection" if self._client_secret else "PKCE"
@@ -85,81 +80,112 @@ class XeroOAuth:
     def revocation_url(self) -> str:
         return f"{self.config.identity_url.rstrip('/')}/connect/revocation"
 
-    def _client(self, **kwargs: Any) -> OAuth2Client:
+    def _client(self) -> OAuth2Client:
         if not self.config.client_id:
             raise NotConfigured(
                 "No Xero client id is set. Register a PKCE app at developer.xero.com with the redirect URI "
                 f"{self.redirect_uri} and put its client id under [xero] client_id in config.toml "
                 "(or TRADIECORE_XERO_CLIENT_ID)."
             )
-        extra: dict[str, Any] = {"timeout": self._timeout}
-        if self._transport is not None:
-            extra["transport"] = self._transport
-        if self._client_secret:
-            auth = {"client_secret": self._client_secret, "token_endpoint_auth_method": "client_secret_basic"}
-        else:
-            auth = {"token_endpoint_auth_method": "none", "code_challenge_method": "S256"}
-        return OAuth2Client(client_id=self.config.client_id, **auth, **extra, **kwargs)
+        if self._http is None:
+            if self._client_secret:
+                auth = {"client_secret": self._client_secret, "token_endpoint_auth_method": "client_secret_basic"}
+            else:
+                auth = {"token_endpoint_auth_method": "none", "code_challenge_method": "S256"}
+            self._http = OAuth2Client(client_id=self.config.client_id, timeout=self._timeout, **auth)
+        return self._http
+
+    def close(self) -> None:
+        with self._lock:
+            if self._http is not None:
+                self._http.close()
+                self._http = None
+
+    def __enter__(self) -> "XeroOAuth":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def start(self) -> AuthorizationRequest:
         """A new sign-in with a fresh ``state`` and PKCE verifier (authlib's S256 challenge)."""
         verifier = generate_token(64)
-        with self._client(scope=self.config.scopes, redirect_uri=self.redirect_uri) as client:
-            url, state = client.create_authorization_url(self.authorize_url, code_verifier=verifier)
+        with self._lock:
+            url, state = self._client().create_authorization_url(
+                self.authorize_url, code_verifier=verifier, scope=self.config.scopes, redirect_uri=self.redirect_uri
+            )
         return AuthorizationRequest(url=url, state=state, code_verifier=verifier, redirect_uri=self.redirect_uri)
 
     def exchange(self, request: AuthorizationRequest, code: str) -> dict:
         """Trade the code from the redirect for tokens (the caller has checked ``state``)."""
-        with self._client(redirect_uri=request.redirect_uri) as client:
-            return self._call(
-                lambda: client.fetch_token(
-                    self.token_url,
-                    grant_type="authorization_code",
-                    code=code,
-                    code_verifier=request.code_verifier,
-                ),
-                "exchange the sign-in code",
-            )
+        return self._call(
+            lambda client: client.fetch_token(
+                self.token_url,
+                grant_type="authorization_code",
+                code=code,
+                code_verifier=request.code_verifier,
+                redirect_uri=request.redirect_uri,
+            ),
+            "exchange the sign-in code",
+            grant_refused=AuthFailed(
+                "Xero refused the sign-in code (it was used already, expired, or belongs to another sign-in). "
+                "Select Connect to Xero to try again."
+            ),
+        )
 
     def refresh(self, refresh_token: str) -> dict:
-        with self._client() as client:
-            return self._call(
-                lambda: client.refresh_token(self.token_url, refresh_token=refresh_token), "refresh the connection"
-            )
+        return self._call(
+            lambda client: client.refresh_token(self.token_url, refresh_token=refresh_token), "refresh the connection"
+        )
 
     def client_credentials(self) -> dict:
         """A token for a custom connection (needs the client secret)."""
         if not self._client_secret:
             raise NotConfigured("A custom connection needs its client secret; enter it under Integrations > Xero.")
-        with self._client() as client:
-            return self._call(
-                lambda: client.fetch_token(self.token_url, grant_type="client_credentials"),
-                "connect with the custom connection",
-            )
+        return self._call(
+            lambda client: client.fetch_token(self.token_url, grant_type="client_credentials"),
+            "connect with the custom connection",
+        )
 
     def revoke(self, refresh_token: str) -> None:
-        with self._client() as client:
-            response = self._call(
-                lambda: client.revoke_token(self.revocation_url, token=refresh_token, token_type_hint="refresh_token"),
-                "revoke the connection",
-            )
+        response = self._call(
+            lambda client: client.revoke_token(
+                self.revocation_url, token=refresh_token, token_type_hint="refresh_token"
+            ),
+            "revoke the connection",
+        )
         if response.status_code >= 400:
             raise AuthFailed(f"Xero did not revoke the connection (HTTP {response.status_code}).")
 
-    def _call(self, fn, what: str):
+    def _call(self, fn, what: str, grant_refused: XeroError | None = None):
         try:
-            return fn()
-        except OAuthError as exc:
-            raise _oauth_error(exc, what) from None
-        except httpx.HTTPStatusError as exc:
-            status = exc.response.status_code
-            if status == 429:
-                raise RateLimited(_retry_after(exc.response)) from None
-            raise Unavailable(f"Xero's sign-in service failed to {what} (HTTP {status}); try again shortly.") from None
-        except httpx.TransportError as exc:
-            raise Unavailable(f"Could not reach Xero to {what} ({type(exc).__name__}); check the connection.") from None
-        except ValueError as exc:  # not a JSON token response
-            raise AuthFailed(f"Xero's answer to {what} was not understood: {exc}") from None
+            with self._lock:
+                return fn(self._client())
+        except (OAuthError, httpx.HTTPError, ValueError) as exc:
+            error = _as_xero_error(exc, what, grant_refused)
+        log.warning("Xero identity service: could not %s: %s", what, error)
+        raise error
+
+
+def _as_xero_error(exc: Exception, what: str, grant_refused: XeroError | None) -> XeroError:
+    if isinstance(exc, OAuthError):
+        if exc.error == "invalid_grant" and grant_refused is not None:
+            return grant_refused
+        return _oauth_error(exc, what)
+    if isinstance(exc, httpx.HTTPStatusError):
+        status = exc.response.status_code
+        if status == 429:
+            return RateLimited(_retry_after(exc.response))
+        return Unavailable(f"Xero's sign-in service failed to {what} (HTTP {status}); try again shortly.")
+    if isinstance(exc, httpx.TransportError):
+        return Unavailable(f"Could not reach Xero to {what} ({type(exc).__name__}); check the connection.")
+    return AuthFailed(f"Xero's answer to {what} was not understood: {exc}")  # not a JSON token response
+
+
+def oauth_for(cfg: Config, secrets: SecretStore | None = None) -> XeroOAuth:
+    """The app's OAuth client: a custom connection when a client secret is stored, else PKCE."""
+    secret = (secrets or open_store(cfg)).get(CLIENT_SECRET_KEY)
+    return XeroOAuth(cfg.xero, client_secret=secret or None)
 
 
 def _retry_after(response: httpx.Response) -> float:
@@ -169,7 +195,7 @@ def _retry_after(response: httpx.Response) -> float:
         return 60.0
 
 
-def _oauth_error(exc: OAuthError, what: str) -> Exception:
+def _oauth_error(exc: OAuthError, what: str) -> XeroError:
     error = exc.error or "oauth_error"
     detail = f" ({exc.description})" if exc.description else ""
     if error == "invalid_grant":

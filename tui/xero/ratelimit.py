@@ -23,6 +23,7 @@ from tui.xero.errors import RateLimited
 
 MINUTE = 60.0
 DAY = 86_400.0
+DAY_HEADER_TTL = 15 * MINUTE  # trust Xero's X-DayLimit-Remaining this long (other processes spend it too)
 
 
 class Clock(Protocol):
@@ -65,6 +66,7 @@ class _Tenant:
         self.day: deque[float] = deque()
         self.in_flight = 0
         self.blocked_until = 0.0
+        self.day_blocked_until = 0.0  # from a 429 with X-Rate-Limit-Problem: day
         self.day_remaining_header: int | None = None
         self.day_header_at = 0.0
 
@@ -131,8 +133,13 @@ class RateLimiter:
         self._expire(tenant.minute, now, MINUTE)
         self._expire(tenant.day, now, DAY)
         self._expire(self._app_minute, now, MINUTE)
-        if self._day_remaining(tenant) <= 0:
-            retry = tenant.day[0] + DAY - now if tenant.day else DAY
+        if tenant.day_blocked_until > now:
+            raise RateLimited(retry_after=tenant.day_blocked_until - now, problem="day")
+        if self._day_remaining(tenant, now) <= 0:
+            if len(tenant.day) >= self.limits.per_day:
+                retry = tenant.day[0] + DAY - now
+            else:  # Xero's count says none are left: ask again once its figure is stale
+                retry = tenant.day_header_at + DAY_HEADER_TTL - now
             raise RateLimited(retry_after=max(retry, 1.0), problem="day")
         blocked = max(tenant.blocked_until, self._app_blocked_until) - now
         if blocked > 0:
@@ -145,9 +152,9 @@ class RateLimiter:
             return 0
         return None
 
-    def _day_remaining(self, tenant: _Tenant) -> int:
+    def _day_remaining(self, tenant: _Tenant, now: float) -> int:
         ours = self.limits.per_day - len(tenant.day)
-        if tenant.day_remaining_header is None:
+        if tenant.day_remaining_header is None or now - tenant.day_header_at >= DAY_HEADER_TTL:
             return ours
         return min(ours, tenant.day_remaining_header)
 
@@ -183,10 +190,10 @@ class RateLimiter:
                 self._app_blocked_until = max(self._app_blocked_until, until)
             else:
                 tenant = self._tenant(tenant_id)
-                tenant.blocked_until = max(tenant.blocked_until, until)
                 if problem == "day":
-                    tenant.day_remaining_header = 0
-                    tenant.day_header_at = now
+                    tenant.day_blocked_until = max(tenant.day_blocked_until, until)
+                else:
+                    tenant.blocked_until = max(tenant.blocked_until, until)
             self._cond.notify_all()
 
     def usage(self, tenant_id: str) -> Usage:
@@ -198,9 +205,9 @@ class RateLimiter:
             return Usage(
                 calls_today=len(tenant.day),
                 day_limit=self.limits.per_day,
-                day_remaining=max(self._day_remaining(tenant), 0),
+                day_remaining=max(self._day_remaining(tenant, now), 0),
                 minute_remaining=max(self.limits.per_minute - len(tenant.minute), 0),
-                blocked_for=max(tenant.blocked_until - now, self._app_blocked_until - now, 0.0),
+                blocked_for=max(tenant.blocked_until, tenant.day_blocked_until, self._app_blocked_until, now) - now,
             )
 
 

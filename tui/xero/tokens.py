@@ -36,7 +36,7 @@ from filelock import FileLock
 
 from tui.config import Config
 from tui.secrets import SecretStore, open_store
-from tui.xero.errors import Disconnected, Unavailable, XeroError
+from tui.xero.errors import AuthFailed, Disconnected, Unavailable, XeroError
 from tui.xero.oauth import XeroOAuth
 from tui.xero.ratelimit import Backoff
 
@@ -61,15 +61,18 @@ class TokenSet:
     refreshed_at: float = 0.0  # epoch seconds of the last token response (sets the refresh token's life)
     grant: str = "authorization_code"  # or "client_credentials"
     disconnected: str = ""  # why Xero stopped accepting this set (then no process tries it again)
+    disconnected_at: float = 0.0  # epoch seconds when that was found
 
     @classmethod
     def from_response(
         cls, token: Mapping, now: float, tenant_ids: tuple[str, ...] = (), grant: str = "authorization_code"
     ) -> "TokenSet":
         """Build from an OAuth token response (authlib's dict)."""
-        expires_at = token.get("expires_at")
-        if expires_at is None:
-            expires_at = now + float(token.get("expires_in", 1800))
+        # from expires_in on the caller's clock (authlib's own expires_at uses the wall clock)
+        if token.get("expires_in") is not None:
+            expires_at = now + float(token["expires_in"])
+        else:
+            expires_at = float(token.get("expires_at") or now + 1800)
         scope = token.get("scope") or ""
         return cls(
             access_token=str(token["access_token"]),
@@ -316,6 +319,26 @@ class TokenManager:
         ``rejected``: an access token Xero just answered 401 to; the set is refreshed unless the stored one
         already carries a different access token (another process refreshed meanwhile).
         """
+
+        def needed(stored: TokenSet, now: float) -> bool:
+            if rejected is not None:
+                return stored.access_token == rejected
+            return stored.expires_within(self.leeway, now)
+
+        return self._refresh_if(needed)[0]
+
+    def keep_alive(self) -> bool:
+        """Refresh when the last refresh is a week old, so an idle connection never reaches 60 days.
+
+        True when this call refreshed. The sync engine calls it now and then while connected.
+        """
+        stored = self.current()
+        if not stored.refresh_token or self.clock() - stored.refreshed_at < KEEPALIVE_S:
+            return False
+        return self._refresh_if(lambda again, now: now - again.refreshed_at >= KEEPALIVE_S)[1]
+
+    def _refresh_if(self, needed: Callable[[TokenSet, float], bool]) -> tuple[TokenSet, bool]:
+        """Under the cross-process lock: re-read the stored set, renew it if ``needed`` still says so."""
         with self._mutex, self.store.lock():
             stored = self.store.load()
             if stored is None:
@@ -323,30 +346,14 @@ class TokenManager:
             if stored.disconnected:
                 raise Disconnected(stored.disconnected)
             now = self.clock()
-            if rejected is None and not stored.expires_within(self.leeway, now):
+            if not needed(stored, now):
                 self._cached = stored
-                return stored
-            if rejected is not None and stored.access_token != rejected:
-                self._cached = stored
-                return stored
+                return stored, False
             fresh = self._renew_or_mark(stored, now)
             self.store.save(fresh)  # the rotated refresh token is safe before the access token is used
             self._cached = fresh
             log.info("Xero tokens refreshed (access token valid for %d s)", int(fresh.expires_at - now))
-            return fresh
-
-    def keep_alive(self) -> bool:
-        """Refresh when the last refresh is a week old, so an idle connection never reaches 60 days."""
-        stored = self.current()
-        if stored.refresh_token and self.clock() - stored.refreshed_at >= KEEPALIVE_S:
-            with self._mutex, self.store.lock():
-                again = self.store.load()
-                if again is not None and not again.disconnected and self.clock() - again.refreshed_at >= KEEPALIVE_S:
-                    fresh = self._renew_or_mark(again, self.clock())
-                    self.store.save(fresh)
-                    self._cached = fresh
-                    return True
-        return False
+            return fresh, True
 
     def expiry_warning(self) -> str | None:
         """A sentence for To Do when the connection dies soon unless used, else None."""
@@ -373,13 +380,26 @@ class TokenManager:
             self.store.clear()
             self._cached = None
 
+    def mark_disconnected(self, reason: str, tenant_id: str) -> None:
+        """Record that Xero no longer lets this connection reach ``tenant_id`` (its organisation), for every
+        process, until the user reconnects. A set that was never for that tenant is left alone."""
+        with self._mutex, self.store.lock():
+            stored = self.store.load()
+            if stored is not None and not stored.disconnected and tenant_id in stored.tenant_ids:
+                self._mark(stored, reason)
+
+    def _mark(self, stored: TokenSet, reason: str) -> None:
+        marked = replace(stored, access_token="", refresh_token=None, disconnected=reason, disconnected_at=self.clock())
+        self.store.save(marked)
+        self._cached = None
+        log.warning("Xero connection lost: %s", reason)
+
     def _renew_or_mark(self, stored: TokenSet, now: float) -> TokenSet:
         """Renew; when Xero says the grant is gone, record that (under the lock) so no process tries again."""
         try:
             return self._renew(stored, now)
         except Disconnected as exc:
-            self.store.save(replace(stored, access_token="", refresh_token=None, disconnected=exc.reason))
-            self._cached = None
+            self._mark(stored, exc.reason)
             raise
 
     def _with_retries(self, fn: Callable[[], dict]) -> dict:
@@ -395,8 +415,12 @@ class TokenManager:
 
     def _renew(self, stored: TokenSet, now: float) -> TokenSet:
         if stored.grant == "client_credentials":
-            response = self._with_retries(self.oauth.client_credentials)
-            return replace(TokenSet.from_response(response, now, grant="client_credentials"), tenant_ids=stored.tenant_ids)
+            try:
+                response = self._with_retries(self.oauth.client_credentials)
+            except AuthFailed as exc:  # the custom connection's id or secret is no longer accepted
+                raise Disconnected(str(exc)) from None
+            fresh = TokenSet.from_response(response, now, grant="client_credentials")
+            return replace(fresh, tenant_ids=stored.tenant_ids)
         if not stored.refresh_token:
             raise Disconnected("there is no refresh token; connect again")
         # A lost response (network error, 5xx) leaves the stored set untouched; the same refresh token is

@@ -1,0 +1,1 @@
+"""Tests for the Xero-compatible sandbox server (tui/sandbox)."""

@@ -1,0 +1,133 @@
+"""Customers list and editor, driven by keyboard through Pilot; every outcome checked in the database too."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FIXED_NOW
+from screen_harness import ScreenApp, settle, text_of, type_into
+from textual.widgets import DataTable
+
+from tui.domain.customer import Customer
+from tui.screens.customer_editor import CustomerEditorScreen
+from tui.screens.customers import CustomersScreen
+from tui.screens.invoice_editor import InvoiceEditorScreen
+from tui.services import Services
+
+
+def rows(app) -> list[str]:
+    table = app.screen.query_one(DataTable)
+    return [table.get_row_at(i)[0] for i in range(table.row_count)]
+
+
+async def test_list_filters_as_you_type(demo_services):
+    app = ScreenApp(demo_services, CustomersScreen)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert len(rows(app)) == 8
+        assert rows(app)[0] == "Bondi Beach Cafe"  # by name
+        assert text_of(app.screen.query_one("#count")) == "8 customers"
+        await pilot.press("slash", *"sharma")
+        await settle(pilot)
+        assert rows(app) == ["Priya Sharma"]
+        assert text_of(app.screen.query_one("#count")) == "1 customer matching 'sharma'"
+        await pilot.press("enter")  # back to the list, then Enter edits the one shown
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerEditorScreen)
+        assert app.screen.query_one("#f-name").value == "Priya Sharma"
+
+
+async def test_list_caps_rows_and_says_how_many_more(demo_services, monkeypatch):
+    monkeypatch.setattr("tui.screens.customers.SHOWN", 3)
+    app = ScreenApp(demo_services, CustomersScreen)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert len(rows(app)) == 3
+        assert text_of(app.screen.query_one("#count")) == "8 customers, 5 more not shown: type to narrow the list"
+
+
+async def test_new_invoice_for_the_highlighted_customer(demo_services):
+    app = ScreenApp(demo_services, CustomersScreen)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "i")  # the second row: Coastal Builders Pty Ltd
+        await settle(pilot)
+        assert isinstance(app.screen, InvoiceEditorScreen)
+        assert app.screen.customer.name == "Coastal Builders Pty Ltd"
+        assert app.screen.invoice_id is None
+
+
+async def test_new_customer_saved_and_listed(demo_services):
+    app = ScreenApp(demo_services, CustomersScreen)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerEditorScreen)
+        await pilot.press(*"Zoe Tran", "tab", *"zoe@example.com", "tab", *"0400 111 222", "tab", *"1 Pitt St, Sydney")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomersScreen)
+        assert "Zoe Tran" in rows(app)
+    found, total = demo_services.customers("zoe")
+    assert total == 1
+    assert (found[0].email, found[0].phone, found[0].address) == ("zoe@example.com", "0400 111 222", "1 Pitt St, Sydney")
+
+
+async def test_invalid_customer_shows_errors_at_fields_and_saves_nothing(demo_services):
+    app = ScreenApp(demo_services, CustomerEditorScreen)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", *"not an email", "tab", *"call me", "ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CustomerEditorScreen)
+        assert screen.query_one("#e-name").message == "Enter the customer's name"
+        assert screen.query_one("#e-email").message == "'not an email' is not an email address"
+        assert screen.query_one("#e-phone").message == "Phone numbers use digits, spaces, + ( ) and -"
+        assert screen.query_one("#e-address").message == ""
+        assert screen.focused.id == "f-name"
+        # typing in a field clears its message
+        await pilot.press(*"Ann")
+        assert screen.query_one("#e-name").message == ""
+    assert demo_services.customers()[1] == 8
+
+
+async def test_second_save_from_a_stale_copy_is_refused(demo_services, cfg):
+    olivia = demo_services.customers("olivia")[0][0]
+    app = ScreenApp(demo_services, lambda: CustomerEditorScreen(olivia.id))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        alex = Services(cfg, now=lambda: FIXED_NOW, user="alex")
+        theirs = alex.customer(olivia.id)
+        theirs.phone = "0412 000 000"
+        alex.save_customer(theirs)
+        await type_into(pilot, "#f-phone", "0499 999 999")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerEditorScreen)
+        banner = app.screen.query_one("#banner").message
+        assert "This customer was changed by alex at 10:00" in banner
+    assert demo_services.customer(olivia.id).phone == "0412 000 000"
+
+
+@pytest.mark.parametrize("discard", [False, True])
+async def test_escape_asks_before_discarding_changes(demo_services, discard):
+    c = demo_services.save_customer(Customer("Ben Ito", "ben@example.com"))
+    app = ScreenApp(demo_services, CustomersScreen)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        app.push_screen(CustomerEditorScreen(c.id))
+        await settle(pilot)
+        await pilot.press("escape")  # nothing changed yet: leaves at once
+        await settle(pilot)
+        assert isinstance(app.screen, CustomersScreen)
+        app.push_screen(CustomerEditorScreen(c.id))
+        await settle(pilot)
+        await pilot.press(*" Jr", "escape")
+        await settle(pilot)
+        assert "Discard" in text_of(app.screen.query_one("#question"))
+        await pilot.press("y" if discard else "n")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomersScreen if discard else CustomerEditorScreen)
+    assert demo_services.customer(c.id).name == "Ben Ito"

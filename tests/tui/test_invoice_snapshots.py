@@ -1,0 +1,71 @@
+"""SVG snapshots of the customer and invoice screens on the demo data (fixed clock, size and data).
+
+Update after an intended change: python -m pytest tests/tui/test_invoice_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+import pytest
+from screen_harness import ScreenApp, settle, type_into
+
+from tui.screens.customer_editor import CustomerEditorScreen
+from tui.screens.customers import CustomersScreen
+from tui.screens.invoice_editor import InvoiceEditorScreen
+from tui.screenshots import make_services
+
+SIZE = (100, 32)
+DRAFT, PAID = 6, 3
+
+
+@pytest.fixture
+def demo(tmp_path):
+    return make_services(tmp_path / "demo")
+
+
+async def quiet(pilot) -> None:
+    await settle(pilot)
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_customers(snap_compare, demo):
+    assert snap_compare(ScreenApp(demo, CustomersScreen), terminal_size=SIZE, run_before=quiet)
+
+
+def test_customer_editor_with_errors(snap_compare, demo):
+    async def run_before(pilot):
+        await settle(pilot)
+        await type_into(pilot, "#f-name", "")
+        await type_into(pilot, "#f-email", "olivia@")
+        await type_into(pilot, "#f-phone", "ring me")
+        await pilot.press("ctrl+s")
+        await quiet(pilot)
+
+    assert snap_compare(ScreenApp(demo, lambda: CustomerEditorScreen(1)), terminal_size=SIZE, run_before=run_before)
+
+
+def test_invoice_draft(snap_compare, demo):
+    assert snap_compare(ScreenApp(demo, lambda: InvoiceEditorScreen(DRAFT)), terminal_size=SIZE, run_before=quiet)
+
+
+def test_invoice_draft_80x24(snap_compare, demo):
+    assert snap_compare(ScreenApp(demo, lambda: InvoiceEditorScreen(DRAFT)), terminal_size=(80, 24),
+                        run_before=quiet)
+
+
+def test_invoice_with_validation_errors(snap_compare, demo):
+    async def run_before(pilot):
+        await settle(pilot)
+        screen = pilot.app.screen
+        await type_into(pilot, "#f-issue_date", "31/02/2026")
+        await type_into(pilot, screen.rows[0].query_one(".quantity"), "-3")
+        await type_into(pilot, screen.rows[1].query_one(".unit_price"), "12.34567")
+        await pilot.press("ctrl+s")
+        await quiet(pilot)
+
+    assert snap_compare(ScreenApp(demo, lambda: InvoiceEditorScreen(DRAFT)), terminal_size=SIZE,
+                        run_before=run_before)
+
+
+def test_invoice_paid_read_only(snap_compare, demo):
+    assert snap_compare(ScreenApp(demo, lambda: InvoiceEditorScreen(PAID)), terminal_size=SIZE, run_before=quiet)

@@ -1,0 +1,148 @@
+"""Customer editor: name, email, phone, address; errors shown at each field; Ctrl+S saves and goes back."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Input, Label, Static
+
+from tui.domain.customer import Customer
+from tui.domain.errors import ValidationError
+from tui.screens.base import BaseScreen
+from tui.store.errors import ConflictError, DuplicateError
+from tui.widgets.confirm_modal import ConfirmModal
+from tui.widgets.field_error import Banner, FieldError
+from tui.widgets.header import AppHeader
+
+FIELDS = (
+    ("name", "Name", "Customer or business name"),
+    ("email", "Email", "Where invoices are sent"),
+    ("phone", "Phone", "e.g. 0412 555 018"),
+    ("address", "Address", "Street, suburb, state, postcode"),
+)
+
+
+class CustomerEditorScreen(BaseScreen):
+    """Dismisses with the saved Customer, or None when left without saving."""
+
+    DEFAULT_CSS = """
+    CustomerEditorScreen Banner { margin: 1 0 0 0; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self, customer_id: int | None = None):
+        super().__init__()
+        self.customer_id = customer_id
+        self.customer = Customer(name="")
+        self._clean: tuple[str, ...] | None = None
+        self.saving = False
+        self.title = "New customer" if customer_id is None else "Edit customer"
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(self.title)
+        with VerticalScroll(id="form", classes="form"):
+            yield Static(self.title, classes="screen-heading")
+            yield Static("Ctrl+S saves; Escape goes back.", classes="hint")
+            yield Banner(id="banner")
+            for field, label, placeholder in FIELDS:
+                with Horizontal(classes="field", id=f"field-{field}"):
+                    yield Label(label, classes="field-label")
+                    with Vertical(classes="field-body"):
+                        yield Input(placeholder=placeholder, id=f"f-{field}", compact=True,
+                                    disabled=self.customer_id is not None)
+                        yield FieldError(id=f"e-{field}", classes="field-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.customer_id is None:
+            self._loaded(self.customer)
+        else:
+            self.blocking(self.services.customer, self.customer_id, on_done=self._loaded, on_error=self._failed)
+
+    def _loaded(self, customer: Customer) -> None:
+        self.customer = customer
+        if customer.id is not None:
+            self.sub_title = customer.name
+        for field, _, _ in FIELDS:
+            box = self.query_one(f"#f-{field}", Input)
+            box.value = getattr(customer, field)
+            box.disabled = False
+        self.query_one("#f-name", Input).focus()
+        self._clean = self.values()
+
+    def _failed(self, exc: Exception) -> None:
+        self.query_one(Banner).show(str(exc))
+
+    def values(self) -> tuple[str, ...]:
+        return tuple(self.query_one(f"#f-{field}", Input).value for field, _, _ in FIELDS)
+
+    @property
+    def dirty(self) -> bool:
+        return self._clean is not None and self.values() != self._clean
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id and event.input.id.startswith("f-"):
+            self.query_one(f"#field-{event.input.id[2:]}").remove_class("-invalid")
+            self.query_one(f"#e-{event.input.id[2:]}", FieldError).show("")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def action_save(self) -> None:
+        if self._clean is None or self.saving:
+            return
+        self.saving = True
+        edited = replace(self.customer, **dict(zip((f for f, _, _ in FIELDS), self.values())))
+        self.show_errors({})
+        self.blocking(self.services.save_customer, edited, on_done=self._saved, on_error=self._save_failed)
+
+    def _saved(self, customer: Customer) -> None:
+        self.saving = False
+        self.notify(f"Saved {customer.name}", title="Customer saved")
+        self._clean = None
+        self.dismiss(customer)
+
+    def _save_failed(self, exc: Exception) -> None:
+        self.saving = False
+        if isinstance(exc, ValidationError):
+            self.show_errors(exc.errors)
+        elif isinstance(exc, DuplicateError):
+            self.show_errors({exc.field: str(exc)})
+        elif isinstance(exc, ConflictError):
+            self.query_one(Banner).show(str(exc))
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+        else:
+            self.show_error(exc)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        self.query_one(Banner).show("")
+        first = None
+        for field, _, _ in FIELDS:
+            message = errors.get(field, "")
+            self.query_one(f"#e-{field}", FieldError).show(message)
+            self.query_one(f"#field-{field}").set_class(bool(message), "-invalid")
+            if message and first is None:
+                first = field
+        unplaced = [m for f, m in errors.items() if f not in {f for f, _, _ in FIELDS}]
+        if unplaced:
+            self.query_one(Banner).show("\n".join(unplaced))
+        if first is not None:
+            self.query_one(f"#f-{first}", Input).focus()
+
+    def action_back(self) -> None:
+        if not self.dirty:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmModal("Discard your changes to this customer?", "Discard", "Keep editing",
+                                          danger=True), answered)

@@ -1,0 +1,117 @@
+"""Customers: a filterable list (type to narrow), new customer, edit, or start an invoice for one."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Input, Static
+
+from tui.domain.customer import Customer
+from tui.screens.base import BaseScreen
+from tui.widgets.customer_picker import count_text
+from tui.widgets.header import AppHeader
+
+SHOWN = 200  # rows the list shows at most; the filter narrows the rest
+
+
+class CustomerTable(DataTable):
+    BINDINGS = [Binding("enter", "select_cursor", "Edit", id="edit")]
+
+
+class CustomersScreen(BaseScreen):
+    DEFAULT_CSS = """
+    CustomersScreen #filter { margin: 0 1; }
+    CustomersScreen #customers { height: 1fr; margin: 0 1; }
+    CustomersScreen #count { color: $text-muted; padding: 0 2; height: 1; }
+    """
+    BINDINGS = [
+        Binding("n", "new_customer", "New customer", id="new_customer"),
+        Binding("i", "new_invoice", "New invoice", id="new_invoice"),
+        Binding("slash", "focus_filter", "Filter", id="filter"),
+        Binding("down", "focus_table", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = "Customers"
+        self._customers: dict[int, Customer] = {}
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader("Customers")
+        yield Input(placeholder="Filter by name or email (press /)", id="filter")
+        table = CustomerTable(id="customers", cursor_type="row", zebra_stripes=True)
+        table.add_column("Name", width=30, key="name")
+        table.add_column("Email", width=36, key="email")
+        table.add_column("Phone", width=14, key="phone")
+        yield table
+        yield Static("Loading customers…", id="count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(CustomerTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @property
+    def search(self) -> str:
+        return self.query_one("#filter", Input).value.strip()
+
+    def load(self) -> None:
+        search = self.search
+        self.blocking(self.services.customers, search, SHOWN,
+                      on_done=lambda result: self._show(search, *result), group="customers")
+
+    def _show(self, search: str, customers: list[Customer], total: int) -> None:
+        if search != self.search:
+            return  # an older filter's answer arriving late
+        table = self.query_one(CustomerTable)
+        keep = self.selected_id
+        table.clear()
+        self._customers = {c.id: c for c in customers}
+        for c in customers:
+            table.add_row(c.name, c.email, c.phone, key=str(c.id))
+        if keep in self._customers:
+            table.move_cursor(row=table.get_row_index(str(keep)))
+        self.query_one("#count", Static).update(count_text(len(customers), total, search))
+
+    @property
+    def selected_id(self) -> int | None:
+        table = self.query_one(CustomerTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return int(key.value) if key.value is not None else None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.load()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_focus_table()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one(CustomerTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.edit(int(event.row_key.value))
+
+    def edit(self, customer_id: int | None) -> None:
+        from tui.screens.customer_editor import CustomerEditorScreen
+
+        self.app.push_screen(CustomerEditorScreen(customer_id))
+
+    def action_new_customer(self) -> None:
+        self.edit(None)
+
+    def action_new_invoice(self) -> None:
+        from tui.screens.invoice_editor import InvoiceEditorScreen
+
+        if self.selected_id is None:
+            self.notify("Choose a customer first", severity="warning")
+            return
+        self.app.push_screen(InvoiceEditorScreen(customer_id=self.selected_id))

@@ -1,0 +1,535 @@
+"""Invoice editor: customer, dates, reference, line items with live totals; save, send, delete or void.
+
+The screen only reads what was typed (dates, numbers), asks the services to act, and shows what comes back:
+per-field messages from ValidationError, "changed by X at HH:MM" from ConflictError, a paid or voided
+invoice's reason for being read-only from TransitionError. All database and mail work runs in workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Callable
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+
+from tui.domain.customer import Customer
+from tui.domain.dates import business_today, format_date, parse_date
+from tui.domain.errors import TransitionError, ValidationError
+from tui.domain.invoice import Invoice, InvoiceStatus, LineItem
+from tui.domain.money import format_money, parse_decimal
+from tui.domain.tax import LineAmountTypes
+from tui.screens.base import BaseScreen
+from tui.store.errors import ConflictError, DuplicateError
+from tui.widgets.confirm_modal import ConfirmModal
+from tui.widgets.customer_picker import CustomerPicker
+from tui.widgets.field_error import Banner, FieldError
+from tui.widgets.header import AppHeader
+from tui.widgets.line_items import FIELD_LABELS, LineHeader, LineRow
+
+PRICE_PLACES = 4
+QUANTITY_PLACES = 4
+
+AMOUNTS_TEXT = {
+    LineAmountTypes.EXCLUSIVE: "Prices entered excluding GST",
+    LineAmountTypes.INCLUSIVE: "Prices entered including GST",
+    LineAmountTypes.NO_TAX: "No GST on this invoice",
+}
+
+# (field, label, placeholder) of the one-line fields above the lines
+HEAD_FIELDS = (
+    ("number", "Number", "automatic"),
+    ("issue_date", "Issue date", "DD/MM/YYYY"),
+    ("due_date", "Due date", "DD/MM/YYYY"),
+    ("reference", "Reference", "order or job number"),
+)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    invoice: Invoice
+    customer: Customer | None
+    send_error: str
+    time_zone: str
+
+
+def _parse(errors: dict[str, str], key: str, parse: Callable[[str], object], text: str):
+    try:
+        return parse(text)
+    except ValueError as exc:
+        errors[key] = str(exc)
+        return None
+
+
+def read_lines(rows: list[LineRow]) -> tuple[list[LineItem | None], dict[str, str]]:
+    """Each row as a LineItem (None where its numbers don't read), with the messages keyed ``lines.N.field``."""
+    errors: dict[str, str] = {}
+    lines: list[LineItem | None] = []
+    for i, row in enumerate(rows):
+        quantity = _parse(errors, f"lines.{i}.quantity",
+                          lambda t: parse_decimal(t, places=QUANTITY_PLACES, what="quantity"), row.text("quantity"))
+        price = _parse(errors, f"lines.{i}.unit_price",
+                       lambda t: parse_decimal(t, places=PRICE_PLACES, what="unit price"), row.text("unit_price"))
+        ok = quantity is not None and price is not None
+        lines.append(LineItem(row.text("description"), quantity, price, row.choice("category"),
+                              row.choice("tax_type")) if ok else None)
+    return lines, errors
+
+
+def sent_text(inv: Invoice, time_zone: str) -> str:
+    if inv.sent_at is None or inv.status is InvoiceStatus.DRAFT:
+        return ""
+    return f"Emailed {format_date(business_today(inv.sent_at, time_zone))} to {inv.sent_to} · "
+
+
+class InvoiceEditorScreen(BaseScreen):
+    DEFAULT_CSS = """
+    InvoiceEditorScreen #form { padding: 0 1; }
+    InvoiceEditorScreen #heading { height: 1; }
+    InvoiceEditorScreen #heading-text { width: auto; text-style: bold; }
+    InvoiceEditorScreen #status { width: auto; padding: 0 1; margin: 0 1; }
+    InvoiceEditorScreen #status.-draft { background: $warning-muted; }
+    InvoiceEditorScreen #status.-sent { background: $primary-muted; }
+    InvoiceEditorScreen #status.-paid { background: $success-muted; }
+    InvoiceEditorScreen #status.-voided { background: $error-muted; }
+    InvoiceEditorScreen #amounts { color: $text-muted; height: auto; margin-bottom: 1; }
+    InvoiceEditorScreen .head-field { height: auto; }
+    InvoiceEditorScreen .head-field > Label { width: 12; color: $text-muted; }
+    InvoiceEditorScreen .head-field > Input { width: 14; }
+    InvoiceEditorScreen .head-field > #f-reference { width: 32; }
+    InvoiceEditorScreen .head-field > #customer { width: 32; text-align: left; content-align: left middle; }
+    InvoiceEditorScreen .head-field > FieldError { width: 1fr; padding-left: 2; }
+    InvoiceEditorScreen #e-lines { padding-left: 4; }
+    InvoiceEditorScreen LineHeader { margin-top: 1; }
+    InvoiceEditorScreen #lines { height: auto; }
+    InvoiceEditorScreen #totals { width: 100%; height: auto; margin-top: 1; }
+    """
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save"),
+        Binding("ctrl+e", "send", "Send", id="send", priority=True),
+        Binding("ctrl+n", "add_line", "Add line", id="add_line"),
+        Binding("ctrl+r", "remove_line", "Remove line", id="remove_line"),
+        Binding("f2", "pick_customer", "Customer", id="choose_customer"),
+        Binding("f8", "delete", "Delete draft", id="delete"),
+        Binding("f8", "void", "Void", id="void"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self, invoice_id: int | None = None, customer_id: int | None = None):
+        super().__init__()
+        self.invoice_id = invoice_id
+        self.customer_id = customer_id
+        self.invoice: Invoice | None = None
+        self.customer: Customer | None = None
+        self.read_only_reason = ""
+        self.time_zone = ""
+        self.busy = False  # a save, send, delete or void is under way: no second one meanwhile
+        self._clean: tuple | None = None
+        self.title = "Invoice"
+
+    # -- layout -------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield AppHeader("Invoice")
+        with VerticalScroll(id="form"):
+            with Horizontal(id="heading"):
+                yield Static("Loading invoice…", id="heading-text")
+                yield Static("", id="status")
+            yield Static("", id="amounts", markup=False)
+            yield Banner(id="banner")
+            with Horizontal(classes="head-field"):
+                yield Label("Customer")
+                yield Button("Choose… (F2)", id="customer", compact=True, disabled=True)
+                yield FieldError(id="e-customer")
+            for field, label, placeholder in HEAD_FIELDS:
+                with Horizontal(classes="head-field"):
+                    yield Label(label)
+                    yield Input(placeholder=placeholder, id=f"f-{field}", compact=True, disabled=True)
+                    yield FieldError(id=f"e-{field}")
+            yield LineHeader()
+            yield Vertical(id="lines")
+            yield FieldError(id="e-lines")
+            yield Static("", id="totals")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    # -- loading ------------------------------------------------------------------------------------
+    def load(self) -> None:
+        self.blocking(self._fetch, on_done=self._loaded, on_error=self._load_failed, group="load")
+
+    def _fetch(self) -> Loaded:
+        services = self.services
+        if self.invoice_id is None:
+            inv = services.new_invoice(self.customer_id)
+            send_error = ""
+        else:
+            inv = services.invoice(self.invoice_id)
+            send_error = services.send_error(inv.id) if inv.status is InvoiceStatus.DRAFT else ""
+        customer = services.customer(inv.customer_id) if inv.customer_id is not None else None
+        return Loaded(inv, customer, send_error, services.business().time_zone)
+
+    def _load_failed(self, exc: Exception) -> None:
+        self.query_one("#heading-text", Static).update("Invoice")
+        self.banner(str(exc))
+
+    async def _loaded(self, data: Loaded) -> None:
+        inv = self.invoice = data.invoice
+        self.customer = data.customer
+        self.time_zone = data.time_zone
+        try:
+            inv.ensure_editable()
+            self.read_only_reason = ""
+        except TransitionError as exc:
+            self.read_only_reason = str(exc)
+        editable = not self.read_only_reason
+        self.show_heading()
+        values = {"number": inv.number, "issue_date": format_date(inv.issue_date),
+                  "due_date": format_date(inv.due_date), "reference": inv.reference}
+        for field, _, _ in HEAD_FIELDS:
+            box = self.query_one(f"#f-{field}", Input)
+            box.value = values[field]
+            box.disabled = not editable
+        self.show_customer()
+        lines = self.query_one("#lines", Vertical)
+        await lines.remove_children()
+        rows = [LineRow(line, disabled=not editable) for line in inv.lines]
+        if not rows and editable:
+            rows.append(LineRow())
+        await lines.mount_all(rows)
+        self.renumber()
+        self.recompute()
+        self.show_errors({})
+        if self.read_only_reason:
+            self.banner(self.read_only_reason, error=False)
+        elif data.send_error:
+            self.banner(f"Not sent yet: the last attempt failed: {data.send_error}")
+        self._clean = self.snapshot()
+        self.refresh_bindings()
+        if editable:
+            self.query_one("#customer" if inv.customer_id is None else "#f-issue_date").focus()
+
+    def show_heading(self) -> None:
+        inv = self.invoice
+        self.title = f"Invoice {inv.number}" if inv.number else "New invoice"
+        self.query_one("#heading-text", Static).update(self.title)
+        status = self.query_one("#status", Static)
+        status.update(inv.status.label)
+        for s in InvoiceStatus:
+            status.set_class(inv.status is s, f"-{s.value.lower()}")
+        self.query_one("#amounts", Static).update(sent_text(inv, self.time_zone) + AMOUNTS_TEXT[inv.amounts])
+
+    def show_customer(self) -> None:
+        button = self.query_one("#customer", Button)
+        button.label = self.customer.name if self.customer else "Choose… (F2)"
+        button.disabled = bool(self.read_only_reason)
+
+    def banner(self, text: str, *, error: bool = True) -> None:
+        self.query_one(Banner).show(text, error=error)
+
+    # -- reading the form ---------------------------------------------------------------------------
+    @property
+    def rows(self) -> list[LineRow]:
+        return list(self.query_one("#lines").query_children(LineRow))
+
+    def text(self, field: str) -> str:
+        return self.query_one(f"#f-{field}", Input).value
+
+    def snapshot(self) -> tuple:
+        return (self.customer.id if self.customer else None, *(self.text(f) for f, _, _ in HEAD_FIELDS),
+                *(row.values() for row in self.rows))
+
+    @property
+    def dirty(self) -> bool:
+        return self._clean is not None and not self.read_only_reason and self.snapshot() != self._clean
+
+    def read_form(self) -> tuple[Invoice, dict[str, str]]:
+        """The invoice as typed, and every message for it: what could not be read (dates, numbers) and,
+        for the rest, what the domain's validation says, so all problems show at once."""
+        errors: dict[str, str] = {}
+        issue = _parse(errors, "issue_date", parse_date, self.text("issue_date"))
+        due = _parse(errors, "due_date", parse_date, self.text("due_date"))
+        lines, line_errors = read_lines(self.rows)
+        errors.update(line_errors)
+        inv = replace(
+            self.invoice,
+            customer_id=self.customer.id if self.customer else None,
+            number=self.text("number").strip(),
+            issue_date=issue or self.invoice.issue_date,
+            due_date=due or self.invoice.due_date,
+            reference=self.text("reference"),
+            lines=[line for line in lines if line is not None],
+        )
+        if errors:
+            # Stand-ins for the numbers that did not read, so the other fields' messages line up with their rows.
+            probe = replace(inv, lines=[line or LineItem(row.text("description"), Decimal(1), Decimal(0))
+                                        for line, row in zip(lines, self.rows)])
+            try:
+                probe.validate()
+            except ValidationError as exc:
+                if issue is None or due is None:
+                    exc.errors.pop("due_date", None)
+                errors = exc.errors | errors
+        return inv, errors
+
+    def recompute(self) -> None:
+        """Line amounts and totals from what is typed now (lines that don't read yet count as nothing)."""
+        lines, _ = read_lines(self.rows)
+        for row, line in zip(self.rows, lines):
+            row.set_amount(format_money(line.line_amount) if line else "")
+        shown = replace(self.invoice, lines=[line for line in lines if line is not None])
+        t = shown.totals
+        table = Table.grid(padding=(0, 2))
+        table.add_column(justify="right", ratio=1)
+        table.add_column(justify="right", min_width=12)
+        gst = "Includes GST" if shown.amounts is LineAmountTypes.INCLUSIVE else "GST"
+        table.add_row("Subtotal", format_money(t.subtotal))
+        table.add_row(gst, format_money(t.tax))
+        table.add_row("[b]Total[/]", f"[b]{format_money(t.total)}[/]")
+        table.add_row("Amount paid", format_money(shown.amount_paid))
+        table.add_row("[b]Amount due[/]", f"[b]{format_money(shown.amount_due)}[/]")
+        table.expand = True
+        self.query_one("#totals", Static).update(table)
+
+    def renumber(self) -> None:
+        for n, row in enumerate(self.rows, start=1):
+            row.set_number(n)
+
+    # -- errors -------------------------------------------------------------------------------------
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Each message beside its field; anything without a field goes to the banner."""
+        placed = {"customer", "lines", *(f for f, _, _ in HEAD_FIELDS)}
+        for field in placed:
+            self.query_one(f"#e-{field}", FieldError).show(errors.get(field, ""))
+            if field in {f for f, _, _ in HEAD_FIELDS}:
+                self.query_one(f"#f-{field}", Input).set_class(field in errors, "-invalid")
+        for i, row in enumerate(self.rows):
+            prefix = f"lines.{i}."
+            row.show_errors({k[len(prefix):]: v for k, v in errors.items() if k.startswith(prefix)})
+        rest = [m for k, m in errors.items() if k not in placed and not k.startswith("lines.")]
+        if rest:
+            self.banner("\n".join(rest))
+        elif errors or not self.read_only_reason:
+            self.banner("")
+        if errors:
+            self.focus_first_error(errors)
+
+    def focus_first_error(self, errors: dict[str, str]) -> None:
+        if "customer" in errors:
+            self.query_one("#customer").focus()
+            return
+        for field, _, _ in HEAD_FIELDS:
+            if field in errors:
+                self.query_one(f"#f-{field}").focus()
+                return
+        for key in errors:
+            if key.startswith("lines."):
+                _, index, field = key.split(".", 2)
+                rows = self.rows
+                if int(index) < len(rows):
+                    rows[int(index)].focus_field(field if field in FIELD_LABELS else "description")
+                return
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.invoice is None:
+            return
+        box = event.input
+        if box.id and box.id.startswith("f-"):
+            box.remove_class("-invalid")
+            self.query_one(f"#e-{box.id[2:]}", FieldError).show("")
+        else:
+            self.recompute()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if self.invoice is not None:
+            self.recompute()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    # -- actions --------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        inv = self.invoice
+        if self.busy and action in ("save", "send", "delete", "void"):
+            return None  # shown, but does nothing until the one under way finishes
+        if action in ("save", "add_line", "remove_line", "pick_customer"):
+            return inv is not None and not self.read_only_reason
+        if action == "send":
+            return inv is not None and not self.read_only_reason and inv.status is InvoiceStatus.DRAFT
+        if action == "delete":
+            return inv is not None and inv.id is not None and inv.status is InvoiceStatus.DRAFT
+        if action == "void":
+            return inv is not None and inv.status is InvoiceStatus.SENT
+        return True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "customer":
+            event.stop()
+            self.action_pick_customer()
+
+    def action_pick_customer(self) -> None:
+        def picked(customer: Customer | None) -> None:
+            if customer is not None:
+                self.customer = customer
+                self.show_customer()
+                self.query_one("#e-customer", FieldError).show("")
+                self.query_one("#f-issue_date").focus()
+
+        self.app.push_screen(CustomerPicker(), picked)
+
+    async def action_add_line(self) -> None:
+        row = LineRow()
+        current = self.current_row()
+        if current is None:
+            await self.query_one("#lines").mount(row)
+        else:
+            await self.query_one("#lines").mount(row, after=current)
+        self.renumber()
+        self.recompute()
+        row.focus_field()
+        self.query_one("#e-lines", FieldError).show("")
+
+    async def action_remove_line(self) -> None:
+        row = self.current_row()
+        if row is None:
+            self.notify("Move to the line to remove first", severity="warning")
+            return
+        rows = self.rows
+        index = rows.index(row)
+        await row.remove()
+        rows = self.rows
+        self.renumber()
+        self.recompute()
+        if rows:
+            rows[min(index, len(rows) - 1)].focus_field()
+
+    def current_row(self) -> LineRow | None:
+        node = self.focused
+        while node is not None and not isinstance(node, LineRow):
+            node = node.parent
+        return node
+
+    def act(self, fn: Callable, *args, on_done: Callable, on_error: Callable | None = None) -> None:
+        """Run one save/send/delete/void in a worker, refusing another until it is done."""
+
+        def finish(callback: Callable, value) -> None:
+            self.busy = False
+            self.refresh_bindings()
+            callback(value)
+
+        self.busy = True
+        self.refresh_bindings()
+        self.blocking(fn, *args, on_done=lambda result: finish(on_done, result),
+                      on_error=lambda exc: finish(on_error or self._failed, exc), group="act")
+
+    def action_save(self) -> None:
+        self.save()
+
+    def save(self, then: Callable[[], None] | None = None) -> None:
+        inv, errors = self.read_form()
+        self.show_errors(errors)
+        if errors:
+            self.notify("Fix the fields marked in red; nothing was saved", severity="warning")
+            return
+        self.act(self.services.save_invoice, inv, on_done=lambda saved: self._saved(saved, then))
+
+    def _saved(self, saved: Invoice, then: Callable[[], None] | None) -> None:
+        self.invoice = saved
+        self.invoice_id = saved.id
+        self.query_one("#f-number", Input).value = saved.number
+        self.show_heading()
+        self._clean = self.snapshot()
+        self.refresh_bindings()
+        self.app.refresh_todo()
+        if then is None:
+            self.notify(f"Saved {saved.number}", title="Invoice saved")
+        else:
+            then()
+
+    def _failed(self, exc: Exception) -> None:
+        if isinstance(exc, ValidationError):
+            self.show_errors(exc.errors)
+            self.notify("Fix the fields marked in red; nothing was saved", severity="warning")
+        elif isinstance(exc, DuplicateError):
+            self.show_errors({exc.field: str(exc)})
+        elif isinstance(exc, (ConflictError, TransitionError)):
+            self.banner(str(exc))
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+        else:
+            self.banner(str(exc))
+            self.show_error(exc)
+
+    def action_send(self) -> None:
+        if self.dirty or self.invoice.id is None:
+            self.save(then=self.confirm_send)
+        else:
+            self.confirm_send()
+
+    def confirm_send(self) -> None:
+        from tui.screens.send_invoice import SendInvoiceModal
+
+        def answered(send: bool | None) -> None:
+            if send:
+                self.banner("Sending…", error=False)
+                self.act(self.services.send_invoice, self.invoice, on_done=self._sent, on_error=self._send_failed)
+
+        self.app.push_screen(SendInvoiceModal(self.invoice, self.customer, self.services.describe_mail()), answered)
+
+    def _sent(self, where: str) -> None:
+        to = self.customer.email if self.customer else ""
+        self.notify(where, title=f"Sent to {to}", timeout=8)
+        self.app.refresh_todo()
+        self.load()
+
+    def _send_failed(self, exc: Exception) -> None:
+        if isinstance(exc, ValidationError):
+            self.show_errors(exc.errors)
+            return
+        self.banner(f"Not sent: {exc}")
+        self.notify(str(exc), title="Not sent: the invoice is still a draft", severity="error", timeout=10)
+
+    def action_delete(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.act(self.services.delete_invoice, self.invoice, on_done=self._deleted)
+
+        self.app.push_screen(ConfirmModal(f"Delete draft {self.invoice.number}? This cannot be undone.",
+                                          "Delete", "Keep", danger=True), answered)
+
+    def _deleted(self, _: None) -> None:
+        self.notify(f"Deleted draft {self.invoice.number}")
+        self._clean = None
+        self.app.refresh_todo()
+        self.dismiss(None)
+
+    def action_void(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.act(self.services.void_invoice, self.invoice, on_done=self._voided)
+
+        question = f"Void {self.invoice.number}? It stays on record (and in Xero) marked Voided."
+        if self.dirty:
+            question += " Your unsaved changes will be lost."
+        self.app.push_screen(ConfirmModal(question, "Void", "Keep", danger=True), answered)
+
+    def _voided(self, inv: Invoice) -> None:
+        self.notify(f"Voided {inv.number}")
+        self.app.refresh_todo()
+        self.load()
+
+    def action_back(self) -> None:
+        if not self.dirty:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmModal("Discard your unsaved changes to this invoice?", "Discard",
+                                          "Keep editing", danger=True), answered)
