@@ -90,9 +90,11 @@ class IntegrationsScreen(BaseScreen):
     def on_screen_resume(self) -> None:
         if self.status is not None:  # back from connecting or managing: show the new state
             self.reload()
+            self.check_xero()
 
     def action_reload(self) -> None:
         self.reload()
+        self.check_xero()
 
     def reload(self) -> None:
         def load():

@@ -105,16 +105,20 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
             self.xero.cancel(started)
             return
         self.started = started
-        status = self.query_one("#connect-status", Static)
         if started.open_browser:
-            status.update("Your browser is opening Xero. Log in and select Allow Access; tradiecore carries on "
-                          "by itself. If no browser appeared, open this link:")
+            status = Text("Your browser is opening Xero. Log in and select Allow Access; tradiecore carries on by "
+                          "itself. If no browser appeared, open this link:")
             self.app.open_url(started.url)
         else:
             where = "you are connected over SSH" if started.remote else "there is no display here"
-            status.update(f"No browser can open on this computer ({where}). Open this link in your browser, "
-                          "log in to Xero and select Allow Access:")
+            status = Text(f"No browser can open on this computer ({where}). Open this link in your browser, log "
+                          "in to Xero and select Allow Access:")
             self.query_one("#connect-open").display = False
+        if started.demo_login:
+            email, password = started.demo_login
+            status = Text.assemble(("Demo: log in to the sandbox's Xero as ", "dim"), (email, "bold"),
+                                   (" with the password ", "dim"), (password, "bold"), "\n", status)
+        self.query_one("#connect-status", Static).update(status)
         self.query_one("#connect-url", Static).update(url_text(started.url))
         if not started.open_browser:
             self.query_one("#connect-ssh", Static).update(
