@@ -38,8 +38,9 @@ CATEGORIES: tuple[str, ...] = ("General Sales", "Materials", "Labour")
 DEFAULT_ACCOUNT_CODE = "200"
 DEFAULT_ACCOUNT_NAME = "Sales"
 REVENUE_WHERE = 'Class=="REVENUE"'
-CUSTOM_CLIENT_ID_SECRET = "xero.custom.client_id"
-CUSTOM_CLIENT_SECRET_SECRET = "xero.custom.client_secret"
+#: A custom connection's client secret in the secrets store (the name the Xero client and sync use too). Its
+#: client id is the app's ``[xero] client_id``, which the setup screen writes into config.toml when it is empty.
+CUSTOM_CLIENT_SECRET = "xero.client-secret"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -181,7 +182,7 @@ class XeroConnection:
 
     def has_custom(self) -> bool:
         try:
-            return bool(self.services.secrets.get(CUSTOM_CLIENT_ID_SECRET))
+            return bool(self.services.secrets.get(CUSTOM_CLIENT_SECRET))
         except Exception:  # an unreadable secrets store: not set up, as far as this question goes
             return False
 
@@ -189,11 +190,11 @@ class XeroConnection:
         from tui.xero.oauth import XeroOAuth
 
         if kind == "custom":
-            client_id = self.services.secrets.get(CUSTOM_CLIENT_ID_SECRET) or ""
-            secret = self.services.secrets.get(CUSTOM_CLIENT_SECRET_SECRET) or ""
-            if not client_id or not secret:
-                raise NotConfigured("The custom connection's client id or secret is missing; set it up again.")
-            return XeroOAuth(replace(self.cfg.xero, client_id=client_id), client_secret=secret)
+            secret = self.services.secrets.get(CUSTOM_CLIENT_SECRET) or ""
+            if not self.cfg.xero.client_id or not secret:
+                raise NotConfigured("The custom connection's client id or secret is missing; set it up again "
+                                    "under Settings → Integrations.")
+            return XeroOAuth(self.cfg.xero, client_secret=secret)
         return XeroOAuth(self.cfg.xero)
 
     def forward_command(self) -> str:
@@ -297,14 +298,33 @@ class XeroConnection:
         client_id, client_secret = client_id.strip(), client_secret.strip()
         if not client_id or not client_secret:
             raise NotConfigured("Enter both the client id and the client secret of the custom connection.")
-        self.services.secrets.set(CUSTOM_CLIENT_ID_SECRET, client_id)
-        self.services.secrets.set(CUSTOM_CLIENT_SECRET_SECRET, client_secret)
+        configured = self.cfg.xero.client_id
+        if configured and configured != client_id:
+            raise NotConfigured(
+                f"This computer is already set up with the Xero client id {configured} (config.toml [xero] "
+                "client_id or TRADIECORE_XERO_CLIENT_ID). A custom connection uses its own app's client id: "
+                "put that one there instead, then try again.")
+        if not configured:
+            write_client_id(self.cfg.config_dir / "config.toml", client_id)
+            self.services.cfg = replace(self.cfg, xero=replace(self.cfg.xero, client_id=client_id))
+        self.services.secrets.set(CUSTOM_CLIENT_SECRET, client_secret)
         oauth = self._oauth("custom")
         tokens = connect_custom(oauth)
         orgs = organisations(self.cfg.xero, tokens, oauth)
         if not orgs:
             raise AuthFailed("The custom connection has no organisation; finish setting it up in Xero.")
         return self._pending(tokens, orgs[:1], "custom", client_id)
+
+    def connect_custom_again(self) -> PendingConnection:
+        """Connect (or reconnect) the custom connection with the stored client id and secret."""
+        from tui.xero.connect import connect_custom, organisations
+
+        oauth = self._oauth("custom")
+        tokens = connect_custom(oauth)
+        orgs = organisations(self.cfg.xero, tokens, oauth)
+        if not orgs:
+            raise AuthFailed("The custom connection has no organisation; finish setting it up in Xero.")
+        return self._pending(tokens, orgs[:1], "custom", self.cfg.xero.client_id)
 
     # -- choosing the organisation --------------------------------------------------------------------
     def choose(self, pending: PendingConnection, org: "Organisation") -> XeroOverview:
@@ -579,6 +599,26 @@ class XeroConnection:
         if warning:
             lines.append(warning)
         return lines
+
+
+def write_client_id(path, client_id: str) -> None:
+    """Put ``client_id`` under ``[xero]`` in config.toml, keeping everything else in the file as it is."""
+    import re
+    import tomllib
+
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", client_id):
+        raise NotConfigured("A Xero client id has only letters, digits, - and _; check what you copied.")
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    parsed = tomllib.loads(text) if text.strip() else {}
+    line = f'client_id = "{client_id}"'
+    if "xero" not in parsed:
+        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + f"[xero]\n{line}\n"
+    elif "client_id" in parsed["xero"]:
+        return
+    else:
+        text = re.sub(r"(?m)^\[xero\][ \t]*$", "[xero]\n" + line, text, count=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def _active_rows():

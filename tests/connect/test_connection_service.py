@@ -139,12 +139,34 @@ def test_missing_client_id_says_what_to_register(xero, xservices):
 
 
 def test_custom_connection(xero, sandbox, xservices):
+    from dataclasses import replace
+
+    xservices.cfg = replace(xservices.cfg, xero=replace(xservices.cfg.xero, client_id=""))
     pending = xero.setup_custom(sandbox.custom_client_id, sandbox.custom_client_secret)
     assert pending.kind == "custom"
     overview = xero.choose(pending, pending.organisations[0])
     assert overview.kind == "custom" and overview.organisation == "Demo Company (AU)"
     assert xero.check().state == "connected"
-    assert xservices.secrets.get("xero.custom.client_secret") == sandbox.custom_client_secret
+    assert xservices.secrets.get("xero.client-secret") == sandbox.custom_client_secret
+    assert f'client_id = "{sandbox.custom_client_id}"' in (xservices.cfg.config_dir / "config.toml").read_text()
+    # the sync engine builds its API the same way: the config's client id and the stored secret
+    from tui.xero.oauth import oauth_for
+
+    assert repr(oauth_for(xservices.cfg, xservices.secrets)).startswith("<XeroOAuth custom connection")
+
+
+def test_write_client_id_keeps_the_rest_of_config(tmp_path):
+    from tui.connection import write_client_id
+
+    path = tmp_path / "config.toml"
+    path.write_text('[mail]\nhost = "smtp.example"\n\n[xero]\nredirect_port = 9000\n')
+    write_client_id(path, "ABC123")
+    import tomllib
+
+    parsed = tomllib.loads(path.read_text())
+    assert parsed == {"mail": {"host": "smtp.example"}, "xero": {"client_id": "ABC123", "redirect_port": 9000}}
+    with pytest.raises(NotConfigured):
+        write_client_id(path, 'bad" id')
 
 
 def test_token_file_is_0600_and_no_code_or_token_in_logs(xero, http_browser, xservices, caplog):

@@ -119,10 +119,18 @@ async def test_custom_connection_from_setup_screen(xservices, sandbox):
     async with app.run_test(size=(100, 32)) as pilot:
         start_connect_flow(app)
         await wait_for(pilot, lambda: app.screen.query("#custom-client-id"))
-        await pilot.click("#custom-client-id")
-        await pilot.press(*sandbox.custom_client_id, "enter", *sandbox.custom_client_secret, "enter")
+        app.screen.query_one("#custom-client-id").value = sandbox.custom_client_id
+        await pilot.click("#custom-client-secret")
+        app.screen.query_one("#custom-client-secret").value = sandbox.custom_client_secret
+        await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen), what="organisations")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview
                        and app.screen.overview.state == "connected", what="Xero screen")
         assert "Custom connection" in screen_text(app)
+        # Connect to Xero again (e.g. from the command palette): no browser for a custom connection
+        start_connect_flow(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen), what="organisations again")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview
+                       and app.screen.overview.state == "connected", what="Xero screen again")

@@ -231,12 +231,24 @@ def start_connect_flow(app, *, on_connected: Callable[[XeroOverview], None] | No
         if pending is not None:
             app.push_screen(OrganisationsScreen(pending), after_choice)
 
+    def fail(exc: Exception) -> None:
+        app.notify(str(exc), title="Xero", severity="error", timeout=8)
+
+    if xero.has_custom():  # a custom connection: no browser, straight to the organisation
+        def custom_job() -> None:
+            try:
+                pending = xero.connect_custom_again()
+            except Exception as exc:
+                app.call_from_thread(fail, exc)
+                return
+            app.call_from_thread(after_consent, pending)
+
+        app.run_worker(custom_job, thread=True, exit_on_error=False, group="xero-flow", exclusive=True)
+        return
+
     def with_status(overview: XeroOverview) -> None:
         reconnect = overview.organisation if overview.state != "not connected" else ""
         app.push_screen(ConnectScreen(xero, reconnect=reconnect), after_consent)
-
-    def fail(exc: Exception) -> None:
-        app.notify(str(exc), title="Xero", severity="error", timeout=8)
 
     def job() -> None:
         try:

@@ -46,7 +46,8 @@ class XeroSetupScreen(BaseScreen):
             yield Static("Or: a custom connection", classes="setup-heading")
             yield Static("For a shop server that syncs unattended (a paid Xero feature, one organisation, no "
                          "browser): create a Custom connection app at Xero and enter its client id and secret. "
-                         "The secret is kept in the secrets store, never in the database or config file.",
+                         "The client id goes into config.toml; the secret into the secrets store, never the "
+                         "database or a config file.",
                          markup=False)
             with Horizontal(classes="field"):
                 yield Label("Client id", classes="field-label")
