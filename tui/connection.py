@@ -529,7 +529,9 @@ class XeroConnection:
             log.warning("Xero: connection not checked: %s", exc)
             return self.overview()
         if not any(str(c.get("tenantId")) == row.tenant_id for c in connected):
-            return self.mark_disconnected("the organisation was disconnected from tradiecore in Xero")
+            reason = "the organisation was disconnected from tradiecore in Xero"
+            manager.mark_disconnected(reason, row.tenant_id)  # every process (sync too) stops using the set
+            return self.mark_disconnected(reason)
         return self.overview()
 
     def refresh(self) -> XeroOverview:

@@ -199,3 +199,38 @@ def test_listener_binds_loopback_only(xero):
         assert started.redirect_uri == f"http://localhost:{port}/callback"
     finally:
         xero.cancel(started)
+
+
+def test_organisation_removed_while_another_stays_marks_tokens_too(xero, http_browser, sandbox):
+    from tests.connect.helpers import connect_second_organisation
+
+    connect_second_organisation(sandbox)  # the grant keeps living through the other organisation
+    pending = connect(xero, http_browser)
+    demo = next(o for o in pending.organisations if o.name == "Demo Company (AU)")
+    xero.choose(pending, demo)
+    sandbox.control.revoke_connection()
+    checked = xero.check()
+    assert checked.state == "disconnected"
+    assert "disconnected from tradiecore in Xero" in checked.reason
+    stored = xero._store(demo.tenant_id).load()
+    assert stored.disconnected and not stored.refresh_token
+
+
+def test_callback_timeout_says_so(xero):
+    from tui.xero.errors import CallbackTimeout
+
+    xero.wait_timeout = 0.2
+    started = xero.start()
+    with pytest.raises(CallbackTimeout, match="No answer came back from Xero"):
+        xero.wait(started)
+
+
+def test_todo_warns_when_the_connection_is_near_expiry(xero, http_browser):
+    import time
+    from dataclasses import replace
+
+    pending = connect(xero, http_browser)
+    xero.choose(pending, pending.organisations[0])
+    store = xero._store(pending.organisations[0].tenant_id)
+    store.save(replace(store.load(), refreshed_at=time.time() - 55 * 86_400))
+    assert any("expires in" in line for line in xero.todo_warnings())

@@ -134,3 +134,50 @@ async def test_custom_connection_from_setup_screen(xservices, sandbox):
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview
                        and app.screen.overview.state == "connected", what="Xero screen again")
+
+
+async def test_reconnect_to_another_organisation_is_refused(xservices, xero, http_browser, sandbox):
+    from tui.screens.xero_connect import ConnectScreen, start_connect_flow
+    from tui.screens.xero_orgs import OrganisationsScreen
+
+    first = connect_service(xero, http_browser)
+    sandbox.control.revoke_connection()
+    assert xero.check().state == "disconnected"
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        start_connect_flow(app)
+        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
+                               and app.screen)
+        assert "Reconnect Demo Company (AU)" in modal.query_one("#connect-dialog").border_title
+        await http_consent_in_thread(http_browser, modal.started.url, organisation="Smith Plumbing & Gas Pty Ltd")
+        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Nothing was changed" in screen_text(app), what="refusal")
+        assert "You chose Smith Plumbing & Gas Pty Ltd" in screen_text(app)
+    overview = xero.overview()
+    assert overview.state == "disconnected" and overview.tenant_id == first.tenant_id
+
+
+async def test_waiting_modal_times_out_with_a_message(xservices, xero):
+    from tui.screens.xero_connect import start_connect_flow
+
+    xero.wait_timeout = 0.3
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        start_connect_flow(app)
+        await wait_for(pilot, lambda: "No answer came back from Xero" in screen_text(app), what="timeout")
+
+
+async def test_command_palette_opens_xero_account_preferences(xservices, xero, http_browser):
+    from tui.screens.xero import XeroScreen
+
+    connect_service(xero, http_browser)
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"Xero account preferences")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview, what="Xero")
+        assert "Demo Company (AU)" in screen_text(app)
