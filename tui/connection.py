@@ -339,7 +339,7 @@ class XeroConnection:
                 "to reconnect. To move to another organisation, Disconnect Xero first. Nothing was changed."
             )
         oauth = self._oauth(pending.kind)
-        save_connection(self._store(org.tenant_id), pending.tokens, org, oauth)
+        save_connection(self._store(org.tenant_id, create_key=True), pending.tokens, org, oauth)
         now = self.services.now()
         with self.services.session() as s:
             for other in s.exec(_active_rows()).all():
@@ -369,10 +369,9 @@ class XeroConnection:
         with self.services.session() as s:
             return s.exec(_active_rows()).first()
 
-    def _store(self, tenant_id: str):
-        from tui.xero.tokens import secret_token_store
-
-        return secret_token_store(self.cfg, tenant_id, self.services.secrets)
+    def _store(self, tenant_id: str, create_key: bool = False):
+        engine = self.services.engine if uses_database_tokens(self.cfg) else None
+        return token_store_for(self.cfg, tenant_id, self.services.secrets, engine, create_key=create_key)
 
     def _manager(self, row):
         from tui.xero.tokens import TokenManager
@@ -601,6 +600,95 @@ class XeroConnection:
         if warning:
             lines.append(warning)
         return lines
+
+
+def uses_database_tokens(cfg) -> bool:
+    """PostgreSQL (shared by processes on several machines): the token set lives in the database, encrypted."""
+    return cfg.database_url.startswith(("postgresql", "postgres:"))
+
+
+def token_store_for(cfg, tenant_id: str, secrets, engine=None, *, create_key: bool = False):
+    """The one token store of an organisation, for every process of the business (the sync engine too).
+
+    SQLite (one server, one OS user): the secrets store (keyring, else the 0600 file), locked by a file lock.
+    PostgreSQL (``engine`` given): a Fernet-encrypted row of ``xero_token_set``, locked in the database; the
+    key is the secret ``xero.token-key`` in each machine's secrets store. The machine that connects creates it
+    (``create_key``); copy the same value into every other machine's keyring or secrets.json.
+    """
+    from tui.xero.tokens import EncryptedTokenStore, TokenCipher, secret_token_store
+
+    if engine is None:
+        return secret_token_store(cfg, tenant_id, secrets)
+    return EncryptedTokenStore(DatabaseTokenRow(engine, tenant_id), TokenCipher.from_secrets(secrets, create_key))
+
+
+class DatabaseTokenRow:
+    """One organisation's row of ``xero_token_set`` (see :class:`tui.xero.tokens.TokenRow`).
+
+    ``lock()`` holds a transaction for the whole refresh: on PostgreSQL an advisory transaction lock per
+    organisation, on SQLite the database's write lock. Reads and writes inside it use that transaction.
+    """
+
+    def __init__(self, engine, tenant_id: str):
+        self.engine = engine
+        self.tenant_id = tenant_id
+        self._local = threading.local()
+
+    def __repr__(self) -> str:
+        return f"<DatabaseTokenRow {self.tenant_id}>"
+
+    def _tx(self):
+        from contextlib import nullcontext
+
+        conn = getattr(self._local, "conn", None)
+        return nullcontext(conn) if conn is not None else self.engine.begin()
+
+    def read(self) -> bytes | None:
+        from sqlalchemy import text
+
+        with self._tx() as c:
+            row = c.execute(text("SELECT blob FROM xero_token_set WHERE tenant_id = :t"), {"t": self.tenant_id}).first()
+        return bytes(row[0]) if row else None
+
+    def write(self, blob: bytes) -> None:
+        from sqlalchemy import text
+
+        values = {"t": self.tenant_id, "b": blob, "u": datetime.now(timezone.utc)}
+        with self._tx() as c:
+            updated = c.execute(text("UPDATE xero_token_set SET blob = :b, updated_at = :u WHERE tenant_id = :t"),
+                                values).rowcount
+            if not updated:
+                c.execute(text("INSERT INTO xero_token_set (tenant_id, blob, updated_at) VALUES (:t, :b, :u)"), values)
+
+    def delete(self) -> None:
+        from sqlalchemy import text
+
+        with self._tx() as c:
+            c.execute(text("DELETE FROM xero_token_set WHERE tenant_id = :t"), {"t": self.tenant_id})
+
+    def lock(self):
+        from contextlib import contextmanager
+
+        from sqlalchemy import text
+
+        @contextmanager
+        def held():
+            if getattr(self._local, "conn", None) is not None:  # already held by this thread
+                yield
+                return
+            with self.engine.begin() as c:
+                if c.dialect.name == "postgresql":
+                    c.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"xero-tokens:{self.tenant_id}"})
+                else:  # SQLite: a write statement takes the database's write lock until the transaction ends
+                    c.execute(text("UPDATE xero_token_set SET tenant_id = tenant_id WHERE tenant_id = :t"),
+                              {"t": self.tenant_id})
+                self._local.conn = c
+                try:
+                    yield
+                finally:
+                    self._local.conn = None
+
+        return held()
 
 
 def write_client_id(path, client_id: str) -> None:

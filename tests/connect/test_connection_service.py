@@ -234,3 +234,33 @@ def test_todo_warns_when_the_connection_is_near_expiry(xero, http_browser):
     store = xero._store(pending.organisations[0].tenant_id)
     store.save(replace(store.load(), refreshed_at=time.time() - 55 * 86_400))
     assert any("expires in" in line for line in xero.todo_warnings())
+
+
+def test_database_token_store_encrypts_and_shares_one_set(xero, http_browser, xservices, monkeypatch):
+    """PostgreSQL deployments keep the set in the database (tried here on SQLite): encrypted, never plain."""
+    import sqlalchemy as sa
+
+    import tui.connection as connection
+
+    monkeypatch.setattr(connection, "uses_database_tokens", lambda cfg: True)
+    pending = connect(xero, http_browser)
+    overview = xero.choose(pending, pending.organisations[0])
+    with xservices.engine.connect() as c:
+        blob = c.execute(sa.text("SELECT blob FROM xero_token_set WHERE tenant_id = :t"),
+                         {"t": overview.tenant_id}).scalar_one()
+    assert pending.tokens.refresh_token.encode() not in bytes(blob)
+    assert pending.tokens.access_token.encode() not in bytes(blob)
+    assert xservices.secrets.get("xero.token-key")  # the key, in this machine's secrets store
+    assert xero.check().state == "connected"  # reads (and refreshes) through the row
+    assert [a.code for a in xero.chart_of_accounts()][:1] == ["200"]
+    # another machine without the key is told what to copy
+    from tui.xero.tokens import TokenKeyError
+
+    from tui.secrets import FileSecretStore
+
+    other_secrets = FileSecretStore(xservices.cfg.config_dir / "other-machine.json")
+    with pytest.raises(TokenKeyError, match="xero.token-key"):
+        connection.token_store_for(xservices.cfg, overview.tenant_id, other_secrets, xservices.engine).load()
+    xero.disconnect()
+    with xservices.engine.connect() as c:
+        assert c.execute(sa.text("SELECT count(*) FROM xero_token_set")).scalar_one() == 0
