@@ -173,3 +173,6 @@ def chromium():
     except ImportError:
         skip_or_fail("playwright is not installed")
     return chromium_consent
+
+
+from tests.store.conftest import postgres_url  # noqa: E402,F401  (a throw-away PostgreSQL database)
