@@ -17,6 +17,7 @@ A reconnect (the stored connection is Disconnected) must end on the same organis
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from dataclasses import dataclass, field, replace
@@ -267,14 +268,20 @@ class XeroConnection:
         return code
 
     def cancel(self, started: Started) -> None:
-        started.consent.cancel()
+        """Stop waiting: the listener's port is free again, the sign-in's HTTP client closed."""
+        if started.consent is not None:
+            started.consent.cancel()
+            started.consent.oauth.close()
 
     def finish(self, started: Started, code: str) -> PendingConnection:
         """Exchange the code and list the organisations the new tokens may use."""
         from tui.xero.connect import organisations
 
-        tokens = started.consent.finish(code)
-        orgs = organisations(self.cfg.xero, tokens, started.consent.oauth)
+        try:
+            tokens = started.consent.finish(code)
+            orgs = organisations(self.cfg.xero, tokens, started.consent.oauth)
+        finally:
+            started.consent.oauth.close()
         if not orgs:
             raise AuthFailed("Xero connected no organisation. Start again and choose an organisation in Xero.")
         return self._pending(tokens, orgs, "oauth")
@@ -308,9 +315,9 @@ class XeroConnection:
             write_client_id(self.cfg.config_dir / "config.toml", client_id)
             self.services.cfg = replace(self.cfg, xero=replace(self.cfg.xero, client_id=client_id))
         self.services.secrets.set(CUSTOM_CLIENT_SECRET, client_secret)
-        oauth = self._oauth("custom")
-        tokens = connect_custom(oauth)
-        orgs = organisations(self.cfg.xero, tokens, oauth)
+        with self._oauth("custom") as oauth:
+            tokens = connect_custom(oauth)
+            orgs = organisations(self.cfg.xero, tokens, oauth)
         if not orgs:
             raise AuthFailed("The custom connection has no organisation; finish setting it up in Xero.")
         return self._pending(tokens, orgs[:1], "custom", client_id)
@@ -319,9 +326,9 @@ class XeroConnection:
         """Connect (or reconnect) the custom connection with the stored client id and secret."""
         from tui.xero.connect import connect_custom, organisations
 
-        oauth = self._oauth("custom")
-        tokens = connect_custom(oauth)
-        orgs = organisations(self.cfg.xero, tokens, oauth)
+        with self._oauth("custom") as oauth:
+            tokens = connect_custom(oauth)
+            orgs = organisations(self.cfg.xero, tokens, oauth)
         if not orgs:
             raise AuthFailed("The custom connection has no organisation; finish setting it up in Xero.")
         return self._pending(tokens, orgs[:1], "custom", self.cfg.xero.client_id)
@@ -338,8 +345,8 @@ class XeroConnection:
                 f"{pending.keep_name or 'another organisation'}. Choose {pending.keep_name or 'that organisation'} "
                 "to reconnect. To move to another organisation, Disconnect Xero first. Nothing was changed."
             )
-        oauth = self._oauth(pending.kind)
-        save_connection(self._store(org.tenant_id, create_key=True), pending.tokens, org, oauth)
+        with self._oauth(pending.kind) as oauth:
+            save_connection(self._store(org.tenant_id, create_key=True), pending.tokens, org, oauth)
         now = self.services.now()
         with self.services.session() as s:
             for other in s.exec(_active_rows()).all():
@@ -387,7 +394,7 @@ class XeroConnection:
             raise NotConfigured("Xero is not connected. Select Settings → Integrations → Connect to Xero.")
         if row.status == "disconnected":
             raise Disconnected(row.reason or "the connection was lost")
-        return XeroApi(self.cfg.xero, self._manager(row), row.tenant_id)
+        return _OwnedApi(self.cfg.xero, self._manager(row), row.tenant_id)
 
     def overview(self) -> XeroOverview:
         from sqlmodel import select
@@ -517,10 +524,8 @@ class XeroConnection:
                 log.info("Xero: no token set on this machine for %s; connection not checked", row.tenant_name)
                 return self.overview()
             manager = self._manager(row)
-            manager.keep_alive()
-            from tui.xero.api import XeroApi
-
-            with XeroApi(self.cfg.xero, manager, row.tenant_id) as api:
+            with _OwnedApi(self.cfg.xero, manager, row.tenant_id) as api:
+                manager.keep_alive()
                 connected = api.connections()
         except Disconnected as exc:
             return self.mark_disconnected(exc.reason)
@@ -555,16 +560,14 @@ class XeroConnection:
             manager = self._manager(row)
         except NotConfigured:
             manager = None
-        if manager is not None and row.status != "disconnected" and row.connection_id:
-            from tui.xero.api import XeroApi
-
-            try:
-                with XeroApi(self.cfg.xero, manager, row.tenant_id) as api:
-                    api.delete_connection(row.connection_id)
-            except XeroError as exc:
-                log.warning("Xero: the connection was not deleted at Xero: %s", exc)
         if manager is not None:
-            manager.disconnect()
+            with _OwnedApi(self.cfg.xero, manager, row.tenant_id) as api:
+                if row.status != "disconnected" and row.connection_id:
+                    try:
+                        api.delete_connection(row.connection_id)
+                    except XeroError as exc:
+                        log.warning("Xero: the connection was not deleted at Xero: %s", exc)
+                manager.disconnect()
         else:
             self._store(row.tenant_id).clear()
         with self.services.session() as s:
@@ -592,7 +595,11 @@ class XeroConnection:
         ]
         try:
             row = self._active_row()
-            warning = self._manager(row).expiry_warning()
+            manager = self._manager(row)
+            try:
+                warning = manager.expiry_warning()
+            finally:
+                manager.oauth.close()
         except XeroError as exc:
             warning = None if isinstance(exc, NotConfigured) else str(exc)
         except Exception as exc:  # an unreadable secrets store: say so rather than hide the connection's state
@@ -600,6 +607,24 @@ class XeroConnection:
         if warning:
             lines.append(warning)
         return lines
+
+
+@functools.lru_cache(maxsize=None)
+def _owned_api_class():
+    from tui.xero.api import XeroApi
+
+    class OwnedApi(XeroApi):
+        """An API whose token manager's OAuth client is closed with it."""
+
+        def close(self) -> None:
+            super().close()
+            self.tokens.oauth.close()
+
+    return OwnedApi
+
+
+def _OwnedApi(*args, **kwargs):  # noqa: N802 - used like a class; built lazily to keep httpx off start-up
+    return _owned_api_class()(*args, **kwargs)
 
 
 def uses_database_tokens(cfg) -> bool:
