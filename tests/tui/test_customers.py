@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXED_NOW
-from screen_harness import ScreenApp, settle, text_of, type_into
+from tests.conftest import FIXED_NOW
+from tests.tui.screen_harness import ScreenApp, settle, text_of, type_into
 from textual.widgets import DataTable
 
 from tui.domain.customer import Customer

@@ -6,8 +6,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from conftest import FIXED_NOW
-from screen_harness import ScreenApp, settle, text_of, type_into
+from tests.conftest import FIXED_NOW
+from tests.tui.screen_harness import ScreenApp, settle, text_of, type_into
 from textual.widgets import Input, Select
 
 from tui.demo_data import BUSINESS

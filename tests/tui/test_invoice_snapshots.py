@@ -6,7 +6,7 @@ Update after an intended change: python -m pytest tests/tui/test_invoice_snapsho
 from __future__ import annotations
 
 import pytest
-from screen_harness import ScreenApp, settle, type_into
+from tests.tui.screen_harness import ScreenApp, settle, type_into
 
 from tui.screens.customer_editor import CustomerEditorScreen
 from tui.screens.customers import CustomersScreen

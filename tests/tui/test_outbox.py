@@ -6,7 +6,7 @@ import mailbox
 from email.message import EmailMessage
 
 import pytest
-from screen_harness import ScreenApp, settle, text_of
+from tests.tui.screen_harness import ScreenApp, settle, text_of
 from textual.widgets import DataTable
 
 from tui.mail.transport import list_outbox

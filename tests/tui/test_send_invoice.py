@@ -7,8 +7,8 @@ import socket
 from email import message_from_bytes, policy
 
 import pytest
-from conftest import FIXED_NOW
-from screen_harness import ScreenApp, settle, text_of, type_into
+from tests.conftest import FIXED_NOW
+from tests.tui.screen_harness import ScreenApp, settle, text_of, type_into
 from textual.widgets import DataTable
 
 from tui.demo_data import seed_demo

@@ -124,19 +124,15 @@ def test_invoice_filters_and_modified_since(api, sandbox):
     assert api.invoices(where='Status=="DRAFT"')[0]["Status"] == "DRAFT"
 
 
-def test_update_invoice_and_pay_it(api):
+def test_update_invoice_and_read_a_payment_made_in_xero(api, sandbox):
     (created,) = api.put_invoices([invoice("Boom FM", "TC-0003", unit="100", qty="1")], idempotency_key="inv-3")
     (updated,) = api.post_invoices(
         [{"InvoiceID": created["InvoiceID"], "Reference": "Job 42"}], idempotency_key="inv-3-ref"
     )
     assert updated["Reference"] == "Job 42"
-    (payment,) = api.put_payments(
-        [{"Invoice": {"InvoiceID": created["InvoiceID"]}, "Account": {"Code": "090"}, "Amount": Decimal("110.00"),
-          "Date": "2026-11-25"}],
-        idempotency_key="pay-3",
-    )
-    assert wire.validation_messages(payment) == []
-    assert api.invoices(ids=[created["InvoiceID"]])[0]["Status"] == "PAID"
+    sandbox.control.pay_invoice(created["InvoiceID"], Decimal("110.00"))
+    (paid,) = api.invoices(ids=[created["InvoiceID"]])
+    assert (paid["Status"], paid["AmountDue"], paid["AmountPaid"]) == ("PAID", Decimal("0.00"), Decimal("110.00"))
 
 
 def test_a_whole_request_refused_is_validation_failed(api):

@@ -212,9 +212,6 @@ class XeroApi:
 
     # -- payments ----------------------------------------------------------------------------------------
 
-    def put_payments(self, payments: list[dict], idempotency_key: str) -> list[dict]:
-        return self._write("PUT", "Payments", {"Payments": payments}, idempotency_key)["Payments"]
-
     # -- plumbing ----------------------------------------------------------------------------------------
 
     def _tenant(self) -> str:
