@@ -181,3 +181,22 @@ async def test_command_palette_opens_xero_account_preferences(xservices, xero, h
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview, what="Xero")
         assert "Demo Company (AU)" in screen_text(app)
+
+
+async def test_chart_of_accounts_says_why_it_is_empty(xservices, xero, http_browser, sandbox):
+    from tui.screens.account_picker import AccountPickerScreen
+    from tui.screens.xero import XeroScreen, show_xero_preferences
+
+    connect_service(xero, http_browser)
+    for code in ("200", "210", "220", "260", "270"):
+        sandbox.control.archive_account(code)
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        show_xero_preferences(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview
+                       and "archived in Xero" in screen_text(app), what="archived flag")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountPickerScreen) and app.screen.loaded)
+        assert "no active revenue accounts" in screen_text(app)
+        await pilot.press("ctrl+s")  # Update with nothing to choose: says so, saves nothing
+        await wait_for(pilot, lambda: "Choose an account first" in screen_text(app))
