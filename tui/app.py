@@ -26,6 +26,8 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
 
+from tui.screens.xero import XeroCommands
+
 if TYPE_CHECKING:
     from tui.config import Config
     from tui.services import Services
@@ -128,7 +130,7 @@ class TradieApp(App):
 
     TITLE = "tradiecore"
     CSS_PATH = CSS_DIR / "app.tcss"
-    COMMANDS = App.COMMANDS | {GoToCommands}
+    COMMANDS = App.COMMANDS | {GoToCommands, XeroCommands}
     COMMAND_PALETTE_DISPLAY = "^p"
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", id="help"),

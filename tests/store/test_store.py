@@ -145,3 +145,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
     with e.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_migrations_match_the_tables(engine):
+    command.check(alembic_config(engine))  # raises if a table or column is missing from the migrations

@@ -15,12 +15,6 @@ from tui.domain.dates import format_date
 from tui.screens.base import BaseScreen
 from tui.widgets.header import AppHeader
 
-NOT_AVAILABLE_YET = (
-    "Connecting to Xero is not part of this build yet. Once it is, selecting Xero opens Xero's login, "
-    "you allow access, then choose the revenue accounts invoices post to."
-)
-
-
 def format_when(when: datetime | None, time_zone: str) -> str:
     """DD/MM/YYYY HH:MM in the business's time zone."""
     if when is None:
@@ -84,13 +78,23 @@ class IntegrationsScreen(BaseScreen):
         menu.highlighted = 0
         menu.focus()
         self.reload()
+        self.check_xero()
+
+    def check_xero(self) -> None:
+        """Ask Xero whether the connection still works (a disconnect made in Xero shows up red here)."""
+        from tui.connection import xero_connection
+
+        self.blocking(lambda: xero_connection(self.services).check(), on_done=lambda _: self.reload(),
+                      on_error=lambda exc: self.log.warning(f"Xero not checked: {exc}"), group="xero-check")
 
     def on_screen_resume(self) -> None:
         if self.status is not None:  # back from connecting or managing: show the new state
             self.reload()
+            self.check_xero()
 
     def action_reload(self) -> None:
         self.reload()
+        self.check_xero()
 
     def reload(self) -> None:
         def load():
@@ -115,6 +119,11 @@ class IntegrationsScreen(BaseScreen):
     def connect_xero(self, status) -> None:
         """Connect, reconnect (status "disconnected") or manage (status "connected") the Xero connection.
 
-        The one place the Xero connect flow starts from: the connect issue replaces this body.
+        Connected or disconnected: the Xero screen (Revenue Accounts; Continue reconnects). Else Connect to Xero.
         """
-        self.query_one("#connect-message", Static).update(NOT_AVAILABLE_YET)
+        from tui.screens.xero_connect import open_xero_screen, start_connect_flow
+
+        if status is not None and status.state in ("connected", "disconnected"):
+            open_xero_screen(self.app)
+        else:
+            start_connect_flow(self.app)

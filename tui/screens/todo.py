@@ -111,12 +111,16 @@ class TodoScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader(self.TITLE)
         yield Static("Loading…", id="todo-summary")
+        yield Static("", id="todo-warnings", markup=False)
         yield ColumnList(COLUMNS, id="todo-list")
         yield Static(EMPTY_TEXT, id="todo-empty", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#todo-empty").display = False
+        warnings = self.query_one("#todo-warnings")
+        warnings.display = False
+        warnings.styles.padding = (0, 1)
         self.query_one("#todo-list", ColumnList).rows.focus()
         self.reload()
 
@@ -133,6 +137,19 @@ class TodoScreen(BaseScreen):
             self.query_one("#todo-list").loading = True
         self.blocking(self.services.todo, self.ROW_LIMIT, on_done=self.show_groups, on_error=self._load_failed,
                       group="todo")
+        self.blocking(self._xero_warnings, on_done=self.show_warnings, on_error=lambda exc: None,
+                      group="xero-warnings")
+
+    def _xero_warnings(self) -> list[str]:
+        from tui.connection import xero_connection
+
+        return xero_connection(self.services).todo_warnings()
+
+    def show_warnings(self, lines: list[str]) -> None:
+        """Xero problems that need the user: an archived mapped account, a connection about to expire."""
+        warnings = self.query_one("#todo-warnings", Static)
+        warnings.update(Text("\n".join(f"⚠ {line}" for line in lines), style="bold yellow"))
+        warnings.display = bool(lines)
 
     def _load_failed(self, exc: Exception) -> None:
         self.query_one("#todo-list").loading = False

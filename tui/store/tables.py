@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tui.store.types import ExactDecimal
@@ -109,3 +109,12 @@ class AccountMappingRow(SQLModel, table=True):
 from tui.store.sync_tables import (  # noqa: E402,F401  (the sync engine's tables, on the same metadata)
     SyncBatchRow, SyncConflictRow, SyncLeaseRow, SyncLogRow, SyncOutboxRow, SyncRecordRow, SyncStateRow,
 )
+
+
+class XeroTokenSetRow(SQLModel, table=True):
+    """A Fernet-encrypted token set, for machines sharing one PostgreSQL database; the key never is in the DB."""
+
+    __tablename__ = "xero_token_set"
+    tenant_id: str = Field(primary_key=True)
+    blob: bytes = Field(sa_column=Column(LargeBinary(), nullable=False))
+    updated_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))

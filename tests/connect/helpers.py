@@ -1,0 +1,69 @@
+"""Shared steps for the connect tests: waiting on the app under Pilot, and connecting through the service."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+
+async def wait_for(pilot, predicate, timeout: float = 20.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+        except Exception:
+            value = None
+        if value:
+            return value
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what}; screen is {pilot.app.screen!r}")
+
+
+def screen_text(app) -> str:
+    """Everything the current screen shows, as plain text (for assertions)."""
+    from textual.widgets import Button, OptionList, Static
+
+    parts = []
+    for widget in app.screen.query("*"):
+        if isinstance(widget, Static) and not isinstance(widget, Button):
+            parts.append(str(widget.render()))
+        elif isinstance(widget, OptionList):
+            parts.extend(str(widget.get_option_at_index(i).prompt) for i in range(widget.option_count))
+        elif isinstance(widget, Button):
+            parts.append(str(widget.label))
+    return "\n".join(parts)
+
+
+def connect_service(xero, http_browser, organisation=None, choose=None):
+    """Connect through the service, the browser's part over plain HTTP (set-up for screen tests)."""
+    started = xero.start()
+    location = http_browser.consent(started.url, organisation=organisation)
+    code = xero.code_from_paste(started, location)
+    pending = xero.finish(started, code)
+    org = next(o for o in pending.organisations if o.name == (choose or organisation or o.name))
+    return xero.choose(pending, org)
+
+
+async def http_consent_in_thread(http_browser, url, **kw):
+    """Answer the consent over HTTP and follow the redirect to the app's listener, off the event loop."""
+
+    def run():
+        location = http_browser.consent(url, **kw)
+        return http_browser.follow(location)
+
+    return await asyncio.to_thread(run)
+
+
+def connect_second_organisation(sandbox):
+    """Give the sandbox user an existing connection to the second organisation (an earlier consent)."""
+    from tui.sandbox import oauth
+
+    s = sandbox.state
+    with s.lock:
+        oauth.connect(s, client=s.pkce_client, user_id=s.login_user.user_id, tenant_ids=[sandbox.second_tenant_id],
+                      scopes=["offline_access", "accounting.settings.read"], redirect_uri="", code_challenge="")
+
+
+__all__ = ["connect_second_organisation", "connect_service", "http_consent_in_thread", "screen_text", "wait_for",
+           "threading"]

@@ -1,0 +1,222 @@
+"""SVG snapshots of every step of Connect to Xero: fixed clock, fixed size, demo data, no blink.
+
+The waiting modal uses a fixed sign-in (URL, ports, ssh command) so it does not depend on free ports; the
+other screens run against a sandbox, whose organisations and accounts are always the same.
+Update after an intended change: ``python -m pytest tests/connect/test_connect_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+
+from tests.connect.conftest import sandbox_cfg
+from tests.connect.helpers import connect_service, screen_text, wait_for
+from tui.app import TradieApp
+from tui.connection import Started, XeroConnection
+from tui.screenshots import make_services, settle
+from tui.xero.connect import Organisation
+from tui.xero.errors import AccessDenied, Cancelled
+
+SIZE = (100, 32)
+FIXED_URL = ("https://login.xero.com/identity/connect/authorize?response_type=code&client_id=0A1B2C3D4E5F6071"
+             "8293A4B5C6D7E8F9&redirect_uri=http%3A%2F%2Flocalhost%3A8765%2Fcallback&scope=offline_access+"
+             "accounting.invoices+accounting.contacts+accounting.settings.read&state=Snapshot0State0Value&"
+             "code_challenge=Snapshot0Challenge0Value0Snapshot0Challenge0&code_challenge_method=S256")
+
+
+class FixedSignIn(XeroConnection):
+    """The real service with a fixed, never-answered sign-in (or one the user refused)."""
+
+    def __init__(self, services, answer: Exception | None = None):
+        super().__init__(services)
+        self.answer = answer
+        self.cancelled = threading.Event()
+
+    def start(self) -> Started:
+        return Started(consent=None, url=FIXED_URL, redirect_uri="http://localhost:8765/callback", port=8765,
+                       listening=True, open_browser=False, remote=True,
+                       forward_command="ssh -L 8765:127.0.0.1:8765 sam@192.168.1.20")
+
+    def wait(self, started):
+        if self.answer is not None:
+            raise self.answer
+        self.cancelled.wait(60)
+        raise Cancelled()
+
+    def cancel(self, started) -> None:
+        self.cancelled.set()
+
+
+@pytest.fixture
+def snap_services(env, tmp_path):
+    return make_services(tmp_path / "snap")
+
+
+@pytest.fixture
+def sandboxed(snap_services, sandbox, redirect_port):
+    """Demo data, with the Xero settings pointing at the sandbox."""
+    snap_services.cfg = sandbox_cfg(snap_services.cfg, sandbox, redirect_port)
+    return snap_services
+
+
+def _connected(services, http_browser):
+    from tui.connection import xero_connection
+
+    xero = xero_connection(services)
+    connect_service(xero, http_browser)
+    return xero
+
+
+def test_waiting_modal_over_ssh(snap_compare, snap_services):
+    from tui.screens.xero_connect import ConnectScreen
+
+    fake = FixedSignIn(snap_services)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.goto("integrations")
+        await settle(pilot)
+        pilot.app.push_screen(ConnectScreen(fake))
+        await wait_for(pilot, lambda: "ssh -L" in screen_text(pilot.app))
+
+    try:
+        assert snap_compare(TradieApp(snap_services), terminal_size=SIZE, run_before=run_before)
+    finally:
+        fake.cancelled.set()
+
+
+def test_waiting_modal_access_not_allowed(snap_compare, snap_services):
+    from tui.screens.xero_connect import ConnectScreen
+
+    fake = FixedSignIn(snap_services, answer=AccessDenied())
+
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.push_screen(ConnectScreen(fake))
+        await wait_for(pilot, lambda: "Access was not allowed" in screen_text(pilot.app))
+
+    assert snap_compare(TradieApp(snap_services), terminal_size=SIZE, run_before=run_before)
+
+
+def test_organisation_picker(snap_compare, snap_services):
+    from tui.connection import PendingConnection
+    from tui.screens.xero_orgs import OrganisationsScreen
+
+    pending = PendingConnection(tokens=None, organisations=[
+        Organisation("3f1b8c2e-5d4a-4b7e-9a61-0c2d8e7f4a10", "Harbour City Plumbing (Demo)", "ORGANISATION", "c1"),
+        Organisation("7d2e4f60-1a2b-4c3d-8e9f-0a1b2c3d4e5f", "Smith Plumbing & Gas Pty Ltd", "ORGANISATION", "c2"),
+    ])
+
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.push_screen(OrganisationsScreen(pending))
+        await settle(pilot)
+
+    assert snap_compare(TradieApp(snap_services), terminal_size=SIZE, run_before=run_before)
+
+
+def test_xero_screen(snap_compare, sandboxed, http_browser):
+    from tui.screens.xero import show_xero_preferences
+
+    _connected(sandboxed, http_browser)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        show_xero_preferences(pilot.app)
+        await settle(pilot)
+
+    assert snap_compare(TradieApp(sandboxed), terminal_size=SIZE, run_before=run_before)
+
+
+def test_chart_of_accounts_filtered(snap_compare, sandboxed, http_browser):
+    from tui.screens.xero import show_xero_preferences
+
+    _connected(sandboxed, http_browser)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        show_xero_preferences(pilot.app)
+        await settle(pilot)
+        await pilot.press("enter")  # General Sales
+        await settle(pilot)
+        await pilot.press(*"income")
+        await settle(pilot)
+
+    assert snap_compare(TradieApp(sandboxed), terminal_size=SIZE, run_before=run_before)
+
+
+def test_xero_screen_archived_account_flagged(snap_compare, sandboxed, http_browser, sandbox):
+    from tui.screens.xero import show_xero_preferences
+
+    xero = _connected(sandboxed, http_browser)
+    labour = next(a for a in xero.chart_of_accounts() if a.code == "210")
+    xero.save_mapping("Labour", labour)
+    sandbox.control.archive_account("210")
+
+    async def run_before(pilot):
+        await settle(pilot)
+        show_xero_preferences(pilot.app)
+        await settle(pilot)
+
+    assert snap_compare(TradieApp(sandboxed), terminal_size=SIZE, run_before=run_before)
+
+
+def test_integrations_disconnected_red(snap_compare, sandboxed, http_browser, sandbox):
+    _connected(sandboxed, http_browser)
+    sandbox.control.revoke_connection()
+
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.goto("settings")
+        await settle(pilot)
+        pilot.app.goto("integrations")
+        await settle(pilot)
+        await wait_for(pilot, lambda: "Disconnected" in screen_text(pilot.app))
+        await settle(pilot)
+
+    assert snap_compare(TradieApp(sandboxed), terminal_size=SIZE, run_before=run_before)
+
+
+def test_xero_screen_continue(snap_compare, sandboxed, http_browser, sandbox):
+    from tui.screens.xero import show_xero_preferences
+
+    xero = _connected(sandboxed, http_browser)
+    sandbox.control.revoke_connection()
+    xero.check()
+
+    async def run_before(pilot):
+        await settle(pilot)
+        show_xero_preferences(pilot.app)
+        await settle(pilot)
+
+    assert snap_compare(TradieApp(sandboxed), terminal_size=SIZE, run_before=run_before)
+
+
+def test_missing_client_id(snap_compare, snap_services):
+    from tui.screens.xero_connect import start_connect_flow
+
+    assert not snap_services.cfg.xero.client_id
+
+    async def run_before(pilot):
+        await settle(pilot)
+        start_connect_flow(pilot.app)
+        await settle(pilot)
+
+    assert snap_compare(TradieApp(snap_services), terminal_size=SIZE, run_before=run_before)
+
+
+def test_todo_warns_about_archived_account(snap_compare, sandboxed, http_browser, sandbox):
+    xero = _connected(sandboxed, http_browser)
+    sandbox.control.archive_account("200")
+    xero.chart_of_accounts()
+
+    async def run_before(pilot):
+        await settle(pilot)
+
+    assert snap_compare(TradieApp(sandboxed), terminal_size=SIZE, run_before=run_before)
+
+
+__all__ = ["replace"]

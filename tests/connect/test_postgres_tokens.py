@@ -1,0 +1,49 @@
+"""A PostgreSQL deployment: the token set is a Fernet-encrypted database row shared by every machine, and a
+refresh happens once however many processes want it at the same moment."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import FIXED_NOW
+from tests.connect.conftest import sandbox_cfg
+from tests.connect.helpers import connect_service
+
+pytestmark = pytest.mark.postgres
+
+
+def test_postgres_tokens_encrypted_and_refreshed_once(postgres_url, cfg, sandbox, redirect_port, http_browser):
+    from tui.config import DatabaseConfig
+    from tui.connection import token_store_for, xero_connection
+    from tui.services import Services
+    from tui.xero.oauth import XeroOAuth
+    from tui.xero.tokens import TokenManager
+
+    pg_cfg = replace(sandbox_cfg(cfg, sandbox, redirect_port), database=DatabaseConfig(url=postgres_url))
+    services = Services(pg_cfg, now=lambda: FIXED_NOW, user="sam")
+    xero = xero_connection(services)
+    overview = connect_service(xero, http_browser)
+    with services.engine.connect() as c:
+        blob = bytes(c.execute(sa.text("SELECT blob FROM xero_token_set")).scalar_one())
+    store = token_store_for(pg_cfg, overview.tenant_id, services.secrets, services.engine)
+    tokens = store.load()
+    assert tokens.refresh_token.encode() not in blob
+    # the access token is due: four processes ask at once; the set is refreshed once, under the database lock
+    store.save(replace(tokens, expires_at=0.0))
+    sandbox.control.reset_counters()
+    managers = [TokenManager(token_store_for(pg_cfg, overview.tenant_id, services.secrets, services.engine),
+                             XeroOAuth(pg_cfg.xero)) for _ in range(4)]
+    got: list[str] = []
+    threads = [threading.Thread(target=lambda m=m: got.append(m.access_token())) for m in managers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert len(set(got)) == 1 and got[0] != tokens.access_token
+    assert sandbox.control.counters()["token_requests"].get("refresh_token") == 1
+    assert xero.check().state == "connected"
+    services.engine.dispose()

@@ -1,0 +1,202 @@
+"""The connect screens under Pilot against the sandbox (the browser's part over plain HTTP)."""
+
+from __future__ import annotations
+
+from tests.connect.helpers import connect_service, http_consent_in_thread, screen_text, wait_for
+
+
+def app_for(services):
+    from tui.app import TradieApp
+
+    return TradieApp(services)
+
+
+async def test_connect_by_keyboard_then_update_persists_across_restart(xservices, http_browser, sandbox):
+    from tui.screens.account_picker import AccountPickerScreen
+    from tui.screens.xero import XeroScreen
+    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero_orgs import OrganisationsScreen
+
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("s")
+        await pilot.press("i")
+        await wait_for(pilot, lambda: "Not connected" in screen_text(app), what="Integrations")
+        await pilot.press("enter")
+        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
+                               and app.screen, what="waiting modal")
+        assert modal.started.url in screen_text(app).replace("\n", "")
+        await http_consent_in_thread(http_browser, modal.started.url)
+        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen), what="organisations")
+        assert "Demo Company (AU)" in screen_text(app)
+        await pilot.press("enter")  # Ok, let's go
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview, what="Xero")
+        await wait_for(pilot, lambda: "Checking" not in screen_text(app), what="checked")
+        text = screen_text(app)
+        assert "Demo Company (AU)" in text and "Connected" in text
+        assert "General Sales" in text and "200 Sales" in text
+        await pilot.press("down", "down", "enter")  # Labour
+        picker = await wait_for(pilot, lambda: isinstance(app.screen, AccountPickerScreen) and app.screen.loaded
+                                and app.screen, what="chart of accounts")
+        assert picker.mapping.category == "Labour"
+        await pilot.press(*"labour")
+        assert [a.code for a in picker.shown] == ["210"]
+        await pilot.press("enter")  # choose
+        await pilot.press("enter")  # Update
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and "210 Labour Income" in screen_text(app),
+                       what="saved mapping")
+
+    again = app_for(type(xservices)(xservices.cfg, now=xservices.now, user="sam"))
+    async with again.run_test(size=(100, 32)) as pilot:
+        from tui.screens.xero import show_xero_preferences
+
+        show_xero_preferences(again)
+        await wait_for(pilot, lambda: "210 Labour Income" in screen_text(again), what="mapping after restart")
+
+
+async def test_escape_in_picker_changes_nothing(xservices, xero, http_browser):
+    from tui.screens.account_picker import AccountPickerScreen
+    from tui.screens.xero import XeroScreen, show_xero_preferences
+
+    connect_service(xero, http_browser)
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        show_xero_preferences(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview, what="Xero")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountPickerScreen) and app.screen.loaded)
+        await pilot.press(*"260", "enter", "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen))
+    assert {m.category: m.code for m in xero.overview().mappings}["General Sales"] == "200"
+
+
+async def test_disconnect_asks_first_then_revokes(xservices, xero, http_browser, sandbox):
+    from tui.screens.xero import ConfirmScreen, XeroScreen, show_xero_preferences
+
+    connect_service(xero, http_browser)
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        show_xero_preferences(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("escape")  # keep connected
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen))
+        assert xero.overview().state == "connected"
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("tab", "enter")  # Disconnect
+        await wait_for(pilot, lambda: "Disconnected from Demo Company" in screen_text(app), what="disconnected")
+    assert xero.overview().state == "not connected"
+    assert not [c for c in sandbox.control.snapshot()["connections"] if c["clientId"] == sandbox.pkce_client_id]
+
+
+async def test_missing_client_id_opens_setup_screen(xservices):
+    from dataclasses import replace
+
+    from tui.screens.xero_connect import start_connect_flow
+    from tui.screens.xero_setup import XeroSetupScreen
+
+    xservices.cfg = replace(xservices.cfg, xero=replace(xservices.cfg.xero, client_id=""))
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        start_connect_flow(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroSetupScreen) and "client_id" in screen_text(app))
+        text = screen_text(app)
+        assert f"http://localhost:{xservices.cfg.xero.redirect_port}/callback" in text
+        assert "TRADIECORE_XERO_CLIENT_ID" in text and "client_id" in text
+
+
+async def test_custom_connection_from_setup_screen(xservices, sandbox):
+    from dataclasses import replace
+
+    from tui.screens.xero import XeroScreen
+    from tui.screens.xero_connect import start_connect_flow
+    from tui.screens.xero_orgs import OrganisationsScreen
+
+    xservices.cfg = replace(xservices.cfg, xero=replace(xservices.cfg.xero, client_id=""))
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        start_connect_flow(app)
+        await wait_for(pilot, lambda: app.screen.query("#custom-client-id"))
+        app.screen.query_one("#custom-client-id").value = sandbox.custom_client_id
+        await pilot.click("#custom-client-secret")
+        app.screen.query_one("#custom-client-secret").value = sandbox.custom_client_secret
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen), what="organisations")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview
+                       and app.screen.overview.state == "connected", what="Xero screen")
+        assert "Custom connection" in screen_text(app)
+        # Connect to Xero again (e.g. from the command palette): no browser for a custom connection
+        start_connect_flow(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen), what="organisations again")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview
+                       and app.screen.overview.state == "connected", what="Xero screen again")
+
+
+async def test_reconnect_to_another_organisation_is_refused(xservices, xero, http_browser, sandbox):
+    from tui.screens.xero_connect import ConnectScreen, start_connect_flow
+    from tui.screens.xero_orgs import OrganisationsScreen
+
+    first = connect_service(xero, http_browser)
+    sandbox.control.revoke_connection()
+    assert xero.check().state == "disconnected"
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        start_connect_flow(app)
+        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
+                               and app.screen)
+        assert "Reconnect Demo Company (AU)" in modal.query_one("#connect-dialog").border_title
+        await http_consent_in_thread(http_browser, modal.started.url, organisation="Smith Plumbing & Gas Pty Ltd")
+        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Nothing was changed" in screen_text(app), what="refusal")
+        assert "You chose Smith Plumbing & Gas Pty Ltd" in screen_text(app)
+    overview = xero.overview()
+    assert overview.state == "disconnected" and overview.tenant_id == first.tenant_id
+
+
+async def test_waiting_modal_times_out_with_a_message(xservices, xero):
+    from tui.screens.xero_connect import start_connect_flow
+
+    xero.wait_timeout = 0.3
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        start_connect_flow(app)
+        await wait_for(pilot, lambda: "No answer came back from Xero" in screen_text(app), what="timeout")
+
+
+async def test_command_palette_opens_xero_account_preferences(xservices, xero, http_browser):
+    from tui.screens.xero import XeroScreen
+
+    connect_service(xero, http_browser)
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"Xero account preferences")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview, what="Xero")
+        assert "Demo Company (AU)" in screen_text(app)
+
+
+async def test_chart_of_accounts_says_why_it_is_empty(xservices, xero, http_browser, sandbox):
+    from tui.screens.account_picker import AccountPickerScreen
+    from tui.screens.xero import XeroScreen, show_xero_preferences
+
+    connect_service(xero, http_browser)
+    for code in ("200", "210", "220", "260", "270"):
+        sandbox.control.archive_account(code)
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        show_xero_preferences(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview
+                       and "archived in Xero" in screen_text(app), what="archived flag")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountPickerScreen) and app.screen.loaded)
+        assert "no active revenue accounts" in screen_text(app)
+        await pilot.press("ctrl+s")  # Update with nothing to choose: says so, saves nothing
+        await wait_for(pilot, lambda: "Choose an account first" in screen_text(app))

@@ -1,0 +1,292 @@
+"""The Xero screen: the organisation and its status, and the Revenue Accounts each category posts to.
+
+Selecting a category opens the chart of accounts. A lost connection shows red Disconnected with the reason and
+when, and Continue (reconnects to the same organisation, keeping every choice). Disconnect asks first.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.connection import XeroOverview, xero_connection
+from tui.screens.base import BaseScreen
+from tui.screens.xero_connect import CONNECT_CSS, start_connect_flow
+from tui.widgets.header import AppHeader
+
+
+def _when(overview: XeroOverview, time_zone: str) -> str:
+    from tui.screens.integrations import format_when
+
+    return format_when(overview.since, time_zone)
+
+
+def status_text(overview: XeroOverview | None, time_zone: str = "Australia/Sydney") -> Text:
+    """The organisation line: name and a coloured status; for a lost connection, why and since when."""
+    if overview is None:
+        return Text("Checking the connection…", style="dim")
+    if overview.state == "not connected":
+        return Text.assemble(("Not connected", "bold"), "\n",
+                             ("Select Connect to Xero to send invoices to Xero and get payments back.", "dim"))
+    text = Text.assemble((overview.organisation or "Xero", "bold"), "  ")
+    when = _when(overview, time_zone)
+    if overview.state == "connected":
+        text.append("Connected", style="bold green")
+        kind = "custom connection" if overview.kind == "custom" else "connected"
+        text.append(f"\n{kind.capitalize()}{f' since {when}' if when else ''}. Invoices sync both ways.",
+                    style="dim")
+    else:
+        text.append("Disconnected", style="bold red")
+        text.append(f"\n{overview.reason or 'Xero ended the connection.'}{f' ({when})' if when else ''}",
+                    style="red")
+        text.append("\nSelect Continue to reconnect; your account choices are kept.", style="dim")
+    return text
+
+
+def mapping_prompt(mapping) -> Text:
+    text = Text.assemble((f"{mapping.category:<16}", "bold"))
+    if mapping.code:
+        text.append(mapping.label)
+    else:
+        text.append("Not chosen: select to choose an account", style="yellow")
+    if mapping.archived:
+        text.append("  archived in Xero: choose another", style="bold red")
+    return text
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes/no before doing something that cannot be undone from here."""
+
+    DEFAULT_CSS = CONNECT_CSS + "#confirm-dialog > Static { height: auto; margin: 1 0 0 0; }"
+    BINDINGS = [Binding("escape", "no", "Keep", id="confirm_no")]
+
+    def __init__(self, title: str, question: str, yes: str, no: str) -> None:
+        super().__init__()
+        self.title_text, self.question, self.yes, self.no = title, question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog") as dialog:
+            dialog.border_title = self.title_text
+            yield Static(self.question, markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.no, id="confirm-no", compact=True)
+                yield Button(self.yes, id="confirm-yes", variant="error", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class XeroScreen(BaseScreen):
+    TITLE = "Xero"
+    DEFAULT_CSS = """
+    #xero-status { height: auto; padding: 0 1; margin: 1 0 0 0; }
+    #xero-buttons { height: auto; margin: 1 1 0 1; }
+    #xero-buttons > Button { margin: 0 2 0 0; }
+    #xero-message.-error { color: $error; }
+    """
+    BINDINGS = [
+        Binding("c", "continue", "Continue", id="xero_continue"),
+        Binding("d", "disconnect", "Disconnect", id="xero_disconnect"),
+        Binding("r", "reload", "Refresh", id="xero_refresh", show=False),
+    ]
+
+    def __init__(self, ask_disconnect: bool = False) -> None:
+        super().__init__()
+        self.overview: XeroOverview | None = None
+        self.time_zone = "Australia/Sydney"
+        self.ask_disconnect = ask_disconnect
+
+    @property
+    def xero(self):
+        return xero_connection(self.services)
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(self.TITLE)
+        yield Static(status_text(None), id="xero-status")
+        yield Static("Revenue Accounts", classes="screen-heading")
+        yield Static("Which Xero account each kind of invoice line posts to. Enter chooses from your chart of "
+                     "accounts.", classes="hint", markup=False)
+        yield OptionList(id="revenue-accounts", classes="menu")
+        with Horizontal(id="xero-buttons"):
+            yield Button("Continue", id="xero-continue", variant="primary", compact=True)
+            yield Button("Disconnect", id="xero-disconnect", variant="error", compact=True)
+        yield Static("", id="xero-message", classes="message", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#xero-continue").display = False
+        self.query_one("#xero-disconnect").display = False
+        self.query_one("#revenue-accounts", OptionList).focus()
+        self.reload(check=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "continue":
+            return self.overview is not None and self.overview.state != "connected"
+        if action == "disconnect":
+            return self.overview is not None and self.overview.state != "not connected"
+        return True
+
+    def action_reload(self) -> None:
+        self.reload(check=True)
+
+    def reload(self, check: bool = False) -> None:
+        """Show what is stored straight away; ``check``: then ask Xero (status, archived accounts)."""
+
+        def load():
+            return self.xero.overview(), self.services.business().time_zone
+
+        def loaded(result) -> None:
+            self.show(*result)
+            if check and self.overview is not None and self.overview.state == "connected":
+                self.say("Checking the connection with Xero…")
+                self.blocking(self.xero.refresh, on_done=self.checked, on_error=self.check_failed,
+                              group="xero-check")
+            if self.ask_disconnect:
+                self.ask_disconnect = False
+                self.action_disconnect()
+
+        self.blocking(load, on_done=loaded, group="xero-load")
+
+    def checked(self, overview: XeroOverview) -> None:
+        self.show(overview, self.time_zone)
+        self.say("")
+
+    def check_failed(self, exc: Exception) -> None:
+        self.say(f"Could not check the connection: {exc}", error=True)
+
+    def show(self, overview: XeroOverview, time_zone: str) -> None:
+        self.overview, self.time_zone = overview, time_zone
+        self.query_one("#xero-status", Static).update(status_text(overview, time_zone))
+        accounts = self.query_one("#revenue-accounts", OptionList)
+        highlighted = accounts.highlighted
+        accounts.clear_options()
+        accounts.add_options([Option(mapping_prompt(m), id=m.category) for m in overview.mappings])
+        accounts.display = bool(overview.mappings)
+        if overview.mappings:
+            accounts.highlighted = highlighted if highlighted is not None else 0
+        cont = self.query_one("#xero-continue", Button)
+        cont.display = overview.state != "connected"
+        cont.label = "Continue" if overview.state == "disconnected" else "Connect to Xero"
+        self.query_one("#xero-disconnect").display = overview.state != "not connected"
+        if overview.state != "connected" and not accounts.has_focus_within:
+            cont.focus()
+        self.refresh_bindings()
+
+    def say(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#xero-message", Static)
+        message.update(text)
+        message.set_class(error, "-error")
+
+    # -- revenue accounts -----------------------------------------------------------------------------
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.overview is None or not event.option.id:
+            return
+        if self.overview.state != "connected":
+            self.say("Reconnect first (Continue): the chart of accounts comes from Xero.", error=True)
+            return
+        from tui.screens.account_picker import AccountPickerScreen
+
+        mapping = next(m for m in self.overview.mappings if m.category == event.option.id)
+        self.app.push_screen(AccountPickerScreen(mapping, self.overview.organisation), self.picked)
+
+    def picked(self, overview: XeroOverview | None) -> None:
+        if overview is not None:
+            self.show(overview, self.time_zone)
+            self.say("Saved.")
+
+    # -- connect, disconnect --------------------------------------------------------------------------
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "xero-continue":
+            self.action_continue()
+        elif event.button.id == "xero-disconnect":
+            self.action_disconnect()
+
+    def action_continue(self) -> None:
+        start_connect_flow(self.app, on_connected=self.reconnected)
+
+    def reconnected(self, overview: XeroOverview) -> None:
+        from tui.screens.xero_connect import open_xero_screen
+
+        open_xero_screen(self.app)
+        self.say(f"Connected to {overview.organisation}.")
+
+    def action_disconnect(self) -> None:
+        if self.overview is None or self.overview.state == "not connected":
+            return
+        name = self.overview.organisation or "Xero"
+        question = (f"Disconnect tradiecore from {name}? Invoices stop syncing with Xero until you connect again. "
+                    "Your revenue account choices are kept.")
+        self.app.push_screen(ConfirmScreen("Disconnect Xero", question, "Disconnect", "Keep connected"),
+                             self._disconnect_confirmed)
+
+    def _disconnect_confirmed(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        name = self.overview.organisation if self.overview else "Xero"
+        self.say(f"Disconnecting from {name}…")
+
+        def done(overview: XeroOverview) -> None:
+            self.show(overview, self.time_zone)
+            self.say(f"Disconnected from {name}. Select Connect to Xero to connect again.")
+
+        self.blocking(self.xero.disconnect, on_done=done, on_error=lambda e: self.say(str(e), error=True),
+                      group="xero-disconnect")
+
+
+def show_xero_preferences(app) -> None:
+    from tui.screens.xero_connect import open_xero_screen
+
+    open_xero_screen(app)
+
+
+def disconnect_xero(app) -> None:
+    for screen in app.screen_stack:
+        if isinstance(screen, XeroScreen):
+            from tui.screens.xero_connect import open_xero_screen
+
+            open_xero_screen(app)
+            screen.action_disconnect()
+            return
+    app.push_screen(XeroScreen(ask_disconnect=True))
+
+
+class XeroCommands(Provider):
+    """"Connect to Xero", "Disconnect Xero" and "Xero account preferences" in the command palette."""
+
+    def _commands(self):
+        app = self.app
+        return [
+            ("Connect to Xero", "Log in to Xero and allow access (or reconnect a lost connection)",
+             partial(start_connect_flow, app)),
+            ("Disconnect Xero", "Stop syncing with Xero: revokes access (asks first)", partial(disconnect_xero, app)),
+            ("Xero account preferences", "The revenue accounts invoices post to, and the connection's status",
+             partial(show_xero_preferences, app)),
+        ]
+
+    async def discover(self) -> Hits:
+        for text, help_text, callback in self._commands():
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, help_text, callback in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, help=help_text)

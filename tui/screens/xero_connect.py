@@ -1,0 +1,277 @@
+"""Connect to Xero: the waiting modal while the user logs in and allows access in a browser, and the flow that
+strings the steps together (consent -> organisation -> Xero screen).
+
+Over SSH (or with no display) no browser is started on the server: the modal shows the link (an OSC 8
+hyperlink; Copy puts it on the laptop's clipboard with OSC 52), the exact ``ssh -L`` command that lets the
+laptop's browser reach this server's callback port (in the demo, the sandbox's port too), and a field for
+pasting the address the browser ended on. The pasted address holds a one-time code, so the field is masked.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from tui.connection import PendingConnection, Started, XeroConnection, XeroOverview, xero_connection
+from tui.screens.base import WorkerMixin
+from tui.xero.errors import AccessDenied, CallbackTimeout, Cancelled
+
+CONNECT_CSS = """
+ConnectScreen, ConfirmScreen { align: center middle; }
+#connect-dialog, #confirm-dialog {
+    width: 96;
+    max-width: 100%;
+    height: auto;
+    max-height: 100%;
+    border: round $accent;
+    border-title-color: $accent;
+    border-title-style: bold;
+    background: $surface;
+    padding: 0 1;
+}
+#connect-dialog > Static { height: auto; margin: 1 0 0 0; }
+#connect-url { color: $text-accent; }
+#connect-ssh-command { padding: 0 2; text-style: bold; }
+#connect-paste { margin: 0; }
+#connect-message.-error { color: $error; text-style: bold; }
+.dialog-buttons { height: auto; margin: 1 0; }
+.dialog-buttons > Button { margin: 0 2 0 0; }
+"""
+
+
+def url_text(url: str) -> Text:
+    """The link as an OSC 8 hyperlink (the terminal opens it on the user's own computer)."""
+    return Text(url, style=f"link {url}")
+
+
+class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
+    """Waits for Xero's answer (loopback listener or pasted address); dismisses with the pending connection."""
+
+    DEFAULT_CSS = CONNECT_CSS
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="connect_cancel"),
+        Binding("ctrl+y", "copy_link", "Copy link", id="connect_copy"),
+        Binding("ctrl+o", "open_browser", "Open browser", id="connect_open", show=False),
+    ]
+
+    def __init__(self, xero: XeroConnection | None = None, reconnect: str = "") -> None:
+        super().__init__()
+        self._xero = xero
+        self.reconnect = reconnect  # the organisation being reconnected, if any
+        self.started: Started | None = None
+        self.finished = False
+
+    @property
+    def xero(self) -> XeroConnection:
+        if self._xero is None:
+            self._xero = xero_connection(self.app.services)
+        return self._xero
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="connect-dialog") as dialog:
+            dialog.border_title = f"Reconnect {self.reconnect} to Xero" if self.reconnect else "Connect to Xero"
+            yield Static("Preparing the Xero sign-in…", id="connect-status", markup=False)
+            yield Static("", id="connect-url")
+            yield Static("", id="connect-ssh", markup=False)
+            yield Static("", id="connect-ssh-command", markup=False)
+            yield Static("", id="connect-paste-label", markup=False)
+            yield Input(placeholder="http://localhost:…/callback?code=…", password=True, id="connect-paste")
+            yield Static("", id="connect-message", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Copy link", id="connect-copy", compact=True)
+                yield Button("Open browser", id="connect-open", compact=True)
+                yield Button("Cancel", id="connect-cancel", variant="error", compact=True)
+
+    def on_mount(self) -> None:
+        for wid in ("#connect-ssh", "#connect-ssh-command", "#connect-open"):
+            self.query_one(wid).display = False
+        self.query_one("#connect-cancel", Button).focus()
+        self.blocking(self.xero.start, on_done=self.show_started, on_error=self.failed, group="xero-start")
+
+    def on_unmount(self) -> None:
+        # Leaving (or quitting the app) while waiting: stop the listener, so no thread waits on for minutes.
+        if self.started is not None:
+            self.xero.cancel(self.started)
+
+    # -- showing the sign-in --------------------------------------------------------------------------
+    def show_started(self, started: Started) -> None:
+        if self.finished:  # cancelled while the listener was starting
+            self.xero.cancel(started)
+            return
+        self.started = started
+        if started.open_browser:
+            status = Text("Your browser is opening Xero. Log in and select Allow Access; tradiecore carries on by "
+                          "itself. If no browser appeared, open this link:")
+            self.app.open_url(started.url)
+        else:
+            where = "you are connected over SSH" if started.remote else "there is no display here"
+            status = Text(f"No browser can open on this computer ({where}). Open this link in your browser, log "
+                          "in to Xero and select Allow Access:")
+            self.query_one("#connect-open").display = False
+        if started.demo_login:
+            email, password = started.demo_login
+            status = Text.assemble(("Demo: log in to the sandbox's Xero as ", "dim"), (email, "bold"),
+                                   (" with the password ", "dim"), (password, "bold"), "\n", status)
+        self.query_one("#connect-status", Static).update(status)
+        self.query_one("#connect-url", Static).update(url_text(started.url))
+        if not started.open_browser:
+            self.query_one("#connect-ssh", Static).update(
+                "So that Xero's answer reaches this server, first run this on your laptop (and leave it running):")
+            self.query_one("#connect-ssh-command", Static).update(started.forward_command)
+            self.query_one("#connect-ssh").display = True
+            self.query_one("#connect-ssh-command").display = True
+        self.query_one("#connect-paste-label", Static).update(
+            "Or, if the browser ends on a page that cannot be reached, copy the whole address from its address "
+            "bar, paste it here and press Enter (it is hidden: it holds a one-time code):")
+        if started.problem:
+            self.say(started.problem, error=True)
+        else:
+            self.blocking(self.xero.wait, started, on_done=self.got_code, on_error=self.failed, group="xero-wait")
+
+    def say(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#connect-message", Static)
+        message.update(text)
+        message.set_class(error, "-error")
+
+    # -- the answer -----------------------------------------------------------------------------------
+    def got_code(self, code: str) -> None:
+        if self.finished or self.started is None:
+            return
+        self.say("Xero answered. Fetching your organisations…")
+        self.blocking(self.xero.finish, self.started, code, on_done=self.done, on_error=self.failed,
+                      group="xero-finish")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.started is None or not event.value.strip():
+            return
+        pasted = event.value
+        event.input.value = ""
+
+        def from_paste(started: Started, text: str):
+            code = self.xero.code_from_paste(started, text)
+            return self.xero.finish(started, code)
+
+        self.say("Checking the address…")
+        self.blocking(from_paste, self.started, pasted, on_done=self.done, on_error=self.failed,
+                      group="xero-finish")
+
+    def done(self, pending: PendingConnection) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        self.dismiss(pending)
+
+    def failed(self, exc: Exception) -> None:
+        if self.finished or isinstance(exc, Cancelled):
+            return
+        if isinstance(exc, AccessDenied):
+            self.say("Access was not allowed. Nothing was changed. Press Escape to close, or start again.",
+                     error=True)
+        elif isinstance(exc, CallbackTimeout):
+            self.say(str(exc), error=True)
+        else:
+            self.say(str(exc) or type(exc).__name__, error=True)
+        self.query_one("#connect-cancel", Button).label = "Close"
+
+    # -- actions --------------------------------------------------------------------------------------
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        {"connect-copy": self.action_copy_link, "connect-open": self.action_open_browser,
+         "connect-cancel": self.action_cancel}[event.button.id]()
+
+    def action_copy_link(self) -> None:
+        if self.started is not None:
+            self.app.copy_to_clipboard(self.started.url)
+            self.notify("Link copied (your terminal must allow copying; else select it with the mouse).",
+                        timeout=4)
+
+    def action_open_browser(self) -> None:
+        if self.started is not None:
+            self.app.open_url(self.started.url)
+
+    def action_cancel(self) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        if self.started is not None:
+            self.xero.cancel(self.started)  # stops the listener: the port is free again
+        self.dismiss(None)
+
+
+def start_connect_flow(app, *, on_connected: Callable[[XeroOverview], None] | None = None) -> None:
+    """Connect (or reconnect) to Xero from anywhere: consent, organisation, then the Xero screen.
+
+    No client id and no custom connection: the setup screen, which says what to register at Xero.
+    ``on_connected``: what to do at the end instead of opening the Xero screen (the Xero screen's Continue).
+    """
+    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero_setup import XeroSetupScreen
+
+    xero = xero_connection(app.services)
+    if not xero.cfg.xero.client_id:
+        app.push_screen(XeroSetupScreen())
+        return
+
+    def after_choice(overview: XeroOverview | None) -> None:
+        if overview is None:
+            return
+        if on_connected is not None:
+            on_connected(overview)
+        else:
+            open_xero_screen(app)
+
+    def after_consent(pending: PendingConnection | None) -> None:
+        if pending is not None:
+            app.push_screen(OrganisationsScreen(pending), after_choice)
+
+    def fail(exc: Exception) -> None:
+        app.notify(str(exc), title="Xero", severity="error", timeout=8)
+
+    if xero.has_custom():  # a custom connection: no browser, straight to the organisation
+        def custom_job() -> None:
+            try:
+                pending = xero.connect_custom_again()
+            except Exception as exc:
+                app.call_from_thread(fail, exc)
+                return
+            app.call_from_thread(after_consent, pending)
+
+        app.run_worker(custom_job, thread=True, exit_on_error=False, group="xero-flow", exclusive=True)
+        return
+
+    def with_status(overview: XeroOverview) -> None:
+        reconnect = overview.organisation if overview.state != "not connected" else ""
+        app.push_screen(ConnectScreen(xero, reconnect=reconnect), after_consent)
+
+    def job() -> None:
+        try:
+            overview = xero.overview()
+        except Exception as exc:  # the database could not be read: say so
+            app.call_from_thread(fail, exc)
+            return
+        app.call_from_thread(with_status, overview)
+
+    app.run_worker(job, thread=True, exit_on_error=False, group="xero-flow", exclusive=True)
+
+
+def open_xero_screen(app) -> None:
+    """The Xero screen (account preferences), replacing the connect steps on the stack."""
+    from tui.screens.xero import XeroScreen
+
+    for screen in app.screen_stack:
+        if isinstance(screen, XeroScreen):
+            while app.screen is not screen:
+                app.pop_screen()
+            screen.reload()
+            return
+    app.push_screen(XeroScreen())
+
+
+__all__ = ["ConnectScreen", "open_xero_screen", "start_connect_flow", "url_text"]
