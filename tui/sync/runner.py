@@ -62,21 +62,25 @@ def active_connection(s: Session) -> XeroConnectionRow | None:
     return s.exec(select(XeroConnectionRow).where(XeroConnectionRow.active == True)).first()  # noqa: E712
 
 
-def make_api(cfg, tenant_id: str, kind: str = "oauth", secrets=None, token_store=None, **api_options):
+def make_api(cfg, tenant_id: str, kind: str = "oauth", secrets=None, token_store=None, engine=None, **api_options):
     """The Xero API for one organisation, with the one shared token set of that organisation.
 
-    ``token_store``: where that set lives; default the secrets store (processes on one machine). Processes on
-    several machines sharing PostgreSQL pass an ``EncryptedTokenStore`` (through ``SyncRunner(api_factory=...)``).
+    ``token_store``: where that set lives; default :func:`tui.connection.token_store_for`: the secrets store on
+    SQLite, the encrypted ``xero_token_set`` row when the database is PostgreSQL (``engine`` given).
     """
     from tui.secrets import open_store
     from tui.xero.api import XeroApi
     from tui.xero.oauth import XeroOAuth
-    from tui.xero.tokens import TokenManager, secret_token_store
+    from tui.xero.tokens import TokenManager
 
     secrets = secrets or open_store(cfg)
     client_secret = secrets.get(CLIENT_SECRET) if kind == "custom" else None
     oauth = XeroOAuth(cfg.xero, client_secret=client_secret)
-    manager = TokenManager(token_store or secret_token_store(cfg, tenant_id, secrets), oauth)
+    if token_store is None:
+        from tui.connection import token_store_for, uses_database_tokens
+
+        token_store = token_store_for(cfg, tenant_id, secrets, engine if uses_database_tokens(cfg) else None)
+    manager = TokenManager(token_store, oauth)
     return XeroApi(cfg.xero, manager, tenant_id, **api_options)  # limiter=, backoff=, client=
 
 
@@ -124,7 +128,7 @@ class SyncRunner:
             if self._api_factory is not None:
                 self._apis[tenant_id] = self._api_factory(tenant_id, kind)
             else:
-                self._apis[tenant_id] = make_api(self.cfg, tenant_id, kind, self._secrets)
+                self._apis[tenant_id] = make_api(self.cfg, tenant_id, kind, self._secrets, engine=self.engine)
         return self._apis[tenant_id]
 
     def _lease(self, tenant_id: str) -> Lease:
