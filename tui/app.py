@@ -13,6 +13,7 @@ Keys: every Binding has an ``id``. ``config.toml`` may remap them in a ``[keys]`
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 import tomllib
@@ -27,6 +28,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
 
 from tui.screens.xero import XeroCommands
+from tui.sync_worker import POLL_INTERVAL_S, PassResult, SyncWorker
 
 if TYPE_CHECKING:
     from tui.config import Config
@@ -44,6 +46,7 @@ DESTINATIONS: dict[str, str] = {
     "email": "Email",
     "integrations": "Integrations",
     "outbox": "Outbox",
+    "sync": "Sync",
     "help": "Help",
 }
 
@@ -56,6 +59,7 @@ _DESTINATION_HELP = {
     "email": "How invoices are emailed; the SMTP password",
     "integrations": "Xero and its connection status",
     "outbox": "Emails saved to the local outbox folder",
+    "sync": "Xero sync: errors, conflicts, recent activity, Sync now",
     "help": "The keyboard map",
 }
 
@@ -142,10 +146,14 @@ class TradieApp(App):
     business_name: reactive[str] = reactive("")
     sync_status = reactive("")  # the header's sync slot; the sync worker sets it
 
-    def __init__(self, services: "Services", *, demo: bool = False, cursor_blink: bool | None = None) -> None:
+    def __init__(self, services: "Services", *, demo: bool = False, cursor_blink: bool | None = None,
+                 sync_interval: float | None = POLL_INTERVAL_S) -> None:
+        """``sync_interval``: seconds between background sync passes (None: only on start-up and nudges)."""
         self._started = time.perf_counter()
         super().__init__()
         self.services = services
+        self.sync_worker = SyncWorker(self, sync_interval)
+        self._preview_offered = False
         self.demo = demo
         #: Input/TextArea cursors blink unless this is off (it is under tests: TEXTUAL_ANIMATIONS=none).
         self.cursor_blink = (not animations_off()) if cursor_blink is None else cursor_blink
@@ -167,6 +175,12 @@ class TradieApp(App):
         for problem in self._keymap_problems:
             self.notify(problem, title="Key settings ignored", severity="warning", timeout=10)
         self.refresh_business()
+        # A full collection over the app's long-lived objects stalls the UI for 80-130 ms: freeze them once.
+        self.call_after_refresh(gc.freeze)
+        self.sync_worker.start()
+
+    def on_unmount(self) -> None:
+        self.sync_worker.close()
 
     @work(thread=True, exit_on_error=False, group="business", exclusive=True)
     def refresh_business(self) -> None:
@@ -273,12 +287,46 @@ class TradieApp(App):
 
         self.push_screen(IntegrationsScreen())
 
+    def show_sync(self) -> None:
+        from tui.screens.sync import SyncScreen
+
+        if not isinstance(self.screen, SyncScreen):
+            self.push_screen(SyncScreen())
+
+    def show_first_sync_preview(self) -> None:
+        from tui.screens.sync_preview import FirstSyncPreviewScreen
+
+        if not isinstance(self.screen, FirstSyncPreviewScreen):
+            self.push_screen(FirstSyncPreviewScreen())
+
     def show_help(self) -> None:
         from tui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.screen))
+
+    # -- sync ---------------------------------------------------------------------------------------------
+    def sync_now(self):
+        """A sync pass now (the worker); after an invoice is sent, edited or voided and after reconnecting."""
+        return self.sync_worker.nudge()
+
+    def sync_passed(self, result: PassResult) -> None:
+        """After every pass: the header's status, lists reloaded, and the first-sync review offered once."""
+        self.sync_status = result.status
+        if result.changed:
+            self.refresh_todo()
+        from tui.screens.invoice_editor import InvoiceEditorScreen
+        from tui.screens.sync import SyncScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, SyncScreen):
+                screen.reload()
+            elif isinstance(screen, InvoiceEditorScreen):
+                screen.load_sync_state()
+        if result.needs_confirmation and not self._preview_offered:
+            self._preview_offered = True
+            self.show_first_sync_preview()
 
     # -- after saves ----------------------------------------------------------------------------------
     def refresh_todo(self) -> None:

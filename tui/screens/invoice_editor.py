@@ -8,8 +8,10 @@ invoice's reason for being read-only from TransitionError. All database and mail
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timezone
 from decimal import Decimal
 from typing import Callable
+from zoneinfo import ZoneInfo
 
 from rich.table import Table
 from textual.app import ComposeResult
@@ -86,6 +88,18 @@ def sent_text(inv: Invoice, time_zone: str) -> str:
     return f"Emailed {format_date(business_today(inv.sent_at, time_zone))} to {inv.sent_to} · "
 
 
+def sync_text(state, time_zone: str) -> str:
+    """The editor's line about Xero: pending, synced at HH:MM, Xero's message, or a conflict to settle."""
+    if state.state == "synced" and state.synced_at is not None:
+        when = state.synced_at if state.synced_at.tzinfo else state.synced_at.replace(tzinfo=timezone.utc)
+        return f"Xero: synced at {when.astimezone(ZoneInfo(time_zone)):%H:%M}"
+    if state.state == "conflict":
+        return "Xero: changed here and in Xero since the last sync. Ctrl+Y opens the Sync screen to choose."
+    if state.state == "not synced":
+        return ""
+    return f"Xero: {state.label}"
+
+
 class InvoiceEditorScreen(BaseScreen):
     DEFAULT_CSS = """
     InvoiceEditorScreen #form { padding: 0 1; }
@@ -97,6 +111,8 @@ class InvoiceEditorScreen(BaseScreen):
     InvoiceEditorScreen #status.-paid { background: $success-muted; }
     InvoiceEditorScreen #status.-voided { background: $error-muted; }
     InvoiceEditorScreen #amounts { color: $text-muted; height: auto; margin-bottom: 1; }
+    InvoiceEditorScreen #sync-line { color: $text-muted; height: auto; display: none; }
+    InvoiceEditorScreen #sync-line.-problem { color: $error; }
     InvoiceEditorScreen .head-field { height: auto; }
     InvoiceEditorScreen .head-field > Label { width: 12; color: $text-muted; }
     InvoiceEditorScreen .head-field > Input { width: 14; }
@@ -118,6 +134,7 @@ class InvoiceEditorScreen(BaseScreen):
         Binding("f8", "delete", "Delete draft", id="delete"),
         Binding("f8", "void", "Void", id="void"),
         Binding("escape", "back", "Back", id="back"),
+        Binding("ctrl+y", "app.goto('sync')", "Sync", id="invoice_sync", show=False),
     ]
 
     def __init__(self, invoice_id: int | None = None, customer_id: int | None = None):
@@ -140,6 +157,7 @@ class InvoiceEditorScreen(BaseScreen):
             with Horizontal(id="heading"):
                 yield Static("Loading invoice…", id="heading-text")
                 yield Static("", id="status")
+            yield Static("", id="sync-line", markup=False)
             yield Static("", id="amounts", markup=False)
             yield Banner(id="banner")
             with Horizontal(classes="head-field"):
@@ -212,6 +230,7 @@ class InvoiceEditorScreen(BaseScreen):
             self.banner(f"Not sent yet: the last attempt failed: {data.send_error}")
         self._clean = self.snapshot()
         self.refresh_bindings()
+        self.load_sync_state()
         if editable:
             self.query_one("#customer" if inv.customer_id is None else "#f-issue_date").focus()
 
@@ -224,6 +243,23 @@ class InvoiceEditorScreen(BaseScreen):
         for s in InvoiceStatus:
             status.set_class(inv.status is s, f"-{s.value.lower()}")
         self.query_one("#amounts", Static).update(sent_text(inv, self.time_zone) + AMOUNTS_TEXT[inv.amounts])
+
+    def load_sync_state(self) -> None:
+        """The invoice's line about Xero (after loading, and after every sync pass)."""
+        if self.invoice is not None and self.invoice.id is not None:
+            self.blocking(self._sync_state, self.invoice.id, on_done=self.show_sync_state,
+                          on_error=lambda exc: None, group="sync-state")
+
+    def _sync_state(self, invoice_id: int):
+        sync = self.services.sync
+        return sync.invoice_state(invoice_id) if sync.connected() else None
+
+    def show_sync_state(self, state) -> None:
+        line = self.query_one("#sync-line", Static)
+        text = sync_text(state, self.time_zone) if state is not None else ""
+        line.update(text)
+        line.display = bool(text)
+        line.set_class(state is not None and state.state in ("error", "conflict"), "-problem")
 
     def show_customer(self) -> None:
         button = self.query_one("#customer", Button)
@@ -449,6 +485,7 @@ class InvoiceEditorScreen(BaseScreen):
         self._clean = self.snapshot()
         self.refresh_bindings()
         self.app.refresh_todo()
+        self.app.sync_now()
         if then is None:
             self.notify(f"Saved {saved.number}", title="Invoice saved")
         else:
@@ -487,6 +524,7 @@ class InvoiceEditorScreen(BaseScreen):
         to = self.customer.email if self.customer else ""
         self.notify(where, title=f"Sent to {to}", timeout=8)
         self.app.refresh_todo()
+        self.app.sync_now()
         self.load()
 
     def _send_failed(self, exc: Exception) -> None:
@@ -523,6 +561,7 @@ class InvoiceEditorScreen(BaseScreen):
     def _voided(self, inv: Invoice) -> None:
         self.notify(f"Voided {inv.number}")
         self.app.refresh_todo()
+        self.app.sync_now()
         self.load()
 
     def action_back(self) -> None:

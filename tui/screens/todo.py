@@ -52,6 +52,8 @@ def status_text(group_key: str, row) -> Text:
         return Text("Overdue", style="red")
     if group_key == "drafts":
         return Text("Draft", style="yellow")
+    if group_key == "sync":
+        return Text("Sync error", style="magenta")
     if row.amount_paid and row.amount_due > 0:
         return Text("Part paid", style="cyan")
     return Text(row.status.label)
@@ -70,7 +72,7 @@ def group_entries(groups) -> list[Entry]:
         entries.append(Entry(line=heading))
         for r in group.rows:
             entries.append(Entry(
-                id=f"invoice:{r.id}",
+                id=f"invoice:{r.id}:{group.key}",  # an invoice with a sync problem is in two groups
                 values=(r.number, r.customer, format_date(r.due_date), format_money(r.amount_due),
                         status_text(group.key, r)),
             ))
@@ -100,6 +102,7 @@ class TodoScreen(BaseScreen):
         Binding("n", "app.goto('new_invoice')", "New invoice", id="new_invoice"),
         Binding("c", "app.goto('customers')", "Customers", id="customers"),
         Binding("s", "app.goto('settings')", "Settings", id="settings"),
+        Binding("y", "app.goto('sync')", "Sync", id="sync"),
         Binding("r", "reload", "Refresh", id="refresh", show=False),
     ]
 
@@ -171,7 +174,7 @@ class TodoScreen(BaseScreen):
     @staticmethod
     def _invoice_id(option_id: str | None) -> int | None:
         if option_id and option_id.startswith("invoice:"):
-            return int(option_id.split(":", 1)[1])
+            return int(option_id.split(":")[1])
         return None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -102,6 +102,7 @@ class XeroScreen(BaseScreen):
     BINDINGS = [
         Binding("c", "continue", "Continue", id="xero_continue"),
         Binding("d", "disconnect", "Disconnect", id="xero_disconnect"),
+        Binding("y", "app.goto('sync')", "Sync", id="xero_sync"),
         Binding("r", "reload", "Refresh", id="xero_refresh", show=False),
     ]
 

@@ -222,6 +222,7 @@ def start_connect_flow(app, *, on_connected: Callable[[XeroOverview], None] | No
     def after_choice(overview: XeroOverview | None) -> None:
         if overview is None:
             return
+        app.sync_now()  # connected or reconnected (Continue): what waited in the queue goes now
         if on_connected is not None:
             on_connected(overview)
         else:

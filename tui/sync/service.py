@@ -28,7 +28,8 @@ class SyncService:
         with self._lock:
             if self._runner is None:
                 s = self.services
-                self._runner = SyncRunner(s.engine, s.cfg, label=default_label(s.user), secrets=s.secrets)
+                self._runner = SyncRunner(s.engine, s.cfg, now=s.now, label=default_label(s.user),
+                                          secrets=s.secrets)
             return self._runner
 
     def run_once(self):
@@ -50,6 +51,10 @@ class SyncService:
             return conn.tenant_id if conn is not None else None
 
     # -- queries ------------------------------------------------------------------------------------------------
+    def connected(self) -> bool:
+        """An active Xero connection (connected or disconnected): there is something to say about syncing."""
+        return self._tenant() is not None
+
     def overview(self):
         """:class:`~tui.sync.status.Overview`: pending, errors, conflicts, last success, calls today, lease holder."""
         from tui.sync.status import overview

@@ -1,0 +1,63 @@
+"""The sync screens under Pilot against the sandbox over HTTP (the sync tests' fixtures: one server, reset per test)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.connect.helpers import screen_text, wait_for
+from tests.sync.conftest import (  # noqa: F401  (fixtures)
+    _sandbox_server,
+    connect_business,
+    connected,
+    make_invoice,
+    sandbox,
+    send,
+    xero_cfg,
+    xservices,
+)
+
+
+def sync_app(services):
+    """The app with no poll timer: passes run at start-up and when nudged (``app.sync_now()``)."""
+    from tui.app import TradieApp
+
+    return TradieApp(services, sync_interval=None)
+
+
+async def next_pass(pilot, nudge: bool = True) -> None:
+    """Run a pass (or wait for the one already asked for) and wait until its result is on screen."""
+    app = pilot.app
+    done = app.sync_worker.passes
+    if nudge:
+        app.sync_now()
+    await wait_for(pilot, lambda: app.sync_worker.passes > done, what="a sync pass")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def header(app) -> str:
+    return str(app.sync_status)
+
+
+def header_is_red(app) -> bool:
+    status = app.sync_status
+    return "red" in str(getattr(status, "style", ""))
+
+
+@pytest.fixture
+def set_account_code():
+    def set_code(services, tenant_id: str, category: str, code: str) -> None:
+        from sqlmodel import select
+
+        from tui.store.tables import AccountMappingRow
+
+        with services.session() as s:
+            row = s.exec(select(AccountMappingRow).where(AccountMappingRow.tenant_id == tenant_id,
+                                                         AccountMappingRow.category == category)).one()
+            row.account_code = code
+            s.add(row)
+
+    return set_code
+
+
+__all__ = ["header", "header_is_red", "make_invoice", "next_pass", "screen_text", "send", "sync_app", "wait_for"]

@@ -1,0 +1,198 @@
+"""The sync in the app: background passes, the header, the Sync screen, the first-sync preview, the editor line."""
+
+from __future__ import annotations
+
+from tests.syncui.conftest import (
+    header,
+    header_is_red,
+    make_invoice,
+    next_pass,
+    screen_text,
+    send,
+    sync_app,
+    wait_for,
+)
+
+SIZE = (100, 32)
+
+
+async def open_editor(pilot, invoice_id: int):
+    from tui.screens.invoice_editor import InvoiceEditorScreen
+
+    app = pilot.app
+    app.open_invoice(invoice_id)
+    editor = await wait_for(pilot, lambda: isinstance(app.screen, InvoiceEditorScreen) and app.screen.invoice
+                            and app.screen, what="invoice editor")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return editor
+
+
+async def test_send_in_app_pushes_then_payment_in_xero_shows_paid(connected):
+    from tui.screens.send_invoice import SendInvoiceModal
+    from tui.screens.todo import TodoScreen
+
+    c = connected
+    inv = make_invoice(c.services, number="TC-0101")
+    app = sync_app(c.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await next_pass(pilot, nudge=False)  # the start-up pass
+        writes = c.writes()
+        await open_editor(pilot, inv.id)
+        assert "Xero:" not in screen_text(app)  # a draft says nothing about Xero
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: isinstance(app.screen, SendInvoiceModal), what="send question")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: c.xero_invoices("TC-0101"), what="invoice in the sandbox")
+        await wait_for(pilot, lambda: "Xero: synced at" in screen_text(app), what="editor sync line")
+        assert c.writes() == writes + 2  # the contact and the invoice
+        assert c.xero_invoices("TC-0101")[0]["Status"] == "AUTHORISED"
+        assert header(app) == "Synced just now" and not header_is_red(app)
+
+        c.sb.control.pay_invoice("TC-0101")
+        await next_pass(pilot)
+        app.show_todo()
+        todo = await wait_for(pilot, lambda: isinstance(app.screen, TodoScreen) and app.screen.loaded and app.screen)
+        await app.workers.wait_for_complete()
+        assert "TC-0101" not in screen_text(app)  # nothing left to chase
+        await open_editor(pilot, inv.id)
+        assert app.screen.query_one("#status").render().plain == "Paid"
+        assert todo is not None
+
+
+async def test_validation_error_shown_then_retry_after_fixing_pushes_it(connected, set_account_code):
+    from tui.screens.sync import SyncScreen
+
+    c = connected
+    set_account_code(c.services, c.tenant_id, "Labour", "999")
+    inv = send(c.services, make_invoice(c.services, number="TC-0102"))
+    app = sync_app(c.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await next_pass(pilot, nudge=False)
+        assert header(app) == "1 sync error · 1 pending · Synced just now" and header_is_red(app)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen) and app.screen.view, what="Sync screen")
+        text = screen_text(app)
+        assert "TC-0102 Olivia Nguyen" in text and "Account code '999' is not a valid code" in text
+        assert c.xero_invoices("TC-0102") == []
+
+        set_account_code(c.services, c.tenant_id, "Labour", "210")
+        await pilot.press("r")  # Retry the highlighted one
+        await wait_for(pilot, lambda: c.xero_invoices("TC-0102"), what="pushed after retry")
+        await wait_for(pilot, lambda: "Nothing: every change reached Xero." in screen_text(app))
+        assert c.services.sync.invoice_state(inv.id).state == "synced"
+        assert "Xero refused TC-0102" in screen_text(app) or app.screen.query_one("#sync-log").row_count
+
+
+async def test_conflict_resolved_on_the_sync_screen(connected):
+    from tui.screens.sync import SyncScreen
+    from tui.screens.sync_conflict import ConflictScreen
+
+    c = connected
+    inv = send(c.services, make_invoice(c.services, number="TC-0103"))
+    assert c.sync().ok
+    inv = c.services.invoice(inv.id)
+    inv.reference = "Ours"
+    c.services.save_invoice(inv)
+    c.sb.control.edit_invoice("TC-0103", Reference="Theirs")
+    app = sync_app(c.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await next_pass(pilot, nudge=False)
+        assert header(app).startswith("1 conflict") and header_is_red(app)
+        app.goto("sync")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen) and app.screen.view)
+        await pilot.press("enter")
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.conflicts
+                                and app.screen)
+        table = screen.query_one("#conflict-fields")
+        assert [str(v) for v in table.get_row_at(0)] == ["Reference", "Ours", "Theirs", "Keep ours"]
+        await pilot.press("x", "ctrl+s")  # take Xero's
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen))
+        await next_pass(pilot, nudge=False)
+        assert c.services.invoice(inv.id).reference == "Theirs"
+        assert c.xero_invoices("TC-0103")[0]["Reference"] == "Theirs"
+        assert c.services.sync.invoice_state(inv.id).state == "synced"
+        assert header(app) == "Synced just now"
+
+
+async def _unconfirmed(sandbox, xservices, xero_cfg):
+    from tests.sync.conftest import connect_business
+    from tui.domain.business import BusinessDetails
+
+    xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
+    c = connect_business(sandbox, xservices, xero_cfg, confirm=False)
+    clash = send(c.services, make_invoice(c.services, number="INV-0001",
+                                          lines=(("Other job", "1", "1.00", "General Sales"),)))
+    new = send(c.services, make_invoice(c.services, number="TC-0900"))
+    return c, clash, new
+
+
+async def test_first_sync_preview_escape_pushes_nothing(sandbox, xservices, xero_cfg):
+    from tui.screens.sync_preview import FirstSyncPreviewScreen
+
+    c, _, _ = await _unconfirmed(sandbox, xservices, xero_cfg)
+    writes = c.writes()
+    app = sync_app(c.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await next_pass(pilot, nudge=False)
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, FirstSyncPreviewScreen) and app.screen.preview
+                                and app.screen, what="first-sync preview")
+        text = screen_text(app)
+        assert "Nothing has been sent yet" in text and "1 to create" in text and "1 clash" in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, FirstSyncPreviewScreen))
+        await next_pass(pilot)
+        assert not isinstance(app.screen, FirstSyncPreviewScreen)  # offered once, not at every pass
+        assert "first sync needs review" in header(app)
+    assert c.writes() == writes and c.xero_invoices("TC-0900") == []
+    assert screen is not None
+
+
+async def test_first_sync_preview_confirm_syncs(sandbox, xservices, xero_cfg):
+    from tui.screens.sync_preview import FirstSyncPreviewScreen
+
+    c, clash, new = await _unconfirmed(sandbox, xservices, xero_cfg)
+    app = sync_app(c.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await next_pass(pilot, nudge=False)
+        await wait_for(pilot, lambda: isinstance(app.screen, FirstSyncPreviewScreen) and app.screen.preview)
+        await pilot.click("#preview-sync-from")
+        await pilot.press(*"01/01/2020", "enter")
+        await wait_for(pilot, lambda: app.screen.preview and app.screen.preview.sync_from is not None)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: c.xero_invoices("TC-0900"), what="created after confirming")
+        await next_pass(pilot, nudge=False)
+        assert len(c.xero_invoices("INV-0001")) == 1  # the clash is reported, never duplicated
+        assert c.services.sync.invoice_state(clash.id).error_code == "number_clash"
+        assert header(app) == "1 sync error · Synced just now"
+
+
+async def test_number_clash_renumbered_from_the_sync_screen(connected):
+    from tui.screens.sync import SyncScreen
+    from tui.widgets.prompt_modal import PromptModal
+
+    c = connected
+    inv = send(c.services, make_invoice(c.services, number="INV-0001"))
+    app = sync_app(c.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await next_pass(pilot, nudge=False)
+        app.goto("sync")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen) and app.screen.view)
+        assert "Number taken in Xero" in screen_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        await pilot.press(*"TC-0555", "enter")
+        await wait_for(pilot, lambda: c.xero_invoices("TC-0555"), what="renumbered invoice pushed")
+        assert c.services.invoice(inv.id).number == "TC-0555"
+
+
+async def test_revoked_connection_turns_the_header_red(connected):
+    c = connected
+    send(c.services, make_invoice(c.services, number="TC-0104"))
+    c.sb.control.revoke_connection()
+    app = sync_app(c.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await next_pass(pilot, nudge=False)
+        assert header(app) == "Xero disconnected" and header_is_red(app)
+        assert "Xero disconnected" in screen_text(app)
+    assert c.xero_invoices("TC-0104") == []

@@ -1,0 +1,237 @@
+"""The Sync screen: how the Xero sync stands, what needs the user, and what it did lately.
+
+Top: last successful sync, pending changes, calls used today against the daily budget, and who runs the
+sync when another process holds it. Then the problems (Xero's message per invoice or customer): Enter fixes
+the highlighted one (a conflict opens its fields, a number clash asks for a new number), r retries it,
+a retries all. Then the recent activity log. s syncs now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.screens.base import BaseScreen
+from tui.widgets.header import AppHeader
+from tui.widgets.prompt_modal import PromptModal
+
+DAILY_BUDGET = 5_000  # Xero's calls a day per organisation
+
+CODE_LABELS = {
+    "conflict": "Changed in both places: Enter to choose",
+    "number_clash": "Number taken in Xero: Enter to renumber",
+    "name_clash": "Name taken in Xero",
+    "validation": "Xero refused it",
+    "contact": "Contact problem",
+    "totals": "Totals differ from Xero's",
+    "pull": "Could not read it from Xero",
+}
+LEVEL_STYLES = {"error": "red", "warning": "yellow"}
+
+
+@dataclass(frozen=True)
+class SyncView:
+    overview: object
+    problems: list
+    log: list
+    time_zone: str
+
+
+def local_time(when: datetime | None, time_zone: str, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    if when is None:
+        return "never"
+    if when.tzinfo is None:
+        from datetime import timezone
+
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(ZoneInfo(time_zone)).strftime(fmt)
+
+
+def summary_text(view: SyncView, now: datetime) -> Text:
+    from tui.sync.status import ago
+
+    o = view.overview
+    text = Text()
+    if not o.connected:
+        return Text("Not connected to Xero. Settings → Integrations → Xero to connect.", style="bold red")
+    last = o.last_success_at
+    text.append("Last successful sync  ", style="dim")
+    text.append(f"{local_time(last, view.time_zone)}" + (f" ({ago(last, now)})" if last else ""))
+    text.append("\nPending changes       ", style="dim")
+    text.append(f"{o.pending:,}")
+    text.append("\nXero calls today      ", style="dim")
+    text.append(f"{o.calls_today:,} of {DAILY_BUDGET:,}")
+    if o.held_by:
+        text.append("\nSync runs in          ", style="dim")
+        text.append(f"{o.held_by} (this app waits for it to finish)", style="red")
+    if o.needs_confirmation:
+        text.append("\nThe first sync is waiting for your review: press f.", style="bold yellow")
+    elif o.last_error:
+        text.append("\nLast pass             ", style="dim")
+        text.append(o.last_error, style="red")
+    return text
+
+
+def problem_prompt(p) -> Text:
+    return Text.assemble((p.title, "bold"), "  ", (CODE_LABELS.get(p.code, p.code), "red"), "\n",
+                         (p.message, ""))
+
+
+class SyncScreen(BaseScreen):
+    TITLE = "Sync"
+    DEFAULT_CSS = """
+    #sync-summary { height: auto; padding: 0 1; margin: 1 0; }
+    #sync-problems { height: auto; max-height: 10; }
+    #sync-log { height: 1fr; }
+    #sync-message.-error { color: $error; }
+    """
+    BINDINGS = [
+        Binding("s", "sync_now", "Sync now", id="sync_now"),
+        Binding("r", "retry", "Retry", id="sync_retry"),
+        Binding("a", "retry_all", "Retry all", id="sync_retry_all"),
+        Binding("o", "open_invoice", "Open invoice", id="sync_open_invoice"),
+        Binding("f", "first_sync", "Review first sync", id="sync_first_sync"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: SyncView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(self.TITLE)
+        yield Static("Loading…", id="sync-summary")
+        yield Static("Needs attention", classes="screen-heading")
+        yield OptionList(id="sync-problems", classes="menu")
+        yield Static("Recent activity", classes="screen-heading")
+        yield DataTable(id="sync-log", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="sync-message", classes="message", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#sync-log", DataTable)
+        table.add_column("When", width=11)
+        table.add_column("", width=1)
+        table.add_column("What")
+        self.query_one("#sync-problems", OptionList).focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.view is not None:
+            self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("retry", "open_invoice"):
+            return self.selected is not None
+        if action == "retry_all":
+            return bool(self.view and self.view.problems)
+        if action == "first_sync":
+            return bool(self.view and self.view.overview.needs_confirmation)
+        return True
+
+    # -- loading --------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.blocking(self._load, on_done=self.show, group="sync-screen")
+
+    def _load(self) -> SyncView:
+        sync = self.services.sync
+        return SyncView(sync.overview(), sync.problems(), sync.log(100), self.services.business().time_zone)
+
+    def show(self, view: SyncView) -> None:
+        self.view = view
+        self.query_one("#sync-summary", Static).update(summary_text(view, self.services.now()))
+        problems = self.query_one("#sync-problems", OptionList)
+        highlighted = problems.highlighted
+        problems.clear_options()
+        if view.problems:
+            problems.add_options([Option(problem_prompt(p)) for p in view.problems])
+            problems.highlighted = min(highlighted or 0, len(view.problems) - 1)
+        else:
+            problems.add_option(Option(Text("Nothing: every change reached Xero.", style="dim"), disabled=True))
+        table = self.query_one("#sync-log", DataTable)
+        table.clear()
+        for row in view.log:
+            table.add_row(local_time(row.at, view.time_zone, "%d/%m %H:%M"),
+                          Text("!" if row.level != "info" else "", style=LEVEL_STYLES.get(row.level, "")),
+                          Text(row.message, style=LEVEL_STYLES.get(row.level, "")))
+        self.refresh_bindings()
+
+    def say(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#sync-message", Static)
+        message.update(text)
+        message.set_class(error, "-error")
+
+    # -- the highlighted problem -----------------------------------------------------------------------
+    @property
+    def selected(self):
+        if self.view is None or not self.view.problems:
+            return None
+        index = self.query_one("#sync-problems", OptionList).highlighted
+        return self.view.problems[index] if index is not None and index < len(self.view.problems) else None
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.refresh_bindings()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        problem = self.selected
+        if problem is None:
+            return
+        if problem.code == "conflict":
+            from tui.screens.sync_conflict import ConflictScreen
+
+            self.app.push_screen(ConflictScreen(problem.entity_id, problem.title))
+        elif problem.code == "number_clash":
+            self.ask_number(problem)
+        elif problem.kind == "invoice":
+            self.app.open_invoice(problem.entity_id)
+        else:
+            self.say(problem.message)
+
+    def ask_number(self, problem) -> None:
+        number = problem.title.split(" ", 1)[0]
+
+        def answered(new: str | None) -> None:
+            if new:
+                self.blocking(self.services.sync.renumber, problem.entity_id, new,
+                              on_done=lambda inv: self._fixed(f"{number} is now {inv.number}; sending it."),
+                              on_error=lambda exc: self.say(str(exc), error=True), group="sync-action")
+
+        self.app.push_screen(PromptModal(f"Xero already uses {number}. New number for this invoice:",
+                                         placeholder="e.g. INV-0100"), answered)
+
+    def _fixed(self, message: str) -> None:
+        self.say(message)
+        self.reload()
+        self.app.sync_now()
+
+    # -- actions --------------------------------------------------------------------------------------
+    def action_sync_now(self) -> None:
+        self.say("Syncing…")
+        self.app.sync_now()
+
+    def action_retry(self) -> None:
+        problem = self.selected
+        if problem is None:
+            return
+        kw = {"invoice_id": problem.entity_id} if problem.kind == "invoice" else {"customer_id": problem.entity_id}
+        self.blocking(lambda: self.services.sync.retry(**kw),
+                      on_done=lambda n: self._fixed(f"Retrying {problem.title}."), group="sync-action")
+
+    def action_retry_all(self) -> None:
+        self.blocking(self.services.sync.retry, on_done=lambda n: self._fixed("Retrying everything that failed."),
+                      group="sync-action")
+
+    def action_open_invoice(self) -> None:
+        problem = self.selected
+        if problem is not None and problem.kind == "invoice":
+            self.app.open_invoice(problem.entity_id)
+
+    def action_first_sync(self) -> None:
+        self.app.show_first_sync_preview()
