@@ -108,7 +108,7 @@ async def test_conflict_resolved_on_the_sync_screen(connected):
         assert [str(v) for v in table.get_row_at(0)] == ["Reference", "Ours", "Theirs", "Keep ours"]
         await pilot.press("x", "ctrl+s")  # take Xero's
         await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen))
-        await next_pass(pilot, nudge=False)
+        await wait_for(pilot, lambda: header(app) == "Synced just now", what="the pass after resolving")
         assert c.services.invoice(inv.id).reference == "Theirs"
         assert c.xero_invoices("TC-0103")[0]["Reference"] == "Theirs"
         assert c.services.sync.invoice_state(inv.id).state == "synced"
@@ -161,10 +161,9 @@ async def test_first_sync_preview_confirm_syncs(sandbox, xservices, xero_cfg):
         await wait_for(pilot, lambda: app.screen.preview and app.screen.preview.sync_from is not None)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: c.xero_invoices("TC-0900"), what="created after confirming")
-        await next_pass(pilot, nudge=False)
+        await wait_for(pilot, lambda: header(app) == "1 sync error · 1 pending · Synced just now", what="header")
         assert len(c.xero_invoices("INV-0001")) == 1  # the clash is reported, never duplicated
         assert c.services.sync.invoice_state(clash.id).error_code == "number_clash"
-        assert header(app) == "1 sync error · Synced just now"
 
 
 async def test_number_clash_renumbered_from_the_sync_screen(connected):
