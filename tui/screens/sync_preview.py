@@ -89,8 +89,8 @@ class FirstSyncPreviewScreen(BaseScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#preview-table", DataTable)
-        for label, width in (("Number", 10), ("Customer", 22), ("Issued", 10), ("Total", 11),
-                             ("First sync will", 16), ("Why", None)):
+        for label, width in (("Number", 10), ("Customer", 18), ("Issued", 10), ("Total", 11),
+                             ("First sync will", 15), ("Why", 21)):
             table.add_column(label, width=width)
         table.focus()
         self.load(None)

@@ -59,9 +59,16 @@ class SyncService:
         """:class:`~tui.sync.status.Overview`: pending, errors, conflicts, last success, calls today, lease holder."""
         from tui.sync.status import overview
 
+        from dataclasses import replace
+
+        from tui.sync.lease import default_label
+
         tenant = self._tenant()
         with self.services.session() as s:
-            return overview(s, tenant, self.services.now())
+            result = overview(s, tenant, self.services.now())
+        if result.held_by == default_label(self.services.user):  # this process: nobody else to name
+            result = replace(result, held_by=None)
+        return result
 
     def header(self) -> str:
         """"Synced 1 min ago", "3 pending · Synced just now", "2 sync errors · ..." (red when overview().is_error)."""

@@ -98,7 +98,7 @@ class Problem:
 
 def problems(s: Session, limit: int = 200) -> list[Problem]:
     rows = s.exec(select(SyncRecordRow).where(SyncRecordRow.error != "").order_by(
-        col(SyncRecordRow.error_at).desc()).limit(limit)).all()
+        col(SyncRecordRow.error_at).desc(), col(SyncRecordRow.kind), col(SyncRecordRow.entity_id)).limit(limit)).all()
     out = []
     for r in rows:
         if r.kind == outbox.INVOICE:

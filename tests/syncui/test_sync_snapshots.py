@@ -1,0 +1,115 @@
+"""SVG snapshots of the sync screens: fixed clock (the sync runs on the services' clock), fixed data, 100x32.
+
+Update after an intended change: ``python -m pytest tests/syncui/test_sync_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from tests.syncui.conftest import make_invoice, send, sync_app, wait_for
+from tests.conftest import FIXED_NOW
+from tui.screenshots import settle
+
+SIZE = (100, 32)
+
+
+def error_and_conflict(c, set_account_code):
+    """TC-0201 refused by Xero (an account code it does not have); TC-0202 changed here and in Xero."""
+    inv = send(c.services, make_invoice(c.services, number="TC-0202", customer_name="Jack Wilson",
+                                        email="jack@example.com"))
+    assert c.sync(now=lambda: FIXED_NOW).ok
+    inv = c.services.invoice(inv.id)
+    inv.reference = "Bathroom reno, stage 2"
+    c.services.save_invoice(inv)
+    c.sb.control.edit_invoice("TC-0202", Reference="Bathroom stage 2 (Xero)")
+    set_account_code(c.services, c.tenant_id, "Labour", "999")
+    send(c.services, make_invoice(c.services, number="TC-0201"))
+    assert c.sync(now=lambda: FIXED_NOW).conflicts == 1
+
+
+def test_sync_screen_with_error_and_conflict(snap_compare, connected, set_account_code):
+    error_and_conflict(connected, set_account_code)
+    assert snap_compare(sync_app(connected.services), terminal_size=SIZE, run_before=open_sync_screen)
+
+
+
+async def open_sync_screen(pilot):
+    await settle(pilot)
+    pilot.app.goto("sync")
+    await wait_for(pilot, lambda: pilot.app.screen.view is not None)
+    await settle(pilot)
+
+
+def test_conflict_detail(snap_compare, connected, set_account_code):
+    from tui.screens.sync_conflict import ConflictScreen
+
+    error_and_conflict(connected, set_account_code)
+
+    async def run_before(pilot):
+        await open_sync_screen(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#sync-problems").highlighted = next(
+            i for i, p in enumerate(screen.view.problems) if p.code == "conflict")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConflictScreen) and pilot.app.screen.conflicts)
+        await pilot.press("x")
+        await settle(pilot)
+
+    assert snap_compare(sync_app(connected.services), terminal_size=SIZE, run_before=run_before)
+
+
+def test_todo_with_sync_problems_and_red_header(snap_compare, connected, set_account_code):
+    error_and_conflict(connected, set_account_code)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await wait_for(pilot, lambda: "conflict" in str(pilot.app.sync_status))
+        await settle(pilot)
+
+    assert snap_compare(sync_app(connected.services), terminal_size=SIZE, run_before=run_before)
+
+
+def test_header_synced(snap_compare, connected):
+    send(connected.services, make_invoice(connected.services, number="TC-0203"))
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await wait_for(pilot, lambda: str(pilot.app.sync_status) == "Synced just now")
+        await settle(pilot)
+
+    assert snap_compare(sync_app(connected.services), terminal_size=SIZE, run_before=run_before)
+
+
+def test_header_disconnected(snap_compare, connected):
+    send(connected.services, make_invoice(connected.services, number="TC-0204"))
+    connected.sb.control.revoke_connection()
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await wait_for(pilot, lambda: str(pilot.app.sync_status) == "Xero disconnected")
+        await settle(pilot)
+
+    assert snap_compare(sync_app(connected.services), terminal_size=SIZE, run_before=run_before)
+
+
+def test_first_sync_preview(snap_compare, sandbox, xservices, xero_cfg):
+    from tests.sync.conftest import connect_business
+    from tui.domain.business import BusinessDetails
+    from tui.screens.sync_preview import FirstSyncPreviewScreen
+
+    xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
+    c = connect_business(sandbox, xservices, xero_cfg, confirm=False)
+    marine = next(i for i in c.xero_invoices() if i["Contact"]["Name"] == "Marine Systems")
+    send(c.services, make_invoice(c.services, customer_name="Marine Systems", email="accounts@marinesystems.com.au",
+                                  number=marine["InvoiceNumber"],
+                                  lines=(("Switchboard upgrade", "1", "2450.00", "General Sales"),)))
+    send(c.services, make_invoice(c.services, number="INV-0001", lines=(("Hot water service", "1", "380.00",
+                                                                          "General Sales"),)))
+    send(c.services, make_invoice(c.services, number="TC-0900"))
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, FirstSyncPreviewScreen)
+                       and pilot.app.screen.preview)
+        await settle(pilot)
+
+    assert snap_compare(sync_app(c.services), terminal_size=SIZE, run_before=run_before)
