@@ -5,8 +5,8 @@ Update after an intended change: ``python -m pytest tests/syncui/test_sync_snaps
 
 from __future__ import annotations
 
-from tests.syncui.conftest import make_invoice, send, sync_app, wait_for
 from tests.conftest import FIXED_NOW
+from tests.syncui.conftest import make_invoice, send, sync_app, wait_for
 from tui.screenshots import settle
 
 SIZE = (100, 32)

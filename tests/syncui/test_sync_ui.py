@@ -52,12 +52,11 @@ async def test_send_in_app_pushes_then_payment_in_xero_shows_paid(connected):
         c.sb.control.pay_invoice("TC-0101")
         await next_pass(pilot)
         app.show_todo()
-        todo = await wait_for(pilot, lambda: isinstance(app.screen, TodoScreen) and app.screen.loaded and app.screen)
+        await wait_for(pilot, lambda: isinstance(app.screen, TodoScreen) and app.screen.loaded)
         await app.workers.wait_for_complete()
         assert "TC-0101" not in screen_text(app)  # nothing left to chase
         await open_editor(pilot, inv.id)
         assert app.screen.query_one("#status").render().plain == "Paid"
-        assert todo is not None
 
 
 async def test_validation_error_shown_then_retry_after_fixing_pushes_it(connected, set_account_code):
@@ -81,7 +80,8 @@ async def test_validation_error_shown_then_retry_after_fixing_pushes_it(connecte
         await wait_for(pilot, lambda: c.xero_invoices("TC-0102"), what="pushed after retry")
         await wait_for(pilot, lambda: "Nothing: every change reached Xero." in screen_text(app))
         assert c.services.sync.invoice_state(inv.id).state == "synced"
-        assert "Xero refused TC-0102" in screen_text(app) or app.screen.query_one("#sync-log").row_count
+        log = app.screen.query_one("#sync-log")
+        assert any("Xero refused TC-0102" in str(log.get_row_at(i)[2]) for i in range(log.row_count))
 
 
 async def test_conflict_resolved_on_the_sync_screen(connected):
@@ -135,8 +135,8 @@ async def test_first_sync_preview_escape_pushes_nothing(sandbox, xservices, xero
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
         await next_pass(pilot, nudge=False)
-        screen = await wait_for(pilot, lambda: isinstance(app.screen, FirstSyncPreviewScreen) and app.screen.preview
-                                and app.screen, what="first-sync preview")
+        await wait_for(pilot, lambda: isinstance(app.screen, FirstSyncPreviewScreen) and app.screen.preview,
+                       what="first-sync preview")
         text = screen_text(app)
         assert "Nothing has been sent yet" in text and "1 to create" in text and "1 clash" in text
         await pilot.press("escape")
@@ -145,13 +145,12 @@ async def test_first_sync_preview_escape_pushes_nothing(sandbox, xservices, xero
         assert not isinstance(app.screen, FirstSyncPreviewScreen)  # offered once, not at every pass
         assert "first sync needs review" in header(app)
     assert c.writes() == writes and c.xero_invoices("TC-0900") == []
-    assert screen is not None
 
 
 async def test_first_sync_preview_confirm_syncs(sandbox, xservices, xero_cfg):
     from tui.screens.sync_preview import FirstSyncPreviewScreen
 
-    c, clash, new = await _unconfirmed(sandbox, xservices, xero_cfg)
+    c, clash, _ = await _unconfirmed(sandbox, xservices, xero_cfg)
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
         await next_pass(pilot, nudge=False)
@@ -195,3 +194,29 @@ async def test_revoked_connection_turns_the_header_red(connected):
         assert header(app) == "Xero disconnected" and header_is_red(app)
         assert "Xero disconnected" in screen_text(app)
     assert c.xero_invoices("TC-0104") == []
+
+
+async def test_contact_name_clash_linked_from_the_sync_screen(connected):
+    from tui.screens.sync import SyncScreen
+    from tui.widgets.confirm_modal import ConfirmModal
+
+    c = connected
+    send(c.services, make_invoice(c.services, customer_name="Boom FM", email="someone.else@example.com",
+                                  number="TC-0400"))
+    [boom] = c.xero_contacts("Boom FM")
+    before = len(c.xero_contacts())
+    app = sync_app(c.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await next_pass(pilot, nudge=False)
+        app.goto("sync")
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen) and app.screen.view and app.screen)
+        assert "Name taken in Xero: Enter to link" in screen_text(app)
+        screen.query_one("#sync-problems").highlighted = next(
+            i for i, p in enumerate(screen.view.problems) if p.code == "name_clash")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="link question")
+        assert "someone.else@example.com" not in screen_text(app)  # Xero's contact's own address is shown
+        await pilot.press("y")
+        await wait_for(pilot, lambda: c.xero_invoices("TC-0400"), what="invoice pushed to the linked contact")
+    assert c.xero_invoices("TC-0400")[0]["Contact"]["ContactID"] == boom["ContactID"]
+    assert len(c.xero_contacts()) == before

@@ -159,6 +159,7 @@ EXPECTED_SCREENS = {
     "email": "EmailSettingsScreen",
     "integrations": "IntegrationsScreen",
     "outbox": "OutboxScreen",
+    "sync": "SyncScreen",
     "help": "HelpScreen",
 }
 

@@ -2,7 +2,8 @@
 
 Top: last successful sync, pending changes, calls used today against the daily budget, and who runs the
 sync when another process holds it. Then the problems (Xero's message per invoice or customer): Enter fixes
-the highlighted one (a conflict opens its fields, a number clash asks for a new number), r retries it,
+the highlighted one (a conflict opens its fields, a number clash asks for a new number, a contact's name
+clash offers linking to Xero's contact), r retries it,
 a retries all. Then the recent activity log. s syncs now.
 """
 
@@ -27,7 +28,7 @@ DAILY_BUDGET = 5_000  # Xero's calls a day per organisation
 CODE_LABELS = {
     "conflict": "Changed in both places: Enter to choose",
     "number_clash": "Number taken in Xero: Enter to renumber",
-    "name_clash": "Name taken in Xero",
+    "name_clash": "Name taken in Xero: Enter to link",
     "validation": "Xero refused it",
     "contact": "Contact problem",
     "totals": "Totals differ from Xero's",
@@ -189,6 +190,8 @@ class SyncScreen(BaseScreen):
             self.app.push_screen(ConflictScreen(problem.entity_id, problem.title))
         elif problem.code == "number_clash":
             self.ask_number(problem)
+        elif problem.code == "name_clash":
+            self.offer_link(problem)
         elif problem.kind == "invoice":
             self.app.open_invoice(problem.entity_id)
         else:
@@ -205,6 +208,32 @@ class SyncScreen(BaseScreen):
 
         self.app.push_screen(PromptModal(f"Xero already uses {number}. New number for this invoice:",
                                          placeholder="e.g. INV-0100"), answered)
+
+    def offer_link(self, problem) -> None:
+        """A name clash: if Xero's contact of that name is this customer, link them (the customer is not renamed)."""
+        from tui.widgets.confirm_modal import ConfirmModal
+
+        def found(contact: dict | None) -> None:
+            if contact is None:
+                self.say(f"Xero has no contact named {problem.title} any more: press r to retry.")
+                return
+            email = contact.get("EmailAddress") or "no email address"
+            question = Text.assemble(
+                "Link ", (problem.title, "bold"), " to Xero's contact ", (str(contact.get("Name")), "bold"),
+                f" ({email})?\n\nOnly if they are the same customer: invoices for ", (problem.title, "bold"),
+                " are then sent to that contact.")
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.blocking(self.services.sync.link_customer, problem.entity_id, str(contact["ContactID"]),
+                                  on_done=lambda _: self._fixed(f"{problem.title} linked; sending its invoices."),
+                                  on_error=lambda exc: self.say(str(exc), error=True), group="sync-action")
+
+            self.app.push_screen(ConfirmModal(question, "Link", "Cancel"), answered)
+
+        self.say(f"Looking up {problem.title} in Xero…")
+        self.blocking(self.services.sync.clashing_contact, problem.entity_id, on_done=found,
+                      on_error=lambda exc: self.say(str(exc), error=True), group="sync-action")
 
     def _fixed(self, message: str) -> None:
         self.say(message)

@@ -57,11 +57,10 @@ class SyncService:
 
     def overview(self):
         """:class:`~tui.sync.status.Overview`: pending, errors, conflicts, last success, calls today, lease holder."""
-        from tui.sync.status import overview
-
         from dataclasses import replace
 
         from tui.sync.lease import default_label
+        from tui.sync.status import overview
 
         tenant = self._tenant()
         with self.services.session() as s:
@@ -139,6 +138,17 @@ class SyncService:
         with self.services.session() as s:
             return renumber_invoice(s, invoice_id, number, self.services.now(), self.services.user, tz)
 
+    def clashing_contact(self, customer_id: int) -> dict | None:
+        """The Xero contact whose name a customer's clashes with (one call), to offer linking to it."""
+        from tui.store.tables import CustomerRow
+        from tui.xero.wire import where_equals
+
+        with self.services.session() as s:
+            customer = s.get(CustomerRow, customer_id)
+            name = customer.name if customer else ""
+        found = self._context().api.contacts(where=where_equals("Name", name), include_archived=True)
+        return found[0] if found else None
+
     def link_customer(self, customer_id: int, contact_id: str) -> None:
         """The fix for a contact name clash: this customer is that Xero contact."""
         from tui.sync.push import link_customer
@@ -151,15 +161,18 @@ class SyncService:
         """What the first sync would do (reads Xero's invoice numbers: one call). Needs a connection."""
         from tui.sync.preview import preview_first_sync
 
+        return preview_first_sync(self._context(), sync_from)
+
+    def _context(self):
+        """A sync context (Xero API, database) for the active organisation."""
+        from tui.store.tables import XeroConnectionRow
+
         tenant = self._tenant()
         if tenant is None:
             raise RuntimeError("Connect to Xero first")
-        runner = self.runner()
         with self.services.session() as s:
-            from tui.store.tables import XeroConnectionRow
-
             kind = s.exec(select(XeroConnectionRow.kind).where(XeroConnectionRow.tenant_id == tenant)).first() or "oauth"
-        return preview_first_sync(runner.context(tenant, kind), sync_from)
+        return self.runner().context(tenant, kind)
 
     def confirm_first_sync(self, preview) -> None:
         from tui.sync.preview import confirm_first_sync
