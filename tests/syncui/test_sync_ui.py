@@ -57,6 +57,10 @@ async def test_send_in_app_pushes_then_payment_in_xero_shows_paid(connected):
         assert "TC-0101" not in screen_text(app)  # nothing left to chase
         await open_editor(pilot, inv.id)
         assert app.screen.query_one("#status").render().plain == "Paid"
+    with c.services.session() as s:  # the app released the sync lease at exit
+        from tui.sync.lease import lease_holder
+
+        assert lease_holder(s, c.tenant_id, c.services.now()) is None
 
 
 async def test_validation_error_shown_then_retry_after_fixing_pushes_it(connected, set_account_code):
