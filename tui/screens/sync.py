@@ -154,7 +154,8 @@ class SyncScreen(BaseScreen):
             problems.add_options([Option(problem_prompt(p)) for p in view.problems])
             problems.highlighted = min(highlighted or 0, len(view.problems) - 1)
         else:
-            problems.add_option(Option(Text("Nothing: every change reached Xero.", style="dim"), disabled=True))
+            nothing = "Nothing: every change reached Xero." if view.overview.connected else "Nothing to sync yet."
+            problems.add_option(Option(Text(nothing, style="dim"), disabled=True))
         table = self.query_one("#sync-log", DataTable)
         table.clear()
         for row in view.log:
