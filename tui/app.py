@@ -147,12 +147,16 @@ class TradieApp(App):
     sync_status = reactive("")  # the header's sync slot; the sync worker sets it
 
     def __init__(self, services: "Services", *, demo: bool = False, cursor_blink: bool | None = None,
-                 sync_interval: float | None = POLL_INTERVAL_S) -> None:
-        """``sync_interval``: seconds between background sync passes (None: only on start-up and nudges)."""
+                 sync_interval: float | None = POLL_INTERVAL_S, background_sync: bool = True) -> None:
+        """``sync_interval``: seconds between background sync passes (None: only on start-up and nudges).
+
+        ``background_sync=False``: no pass at start-up nor on a timer (pictures of a fixed state, e.g. screenshots).
+        """
         self._started = time.perf_counter()
         super().__init__()
         self.services = services
         self.sync_worker = SyncWorker(self, sync_interval)
+        self.background_sync = background_sync
         self._preview_offered = False
         self.demo = demo
         #: Input/TextArea cursors blink unless this is off (it is under tests: TEXTUAL_ANIMATIONS=none).
@@ -177,7 +181,8 @@ class TradieApp(App):
         self.refresh_business()
         # A full collection over the app's long-lived objects stalls the UI for 80-130 ms: freeze them once.
         self.call_after_refresh(gc.freeze)
-        self.sync_worker.start()
+        if self.background_sync:
+            self.sync_worker.start()
 
     def on_unmount(self) -> None:
         self.sync_worker.close()

@@ -131,7 +131,7 @@ async def take(shot: Shot, out: Path, work: Path) -> Path:
     services = make_services(work / shot.name, mail=shot.mail)
     if shot.prepare:
         shot.prepare(services)
-    app = TradieApp(services, cursor_blink=False)
+    app = TradieApp(services, cursor_blink=False, background_sync=False)
     async with app.run_test(size=shot.size) as pilot:
         await settle(pilot)
         for name in shot.goto:

@@ -23,7 +23,7 @@ def shell(env, tmp_path):
         services = make_services(tmp_path / "snap", mail=mail)
         if prepare:
             prepare(services)
-        return TradieApp(services)
+        return TradieApp(services, background_sync=False)
 
     return build
 
