@@ -1,4 +1,5 @@
 """Continue after Xero dropped the connection: the header says Disconnected, and reconnecting drains the queue."""
+# ruff: noqa: F811  (pytest fixtures imported from tests/connect, named as test arguments)
 
 from __future__ import annotations
 
@@ -11,11 +12,19 @@ from tests.connect.conftest import (  # noqa: F401  (fixtures: a sandbox with th
     xservices,
 )
 from tests.connect.helpers import connect_service, http_consent_in_thread
-from tests.syncui.conftest import header, header_is_red, make_invoice, next_pass, send, sync_app, wait_for
+from tests.syncui.conftest import (
+    header,
+    header_is_red,
+    make_invoice,
+    next_pass,
+    send,
+    sync_app,
+    wait_for,
+)
 
 
-def xero_numbers(sandbox, tenant_id: str) -> list[str]:
-    return [i["InvoiceNumber"] for i in sandbox.control.snapshot()["organisations"][tenant_id]["Invoices"]]
+def xero_numbers(sb, tenant_id: str) -> list[str]:
+    return [i["InvoiceNumber"] for i in sb.control.snapshot()["organisations"][tenant_id]["Invoices"]]
 
 
 async def test_continue_reconnects_and_the_queue_drains(xservices, xero, http_browser, sandbox):
