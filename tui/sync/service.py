@@ -28,7 +28,7 @@ class SyncService:
         with self._lock:
             if self._runner is None:
                 s = self.services
-                self._runner = SyncRunner(s.engine, s.cfg, now=s.now, label=default_label(s.user),
+                self._runner = SyncRunner(s.engine, s.cfg, now=lambda: s.now(), label=default_label(s.user),
                                           secrets=s.secrets)
             return self._runner
 
