@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Callable
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
 
 from tui.screens.xero import XeroCommands
 from tui.sync_worker import POLL_INTERVAL_S, PassResult, SyncWorker
+from tui.widgets.commands import ListProvider
 
 if TYPE_CHECKING:
     from tui.config import Config
@@ -64,7 +64,7 @@ _DESTINATION_HELP = {
 }
 
 
-class GoToCommands(Provider):
+class GoToCommands(ListProvider):
     """``Go to <screen>`` for every screen, in the command palette (Ctrl+P)."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
@@ -74,17 +74,6 @@ class GoToCommands(Provider):
             (f"Go to {title}", _DESTINATION_HELP[name], partial(app.goto, name))
             for name, title in DESTINATIONS.items()
         ]
-
-    async def discover(self) -> Hits:
-        for text, help_text, callback in self._commands():
-            yield DiscoveryHit(text, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, help_text, callback in self._commands():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, help=help_text)
 
 
 def _keys_from(table: object, where: str, problems: list[str]) -> dict[str, str]:

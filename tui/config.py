@@ -10,6 +10,7 @@ Search order for every key (first wins):
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -173,3 +174,20 @@ def demo_config(cfg: Config) -> Config:
         mail=MailConfig(from_="accounts@demo.tradiecore.example"),
         demo=True,
     )
+
+
+def write_client_id(path: Path, client_id: str) -> None:
+    """Put ``client_id`` under ``[xero]`` in config.toml, keeping everything else in the file as it is."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", client_id):
+        raise ConfigError("A Xero client id has only letters, digits, - and _; check what you copied.")
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    parsed = tomllib.loads(text) if text.strip() else {}
+    line = f'client_id = "{client_id}"'
+    if "xero" not in parsed:
+        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + f"[xero]\n{line}\n"
+    elif "client_id" in parsed["xero"]:
+        return
+    else:
+        text = re.sub(r"(?m)^\[xero\][ \t]*$", "[xero]\n" + line, text, count=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

@@ -25,6 +25,8 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from tui.config import ConfigError, write_client_id
+from tui.token_stores import token_store_for, uses_database_tokens
 from tui.xero.errors import AuthFailed, Disconnected, NotConfigured, XeroError
 
 if TYPE_CHECKING:  # keep the Xero client's imports (authlib, httpx) off the app's start-up path
@@ -312,7 +314,10 @@ class XeroConnection:
                 "client_id or TRADIECORE_XERO_CLIENT_ID). A custom connection uses its own app's client id: "
                 "put that one there instead, then try again.")
         if not configured:
-            write_client_id(self.cfg.config_dir / "config.toml", client_id)
+            try:
+                write_client_id(self.cfg.config_dir / "config.toml", client_id)
+            except ConfigError as exc:
+                raise NotConfigured(str(exc)) from None
             self.services.cfg = replace(self.cfg, xero=replace(self.cfg.xero, client_id=client_id))
         self.services.secrets.set(CUSTOM_CLIENT_SECRET, client_secret)
         with self._oauth("custom") as oauth:
@@ -387,7 +392,6 @@ class XeroConnection:
 
     def api(self):
         """An :class:`~tui.xero.api.XeroApi` for the business's organisation (for the sync engine too)."""
-        from tui.xero.api import XeroApi
 
         row = self._active_row()
         if row is None:
@@ -625,115 +629,6 @@ def _owned_api_class():
 
 def _OwnedApi(*args, **kwargs):  # noqa: N802 - used like a class; built lazily to keep httpx off start-up
     return _owned_api_class()(*args, **kwargs)
-
-
-def uses_database_tokens(cfg) -> bool:
-    """PostgreSQL (shared by processes on several machines): the token set lives in the database, encrypted."""
-    return cfg.database_url.startswith(("postgresql", "postgres:"))
-
-
-def token_store_for(cfg, tenant_id: str, secrets, engine=None, *, create_key: bool = False):
-    """The one token store of an organisation, for every process of the business (the sync engine too).
-
-    SQLite (one server, one OS user): the secrets store (keyring, else the 0600 file), locked by a file lock.
-    PostgreSQL (``engine`` given): a Fernet-encrypted row of ``xero_token_set``, locked in the database; the
-    key is the secret ``xero.token-key`` in each machine's secrets store. The machine that connects creates it
-    (``create_key``); copy the same value into every other machine's keyring or secrets.json.
-    """
-    from tui.xero.tokens import EncryptedTokenStore, TokenCipher, secret_token_store
-
-    if engine is None:
-        return secret_token_store(cfg, tenant_id, secrets)
-    return EncryptedTokenStore(DatabaseTokenRow(engine, tenant_id), TokenCipher.from_secrets(secrets, create_key))
-
-
-class DatabaseTokenRow:
-    """One organisation's row of ``xero_token_set`` (see :class:`tui.xero.tokens.TokenRow`).
-
-    ``lock()`` holds a transaction for the whole refresh: on PostgreSQL an advisory transaction lock per
-    organisation, on SQLite the database's write lock. Reads and writes inside it use that transaction.
-    """
-
-    def __init__(self, engine, tenant_id: str):
-        self.engine = engine
-        self.tenant_id = tenant_id
-        self._local = threading.local()
-
-    def __repr__(self) -> str:
-        return f"<DatabaseTokenRow {self.tenant_id}>"
-
-    def _tx(self):
-        from contextlib import nullcontext
-
-        conn = getattr(self._local, "conn", None)
-        return nullcontext(conn) if conn is not None else self.engine.begin()
-
-    def read(self) -> bytes | None:
-        from sqlalchemy import text
-
-        with self._tx() as c:
-            row = c.execute(text("SELECT blob FROM xero_token_set WHERE tenant_id = :t"), {"t": self.tenant_id}).first()
-        return bytes(row[0]) if row else None
-
-    def write(self, blob: bytes) -> None:
-        from sqlalchemy import text
-
-        values = {"t": self.tenant_id, "b": blob, "u": datetime.now(timezone.utc)}
-        with self._tx() as c:
-            updated = c.execute(text("UPDATE xero_token_set SET blob = :b, updated_at = :u WHERE tenant_id = :t"),
-                                values).rowcount
-            if not updated:
-                c.execute(text("INSERT INTO xero_token_set (tenant_id, blob, updated_at) VALUES (:t, :b, :u)"), values)
-
-    def delete(self) -> None:
-        from sqlalchemy import text
-
-        with self._tx() as c:
-            c.execute(text("DELETE FROM xero_token_set WHERE tenant_id = :t"), {"t": self.tenant_id})
-
-    def lock(self):
-        from contextlib import contextmanager
-
-        from sqlalchemy import text
-
-        @contextmanager
-        def held():
-            if getattr(self._local, "conn", None) is not None:  # already held by this thread
-                yield
-                return
-            with self.engine.begin() as c:
-                if c.dialect.name == "postgresql":
-                    c.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"xero-tokens:{self.tenant_id}"})
-                else:  # SQLite: a write statement takes the database's write lock until the transaction ends
-                    c.execute(text("UPDATE xero_token_set SET tenant_id = tenant_id WHERE tenant_id = :t"),
-                              {"t": self.tenant_id})
-                self._local.conn = c
-                try:
-                    yield
-                finally:
-                    self._local.conn = None
-
-        return held()
-
-
-def write_client_id(path, client_id: str) -> None:
-    """Put ``client_id`` under ``[xero]`` in config.toml, keeping everything else in the file as it is."""
-    import re
-    import tomllib
-
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", client_id):
-        raise NotConfigured("A Xero client id has only letters, digits, - and _; check what you copied.")
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    parsed = tomllib.loads(text) if text.strip() else {}
-    line = f'client_id = "{client_id}"'
-    if "xero" not in parsed:
-        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + f"[xero]\n{line}\n"
-    elif "client_id" in parsed["xero"]:
-        return
-    else:
-        text = re.sub(r"(?m)^\[xero\][ \t]*$", "[xero]\n" + line, text, count=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def _active_rows():

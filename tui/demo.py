@@ -79,6 +79,8 @@ def run_demo(cfg: Config, reset: bool = False) -> int:
         [f"http://localhost:{redirect_port}/callback", f"http://127.0.0.1:{redirect_port}/callback"],
         cfg.data_dir / "sandbox.log",
     )
+    # Where the sandbox listens this run, so a person can act "in Xero" with its control API (see README).
+    (cfg.data_dir / "sandbox-url").write_text(sandbox.base_url + "\n", encoding="utf-8")
     try:
         return run_app(demo_xero_config(cfg, sandbox, redirect_port))
     finally:

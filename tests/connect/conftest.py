@@ -3,7 +3,6 @@ as the person at the browser (plain HTTP for service tests, a real headless Chro
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 from dataclasses import replace

@@ -7,7 +7,6 @@ import os
 import stat
 import threading
 
-import httpx
 import pytest
 
 from tui.connection import CATEGORIES, OtherOrganisation
@@ -156,7 +155,7 @@ def test_custom_connection(xero, sandbox, xservices):
 
 
 def test_write_client_id_keeps_the_rest_of_config(tmp_path):
-    from tui.connection import write_client_id
+    from tui.config import ConfigError, write_client_id
 
     path = tmp_path / "config.toml"
     path.write_text('[mail]\nhost = "smtp.example"\n\n[xero]\nredirect_port = 9000\n')
@@ -165,7 +164,7 @@ def test_write_client_id_keeps_the_rest_of_config(tmp_path):
 
     parsed = tomllib.loads(path.read_text())
     assert parsed == {"mail": {"host": "smtp.example"}, "xero": {"client_id": "ABC123", "redirect_port": 9000}}
-    with pytest.raises(NotConfigured):
+    with pytest.raises(ConfigError, match="only letters, digits"):
         write_client_id(path, 'bad" id')
 
 

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.postgres
 
 def test_postgres_tokens_encrypted_and_refreshed_once(postgres_url, cfg, sandbox, redirect_port, http_browser):
     from tui.config import DatabaseConfig
-    from tui.connection import token_store_for, xero_connection
+    from tui.connection import xero_connection
+    from tui.token_stores import token_store_for
     from tui.services import Services
     from tui.xero.oauth import XeroOAuth
     from tui.xero.tokens import TokenManager

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -202,15 +201,6 @@ def test_free_number():
     assert free_number({"INV-0002"}, "INV-0001") == "INV-0003"
     assert free_number(set(), "TC-099") == "TC-100"
 
-
-def test_sync_core_does_not_import_textual():
-    import subprocess
-    import sys
-
-    code = ("import sys, tui.sync.runner, tui.sync.status, tui.sync.push, tui.sync.pull, tui.sync.preview; "
-            "sys.exit(1 if 'textual' in sys.modules else 0)")
-    assert subprocess.run([sys.executable, "-c", code], cwd=os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__))))).returncode == 0
 
 
 def test_outbox_upsert_compiles_for_postgresql():

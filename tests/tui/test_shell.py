@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -17,16 +15,6 @@ from tui.services import SMTP_PASSWORD_KEY, Services
 
 
 # -- start-up ---------------------------------------------------------------------------------------------
-def test_importing_the_app_leaves_the_database_layer_unloaded():
-    code = (
-        "import sys, tui.app, tui.screens.todo, tui.screens.settings, tui.screens.integrations\n"
-        "heavy = [m for m in ('sqlmodel', 'sqlalchemy', 'alembic') if m in sys.modules]\n"
-        "print(','.join(heavy))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
-
-
 class GatedServices(Services):
     """Holds To Do's query until the test lets it go: what a slow database looks like."""
 

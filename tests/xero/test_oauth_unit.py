@@ -1,7 +1,5 @@
 import base64
 import hashlib
-import subprocess
-import sys
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
@@ -49,15 +47,6 @@ def test_custom_connection_needs_secret_and_hides_it(cfg):
         XeroOAuth(cfg.xero).client_credentials()
     assert "s3cret" not in repr(XeroOAuth(cfg.xero, client_secret="s3cret"))
 
-
-def test_xero_package_does_not_import_textual():
-    code = (
-        "import sys, tui.xero.api, tui.xero.callback, tui.xero.browser, tui.xero.oauth, tui.xero.tokens;"
-        "sys.exit('textual' in sys.modules)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0
-    assert result.stderr == ""  # nor any import-time warning on the terminal
 
 
 def test_oauth_for_picks_custom_connection_when_a_secret_is_stored(cfg, secrets):

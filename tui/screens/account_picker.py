@@ -56,14 +56,14 @@ class AccountPickerScreen(BaseScreen):
     """Dismisses with the new overview after Update, or None (Escape)."""
 
     TITLE = "Chart of Accounts"
-    DEFAULT_CSS = f"""
-    #account-filter {{ margin: 1 1 0 1; max-width: 80; }}
-    #account-columns {{ height: 1; padding: 0 1 0 5; margin: 1 0 0 0; color: $text-muted; }}
-    #accounts {{ margin: 0 1; height: 1fr; max-height: 14; }}
-    #account-chosen {{ height: auto; padding: 0 1; margin: 1 0 0 0; }}
-    #account-buttons {{ height: auto; margin: 1 1 0 1; }}
-    #account-buttons > Button {{ margin: 0 2 0 0; }}
-    #account-message.-error {{ color: $error; }}
+    DEFAULT_CSS = """
+    #account-filter { margin: 1 1 0 1; max-width: 80; }
+    #account-columns { height: 1; padding: 0 1 0 5; margin: 1 0 0 0; color: $text-muted; }
+    #accounts { margin: 0 1; height: 1fr; max-height: 14; }
+    #account-chosen { height: auto; padding: 0 1; margin: 1 0 0 0; }
+    #account-buttons { height: auto; margin: 1 1 0 1; }
+    #account-buttons > Button { margin: 0 2 0 0; }
+    #account-message.-error { color: $error; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="accounts_cancel"),

@@ -11,7 +11,6 @@ from functools import partial
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
@@ -20,6 +19,7 @@ from textual.widgets.option_list import Option
 from tui.connection import XeroOverview, xero_connection
 from tui.screens.base import BaseScreen
 from tui.screens.xero_connect import CONNECT_CSS, start_connect_flow
+from tui.widgets.commands import ListProvider
 from tui.widgets.header import AppHeader
 
 
@@ -268,7 +268,7 @@ def disconnect_xero(app) -> None:
     app.push_screen(XeroScreen(ask_disconnect=True))
 
 
-class XeroCommands(Provider):
+class XeroCommands(ListProvider):
     """"Connect to Xero", "Disconnect Xero" and "Xero account preferences" in the command palette."""
 
     def _commands(self):
@@ -280,14 +280,3 @@ class XeroCommands(Provider):
             ("Xero account preferences", "The revenue accounts invoices post to, and the connection's status",
              partial(show_xero_preferences, app)),
         ]
-
-    async def discover(self) -> Hits:
-        for text, help_text, callback in self._commands():
-            yield DiscoveryHit(text, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, help_text, callback in self._commands():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, help=help_text)

@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import logging
 import time
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tui.domain.dates import business_today
 from tui.domain.invoice import RevenueCategory
+from tui.store.db import session
 from tui.store.tables import AccountMappingRow, BusinessRow
 
 log = logging.getLogger("tui.sync")
@@ -73,15 +74,8 @@ class Context:
     pull_incomplete: bool = False
     on_progress: Callable[[str], None] | None = None
 
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as s:
-            try:
-                yield s
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
+    def session(self) -> AbstractContextManager[Session]:
+        return session(self.engine)
 
     def load_settings(self) -> None:
         with self.session() as s:

@@ -23,11 +23,10 @@ from tui.store.invoices import get_invoice, write_from_xero
 from tui.store.sync_tables import SyncBatchRow, SyncConflictRow
 from tui.store.tables import InvoiceRow
 from tui.sync import outbox, records
-from tui.sync.context import Context, StopSync
+from tui.sync.context import Context
 from tui.sync.mapping import RemoteInvoice, apply_view, invoice_from_xero, invoice_view
 from tui.sync.merge import three_way
-from tui.sync.push import mark_disconnected
-from tui.xero.errors import Disconnected, RateLimited, XeroError
+from tui.sync.push import stops_on_xero_errors
 
 # Ask from a second before the high-water mark: a change stamped in the same second as the last one seen is
 # never missed, whatever precision the server compares at; what comes back twice is skipped as already applied.
@@ -43,17 +42,10 @@ def pull_invoices(ctx: Context) -> None:
     newest = hwm
     page = 1
     while True:
-        try:
-            since = hwm - PULL_OVERLAP if hwm is not None else None
+        since = hwm - PULL_OVERLAP if hwm is not None else None
+        with stops_on_xero_errors(ctx):
             result = ctx.api.invoices_page(page, modified_since=since, where='Type=="ACCREC"',
                                           page_size=ctx.page_size)
-        except Disconnected as exc:
-            mark_disconnected(ctx, exc.reason)
-            raise StopSync(str(exc), disconnected=True) from None
-        except RateLimited as exc:
-            raise StopSync(str(exc), retry_after=exc.retry_after) from None
-        except XeroError as exc:
-            raise StopSync(str(exc)) from None
         remotes = [invoice_from_xero(d) for d in result.items if d.get("Type", "ACCREC") == "ACCREC"]
         apply_page(ctx, remotes)
         for r in remotes:

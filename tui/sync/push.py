@@ -20,9 +20,11 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Iterator
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -48,7 +50,6 @@ from tui.xero import wire
 from tui.xero.errors import (
     Disconnected,
     RateLimited,
-    Unavailable,
     ValidationFailed,
     XeroError,
 )
@@ -85,22 +86,14 @@ def _transmit(ctx: Context, batch: SyncBatchRow) -> list[dict] | None:
         ("invoice", "PUT"): ctx.api.put_invoices,
         ("invoice", "POST"): ctx.api.post_invoices,
     }[(batch.kind, batch.method)]
-    try:
-        return call(elements, batch.idempotency_key)
-    except ValidationFailed as exc:
-        if exc.elements and len(exc.elements) == len(elements):
-            return list(exc.elements)
-        _refused(ctx, batch, str(exc))
-        return None
-    except Disconnected as exc:
-        mark_disconnected(ctx, exc.reason)
-        raise StopSync(str(exc), disconnected=True) from None
-    except RateLimited as exc:
-        raise StopSync(str(exc), retry_after=exc.retry_after) from None
-    except Unavailable as exc:
-        raise StopSync(str(exc)) from None
-    except XeroError as exc:
-        raise StopSync(str(exc)) from None
+    with stops_on_xero_errors(ctx):
+        try:
+            return call(elements, batch.idempotency_key)
+        except ValidationFailed as exc:
+            if exc.elements and len(exc.elements) == len(elements):
+                return list(exc.elements)
+            _refused(ctx, batch, str(exc))
+            return None
 
 
 def _refused(ctx: Context, batch: SyncBatchRow, message: str) -> None:
@@ -128,6 +121,20 @@ def unfinished_batches(ctx: Context, kind: str) -> list[SyncBatchRow]:
             .where(SyncBatchRow.kind == kind, SyncBatchRow.tenant_id == ctx.tenant_id)
             .order_by(col(SyncBatchRow.id))
         ).all())
+
+
+@contextmanager
+def stops_on_xero_errors(ctx: Context) -> Iterator[None]:
+    """The Xero client's errors end this pass (StopSync); a lost connection is recorded first."""
+    try:
+        yield
+    except Disconnected as exc:
+        mark_disconnected(ctx, exc.reason)
+        raise StopSync(str(exc), disconnected=True) from None
+    except RateLimited as exc:
+        raise StopSync(str(exc), retry_after=exc.retry_after) from None
+    except XeroError as exc:
+        raise StopSync(str(exc)) from None
 
 
 def mark_disconnected(ctx: Context, reason: str) -> None:
@@ -162,14 +169,9 @@ def read_contacts(ctx: Context) -> ContactIndex:
     folded: dict[str, dict] = {}
     page = 1
     while True:
-        try:
+        with stops_on_xero_errors(ctx):
             result = ctx.api.contacts_page(page, include_archived=True, summary_only=True,
                                            page_size=ctx.page_size)
-        except Disconnected as exc:
-            mark_disconnected(ctx, exc.reason)
-            raise StopSync(str(exc), disconnected=True) from None
-        except XeroError as exc:
-            raise StopSync(str(exc)) from None
         for c in result.items:
             name = str(c.get("Name") or "")
             email = str(c.get("EmailAddress") or "").strip().lower()
@@ -339,14 +341,9 @@ def read_invoice_numbers(ctx: Context) -> dict[str, dict]:
     hwm = None
     page = 1
     while True:
-        try:
+        with stops_on_xero_errors(ctx):
             result = ctx.api.invoices_page(page, statuses=ALL_STATUSES, where='Type=="ACCREC"', summary_only=True,
                                            page_size=ctx.page_size)
-        except Disconnected as exc:
-            mark_disconnected(ctx, exc.reason)
-            raise StopSync(str(exc), disconnected=True) from None
-        except XeroError as exc:
-            raise StopSync(str(exc)) from None
         for inv in result.items:
             number = str(inv.get("InvoiceNumber") or "")
             if number:

@@ -65,7 +65,7 @@ def active_connection(s: Session) -> XeroConnectionRow | None:
 def make_api(cfg, tenant_id: str, kind: str = "oauth", secrets=None, token_store=None, engine=None, **api_options):
     """The Xero API for one organisation, with the one shared token set of that organisation.
 
-    ``token_store``: where that set lives; default :func:`tui.connection.token_store_for`: the secrets store on
+    ``token_store``: where that set lives; default :func:`tui.token_stores.token_store_for`: the secrets store on
     SQLite, the encrypted ``xero_token_set`` row when the database is PostgreSQL (``engine`` given).
     """
     from tui.secrets import open_store
@@ -77,7 +77,7 @@ def make_api(cfg, tenant_id: str, kind: str = "oauth", secrets=None, token_store
     client_secret = secrets.get(CLIENT_SECRET) if kind == "custom" else None
     oauth = XeroOAuth(cfg.xero, client_secret=client_secret)
     if token_store is None:
-        from tui.connection import token_store_for, uses_database_tokens
+        from tui.token_stores import token_store_for, uses_database_tokens
 
         token_store = token_store_for(cfg, tenant_id, secrets, engine if uses_database_tokens(cfg) else None)
     manager = TokenManager(token_store, oauth)
