@@ -69,6 +69,7 @@ async def test_new_customer_saved_and_listed(demo_services):
         await settle(pilot)
         assert isinstance(app.screen, CustomersScreen)
         assert "Zoe Tran" in rows(app)
+        assert app.screen.selected_id == demo_services.customers("zoe")[0][0].id  # the cursor is on it
     found, total = demo_services.customers("zoe")
     assert total == 1
     assert (found[0].email, found[0].phone, found[0].address) == ("zoe@example.com", "0400 111 222", "1 Pitt St, Sydney")

@@ -49,7 +49,9 @@ async def test_lists_newest_first_and_shows_the_text_part(outbox_services):
         ]
         await pilot.press("down", "enter")
         await settle(pilot)
-        assert text_of(app.screen.query_one("#message-text")) == MESSAGES[0][3]
+        assert text_of(app.screen.query_one("#message-text")) == (
+            "Date: 23/11/2026 09:15\nTo: Olivia Nguyen <olivia.nguyen@example.com>\nSubject: Tax Invoice INV-0012\n\n"
+            + MESSAGES[0][3])
 
 
 async def test_empty_outbox_says_so(tmp_path):

@@ -47,7 +47,7 @@ class CustomerEditorScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader(self.title)
         with VerticalScroll(id="form", classes="form"):
-            yield Static(self.title, classes="screen-heading")
+            yield Static(self.title, id="heading", classes="screen-heading", markup=False)
             yield Static("Ctrl+S saves; Escape goes back.", classes="hint")
             yield Banner(id="banner")
             for field, label, placeholder in FIELDS:
@@ -68,7 +68,7 @@ class CustomerEditorScreen(BaseScreen):
     def _loaded(self, customer: Customer) -> None:
         self.customer = customer
         if customer.id is not None:
-            self.sub_title = customer.name
+            self.query_one("#heading", Static).update(f"{self.title}: {customer.name}")
         for field, _, _ in FIELDS:
             box = self.query_one(f"#f-{field}", Input)
             box.value = getattr(customer, field)

@@ -35,6 +35,7 @@ class CustomersScreen(BaseScreen):
         super().__init__()
         self.title = "Customers"
         self._customers: dict[int, Customer] = {}
+        self._go_to: int | None = None  # a customer just added: the cursor moves to it once listed
 
     def compose(self) -> ComposeResult:
         yield AppHeader("Customers")
@@ -66,13 +67,14 @@ class CustomersScreen(BaseScreen):
         if search != self.search:
             return  # an older filter's answer arriving late
         table = self.query_one(CustomerTable)
-        keep = self.selected_id
+        keep = self._go_to or self.selected_id
         table.clear()
         self._customers = {c.id: c for c in customers}
         for c in customers:
             table.add_row(c.name, c.email, c.phone, key=str(c.id))
         if keep in self._customers:
             table.move_cursor(row=table.get_row_index(str(keep)))
+            self._go_to = None
         self.query_one("#count", Static).update(count_text(len(customers), total, search))
 
     @property
@@ -103,7 +105,11 @@ class CustomersScreen(BaseScreen):
     def edit(self, customer_id: int | None) -> None:
         from tui.screens.customer_editor import CustomerEditorScreen
 
-        self.app.push_screen(CustomerEditorScreen(customer_id))
+        def saved(customer: Customer | None) -> None:
+            if customer is not None:
+                self._go_to = customer.id
+
+        self.app.push_screen(CustomerEditorScreen(customer_id), saved)
 
     def action_new_customer(self) -> None:
         self.edit(None)

@@ -29,15 +29,16 @@ class OutboxScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.title = "Outbox"
-        self.paths: dict[str, object] = {}
+        self.zone = ZoneInfo("UTC")  # until the business's time zone is loaded
+        self.items: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
         yield AppHeader("Outbox")
         yield Static("", id="outbox-where", markup=False)
         table = OutboxTable(id="outbox", cursor_type="row")
         table.add_column("Date", width=16)
-        table.add_column("To", width=44)
-        table.add_column("Subject")
+        table.add_column("To", width=34)
+        table.add_column("Subject", width=40)
         yield table
         with VerticalScroll(id="message"):
             yield Static("Loading the outbox…", id="message-text", markup=False)
@@ -61,23 +62,26 @@ class OutboxScreen(BaseScreen):
         items, time_zone = result
         table = self.query_one(OutboxTable)
         table.clear()
-        self.paths = {}
-        zone = ZoneInfo(time_zone)
-        for n, item in enumerate(items):
-            key = str(n)
-            self.paths[key] = item.path
-            table.add_row(item.date.astimezone(zone).strftime("%d/%m/%Y %H:%M"), item.to, item.subject, key=key)
+        self.zone = ZoneInfo(time_zone)
+        self.items = {str(n): item for n, item in enumerate(items)}
+        for key, item in self.items.items():
+            table.add_row(self.when(item), item.to, item.subject, key=key)
         text = self.query_one("#message-text", Static)
         if items:
             text.update(f"{len(items)} message{'s' if len(items) != 1 else ''}. Press Enter to read one.")
         else:
             text.update("The outbox is empty. Invoices sent while no SMTP server is set up are saved here.")
 
+    def when(self, item) -> str:
+        return item.date.astimezone(self.zone).strftime("%d/%m/%Y %H:%M")
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        path = self.paths[event.row_key.value]
-        self.blocking(self.services.outbox_text, path, on_done=self._read, group="message")
+        item = self.items[event.row_key.value]
+        self.blocking(self.services.outbox_text, item.path, on_done=lambda text: self._read(item, text),
+                      group="message")
 
-    def _read(self, text: str) -> None:
-        self.query_one("#message-text", Static).update(text)
+    def _read(self, item, text: str) -> None:
+        head = f"Date: {self.when(item)}\nTo: {item.to}\nSubject: {item.subject}\n\n"
+        self.query_one("#message-text", Static).update(head + text)
         self.query_one("#message", VerticalScroll).scroll_home(animate=False)
