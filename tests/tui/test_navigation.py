@@ -6,53 +6,10 @@ yet, a stand-in with the agreed constructor takes its place so the navigation to
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-import types
 
-import pytest
-from textual.screen import Screen
-from textual.widgets import Static
 
 from tui.app import DESTINATIONS, GoToCommands, TradieApp
 from tui.screenshots import screen_text, settle
-
-OTHER_SCREENS = {
-    "tui.screens.customers": "CustomersScreen",
-    "tui.screens.invoice_editor": "InvoiceEditorScreen",
-    "tui.screens.outbox": "OutboxScreen",
-}
-
-
-class _StandIn(Screen):
-    def __init__(self, **kwargs):
-        super().__init__()
-        self.kwargs = kwargs
-
-    def compose(self):
-        yield Static(f"{type(self).__name__} {self.kwargs}")
-
-
-def _stand_in_editor(invoice_id: int | None = None, customer_id: int | None = None):
-    return type("InvoiceEditorScreen", (_StandIn,), {})(invoice_id=invoice_id, customer_id=customer_id)
-
-
-@pytest.fixture
-def other_screens(monkeypatch):
-    """The real screens where they exist, else stand-ins at the agreed import paths. Returns {module: is_real}."""
-    real = {}
-    for module, cls_name in OTHER_SCREENS.items():
-        real[module] = importlib.util.find_spec(module) is not None
-        if real[module]:
-            continue
-        fake = types.ModuleType(module)
-        if cls_name == "InvoiceEditorScreen":
-            setattr(fake, cls_name, _stand_in_editor)
-        else:
-            setattr(fake, cls_name, type(cls_name, (_StandIn,), {}))
-        monkeypatch.setitem(sys.modules, module, fake)
-    return real
-
 
 def screen_name(app) -> str:
     return type(app.screen).__name__
@@ -116,7 +73,7 @@ async def test_escape_goes_back_and_stops_at_todo(demo_services):
         assert "esc Back" not in screen_text(app)  # nothing to go back to from home
 
 
-async def test_enter_on_a_row_opens_that_invoice(demo_services, other_screens):
+async def test_enter_on_a_row_opens_that_invoice(demo_services):
     app = TradieApp(demo_services)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -130,19 +87,17 @@ async def test_enter_on_a_row_opens_that_invoice(demo_services, other_screens):
         await pilot.press("enter")
         await settle(pilot)
         assert screen_name(app) == "InvoiceEditorScreen"
-        if not other_screens["tui.screens.invoice_editor"]:
-            assert app.screen.kwargs == {"invoice_id": second, "customer_id": None}
+        assert (app.screen.invoice_id, app.screen.customer_id) == (second, None)
 
 
-async def test_todo_keys_for_new_invoice_and_customers(demo_services, other_screens):
+async def test_todo_keys_for_new_invoice_and_customers(demo_services):
     app = TradieApp(demo_services)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
         assert screen_name(app) == "InvoiceEditorScreen"
-        if not other_screens["tui.screens.invoice_editor"]:
-            assert app.screen.kwargs == {"invoice_id": None, "customer_id": None}
+        assert (app.screen.invoice_id, app.screen.customer_id) == (None, None)
         app.goto("todo")
         await settle(pilot)
         await pilot.press("c")
@@ -182,7 +137,7 @@ async def test_command_palette_go_to_by_typing(demo_services):
         assert screen_name(app) == "TodoScreen"
 
 
-async def test_command_palette_has_go_to_for_every_screen(demo_services, other_screens):
+async def test_command_palette_has_go_to_for_every_screen(demo_services):
     assert set(EXPECTED_SCREENS) == set(DESTINATIONS)
     app = TradieApp(demo_services)
     async with app.run_test(size=(100, 32)) as pilot:
