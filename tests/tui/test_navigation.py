@@ -1,15 +1,10 @@
-"""Getting around by keyboard: To Do -> Settings -> Integrations, Escape, the command palette, help, remapped keys.
-
-The customer, invoice-editor and outbox screens are built elsewhere in the app; where one is not in this build
-yet, a stand-in with the agreed constructor takes its place so the navigation to it can still be checked.
-"""
+"""Getting around by keyboard: To Do -> Settings -> Integrations, Escape, the command palette, help, remapped keys."""
 
 from __future__ import annotations
 
-
-
 from tui.app import DESTINATIONS, GoToCommands, TradieApp
 from tui.screenshots import screen_text, settle
+
 
 def screen_name(app) -> str:
     return type(app.screen).__name__
