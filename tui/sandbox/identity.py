@@ -74,16 +74,24 @@ def _user(state: SandboxState, request: Request):
     return state.users.get(user_id) if user_id else None
 
 
+def _checked_authorize(state, params: dict[str, str]):
+    """(client, scopes) for a valid sign-in request, else the response Xero gives: an error page or a redirect."""
+    try:
+        return _check_authorize(state, params)
+    except _PageError as exc:
+        return HTMLResponse(pages.error_page(str(exc)), status_code=400)
+    except _RedirectError as exc:
+        return _redirect(params["redirect_uri"], {"error": str(exc), "state": params.get("state", "")})
+
+
 async def authorize(request: Request) -> Response:
     state = _sandbox(request)
     params = {k: v for k, v in request.query_params.items() if k in AUTHORIZE_FIELDS}
     with state.lock:
-        try:
-            client, scopes = _check_authorize(state, params)
-        except _PageError as exc:
-            return HTMLResponse(pages.error_page(str(exc)), status_code=400)
-        except _RedirectError as exc:
-            return _redirect(params["redirect_uri"], {"error": str(exc), "state": params.get("state", "")})
+        checked = _checked_authorize(state, params)
+        if isinstance(checked, Response):
+            return checked
+        client, scopes = checked
         user = _user(state, request)
         if user is None:
             return HTMLResponse(pages.login_page(LOGIN, f"{AUTHORIZE}?{request.url.query}"))
@@ -115,12 +123,10 @@ async def consent(request: Request) -> Response:
     form = await request.form()
     params = {k: str(form.get(k, "")) for k in AUTHORIZE_FIELDS if form.get(k)}
     with state.lock:
-        try:
-            client, scopes = _check_authorize(state, params)
-        except _PageError as exc:
-            return HTMLResponse(pages.error_page(str(exc)), status_code=400)
-        except _RedirectError as exc:
-            return _redirect(params["redirect_uri"], {"error": str(exc), "state": params.get("state", "")})
+        checked = _checked_authorize(state, params)
+        if isinstance(checked, Response):
+            return checked
+        client, scopes = checked
         user = _user(state, request)
         if user is None:
             return HTMLResponse(pages.error_page("Your session has ended. Start again from the app."),
