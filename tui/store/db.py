@@ -15,6 +15,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from tui.store.fairness import watch
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -34,8 +36,10 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    watch(engine)
+    return engine
 
 
 def alembic_config(engine: Engine):
