@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -92,10 +91,6 @@ class Context:
 
     def today(self):
         return business_today(self.now(), self.time_zone)
-
-    def breathe(self) -> None:
-        """Let other threads (the app's UI loop) take the interpreter between records of a long batch."""
-        time.sleep(0)
 
     def progress(self, message: str) -> None:
         log.info("%s", message)

@@ -74,7 +74,6 @@ def apply_page(ctx: Context, remotes: list[RemoteInvoice]) -> None:
         }
         in_flight = _in_flight_invoice_ids(s, ctx.tenant_id)
         for remote in remotes:
-            ctx.breathe()
             invoice_id = local.get(remote.xero_id)
             if invoice_id is None:
                 continue  # not ours

@@ -445,7 +445,6 @@ def push_invoices(ctx: Context) -> None:
             while position < len(entries) and len(elements) < ctx.batch_size:
                 e = entries[position]
                 position += 1
-                ctx.breathe()
                 element = _plan_invoice(ctx, s, e, linked_ids, now)
                 if element is not None:
                     elements.append((element, [e.id, e.entity_id, e.seq]))
@@ -528,7 +527,6 @@ def _record_invoices(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
         linked_ids = set(s.exec(select(InvoiceRow.xero_invoice_id).where(
             col(InvoiceRow.xero_invoice_id).is_not(None))).all()) if creations_refused else set()
         for (entry_id, invoice_id, seq), element, body in zip(json.loads(batch.entries), elements, sent):
-            ctx.breathe()
             messages = _element_errors(element)
             row = s.get(InvoiceRow, invoice_id)
             if messages and creations_refused and row is not None and not body.get("InvoiceID"):
