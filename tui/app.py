@@ -147,6 +147,7 @@ class TradieApp(App):
         self.sync_worker = SyncWorker(self, sync_interval)
         self.background_sync = background_sync
         self._preview_offered = False
+        self._review_waiting = False  # the last pass asked for the first-sync review
         self.demo = demo
         #: Input/TextArea cursors blink unless this is off (it is under tests: TEXTUAL_ANIMATIONS=none).
         self.cursor_blink = (not animations_off()) if cursor_blink is None else cursor_blink
@@ -318,7 +319,25 @@ class TradieApp(App):
                 screen.reload()
             elif isinstance(screen, InvoiceEditorScreen):
                 screen.load_sync_state()
-        if result.needs_confirmation and not self._preview_offered:
+        if result.needs_confirmation and not self._review_waiting and not self._preview_offered \
+                and not self._at_rest():
+            self.notify("Xero already has some of these invoice numbers. The first sync waits for your review: "
+                        "it opens when you are back on To Do, or from the Sync screen.",
+                        title="Xero sync", severity="warning", timeout=10)
+        self._review_waiting = result.needs_confirmation
+        self.offer_first_sync_review()
+
+    def _at_rest(self) -> bool:
+        """On To Do or the Sync screen: nothing being typed or chosen that a new screen would interrupt."""
+        from tui.screens.sync import SyncScreen
+        from tui.screens.todo import TodoScreen
+
+        return isinstance(self.screen, (TodoScreen, SyncScreen))
+
+    def offer_first_sync_review(self) -> None:
+        """Open the first-sync preview once, when a pass asked for it and the user is not in the middle of
+        something (an editor, the Xero screen's account choice): then or when they are back on To Do."""
+        if self._review_waiting and not self._preview_offered and self._at_rest():
             self._preview_offered = True
             self.show_first_sync_preview()
 

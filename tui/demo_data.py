@@ -37,6 +37,10 @@ CUSTOMERS = [
     Customer("St Brigid's Primary School", "office@stbrigids.example", "02 9555 2440", "1 Church Street, Ryde NSW 2112"),
 ]
 
+# The business has traded for a while: its numbers carry on from INV-0100, clear of the invoices the Xero
+# demo company already holds (INV-0001...), so the demo's first sync has nothing to untangle.
+FIRST_NUMBER = 101
+
 L, M, G = RevenueCategory.LABOUR, RevenueCategory.MATERIALS, RevenueCategory.GENERAL_SALES
 
 # (customer index, days before today issued, status, lines, reference)
@@ -62,13 +66,14 @@ INVOICES = [
 def demo_invoices(customer_ids: list[int], today) -> list[Invoice]:
     """The demo invoices for customers already saved (their ids, in CUSTOMERS order)."""
     result = []
-    for idx, days_ago, status, lines, reference in INVOICES:
+    for n, (idx, days_ago, status, lines, reference) in enumerate(INVOICES):
         issued = today - timedelta(days=days_ago)
         inv = Invoice(
             customer_id=customer_ids[idx],
             issue_date=issued,
             due_date=issued + timedelta(days=BUSINESS.payment_terms_days),
             lines=[LineItem(d, Decimal(q), Decimal(p), c) for d, q, p, c in lines],
+            number=f"INV-{FIRST_NUMBER + n:04d}",
             reference=reference,
             amounts=BUSINESS.line_amount_types,
         )

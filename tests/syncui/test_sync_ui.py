@@ -169,6 +169,33 @@ async def test_first_sync_preview_confirm_syncs(sandbox, xservices, xero_cfg):
         assert c.services.sync.invoice_state(clash.id).error_code == "number_clash"
 
 
+async def test_first_sync_review_waits_until_the_user_is_back_on_todo(sandbox, xservices, xero_cfg):
+    """A pass that needs the review never pushes a screen over one the user is working in."""
+    from tui.screens.settings import SettingsScreen
+    from tui.screens.sync_preview import FirstSyncPreviewScreen
+    from tui.screens.todo import TodoScreen
+
+    app = sync_app(xservices)
+    async with app.run_test(size=SIZE) as pilot:
+        await next_pass(pilot, nudge=False)  # not connected yet
+        app.show_settings()
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        c, _, _ = await _unconfirmed(sandbox, xservices, xero_cfg)
+        await next_pass(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        assert any("first sync waits for your review" in n.message for n in app._notifications)
+        assert "first sync needs review" in header(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, FirstSyncPreviewScreen) and app.screen.preview,
+                       what="the review, once back on To Do")
+        assert "1 clash" in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, TodoScreen))
+        await next_pass(pilot)
+        assert isinstance(app.screen, TodoScreen)  # offered once
+    assert c.xero_invoices("TC-0900") == []
+
+
 async def test_number_clash_renumbered_from_the_sync_screen(connected):
     from tui.screens.sync import SyncScreen
     from tui.widgets.prompt_modal import PromptModal
@@ -224,3 +251,37 @@ async def test_contact_name_clash_linked_from_the_sync_screen(connected):
         await wait_for(pilot, lambda: c.xero_invoices("TC-0400"), what="invoice pushed to the linked contact")
     assert c.xero_invoices("TC-0400")[0]["Contact"]["ContactID"] == boom["ContactID"]
     assert len(c.xero_contacts()) == before
+
+
+async def test_demo_first_sync_sends_its_invoices_and_a_sent_draft_follows_in_one_pass(sandbox, xservices, xero_cfg):
+    """The demo business against the demo company: no preview to untangle, its sent invoices go straight up."""
+    from tests.sync.conftest import connect_business
+    from tui.demo_data import seed_demo
+    from tui.screens.sync_preview import FirstSyncPreviewScreen
+
+    seed_demo(xservices)
+    c = connect_business(sandbox, xservices, xero_cfg, confirm=False)
+    app = sync_app(c.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await next_pass(pilot, nudge=False)  # the start-up pass is the first sync
+        assert not isinstance(app.screen, FirstSyncPreviewScreen)
+        assert header(app) == "Synced just now" and not header_is_red(app)
+        sent = {n: c.xero_invoices(n) for n in ("INV-0101", "INV-0102", "INV-0103", "INV-0104", "INV-0105")}
+        assert {n: len(found) for n, found in sent.items()} == {
+            "INV-0101": 1, "INV-0102": 1, "INV-0103": 0, "INV-0104": 1, "INV-0105": 1}  # 0103 was paid before
+        assert c.xero_invoices("INV-0106") == []  # drafts stay here
+        assert len(c.xero_invoices()) == 5 + 4  # the demo company's own five, and ours
+
+        send(c.services, c.services.invoice(_invoice_id(c.services, "INV-0106")))
+        await next_pass(pilot)  # the pass a send asks for
+        created = c.xero_invoices("INV-0106")
+        assert len(created) == 1 and created[0]["Status"] == "AUTHORISED" and created[0]["SentToContact"] is True
+
+
+def _invoice_id(services, number: str) -> int:
+    from sqlmodel import select
+
+    from tui.store.tables import InvoiceRow
+
+    with services.session() as s:
+        return s.exec(select(InvoiceRow.id).where(InvoiceRow.number == number)).one()

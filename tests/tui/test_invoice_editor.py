@@ -167,7 +167,7 @@ CASES = [
     ("issue_date", "", "#e-issue_date", "Enter a date"),
     ("due_date", "next week", "#e-due_date", "'next week' is not a date: use DD/MM/YYYY"),
     ("due_date", "01/11/2026", "#e-due_date", "The due date is before the issue date"),
-    ("number", "INV-0007", "#e-number", "Invoice number INV-0007 is already used"),
+    ("number", "INV-0107", "#e-number", "Invoice number INV-0107 is already used"),
 ]
 
 
@@ -267,7 +267,7 @@ async def test_sent_invoice_can_be_edited_then_voided(demo_services):
         assert demo_services.invoice(SENT).reference == "Job 2291 (revised)"
         await pilot.press("f8")
         await settle(pilot)
-        assert "Void INV-0002?" in text_of(app.screen.query_one("#question"))
+        assert "Void INV-0102?" in text_of(app.screen.query_one("#question"))
         await pilot.press("y")
         await settle(pilot)
         assert text_of(screen.query_one("#status")) == "Voided"

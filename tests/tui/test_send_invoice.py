@@ -95,7 +95,7 @@ async def test_send_by_smtp_saves_first_then_moves_draft_to_sent(env, monkeypatc
     message = message_from_bytes(envelope.content, policy=policy.default)
     assert "Tax Invoice" in message["Subject"]
     text = message.get_body(preferencelist=("plain",)).get_content()
-    assert "tax invoice inv-0006" in text.lower() and "$2,979.24" in text
+    assert "tax invoice inv-0106" in text.lower() and "$2,979.24" in text
     stored = services.invoice(DRAFT)
     assert stored.status is InvoiceStatus.SENT
     assert stored.sent_to == TO
@@ -146,5 +146,5 @@ async def test_send_into_the_outbox_then_read_it_there(env, monkeypatch):
         await pilot.press("enter")
         await settle(pilot)
         text = text_of(app.screen.query_one("#message-text"))
-        assert "tax invoice inv-0006" in text.lower()
+        assert "tax invoice inv-0106" in text.lower()
     assert services.invoice(DRAFT).status is InvoiceStatus.SENT

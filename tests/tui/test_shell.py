@@ -38,7 +38,7 @@ async def test_first_screen_paints_before_the_data_arrives(demo_services):
         services.gate.set()
         await settle(pilot)
         assert not app.screen.query_one("#todo-list").loading
-        assert "INV-0001" in screen_text(app)
+        assert "INV-0101" in screen_text(app)
 
 
 # -- To Do ----------------------------------------------------------------------------------------------
@@ -56,10 +56,10 @@ async def test_todo_groups_counts_and_rows(demo_services):
         assert "Drafts to send  3 invoices" in lines
         assert "Awaiting payment  2 invoices" in lines
         # number, customer, due date (DD/MM/YYYY), amount due (right-aligned), status
-        row = next(line for line in text.splitlines() if "INV-0001" in line)
+        row = next(line for line in text.splitlines() if "INV-0101" in line)
         assert "Olivia Nguyen" in row and "30/10/2026" in row and "$2,003.65  Overdue" in row
-        assert "INV-0008" in text and "St Brigid's Primary School" in text
-        assert "INV-0003" not in text  # paid: nothing to do
+        assert "INV-0108" in text and "St Brigid's Primary School" in text
+        assert "INV-0103" not in text  # paid: nothing to do
         heading = next(line for line in text.splitlines() if "Amount due" in line)
         assert heading.index("Amount due") + len("Amount due") == row.index("$2,003.65") + len("$2,003.65")
 
@@ -92,12 +92,12 @@ async def test_todo_follows_the_width_at_80_columns(demo_services):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         text = screen_text(app)
-        row = next(line for line in text.splitlines() if "INV-0001" in line)
+        row = next(line for line in text.splitlines() if "INV-0101" in line)
         assert "$2,003.65" in row and "Overdue" in row
         assert all(len(line) <= 80 for line in text.splitlines())
         await pilot.resize_terminal(120, 30)
         await settle(pilot)
-        wide = next(line for line in screen_text(app).splitlines() if "INV-0001" in line)
+        wide = next(line for line in screen_text(app).splitlines() if "INV-0101" in line)
         assert wide.rstrip().endswith("Overdue") and len(wide.rstrip()) > len(row.rstrip())
 
 

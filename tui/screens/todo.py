@@ -130,6 +130,7 @@ class TodoScreen(BaseScreen):
     def on_screen_resume(self) -> None:
         if self.loaded:  # back from another screen: someone may have changed something
             self.reload()
+        self.app.offer_first_sync_review()
 
     def action_reload(self) -> None:
         self.reload()
