@@ -53,7 +53,7 @@ def status_text(group_key: str, row) -> Text:
     if group_key == "drafts":
         return Text("Draft", style="yellow")
     if group_key == "sync":
-        return Text("Sync error", style="magenta")
+        return Text(row.note, style="magenta")
     if row.amount_paid and row.amount_due > 0:
         return Text("Part paid", style="cyan")
     return Text(row.status.label)

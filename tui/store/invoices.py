@@ -174,6 +174,7 @@ class InvoiceSummary:
     status: InvoiceStatus
     total: Decimal
     amount_paid: Decimal
+    note: str = ""  # what a list says the row needs, where its status does not (e.g. "Renumber")
 
     @property
     def amount_due(self) -> Decimal:
