@@ -317,6 +317,7 @@ class TradieApp(App):
         for screen in self.screen_stack:
             if isinstance(screen, SyncScreen):
                 screen.reload()
+                screen.pass_finished(result.status)
             elif isinstance(screen, InvoiceEditorScreen):
                 screen.load_sync_state()
         if result.needs_confirmation and not self._review_waiting and not self._preview_offered \

@@ -104,6 +104,7 @@ class SyncScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.view: SyncView | None = None
+        self._waiting_for_pass = False  # "Syncing…" is showing until the pass it asked for ends
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self.TITLE)
@@ -243,8 +244,16 @@ class SyncScreen(BaseScreen):
 
     # -- actions --------------------------------------------------------------------------------------
     def action_sync_now(self) -> None:
+        self._waiting_for_pass = True
         self.say("Syncing…")
         self.app.sync_now()
+
+    def pass_finished(self, status: Text) -> None:
+        """A pass has ended: "Syncing…" (if this screen asked for it) gives way to what the pass came to."""
+        if self._waiting_for_pass:
+            self._waiting_for_pass = False
+            self.say(f"Sync finished: {status.plain}" if status.plain else "Sync finished.",
+                     error="red" in str(status.style))
 
     def action_retry(self) -> None:
         problem = self.selected
