@@ -8,6 +8,7 @@ never on the UI loop. The background worker calls :meth:`SyncService.run_once` e
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from datetime import date
 
 from sqlmodel import select
@@ -146,7 +147,8 @@ class SyncService:
         with self.services.session() as s:
             customer = s.get(CustomerRow, customer_id)
             name = customer.name if customer else ""
-        found = self._context().api.contacts(where=where_equals("Name", name), include_archived=True)
+        with self._counted_context() as ctx:
+            found = ctx.api.contacts(where=where_equals("Name", name), include_archived=True)
         return found[0] if found else None
 
     def link_customer(self, customer_id: int, contact_id: str) -> None:
@@ -161,7 +163,20 @@ class SyncService:
         """What the first sync would do (reads Xero's invoice numbers: one call). Needs a connection."""
         from tui.sync.preview import preview_first_sync
 
-        return preview_first_sync(self._context(), sync_from)
+        with self._counted_context() as ctx:
+            return preview_first_sync(ctx, sync_from)
+
+    @contextmanager
+    def _counted_context(self):
+        """A context for calls made outside a pass; they count in "calls used today" like a pass's."""
+        from tui.sync import records
+
+        ctx = self._context()
+        try:
+            yield ctx
+        finally:
+            with self.services.session() as s:
+                records.add_calls(s, ctx.tenant_id, ctx.api.total, ctx.today())
 
     def _context(self):
         """A sync context (Xero API, database) for the active organisation."""
