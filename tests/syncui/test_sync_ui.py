@@ -103,6 +103,7 @@ async def test_conflict_resolved_on_the_sync_screen(connected):
     async with app.run_test(size=SIZE) as pilot:
         await next_pass(pilot, nudge=False)
         assert header(app).startswith("1 conflict") and header_is_red(app)
+        await wait_for(pilot, lambda: _todo_line(app, "TC-0103").endswith("Conflict"), what="the To Do row")
         app.goto("sync")
         await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen) and app.screen.view)
         await pilot.press("enter")
@@ -205,6 +206,7 @@ async def test_number_clash_renumbered_from_the_sync_screen(connected):
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
         await next_pass(pilot, nudge=False)
+        await wait_for(pilot, lambda: _todo_line(app, "INV-0001").endswith("Renumber"), what="the To Do row")
         app.goto("sync")
         await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen) and app.screen.view)
         assert "Number taken in Xero" in screen_text(app)
@@ -213,6 +215,24 @@ async def test_number_clash_renumbered_from_the_sync_screen(connected):
         await pilot.press(*"TC-0555", "enter")
         await wait_for(pilot, lambda: c.xero_invoices("TC-0555"), what="renumbered invoice pushed")
         assert c.services.invoice(inv.id).number == "TC-0555"
+
+
+async def test_sync_now_on_the_sync_screen_says_when_the_pass_is_done(connected):
+    from tui.screens.sync import SyncScreen
+
+    c = connected
+    app = sync_app(c.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await next_pass(pilot, nudge=False)
+        app.goto("sync")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen) and app.screen.view)
+        send(c.services, make_invoice(c.services, number="TC-0321"))
+        done = app.sync_worker.passes
+        await pilot.press("s")  # says "Syncing…" until the pass ends
+        await wait_for(pilot, lambda: app.sync_worker.passes > done, what="the pass")
+        await wait_for(pilot, lambda: "Sync finished: Synced just now" in screen_text(app), what="the message")
+        assert "Syncing…" not in screen_text(app)
+    assert len(c.xero_invoices("TC-0321")) == 1
 
 
 async def test_revoked_connection_turns_the_header_red(connected):
@@ -276,6 +296,11 @@ async def test_demo_first_sync_sends_its_invoices_and_a_sent_draft_follows_in_on
         await next_pass(pilot)  # the pass a send asks for
         created = c.xero_invoices("INV-0106")
         assert len(created) == 1 and created[0]["Status"] == "AUTHORISED" and created[0]["SentToContact"] is True
+
+
+def _todo_line(app, number: str) -> str:
+    """The first To Do line with that invoice number (the Sync problems group comes first)."""
+    return next((line.rstrip() for line in screen_text(app).splitlines() if number in line), "")
 
 
 def _invoice_id(services, number: str) -> int:
