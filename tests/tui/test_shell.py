@@ -327,3 +327,21 @@ async def test_demo_is_marked_in_the_header(demo_services):
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         assert "DEMO DATA" in screen_text(app).splitlines()[0]
+
+
+async def test_header_gives_way_with_the_business_name_first(demo_services):
+    from rich.text import Text
+
+    app = TradieApp(demo_services, background_sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.sync_status = Text("4 sync errors · 4 pending · Synced just now", style="bold red")
+        app.show_settings()
+        await settle(pilot)
+        header = screen_text(app).splitlines()[0]
+        assert header.startswith(" tradiecore › Settings ")
+        assert header.rstrip().endswith("4 sync errors · 4 pending · Synced just now")
+        assert "Harbour C…" in header and "Harbour City Plumbing Pty Ltd" not in header
+        await pilot.resize_terminal(120, 24)
+        await settle(pilot)
+        assert "Harbour City Plumbing Pty Ltd" in screen_text(app).splitlines()[0]

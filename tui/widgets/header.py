@@ -1,4 +1,4 @@
-"""The one-line header every screen shows: where you are, whose business, and (later) the sync status."""
+"""The one-line header every screen shows: where you are, whose business, and the sync status."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from textual.widgets import Static
 
 class AppHeader(Horizontal):
     """``tradiecore › <screen title>`` on the left; the business name and a sync-status slot on the right.
+
+    Where space runs short, the business name gives way (cut with an ellipsis): where you are and what the
+    sync says matter more than whose business it is, which the user knows.
 
     The business name and the sync status come from the app's ``business_name`` and ``sync_status``
     reactives, so every screen's header follows them without reloading anything.
@@ -21,10 +24,12 @@ class AppHeader(Horizontal):
         background: $panel;
         color: $foreground;
     }
-    AppHeader > #header-where { width: 1fr; padding: 0 1; text-style: bold; }
+    AppHeader > #header-where { width: auto; padding: 0 1; text-style: bold; text-wrap: nowrap; }
     AppHeader > #header-demo { width: auto; padding: 0 1; background: $warning; color: $background; text-style: bold; }
-    AppHeader > #header-business { width: auto; padding: 0 1; color: $text-muted; }
-    AppHeader > #sync-status { width: auto; padding: 0 1; }
+    AppHeader > #header-business {
+        width: 1fr; padding: 0 1; color: $text-muted; text-align: right; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    AppHeader > #sync-status { width: auto; padding: 0 1; text-wrap: nowrap; }
     AppHeader > #sync-status.-empty { display: none; }
     """
 
@@ -48,7 +53,7 @@ class AppHeader(Horizontal):
         self.query_one("#header-business", Static).update(name)
 
     def _show_sync(self, status) -> None:
-        """Placeholder slot: the sync issue sets ``app.sync_status`` (plain text or a Rich Text)."""
+        """The sync status (``app.sync_status``: plain text or a Rich Text, red when something is wrong)."""
         slot = self.query_one("#sync-status", Static)
         slot.update(status or "")
         slot.set_class(not status, "-empty")
