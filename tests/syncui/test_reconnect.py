@@ -11,7 +11,7 @@ from tests.connect.conftest import (  # noqa: F401  (fixtures: a sandbox with th
     xero,
     xservices,
 )
-from tests.connect.helpers import connect_service, http_consent_in_thread
+from tests.connect.helpers import connect_service, http_consent_in_thread, screen_text
 from tests.syncui.conftest import (
     header,
     header_is_red,
@@ -42,7 +42,7 @@ async def test_continue_reconnects_and_the_queue_drains(xservices, xero, http_br
         assert header(app) == "Xero disconnected" and header_is_red(app)
         assert "TC-0700" not in xero_numbers(sandbox, tenant)
 
-        start_connect_flow(app)  # what Continue on the Xero screen does
+        start_connect_flow(app, on_connected=lambda overview: None)  # as Continue on the Xero screen does
         modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
                                and app.screen)
         await http_consent_in_thread(http_browser, modal.started.url)
@@ -51,3 +51,49 @@ async def test_continue_reconnects_and_the_queue_drains(xservices, xero, http_br
         await wait_for(pilot, lambda: "TC-0700" in xero_numbers(sandbox, tenant), what="the queue drained")
         await wait_for(pilot, lambda: header(app) == "Synced just now", what="header after reconnecting")
         assert not header_is_red(app)
+
+
+async def test_first_connection_waits_for_the_revenue_accounts_before_it_syncs(xservices, xero, http_browser,
+                                                                               sandbox):
+    from tui.domain.business import BusinessDetails
+    from tui.screens.account_picker import AccountPickerScreen
+    from tui.screens.todo import TodoScreen
+    from tui.screens.xero import XeroScreen
+    from tui.screens.xero_connect import ConnectScreen, start_connect_flow
+    from tui.screens.xero_orgs import OrganisationsScreen
+
+    xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
+    send(xservices, make_invoice(xservices, number="TC-0710"))
+    app = sync_app(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await next_pass(pilot, nudge=False)  # not connected yet
+        start_connect_flow(app)  # Settings > Integrations > Xero
+        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
+                               and app.screen)
+        await http_consent_in_thread(http_browser, modal.started.url)
+        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen))
+        await pilot.press("enter")
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview
+                                and app.screen)
+        tenant = screen.overview.tenant_id
+        assert "the first sync with Xero starts when you leave this screen" in screen_text(app)
+        passes = app.sync_worker.passes
+        app.sync_now()  # a send elsewhere, or the poll timer: held too
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        assert app.sync_worker.passes == passes and "TC-0710" not in xero_numbers(sandbox, tenant)
+
+        await wait_for(pilot, lambda: "Checking" not in screen_text(app), what="checked")
+        await pilot.press("down", "down", "enter")  # Labour
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountPickerScreen) and app.screen.loaded)
+        await pilot.press(*"labour", "enter", "enter")  # choose 210, Update
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and "210 Labour Income" in screen_text(app),
+                       what="saved mapping")
+        assert "TC-0710" not in xero_numbers(sandbox, tenant)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, TodoScreen))
+        await wait_for(pilot, lambda: "TC-0710" in xero_numbers(sandbox, tenant), what="the first sync")
+        await wait_for(pilot, lambda: header(app) == "Synced just now", what="header after the first sync")
+    pushed = next(i for i in sandbox.control.snapshot()["organisations"][tenant]["Invoices"]
+                  if i["InvoiceNumber"] == "TC-0710")
+    assert [line["AccountCode"] for line in pushed["LineItems"]] == ["210"]  # the account chosen first

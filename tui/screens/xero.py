@@ -111,6 +111,7 @@ class XeroScreen(BaseScreen):
         self.overview: XeroOverview | None = None
         self.time_zone = "Australia/Sydney"
         self.ask_disconnect = ask_disconnect
+        self.holding_sync = False
 
     @property
     def xero(self):
@@ -123,6 +124,8 @@ class XeroScreen(BaseScreen):
         yield Static("Which Xero account each kind of invoice line posts to. Enter chooses from your chart of "
                      "accounts.", classes="hint", markup=False)
         yield OptionList(id="revenue-accounts", classes="menu")
+        yield Static("Choose the revenue accounts, then press Esc: the first sync with Xero starts when you leave "
+                     "this screen.", id="xero-first-sync", classes="hint", markup=False)
         with Horizontal(id="xero-buttons"):
             yield Button("Continue", id="xero-continue", variant="primary", compact=True)
             yield Button("Disconnect", id="xero-disconnect", variant="error", compact=True)
@@ -132,8 +135,21 @@ class XeroScreen(BaseScreen):
     def on_mount(self) -> None:
         self.query_one("#xero-continue").display = False
         self.query_one("#xero-disconnect").display = False
+        self.query_one("#xero-first-sync").display = self.holding_sync
         self.query_one("#revenue-accounts", OptionList).focus()
         self.reload(check=True)
+
+    def hold_sync(self) -> None:
+        """Just connected: no sync until the user leaves this screen, having chosen the revenue accounts."""
+        self.holding_sync = True
+        self.app.sync_worker.hold()
+        if self.is_mounted:
+            self.query_one("#xero-first-sync").display = True
+
+    def on_unmount(self) -> None:
+        if self.holding_sync:
+            self.holding_sync = False
+            self.app.sync_worker.release()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "continue":

@@ -222,11 +222,11 @@ def start_connect_flow(app, *, on_connected: Callable[[XeroOverview], None] | No
     def after_choice(overview: XeroOverview | None) -> None:
         if overview is None:
             return
-        app.sync_now()  # connected or reconnected (Continue): what waited in the queue goes now
         if on_connected is not None:
+            app.sync_now()  # reconnected (Continue): what waited in the queue goes now
             on_connected(overview)
         else:
-            open_xero_screen(app)
+            open_xero_screen(app, setting_up=True)
 
     def after_consent(pending: PendingConnection | None) -> None:
         if pending is not None:
@@ -262,8 +262,12 @@ def start_connect_flow(app, *, on_connected: Callable[[XeroOverview], None] | No
     app.run_worker(job, thread=True, exit_on_error=False, group="xero-flow", exclusive=True)
 
 
-def open_xero_screen(app) -> None:
-    """The Xero screen (account preferences), replacing the connect steps on the stack."""
+def open_xero_screen(app, setting_up: bool = False) -> None:
+    """The Xero screen (account preferences), replacing the connect steps on the stack.
+
+    ``setting_up``: just connected. The sync waits until the user leaves this screen, so no invoice reaches
+    Xero before the revenue accounts it posts to have been chosen.
+    """
     from tui.screens.xero import XeroScreen
 
     for screen in app.screen_stack:
@@ -271,8 +275,13 @@ def open_xero_screen(app) -> None:
             while app.screen is not screen:
                 app.pop_screen()
             screen.reload()
+            if setting_up:
+                screen.hold_sync()
             return
-    app.push_screen(XeroScreen())
+    screen = XeroScreen()
+    app.push_screen(screen)
+    if setting_up:
+        screen.hold_sync()
 
 
 __all__ = ["ConnectScreen", "open_xero_screen", "start_connect_flow", "url_text"]
