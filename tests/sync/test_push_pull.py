@@ -101,6 +101,8 @@ def test_edit_void_and_payments_in_xero_reach_us(connected):
     b2 = c.services.invoice(b.id)
     assert b2.status is InvoiceStatus.SENT and b2.amount_paid == Decimal("50.00") and b2.amount_due == Decimal("159.00")
     assert c.services.invoice(d.id).status is InvoiceStatus.VOIDED
+    logged = [row.message for row in c.services.sync.log()]
+    assert "TC-0011: part paid ($50.00 of $209.00) in Xero" in logged and "TC-0012: voided in Xero" in logged
 
     c.sb.control.pay_invoice("TC-0011")  # the rest
     assert c.sync().ok

@@ -19,6 +19,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from tui.domain.invoice import InvoiceStatus
+from tui.domain.money import format_money
 from tui.store.invoices import get_invoice, write_from_xero
 from tui.store.sync_tables import SyncBatchRow, SyncConflictRow
 from tui.store.tables import InvoiceRow
@@ -158,5 +159,5 @@ def _describe(before, after, remote: RemoteInvoice) -> str:
     if after.status is InvoiceStatus.PAID and before.status is not InvoiceStatus.PAID:
         return "paid"
     if after.amount_paid != before.amount_paid:
-        return f"part paid ({after.amount_paid} of {remote.total})"
+        return f"part paid ({format_money(after.amount_paid)} of {format_money(remote.total)})"
     return "updated"
