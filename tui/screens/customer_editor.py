@@ -11,9 +11,8 @@ from textual.widgets import Footer, Input, Label, Static
 
 from tui.domain.customer import Customer
 from tui.domain.errors import ValidationError
-from tui.screens.base import BaseScreen
+from tui.screens.base import EditorScreen
 from tui.store.errors import ConflictError, DuplicateError
-from tui.widgets.confirm_modal import ConfirmModal
 from tui.widgets.field_error import Banner, FieldError
 from tui.widgets.header import AppHeader
 
@@ -25,8 +24,10 @@ FIELDS = (
 )
 
 
-class CustomerEditorScreen(BaseScreen):
+class CustomerEditorScreen(EditorScreen):
     """Dismisses with the saved Customer, or None when left without saving."""
+
+    DISCARD_QUESTION = "Discard your changes to this customer?"
 
     DEFAULT_CSS = """
     CustomerEditorScreen Banner { margin: 1 0 0 0; }
@@ -135,14 +136,3 @@ class CustomerEditorScreen(BaseScreen):
         if first is not None:
             self.query_one(f"#f-{first}", Input).focus()
 
-    def action_back(self) -> None:
-        if not self.dirty:
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmModal("Discard your changes to this customer?", "Discard", "Keep editing",
-                                          danger=True), answered)

@@ -25,7 +25,7 @@ from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import Invoice, InvoiceStatus, LineItem
 from tui.domain.money import format_money, parse_decimal
 from tui.domain.tax import LineAmountTypes
-from tui.screens.base import BaseScreen
+from tui.screens.base import EditorScreen
 from tui.store.errors import ConflictError, DuplicateError
 from tui.widgets.confirm_modal import ConfirmModal
 from tui.widgets.customer_picker import CustomerPicker
@@ -100,7 +100,8 @@ def sync_text(state, time_zone: str) -> str:
     return f"Xero: {state.label}"
 
 
-class InvoiceEditorScreen(BaseScreen):
+class InvoiceEditorScreen(EditorScreen):
+    DISCARD_QUESTION = "Discard your unsaved changes to this invoice?"
     DEFAULT_CSS = """
     InvoiceEditorScreen #form { padding: 0 1; }
     InvoiceEditorScreen #heading { height: 1; }
@@ -564,14 +565,3 @@ class InvoiceEditorScreen(BaseScreen):
         self.app.sync_now()
         self.load()
 
-    def action_back(self) -> None:
-        if not self.dirty:
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmModal("Discard your unsaved changes to this invoice?", "Discard",
-                                          "Keep editing", danger=True), answered)
