@@ -376,6 +376,21 @@ class XeroConnection:
             log.warning("Xero: chart of accounts not loaded after connecting: %s", exc)
         return self.overview()
 
+    def abandon(self, pending: PendingConnection) -> None:
+        """The user left the organisation picker: nothing is stored, and the consent Xero just recorded is
+        revoked (best effort), so no organisation stays connected to an app that keeps no tokens for it.
+
+        Not on a reconnect: there the consent stands for the organisation the business already uses.
+        """
+        if pending.kind != "oauth" or pending.keep_tenant_id or not pending.tokens.refresh_token:
+            return
+        try:
+            with self._oauth("oauth") as oauth:
+                oauth.revoke(pending.tokens.refresh_token)
+            log.info("Xero: no organisation chosen; the new consent was revoked")
+        except XeroError as exc:
+            log.warning("Xero: the unused consent was not revoked: %s", exc)
+
     # -- what is stored --------------------------------------------------------------------------------
     def _active_row(self):
         with self.services.session() as s:

@@ -263,3 +263,18 @@ def test_database_token_store_encrypts_and_shares_one_set(xero, http_browser, xs
     xero.disconnect()
     with xservices.engine.connect() as c:
         assert c.execute(sa.text("SELECT count(*) FROM xero_token_set")).scalar_one() == 0
+
+
+def test_abandoned_reconnect_keeps_the_consent(xero, http_browser, sandbox):
+    """Leaving the picker on a reconnect revokes nothing: that consent is the business's organisation's."""
+    def ours():
+        return [c for c in sandbox.control.snapshot()["connections"] if c["clientId"] == sandbox.pkce_client_id]
+
+    pending = connect(xero, http_browser)
+    xero.choose(pending, pending.organisations[0])
+    sandbox.control.revoke_connection()
+    assert xero.check().state == "disconnected"
+    again = connect(xero, http_browser)
+    assert again.keep_tenant_id == pending.organisations[0].tenant_id
+    xero.abandon(again)
+    assert len(ours()) == 1

@@ -158,6 +158,31 @@ async def test_reconnect_to_another_organisation_is_refused(xservices, xero, htt
     assert overview.state == "disconnected" and overview.tenant_id == first.tenant_id
 
 
+async def test_leaving_the_organisation_picker_revokes_the_new_consent(xservices, xero, http_browser, sandbox):
+    from tui.screens.integrations import IntegrationsScreen
+    from tui.screens.xero_connect import ConnectScreen, start_connect_flow
+    from tui.screens.xero_orgs import OrganisationsScreen
+
+    def ours():
+        return [c for c in sandbox.control.snapshot()["connections"] if c["clientId"] == sandbox.pkce_client_id]
+
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.goto("integrations")
+        await wait_for(pilot, lambda: isinstance(app.screen, IntegrationsScreen))
+        start_connect_flow(app)
+        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
+                               and app.screen)
+        await http_consent_in_thread(http_browser, modal.started.url)
+        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen))
+        assert len(ours()) == 1  # Xero recorded the consent
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, IntegrationsScreen))
+        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: ours() == [], what="the unused consent revoked")
+    assert xero.overview().state == "not connected"
+
+
 async def test_waiting_modal_times_out_with_a_message(xservices, xero):
     from tui.screens.xero_connect import start_connect_flow
 

@@ -104,4 +104,6 @@ class OrganisationsScreen(BaseScreen):
 
     def action_cancel(self) -> None:
         if not self.busy:
+            self.app.run_worker(lambda: xero_connection(self.services).abandon(self.pending), thread=True,
+                            exit_on_error=False, group="xero-abandon")
             self.dismiss(None)
