@@ -377,19 +377,21 @@ class XeroConnection:
         return self.overview()
 
     def abandon(self, pending: PendingConnection) -> None:
-        """The user left the organisation picker: nothing is stored, and the consent Xero just recorded is
-        revoked (best effort), so no organisation stays connected to an app that keeps no tokens for it.
-
-        Not on a reconnect: there the consent stands for the organisation the business already uses.
+        """The user left the organisation picker: nothing is stored, and the connections this consent created
+        at Xero are deleted again (best effort), so no organisation stays connected to an app that keeps no
+        tokens for it. Connections that existed before the consent are left alone, and so is everything on a
+        reconnect.
         """
-        if pending.kind != "oauth" or pending.keep_tenant_id or not pending.tokens.refresh_token:
+        from tui.xero.connect import forget_new_connections
+
+        if pending.kind != "oauth" or pending.keep_tenant_id:
             return
         try:
             with self._oauth("oauth") as oauth:
-                oauth.revoke(pending.tokens.refresh_token)
-            log.info("Xero: no organisation chosen; the new consent was revoked")
+                deleted = forget_new_connections(self.cfg.xero, pending.tokens, oauth)
+            log.info("Xero: no organisation chosen; %d new connection(s) removed again", deleted)
         except XeroError as exc:
-            log.warning("Xero: the unused consent was not revoked: %s", exc)
+            log.warning("Xero: the unused connections were not removed: %s", exc)
 
     # -- what is stored --------------------------------------------------------------------------------
     def _active_row(self):

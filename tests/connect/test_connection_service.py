@@ -6,6 +6,7 @@ import logging
 import os
 import stat
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -277,4 +278,8 @@ def test_abandoned_reconnect_keeps_the_consent(xero, http_browser, sandbox):
     again = connect(xero, http_browser)
     assert again.keep_tenant_id == pending.organisations[0].tenant_id
     xero.abandon(again)
+    assert len(ours()) == 1
+    # Another business on the same Xero login connecting afresh, then leaving the picker: the organisation's
+    # connection was there before that consent (it only renewed it), so it stays.
+    xero.abandon(replace(connect(xero, http_browser), keep_tenant_id=""))
     assert len(ours()) == 1

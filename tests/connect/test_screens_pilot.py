@@ -158,7 +158,7 @@ async def test_reconnect_to_another_organisation_is_refused(xservices, xero, htt
     assert overview.state == "disconnected" and overview.tenant_id == first.tenant_id
 
 
-async def test_leaving_the_organisation_picker_revokes_the_new_consent(xservices, xero, http_browser, sandbox):
+async def test_leaving_the_organisation_picker_removes_the_new_connection(xservices, xero, http_browser, sandbox):
     from tui.screens.integrations import IntegrationsScreen
     from tui.screens.xero_connect import ConnectScreen, start_connect_flow
     from tui.screens.xero_orgs import OrganisationsScreen
@@ -179,7 +179,7 @@ async def test_leaving_the_organisation_picker_revokes_the_new_consent(xservices
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, IntegrationsScreen))
         await app.workers.wait_for_complete()
-        await wait_for(pilot, lambda: ours() == [], what="the unused consent revoked")
+        await wait_for(pilot, lambda: ours() == [], what="the unused connection removed")
     assert xero.overview().state == "not connected"
 
 

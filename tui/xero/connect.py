@@ -93,6 +93,23 @@ def organisations(config: XeroConfig, tokens: TokenSet, oauth: XeroOAuth) -> lis
         ]
 
 
+def forget_new_connections(config: XeroConfig, tokens: TokenSet, oauth: XeroOAuth) -> int:
+    """For a consent the user then left unused: delete the connections it created, and only those.
+
+    A connection this consent merely renewed (the organisation was connected to this app before, by this
+    Xero user, perhaps for another business) was created earlier than it was last updated: it stays.
+    Returns how many were deleted.
+    """
+    deleted = 0
+    with XeroApi(config, TokenManager(MemoryTokenStore(tokens), oauth)) as api:
+        for c in api.connections():
+            created = c.get("createdDateUtc")
+            if created and created == c.get("updatedDateUtc") and c.get("id"):
+                api.delete_connection(str(c["id"]))
+                deleted += 1
+    return deleted
+
+
 def save_connection(store: TokenStore, tokens: TokenSet, org: Organisation, oauth: XeroOAuth) -> TokenManager:
     """Store the token set as the one set of ``org`` (replacing a disconnected one) and manage it from now on."""
     manager = TokenManager(store, oauth)
