@@ -148,6 +148,7 @@ class TradieApp(App):
         self.background_sync = background_sync
         self._preview_offered = False
         self._review_waiting = False  # the last pass asked for the first-sync review
+        self._review_noted = False  # and the user was told it waits
         self.demo = demo
         #: Input/TextArea cursors blink unless this is off (it is under tests: TEXTUAL_ANIMATIONS=none).
         self.cursor_blink = (not animations_off()) if cursor_blink is None else cursor_blink
@@ -291,6 +292,7 @@ class TradieApp(App):
     def show_first_sync_preview(self) -> None:
         from tui.screens.sync_preview import FirstSyncPreviewScreen
 
+        self._preview_offered = True  # opened from the Sync screen too: never offered again on its own
         if not isinstance(self.screen, FirstSyncPreviewScreen):
             self.push_screen(FirstSyncPreviewScreen())
 
@@ -320,8 +322,9 @@ class TradieApp(App):
                 screen.pass_finished(result.status)
             elif isinstance(screen, InvoiceEditorScreen):
                 screen.load_sync_state()
-        if result.needs_confirmation and not self._review_waiting and not self._preview_offered \
+        if result.needs_confirmation and not self._review_noted and not self._preview_offered \
                 and not self._at_rest():
+            self._review_noted = True
             self.notify("Xero already has some of these invoice numbers. The first sync waits for your review: "
                         "it opens when you are back on To Do, or from the Sync screen.",
                         title="Xero sync", severity="warning", timeout=10)
@@ -335,11 +338,14 @@ class TradieApp(App):
 
         return isinstance(self.screen, (TodoScreen, SyncScreen))
 
+    def first_sync_confirmed(self) -> None:
+        """The review was confirmed: nothing waits for it any more (until a pass says otherwise)."""
+        self._review_waiting = False
+
     def offer_first_sync_review(self) -> None:
         """Open the first-sync preview once, when a pass asked for it and the user is not in the middle of
         something (an editor, the Xero screen's account choice): then or when they are back on To Do."""
         if self._review_waiting and not self._preview_offered and self._at_rest():
-            self._preview_offered = True
             self.show_first_sync_preview()
 
     # -- after saves ----------------------------------------------------------------------------------

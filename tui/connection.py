@@ -93,6 +93,7 @@ class XeroOverview:
     reason: str = ""
     since: datetime | None = None  # connected at, or disconnected at
     mappings: tuple[MappedAccount, ...] = ()
+    accounts_pending: bool = False  # just connected: the sync waits until the revenue accounts are reviewed
 
     @property
     def archived(self) -> tuple[MappedAccount, ...]:
@@ -368,6 +369,9 @@ class XeroConnection:
             row.connected_at = now
             row.disconnected_at = None
             row.active = True
+            # A new connection sends nothing until the user has seen the revenue accounts; a reconnect of the
+            # same organisation keeps its accounts and carries on.
+            row.accounts_pending = not pending.keep_tenant_id
             s.add(row)
         log.info("Xero: connected to organisation %s (%s)", org.name, pending.kind)
         try:
@@ -443,7 +447,18 @@ class XeroConnection:
             reason=row.reason if disconnected else "",
             since=_utc(row.disconnected_at if disconnected else row.connected_at),
             mappings=mappings,
+            accounts_pending=row.accounts_pending,
         )
+
+    def accounts_reviewed(self) -> XeroOverview:
+        """The user has been through the revenue accounts after connecting: the sync may send from now on."""
+        with self.services.session() as s:
+            row = s.exec(_active_rows()).first()
+            if row is not None and row.accounts_pending:
+                row.accounts_pending = False
+                s.add(row)
+                log.info("Xero: revenue accounts reviewed for %s; the sync may start", row.tenant_name)
+        return self.overview()
 
     # -- chart of accounts and mappings ----------------------------------------------------------------
     def chart_of_accounts(self) -> list[Account]:
@@ -607,9 +622,11 @@ class XeroConnection:
         if overview.state != "connected":
             return []
         by_account: dict[str, list[str]] = {}
+        pending = ["Nothing goes to Xero until you have chosen the revenue accounts: Settings → Integrations → "
+                   "Xero, then Back."] if overview.accounts_pending else []
         for m in overview.archived:
             by_account.setdefault(m.label, []).append(m.category)
-        lines = [
+        lines = pending + [
             f"Xero account {label} (used for {', '.join(categories)}) is archived in Xero: choose another under "
             "Settings → Integrations → Xero."
             for label, categories in by_account.items()

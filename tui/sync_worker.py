@@ -55,7 +55,6 @@ class SyncWorker:
         self.app = app
         self.interval = interval
         self._timer = None
-        self._held = False
         self.passes = 0  # passes finished (tests wait on it)
 
     def start(self) -> None:
@@ -63,20 +62,8 @@ class SyncWorker:
             self._timer = self.app.set_interval(self.interval, self.nudge, name="sync-poll")
         self.nudge()
 
-    def hold(self) -> None:
-        """No passes (nudged or timed) until :meth:`release`: e.g. while the revenue accounts are first chosen."""
-        self._held = True
-
-    def release(self) -> None:
-        """End a :meth:`hold` with a pass."""
-        if self._held:
-            self._held = False
-            self.nudge()
-
     def nudge(self):
         """A pass now, in a thread worker (a pass already running finishes first: the runner runs one at a time)."""
-        if self._held:
-            return None
         return self.app.run_worker(self._pass, thread=True, exit_on_error=False, group="sync", exclusive=True,
                                    name="sync pass")
 

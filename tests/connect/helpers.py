@@ -35,14 +35,18 @@ def screen_text(app) -> str:
     return "\n".join(parts)
 
 
-def connect_service(xero, http_browser, organisation=None, choose=None):
-    """Connect through the service, the browser's part over plain HTTP (set-up for screen tests)."""
+def connect_service(xero, http_browser, organisation=None, choose=None, reviewed=True):
+    """Connect through the service, the browser's part over plain HTTP (set-up for screen tests).
+
+    ``reviewed``: and leave the Xero screen, as a user does after checking the revenue accounts (the sync
+    waits until then)."""
     started = xero.start()
     location = http_browser.consent(started.url, organisation=organisation)
     code = xero.code_from_paste(started, location)
     pending = xero.finish(started, code)
     org = next(o for o in pending.organisations if o.name == (choose or organisation or o.name))
-    return xero.choose(pending, org)
+    overview = xero.choose(pending, org)
+    return xero.accounts_reviewed() if reviewed else overview
 
 
 async def http_consent_in_thread(http_browser, url, **kw):

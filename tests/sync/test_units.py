@@ -218,3 +218,19 @@ def test_outbox_upsert_compiles_for_postgresql():
         set_=dict(seq=table.c.seq + 1, held=case((table.c.held == "conflict", "conflict"), else_=literal(""))))
     sql = str(stmt.compile(dialect=postgresql.dialect()))
     assert "ON CONFLICT (kind, entity_id) DO UPDATE" in sql
+
+
+def test_calls_today_add_up_and_start_again_each_day(services):
+    from tui.sync import records
+
+    day = date(2026, 11, 25)
+    with services.session() as s:
+        records.add_calls(s, "t1", 3, day)
+    with services.session() as s:
+        records.add_calls(s, "t1", 4, day)
+        assert records.get_state(s, "t1").calls_today == 7  # the session sees the stored sum
+    with services.session() as s:
+        records.add_calls(s, "t1", 2, day + timedelta(days=1))
+    with services.session() as s:
+        state = records.get_state(s, "t1")
+        assert (state.calls_day, state.calls_today) == (day + timedelta(days=1), 2)

@@ -77,11 +77,9 @@ async def test_first_connection_waits_for_the_revenue_accounts_before_it_syncs(x
                                 and app.screen)
         tenant = screen.overview.tenant_id
         assert "the first sync with Xero starts when you leave this screen" in screen_text(app)
-        passes = app.sync_worker.passes
-        app.sync_now()  # a send elsewhere, or the poll timer: held too
-        await pilot.pause(0.3)
-        await app.workers.wait_for_complete()
-        assert app.sync_worker.passes == passes and "TC-0710" not in xero_numbers(sandbox, tenant)
+        await next_pass(pilot)  # the poll timer, or a send elsewhere: the pass sends nothing yet
+        assert "TC-0710" not in xero_numbers(sandbox, tenant)
+        assert header(app) == "1 pending · waits for the revenue accounts"
 
         await wait_for(pilot, lambda: "Checking" not in screen_text(app), what="checked")
         await pilot.press("down", "down", "enter")  # Labour
@@ -97,3 +95,32 @@ async def test_first_connection_waits_for_the_revenue_accounts_before_it_syncs(x
     pushed = next(i for i in sandbox.control.snapshot()["organisations"][tenant]["Invoices"]
                   if i["InvoiceNumber"] == "TC-0710")
     assert [line["AccountCode"] for line in pushed["LineItems"]] == ["210"]  # the account chosen first
+
+
+async def test_quitting_before_the_accounts_are_reviewed_keeps_the_sync_waiting(xservices, xero, http_browser,
+                                                                              sandbox):
+    """The wait is stored with the connection: a restart, or ``tradiecore sync`` elsewhere, still waits."""
+    from tui.domain.business import BusinessDetails
+    from tui.screens.todo import TodoScreen
+    from tui.screens.xero import XeroScreen
+    from tui.screens.xero_connect import open_xero_screen
+    from tui.sync.runner import SyncRunner
+
+    xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
+    tenant = connect_service(xero, http_browser, reviewed=False).tenant_id  # as the picker leaves it
+    send(xservices, make_invoice(xservices, number="TC-0720"))
+    report = SyncRunner(xservices.engine, xservices.cfg, secrets=xservices.secrets).run_once()
+    assert report.accounts_pending and not report.ok and "TC-0720" not in xero_numbers(sandbox, tenant)
+    assert any("chosen the revenue accounts" in w for w in xero.todo_warnings())
+
+    app = sync_app(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await next_pass(pilot, nudge=False)
+        assert "waits for the revenue accounts" in header(app) and not header_is_red(app)
+        assert "TC-0720" not in xero_numbers(sandbox, tenant)
+        open_xero_screen(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview)
+        await pilot.press("escape")  # the accounts as they are: fine
+        await wait_for(pilot, lambda: isinstance(app.screen, TodoScreen))
+        await wait_for(pilot, lambda: "TC-0720" in xero_numbers(sandbox, tenant), what="the first sync")
+    assert not xero.overview().accounts_pending

@@ -50,6 +50,7 @@ class EditorScreen(BaseScreen):
     """A screen that edits one record: Escape with unsaved changes asks before throwing them away."""
 
     DISCARD_QUESTION = "Discard your unsaved changes?"
+    BINDINGS = [Binding("escape", "back", "Back", id="back")]  # this screen's back, which asks first
 
     @property
     def dirty(self) -> bool:

@@ -34,7 +34,6 @@ class CustomerEditorScreen(EditorScreen):
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="save"),
-        Binding("escape", "back", "Back", id="back"),
     ]
 
     def __init__(self, customer_id: int | None = None):

@@ -134,7 +134,6 @@ class InvoiceEditorScreen(EditorScreen):
         Binding("f2", "pick_customer", "Customer", id="choose_customer"),
         Binding("f8", "delete", "Delete draft", id="delete"),
         Binding("f8", "void", "Void", id="void"),
-        Binding("escape", "back", "Back", id="back"),
         Binding("ctrl+y", "app.goto('sync')", "Sync", id="invoice_sync", show=False),
     ]
 

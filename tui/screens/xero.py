@@ -100,6 +100,7 @@ class XeroScreen(BaseScreen):
     #xero-message.-error { color: $error; }
     """
     BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
         Binding("c", "continue", "Continue", id="xero_continue"),
         Binding("d", "disconnect", "Disconnect", id="xero_disconnect"),
         Binding("y", "app.goto('sync')", "Sync", id="xero_sync"),
@@ -111,7 +112,6 @@ class XeroScreen(BaseScreen):
         self.overview: XeroOverview | None = None
         self.time_zone = "Australia/Sydney"
         self.ask_disconnect = ask_disconnect
-        self.holding_sync = False
 
     @property
     def xero(self):
@@ -135,21 +135,23 @@ class XeroScreen(BaseScreen):
     def on_mount(self) -> None:
         self.query_one("#xero-continue").display = False
         self.query_one("#xero-disconnect").display = False
-        self.query_one("#xero-first-sync").display = self.holding_sync
+        self.query_one("#xero-first-sync").display = False
         self.query_one("#revenue-accounts", OptionList).focus()
         self.reload(check=True)
 
-    def hold_sync(self) -> None:
-        """Just connected: no sync until the user leaves this screen, having chosen the revenue accounts."""
-        self.holding_sync = True
-        self.app.sync_worker.hold()
-        if self.is_mounted:
-            self.query_one("#xero-first-sync").display = True
+    def action_back(self) -> None:
+        """Back; right after connecting, leaving is the user's word that the revenue accounts are right, and
+        the first sync starts."""
+        if self.overview is None or not self.overview.accounts_pending:
+            self.dismiss(None)
+            return
 
-    def on_unmount(self) -> None:
-        if self.holding_sync:
-            self.holding_sync = False
-            self.app.sync_worker.release()
+        def reviewed(_overview) -> None:
+            self.app.sync_now()
+            self.dismiss(None)
+
+        self.blocking(self.xero.accounts_reviewed, on_done=reviewed,
+                      on_error=lambda exc: self.say(str(exc), error=True), group="xero-reviewed")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "continue":
@@ -200,6 +202,7 @@ class XeroScreen(BaseScreen):
         cont.display = overview.state != "connected"
         cont.label = "Continue" if overview.state == "disconnected" else "Connect to Xero"
         self.query_one("#xero-disconnect").display = overview.state != "not connected"
+        self.query_one("#xero-first-sync").display = overview.accounts_pending
         if overview.state != "connected" and not accounts.has_focus_within:
             cont.focus()
         self.refresh_bindings()

@@ -222,11 +222,11 @@ def start_connect_flow(app, *, on_connected: Callable[[XeroOverview], None] | No
     def after_choice(overview: XeroOverview | None) -> None:
         if overview is None:
             return
+        app.sync_now()  # a reconnect: what waited in the queue goes now (a new connection waits for its accounts)
         if on_connected is not None:
-            app.sync_now()  # reconnected (Continue): what waited in the queue goes now
             on_connected(overview)
         else:
-            open_xero_screen(app, setting_up=True)
+            open_xero_screen(app)
 
     def after_consent(pending: PendingConnection | None) -> None:
         if pending is not None:
@@ -262,12 +262,8 @@ def start_connect_flow(app, *, on_connected: Callable[[XeroOverview], None] | No
     app.run_worker(job, thread=True, exit_on_error=False, group="xero-flow", exclusive=True)
 
 
-def open_xero_screen(app, setting_up: bool = False) -> None:
-    """The Xero screen (account preferences), replacing the connect steps on the stack.
-
-    ``setting_up``: just connected. The sync waits until the user leaves this screen, so no invoice reaches
-    Xero before the revenue accounts it posts to have been chosen.
-    """
+def open_xero_screen(app) -> None:
+    """The Xero screen (account preferences), replacing the connect steps on the stack."""
     from tui.screens.xero import XeroScreen
 
     for screen in app.screen_stack:
@@ -275,13 +271,8 @@ def open_xero_screen(app, setting_up: bool = False) -> None:
             while app.screen is not screen:
                 app.pop_screen()
             screen.reload()
-            if setting_up:
-                screen.hold_sync()
             return
-    screen = XeroScreen()
-    app.push_screen(screen)
-    if setting_up:
-        screen.hold_sync()
+    app.push_screen(XeroScreen())
 
 
 __all__ = ["ConnectScreen", "open_xero_screen", "start_connect_flow", "url_text"]

@@ -4,9 +4,10 @@ CPython hands the GIL to a waiting thread when the holder has run for the switch
 wait starts again each time the holder releases the GIL. A worker that releases it every fraction of a
 millisecond (each SQLite statement does) and takes it straight back can keep the UI thread waiting for
 a hundred milliseconds or more: a frozen screen while a big sync writes its records. So a thread other than
-the main one, once it has worked for :data:`SLICE_S` since it last stepped aside, sleeps for
-:data:`PAUSE_S` before its next statement: the UI thread gets the GIL within a few milliseconds, and the
-worker loses about a tenth of its database time. The main thread (the headless syncer, the CLI) never pauses.
+the main one, once :data:`SLICE_S` has passed since it last stepped aside (clock time: a thread back from a
+long wait on the network pauses once, harmlessly), sleeps for :data:`PAUSE_S` before its next statement: the
+UI thread gets the GIL within a few milliseconds, and a busy worker loses about a tenth of its database time.
+The main thread (the headless syncer, the CLI) never pauses.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ _main = threading.main_thread()
 
 
 def step_aside() -> None:
-    """Called before each statement: pause briefly if this background thread has run a full slice."""
+    """Called before each statement: pause briefly if a full slice has passed since this thread last paused."""
     if threading.current_thread() is _main:
         return
     now = time.perf_counter()

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Column, DateTime, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from tui.store.types import ExactDecimal
@@ -92,6 +93,8 @@ class XeroConnectionRow(SQLModel, table=True):
     connected_at: datetime | None = None
     disconnected_at: datetime | None = None
     active: bool = True  # the organisation the business syncs with
+    # Just connected: the sync sends nothing until the user has been through the revenue accounts (Xero screen).
+    accounts_pending: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
 
 
 class AccountMappingRow(SQLModel, table=True):

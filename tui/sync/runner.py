@@ -54,6 +54,7 @@ class SyncReport:
     not_connected: bool = False
     held_by: str | None = None
     needs_confirmation: bool = False
+    accounts_pending: bool = False
     retry_after: float | None = None
     finished_at: datetime | None = None
 
@@ -174,6 +175,9 @@ class SyncRunner:
         if conn.status == "disconnected":
             return SyncReport(False, f"Disconnected from Xero: {conn.reason}" if conn.reason
                               else "Disconnected from Xero", pending=pending, disconnected=True, tenant_id=tenant_id)
+        if conn.accounts_pending:  # nothing reaches Xero before the accounts it posts to are chosen
+            return SyncReport(False, "Waiting for the revenue accounts: choose them on the Xero screen",
+                              pending=pending, accounts_pending=True, tenant_id=tenant_id)
         lease = self._lease(tenant_id)
         if not lease.acquire():
             with Session(self.engine) as s:

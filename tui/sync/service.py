@@ -7,11 +7,14 @@ never on the UI loop. The background worker calls :meth:`SyncService.run_once` e
 
 from __future__ import annotations
 
+import logging
 import threading
 from contextlib import contextmanager
 from datetime import date
 
 from sqlmodel import select
+
+log = logging.getLogger(__name__)
 
 
 class SyncService:
@@ -175,8 +178,11 @@ class SyncService:
         try:
             yield ctx
         finally:
-            with self.services.session() as s:
-                records.add_calls(s, ctx.tenant_id, ctx.api.total, ctx.today())
+            try:
+                with self.services.session() as s:
+                    records.add_calls(s, ctx.tenant_id, ctx.api.total, ctx.today())
+            except Exception:  # a count is not worth hiding the lookup's own result or error for
+                log.warning("Could not count the Xero calls just made", exc_info=True)
 
     def _context(self):
         """A sync context (Xero API, database) for the active organisation."""

@@ -29,7 +29,7 @@ from tui.store.sync_tables import (
     SyncRecordRow,
     SyncStateRow,
 )
-from tui.store.tables import AccountMappingRow, BusinessRow, CustomerRow, InvoiceRow
+from tui.store.tables import AccountMappingRow, BusinessRow, CustomerRow, InvoiceRow, XeroConnectionRow
 from tui.sync import outbox, records
 from tui.sync.lease import lease_holder
 
@@ -128,6 +128,7 @@ class Overview:
     calls_today: int
     held_by: str | None
     needs_confirmation: bool
+    accounts_pending: bool = False  # just connected: waits for the revenue accounts (Xero screen)
 
     def header(self, now: datetime) -> str:
         """The short status for the header/footer: errors first, then pending, then when last synced."""
@@ -138,7 +139,9 @@ class Overview:
             parts.append(f"{self.errors} sync error{'s' if self.errors != 1 else ''}")
         if self.pending:
             parts.append(f"{self.pending} pending")
-        if self.needs_confirmation:
+        if self.accounts_pending:
+            parts.append("waits for the revenue accounts")
+        elif self.needs_confirmation:
             parts.append("first sync needs review")
         elif self.last_error:
             parts.append("last sync failed")
@@ -186,6 +189,8 @@ def overview(s: Session, tenant_id: str | None, now: datetime) -> Overview:
         last_error=state.last_error if state else "", calls_today=calls,
         held_by=holder.label if holder else None,
         needs_confirmation=state is not None and state.confirmed_at is None and state.last_run_at is not None,
+        accounts_pending=bool(tenant_id and (conn := s.get(XeroConnectionRow, tenant_id)) is not None
+                              and conn.accounts_pending),
     )
 
 
