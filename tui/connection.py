@@ -394,7 +394,7 @@ class XeroConnection:
             with self._oauth("oauth") as oauth:
                 deleted = forget_new_connections(self.cfg.xero, pending.tokens, oauth)
             log.info("Xero: no organisation chosen; %d new connection(s) removed again", deleted)
-        except XeroError as exc:
+        except Exception as exc:  # best effort, off the UI loop: say why in the log, never in a traceback
             log.warning("Xero: the unused connections were not removed: %s", exc)
 
     # -- what is stored --------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ class OrganisationsScreen(BaseScreen):
         super().__init__()
         self.pending = pending
         self.busy = False
+        self.chosen = False
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self.TITLE)
@@ -96,6 +97,7 @@ class OrganisationsScreen(BaseScreen):
         message.set_class(error, "-error")
 
     def done(self, overview: XeroOverview) -> None:
+        self.chosen = True
         self.dismiss(overview)
 
     def refused(self, exc: Exception) -> None:
@@ -104,6 +106,12 @@ class OrganisationsScreen(BaseScreen):
 
     def action_cancel(self) -> None:
         if not self.busy:
-            self.app.run_worker(lambda: xero_connection(self.services).abandon(self.pending), thread=True,
-                            exit_on_error=False, group="xero-abandon")
             self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        """However the picker is left without a choice (Cancel, Back, another screen), the new consent's
+        connections are removed at Xero again, off the UI loop."""
+        if not self.chosen:
+            xero = xero_connection(self.services)
+            self.app.run_worker(lambda: xero.abandon(self.pending), thread=True, exit_on_error=False,
+                                group="xero-abandon")
