@@ -338,10 +338,6 @@ class TradieApp(App):
 
         return isinstance(self.screen, (TodoScreen, SyncScreen))
 
-    def first_sync_confirmed(self) -> None:
-        """The review was confirmed: nothing waits for it any more (until a pass says otherwise)."""
-        self._review_waiting = False
-
     def offer_first_sync_review(self) -> None:
         """Open the first-sync preview once, when a pass asked for it and the user is not in the middle of
         something (an editor, the Xero screen's account choice): then or when they are back on To Do."""

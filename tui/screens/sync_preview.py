@@ -140,7 +140,6 @@ class FirstSyncPreviewScreen(BaseScreen):
                       on_error=lambda exc: self.say(str(exc), error=True), group="preview")
 
     def _confirmed(self, _: None) -> None:
-        self.app.first_sync_confirmed()
         self.app.notify("First sync confirmed: syncing now.", timeout=4)
         self.app.pop_screen()
         self.app.sync_now()
