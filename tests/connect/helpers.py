@@ -59,6 +59,20 @@ async def http_consent_in_thread(http_browser, url, **kw):
     return await asyncio.to_thread(run)
 
 
+async def consent_to_picker(pilot, http_browser, **flow) -> None:
+    """In the app: start Connect to Xero (``flow``: start_connect_flow's keywords), answer the consent in the
+    browser, and wait for the organisation picker."""
+    from tui.screens.xero_connect import ConnectScreen, start_connect_flow
+    from tui.screens.xero_orgs import OrganisationsScreen
+
+    app = pilot.app
+    start_connect_flow(app, **flow)
+    modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
+                           and app.screen)
+    await http_consent_in_thread(http_browser, modal.started.url)
+    await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen), what="organisations")
+
+
 def connect_second_organisation(sandbox):
     """Give the sandbox user an existing connection to the second organisation (an earlier consent)."""
     from tui.sandbox import oauth
@@ -69,5 +83,5 @@ def connect_second_organisation(sandbox):
                       scopes=["offline_access", "accounting.settings.read"], redirect_uri="", code_challenge="")
 
 
-__all__ = ["connect_second_organisation", "connect_service", "http_consent_in_thread", "screen_text", "wait_for",
+__all__ = ["connect_second_organisation", "connect_service", "consent_to_picker", "http_consent_in_thread", "screen_text", "wait_for",
            "threading"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.connect.helpers import connect_service, http_consent_in_thread, screen_text, wait_for
+from tests.connect.helpers import connect_service, consent_to_picker, http_consent_in_thread, screen_text, wait_for
 
 
 def app_for(services):
@@ -160,8 +160,6 @@ async def test_reconnect_to_another_organisation_is_refused(xservices, xero, htt
 
 async def test_leaving_the_organisation_picker_removes_the_new_connection(xservices, xero, http_browser, sandbox):
     from tui.screens.integrations import IntegrationsScreen
-    from tui.screens.xero_connect import ConnectScreen, start_connect_flow
-    from tui.screens.xero_orgs import OrganisationsScreen
 
     def ours():
         return [c for c in sandbox.control.snapshot()["connections"] if c["clientId"] == sandbox.pkce_client_id]
@@ -170,11 +168,7 @@ async def test_leaving_the_organisation_picker_removes_the_new_connection(xservi
     async with app.run_test(size=(100, 32)) as pilot:
         app.goto("integrations")
         await wait_for(pilot, lambda: isinstance(app.screen, IntegrationsScreen))
-        start_connect_flow(app)
-        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
-                               and app.screen)
-        await http_consent_in_thread(http_browser, modal.started.url)
-        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen))
+        await consent_to_picker(pilot, http_browser)
         assert len(ours()) == 1  # Xero recorded the consent
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, IntegrationsScreen))

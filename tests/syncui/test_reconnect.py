@@ -11,7 +11,7 @@ from tests.connect.conftest import (  # noqa: F401  (fixtures: a sandbox with th
     xero,
     xservices,
 )
-from tests.connect.helpers import connect_service, http_consent_in_thread, screen_text
+from tests.connect.helpers import connect_service, consent_to_picker, screen_text
 from tests.syncui.conftest import (
     header,
     header_is_red,
@@ -29,8 +29,6 @@ def xero_numbers(sb, tenant_id: str) -> list[str]:
 
 async def test_continue_reconnects_and_the_queue_drains(xservices, xero, http_browser, sandbox):
     from tui.domain.business import BusinessDetails
-    from tui.screens.xero_connect import ConnectScreen, start_connect_flow
-    from tui.screens.xero_orgs import OrganisationsScreen
 
     xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     tenant = connect_service(xero, http_browser).tenant_id
@@ -42,11 +40,7 @@ async def test_continue_reconnects_and_the_queue_drains(xservices, xero, http_br
         assert header(app) == "Xero disconnected" and header_is_red(app)
         assert "TC-0700" not in xero_numbers(sandbox, tenant)
 
-        start_connect_flow(app, on_connected=lambda overview: None)  # as Continue on the Xero screen does
-        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
-                               and app.screen)
-        await http_consent_in_thread(http_browser, modal.started.url)
-        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen))
+        await consent_to_picker(pilot, http_browser, on_connected=lambda overview: None)  # as Continue does
         await pilot.press("enter")
         await wait_for(pilot, lambda: "TC-0700" in xero_numbers(sandbox, tenant), what="the queue drained")
         await wait_for(pilot, lambda: header(app) == "Synced just now", what="header after reconnecting")
@@ -59,19 +53,13 @@ async def test_first_connection_waits_for_the_revenue_accounts_before_it_syncs(x
     from tui.screens.account_picker import AccountPickerScreen
     from tui.screens.todo import TodoScreen
     from tui.screens.xero import XeroScreen
-    from tui.screens.xero_connect import ConnectScreen, start_connect_flow
-    from tui.screens.xero_orgs import OrganisationsScreen
 
     xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     send(xservices, make_invoice(xservices, number="TC-0710"))
     app = sync_app(xservices)
     async with app.run_test(size=(100, 32)) as pilot:
         await next_pass(pilot, nudge=False)  # not connected yet
-        start_connect_flow(app)  # Settings > Integrations > Xero
-        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
-                               and app.screen)
-        await http_consent_in_thread(http_browser, modal.started.url)
-        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen))
+        await consent_to_picker(pilot, http_browser)  # Settings > Integrations > Xero
         await pilot.press("enter")
         screen = await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview
                                 and app.screen)
