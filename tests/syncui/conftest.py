@@ -24,13 +24,20 @@ def sync_app(services):
     return TradieApp(services, sync_interval=None)
 
 
-async def next_pass(pilot, nudge: bool = True) -> None:
-    """Run a pass (or wait for the one already asked for) and wait until its result is on screen."""
+async def next_pass(pilot) -> None:
+    """Ask for a pass now and wait until it, and any pass still running, has its result on screen."""
     app = pilot.app
     done = app.sync_worker.passes
-    if nudge:
-        app.sync_now()
+    app.sync_now()
     await wait_for(pilot, lambda: app.sync_worker.passes > done, what="a sync pass")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def startup_pass(pilot) -> None:
+    """Wait until the pass the app runs at start-up has its result on screen (however early it finished)."""
+    app = pilot.app
+    await wait_for(pilot, lambda: app.sync_worker.passes >= 1, what="the start-up sync pass")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -60,4 +67,4 @@ def set_account_code():
     return set_code
 
 
-__all__ = ["header", "header_is_red", "make_invoice", "next_pass", "screen_text", "send", "sync_app", "wait_for"]
+__all__ = ["header", "header_is_red", "make_invoice", "next_pass", "screen_text", "startup_pass", "send", "sync_app", "wait_for"]

@@ -18,6 +18,7 @@ from tests.syncui.conftest import (
     make_invoice,
     next_pass,
     send,
+    startup_pass,
     sync_app,
     wait_for,
 )
@@ -36,7 +37,7 @@ async def test_continue_reconnects_and_the_queue_drains(xservices, xero, http_br
     send(xservices, make_invoice(xservices, number="TC-0700"))
     app = sync_app(xservices)
     async with app.run_test(size=(100, 32)) as pilot:
-        await next_pass(pilot, nudge=False)
+        await startup_pass(pilot)
         assert header(app) == "Xero disconnected" and header_is_red(app)
         assert "TC-0700" not in xero_numbers(sandbox, tenant)
 
@@ -58,7 +59,7 @@ async def test_first_connection_waits_for_the_revenue_accounts_before_it_syncs(x
     send(xservices, make_invoice(xservices, number="TC-0710"))
     app = sync_app(xservices)
     async with app.run_test(size=(100, 32)) as pilot:
-        await next_pass(pilot, nudge=False)  # not connected yet
+        await startup_pass(pilot)  # not connected yet
         await consent_to_picker(pilot, http_browser)  # Settings > Integrations > Xero
         await pilot.press("enter")
         screen = await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview
@@ -103,7 +104,7 @@ async def test_quitting_before_the_accounts_are_reviewed_keeps_the_sync_waiting(
 
     app = sync_app(xservices)
     async with app.run_test(size=(100, 32)) as pilot:
-        await next_pass(pilot, nudge=False)
+        await startup_pass(pilot)
         assert "waits for the revenue accounts" in header(app) and not header_is_red(app)
         assert "TC-0720" not in xero_numbers(sandbox, tenant)
         open_xero_screen(app)

@@ -9,6 +9,7 @@ from tests.syncui.conftest import (
     next_pass,
     screen_text,
     send,
+    startup_pass,
     sync_app,
     wait_for,
 )
@@ -36,7 +37,7 @@ async def test_send_in_app_pushes_then_payment_in_xero_shows_paid(connected):
     inv = make_invoice(c.services, number="TC-0101")
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await next_pass(pilot, nudge=False)  # the start-up pass
+        await startup_pass(pilot)  # the start-up pass
         writes = c.writes()
         await open_editor(pilot, inv.id)
         assert "Xero:" not in screen_text(app)  # a draft says nothing about Xero
@@ -71,7 +72,7 @@ async def test_validation_error_shown_then_retry_after_fixing_pushes_it(connecte
     inv = send(c.services, make_invoice(c.services, number="TC-0102"))
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await next_pass(pilot, nudge=False)
+        await startup_pass(pilot)
         assert header(app) == "1 sync error · 1 pending · Synced just now" and header_is_red(app)
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen) and app.screen.view, what="Sync screen")
@@ -101,7 +102,7 @@ async def test_conflict_resolved_on_the_sync_screen(connected):
     c.sb.control.edit_invoice("TC-0103", Reference="Theirs")
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await next_pass(pilot, nudge=False)
+        await startup_pass(pilot)
         assert header(app).startswith("1 conflict") and header_is_red(app)
         await wait_for(pilot, lambda: _todo_line(app, "TC-0103").endswith("Conflict"), what="the To Do row")
         app.goto("sync")
@@ -139,7 +140,7 @@ async def test_first_sync_preview_escape_pushes_nothing(sandbox, xservices, xero
     writes = c.writes()
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await next_pass(pilot, nudge=False)
+        await startup_pass(pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, FirstSyncPreviewScreen) and app.screen.preview,
                        what="first-sync preview")
         text = screen_text(app)
@@ -158,7 +159,7 @@ async def test_first_sync_preview_confirm_syncs(sandbox, xservices, xero_cfg):
     c, clash, _ = await _unconfirmed(sandbox, xservices, xero_cfg)
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await next_pass(pilot, nudge=False)
+        await startup_pass(pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, FirstSyncPreviewScreen) and app.screen.preview)
         await pilot.click("#preview-sync-from")
         await pilot.press(*"01/01/2020", "enter")
@@ -178,7 +179,7 @@ async def test_first_sync_review_waits_until_the_user_is_back_on_todo(sandbox, x
 
     app = sync_app(xservices)
     async with app.run_test(size=SIZE) as pilot:
-        await next_pass(pilot, nudge=False)  # not connected yet
+        await startup_pass(pilot)  # not connected yet
         app.show_settings()
         await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
         c, _, _ = await _unconfirmed(sandbox, xservices, xero_cfg)
@@ -205,7 +206,7 @@ async def test_number_clash_renumbered_from_the_sync_screen(connected):
     inv = send(c.services, make_invoice(c.services, number="INV-0001"))
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await next_pass(pilot, nudge=False)
+        await startup_pass(pilot)
         await wait_for(pilot, lambda: _todo_line(app, "INV-0001").endswith("Renumber"), what="the To Do row")
         app.goto("sync")
         await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen) and app.screen.view)
@@ -223,7 +224,7 @@ async def test_sync_now_on_the_sync_screen_says_when_the_pass_is_done(connected)
     c = connected
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await next_pass(pilot, nudge=False)
+        await startup_pass(pilot)
         app.goto("sync")
         await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen) and app.screen.view)
         send(c.services, make_invoice(c.services, number="TC-0321"))
@@ -241,7 +242,7 @@ async def test_revoked_connection_turns_the_header_red(connected):
     c.sb.control.revoke_connection()
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await next_pass(pilot, nudge=False)
+        await startup_pass(pilot)
         assert header(app) == "Xero disconnected" and header_is_red(app)
         assert "Xero disconnected" in screen_text(app)
     assert c.xero_invoices("TC-0104") == []
@@ -258,7 +259,7 @@ async def test_contact_name_clash_linked_from_the_sync_screen(connected):
     before = len(c.xero_contacts())
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await next_pass(pilot, nudge=False)
+        await startup_pass(pilot)
         app.goto("sync")
         screen = await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen) and app.screen.view and app.screen)
         assert "Name taken in Xero: Enter to link" in screen_text(app)
@@ -283,7 +284,7 @@ async def test_demo_first_sync_sends_its_invoices_and_a_sent_draft_follows_in_on
     c = connect_business(sandbox, xservices, xero_cfg, confirm=False)
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await next_pass(pilot, nudge=False)  # the start-up pass is the first sync
+        await startup_pass(pilot)  # the start-up pass is the first sync
         assert not isinstance(app.screen, FirstSyncPreviewScreen)
         assert header(app) == "Synced just now" and not header_is_red(app)
         sent = {n: c.xero_invoices(n) for n in ("INV-0101", "INV-0102", "INV-0103", "INV-0104", "INV-0105")}
