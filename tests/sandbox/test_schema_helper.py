@@ -41,7 +41,8 @@ def test_identity_and_local_schemas():
 
 
 def test_webhook_payloads():
-    event = {"events": [{"resourceUrl": "https://api.xero.com/api.xro/2.0/Invoices/717f2bfc-c6d4-41fd-b238-3f2f0c0cf777",
+    url = "https://api.xero.com/api.xro/2.0/Invoices/717f2bfc-c6d4-41fd-b238-3f2f0c0cf777"
+    event = {"events": [{"resourceUrl": url,
                          "resourceId": "717f2bfc-c6d4-41fd-b238-3f2f0c0cf777", "eventDateUtc": "2026-11-24T23:00:00",
                          "eventType": "UPDATE", "eventCategory": "INVOICE",
                          "tenantId": "c2cc9b6e-9458-4c7d-93cc-f02b81b0594f", "tenantType": "ORGANISATION"}],
