@@ -252,7 +252,7 @@ async def test_settings_says_where_secrets_are_kept(demo_services):
 
 async def test_integrations_connected(demo_services):
     set_xero_connection(demo_services, "connected", organisation="Harbour City Plumbing (Demo)")
-    app = TradieApp(demo_services)
+    app = TradieApp(demo_services, background_sync=False)  # a pass would find no token set and mark it Disconnected
     async with app.run_test(size=(100, 32)) as pilot:
         app.goto("integrations")
         await settle(pilot)
