@@ -1,19 +1,19 @@
-"""Strict validation of Xero-format bodies against Xero's own OpenAPI spec (`shared/xero-openapi/`).
+"""Strict validation of Xero-format bodies against the facts of Xero's own OpenAPI spec.
 
-The spec's component schemas are loaded once (C YAML loader) and made strict: every object schema with
-`properties` gets `additionalProperties: false`, so a field the spec does not know fails, as does a wrong type
-or enum. `format: uuid` is checked. Use:
+Those facts (types, formats, enums, required fields, references between schemas) are in the committed
+`tests/schema/xero_schema.json`, written from Xero's spec by `tests/schema/make_schema.py` (see there, and
+README "Regenerating" for how to rewrite it); no test reads the spec itself. They are made strict here: every object
+schema with `properties` gets `additionalProperties: false`, so a field the spec does not know fails, as does a
+wrong type or enum. `format: uuid` is checked. Use:
 
     from tests.xero_schema import validate, validate_response
     validate(body, "Invoices")                  # accounting component schema by name
     validate(body, "Connection", spec="identity")
+    validate(body, "WebhookEvent", spec="webhooks")
     validate_response(httpx_response)           # picks the schema from the request's path, method and status
 
 Two bodies Xero sends are not in the spec and are checked against schemas written here from Xero's documented
 shapes: the identity layer's 401/403 problem details (`Problem`) and OAuth token-endpoint errors (`OAuthError`).
-
-The spec is found via `TRADIECORE_XERO_OPENAPI`, else `shared/xero-openapi` beside the repository or one level
-up; without it the calling test is skipped (or fails when `TRADIECORE_REQUIRE_ALL=1`).
 """
 
 from __future__ import annotations
@@ -21,18 +21,15 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
-import yaml
 from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-SPEC_FILES = {"accounting": "xero_accounting.yaml", "identity": "xero-identity.yaml"}
+FACTS = Path(__file__).resolve().parent / "schema" / "xero_schema.json"
 LOCAL_SCHEMAS: dict[str, dict[str, Any]] = {
     "Problem": {
         "type": "object",
@@ -64,21 +61,6 @@ RESOURCE_SCHEMAS = {"organisation": "Organisations", "accounts": "Accounts", "ta
 TEXT_STATUSES = {404, 413, 429, 500, 503}
 
 
-def spec_dir() -> Path:
-    candidates = []
-    if os.environ.get("TRADIECORE_XERO_OPENAPI"):
-        candidates.append(Path(os.environ["TRADIECORE_XERO_OPENAPI"]))
-    repo = Path(__file__).resolve().parent.parent
-    candidates += [repo.parent / "shared" / "xero-openapi", repo.parent.parent / "shared" / "xero-openapi"]
-    for candidate in candidates:
-        if (candidate / SPEC_FILES["accounting"]).is_file():
-            return candidate
-    message = f"Xero's OpenAPI spec not found (looked in {', '.join(map(str, candidates))}); set TRADIECORE_XERO_OPENAPI"
-    if os.environ.get("TRADIECORE_REQUIRE_ALL") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 def _strict(node: Any) -> Any:
     if isinstance(node, dict):
         out = {k: _strict(v) for k, v in node.items()}
@@ -90,14 +72,28 @@ def _strict(node: Any) -> Any:
     return node
 
 
+def _named_refs(node: Any, spec: str) -> Any:
+    """The facts' ``{"$ref": "Name"}`` as a reference into that spec's resource of the registry."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return {"$ref": f"urn:xero:{spec}#/definitions/{node['$ref']}"}
+        return {k: _named_refs(v, spec) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_named_refs(v, spec) for v in node]
+    return node
+
+
+@functools.cache
+def _facts() -> dict[str, dict[str, Any]]:
+    return json.loads(FACTS.read_text(encoding="utf-8"))["schemas"]
+
+
 @functools.cache
 def _registry() -> Registry:
     registry = Registry()
-    for name, filename in SPEC_FILES.items():
-        with open(spec_dir() / filename, "rb") as fh:
-            doc = yaml.load(fh, Loader=yaml.CSafeLoader)
-        contents = {"components": {"schemas": _strict(doc["components"]["schemas"])}}
-        registry = registry.with_resource(f"urn:xero:{name}", Resource.from_contents(contents, DRAFT4))
+    for spec, schemas in _facts().items():
+        contents = {"definitions": {name: _strict(_named_refs(schema, spec)) for name, schema in schemas.items()}}
+        registry = registry.with_resource(f"urn:xero:{spec}", Resource.from_contents(contents, DRAFT4))
     return registry
 
 
@@ -105,8 +101,11 @@ def _registry() -> Registry:
 def _validator(name: str, spec: str) -> Draft4Validator:
     if spec == "local":
         schema = copy.deepcopy(LOCAL_SCHEMAS[name])
+    elif name in _facts().get(spec, {}):
+        schema = {"$ref": f"urn:xero:{spec}#/definitions/{name}"}
     else:
-        schema = {"$ref": f"urn:xero:{spec}#/components/schemas/{name}"}
+        raise KeyError(f"{FACTS.name} has no {spec} schema {name!r}: add it to ROOTS in tests/schema/make_schema.py "
+                       "and regenerate")
     return Draft4Validator(schema, registry=_registry(), format_checker=FormatChecker(formats=["uuid"]))
 
 

@@ -222,46 +222,28 @@ class TradieApp(App):
     def action_help(self) -> None:
         self.show_help()
 
-    def _open(self, factory: Callable[[], object], what: str) -> None:
-        try:
-            screen = factory()
-        except ImportError:
-            self.notify(f"The {what} screen is not part of this build", severity="warning")
-            return
-        self.push_screen(screen)
-
     def show_todo(self) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
     def show_customers(self) -> None:
-        def make():
-            from tui.screens.customers import CustomersScreen
+        from tui.screens.customers import CustomersScreen
 
-            return CustomersScreen()
-
-        self._open(make, "Customers")
+        self.push_screen(CustomersScreen())
 
     def show_new_invoice(self, customer_id: int | None = None) -> None:
         self.open_invoice(None, customer_id=customer_id)
 
     def open_invoice(self, invoice_id: int | None, customer_id: int | None = None) -> None:
         """The invoice editor: an existing invoice by id, or a new one (optionally for a customer)."""
+        from tui.screens.invoice_editor import InvoiceEditorScreen
 
-        def make():
-            from tui.screens.invoice_editor import InvoiceEditorScreen
-
-            return InvoiceEditorScreen(invoice_id=invoice_id, customer_id=customer_id)
-
-        self._open(make, "invoice editor")
+        self.push_screen(InvoiceEditorScreen(invoice_id=invoice_id, customer_id=customer_id))
 
     def show_outbox(self) -> None:
-        def make():
-            from tui.screens.outbox import OutboxScreen
+        from tui.screens.outbox import OutboxScreen
 
-            return OutboxScreen()
-
-        self._open(make, "Outbox")
+        self.push_screen(OutboxScreen())
 
     def show_settings(self) -> None:
         from tui.screens.settings import SettingsScreen

@@ -29,7 +29,48 @@ def _parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync", help="run the Xero sync headless (a loop; --once for cron)")
     sync.add_argument("--once", action="store_true", help="one pass, then exit")
     sync.add_argument("--log-file", metavar="FILE", help="log here instead of stderr")
+    sync.add_argument("--webhook-port", type=int, metavar="N",
+                      help="also receive Xero's webhooks on this port (path /xero/webhook): a change in Xero "
+                           "starts a pass at once")
+    sync.add_argument("--webhook-host", default="127.0.0.1", metavar="H",
+                      help="the address the webhook listener binds (default 127.0.0.1, behind a reverse proxy)")
     return p
+
+
+def _sync(cfg, args: argparse.Namespace) -> int:
+    """`tradiecore sync`, with the webhook listener beside the loop when ``--webhook-port`` asks for it."""
+    from tui.sync.runner import main as sync_main
+
+    if args.webhook_port is None:
+        return sync_main(cfg, once=args.once, log_file=args.log_file)
+    if args.once:
+        print("tradiecore: --webhook-port needs the sync loop; leave out --once", file=sys.stderr)
+        return 2
+    import getpass
+    import threading
+
+    from tui.secrets import SecretsError, open_store
+    from tui.sync.webhook import NoWebhookKey, WebhookReceiver, webhook_key
+
+    ask = (lambda: getpass.getpass("Xero webhook key (your app's Webhooks page at Xero): ")) \
+        if sys.stdin.isatty() else None
+    try:
+        key = webhook_key(open_store(cfg), ask)
+    except (NoWebhookKey, SecretsError) as exc:
+        print(f"tradiecore: {exc}", file=sys.stderr)
+        return 2
+    wake = threading.Event()
+    try:
+        receiver = WebhookReceiver(key, wake.set, host=args.webhook_host, port=args.webhook_port).start()
+    except OSError as exc:
+        print(f"tradiecore: cannot listen on {args.webhook_host}:{args.webhook_port} for Xero webhooks: {exc}",
+              file=sys.stderr)
+        return 2
+    print(f"Receiving Xero webhooks at {receiver.url}", file=sys.stderr, flush=True)
+    try:
+        return sync_main(cfg, once=False, log_file=args.log_file, wake=wake)
+    finally:
+        receiver.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,9 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tradiecore: {exc}", file=sys.stderr)
         return 2
     if command == "sync":
-        from tui.sync.runner import main as sync_main
-
-        return sync_main(cfg, once=args.once, log_file=args.log_file)
+        return _sync(cfg, args)
     if command == "demo":
         from tui.demo import run_demo
 

@@ -72,6 +72,7 @@ class Config:
     config_dir: Path = field(default_factory=config_dir)
     data_dir: Path = field(default_factory=data_dir)
     demo: bool = False
+    demo_login: tuple[str, str] | None = None  # tradiecore demo: the login (email, password) its sandbox printed
 
     @property
     def database_url(self) -> str:

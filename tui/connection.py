@@ -113,7 +113,7 @@ class Started:
     remote: bool  # an SSH session
     forward_command: str  # ssh -L ... for the laptop's browser (callback port, and a loopback sandbox)
     problem: str = ""  # why the listener is not running, if it is not
-    demo_login: tuple[str, str] | None = None  # the demo sandbox's made-up login (email, password)
+    demo_login: tuple[str, str] | None = None  # tradiecore demo: the sandbox's login, as the sandbox printed it
 
 
 @dataclass
@@ -241,21 +241,8 @@ class XeroConnection:
             remote=self.remote,
             forward_command=self.forward_command(),
             problem=problem,
-            demo_login=self.demo_login(),
+            demo_login=self.cfg.demo_login,
         )
-
-    def demo_login(self) -> tuple[str, str] | None:
-        """In ``tradiecore demo``: the sandbox's made-up Xero login, so a newcomer can sign in. Else None."""
-        if not self.cfg.demo:
-            return None
-        import json
-
-        try:
-            state = json.loads((self.cfg.data_dir / "sandbox-state.json").read_text(encoding="utf-8"))
-            user = next(iter((state.get("users") or {}).values()))
-            return str(user["email"]), str(user["password"])
-        except (OSError, ValueError, StopIteration, KeyError, TypeError, AttributeError):
-            return None
 
     def wait(self, started: Started) -> str:
         """Block until the browser comes back to the listener; the code (AccessDenied, CallbackTimeout...)."""

@@ -63,8 +63,10 @@ def start_sandbox(state_file: Path, redirect_uris: list[str], log_file: Path) ->
 
 
 def demo_xero_config(cfg: Config, sandbox: SandboxProcess, redirect_port: int) -> Config:
+    """The app's config for this run: Xero is the sandbox, and the Connect dialog shows the login it printed."""
     cfg = cfg.with_xero_base(sandbox.base_url)
-    return replace(cfg, xero=replace(cfg.xero, client_id=sandbox.info["pkce_client_id"], redirect_port=redirect_port))
+    return replace(cfg, xero=replace(cfg.xero, client_id=sandbox.info["pkce_client_id"], redirect_port=redirect_port),
+                   demo_login=(sandbox.info["login_email"], sandbox.info["login_password"]))
 
 
 def run_demo(cfg: Config, reset: bool = False) -> int:

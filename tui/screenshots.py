@@ -5,7 +5,9 @@
 
 The snapshot tests build their app the same way (``make_services``), so screenshots and snapshots agree.
 Paths shown on screen are the usual ones for a user called sam, whatever machine this runs on; the database and
-secrets really live in the temp dir.
+secrets really live in the temp dir. The Xero shots are reached as a user reaches them: connected to a sandbox
+(started for the shot) through the app's own Connect flow; for Disconnected, the app then disconnected in "Xero"
+with the sandbox's control API and a sync pass that finds out and marks the connection itself.
 """
 
 from __future__ import annotations
@@ -13,11 +15,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
+import socket
 import tempfile
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from html import unescape
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urljoin
 
 from tui.config import Config, DatabaseConfig, MailConfig
 from tui.secrets import FileSecretStore
@@ -97,11 +104,59 @@ class Shot:
     prepare: Callable | None = None  # (services) -> None, before the app starts
     press: list[str] = field(default_factory=list)
     mail: MailConfig | None = None
+    sandbox: Callable | None = None  # (services, sandbox) -> None: with a sandbox running for the whole shot
 
 
-def _disconnected(services) -> None:
-    set_xero_connection(services, "disconnected",
-                        reason="Xero says the connection was removed (refresh token no longer valid)")
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _consent_over_http(url: str, email: str, password: str) -> str:
+    """The person at the browser: log in to the sandbox, Allow Access; the address Xero sends the browser back to."""
+    import httpx
+
+    def form(html: str) -> tuple[str, dict[str, str]]:
+        action = re.search(r'<form method="post" action="([^"]+)"', html)
+        hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html)
+        if action is None:
+            raise RuntimeError(f"no form on the sandbox's page: {html[:200]}")
+        return urljoin(url, unescape(action.group(1))), {name: unescape(value) for name, value in hidden}
+
+    with httpx.Client(timeout=10) as http:
+        action, fields = form(http.get(url).text)
+        login = http.post(action, data={**fields, "email": email, "password": password})
+        page = http.get(urljoin(url, login.headers["location"])).text
+        action, fields = form(page)
+        tenant = re.search(r'<option value="([^"]+)">', page)
+        answer = http.post(action, data={**fields, "tenant": tenant.group(1) if tenant else "", "decision": "allow"})
+        return answer.headers["location"]
+
+
+def connect_to_sandbox(services, sandbox, redirect_port: int, config_dir: Path) -> None:
+    """Connect to the sandbox's Demo Company with the app's own Connect flow, and leave the Xero screen.
+
+    ``config_dir``: where the token set's lock file goes (a temp dir: nothing is written to sam's shown dirs)."""
+    from tui.connection import xero_connection
+
+    cfg = services.cfg.with_xero_base(sandbox.base_url)
+    services.cfg = replace(cfg, config_dir=config_dir,
+                           xero=replace(cfg.xero, client_id=sandbox.pkce_client_id, redirect_port=redirect_port))
+    xero = xero_connection(services)
+    started = xero.start()
+    back = _consent_over_http(started.url, sandbox.login_email, sandbox.login_password)
+    pending = xero.finish(started, xero.code_from_paste(started, back))
+    xero.choose(pending, pending.organisations[0])
+    xero.accounts_reviewed()
+
+
+def _disconnected(services, sandbox) -> None:
+    """Disconnected in Xero (Connected Apps -> Disconnect); the next sync pass finds out and says so."""
+    sandbox.control.revoke_connection()
+    report = services.sync.run_once()
+    if not report.disconnected:
+        raise RuntimeError(f"the sync pass did not find the connection gone: {report.message}")
 
 
 SHOTS = [
@@ -114,8 +169,8 @@ SHOTS = [
     Shot("email-smtp", goto=["settings", "email"], mail=DEMO_SMTP),
     Shot("integrations", goto=["settings", "integrations"]),
     Shot("integrations-connected", goto=["settings", "integrations"],
-         prepare=lambda s: set_xero_connection(s, "connected")),
-    Shot("integrations-disconnected", goto=["settings", "integrations"], prepare=_disconnected),
+         sandbox=lambda services, sandbox: None),  # connected, and left as it is
+    Shot("integrations-disconnected", goto=["settings", "integrations"], sandbox=_disconnected),
     Shot("customers", goto=["customers"]),
     Shot("new-invoice", goto=["new_invoice"]),
     Shot("invoice", press=["enter"]),
@@ -129,16 +184,24 @@ async def take(shot: Shot, out: Path, work: Path) -> Path:
     services = make_services(work / shot.name, mail=shot.mail)
     if shot.prepare:
         shot.prepare(services)
-    app = TradieApp(services, cursor_blink=False, background_sync=False)
-    async with app.run_test(size=shot.size) as pilot:
-        await settle(pilot)
-        for name in shot.goto:
-            app.goto(name)
+    with ExitStack() as stack:
+        if shot.sandbox:
+            from tui.sandbox.harness import run_sandbox
+
+            port = _free_port()
+            sandbox = stack.enter_context(run_sandbox(redirect_uris=[f"http://localhost:{port}/callback"]))
+            connect_to_sandbox(services, sandbox, port, work / shot.name / "config")
+            shot.sandbox(services, sandbox)
+        app = TradieApp(services, cursor_blink=False, background_sync=False)
+        async with app.run_test(size=shot.size) as pilot:
             await settle(pilot)
-        for key in shot.press:
-            await pilot.press(key)
-            await settle(pilot)
-        return Path(app.save_screenshot(f"{shot.name}.svg", str(out)))
+            for name in shot.goto:
+                app.goto(name)
+                await settle(pilot)
+            for key in shot.press:
+                await pilot.press(key)
+                await settle(pilot)
+            return Path(app.save_screenshot(f"{shot.name}.svg", str(out)))
 
 
 def main(argv: list[str] | None = None) -> int:

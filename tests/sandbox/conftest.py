@@ -9,18 +9,13 @@ import httpx
 import pytest
 
 from .flows import CALLBACK
-from tests.xero_schema import spec_dir, validate_response
+from tests.xero_schema import validate_response
 from tui.sandbox.harness import RunningSandbox, run_sandbox
 
 
 def _check(response: httpx.Response) -> None:
     response.read()
     validate_response(response)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _spec_present() -> None:
-    spec_dir()
 
 
 @pytest.fixture(scope="session")

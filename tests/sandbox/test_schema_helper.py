@@ -38,3 +38,16 @@ def test_identity_and_local_schemas():
                   "AccessToken", "identity")
     assert errors({"error": "invalid_grant"}, "OAuthError", "local") == []
     assert errors({"error": "nope"}, "OAuthError", "local")
+
+
+def test_webhook_payloads():
+    url = "https://api.xero.com/api.xro/2.0/Invoices/717f2bfc-c6d4-41fd-b238-3f2f0c0cf777"
+    event = {"events": [{"resourceUrl": url,
+                         "resourceId": "717f2bfc-c6d4-41fd-b238-3f2f0c0cf777", "eventDateUtc": "2026-11-24T23:00:00",
+                         "eventType": "UPDATE", "eventCategory": "INVOICE",
+                         "tenantId": "c2cc9b6e-9458-4c7d-93cc-f02b81b0594f", "tenantType": "ORGANISATION"}],
+             "firstEventSequence": 1, "lastEventSequence": 1, "entropy": "S0m3r4Nd0mt3xt"}
+    assert errors(event, "WebhookEvent", "webhooks") == []
+    wrong = dict(event, events=[dict(event["events"][0], eventCategory="QUOTE", colour="red")])
+    found = errors(wrong, "WebhookEvent", "webhooks")
+    assert any("QUOTE" in e for e in found) and any("colour" in e for e in found)

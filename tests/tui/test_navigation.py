@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
+
 from tui.app import DESTINATIONS, GoToCommands, TradieApp
 from tui.screenshots import screen_text, settle
 
@@ -232,3 +236,14 @@ async def test_a_broken_keys_table_is_reported_not_fatal(demo_services):
         await settle(pilot)
         assert screen_name(app) == "TodoScreen"
         assert any("[keys]" in n.message for n in app._notifications)
+
+
+async def test_a_screen_that_cannot_be_imported_fails_loudly(demo_services, monkeypatch):
+    """A broken import is a bug to see at once, not a toast saying the screen is "not part of this build"."""
+    monkeypatch.setitem(sys.modules, "tui.screens.customers", None)  # importing it now raises ImportError
+    app = TradieApp(demo_services)
+    with pytest.raises(ImportError):
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(pilot)
+            await pilot.press("c")
+            await settle(pilot)

@@ -28,7 +28,7 @@ class CustomersScreen(BaseScreen):
         Binding("n", "new_customer", "New customer", id="new_customer"),
         Binding("i", "new_invoice", "New invoice", id="new_invoice"),
         Binding("slash", "focus_filter", "Filter", id="filter"),
-        Binding("down", "focus_table", show=False),
+        Binding("down", "focus_table", show=False, id="customers_to_list"),
     ]
 
     def __init__(self) -> None:

@@ -1,10 +1,12 @@
 """Xero webhooks: a change in Xero wakes the sync at once instead of at the next poll.
 
-Xero POSTs ``{"events": [...], "firstEventSequence": n, "lastEventSequence": m, "entropy": "..."}`` with an
-``x-xero-signature`` header: base64(HMAC-SHA256(webhook key, raw body)). A correct signature is answered 200
-and an incorrect one 401, with an empty body, within 5 seconds: that is also how Xero's "intent to receive"
-check works (it sends signed and unsigned empty event lists). The events themselves are only a hint: the
-pull that follows reads what changed with ``If-Modified-Since`` as always.
+``tradiecore sync --webhook-port N`` runs a :class:`WebhookReceiver` beside the sync loop (put it behind the
+shop's HTTPS reverse proxy and give Xero that address). Xero POSTs ``{"events": [...], "firstEventSequence": n,
+"lastEventSequence": m, "entropy": "..."}`` with an ``x-xero-signature`` header: base64(HMAC-SHA256(webhook key,
+raw body)). A correct signature is answered 200 and an incorrect one 401, with an empty body, within 5 seconds:
+that is also how Xero's "intent to receive" check works (it sends signed and wrongly signed empty event lists).
+The events themselves are only a hint: the pass they start reads what changed with ``If-Modified-Since`` as
+always. The webhook key (Xero's developer portal, the app's Webhooks page) is kept in the secrets store.
 """
 
 from __future__ import annotations
@@ -20,6 +22,24 @@ from typing import Callable
 
 log = logging.getLogger("tui.sync")
 MAX_BODY = 1_000_000
+WEBHOOK_KEY = "xero.webhook-key"  # the app's webhook signing key, in the secrets store
+
+
+class NoWebhookKey(RuntimeError):
+    """No webhook key is stored and there is no terminal to ask for one."""
+
+
+def webhook_key(secrets, ask: Callable[[], str] | None = None) -> str:
+    """The stored webhook key; without one, ``ask()`` for it (a terminal) and store it, else :class:`NoWebhookKey`."""
+    key = secrets.get(WEBHOOK_KEY)
+    if key:
+        return key
+    key = (ask() if ask is not None else "").strip()
+    if not key:
+        raise NoWebhookKey("No Xero webhook key is stored. Run `tradiecore sync --webhook-port N` once in a "
+                           "terminal and paste the key from the Webhooks page of your app at Xero.")
+    secrets.set(WEBHOOK_KEY, key)
+    return key
 
 
 def signature(body: bytes, key: str) -> str:
@@ -44,7 +64,7 @@ def invoice_events(body: bytes) -> list[dict]:
 
 class WebhookReceiver:
     """A small HTTP listener (put it behind the shop's HTTPS reverse proxy); ``on_change()`` runs per verified
-    payload that has invoice events, e.g. ``runner_wake.set``."""
+    payload that has invoice events: ``tradiecore sync`` passes the ``set`` of its loop's ``wake`` event."""
 
     def __init__(self, key: str, on_change: Callable[[], None], host: str = "127.0.0.1", port: int = 0,
                  path: str = "/xero/webhook"):
@@ -69,7 +89,9 @@ class WebhookReceiver:
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
-                if invoice_events(body):
+                events = invoice_events(body)
+                if events:
+                    log.info("Xero webhook: %d invoice change(s); syncing now", len(events))
                     receiver.on_change()
 
             def log_message(self, fmt, *args):  # never log request lines with headers

@@ -40,7 +40,7 @@ class CustomerPicker(WorkerMixin, ModalScreen):
     BINDINGS = [
         Binding("escape", "dismiss_none", "Cancel", id="back"),
         Binding("ctrl+n", "new_customer", "New customer", id="new_customer"),
-        Binding("down", "focus_list", show=False),
+        Binding("down", "focus_list", show=False, id="picker_to_list"),
     ]
 
     def __init__(self, search: str = ""):
