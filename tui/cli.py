@@ -48,9 +48,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tradiecore: {exc}", file=sys.stderr)
         return 2
     if command == "sync":
+        from tui.secrets import SecretsError
         from tui.sync.runner import main as sync_main
 
-        return sync_main(cfg, once=args.once, log_file=args.log_file)
+        try:
+            return sync_main(cfg, once=args.once, log_file=args.log_file)
+        except SecretsError as exc:  # a locked or hung keyring: say so, not a traceback
+            print(f"tradiecore sync: the secrets store failed: {exc}", file=sys.stderr)
+            return 1
     if command == "demo":
         from tui.demo import run_demo
 
