@@ -48,7 +48,8 @@ def test_the_limit_is_xeros():
 def test_customer_and_business_emails_name_the_field():
     with pytest.raises(ValidationError) as err:
         Customer(name="Jo", email="<x>@y.com").validated()
-    assert err.value.errors == {"email": "Enter just the address, like name@example.com (no name, spaces, quotes or < >)"}
+    assert err.value.errors == {
+        "email": "Enter just the address, like name@example.com (no name, spaces, quotes or < >)"}
     with pytest.raises(ValidationError) as err:
         BusinessDetails(name="Jo's Plumbing", email="accounts@bücher.de").validated()
     assert set(err.value.errors) == {"email"}
