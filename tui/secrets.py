@@ -2,9 +2,9 @@
 
 Keyring first, each call bounded by a timeout (a desktop unlock prompt must never hang the app): the call runs
 in a daemon thread, so a keyring that never answers is an error after the timeout and never keeps the process
-from exiting. Where the
-keyring has no backend (a headless shop server) or ``[secrets] store = "file"``, a JSON file with mode 0600 in
-the user config dir. Secrets are never logged: ``repr`` of a store shows where it keeps them, never what.
+from exiting. Where the keyring has no backend (a headless shop server) or ``[secrets] store = "file"``, a JSON
+file with mode 0600 in the user config dir. Secrets are never logged: ``repr`` of a store shows where it keeps
+them, never what.
 """
 
 from __future__ import annotations
