@@ -89,7 +89,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tradiecore: {exc}", file=sys.stderr)
         return 2
     if command == "sync":
-        return _sync(cfg, args)
+        from tui.secrets import SecretsError
+
+        try:
+            return _sync(cfg, args)
+        except SecretsError as exc:  # a locked or hung keyring: say so, not a traceback
+            print(f"tradiecore sync: the secrets store failed: {exc}", file=sys.stderr)
+            return 1
     if command == "demo":
         from tui.demo import run_demo
 

@@ -1,15 +1,17 @@
 """The one home of every secret: SMTP password, Xero token sets, client secrets, the database token key.
 
-Keyring first, each call bounded by a timeout (a desktop unlock prompt must never hang the app). Where the
-keyring has no backend (a headless shop server) or ``[secrets] store = "file"``, a JSON file with mode 0600 in
-the user config dir. Secrets are never logged: ``repr`` of a store shows where it keeps them, never what.
+Keyring first, each call bounded by a timeout (a desktop unlock prompt must never hang the app): the call runs
+in a daemon thread, so a keyring that never answers is an error after the timeout and never keeps the process
+from exiting. Where the keyring has no backend (a headless shop server) or ``[secrets] store = "file"``, a JSON
+file with mode 0600 in the user config dir. Secrets are never logged: ``repr`` of a store shows where it keeps
+them, never what.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -87,7 +89,26 @@ class FileSecretStore(SecretStore):
                 self._write(data)
 
 
-_pool = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyring")
+def _bounded(fn: Callable[[], T], timeout: float) -> tuple[bool, T | None, BaseException | None]:
+    """Run ``fn`` in a daemon thread for at most ``timeout`` s: (finished, result, exception).
+
+    A daemon thread, not a pool: a call stuck in the keyring is abandoned, and the interpreter does not wait
+    for it at exit.
+    """
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append((fn(), None))
+        except BaseException as exc:  # handed to the caller's thread
+            outcome.append((None, exc))
+
+    worker = threading.Thread(target=run, name="keyring", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        return False, None, None
+    return True, *outcome[0]
 
 
 class KeyringSecretStore(SecretStore):
@@ -97,13 +118,14 @@ class KeyringSecretStore(SecretStore):
         self.name = f"keyring ({type(backend).__module__}.{type(backend).__name__})"
 
     def _call(self, fn: Callable[[], T], what: str) -> T:
-        future = _pool.submit(fn)
-        try:
-            return future.result(timeout=self.timeout)
-        except concurrent.futures.TimeoutError:
-            raise SecretsError(f"the keyring did not answer within {self.timeout:g} s ({what}); is it locked?") from None
-        except keyring.errors.KeyringError as exc:
+        finished, result, exc = _bounded(fn, self.timeout)
+        if not finished:
+            raise SecretsError(f"the keyring did not answer within {self.timeout:g} s ({what}); is it locked?")
+        if isinstance(exc, keyring.errors.KeyringError):
             raise SecretsError(f"keyring {what} failed: {type(exc).__name__}") from None
+        if exc is not None:
+            raise exc
+        return result  # type: ignore[return-value]
 
     def get(self, key: str) -> str | None:
         return self._call(lambda: self.backend.get_password(SERVICE, key), "read")

@@ -16,7 +16,7 @@ from typing import Callable
 
 from tui.config import Config
 from tui.domain.business import BusinessDetails
-from tui.domain.customer import Customer
+from tui.domain.customer import Customer, email_problem
 from tui.domain.dates import business_today
 from tui.domain.errors import ValidationError
 from tui.domain.invoice import Invoice
@@ -207,6 +207,9 @@ class Services:
         customer = self.customer(stored.customer_id)
         if not customer.email:
             raise ValidationError({"customer": f"{customer.name} has no email address: add one to send"})
+        if problem := email_problem(customer.email):  # saved before emails were checked as Xero checks them
+            raise ValidationError({"customer": f"{customer.name}'s email address needs fixing before sending: "
+                                               f"{problem}"})
         sent = stored.sent(customer.email, self.now())
         from_addr = self.cfg.mail.from_ or business.email
         if not from_addr:

@@ -48,3 +48,39 @@ def test_postgres_tokens_encrypted_and_refreshed_once(postgres_url, cfg, sandbox
     assert sandbox.control.counters()["token_requests"].get("refresh_token") == 1
     assert xero.check().state == "connected"
     services.engine.dispose()
+
+
+def test_postgres_revoked_connection_is_disconnected_for_every_process(postgres_url, cfg, sandbox, redirect_port,
+                                                                        http_browser):
+    """Xero refuses the refresh (the connection was removed in Xero): the shared row is marked Disconnected,
+    committed, so another machine (its own engine) neither uses nor refreshes the dead set."""
+    from tui.config import DatabaseConfig
+    from tui.connection import xero_connection
+    from tui.services import Services
+    from tui.token_stores import token_store_for
+    from tui.xero.errors import Disconnected
+    from tui.xero.oauth import XeroOAuth
+    from tui.xero.tokens import TokenManager
+
+    pg_cfg = replace(sandbox_cfg(cfg, sandbox, redirect_port), database=DatabaseConfig(url=postgres_url))
+    services = Services(pg_cfg, now=lambda: FIXED_NOW, user="sam")
+    overview = connect_service(xero_connection(services), http_browser)
+    here = TokenManager(token_store_for(pg_cfg, overview.tenant_id, services.secrets, services.engine),
+                        XeroOAuth(pg_cfg.xero))
+    sandbox.control.revoke_connection(tenant_id=overview.tenant_id)
+    with pytest.raises(Disconnected):
+        here.refresh(rejected=here.access_token())
+
+    sandbox.control.reset_counters()
+    other_engine = sa.create_engine(postgres_url)
+    try:
+        other = TokenManager(token_store_for(pg_cfg, overview.tenant_id, services.secrets, other_engine),
+                             XeroOAuth(pg_cfg.xero))
+        with pytest.raises(Disconnected):
+            other.access_token()
+        assert other.store.load().disconnected
+        assert other.store.load().refresh_token is None
+    finally:
+        other_engine.dispose()
+    assert sandbox.control.counters()["token_requests"] == {}  # nobody tried the dead refresh token again
+    services.engine.dispose()

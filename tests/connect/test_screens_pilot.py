@@ -219,3 +219,39 @@ async def test_chart_of_accounts_says_why_it_is_empty(xservices, xero, http_brow
         assert "no active revenue accounts" in screen_text(app)
         await pilot.press("ctrl+s")  # Update with nothing to choose: says so, saves nothing
         await wait_for(pilot, lambda: "Choose an account first" in screen_text(app))
+
+
+async def test_pasted_address_elsewhere_than_the_redirect_uri_is_refused_in_the_dialog(xservices, http_browser):
+    """Only an address on the registered redirect URI is taken; the dialog says what was refused, and the
+    genuine address still works afterwards."""
+    import asyncio
+    from urllib.parse import urlsplit
+
+    from textual.widgets import Input
+
+    from tui.screens.xero_connect import ConnectScreen, start_connect_flow
+    from tui.screens.xero_orgs import OrganisationsScreen
+
+    app = app_for(xservices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        start_connect_flow(app)
+        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
+                               and app.screen, what="waiting modal")
+        location = await asyncio.to_thread(http_browser.consent, modal.started.url)
+        genuine = urlsplit(location)
+        registered = f"http://localhost:{genuine.port}/callback"
+        assert location.startswith(registered + "?")
+        field = app.screen.query_one("#connect-paste", Input)
+        for elsewhere in (f"http://127.0.0.1:{genuine.port}/callback", f"https://localhost:{genuine.port}/callback",
+                          f"http://evil.example:{genuine.port}/callback", f"http://localhost:{genuine.port}/x"):
+            field.focus()
+            field.insert_text_at_cursor(location.replace(registered, elsewhere))
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: f"That address goes to {elsewhere}, not to {registered}"
+                           in screen_text(app).replace("\n", ""), what=f"refusal of {elsewhere}")
+            assert "code=" not in screen_text(app)
+            assert isinstance(app.screen, ConnectScreen)
+        field.focus()
+        field.insert_text_at_cursor(location)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen), what="organisations")

@@ -90,6 +90,15 @@ def test_contacts_create_update_and_unique_names(http, custom):
     assert len(by_email) == 1
 
 
+@pytest.mark.parametrize("email", ["a" * 290 + "@example.com", "jo@bücher.de", "<x>@y.com"],
+                         ids=["302 characters", "umlaut", "angle brackets"])
+def test_contact_email_xero_refuses(http, custom, email):
+    """Xero's EmailAddress: at most 255 characters, no umlauts; a plain address."""
+    response = http.put(f"{API}/Contacts", headers=custom, json={"Name": "Jo Smith", "EmailAddress": email})
+    assert response.status_code == 400
+    assert response.json()["Elements"][0]["ValidationErrors"][0]["Message"] == "Email address must be valid."
+
+
 def test_contacts_search_ids_archived_and_paging(sandbox, http, custom):
     everyone = http.get(f"{API}/Contacts", headers=custom).json()["Contacts"]
     assert "Hamilton Smith Ltd" not in {c["Name"] for c in everyone}

@@ -94,6 +94,39 @@ async def test_invalid_customer_shows_errors_at_fields_and_saves_nothing(demo_se
     assert demo_services.customers()[1] == 8
 
 
+EMAIL_CASES = [  # what Xero refuses for a contact's EmailAddress, and what the field says
+    ("<x>@y.com", "Enter just the address, like name@example.com (no name, spaces, quotes or < >)"),
+    ("Jo Smith <jo@example.com>", "Enter just the address, like name@example.com (no name, spaces, quotes or < >)"),
+    ("jo@bücher.de", "Xero accepts only plain ASCII email addresses (no accents or other scripts)"),
+    ("a" * 290 + "@example.com", "Email addresses can be at most 255 characters (this one has 302)"),
+    ("jo@localhost", "'localhost' is not an email domain (like example.com)"),
+]
+
+
+async def test_an_email_xero_would_refuse_is_refused_at_the_field_and_nothing_is_saved(demo_services):
+    before = demo_services.customers()[0][0]
+    app = ScreenApp(demo_services, lambda: CustomerEditorScreen(before.id))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        box = screen.query_one("#f-email")
+        for text, message in EMAIL_CASES:
+            if len(text) > 40:
+                box.focus()
+                box.value = text  # pasted
+                await pilot.pause()
+            else:
+                await type_into(pilot, box, text)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, CustomerEditorScreen), text
+            assert screen.query_one("#e-email").message == message, text
+            assert screen.query_one("#field-email").has_class("-invalid"), text
+            assert screen.focused is box, text
+            assert demo_services.customer(before.id) == before, text
+    assert demo_services.customer(before.id) == before
+
+
 async def test_second_save_from_a_stale_copy_is_refused(demo_services, cfg):
     olivia = demo_services.customers("olivia")[0][0]
     app = ScreenApp(demo_services, lambda: CustomerEditorScreen(olivia.id))

@@ -148,3 +148,25 @@ async def test_send_into_the_outbox_then_read_it_there(env, monkeypatch):
         text = text_of(app.screen.query_one("#message-text"))
         assert "tax invoice inv-0106" in text.lower()
     assert services.invoice(DRAFT).status is InvoiceStatus.SENT
+
+
+async def test_a_stored_email_xero_would_refuse_stops_the_send_at_the_customer_field(env, monkeypatch):
+    """A customer saved before emails were checked at the field: the send says so there and delivers nothing."""
+    import sqlalchemy as sa
+
+    services = services_mailing_to(env, monkeypatch, None)
+    customer_id = services.invoice(DRAFT).customer_id
+    with services.session() as s:
+        s.execute(sa.text("UPDATE customer SET email = :e WHERE id = :i"), {"e": f"<{TO}>", "i": customer_id})
+    app = ScreenApp(services, lambda: InvoiceEditorScreen(DRAFT))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen.query_one("#e-customer").message == (
+            "Coastal Builders Pty Ltd's email address needs fixing before sending: "
+            "Enter just the address, like name@example.com (no name, spaces, quotes or < >)")
+    assert not (services.cfg.outbox_dir / "new").exists() or not list((services.cfg.outbox_dir / "new").iterdir())
+    assert services.invoice(DRAFT).status is InvoiceStatus.DRAFT

@@ -15,10 +15,30 @@ def test_cents_rounds_half_away_from_zero():
 
 @pytest.mark.parametrize(
     "text,places,expected",
-    [("12", 2, D("12")), ("$1,234.5", 2, D("1234.5")), (" 0.1234 ", 4, D("0.1234"))],
+    [("12", 2, D("12")), ("$1,234.5", 2, D("1234.5")), (" 0.1234 ", 4, D("0.1234")), ("1.5", 2, D("1.5")),
+     ("1,500", 2, D("1500")), ("1,500.00", 2, D("1500.00")), ("12,000,000", 2, D("12000000"))],
 )
 def test_parse_decimal_accepts_what_people_type(text, places, expected):
-    assert parse_decimal(text, places=places, what="price") == expected
+    assert parse_decimal(text, places=places, what="price", thousands=True) == expected
+
+
+@pytest.mark.parametrize("thousands", [True, False])
+@pytest.mark.parametrize("text", ["1,5", "1,50", "$2,5", "1,5000", "0,25"])
+def test_a_decimal_comma_is_refused_not_read_as_thousands(text, thousands):
+    with pytest.raises(ValueError, match="Use a full stop for decimals"):
+        parse_decimal(text, places=4, what="quantity", thousands=thousands)
+
+
+@pytest.mark.parametrize("text", ["1,2,3", "1,500,5", "12,34,567", ",5", "1,"])
+def test_other_commas_are_not_a_number(text):
+    with pytest.raises(ValueError, match="is not a number"):
+        parse_decimal(text, places=4, what="unit price", thousands=True)
+
+
+def test_a_quantity_takes_no_thousands_separator():
+    assert parse_decimal("1.5", places=4, what="quantity") == D("1.5")
+    with pytest.raises(ValueError, match="Type the quantity without commas"):
+        parse_decimal("1,500", places=4, what="quantity")
 
 
 @pytest.mark.parametrize(

@@ -129,12 +129,69 @@ def test_code_never_logged(caplog, capfd):
 
 
 def test_parse_pasted_redirect():
+    redirect_uri = "http://localhost:8765/callback"
     url = f"http://localhost:8765/callback?code={CODE}&scope=openid&state={STATE}"
-    assert parse_pasted_redirect(url, STATE) == CODE
-    assert parse_pasted_redirect(f"  <{url}>\n", STATE) == CODE
+    assert parse_pasted_redirect(url, STATE, redirect_uri) == CODE
+    assert parse_pasted_redirect(f"  <{url}>\n", STATE, redirect_uri) == CODE
     with pytest.raises(StateMismatch):
-        parse_pasted_redirect(url.replace(STATE, "other"), STATE)
+        parse_pasted_redirect(url.replace(STATE, "other"), STATE, redirect_uri)
     with pytest.raises(AccessDenied):
-        parse_pasted_redirect(f"http://localhost:8765/callback?error=access_denied&state={STATE}", STATE)
+        parse_pasted_redirect(f"http://localhost:8765/callback?error=access_denied&state={STATE}", STATE, redirect_uri)
     with pytest.raises(AuthFailed, match="address bar"):
-        parse_pasted_redirect("hello", STATE)
+        parse_pasted_redirect("hello", STATE, redirect_uri)
+
+
+def raw(listener, request: bytes) -> str:
+    """Send bytes as they are (no client tidies them up) and read the whole answer."""
+    with socket.create_connection(("127.0.0.1", listener.port), timeout=5) as s:
+        s.sendall(request)
+        s.shutdown(socket.SHUT_WR)
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks).decode("latin-1")
+
+
+@pytest.mark.parametrize("request_line,status", [
+    (b"GET /callback?code=" + b"x" * 70_000 + b" HTTP/1.1", "414"),  # over http.server's 64 KB line limit
+    (b"GARBAGE", "400"),
+    (b"GET /callback?code=x&state=y HTTP/9", "400"),
+    (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", "400"),  # a browser speaking TLS to the plain port
+])
+def test_oversized_or_malformed_requests_are_answered_and_the_listener_keeps_working(
+        request_line, status, caplog, capfd):
+    caplog.set_level(logging.DEBUG)
+    with CallbackListener(0, STATE) as listener:
+        answer = raw(listener, request_line + b"\r\nHost: localhost\r\n\r\n")
+        assert answer.split(" ", 2)[1] == status, answer[:200]
+        assert get(listener, f"code={CODE}&state={STATE}").status_code == 200
+        assert listener.wait(5) == CODE
+    out, err = capfd.readouterr()
+    assert "Traceback" not in err and "Exception" not in err, err
+    assert CODE not in caplog.text + out + err
+
+
+REDIRECT_URI = "http://localhost:8765/callback"
+
+
+@pytest.mark.parametrize("pasted,refused", [
+    ("https://localhost:8765/callback", "https://localhost:8765/callback"),
+    ("http://evil.example:8765/callback", "http://evil.example:8765/callback"),
+    ("http://127.0.0.1:8765/callback", "http://127.0.0.1:8765/callback"),
+    ("http://localhost:9999/callback", "http://localhost:9999/callback"),
+    ("http://localhost/callback", "http://localhost/callback"),
+    ("http://localhost:8765/other", "http://localhost:8765/other"),
+    ("http://localhost:8765/callback/", "http://localhost:8765/callback/"),
+    ("localhost:8765/callback", "localhost:8765/callback"),
+])
+def test_pasted_address_must_be_the_registered_redirect_uri(pasted, refused):
+    with pytest.raises(AuthFailed) as info:
+        parse_pasted_redirect(f"{pasted}?code={CODE}&state={STATE}", STATE, REDIRECT_URI)
+    message = str(info.value)
+    assert f"That address goes to {refused}, not to {REDIRECT_URI}" in message
+    assert CODE not in message
+
+
+def test_pasted_address_host_and_scheme_are_not_case_sensitive():
+    assert parse_pasted_redirect(f"HTTP://LocalHost:8765/callback?code={CODE}&state={STATE}", STATE,
+                                 REDIRECT_URI) == CODE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from tui.domain.customer import is_email
+from tui.domain.customer import email_problem
 from tui.domain.dates import DEFAULT_TIME_ZONE
 from tui.domain.errors import ValidationError
 from tui.domain.tax import LineAmountTypes
@@ -48,8 +48,8 @@ class BusinessDetails:
             errors["name"] = "Enter the business name"
         if b.abn and not is_abn(b.abn):
             errors["abn"] = "That is not a valid ABN (11 digits, checked with the ATO's rule)"
-        if b.email and not is_email(b.email):
-            errors["email"] = f"{b.email!r} is not an email address"
+        if b.email and (problem := email_problem(b.email)):
+            errors["email"] = problem
         if not 0 <= b.payment_terms_days <= 365:
             errors["payment_terms_days"] = "Payment terms are 0 to 365 days"
         if errors:

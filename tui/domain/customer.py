@@ -7,13 +7,37 @@ from dataclasses import dataclass, field
 
 from tui.domain.errors import ValidationError
 
-# Deliberately simple: something@something.tld, no spaces. Real checking happens when the mail is sent.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_NAME = 255  # Xero's Contact Name limit
+MAX_EMAIL = 255  # Xero's Contact EmailAddress limit (ASCII only: Xero refuses accents and other scripts)
+# RFC 5322 "atext" and dots: what a plain address may hold before the @
+_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 
-def is_email(text: str) -> bool:
-    return bool(_EMAIL.match(text.strip()))
+def email_problem(text: str) -> str | None:
+    """Why Xero would refuse ``text`` as a contact's email address, in words for the field; None when it is fine.
+
+    What Xero accepts: at most 255 characters, ASCII only, one plain address ``name@example.com`` (no display
+    name, angle brackets or spaces) whose domain has a dot.
+    """
+    address = text.strip()
+    if len(address) > MAX_EMAIL:
+        return f"Email addresses can be at most {MAX_EMAIL} characters (this one has {len(address)})"
+    if not address.isascii():
+        return "Xero accepts only plain ASCII email addresses (no accents or other scripts)"
+    if "@" not in address:
+        return f"{address!r} is not an email address"
+    if any(ch in address for ch in "<>\"") or any(ch.isspace() for ch in address):
+        return "Enter just the address, like name@example.com (no name, spaces, quotes or < >)"
+    local, _, domain = address.rpartition("@")
+    if not local or not domain:
+        return f"{address!r} is not an email address (it needs name@domain)"
+    if not _LOCAL.fullmatch(local):
+        return f"{address!r} is not an email address (check the part before the @)"
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(_LABEL.fullmatch(label) for label in labels) or labels[-1].isdigit():
+        return f"{domain!r} is not an email domain (like example.com)"
+    return None
 
 
 @dataclass
@@ -43,8 +67,8 @@ class Customer:
             errors["name"] = "Enter the customer's name"
         elif len(c.name) > MAX_NAME:
             errors["name"] = f"Names can be at most {MAX_NAME} characters"
-        if c.email and not is_email(c.email):
-            errors["email"] = f"{c.email!r} is not an email address"
+        if c.email and (problem := email_problem(c.email)):
+            errors["email"] = problem
         if c.phone and not re.fullmatch(r"[0-9 +()\-]{6,20}", c.phone):
             errors["phone"] = "Phone numbers use digits, spaces, + ( ) and -"
         if errors:

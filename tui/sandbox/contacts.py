@@ -22,7 +22,8 @@ _TEXT_FIELDS = {
 _ADDRESS_KEYS = ("AddressType", "AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4", "City", "Region",
                  "PostalCode", "Country", "AttentionTo")
 _PHONE_KEYS = ("PhoneType", "PhoneNumber", "PhoneAreaCode", "PhoneCountryCode")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+MAX_EMAIL = 255  # Xero: EmailAddress "max length = 255", "umlauts not supported"
 
 MSG_IDENTIFY = ("The Contact must contain at least 1 of the following elements to identify the contact: "
                 "Name, ContactID, ContactNumber")
@@ -84,7 +85,8 @@ def save_contact(
     if name and status == "ACTIVE" and name_taken(org, name, existing.contact_id if existing else None):
         errors.append(unique_name_message(name))
     email = raw.get("EmailAddress")
-    if email and not (isinstance(email, str) and _EMAIL.match(email)):
+    if email and not (isinstance(email, str) and len(email) <= MAX_EMAIL and email.isascii()
+                      and _EMAIL.match(email)):
         errors.append("Email address must be valid.")
     if errors:
         return None, errors

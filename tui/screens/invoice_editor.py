@@ -75,7 +75,8 @@ def read_lines(rows: list[LineRow]) -> tuple[list[LineItem | None], dict[str, st
         quantity = _parse(errors, f"lines.{i}.quantity",
                           lambda t: parse_decimal(t, places=QUANTITY_PLACES, what="quantity"), row.text("quantity"))
         price = _parse(errors, f"lines.{i}.unit_price",
-                       lambda t: parse_decimal(t, places=PRICE_PLACES, what="unit price"), row.text("unit_price"))
+                       lambda t: parse_decimal(t, places=PRICE_PLACES, what="unit price", thousands=True),
+                       row.text("unit_price"))
         ok = quantity is not None and price is not None
         lines.append(LineItem(row.text("description"), quantity, price, row.choice("category"),
                               row.choice("tax_type")) if ok else None)

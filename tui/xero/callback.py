@@ -3,11 +3,14 @@
 :class:`CallbackListener` binds 127.0.0.1 only, on the port registered at Xero, and serves ``/callback``.
 A redirect whose ``state`` is not the one this sign-in started is answered 400 and ignored (a forged or
 stale link cannot end the sign-in); the first redirect with the right ``state`` is answered with a plain
-"You can close this tab" page and ends it, after which the port is closed. :meth:`CallbackListener.wait`
-hands back the code, or raises ``AccessDenied`` / ``AuthFailed`` / ``CallbackTimeout`` / ``Cancelled``.
+"You can close this tab" page and ends it, after which the port is closed. A request line over 64 KB is
+answered 414 and a malformed one 400 (``http.server`` does that; the listener keeps waiting).
+:meth:`CallbackListener.wait` hands back the code, or raises ``AccessDenied`` / ``AuthFailed`` /
+``CallbackTimeout`` / ``Cancelled``.
 
 Over SSH with no forwarded port the user pastes the address from the browser's address bar instead:
-:func:`parse_pasted_redirect`. The code is never logged.
+:func:`parse_pasted_redirect`, which takes only an address on the registered redirect URI (Xero redirects to
+exactly that URI: same scheme, host, port and path). The code is never logged.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit, urlunsplit
 
 from tui.xero.errors import AccessDenied, AuthFailed, CallbackTimeout, Cancelled, StateMismatch, XeroError
 
@@ -66,18 +69,40 @@ def _outcome(query: str, expected_state: str) -> CallbackOutcome:
     )
 
 
-def parse_pasted_redirect(url: str, expected_state: str) -> str:
+def _target(parts: SplitResult) -> tuple[str, str, int | None, str]:
+    """Scheme, host, port (the scheme's default when none is written) and path: where an address leads."""
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or out of range
+        port = -1
+    if port is None:
+        port = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port, parts.path
+
+
+def parse_pasted_redirect(url: str, expected_state: str, redirect_uri: str) -> str:
     """The code from a redirect URL the user pasted (``http://localhost:PORT/callback?code=...&state=...``).
 
-    Raises ``StateMismatch`` for a link from another sign-in, ``AccessDenied`` when the user did not allow
-    access, ``AuthFailed`` for anything that is not such a URL.
+    The address must lead to ``redirect_uri`` (the one registered at Xero and sent in the authorisation
+    request): Xero redirects to exactly that, so anything else was not Xero's redirect. Raises ``AuthFailed``
+    for anything that is not such a URL (saying what was refused), ``StateMismatch`` for a link from another
+    sign-in, ``AccessDenied`` when the user did not allow access.
     """
     text = url.strip().strip("<>\"'")
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unbalanced [ in the host
+        parts = urlsplit("")
     if not parts.query or ("code=" not in parts.query and "error=" not in parts.query):
         raise AuthFailed(
             "That is not the address Xero sent the browser to. Copy the whole address from the address bar "
             "of the tab that shows the error page (it starts with http://localhost)."
+        )
+    if _target(parts) != _target(urlsplit(redirect_uri)):
+        went = urlunsplit(parts._replace(query="", fragment=""))  # never the code
+        raise AuthFailed(
+            f"That address goes to {went}, not to {redirect_uri}, where Xero sends the browser back. "
+            "Copy the whole address from the address bar of the tab Xero sent back."
         )
     return _outcome(parts.query, expected_state).code_or_raise()
 
@@ -92,13 +117,17 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     timeout = 10
+    default_request_version = "HTTP/1.0"  # a malformed request line is answered with a status line (400)
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server name
         self.server.owner._handle(self)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the http.server signature
-        # The default writes the request line, code included, to stderr: log the path only.
-        log.debug("callback listener: %s %s", self.command, urlsplit(self.path).path)
+        # The default writes the request line, code included, to stderr: log the path only. A request line
+        # that is too long or malformed is answered (414, 400) before ``path`` is set.
+        path = getattr(self, "path", None)
+        where = path.split("?", 1)[0] if path else "(no valid request line)"
+        log.debug("callback listener: %s %s", getattr(self, "command", None) or "-", where)
 
     def reply(self, status: int, title: str, text: str) -> None:
         body = _DONE_PAGE.format(title=html.escape(title), text=html.escape(text)).encode("utf-8")
@@ -150,7 +179,11 @@ class CallbackListener:
         self._server.server_close()
 
     def _handle(self, request: _Handler) -> None:
-        parts = urlsplit(request.path)
+        try:
+            parts = urlsplit(request.path)
+        except ValueError:
+            request.reply(400, "Not a sign-in address", "This address is not part of the sign-in.")
+            return
         if parts.path != self.path:
             request.reply(404, "Not found", "This address is not part of the sign-in.")
             return

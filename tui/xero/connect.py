@@ -57,7 +57,7 @@ class Consent:
 
     def code_from_paste(self, url: str) -> str:
         """The code from an address pasted by the user; closes the listener (one sign-in, one code)."""
-        code = parse_pasted_redirect(url, self.request.state)
+        code = parse_pasted_redirect(url, self.request.state, self.request.redirect_uri)
         self.close()
         return code
 

@@ -338,22 +338,34 @@ class TokenManager:
         return self._refresh_if(lambda again, now: now - again.refreshed_at >= KEEPALIVE_S)[1]
 
     def _refresh_if(self, needed: Callable[[TokenSet, float], bool]) -> tuple[TokenSet, bool]:
-        """Under the cross-process lock: re-read the stored set, renew it if ``needed`` still says so."""
-        with self._mutex, self.store.lock():
-            stored = self.store.load()
-            if stored is None:
-                raise Disconnected("this organisation is not connected")
-            if stored.disconnected:
-                raise Disconnected(stored.disconnected)
-            now = self.clock()
-            if not needed(stored, now):
-                self._cached = stored
-                return stored, False
-            fresh = self._renew_or_mark(stored, now)
-            self.store.save(fresh)  # the rotated refresh token is safe before the access token is used
-            self._cached = fresh
-            log.info("Xero tokens refreshed (access token valid for %d s)", int(fresh.expires_at - now))
-            return fresh, True
+        """Under the cross-process lock: re-read the stored set, renew it if ``needed`` still says so.
+
+        When Xero says the grant is gone, the set is marked Disconnected under the lock and the lock is left
+        normally, so a store whose lock is a database transaction commits the mark; only then is
+        :class:`Disconnected` raised (raising inside would roll the mark back).
+        """
+        with self._mutex:
+            with self.store.lock():
+                stored = self.store.load()
+                if stored is None:
+                    raise Disconnected("this organisation is not connected")
+                if stored.disconnected:
+                    raise Disconnected(stored.disconnected)
+                now = self.clock()
+                if not needed(stored, now):
+                    self._cached = stored
+                    return stored, False
+                try:
+                    fresh = self._renew(stored, now)
+                except Disconnected as exc:
+                    self._mark(stored, exc.reason)
+                    lost = exc
+                else:
+                    self.store.save(fresh)  # the rotated refresh token is safe before the access token is used
+                    self._cached = fresh
+                    log.info("Xero tokens refreshed (access token valid for %d s)", int(fresh.expires_at - now))
+                    return fresh, True
+            raise lost
 
     def expiry_warning(self) -> str | None:
         """A sentence for To Do when the connection dies soon unless used, else None."""
@@ -393,14 +405,6 @@ class TokenManager:
         self.store.save(marked)
         self._cached = None
         log.warning("Xero connection lost: %s", reason)
-
-    def _renew_or_mark(self, stored: TokenSet, now: float) -> TokenSet:
-        """Renew; when Xero says the grant is gone, record that (under the lock) so no process tries again."""
-        try:
-            return self._renew(stored, now)
-        except Disconnected as exc:
-            self._mark(stored, exc.reason)
-            raise
 
     def _with_retries(self, fn: Callable[[], dict]) -> dict:
         attempt = 1
