@@ -26,7 +26,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from tui.screens.xero import XeroCommands
+from tui.screens.xero_flow import XeroCommands
 from tui.sync_worker import POLL_INTERVAL_S, PassResult, SyncWorker
 from tui.widgets.commands import ListProvider
 

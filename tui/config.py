@@ -9,6 +9,7 @@ Search order for every key (first wins):
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
 import tomllib
@@ -32,6 +33,11 @@ def config_dir(env: Mapping[str, str] | None = None) -> Path:
 def data_dir(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     return Path(env.get("TRADIECORE_DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
+
+
+def current_user() -> str:
+    """Who is at the keyboard (``TRADIECORE_USER``, else the login name): stamped on what they change."""
+    return os.environ.get(f"{ENV_PREFIX}USER") or getpass.getuser()
 
 
 @dataclass(frozen=True)

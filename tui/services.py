@@ -7,14 +7,13 @@ MailError, NotFound. Nothing here knows about Textual.
 
 from __future__ import annotations
 
-import getpass
-import os
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Callable
 
-from tui.config import Config
+from tui.clock import utc_now
+from tui.config import Config, current_user
 from tui.domain.business import BusinessDetails
 from tui.domain.customer import Customer, email_problem
 from tui.domain.dates import business_today
@@ -24,14 +23,6 @@ from tui.secrets import SecretStore, open_store
 
 
 SMTP_PASSWORD_KEY = "smtp-password"  # the secrets-store key the mailer reads
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def current_user() -> str:
-    return os.environ.get("TRADIECORE_USER") or getpass.getuser()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-POLL_INTERVAL_S = 60.0
+from tui.clock import POLL_INTERVAL_S
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,8 @@ async def http_consent_in_thread(http_browser, url, **kw):
 async def consent_to_picker(pilot, http_browser, **flow) -> None:
     """In the app: start Connect to Xero (``flow``: start_connect_flow's keywords), answer the consent in the
     browser, and wait for the organisation picker."""
-    from tui.screens.xero_connect import ConnectScreen, start_connect_flow
+    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero_flow import start_connect_flow
     from tui.screens.xero_orgs import OrganisationsScreen
 
     app = pilot.app

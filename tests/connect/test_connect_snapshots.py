@@ -119,26 +119,26 @@ def test_organisation_picker(snap_compare, snap_services):
 
 
 def test_xero_screen(snap_compare, sandboxed, http_browser):
-    from tui.screens.xero import show_xero_preferences
+    from tui.screens.xero_flow import open_xero_screen
 
     _connected(sandboxed, http_browser)
 
     async def run_before(pilot):
         await settle(pilot)
-        show_xero_preferences(pilot.app)
+        open_xero_screen(pilot.app)
         await settle(pilot)
 
     assert snap_compare(TradieApp(sandboxed), terminal_size=SIZE, run_before=run_before)
 
 
 def test_chart_of_accounts_filtered(snap_compare, sandboxed, http_browser):
-    from tui.screens.xero import show_xero_preferences
+    from tui.screens.xero_flow import open_xero_screen
 
     _connected(sandboxed, http_browser)
 
     async def run_before(pilot):
         await settle(pilot)
-        show_xero_preferences(pilot.app)
+        open_xero_screen(pilot.app)
         await settle(pilot)
         await pilot.press("enter")  # General Sales
         await settle(pilot)
@@ -149,7 +149,7 @@ def test_chart_of_accounts_filtered(snap_compare, sandboxed, http_browser):
 
 
 def test_xero_screen_archived_account_flagged(snap_compare, sandboxed, http_browser, sandbox):
-    from tui.screens.xero import show_xero_preferences
+    from tui.screens.xero_flow import open_xero_screen
 
     xero = _connected(sandboxed, http_browser)
     labour = next(a for a in xero.chart_of_accounts() if a.code == "210")
@@ -158,7 +158,7 @@ def test_xero_screen_archived_account_flagged(snap_compare, sandboxed, http_brow
 
     async def run_before(pilot):
         await settle(pilot)
-        show_xero_preferences(pilot.app)
+        open_xero_screen(pilot.app)
         await settle(pilot)
 
     assert snap_compare(TradieApp(sandboxed), terminal_size=SIZE, run_before=run_before)
@@ -181,7 +181,7 @@ def test_integrations_disconnected_red(snap_compare, sandboxed, http_browser, sa
 
 
 def test_xero_screen_continue(snap_compare, sandboxed, http_browser, sandbox):
-    from tui.screens.xero import show_xero_preferences
+    from tui.screens.xero_flow import open_xero_screen
 
     xero = _connected(sandboxed, http_browser)
     sandbox.control.revoke_connection()
@@ -189,14 +189,14 @@ def test_xero_screen_continue(snap_compare, sandboxed, http_browser, sandbox):
 
     async def run_before(pilot):
         await settle(pilot)
-        show_xero_preferences(pilot.app)
+        open_xero_screen(pilot.app)
         await settle(pilot)
 
     assert snap_compare(TradieApp(sandboxed), terminal_size=SIZE, run_before=run_before)
 
 
 def test_missing_client_id(snap_compare, snap_services):
-    from tui.screens.xero_connect import start_connect_flow
+    from tui.screens.xero_flow import start_connect_flow
 
     assert not snap_services.cfg.xero.client_id
 

@@ -48,20 +48,21 @@ async def test_connect_by_keyboard_then_update_persists_across_restart(xservices
 
     again = app_for(type(xservices)(xservices.cfg, now=xservices.now, user="sam"))
     async with again.run_test(size=(100, 32)) as pilot:
-        from tui.screens.xero import show_xero_preferences
+        from tui.screens.xero_flow import open_xero_screen
 
-        show_xero_preferences(again)
+        open_xero_screen(again)
         await wait_for(pilot, lambda: "210 Labour Income" in screen_text(again), what="mapping after restart")
 
 
 async def test_escape_in_picker_changes_nothing(xservices, xero, http_browser):
     from tui.screens.account_picker import AccountPickerScreen
-    from tui.screens.xero import XeroScreen, show_xero_preferences
+    from tui.screens.xero import XeroScreen
+    from tui.screens.xero_flow import open_xero_screen
 
     connect_service(xero, http_browser)
     app = app_for(xservices)
     async with app.run_test(size=(100, 32)) as pilot:
-        show_xero_preferences(app)
+        open_xero_screen(app)
         await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview, what="Xero")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, AccountPickerScreen) and app.screen.loaded)
@@ -71,12 +72,13 @@ async def test_escape_in_picker_changes_nothing(xservices, xero, http_browser):
 
 
 async def test_disconnect_asks_first_then_revokes(xservices, xero, http_browser, sandbox):
-    from tui.screens.xero import ConfirmScreen, XeroScreen, show_xero_preferences
+    from tui.screens.xero import ConfirmScreen, XeroScreen
+    from tui.screens.xero_flow import open_xero_screen
 
     connect_service(xero, http_browser)
     app = app_for(xservices)
     async with app.run_test(size=(100, 32)) as pilot:
-        show_xero_preferences(app)
+        open_xero_screen(app)
         await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview)
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -94,7 +96,7 @@ async def test_disconnect_asks_first_then_revokes(xservices, xero, http_browser,
 async def test_missing_client_id_opens_setup_screen(xservices):
     from dataclasses import replace
 
-    from tui.screens.xero_connect import start_connect_flow
+    from tui.screens.xero_flow import start_connect_flow
     from tui.screens.xero_setup import XeroSetupScreen
 
     xservices.cfg = replace(xservices.cfg, xero=replace(xservices.cfg.xero, client_id=""))
@@ -111,7 +113,7 @@ async def test_custom_connection_from_setup_screen(xservices, sandbox):
     from dataclasses import replace
 
     from tui.screens.xero import XeroScreen
-    from tui.screens.xero_connect import start_connect_flow
+    from tui.screens.xero_flow import start_connect_flow
     from tui.screens.xero_orgs import OrganisationsScreen
 
     xservices.cfg = replace(xservices.cfg, xero=replace(xservices.cfg.xero, client_id=""))
@@ -137,7 +139,8 @@ async def test_custom_connection_from_setup_screen(xservices, sandbox):
 
 
 async def test_reconnect_to_another_organisation_is_refused(xservices, xero, http_browser, sandbox):
-    from tui.screens.xero_connect import ConnectScreen, start_connect_flow
+    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero_flow import start_connect_flow
     from tui.screens.xero_orgs import OrganisationsScreen
 
     first = connect_service(xero, http_browser)
@@ -178,7 +181,7 @@ async def test_leaving_the_organisation_picker_removes_the_new_connection(xservi
 
 
 async def test_waiting_modal_times_out_with_a_message(xservices, xero):
-    from tui.screens.xero_connect import start_connect_flow
+    from tui.screens.xero_flow import start_connect_flow
 
     xero.wait_timeout = 0.3
     app = app_for(xservices)
@@ -204,14 +207,15 @@ async def test_command_palette_opens_xero_account_preferences(xservices, xero, h
 
 async def test_chart_of_accounts_says_why_it_is_empty(xservices, xero, http_browser, sandbox):
     from tui.screens.account_picker import AccountPickerScreen
-    from tui.screens.xero import XeroScreen, show_xero_preferences
+    from tui.screens.xero import XeroScreen
+    from tui.screens.xero_flow import open_xero_screen
 
     connect_service(xero, http_browser)
     for code in ("200", "210", "220", "260", "270"):
         sandbox.control.archive_account(code)
     app = app_for(xservices)
     async with app.run_test(size=(100, 32)) as pilot:
-        show_xero_preferences(app)
+        open_xero_screen(app)
         await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview
                        and "archived in Xero" in screen_text(app), what="archived flag")
         await pilot.press("enter")

@@ -15,7 +15,8 @@ import pytest
 from tui.domain.customer import Customer
 from tui.domain.tax import LineAmountTypes
 from tui.mail.errors import MailError
-from tui.mail.render import format_quantity, format_unit_price, render_invoice_email
+from tui.mail.render import render_invoice_email
+from tui.mail.view import format_quantity, format_unit_price
 
 NOW = dt.datetime(2026, 11, 25, 1, 30, tzinfo=dt.timezone.utc)
 FROM = "invoices@bobs-plumbing.example"

@@ -92,7 +92,7 @@ async def test_quitting_before_the_accounts_are_reviewed_keeps_the_sync_waiting(
     from tui.domain.business import BusinessDetails
     from tui.screens.todo import TodoScreen
     from tui.screens.xero import XeroScreen
-    from tui.screens.xero_connect import open_xero_screen
+    from tui.screens.xero_flow import open_xero_screen
     from tui.sync.runner import SyncRunner
 
     xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))

@@ -27,6 +27,16 @@ def format_date(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def format_when(when: datetime | None, time_zone: str) -> str:
+    """DD/MM/YYYY HH:MM in the business's time zone (a naive time is UTC); empty for None."""
+    if when is None:
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    local = when.astimezone(ZoneInfo(time_zone))
+    return f"{format_date(local.date())} {local:%H:%M}"
+
+
 def business_today(now_utc: datetime, time_zone: str = DEFAULT_TIME_ZONE) -> date:
     """Today's date where the business is: 'overdue' is judged by this, not by the server's clock."""
     if now_utc.tzinfo is None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from tui.mail.render import InvoiceView
+from tui.mail.view import InvoiceView
 
 _ENCODING = "cp1252"
 

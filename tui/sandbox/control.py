@@ -40,7 +40,8 @@ from tui.sandbox.invoices import find_invoice, save_invoice
 from tui.sandbox.journal import Journal
 from tui.sandbox.models import Invoice, Organisation
 from tui.sandbox.payments import save_payment
-from tui.sandbox.state import SandboxState, Settings
+from tui.sandbox.settings import Settings
+from tui.sandbox.state import SandboxState
 from tui.sandbox.xero_json import (
     account_json,
     connection_json,

@@ -10,7 +10,7 @@ Over real sockets, on a free loopback port, in a background thread::
         sb.custom_token()          # a custom-connection access token for the demo company
         sb.control.advance_clock(1800); sb.control.inject("503", 2); sb.control.counters()
 
-Keyword settings are `tui.sandbox.state.Settings` fields; `control_endpoints=True` also serves `/_sandbox/...`;
+Keyword settings are `tui.sandbox.settings.Settings` fields; `control_endpoints=True` also serves `/_sandbox/...`;
 `state=` runs an existing `SandboxState` (see `fresh_state`). `sb.reset()` swaps in a fresh seeded state
 without restarting the server (a shared server per test session, reset per test, saves ~0.2 s a test).
 
@@ -34,7 +34,8 @@ from tui.sandbox.app import create_app
 from tui.sandbox.control import SandboxControl
 from tui.sandbox.seed import seed
 from tui.sandbox.server import base_url, bind, make_server
-from tui.sandbox.state import SandboxState, Settings
+from tui.sandbox.settings import Settings
+from tui.sandbox.state import SandboxState
 
 
 def fresh_state(redirect_uris: list[str] | tuple[str, ...] = (), **settings: Any) -> SandboxState:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tui.sandbox.clock import SandboxClock
-    from tui.sandbox.state import Settings
+    from tui.sandbox.settings import Settings
 
 MINUTE = timedelta(minutes=1)
 DAY = timedelta(days=1)

@@ -18,7 +18,8 @@ from typing import Any
 
 from tui.sandbox import models
 from tui.sandbox.clock import SandboxClock
-from tui.sandbox.state import IdempotentResponse, SandboxState, Settings
+from tui.sandbox.settings import Settings
+from tui.sandbox.state import IdempotentResponse, SandboxState
 
 FORMAT = 1
 _TABLES = ("organisations", "users", "clients", "connections", "grants", "codes", "access_tokens",

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.domain.dates import format_date
+from tui.domain.dates import format_when
 from tui.screens.base import BaseScreen
 from tui.widgets.header import AppHeader
-
-def format_when(when: datetime | None, time_zone: str) -> str:
-    """DD/MM/YYYY HH:MM in the business's time zone."""
-    if when is None:
-        return ""
-    if when.tzinfo is None:
-        from datetime import timezone
-
-        when = when.replace(tzinfo=timezone.utc)
-    local = when.astimezone(ZoneInfo(time_zone))
-    return f"{format_date(local.date())} {local:%H:%M}"
 
 
 def xero_prompt(status, time_zone: str) -> Text:
@@ -121,7 +107,7 @@ class IntegrationsScreen(BaseScreen):
 
         Connected or disconnected: the Xero screen (Revenue Accounts; Continue reconnects). Else Connect to Xero.
         """
-        from tui.screens.xero_connect import open_xero_screen, start_connect_flow
+        from tui.screens.xero_flow import open_xero_screen, start_connect_flow
 
         if status is not None and status.state in ("connected", "disconnected"):
             open_xero_screen(self.app)

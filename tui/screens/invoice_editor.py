@@ -26,6 +26,7 @@ from tui.domain.invoice import Invoice, InvoiceStatus, LineItem
 from tui.domain.money import format_money, parse_decimal
 from tui.domain.tax import LineAmountTypes
 from tui.screens.base import EditorScreen
+from tui.screens.customer_editor import CustomerEditorScreen
 from tui.store.errors import ConflictError, DuplicateError
 from tui.widgets.confirm_modal import ConfirmModal
 from tui.widgets.customer_picker import CustomerPicker
@@ -420,7 +421,7 @@ class InvoiceEditorScreen(EditorScreen):
                 self.query_one("#e-customer", FieldError).show("")
                 self.query_one("#f-issue_date").focus()
 
-        self.app.push_screen(CustomerPicker(), picked)
+        self.app.push_screen(CustomerPicker(CustomerEditorScreen), picked)
 
     async def action_add_line(self) -> None:
         row = LineRow()

@@ -6,7 +6,7 @@ when, and Continue (reconnects to the same organisation, keeping every choice). 
 
 from __future__ import annotations
 
-from functools import partial
+from typing import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,15 +17,13 @@ from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.connection import XeroOverview, xero_connection
+from tui.domain.dates import format_when
 from tui.screens.base import BaseScreen
-from tui.screens.xero_connect import CONNECT_CSS, start_connect_flow
-from tui.widgets.commands import ListProvider
+from tui.screens.xero_connect import CONNECT_CSS
 from tui.widgets.header import AppHeader
 
 
 def _when(overview: XeroOverview, time_zone: str) -> str:
-    from tui.screens.integrations import format_when
-
     return format_when(overview.since, time_zone)
 
 
@@ -107,8 +105,10 @@ class XeroScreen(BaseScreen):
         Binding("r", "reload", "Refresh", id="xero_refresh", show=False),
     ]
 
-    def __init__(self, ask_disconnect: bool = False) -> None:
+    def __init__(self, reconnect: Callable[[XeroScreen], None], ask_disconnect: bool = False) -> None:
+        """``reconnect``: what Continue does (:func:`tui.screens.xero_flow.continue_connect`)."""
         super().__init__()
+        self.reconnect = reconnect
         self.overview: XeroOverview | None = None
         self.time_zone = "Australia/Sydney"
         self.ask_disconnect = ask_disconnect
@@ -239,13 +239,7 @@ class XeroScreen(BaseScreen):
             self.action_disconnect()
 
     def action_continue(self) -> None:
-        start_connect_flow(self.app, on_connected=self.reconnected)
-
-    def reconnected(self, overview: XeroOverview) -> None:
-        from tui.screens.xero_connect import open_xero_screen
-
-        open_xero_screen(self.app)
-        self.say(f"Connected to {overview.organisation}.")
+        self.reconnect(self)
 
     def action_disconnect(self) -> None:
         if self.overview is None or self.overview.state == "not connected":
@@ -268,34 +262,3 @@ class XeroScreen(BaseScreen):
 
         self.blocking(self.xero.disconnect, on_done=done, on_error=lambda e: self.say(str(e), error=True),
                       group="xero-disconnect")
-
-
-def show_xero_preferences(app) -> None:
-    from tui.screens.xero_connect import open_xero_screen
-
-    open_xero_screen(app)
-
-
-def disconnect_xero(app) -> None:
-    for screen in app.screen_stack:
-        if isinstance(screen, XeroScreen):
-            from tui.screens.xero_connect import open_xero_screen
-
-            open_xero_screen(app)
-            screen.action_disconnect()
-            return
-    app.push_screen(XeroScreen(ask_disconnect=True))
-
-
-class XeroCommands(ListProvider):
-    """"Connect to Xero", "Disconnect Xero" and "Xero account preferences" in the command palette."""
-
-    def _commands(self):
-        app = self.app
-        return [
-            ("Connect to Xero", "Log in to Xero and allow access (or reconnect a lost connection)",
-             partial(start_connect_flow, app)),
-            ("Disconnect Xero", "Stop syncing with Xero: revokes access (asks first)", partial(disconnect_xero, app)),
-            ("Xero account preferences", "The revenue accounts invoices post to, and the connection's status",
-             partial(show_xero_preferences, app)),
-        ]

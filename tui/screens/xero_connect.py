@@ -1,5 +1,5 @@
-"""Connect to Xero: the waiting modal while the user logs in and allows access in a browser, and the flow that
-strings the steps together (consent -> organisation -> Xero screen).
+"""Connect to Xero: the waiting modal while the user logs in and allows access in a browser (the flow that
+strings the steps together is :mod:`tui.screens.xero_flow`).
 
 Over SSH (or with no display) no browser is started on the server: the modal shows the link (an OSC 8
 hyperlink; Copy puts it on the laptop's clipboard with OSC 52), the exact ``ssh -L`` command that lets the
@@ -9,8 +9,6 @@ pasting the address the browser ended on. The pasted address holds a one-time co
 
 from __future__ import annotations
 
-from typing import Callable
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,8 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from tui.connection import PendingConnection, Started, XeroConnection, XeroOverview, xero_connection
-from tui.screens.base import WorkerMixin
+from tui.connection import PendingConnection, Started, XeroConnection, xero_connection
+from tui.widgets.workers import WorkerMixin
 from tui.xero.errors import AccessDenied, CallbackTimeout, Cancelled
 
 CONNECT_CSS = """
@@ -205,74 +203,4 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
         self.dismiss(None)
 
 
-def start_connect_flow(app, *, on_connected: Callable[[XeroOverview], None] | None = None) -> None:
-    """Connect (or reconnect) to Xero from anywhere: consent, organisation, then the Xero screen.
-
-    No client id and no custom connection: the setup screen, which says what to register at Xero.
-    ``on_connected``: what to do at the end instead of opening the Xero screen (the Xero screen's Continue).
-    """
-    from tui.screens.xero_orgs import OrganisationsScreen
-    from tui.screens.xero_setup import XeroSetupScreen
-
-    xero = xero_connection(app.services)
-    if not xero.cfg.xero.client_id:
-        app.push_screen(XeroSetupScreen())
-        return
-
-    def after_choice(overview: XeroOverview | None) -> None:
-        if overview is None:
-            return
-        app.sync_now()  # a reconnect: what waited in the queue goes now (a new connection waits for its accounts)
-        if on_connected is not None:
-            on_connected(overview)
-        else:
-            open_xero_screen(app)
-
-    def after_consent(pending: PendingConnection | None) -> None:
-        if pending is not None:
-            app.push_screen(OrganisationsScreen(pending), after_choice)
-
-    def fail(exc: Exception) -> None:
-        app.notify(str(exc), title="Xero", severity="error", timeout=8)
-
-    if xero.has_custom():  # a custom connection: no browser, straight to the organisation
-        def custom_job() -> None:
-            try:
-                pending = xero.connect_custom_again()
-            except Exception as exc:
-                app.call_from_thread(fail, exc)
-                return
-            app.call_from_thread(after_consent, pending)
-
-        app.run_worker(custom_job, thread=True, exit_on_error=False, group="xero-flow", exclusive=True)
-        return
-
-    def with_status(overview: XeroOverview) -> None:
-        reconnect = overview.organisation if overview.state != "not connected" else ""
-        app.push_screen(ConnectScreen(xero, reconnect=reconnect), after_consent)
-
-    def job() -> None:
-        try:
-            overview = xero.overview()
-        except Exception as exc:  # the database could not be read: say so
-            app.call_from_thread(fail, exc)
-            return
-        app.call_from_thread(with_status, overview)
-
-    app.run_worker(job, thread=True, exit_on_error=False, group="xero-flow", exclusive=True)
-
-
-def open_xero_screen(app) -> None:
-    """The Xero screen (account preferences), replacing the connect steps on the stack."""
-    from tui.screens.xero import XeroScreen
-
-    for screen in app.screen_stack:
-        if isinstance(screen, XeroScreen):
-            while app.screen is not screen:
-                app.pop_screen()
-            screen.reload()
-            return
-    app.push_screen(XeroScreen())
-
-
-__all__ = ["ConnectScreen", "open_xero_screen", "start_connect_flow", "url_text"]
+__all__ = ["ConnectScreen", "url_text"]

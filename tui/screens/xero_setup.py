@@ -98,7 +98,4 @@ class XeroSetupScreen(BaseScreen):
 
     def chosen(self, overview: XeroOverview | None) -> None:
         if overview is not None:
-            from tui.screens.xero_connect import open_xero_screen
-
-            self.app.pop_screen()  # this setup screen is done with
-            open_xero_screen(self.app)
+            self.dismiss(overview)  # this setup screen is done with; the flow opens the Xero screen

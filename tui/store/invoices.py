@@ -14,6 +14,7 @@ from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import Invoice, InvoiceStatus, LineItem, RevenueCategory
 from tui.domain.tax import LineAmountTypes
 from tui.store.errors import DuplicateError, NotFound
+from tui.store.sync_queue import enqueue_invoice
 from tui.store.tables import CustomerRow, InvoiceRow, LineItemRow
 from tui.store.versioned import bump_version
 
@@ -122,8 +123,6 @@ def save_invoice(s: Session, inv: Invoice, user: str, now: datetime, time_zone: 
 def _enqueue_for_xero(s: Session, inv: Invoice, now: datetime) -> None:
     """A sent (or later) invoice's change must reach Xero: the outbox entry joins this same transaction."""
     if inv.status is not InvoiceStatus.DRAFT:
-        from tui.sync.outbox import enqueue_invoice
-
         enqueue_invoice(s, inv.id, now)
 
 

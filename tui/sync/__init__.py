@@ -17,8 +17,9 @@ A pass (:meth:`SyncRunner.run_once`)
     4. pull (:mod:`.pull`): ``GET Invoices`` with ``If-Modified-Since``, merged field by field (:mod:`.merge`);
     5. push (:mod:`.push`): contacts, then invoices, 50 to a request, responses recorded as they arrive.
 
-Tables (:mod:`tui.store.sync_tables`, migration 0003): ``sync_outbox`` (written with each change, by
-:mod:`.outbox`), ``sync_batch`` (write-ahead requests), ``sync_record`` (per record: Xero id, UpdatedDateUTC,
-last synced snapshot, error), ``sync_conflict``, ``sync_log``, ``sync_state`` (confirmed, high-water mark,
-last success, calls today), ``sync_lease``.
+Tables (:mod:`tui.store.sync_tables`, migration 0003): ``sync_outbox`` (written with each change by the
+store, :mod:`tui.store.sync_queue`; read and cleared by :mod:`.outbox`), ``sync_batch`` (write-ahead
+requests), ``sync_record`` (per record: Xero id, UpdatedDateUTC, last synced snapshot, error),
+``sync_conflict``, ``sync_log``, ``sync_state`` (confirmed, high-water mark, last success, calls today),
+``sync_lease``.
 """

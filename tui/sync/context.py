@@ -6,12 +6,13 @@ import json
 import logging
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from tui.clock import utc_now
 from tui.domain.dates import business_today
 from tui.domain.invoice import RevenueCategory
 from tui.store.db import session
@@ -59,7 +60,7 @@ class Context:
     engine: Engine
     api: CountingApi
     tenant_id: str
-    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    now: Callable[[], datetime] = utc_now
     batch_size: int = 50
     page_size: int = 1000  # Xero's maximum: one call reads up to 1,000 invoices or contacts
     codes: dict[RevenueCategory, str] = field(default_factory=dict)

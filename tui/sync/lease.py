@@ -18,6 +18,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from tui.clock import utc_now
 from tui.store.sync_tables import SyncLeaseRow
 
 DEFAULT_TTL = timedelta(seconds=90)
@@ -40,8 +41,6 @@ class Lease:
     """``acquire()`` / ``renew()`` / ``release()`` on one organisation's lease row, each its own transaction."""
 
     def __init__(self, engine, tenant_id: str, label: str | None = None, ttl: timedelta = DEFAULT_TTL, now=None):
-        from tui.services import utc_now
-
         self.engine = engine
         self.tenant_id = tenant_id
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex}"

@@ -1,9 +1,9 @@
-"""The outbox: every change that must reach Xero, written in the same transaction as the change itself.
+"""The outbox as the sync sees it: what is ready to push, and clearing an entry once Xero has it.
 
-One entry per record (``kind``, ``entity_id``): a second edit before the first is pushed bumps the entry's
-``seq`` instead of adding a row, so ten edits cost one write to Xero. The entry only says *that* a record
-must be pushed; the push reads the record as it is at that moment. An entry is removed only if its ``seq``
-is still the one that was pushed, so an edit made while a push is in flight is never lost.
+Entries are written by the store (:mod:`tui.store.sync_queue`), in the same transaction as the change they
+stand for; its names (kinds, hold reasons, ``enqueue_invoice``) are the sync's vocabulary too, imported here.
+An entry is removed only if its ``seq`` is still the one that was pushed, so an edit made while a push is in
+flight is never lost.
 """
 
 from __future__ import annotations
@@ -11,17 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, literal, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
+from tui.store.sync_queue import (  # noqa: F401  (re-exported: the sync enqueues and names kinds through here)
+    CONTACT,
+    HELD_CLASH,
+    HELD_CONFLICT,
+    HELD_ERROR,
+    INVOICE,
+    enqueue_invoice,
+)
 from tui.store.sync_tables import SyncOutboxRow
-
-INVOICE = "invoice"
-CONTACT = "contact"
-
-HELD_CONFLICT = "conflict"  # waits until the user resolves the conflict
-HELD_ERROR = "error"  # Xero refused it; waits for an edit or Retry
-HELD_CLASH = "clash"  # its number is taken in Xero; waits for a renumber or Retry
 
 
 @dataclass(frozen=True)
@@ -36,51 +37,6 @@ class Entry:
 
 def _entry(row: SyncOutboxRow) -> Entry:
     return Entry(row.id, row.kind, row.entity_id, row.seq, row.attempts, row.held)
-
-
-def enqueue(s: Session, kind: str, entity_id: int, now: datetime) -> None:
-    """Mark a record as needing a push, inside the caller's transaction (coalesces with a pending entry).
-
-    A new change releases an entry held for an error or a number clash (the edit may be the fix) but not
-    one held for a conflict, which only the user's choice releases.
-    """
-    table = SyncOutboxRow.__table__
-    dialect = s.get_bind().dialect.name
-    values = dict(kind=kind, entity_id=entity_id, seq=1, created_at=now, updated_at=now, attempts=0, held="")
-    on_conflict = dict(
-        seq=table.c.seq + 1,
-        updated_at=now,
-        attempts=0,
-        next_attempt_at=None,
-    )
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert
-        stmt = insert(table).values(**values)
-        on_conflict["held"] = case((table.c.held == HELD_CONFLICT, HELD_CONFLICT), else_=literal(""))
-        s.execute(stmt.on_conflict_do_update(index_elements=["kind", "entity_id"], set_=on_conflict))
-        return
-    row = s.exec(select(SyncOutboxRow).where(SyncOutboxRow.kind == kind, SyncOutboxRow.entity_id == entity_id)).first()
-    if row is None:
-        s.add(SyncOutboxRow(**values))
-    else:
-        row.seq += 1
-        row.updated_at = now
-        row.attempts = 0
-        row.next_attempt_at = None
-        if row.held != HELD_CONFLICT:
-            row.held = ""
-        s.add(row)
-
-
-def enqueue_invoice(s: Session, invoice_id: int, now: datetime) -> None:
-    enqueue(s, INVOICE, invoice_id, now)
-
-
-def enqueue_contact(s: Session, customer_id: int, now: datetime) -> None:
-    enqueue(s, CONTACT, customer_id, now)
 
 
 def ready(s: Session, kind: str, now: datetime, limit: int) -> list[Entry]:

@@ -16,11 +16,12 @@ import signal
 import sys
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from sqlmodel import Session, select
 
+from tui.clock import POLL_INTERVAL_S, utc_now
 from tui.store.tables import XeroConnectionRow
 from tui.sync import outbox, records
 from tui.sync.context import Context, CountingApi, StopSync
@@ -28,12 +29,7 @@ from tui.sync.lease import Lease, default_label, lease_holder
 
 log = logging.getLogger("tui.sync")
 
-POLL_INTERVAL_S = 60.0
 CLIENT_SECRET = "xero.client-secret"  # a custom connection's client secret, in the secrets store
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -341,11 +337,13 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
             wake.set()
 
         previous = signal.signal(signal.SIGTERM, _terminate)
-    from tui.services import Services, current_user
+    from tui.config import current_user
+    from tui.secrets import open_store
+    from tui.store.db import make_engine, migrate
 
-    services = Services(cfg)
-    runner = SyncRunner(services.engine, cfg, label=default_label(current_user()), secrets=services.secrets,
-                        stop=stop)
+    engine = make_engine(cfg.database_url)
+    migrate(engine)
+    runner = SyncRunner(engine, cfg, label=default_label(current_user()), secrets=open_store(cfg), stop=stop)
     code = 0
     try:
         while True:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.domain.customer import Customer
-from tui.screens.base import WorkerMixin
+from tui.widgets.workers import WorkerMixin
 
 SHOWN = 100
 
@@ -43,8 +45,10 @@ class CustomerPicker(WorkerMixin, ModalScreen):
         Binding("down", "focus_list", show=False, id="picker_to_list"),
     ]
 
-    def __init__(self, search: str = ""):
+    def __init__(self, new_customer: Callable[[], Screen], search: str = ""):
+        """``new_customer``: the editor Ctrl+N opens (a screen that dismisses with the new Customer, or None)."""
         super().__init__()
+        self.new_customer = new_customer
         self.initial = search
         self._found: dict[str, Customer] = {}
 
@@ -105,10 +109,8 @@ class CustomerPicker(WorkerMixin, ModalScreen):
         self.dismiss(None)
 
     def action_new_customer(self) -> None:
-        from tui.screens.customer_editor import CustomerEditorScreen
-
         def created(customer: Customer | None) -> None:
             if customer is not None:
                 self.dismiss(customer)
 
-        self.app.push_screen(CustomerEditorScreen(), created)
+        self.app.push_screen(self.new_customer(), created)
