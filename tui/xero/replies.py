@@ -56,7 +56,7 @@ def collection(response: httpx.Response, key: str, what: str) -> dict:
     """An accounting API reply: an object whose ``key`` is a list of objects (and a sound ``pagination``)."""
     body = parse(response, what)
     if not isinstance(body, dict):
-        raise unexpected(response, what, f"a JSON {_kind(body)}, not an object")
+        raise unexpected(response, what, f"{_kind(body)}, not an object")
     if key not in body:
         raise unexpected(response, what, f'no "{key}" list')
     if not _objects(body[key]):
@@ -83,7 +83,7 @@ def token(response: httpx.Response, what: str) -> httpx.Response:
     numeric ``expires_in`` and a string ``refresh_token``). Returns the response for authlib to read."""
     body = parse(response, what)
     if not isinstance(body, dict):
-        raise unexpected(response, what, f"a JSON {_kind(body)}, not an object")
+        raise unexpected(response, what, f"{_kind(body)}, not an object")
     if not isinstance(body.get("access_token"), str) or not body["access_token"]:
         raise unexpected(response, what, 'no "access_token"')
     expires_in = body.get("expires_in")
@@ -104,9 +104,9 @@ def _integer(value: Any) -> bool:
 
 def _kind(value: Any) -> str:
     if isinstance(value, list):
-        return "array"
+        return "an array"
     if isinstance(value, str):
-        return "string"
+        return "a string"
     if value is None:
         return "null"
-    return "boolean" if isinstance(value, bool) else "number"
+    return "a boolean" if isinstance(value, bool) else "a number"
