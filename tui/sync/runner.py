@@ -6,7 +6,8 @@ cron; a clean exit on SIGTERM; logs to stderr or a file, never a token or secret
 
 A pass: take the organisation's lease (one syncer per organisation across processes and machines), re-send
 any batch a killed process left in flight, push contacts and invoices from the outbox, pull what changed in
-Xero, record the outcome. Nothing here imports Textual.
+Xero, record the outcome (a pass that fails, however it fails, is a failed report, never an exception). Nothing
+here imports Textual.
 """
 
 from __future__ import annotations
