@@ -8,7 +8,6 @@ import pytest
 from tests.syncui.conftest import header, header_is_red, next_pass, screen_text, sync_app, wait_for
 
 SIZE = (100, 32)
-HTML_PROBLEM = "Unexpected reply from Xero to GET Invoices (HTTP 200, not JSON)"
 
 
 async def _sync_screen(pilot):
@@ -22,21 +21,25 @@ async def _sync_screen(pilot):
     return app.screen
 
 
-async def test_an_html_reply_is_the_header_and_on_the_sync_screen(connected):
+@pytest.mark.parametrize("kind,problem,body", [
+    ("html", "not JSON", "<!DOCTYPE html> <html> <head><title>Scheduled"),
+    ("no_collection", 'no "Invoices" list', '{"Id":"'),  # was read as "no invoices": "Synced just now"
+])
+async def test_an_unusable_reply_is_the_header_and_on_the_sync_screen(connected, kind, problem, body):
     c = connected
+    expected = f"Unexpected reply from Xero to GET Invoices (HTTP 200, {problem})"
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
         await next_pass(pilot, nudge=False)
         assert header(app) == "Synced just now"
 
-        c.sb.control.inject("html", path="/api.xro/2.0/invoices", methods=["GET"])
+        c.sb.control.inject(kind, path="/api.xro/2.0/invoices", methods=["GET"])
         await next_pass(pilot)
-        assert header(app) == HTML_PROBLEM and header_is_red(app)
+        assert header(app) == expected and header_is_red(app)
         screen = await _sync_screen(pilot)
-        text = screen_text(app)
-        assert HTML_PROBLEM + ": <!DOCTYPE html> <html> <head><title>Scheduled" in text  # the Last pass line
+        assert f"{expected}: {body}" in screen_text(app)  # the Last pass line
         log = screen.query_one("#sync-log")
-        assert any(str(log.get_row_at(i)[2]).startswith(HTML_PROBLEM) for i in range(log.row_count))
+        assert any(str(log.get_row_at(i)[2]).startswith(f"{expected}: {body}") for i in range(log.row_count))
 
         await next_pass(pilot)
         assert header(app) == "Synced just now" and not header_is_red(app)
