@@ -163,6 +163,26 @@ def test_faults_match_a_path_and_methods(sandbox, http, custom):
     assert sandbox.control.pending_faults() == []
 
 
+def test_malformed_replies_are_200s_that_do_no_work(sandbox, custom):
+    """Off the spec on purpose (so not through the checking client): what a proxy or a broken gateway sends."""
+    sandbox.control.inject("html", path="/Invoices", methods=["GET"])
+    sandbox.control.inject("json_list", path="/Contacts")
+    sandbox.control.inject("no_collection", path="/Invoices", methods=["PUT"])
+    with httpx.Client(base_url=sandbox.base_url, timeout=10) as raw:
+        page = raw.get(f"{API}/Invoices", headers=custom)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert page.text.startswith("<!DOCTYPE html>")
+        listed = raw.get(f"{API}/Contacts", headers=custom)
+        assert listed.status_code == 200 and listed.json() == [{"Status": "OK"}]
+        written = raw.put(f"{API}/Invoices", headers=custom, json=INVOICE)
+        assert written.status_code == 200 and "Invoices" not in written.json() and written.json()["Status"] == "OK"
+        assert len(raw.get(f"{API}/Invoices", headers=custom).json()["Invoices"]) == 5  # the PUT wrote nothing
+        token = raw.post("/connect/token", data={"grant_type": "client_credentials"},
+                         auth=(sandbox.custom_client_id, sandbox.custom_client_secret))
+        assert token.status_code == 200 and "access_token" in token.json()  # only the paths asked for
+    assert sandbox.control.pending_faults() == []
+
+
 def test_fault_on_the_token_endpoint(sandbox, http):
     sandbox.control.inject("503", path="/connect/token")
     response = http.post("/connect/token", data={"grant_type": "client_credentials"},
@@ -208,6 +228,9 @@ def test_control_endpoints_over_http():
         assert client.post("/_sandbox/accounts/200/archive").json()["Status"] == "ARCHIVED"
         assert client.post("/_sandbox/settings", json={"latency": 0.01}).json()["latency"] == 0.01
         assert client.post("/_sandbox/faults", json={"kind": "bogus"}).status_code == 400
+        assert client.post("/_sandbox/faults", json={"kind": "html", "path": "/connections"}).json()[-1] == \
+            {"kind": "html", "remaining": 1, "path": "/connections", "methods": None, "seconds": None}
+        assert client.delete("/_sandbox/faults").status_code == 200
         counters = client.get("/_sandbox/counters").json()
         assert counters["requests"]["GET /api.xro/2.0/organisation"] == 2
         assert client.post("/_sandbox/connections/revoke", json={"client_id": sb.custom_client_id}).json() == \

@@ -6,7 +6,10 @@ Kinds:
 - `"latency"`: wait `seconds` (default 1) before handling.
 - `"close"`: handle the request (a write commits), then drop the connection before the body is sent.
 - `"hold"`: handle the request, then keep the response until `release_holds()`.
-The first three never reach the handlers, so nothing is written. A fault matches requests whose path contains
+- Malformed replies, each a 200 that is not what Xero sends: `"html"` (an HTML page, as from a captive portal or
+  a proxy's maintenance page), `"json_list"` (a JSON array instead of an object), `"no_collection"` (a JSON
+  object without the collection, e.g. no `"Invoices"` in the reply to `GET Invoices`).
+The 429/500/503 and malformed replies never reach the handlers, so nothing is written. A fault matches requests whose path contains
 `path` (case-insensitive; default: the accounting API) and, if `methods` is given, whose method is one of them
 (`close` and `hold` default to writes: PUT, POST, DELETE).
 """
@@ -16,7 +19,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-KINDS = ("429", "500", "503", "latency", "close", "hold")
+MALFORMED = ("html", "json_list", "no_collection")
+KINDS = ("429", "500", "503", "latency", "close", "hold", *MALFORMED)
 WRITE_METHODS = ("PUT", "POST", "DELETE")
 
 

@@ -2,8 +2,8 @@
 
 Order: count the request (token requests are counted apart, by the token endpoint), refuse a declared body over
 3.5 MB (413), wait the configured latency plus any latency fault (accounting API calls wait later, inside their
-concurrency slot, see `tui.sandbox.api`), then apply a fault: 429/500/503 answer at once
-without touching the handlers; `close` lets the handler commit its write and then drops the connection after
+concurrency slot, see `tui.sandbox.api`), then apply a fault: 429/500/503 and the malformed replies
+(`html`, `json_list`, `no_collection`) answer at once without touching the handlers; `close` lets the handler commit its write and then drops the connection after
 sending only the status line and headers; `hold` keeps the finished response until the control API releases it.
 """
 
@@ -13,6 +13,7 @@ import asyncio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tui.sandbox import responses
+from tui.sandbox.faults import MALFORMED
 from tui.sandbox.state import SandboxState
 
 CONTROL_PREFIX = "/_sandbox"
@@ -55,6 +56,8 @@ class SandboxMiddleware:
             await responses.text(500, responses.TEXT_INTERNAL)(scope, receive, send)
         elif kind == "503":
             await responses.text(503, responses.TEXT_OFFLINE)(scope, receive, send)
+        elif kind in MALFORMED:
+            await responses.malformed(kind)(scope, receive, send)
         elif kind in ("close", "hold"):
             sent: list[Message] = []
 

@@ -1,5 +1,6 @@
 """The response bodies Xero sends: JSON with exact money, validation errors, 401/403 problem details, OAuth
-errors, and the plain-text bodies of 404, 413, 429, 500 and 503.
+errors, and the plain-text bodies of 404, 413, 429, 500 and 503; and, for injected faults, 200 replies that are
+not what Xero sends (:func:`malformed`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ TEXT_OFFLINE = "The Organisation is offline"
 TEXT_TOO_LARGE = "The request is too large. Requests are limited to 3.5 MB."
 TEXT_RATE_LIMITED = "Rate limit exceeded. Please retry after the number of seconds in the Retry-After header."
 TEXT_INTERNAL = "An error occurred in Xero. Check the API Status page for current service status."
+HTML_NOTICE = ("<!DOCTYPE html>\n<html>\n<head><title>Scheduled maintenance</title></head>\n"
+               "<body><h1>We&rsquo;ll be back soon</h1><p>This service is briefly unavailable.</p></body>\n</html>\n")
 
 
 def xero_json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -59,3 +62,14 @@ def oauth_error(error_code: str, status: int = 400) -> Response:
 
 def text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     return PlainTextResponse(message, status_code=status, headers=headers)
+
+
+def malformed(kind: str) -> Response:
+    """A 200 that is not what Xero sends: an HTML page, a JSON array, or Xero's envelope without the collection."""
+    if kind == "html":
+        return Response(HTML_NOTICE, media_type="text/html; charset=utf-8")
+    if kind == "json_list":
+        return xero_json([{"Status": "OK"}])
+    if kind == "no_collection":
+        return xero_json({"Id": str(uuid.uuid4()), "Status": "OK", "ProviderName": "tradiecore sandbox"})
+    raise ValueError(f"not a malformed reply: {kind!r}")

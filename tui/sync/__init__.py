@@ -16,6 +16,8 @@ A pass (:meth:`SyncRunner.run_once`)
     3. batches a killed process left in flight are re-sent verbatim with their Idempotency-Key (:mod:`.push`);
     4. pull (:mod:`.pull`): ``GET Invoices`` with ``If-Modified-Since``, merged field by field (:mod:`.merge`);
     5. push (:mod:`.push`): contacts, then invoices, 50 to a request, responses recorded as they arrive.
+    Xero's errors (disconnected, rate limited, unavailable, a reply it cannot use) end the pass with their
+    message in the sync log; so does anything else that goes wrong: ``run_once`` never raises.
 
 Tables (:mod:`tui.store.sync_tables`, migration 0003): ``sync_outbox`` (written with each change by the
 store, :mod:`tui.store.sync_queue`; read and cleared by :mod:`.outbox`), ``sync_batch`` (write-ahead

@@ -6,7 +6,8 @@ cron; a clean exit on SIGTERM; logs to stderr or a file, never a token or secret
 
 A pass: take the organisation's lease (one syncer per organisation across processes and machines), re-send
 any batch a killed process left in flight, push contacts and invoices from the outbox, pull what changed in
-Xero, record the outcome. Nothing here imports Textual.
+Xero, record the outcome (a pass that fails, however it fails, is a failed report, never an exception). Nothing
+here imports Textual.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any, Callable
 from sqlmodel import Session, select
 
 from tui.clock import POLL_INTERVAL_S, utc_now
+from tui.store.db import session
 from tui.store.tables import XeroConnectionRow
 from tui.sync import outbox, records
 from tui.sync.context import Context, CountingApi, StopSync
@@ -155,11 +157,36 @@ class SyncRunner:
 
     # -- one pass -----------------------------------------------------------------------------------------------
     def run_once(self) -> SyncReport:
+        """One pass. It never raises: what went wrong is in the report, the log and the sync log."""
         with self._mutex:
-            report = self._run_once()
+            try:
+                report = self._run_once()
+            except Exception as exc:  # nothing below caught it (a bug, the database gone): this pass failed
+                report = self._failed(exc)
             report.finished_at = self.now()
             self.last_report = report
             return report
+
+    def _failed(self, exc: Exception) -> SyncReport:
+        """A pass that failed in a way nothing foresaw: one line in the log and in the sync log; the next pass
+        starts afresh (what was sent before the failure is recorded; a batch in flight is replayed)."""
+        lines = str(exc).strip().splitlines()
+        detail = f"{type(exc).__name__}: {lines[0][:200]}" if lines else type(exc).__name__
+        message = f"Sync pass failed: {detail}"
+        log.error("%s", message)
+        log.debug("The failed pass", exc_info=exc)
+        try:
+            now = self.now()
+            with session(self.engine) as s:
+                conn = active_connection(s)
+                if conn is not None:
+                    state = records.get_state(s, conn.tenant_id)
+                    state.last_run_at, state.last_error = now, message
+                    s.add(state)
+                records.log(s, now, message, "error")
+        except Exception as again:  # e.g. the database is what failed: the log line above has to do
+            log.warning("Could not record the failed pass in the sync log: %s", type(again).__name__)
+        return SyncReport(False, message)
 
     def _run_once(self) -> SyncReport:
         with Session(self.engine) as s:
@@ -240,7 +267,9 @@ class SyncRunner:
             if report.ok:
                 state.last_success_at = now
                 state.last_error = ""
-            elif not report.needs_confirmation:
+            elif report.needs_confirmation:
+                state.last_error = ""  # Xero answered; the pass waits for the user, nothing failed
+            else:
                 state.last_error = report.message
             s.add(state)
             records.add_calls(s, ctx.tenant_id, report.calls, ctx.today())

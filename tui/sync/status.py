@@ -2,8 +2,8 @@
 
 * :func:`invoice_state` / :func:`invoice_states`: per invoice, "not synced" (a draft), "pending", "synced"
   (with when), "error" (with Xero's message), "conflict", "excluded".
-* :func:`overview`: the header/footer line ("Synced 1 min ago", "3 pending", errors in red), last success,
-  calls used today, who holds the lease.
+* :func:`overview`: the header/footer line ("Synced 1 min ago", "3 pending", errors in red: after a failed
+  pass, what failed instead of when it last synced), last success, calls used today, who holds the lease.
 * :func:`problems`: the To Do "sync problems" group and the Sync screen's error list.
 * :func:`open_conflicts`, :func:`resolve_conflicts`; :func:`retry`; :func:`renumber_invoice`;
   :func:`tui.sync.push.link_customer`.
@@ -131,7 +131,8 @@ class Overview:
     accounts_pending: bool = False  # just connected: waits for the revenue accounts (Xero screen)
 
     def header(self, now: datetime) -> str:
-        """The short status for the header/footer: errors first, then pending, then when last synced."""
+        """The short status for the header/footer: errors first, then pending, then what the last pass met
+        (:func:`headline` of its error) or when the sync last succeeded."""
         parts = []
         if self.conflicts:
             parts.append(f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''}")
@@ -141,11 +142,11 @@ class Overview:
             parts.append(f"{self.pending} pending")
         if self.accounts_pending:
             parts.append("waits for the revenue accounts")
+        elif self.last_error:
+            parts.append(headline(self.last_error))
         elif self.needs_confirmation:
             parts.append("first sync needs review")
-        elif self.last_error:
-            parts.append("last sync failed")
-        if self.last_success_at is not None:
+        if self.last_success_at is not None and not self.last_error:
             parts.append(f"Synced {ago(self.last_success_at, now)}")
         elif not parts:
             parts.append("Not synced yet")
@@ -155,6 +156,22 @@ class Overview:
     def is_error(self) -> bool:
         """Red in the header."""
         return bool(self.errors or self.conflicts or self.last_error)
+
+
+HEADLINE_CHARS = 80
+
+
+def headline(message: str) -> str:
+    """A pass's error short enough for the header: its first clause (up to ": " or "; "), on one line.
+
+    "Xero is offline (for maintenance or an outage); sync will ..." -> "Xero is offline (for maintenance or an
+    outage)"; "Unexpected reply from Xero to GET Invoices (HTTP 200, not JSON): <!DOCTYPE ..." -> up to the colon.
+    The Sync screen shows the whole message.
+    """
+    text = " ".join(message.split())
+    for stop in (": ", "; "):
+        text = text.split(stop, 1)[0] or text
+    return text if len(text) <= HEADLINE_CHARS else text[: HEADLINE_CHARS - 1].rstrip() + "…"
 
 
 def ago(then: datetime, now: datetime) -> str:
@@ -188,7 +205,8 @@ def overview(s: Session, tenant_id: str | None, now: datetime) -> Overview:
         last_success_at=state.last_success_at if state else None, last_run_at=state.last_run_at if state else None,
         last_error=state.last_error if state else "", calls_today=calls,
         held_by=holder.label if holder else None,
-        needs_confirmation=state is not None and state.confirmed_at is None and state.last_run_at is not None,
+        needs_confirmation=state is not None and state.confirmed_at is None and state.last_run_at is not None
+        and not state.last_error,  # a first pass that failed (Xero offline...) has nothing to review yet
         accounts_pending=bool(tenant_id and (conn := s.get(XeroConnectionRow, tenant_id)) is not None
                               and conn.accounts_pending),
     )

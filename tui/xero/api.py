@@ -3,7 +3,9 @@
 Every call goes through the tenant's :class:`~tui.xero.ratelimit.RateLimiter`, carries a current access token
 from the :class:`~tui.xero.tokens.TokenManager` (one refresh and retry on 401), is retried with backoff on
 5xx, 503 (offline) and network errors, waits out 429s as Xero asks, and ends in a parsed JSON body (numbers
-as ``Decimal``) or a :class:`~tui.xero.errors.XeroError` whose message can be shown to the user.
+as ``Decimal``) or a :class:`~tui.xero.errors.XeroError` whose message can be shown to the user. Every reply
+is checked against the shape Xero documents before it is used (:mod:`tui.xero.replies`): an HTML page, a
+JSON array or an object without its collection is :class:`~tui.xero.errors.UnexpectedReply`, not retried.
 
 Writes go in batches with ``summarizeErrors=false`` (each element comes back with its own
 ``ValidationErrors``; see :func:`tui.xero.wire.validation_messages`) and an ``Idempotency-Key``, which the
@@ -21,7 +23,7 @@ import httpx
 
 from tui import __version__
 from tui.config import XeroConfig
-from tui.xero import wire
+from tui.xero import replies, wire
 from tui.xero.errors import (
     Disconnected,
     Forbidden,
@@ -107,7 +109,7 @@ class XeroApi:
             response = self._send("GET", self.connections_url, bucket=_CONNECTIONS_KEY)
         except Forbidden as exc:
             raise Disconnected(f"Xero refused to list the connected organisations ({exc})") from None
-        return wire.loads(response.content) if response.content else []
+        return replies.objects(response, "GET connections", "tenantId")
 
     def delete_connection(self, connection_id: str) -> None:
         """Disconnect one organisation (``id`` from :meth:`connections`, not the tenant id)."""
@@ -119,17 +121,17 @@ class XeroApi:
     # -- settings ----------------------------------------------------------------------------------------
 
     def organisation(self) -> dict:
-        orgs = self._get("Organisation")["Organisations"]
+        orgs = self._get("Organisation", "Organisations")["Organisations"]
         if not orgs:
             raise NotFound("Xero returned no organisation for this connection.")
         return orgs[0]
 
     def accounts(self, where: str | None = None) -> list[dict]:
         """The chart of accounts, e.g. ``where='Class=="REVENUE"&&Status=="ACTIVE"'``."""
-        return self._get("Accounts", params={"where": where})["Accounts"]
+        return self._get("Accounts", "Accounts", params={"where": where})["Accounts"]
 
     def tax_rates(self) -> list[dict]:
-        return self._get("TaxRates")["TaxRates"]
+        return self._get("TaxRates", "TaxRates")["TaxRates"]
 
     # -- contacts ----------------------------------------------------------------------------------------
 
@@ -219,16 +221,17 @@ class XeroApi:
             raise XeroError("No Xero organisation is chosen for this connection yet.")
         return self.tenant_id
 
-    def _get(self, path: str, params: dict | None = None, headers: dict | None = None) -> dict:
+    def _get(self, path: str, key: str, params: dict | None = None, headers: dict | None = None) -> dict:
+        """GET ``path``: Xero's object whose ``key`` is a list of objects."""
         response = self._send("GET", self.base + path, params=params, headers=headers)
-        return wire.loads(response.content)
+        return replies.collection(response, key, f"GET {path}")
 
     def _page(self, path: str, params: dict, modified_since: datetime | None, page: int, page_size: int) -> Page:
         headers = {"If-Modified-Since": wire.format_modified_since(modified_since)} if modified_since else None
-        body = self._get(path, params, headers)
+        body = self._get(path, path, params, headers)
         pagination = body.get("pagination") or {}
         return Page(
-            items=body.get(path) or [],
+            items=body[path],
             page=page,
             page_size=page_size,
             page_count=pagination.get("pageCount"),
@@ -246,6 +249,7 @@ class XeroApi:
             page += 1
 
     def _write(self, method: str, path: str, body: dict, idempotency_key: str, unitdp: bool = False) -> dict:
+        """PUT/POST ``body`` (``{path: [...]}``): Xero's object whose ``path`` is a list, one element per record."""
         if not idempotency_key or len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
             raise ValueError(f"an Idempotency-Key has 1 to {IDEMPOTENCY_KEY_MAX} characters")
         params = {"summarizeErrors": "false"}
@@ -258,7 +262,7 @@ class XeroApi:
             content=wire.dumps(body).encode("utf-8"),
             headers={"Content-Type": "application/json", "Idempotency-Key": idempotency_key},
         )
-        return wire.loads(response.content)
+        return replies.collection(response, path, f"{method} {path}")
 
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:

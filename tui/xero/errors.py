@@ -3,7 +3,7 @@
 Every error the Xero client raises is a :class:`XeroError`. The UI shows ``str(error)``; the sync engine
 branches on the class: :class:`Disconnected` stops syncing until the user selects Continue,
 :class:`RateLimited` and :class:`Unavailable` mean "try again later", :class:`ValidationFailed` is a problem
-with one record that the user must fix. No message ever contains a token, a code or a secret.
+with one record that the user must fix, :class:`UnexpectedReply` is a reply not in the shape Xero documents. No message ever contains a token, a code or a secret.
 """
 
 from __future__ import annotations
@@ -91,6 +91,19 @@ class ValidationFailed(XeroError):
 
 class Unavailable(XeroError):
     """Xero (or the network) did not answer usefully, even after retries; try again later."""
+
+
+class UnexpectedReply(XeroError):
+    """A reply that cannot be used: not JSON, not the JSON shape Xero documents (e.g. a proxy's HTML page).
+
+    ``status`` is the HTTP status, ``problem`` what was wrong, ``excerpt`` the start of the body on one line
+    with anything token-like removed (:func:`tui.xero.replies.excerpt`).
+    """
+
+    def __init__(self, what: str, status: int, problem: str, excerpt: str):
+        self.what, self.status, self.problem, self.excerpt = what, status, problem, excerpt
+        body = f": {excerpt}" if excerpt else " (empty body)"
+        super().__init__(f"Unexpected reply from Xero to {what} (HTTP {status}, {problem}){body}")
 
 
 def _span(seconds: float) -> str:

@@ -6,7 +6,9 @@
 * Custom connection (a shop server syncing unattended): client credentials with client id + secret.
 * :meth:`XeroOAuth.refresh` and :meth:`XeroOAuth.revoke` (``{identity_url}/connect/revocation``).
 
-Every failure comes out as a :class:`~tui.xero.errors.XeroError`; ``invalid_grant`` as ``Disconnected``.
+Every failure comes out as a :class:`~tui.xero.errors.XeroError`; ``invalid_grant`` as ``Disconnected``; a
+successful token reply without a usable ``access_token`` (an HTML page, a JSON array...) as
+:class:`~tui.xero.errors.UnexpectedReply`, checked before authlib or the token set reads it.
 Codes, verifiers, tokens and secrets are never logged and never in a ``repr``.
 """
 
@@ -30,7 +32,16 @@ with warnings.catch_warnings():
 
 from tui.config import Config, XeroConfig
 from tui.secrets import SecretStore, open_store
-from tui.xero.errors import AuthFailed, Disconnected, NotConfigured, RateLimited, Unavailable, XeroError
+from tui.xero import replies
+from tui.xero.errors import (
+    AuthFailed,
+    Disconnected,
+    NotConfigured,
+    RateLimited,
+    UnexpectedReply,
+    Unavailable,
+    XeroError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +104,8 @@ class XeroOAuth:
             else:
                 auth = {"token_endpoint_auth_method": "none", "code_challenge_method": "S256"}
             self._http = OAuth2Client(client_id=self.config.client_id, timeout=self._timeout, **auth)
+            for hook in ("access_token_response", "refresh_token_response"):
+                self._http.register_compliance_hook(hook, _checked_token_reply)
         return self._http
 
     def close(self) -> None:
@@ -163,8 +176,18 @@ class XeroOAuth:
                 return fn(self._client())
         except (OAuthError, httpx.HTTPError, ValueError) as exc:
             error = _as_xero_error(exc, what, grant_refused)
+        except UnexpectedReply as exc:
+            error = exc
         log.warning("Xero identity service: could not %s: %s", what, error)
         raise error
+
+
+def _checked_token_reply(response: httpx.Response) -> httpx.Response:
+    """A 2xx from the token endpoint must carry a token; errors (4xx, 5xx) are authlib's to read."""
+    if response.is_success:
+        response.read()
+        replies.token(response, "POST connect/token")
+    return response
 
 
 def _as_xero_error(exc: Exception, what: str, grant_refused: XeroError | None) -> XeroError:
