@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.syncui.conftest import header, header_is_red, next_pass, screen_text, sync_app, wait_for
+from tests.syncui.conftest import header, header_is_red, next_pass, screen_text, startup_pass, sync_app, wait_for
 
 SIZE = (100, 32)
 
@@ -30,7 +30,7 @@ async def test_an_unusable_reply_is_the_header_and_on_the_sync_screen(connected,
     expected = f"Unexpected reply from Xero to GET Invoices (HTTP 200, {problem})"
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await next_pass(pilot, nudge=False)
+        await startup_pass(pilot)
         assert header(app) == "Synced just now"
 
         c.sb.control.inject(kind, path="/api.xro/2.0/invoices", methods=["GET"])
@@ -55,7 +55,7 @@ async def test_a_first_pass_that_meets_5xx_says_so_not_review(sandbox, xservices
     c.sb.control.inject(status, 50, path="/api.xro/2.0/invoices", methods=["GET"])
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await next_pass(pilot, nudge=False)
+        await startup_pass(pilot)
         assert header(app) == f"2 pending · {problem}" and header_is_red(app)
         await _sync_screen(pilot)
         text = screen_text(app)
