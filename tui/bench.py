@@ -1,7 +1,7 @@
 """Benchmarks. ``python -m tui.bench sync [--invoices 1000] [--customers 300]``; the kill -9 soak,
 ``python -m tui.bench soak [--kills 20]``, is :mod:`tui.bench_soak`.
 
-Seeds N sent invoices for C new customers in a fresh demo database, starts a fresh sandbox in its own process
+``sync`` seeds N sent invoices for C new customers in a fresh demo database, starts a fresh sandbox in its own process
 (the seeded demo organisation, 50 ms latency a call, the per-minute limit scaled to 600/min), runs a first
 sync inside a headless Textual app's thread worker (measuring the worst lateness of a 10 ms timer meanwhile),
 prints the calls by endpoint as the sandbox counted them, then an idle poll, then a naive baseline (per

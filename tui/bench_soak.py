@@ -128,13 +128,12 @@ class SoakReport:
 class Soak:
     """One soak against a running sandbox (``tui.sandbox.harness.run_sandbox``), in ``workdir``."""
 
-    def __init__(self, sandbox, workdir: Path, seed: int, *, db_url: str = "", latency: float = 0.1,
-                 say: Callable[[str], None] = lambda line: None):
+    def __init__(self, sandbox, workdir: Path, seed: int, *, db_url: str = "", latency: float = 0.1):
         from tui import config
         from tui.secrets import FileSecretStore, secrets_file
         from tui.services import Services
 
-        self.sandbox, self.control, self.latency, self.say = sandbox, sandbox.control, latency, say
+        self.sandbox, self.control, self.latency = sandbox, sandbox.control, latency
         self.rng = random.Random(seed)
         self.report = SoakReport(seed)
         extra = {"TRADIECORE_CONFIG_DIR": str(workdir / "config"), "TRADIECORE_DATA_DIR": str(workdir / "data")}
@@ -415,15 +414,18 @@ def run_soak(sandbox, workdir: Path, *, kills: int, invoices: int = 200, custome
     seed = random.SystemRandom().randrange(1 << 30) if seed is None else seed
     say(f"seed: {seed}")
     t0 = time.perf_counter()
-    soak = Soak(sandbox, workdir, seed, db_url=db_url, latency=latency, say=say)
-    soak.setup(invoices, customers)
-    tries = 0
-    while soak.report.kills < kills and tries < 4 * kills:
-        tries += 1
-        soak.one_round()
-        say(f"round {tries}: {soak.report.kills} kill(s), {len(soak.report.edits)} edit(s)")
-    soak.settle()
-    soak.verdict()
+    soak = Soak(sandbox, workdir, seed, db_url=db_url, latency=latency)
+    try:
+        soak.setup(invoices, customers)
+        tries = 0
+        while soak.report.kills < kills and tries < 4 * kills:
+            tries += 1
+            soak.one_round()
+            say(f"round {tries}: {soak.report.kills} kill(s), {len(soak.report.edits)} edit(s)")
+        soak.settle()
+        soak.verdict()
+    finally:
+        soak.services.engine.dispose()
     soak.report.wall = time.perf_counter() - t0
     return soak.report
 
