@@ -1,4 +1,4 @@
-"""A kill -9 soak of the sync: ``python -m tui.bench soak [--kills 20] [--invoices 200] [--seed N]``.
+"""A kill -9 soak of the sync: ``python -m tui.bench soak [--kills 20] [--invoices 200] [--seed N] [--db URL]``.
 
 A fresh database with N sent invoices, connected (custom connection) to a sandbox whose every call waits
 ``latency``, so a pass lasts long enough to be killed mid-way. Then, until K passes have been killed:
@@ -8,15 +8,16 @@ A fresh database with N sent invoices, connected (custom connection) to a sandbo
 2. a real ``tradiecore sync --once`` subprocess; while it runs, more edits here, at random moments and,
    by chance, right as it starts a batch (e.g. while the contacts of the new customers are being created);
 3. SIGKILL at a random moment: after a random number of its API calls (as the sandbox counts them) plus a
-   random part of a call.
+   random part of a call (a call cut off while it waits out the latency never reaches Xero), or, one pass in
+   three, once Xero has done a random one of its writes but holds the answer back.
 
 Then clean passes until the outbox is empty (at most ``SETTLE_PASSES``), and the verdict:
 
 - duplicates: invoice numbers or contact names Xero holds more than once;
 - missing: sent invoices that are not in Xero;
 - lost edits: edits, made on either side, whose value is not both here and in Xero at the end (the last
-  edit of each field counts). An edit Xero and we disagree on that waits as a conflict for the user is not
-  lost: it is counted under conflicts.
+  edit of each field counts). An edit held as a conflict for the user to resolve is not lost: it is counted
+  under conflicts.
 
 Edits here are made the way the app makes them: ``save_customer`` (phone, email) and ``save_invoice``
 (reference, due date), each enqueuing its push. Edits in Xero go through the sandbox's control API as a Xero
