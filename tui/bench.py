@@ -1,6 +1,7 @@
-"""Benchmarks. ``python -m tui.bench sync [--invoices 1000] [--customers 300]``.
+"""Benchmarks. ``python -m tui.bench sync [--invoices 1000] [--customers 300]``; the kill -9 soak,
+``python -m tui.bench soak [--kills 20]``, is :mod:`tui.bench_soak`.
 
-Seeds N sent invoices for C new customers in a fresh demo database, starts a fresh sandbox in its own process
+``sync`` seeds N sent invoices for C new customers in a fresh demo database, starts a fresh sandbox in its own process
 (the seeded demo organisation, 50 ms latency a call, the per-minute limit scaled to 600/min), runs a first
 sync inside a headless Textual app's thread worker (measuring the worst lateness of a 10 ms timer meanwhile),
 prints the calls by endpoint as the sandbox counted them, then an idle poll, then a naive baseline (per
@@ -117,6 +118,33 @@ def seed(services, invoices: int, customers: int, prefix: str = "TC-") -> list[i
     return out
 
 
+def connect_custom(services, cfg, secrets, client_secret: str) -> str:
+    """Connect the business to the first organisation of a custom connection (client credentials), with the
+    default revenue accounts mapped; returns its tenant id. The token set goes where every process finds it."""
+    from tui.store.tables import AccountMappingRow, XeroConnectionRow
+    from tui.sync.runner import CLIENT_SECRET
+    from tui.token_stores import token_store_for, uses_database_tokens
+    from tui.xero.api import XeroApi
+    from tui.xero.oauth import XeroOAuth
+    from tui.xero.tokens import TokenManager, TokenSet, secret_token_store
+
+    secrets.set(CLIENT_SECRET, client_secret)
+    oauth = XeroOAuth(cfg.xero, client_secret=client_secret)
+    tokens = TokenSet.from_response(oauth.client_credentials(), now=time.time(), grant="client_credentials")
+    with XeroApi(cfg.xero, TokenManager(secret_token_store(cfg, "setup", secrets), oauth)) as api:
+        api.tokens.save(tokens)
+        tenant_id = api.connections()[0]["tenantId"]
+    engine = services.engine if uses_database_tokens(cfg) else None
+    TokenManager(token_store_for(cfg, tenant_id, secrets, engine, create_key=True), oauth).save(
+        replace(tokens, tenant_ids=(tenant_id,)))
+    with services.session() as s:
+        s.add(XeroConnectionRow(tenant_id=tenant_id, tenant_name="Demo Company (AU)", kind="custom",
+                                connected_at=datetime.now(timezone.utc)))
+        for category, code in {"General Sales": "200", "Materials": "220", "Labour": "210"}.items():
+            s.add(AccountMappingRow(tenant_id=tenant_id, category=category, account_code=code))
+    return tenant_id
+
+
 def _run_in_textual(runner) -> tuple[object, float]:
     """Run one sync pass in a thread worker of a headless Textual app; the worst lateness of a 10 ms timer."""
     import gc
@@ -164,11 +192,8 @@ def bench_sync(invoices: int, customers: int, sample: float) -> int:
     from tui.config import SecretsConfig
     from tui.secrets import FileSecretStore
     from tui.services import Services
-    from tui.store.tables import AccountMappingRow, XeroConnectionRow
-    from tui.sync.runner import CLIENT_SECRET, SyncRunner, make_api
-    from tui.xero.oauth import XeroOAuth
+    from tui.sync.runner import SyncRunner, make_api
     from tui.xero.ratelimit import Limits, RateLimiter
-    from tui.xero.tokens import TokenManager, TokenSet, secret_token_store
 
     sb = Sandbox()
     try:
@@ -177,27 +202,13 @@ def bench_sync(invoices: int, customers: int, sample: float) -> int:
         cfg = replace(cfg, xero=replace(cfg.xero, client_id=sb.info["custom_client_id"]),
                       secrets=SecretsConfig(store="file"))
         secrets = FileSecretStore(cfg.config_dir / "secrets.json")
-        secrets.set(CLIENT_SECRET, sb.info["custom_client_secret"])
         services = Services(cfg, user="bench", secrets=secrets)
 
         t0 = time.perf_counter()
         seed(services, invoices, customers)
         print(f"seeded {invoices} sent invoices for {customers} new customers in {time.perf_counter() - t0:.1f} s")
 
-        # Connect (custom connection: client credentials) and map the revenue accounts.
-        oauth = XeroOAuth(cfg.xero, client_secret=sb.info["custom_client_secret"])
-        tokens = TokenSet.from_response(oauth.client_credentials(), now=time.time(), grant="client_credentials")
-        from tui.xero.api import XeroApi
-
-        with XeroApi(cfg.xero, TokenManager(secret_token_store(cfg, "setup", secrets), oauth)) as api:
-            api.tokens.save(tokens)
-            tenant_id = api.connections()[0]["tenantId"]
-        TokenManager(secret_token_store(cfg, tenant_id, secrets), oauth).save(replace(tokens, tenant_ids=(tenant_id,)))
-        with services.session() as s:
-            s.add(XeroConnectionRow(tenant_id=tenant_id, tenant_name="Demo Company (AU)", kind="custom",
-                                    connected_at=datetime.now(timezone.utc)))
-            for category, code in {"General Sales": "200", "Materials": "220", "Labour": "210"}.items():
-                s.add(AccountMappingRow(tenant_id=tenant_id, category=category, account_code=code))
+        tenant_id = connect_custom(services, cfg, secrets, sb.info["custom_client_secret"])
 
         def factory(tenant, kind):
             return make_api(cfg, tenant, kind, secrets, limiter=RateLimiter(Limits(per_minute=600)))
@@ -305,8 +316,31 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--invoices", type=int, default=1000)
     s.add_argument("--customers", type=int, default=300)
     s.add_argument("--sample", type=float, default=0.1, help="share of invoices the naive baseline runs on")
+    k = sub.add_parser("soak", help="kill -9 the sync at random moments, with edits on both sides; count losses")
+    k.add_argument("--kills", type=int, default=20)
+    k.add_argument("--invoices", type=int, default=200)
+    k.add_argument("--customers", type=int, default=60)
+    k.add_argument("--seed", type=int, help="replay a run (every run prints its seed)")
+    k.add_argument("--latency", type=float, default=0.1, help="seconds the sandbox adds to every call")
+    k.add_argument("--db", default="", metavar="URL", help="a PostgreSQL database to use (default: SQLite)")
     args = p.parse_args(argv)
+    if args.what == "soak":
+        return bench_soak(args)
     return bench_sync(args.invoices, args.customers, args.sample)
+
+
+def bench_soak(args) -> int:
+    """The soak of :mod:`tui.bench_soak` against a sandbox in this process; 0 when nothing was lost."""
+    from tui.bench_soak import run_soak
+    from tui.sandbox.harness import run_sandbox
+
+    with run_sandbox() as sb:
+        report = run_soak(sb, Path(tempfile.mkdtemp(prefix="tradiecore-soak-")), kills=args.kills,
+                          invoices=args.invoices, customers=args.customers, seed=args.seed, db_url=args.db,
+                          latency=args.latency, say=lambda line: print(line, flush=True))
+    for line in report.lines():
+        print(line)
+    return 0 if not (report.duplicates or report.missing or report.lost) else 1
 
 
 if __name__ == "__main__":

@@ -123,6 +123,36 @@ def test_latency_setting_applies_to_every_request(sandbox, http, custom):
     assert time.perf_counter() - start >= 0.2
 
 
+def test_a_client_gone_while_its_call_waits_out_the_latency_has_nothing_done_and_no_error(sandbox, custom):
+    """As when a syncer is killed mid-request: the sandbox drops the call quietly, it does not log a crash."""
+    import json
+    import logging
+    import socket
+    from urllib.parse import urlsplit
+
+    errors: list[str] = []
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = lambda record: errors.append(record.getMessage())
+
+    sandbox.control.configure(latency=0.3)
+    url = urlsplit(sandbox.base_url)
+    body = json.dumps({"Contacts": [{"Name": "Gone Before Answered"}]}).encode()
+    head = "".join(f"{k}: {v}\r\n" for k, v in {**custom, "Host": url.netloc, "Content-Type": "application/json",
+                                                  "Content-Length": str(len(body))}.items())
+    logging.getLogger("uvicorn.error").addHandler(handler)
+    try:
+        with socket.create_connection((url.hostname, url.port)) as sock:
+            sock.sendall(f"PUT {API}/Contacts HTTP/1.1\r\n{head}\r\n".encode() + body)
+            time.sleep(0.05)  # the request has arrived and waits
+        time.sleep(0.6)
+    finally:
+        logging.getLogger("uvicorn.error").removeHandler(handler)
+    assert sandbox.control.counters()["requests"]["PUT /api.xro/2.0/contacts"] == 1
+    assert not [c for c in sandbox.control.snapshot()["organisations"][sandbox.demo_tenant_id]["Contacts"]
+                if c["Name"] == "Gone Before Answered"]
+    assert errors == []
+
+
 def test_fault_close_after_commit(sandbox, http, custom):
     sandbox.control.inject("close")
     headers = {**custom, "Idempotency-Key": "retry-me"}

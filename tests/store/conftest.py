@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
+from typing import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -11,9 +13,9 @@ from sqlalchemy import create_engine, text
 from tests.conftest import skip_or_fail
 
 
-@pytest.fixture
-def postgres_url():
-    """A throw-away database on the test server, dropped afterwards."""
+@contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """The URL of a new database on the test server, dropped afterwards (skips, or fails in CI, without one)."""
     base = os.environ.get("TRADIECORE_TEST_POSTGRES_URL")
     if not base:
         skip_or_fail("TRADIECORE_TEST_POSTGRES_URL is not set (CI sets it to the local PostgreSQL)")
@@ -21,10 +23,19 @@ def postgres_url():
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield base.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url():
+    """A throw-away database on the test server, dropped afterwards."""
+    with throwaway_postgres() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

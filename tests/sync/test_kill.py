@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tui.bench_soak import ROOT, start_sync, sync_env
 from tui.sync import outbox
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def seed_sent(services, invoices: int, customers: int, prefix: str = "TC-"):
@@ -42,19 +41,12 @@ def seed_sent(services, invoices: int, customers: int, prefix: str = "TC-"):
 
 
 def _env(c) -> dict:
-    env = dict(os.environ)
-    env.update({
-        "TRADIECORE_XERO_BASE": c.sb.base_url,
-        "TRADIECORE_XERO_CLIENT_ID": c.sb.pkce_client_id,
-        "TRADIECORE_SECRETS_STORE": "file",
-        "PYTHONPATH": str(ROOT),
-    })
-    return env
+    return sync_env(c.sb.base_url, c.sb.pkce_client_id, TRADIECORE_CONFIG_DIR=str(c.cfg.config_dir),
+                    TRADIECORE_DATA_DIR=str(c.cfg.data_dir))
 
 
 def _start(c, log: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tui", "sync", "--once", "--log-file", str(log)],
-                            cwd=ROOT, env=_env(c), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return start_sync(_env(c), log)
 
 
 def _check_all_in_xero_once(c, ids):
@@ -111,8 +103,7 @@ def test_sigkill_mid_batch_then_restart(connected, tmp_path, point):
 def test_sigterm_exits_cleanly(connected, tmp_path):
     c = connected
     log = tmp_path / "sync.log"
-    proc = subprocess.Popen([sys.executable, "-m", "tui", "sync", "--log-file", str(log)], cwd=ROOT, env=_env(c),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = start_sync(_env(c), log, once=False)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and "Synced" not in (log.read_text() if log.exists() else ""):
         time.sleep(0.05)

@@ -1,7 +1,7 @@
 """What every accounting API call goes through before and after its handler.
 
 In order: bearer token (401), `xero-tenant-id` (403), the token's scopes (401 `AuthorizationUnsuccessful`), rate limits (429 and the `X-*Limit-Remaining` headers),
-the configured latency (inside the concurrency slot), request size (413), then for PUT/POST the `Idempotency-Key` (a repeat with the same body replays the first
+the configured latency (inside the concurrency slot; a client gone by then has nothing done), request size (413), then for PUT/POST the `Idempotency-Key` (a repeat with the same body replays the first
 response without doing the work again; a different body is refused), JSON parsing, and the handler itself, run
 under the state lock, with the state file written after a change.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from tui.sandbox import responses
@@ -93,7 +93,10 @@ def endpoint(handler: Handler, scopes: tuple[str, ...]) -> Callable[[Request], A
 
 
 async def _handle(request: Request, state: SandboxState, caller: Caller, tenant_id: str, handler: Handler) -> Response:
-    body = await request.body()
+    try:
+        body = await request.body()
+    except ClientDisconnect:  # the client is gone (e.g. killed while its call waited out the latency):
+        return Response(status_code=499)  # nothing is done and no one is left to read this
     if len(body) > state.settings.max_request_bytes:
         return responses.text(413, responses.TEXT_TOO_LARGE)
     write = request.method in ("PUT", "POST")

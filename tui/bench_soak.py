@@ -1,0 +1,432 @@
+"""A kill -9 soak of the sync: ``python -m tui.bench soak [--kills 20] [--invoices 200] [--seed N] [--db URL]``.
+
+A fresh database with N sent invoices, connected (custom connection) to a sandbox whose every call waits
+``latency``, so a pass lasts long enough to be killed mid-way. Then, until K passes have been killed:
+
+1. with no syncer running: new customers with sent invoices (their contacts are created by the next pass),
+   edits here, and edits in Xero;
+2. a real ``tradiecore sync --once`` subprocess; while it runs, more edits here, at random moments and,
+   by chance, right as it starts a batch (e.g. while the contacts of the new customers are being created);
+3. SIGKILL at a random moment: after a random number of its API calls (as the sandbox counts them) plus a
+   random part of a call (a call cut off while it waits out the latency never reaches Xero), or, one pass in
+   three, once Xero has done a random one of its writes but holds the answer back.
+
+Then clean passes until the outbox is empty (at most ``SETTLE_PASSES``), and the verdict:
+
+- duplicates: invoice numbers or contact names Xero holds more than once;
+- missing: sent invoices that are not in Xero;
+- lost edits: edits, made on either side, whose value is not both here and in Xero at the end (the last
+  edit of each field counts). An edit held as a conflict for the user to resolve is not lost: it is counted
+  under conflicts.
+
+Edits here are made the way the app makes them: ``save_customer`` (phone, email) and ``save_invoice``
+(reference, due date), each enqueuing its push. Edits in Xero go through the sandbox's control API as a Xero
+user would (an invoice's reference or due date), and only while no syncer runs: in real Xero too, a change
+made while a write of the same invoice is in flight is overwritten by that write (its API has no conditional
+update), which no syncer can prevent. Each invoice's reference is edited on one side only and its due date
+on the other, so no field is edited on both sides. Contacts are edited here only: the control API has no
+contact edit, and the sync does not pull contacts.
+
+``tests/sync/test_soak.py`` runs the same soak with CI-sized numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+PREFIX = "TC-"
+SETTLE_PASSES = 8
+PASS_TIMEOUT_S = 120.0
+
+
+def sync_env(base_url: str, client_id: str, **extra: str) -> dict[str, str]:
+    """The environment of a ``tradiecore sync`` subprocess against ``base_url``: this process's own, without
+    any TRADIECORE_* setting but the user, plus these."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRADIECORE_") or k == "TRADIECORE_USER"}
+    env.update({"TRADIECORE_XERO_BASE": base_url, "TRADIECORE_XERO_CLIENT_ID": client_id,
+                "TRADIECORE_SECRETS_STORE": "file", "PYTHONPATH": str(ROOT)}, **extra)
+    return env
+
+
+def start_sync(env: dict[str, str], log: Path, *, once: bool = True) -> subprocess.Popen:
+    """``tradiecore sync [--once] --log-file LOG`` as a subprocess."""
+    return subprocess.Popen([sys.executable, "-m", "tui", "sync", *(["--once"] if once else []), "--log-file",
+                             str(log)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+@dataclass(frozen=True)
+class Edit:
+    side: str  # "here" or "Xero"
+    what: str  # "customer phone", "invoice due date", ...
+    target: str  # the customer's name or the invoice's number
+    key: tuple  # ("customer" | "invoice", id, field)
+    value: str
+    when: str  # "sync down" (after a kill during ...), or "during '<what the sync last logged>'"
+
+
+@dataclass(frozen=True)
+class Lost:
+    edit: Edit
+    here: str
+    xero: str
+
+    def __str__(self) -> str:
+        e = self.edit
+        return (f"lost: {e.what} of {e.target} edited in {e.side} ({e.when}) to {e.value!r}: "
+                f"here {self.here!r}, Xero {self.xero!r}")
+
+
+@dataclass
+class SoakReport:
+    seed: int
+    kills: int = 0
+    finished: int = 0  # passes that ended before their kill moment
+    kill_phases: Counter = field(default_factory=Counter)
+    edits: list[Edit] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    lost: list[Lost] = field(default_factory=list)
+    conflicts: int = 0
+    pending: int = 0
+    wall: float = 0.0
+
+    def lines(self) -> list[str]:
+        sides = Counter(f"{e.side} {'while the sync was down' if e.when.startswith('sync down') else 'during a pass'}"
+                        for e in self.edits)
+        kinds = Counter(f"{e.what} edited in {e.side} {e.when}" for e in (x.edit for x in self.lost))
+        return [
+            *(str(x) for x in self.lost),
+            *(f"duplicate: {d}" for d in self.duplicates),
+            *(f"missing: {m}" for m in self.missing),
+            "kills by what the syncer was doing: " + ", ".join(f"{k} {n}" for k, n in self.kill_phases.most_common()),
+            "edits: " + ", ".join(f"{k} {n}" for k, n in sorted(sides.items())),
+            *(f"lost kind: {k} {n}" for k, n in kinds.most_common()),
+            f"passes finished before their kill moment: {self.finished}",
+            f"conflicts: {self.conflicts}",
+            f"pending after settling: {self.pending}",
+            f"seed: {self.seed}",
+            f"kills: {self.kills}",
+            f"duplicates: {len(self.duplicates)}",
+            f"missing: {len(self.missing)}",
+            f"lost edits: {len(self.lost)}",
+            f"wall time: {self.wall:.1f} s",
+        ]
+
+
+class Soak:
+    """One soak against a running sandbox (``tui.sandbox.harness.run_sandbox``), in ``workdir``."""
+
+    def __init__(self, sandbox, workdir: Path, seed: int, *, db_url: str = "", latency: float = 0.1):
+        from tui import config
+        from tui.secrets import FileSecretStore, secrets_file
+        from tui.services import Services
+
+        self.sandbox, self.control, self.latency = sandbox, sandbox.control, latency
+        self.rng = random.Random(seed)
+        self.report = SoakReport(seed)
+        extra = {"TRADIECORE_CONFIG_DIR": str(workdir / "config"), "TRADIECORE_DATA_DIR": str(workdir / "data")}
+        if db_url:
+            extra["TRADIECORE_DATABASE_URL"] = db_url
+        self.env = sync_env(sandbox.base_url, sandbox.custom_client_id, **extra)
+        self.cfg = config.load(env=self.env)
+        self.secrets = FileSecretStore(secrets_file(self.cfg))
+        self.services = Services(self.cfg, user="office", secrets=self.secrets)
+        self.log = workdir / "sync.log"
+        self.customers: dict[int, str] = {}  # id -> name
+        self.invoices: dict[int, str] = {}  # id -> number
+        self.recent: list[int] = []  # invoices sent or edited here, latest last
+        self.calls_guess = 12  # API calls of a pass, to pick a kill moment among; learnt from finished passes
+        self.finished_calls: list[int] = []
+        self.writes_guess = 6
+        self.seconds_guess = 2.0
+        self.last_kill = ""  # what the last pass was doing when it was killed; "" if it finished
+
+    # -- set-up ---------------------------------------------------------------------------------------------------
+    def setup(self, invoices: int, customers: int) -> None:
+        from sqlmodel import select
+
+        from tui.bench import connect_custom, seed
+        from tui.store.tables import CustomerRow, InvoiceRow
+
+        self.control.configure(latency=self.latency, minute_limit=100_000, day_limit=1_000_000)
+        seed(self.services, invoices, customers, PREFIX)
+        with self.services.session() as s:
+            self.customers = dict(s.exec(select(CustomerRow.id, CustomerRow.name)).all())
+            self.invoices = dict(s.exec(select(InvoiceRow.id, InvoiceRow.number)).all())
+        self.tenant_id = connect_custom(self.services, self.cfg, self.secrets, self.sandbox.custom_client_secret)
+
+    # -- edits ----------------------------------------------------------------------------------------------------
+    def _new_customer(self) -> None:
+        from tui.domain.customer import Customer
+        from tui.domain.invoice import Invoice, InvoiceStatus, LineItem, RevenueCategory
+        from tui.store.invoices import save_invoice
+
+        n = len(self.customers)
+        c = self.services.save_customer(Customer(f"Soak Customer {n:04d} Pty Ltd", f"soak{n:04d}@example.com",
+                                                 "0400 111 222"))
+        self.customers[c.id] = c.name
+        now, today, tz = self.services.now(), self.services.today(), self.services.business().time_zone
+        with self.services.session() as s:
+            for _ in range(self.rng.randint(1, 3)):
+                number = f"{PREFIX}{len(self.invoices) + 1:05d}"
+                inv = Invoice(customer_id=c.id, issue_date=today, due_date=today + timedelta(days=14),
+                              lines=[LineItem("Call-out", Decimal("1"), Decimal("120.00"), RevenueCategory.LABOUR)],
+                              number=number, reference="Soak", status=InvoiceStatus.SENT,
+                              sent_to=c.email, sent_at=now)
+                inv = save_invoice(s, inv, "office", now, tz)
+                self.invoices[inv.id] = number
+                self.recent.append(inv.id)
+
+    @staticmethod
+    def _local_field(invoice_id: int) -> str:
+        """Each invoice's reference is edited on one side and its due date on the other."""
+        return "reference" if invoice_id % 2 == 0 else "due_date"
+
+    def _edit_here(self, when: str, unlinked_first: bool = False) -> None:
+        """A customer's phone or email, or an invoice's field of this side; ``unlinked_first``: a customer
+        not yet linked to a Xero contact, if there is one (its contact may be being created right now)."""
+        from sqlmodel import col, select
+
+        from tui.store.errors import ConflictError
+        from tui.store.tables import CustomerRow
+
+        pool = []
+        if unlinked_first:
+            with self.services.session() as s:
+                pool = list(s.exec(select(CustomerRow.id).where(col(CustomerRow.xero_contact_id).is_(None))).all())
+        for _ in range(5):  # as a user does when someone saved it meanwhile: open it again, edit again
+            try:
+                if pool or self.rng.random() < 0.5:
+                    edit = self._edit_customer(self.rng.choice(pool or list(self.customers)), when)
+                else:
+                    edit = self._edit_invoice(self.rng.choice(list(self.invoices)), when)
+            except ConflictError:
+                continue
+            self.report.edits.append(edit)
+            return
+
+    def _edit_customer(self, customer_id: int, when: str) -> Edit:
+        c = self.services.customer(customer_id)
+        k = len(self.report.edits)
+        if self.rng.random() < 0.5:
+            c.phone = value = f"04{self.rng.randint(0, 99):02d} {k % 1000:03d} {self.rng.randint(0, 999):03d}"
+            what, name = "customer phone", "phone"
+        else:
+            c.email = value = f"soak{customer_id}.{k}@example.com"
+            what, name = "customer email", "email"
+        self.services.save_customer(c)
+        return Edit("here", what, c.name, ("customer", customer_id, name), value, when)
+
+    def _edit_invoice(self, invoice_id: int, when: str) -> Edit:
+        inv = self.services.invoice(invoice_id)
+        name = self._local_field(invoice_id)
+        value = self._new_value(name, inv.issue_date, len(self.report.edits))
+        if name == "reference":
+            inv.reference = value
+        else:
+            inv.due_date = date.fromisoformat(value)
+        self.services.save_invoice(inv)
+        self.recent.append(invoice_id)
+        return Edit("here", f"invoice {name.replace('_', ' ')}", inv.number, ("invoice", invoice_id, name), value,
+                    when)
+
+    def _new_value(self, name: str, issue_date, k: int) -> str:
+        if name == "reference":
+            return f"Soak edit {k}"
+        return (issue_date + timedelta(days=self.rng.randint(1, 365))).isoformat()
+
+    def _edit_in_xero(self, when: str) -> None:
+        """A Xero user edits an invoice already in Xero, often one just sent or changed here: the field not
+        edited here."""
+        from tui.sandbox.control import ControlError
+
+        recent = self.recent[-8:] if self.rng.random() < 0.5 else []
+        invoice_id = self.rng.choice(recent or list(self.invoices))
+        number = self.invoices[invoice_id]
+        name = "due_date" if self._local_field(invoice_id) == "reference" else "reference"
+        value = self._new_value(name, self.services.today(), len(self.report.edits))
+        try:
+            self.control.edit_invoice(number, **({"Reference": value} if name == "reference" else {"DueDate": value}))
+        except ControlError:
+            return  # not in Xero yet
+        self.report.edits.append(Edit("Xero", f"invoice {name.replace('_', ' ')}", number,
+                                      ("invoice", invoice_id, name), value, when))
+
+    # -- passes ---------------------------------------------------------------------------------------------------
+    def _requests(self, writes: bool = False) -> int:
+        return sum(n for k, n in self.control.counters()["requests"].items()
+                   if not writes or k.split()[0] in ("PUT", "POST"))
+
+    def one_round(self) -> None:
+        """Edits with no syncer running, then a pass with edits while it runs, killed at a random moment."""
+        when = f"sync down after a kill during '{self.last_kill}'" if self.last_kill else "sync down"
+        for _ in range(self.rng.randint(0, 2)):
+            self._new_customer()
+        for _ in range(self.rng.randint(1, 3)):
+            self._edit_here(when)
+        for _ in range(self.rng.randint(1, 3)):
+            self._edit_in_xero(when)
+        self.run_pass(kill=True)
+
+    def run_pass(self, kill: bool) -> None:
+        """One ``tradiecore sync --once``; ``kill``: SIGKILL it at a random moment, either after a random number
+        of its API calls plus a random part of one (a call cut off then never reaches Xero), or (one pass in
+        three) once Xero has done a random one of its writes but holds the answer back."""
+        rng, control = self.rng, self.control
+        offset = self.log.stat().st_size if self.log.exists() else 0
+        base, base_writes = self._requests(), self._requests(writes=True)
+        held = kill and rng.random() < 1 / 3
+        if held:
+            nth = rng.randint(1, max(1, self.writes_guess))
+            if nth > 1:  # the writes before it go through as usual
+                control.inject("latency", nth - 1, methods=["PUT", "POST"], seconds=0)
+            control.inject("hold", 1, methods=["PUT", "POST"])
+        target = rng.randint(1, max(2, self.calls_guess))
+        extra = rng.uniform(0, 1.5 * self.latency) if not held else rng.uniform(0, 0.05)
+        edit_at = sorted(rng.uniform(0, self.seconds_guess) for _ in range(rng.randint(0, 3))) if kill else []
+        phase, kill_at = "starting", None
+        proc = start_sync(self.env, self.log)
+        t0 = time.monotonic()
+        try:
+            while proc.poll() is None:
+                now = time.monotonic()
+                for line in self._log_lines(offset):
+                    offset += len(line)
+                    phase = _phase(line.decode("utf-8", "replace"))
+                    if kill and rng.random() < 0.6:  # as the syncer starts a batch
+                        self._edit_here(f"during '{phase}'", unlinked_first=phase.startswith("Creating"))
+                if edit_at and now - t0 >= edit_at[0]:
+                    edit_at.pop(0)
+                    self._edit_here(f"during '{phase}'")
+                if kill and kill_at is None and (control.wait_for_held(1, timeout=0) if held
+                                                 else self._requests() - base >= target):
+                    kill_at = now + extra
+                if kill_at is not None and now >= kill_at:
+                    proc.send_signal(signal.SIGKILL)
+                    break
+                if now - t0 > PASS_TIMEOUT_S:
+                    proc.kill()
+                    raise RuntimeError(f"a sync pass ran over {PASS_TIMEOUT_S:.0f} s")
+                time.sleep(0.01)
+            _, err = proc.communicate(timeout=30)
+        finally:
+            control.clear_faults()
+            control.release_holds()  # Xero's answer goes nowhere: the process that asked is gone
+        if proc.returncode == -signal.SIGKILL:
+            self.last_kill = phase + (" (its write done in Xero, the answer not received)" if held else "")
+            self.report.kills += 1
+            self.report.kill_phases[self.last_kill] += 1
+            return
+        if proc.returncode not in (0, 1):  # 1: the pass ended with problems to show (still a clean exit)
+            raise RuntimeError(f"tradiecore sync exited with {proc.returncode}: {err.decode()[-2000:]}")
+        self.last_kill = ""
+        self.report.finished += kill
+        self.finished_calls = [*self.finished_calls[-2:], self._requests() - base]
+        self.calls_guess = max(2, *self.finished_calls) + 1  # a pass may do more than the last ones did
+        self.writes_guess = max(1, self._requests(writes=True) - base_writes)
+        self.seconds_guess = max(1.0, time.monotonic() - t0)
+
+    def _log_lines(self, offset: int) -> list[bytes]:
+        """Whole lines the sync has logged from byte ``offset`` on."""
+        if not self.log.exists():
+            return []
+        with open(self.log, "rb") as fh:
+            fh.seek(offset)
+            text = fh.read()
+        lines = text.splitlines(keepends=True)
+        return lines if text.endswith(b"\n") else lines[:-1]
+
+    def settle(self) -> None:
+        """Clean passes, without latency, until nothing is left to push (or ``SETTLE_PASSES`` of them)."""
+        from tui.sync import outbox
+
+        self.control.configure(latency=0.0)
+        for _ in range(SETTLE_PASSES):
+            self.run_pass(kill=False)
+            with self.services.session() as s:
+                self.report.pending = outbox.pending_count(s)
+            if not self.report.pending:
+                return
+
+    # -- verdict --------------------------------------------------------------------------------------------------
+    def verdict(self) -> None:
+        from sqlmodel import col, select
+
+        from tui.store.sync_tables import SyncConflictRow
+        from tui.xero import wire
+
+        org = self.control.snapshot()["organisations"][self.tenant_id]
+        numbers = Counter(i["InvoiceNumber"] for i in org["Invoices"] if i["InvoiceNumber"].startswith(PREFIX))
+        names = Counter(c["Name"] for c in org["Contacts"])
+        r = self.report
+        r.duplicates = [f"invoice {n} x{k}" for n, k in sorted(numbers.items()) if k > 1] + \
+            [f"contact {n!r} x{k}" for n, k in sorted(names.items()) if k > 1]
+        r.missing = [n for n in sorted(self.invoices.values()) if n not in numbers]
+        by_number = {i["InvoiceNumber"]: i for i in org["Invoices"]}
+        contacts = {c["ContactID"]: c for c in org["Contacts"]}
+        with self.services.session() as s:
+            held = {(row.invoice_id, row.field) for row in s.exec(
+                select(SyncConflictRow).where(col(SyncConflictRow.resolved_at).is_(None))).all()}
+        r.conflicts = len(held)
+        last: dict[tuple, Edit] = {}
+        for e in r.edits:
+            last[e.key] = e
+        for (kind, entity_id, name), e in last.items():
+            if kind == "customer":
+                c = self.services.customer(entity_id)
+                here = getattr(c, name)
+                xc = contacts.get(c.xero_contact_id or "", {})
+                xero = str(xc.get("EmailAddress") or "") if name == "email" else next(
+                    (p.get("PhoneNumber", "") for p in xc.get("Phones", []) if p.get("PhoneType") == "DEFAULT"), "")
+            else:
+                inv = self.services.invoice(entity_id)
+                here = inv.reference if name == "reference" else inv.due_date.isoformat()
+                xi = by_number.get(inv.number, {})
+                xero = str(xi.get("Reference") or "") if name == "reference" else \
+                    (wire.parse_date(xi["DueDate"]).isoformat() if xi.get("DueDate") else "")
+                if (entity_id, name) in held:
+                    continue  # waiting for the user's choice: shown, not lost
+            if here != e.value or xero != e.value:
+                r.lost.append(Lost(e, here, xero))
+
+
+def _phase(line: str) -> str:
+    """What a line of the sync's log says it is doing, counts left out: "Creating N contacts in Xero"."""
+    message = line.strip().split(" ", 3)[-1]
+    return "exiting" if message.startswith("Synced") else re.sub(r"\d+", "N", message)
+
+
+def run_soak(sandbox, workdir: Path, *, kills: int, invoices: int = 200, customers: int = 60, seed: int | None = None,
+             db_url: str = "", latency: float = 0.1, say: Callable[[str], None] = lambda line: None) -> SoakReport:
+    """Seed, connect, kill ``kills`` passes (at most four tries a kill), settle, judge. ``say``: progress lines."""
+    seed = random.SystemRandom().randrange(1 << 30) if seed is None else seed
+    say(f"seed: {seed}")
+    t0 = time.perf_counter()
+    soak = Soak(sandbox, workdir, seed, db_url=db_url, latency=latency)
+    try:
+        soak.setup(invoices, customers)
+        tries = 0
+        while soak.report.kills < kills and tries < 4 * kills:
+            tries += 1
+            soak.one_round()
+            say(f"round {tries}: {soak.report.kills} kill(s), {len(soak.report.edits)} edit(s)")
+        soak.settle()
+        soak.verdict()
+    finally:
+        soak.services.engine.dispose()
+    soak.report.wall = time.perf_counter() - t0
+    return soak.report
+
