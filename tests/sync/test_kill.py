@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.bench_soak import ROOT, start_sync, sync_env
+from tui.bench.soak import ROOT, start_sync, sync_env
 from tui.sync import outbox
 
 

@@ -1,4 +1,4 @@
-"""The kill -9 soak (:mod:`tui.bench_soak`, also ``python -m tui.bench soak``) at CI size: 20 SIGKILLs of real
+"""The kill -9 soak (:mod:`tui.bench.soak`, also ``python -m tui.bench soak``) at CI size: 20 SIGKILLs of real
 ``tradiecore sync --once`` processes at random moments of a 200-invoice sync against the sandbox over HTTP,
 with edits here and in Xero between and during the passes; then 0 duplicates, 0 missing, 0 lost edits.
 
@@ -16,7 +16,7 @@ from contextlib import nullcontext
 import pytest
 
 from tests.store.conftest import throwaway_postgres
-from tui.bench_soak import run_soak
+from tui.bench.soak import run_soak
 
 KILLS = 20
 

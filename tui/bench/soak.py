@@ -46,7 +46,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "TC-"
 SETTLE_PASSES = 8
 PASS_TIMEOUT_S = 120.0
@@ -158,7 +158,7 @@ class Soak:
     def setup(self, invoices: int, customers: int) -> None:
         from sqlmodel import select
 
-        from tui.bench import connect_custom, seed
+        from tui.bench.seeding import connect_custom, seed
         from tui.store.tables import CustomerRow, InvoiceRow
 
         self.control.configure(latency=self.latency, minute_limit=100_000, day_limit=1_000_000)

@@ -1,7 +1,6 @@
-"""Benchmarks. ``python -m tui.bench sync [--invoices 1000] [--customers 300]``; the kill -9 soak,
-``python -m tui.bench soak [--kills 20]``, is :mod:`tui.bench_soak`.
+"""``python -m tui.bench sync [--invoices 1000] [--customers 300]``: the first sync's calls and the UI's stalls.
 
-``sync`` seeds N sent invoices for C new customers in a fresh demo database, starts a fresh sandbox in its own process
+It seeds N sent invoices for C new customers in a fresh demo database, starts a fresh sandbox in its own process
 (the seeded demo organisation, 50 ms latency a call, the per-minute limit scaled to 600/min), runs a first
 sync inside a headless Textual app's thread worker (measuring the worst lateness of a 10 ms timer meanwhile),
 prints the calls by endpoint as the sandbox counted them, then an idle poll, then a naive baseline (per
@@ -10,7 +9,6 @@ invoice: look the contact up, create it if missing, PUT the invoice) on a sample
 
 from __future__ import annotations
 
-import argparse
 import math
 import os
 import subprocess
@@ -18,11 +16,12 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
-from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
+
+from tui.bench.seeding import connect_custom, seed
 
 REAL_MINUTE_LIMIT = 60
 DAY_LIMITS = {"standard": 5000, "Starter": 1000}
@@ -88,61 +87,6 @@ def _print_counters(title: str, counters: dict) -> None:
     tokens = counters.get("token_requests", {})
     if tokens:
         print("  token requests (not API calls): " + ", ".join(f"{k} {v}" for k, v in sorted(tokens.items())))
-
-
-def seed(services, invoices: int, customers: int, prefix: str = "TC-") -> list[int]:
-    from tui.demo_data import BUSINESS
-    from tui.domain.customer import Customer
-    from tui.domain.invoice import Invoice, InvoiceStatus, LineItem, RevenueCategory
-    from tui.store.customers import save_customer
-    from tui.store.invoices import save_invoice
-
-    services.save_business(BUSINESS)
-    now = services.now()
-    today = services.today()
-    cats = list(RevenueCategory)
-    with services.session() as s:
-        ids = [save_customer(s, Customer(f"Bench Customer {i:04d} & Co", f"bench{i:04d}@example.com",
-                                         "0400 555 000"), "bench", now, BUSINESS.time_zone).id
-               for i in range(customers)]
-        out = []
-        for n in range(invoices):
-            inv = Invoice(
-                customer_id=ids[n % customers], issue_date=today, due_date=today,
-                lines=[LineItem(f"Job {n} labour", Decimal("1.5"), Decimal("95.00"), RevenueCategory.LABOUR),
-                       LineItem("Fittings", Decimal("3"), Decimal("12.3450"), cats[n % 3])],
-                number=f"{prefix}{n + 1:05d}", reference=f"Job {n}", status=InvoiceStatus.SENT,
-                sent_to="x@example.com", sent_at=now,
-            )
-            out.append(save_invoice(s, inv, "bench", now, BUSINESS.time_zone).id)
-    return out
-
-
-def connect_custom(services, cfg, secrets, client_secret: str) -> str:
-    """Connect the business to the first organisation of a custom connection (client credentials), with the
-    default revenue accounts mapped; returns its tenant id. The token set goes where every process finds it."""
-    from tui.store.tables import AccountMappingRow, XeroConnectionRow
-    from tui.sync.runner import CLIENT_SECRET
-    from tui.token_stores import token_store_for, uses_database_tokens
-    from tui.xero.api import XeroApi
-    from tui.xero.oauth import XeroOAuth
-    from tui.xero.tokens import TokenManager, TokenSet, secret_token_store
-
-    secrets.set(CLIENT_SECRET, client_secret)
-    oauth = XeroOAuth(cfg.xero, client_secret=client_secret)
-    tokens = TokenSet.from_response(oauth.client_credentials(), now=time.time(), grant="client_credentials")
-    with XeroApi(cfg.xero, TokenManager(secret_token_store(cfg, "setup", secrets), oauth)) as api:
-        api.tokens.save(tokens)
-        tenant_id = api.connections()[0]["tenantId"]
-    engine = services.engine if uses_database_tokens(cfg) else None
-    TokenManager(token_store_for(cfg, tenant_id, secrets, engine, create_key=True), oauth).save(
-        replace(tokens, tenant_ids=(tenant_id,)))
-    with services.session() as s:
-        s.add(XeroConnectionRow(tenant_id=tenant_id, tenant_name="Demo Company (AU)", kind="custom",
-                                connected_at=datetime.now(timezone.utc)))
-        for category, code in {"General Sales": "200", "Materials": "220", "Labour": "210"}.items():
-            s.add(AccountMappingRow(tenant_id=tenant_id, category=category, account_code=code))
-    return tenant_id
 
 
 def _run_in_textual(runner) -> tuple[object, float]:
@@ -307,41 +251,3 @@ def seed_baseline(services, invoices: int, customers: int) -> list[int]:
             outbox.drop(s, outbox.INVOICE, inv.id)  # the baseline pushes these itself
             out.append(inv.id)
     return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m tui.bench")
-    sub = p.add_subparsers(dest="what", required=True)
-    s = sub.add_parser("sync", help="first sync, idle poll and a naive baseline against a fresh sandbox")
-    s.add_argument("--invoices", type=int, default=1000)
-    s.add_argument("--customers", type=int, default=300)
-    s.add_argument("--sample", type=float, default=0.1, help="share of invoices the naive baseline runs on")
-    k = sub.add_parser("soak", help="kill -9 the sync at random moments, with edits on both sides; count losses")
-    k.add_argument("--kills", type=int, default=20)
-    k.add_argument("--invoices", type=int, default=200)
-    k.add_argument("--customers", type=int, default=60)
-    k.add_argument("--seed", type=int, help="replay a run (every run prints its seed)")
-    k.add_argument("--latency", type=float, default=0.1, help="seconds the sandbox adds to every call")
-    k.add_argument("--db", default="", metavar="URL", help="a PostgreSQL database to use (default: SQLite)")
-    args = p.parse_args(argv)
-    if args.what == "soak":
-        return bench_soak(args)
-    return bench_sync(args.invoices, args.customers, args.sample)
-
-
-def bench_soak(args) -> int:
-    """The soak of :mod:`tui.bench_soak` against a sandbox in this process; 0 when nothing was lost."""
-    from tui.bench_soak import run_soak
-    from tui.sandbox.harness import run_sandbox
-
-    with run_sandbox() as sb:
-        report = run_soak(sb, Path(tempfile.mkdtemp(prefix="tradiecore-soak-")), kills=args.kills,
-                          invoices=args.invoices, customers=args.customers, seed=args.seed, db_url=args.db,
-                          latency=args.latency, say=lambda line: print(line, flush=True))
-    for line in report.lines():
-        print(line)
-    return 0 if not (report.duplicates or report.missing or report.lost) else 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,0 +1,47 @@
+"""``python -m tui.bench sync|soak``: the benchmarks' command line."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from tui.bench.sync import bench_sync
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m tui.bench")
+    sub = p.add_subparsers(dest="what", required=True)
+    s = sub.add_parser("sync", help="first sync, idle poll and a naive baseline against a fresh sandbox")
+    s.add_argument("--invoices", type=int, default=1000)
+    s.add_argument("--customers", type=int, default=300)
+    s.add_argument("--sample", type=float, default=0.1, help="share of invoices the naive baseline runs on")
+    k = sub.add_parser("soak", help="kill -9 the sync at random moments, with edits on both sides; count losses")
+    k.add_argument("--kills", type=int, default=20)
+    k.add_argument("--invoices", type=int, default=200)
+    k.add_argument("--customers", type=int, default=60)
+    k.add_argument("--seed", type=int, help="replay a run (every run prints its seed)")
+    k.add_argument("--latency", type=float, default=0.1, help="seconds the sandbox adds to every call")
+    k.add_argument("--db", default="", metavar="URL", help="a PostgreSQL database to use (default: SQLite)")
+    args = p.parse_args(argv)
+    if args.what == "soak":
+        return bench_soak(args)
+    return bench_sync(args.invoices, args.customers, args.sample)
+
+
+def bench_soak(args) -> int:
+    """The soak of :mod:`tui.bench.soak` against a sandbox in this process; 0 when nothing was lost."""
+    from tui.bench.soak import run_soak
+    from tui.sandbox.harness import run_sandbox
+
+    with run_sandbox() as sb:
+        report = run_soak(sb, Path(tempfile.mkdtemp(prefix="tradiecore-soak-")), kills=args.kills,
+                          invoices=args.invoices, customers=args.customers, seed=args.seed, db_url=args.db,
+                          latency=args.latency, say=lambda line: print(line, flush=True))
+    for line in report.lines():
+        print(line)
+    return 0 if not (report.duplicates or report.missing or report.lost) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
