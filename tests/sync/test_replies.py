@@ -172,3 +172,22 @@ def test_the_loop_survives_a_pass_that_fails_in_an_unforeseen_way(connected, tmp
     assert lines and all("Sync pass failed: OperationalError: " in ln for ln in lines), loop.text()
     assert any(" ERROR " in ln for ln in lines)
     assert any(level == "error" and "sync_outbox" in message for level, message in _sync_log(c))
+
+
+@pytest.mark.parametrize("where", ["PUT/POST Invoices", "PUT Contacts"])
+def test_a_write_answered_with_fewer_records_than_sent_is_a_sync_problem(connected, where):
+    """Each record's outcome is read from its own element of the reply: a reply short of one leaves none unread."""
+    c = connected
+    _one_sent_invoice(c, "TC-0510")
+    path, methods, what = WHERE[where]
+    c.sb.control.inject("empty_collection", path=path, methods=methods)
+    report = c.sync()
+    key = what.split()[1]
+    assert not report.ok
+    assert report.message.startswith(f"Unexpected reply from Xero to {what} (HTTP 200, 0 {key} in reply to 1): ")
+    assert ("error", report.message) in _sync_log(c)
+    assert _pending(c) == 1  # the invoice still waits to be sent
+
+    report = c.sync()
+    assert report.ok, report.message
+    assert _caught_up(c, "TC-0510")

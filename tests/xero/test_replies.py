@@ -76,3 +76,13 @@ def test_the_excerpt_never_carries_a_token():
     assert "\n" not in text and len(text) <= 121
     assert excerpt(b"") == ""
     assert excerpt("\u00e9t\u00e9 \x00\x1b[31m  done".encode()) == "\u00e9t\u00e9 [31m done"
+
+
+@pytest.mark.parametrize("call", ["put contacts", "post contacts", "put invoices", "post invoices"])
+def test_a_write_reply_short_of_a_record_is_unexpected(api, sandbox, connected, call):
+    method, path, run = CALLS[call]
+    sandbox.control.inject("empty_collection", path=path, methods=[method])
+    with pytest.raises(UnexpectedReply) as info:
+        run(api)
+    key = path.rsplit("/", 1)[1].capitalize()
+    assert f"(HTTP 200, 0 {key} in reply to 1)" in str(info.value), str(info.value)

@@ -11,7 +11,8 @@ Clock and settings
 Faults (see `tui.sandbox.faults`)
     inject(kind, count=1, *, path="/api.xro/2.0/", methods=None, seconds=None)
                                             kind: "429", "500", "503", "latency", "close", "hold",
-                                            or a malformed 200: "html", "json_list", "no_collection"
+                                            or a malformed 200: "html", "json_list", "no_collection",
+                                            "empty_collection"
     pending_faults() -> list[dict];  clear_faults()
     wait_for_held(count=1, timeout=5.0) -> bool;  release_holds() -> int
 Counters and state

@@ -8,7 +8,8 @@ Kinds:
 - `"hold"`: handle the request, then keep the response until `release_holds()`.
 - Malformed replies, each a 200 that is not what Xero sends: `"html"` (an HTML page, as from a captive portal or
   a proxy's maintenance page), `"json_list"` (a JSON array instead of an object), `"no_collection"` (a JSON
-  object without the collection, e.g. no `"Invoices"` in the reply to `GET Invoices`).
+  object without the collection, e.g. no `"Invoices"` in the reply to `GET Invoices`), `"empty_collection"` (the
+  collection present but empty, e.g. a write of three invoices answered with `"Invoices": []`).
 The 429/500/503 and malformed replies never reach the handlers, so nothing is written. A fault matches requests whose path contains
 `path` (case-insensitive; default: the accounting API) and, if `methods` is given, whose method is one of them
 (`close` and `hold` default to writes: PUT, POST, DELETE).
@@ -19,7 +20,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-MALFORMED = ("html", "json_list", "no_collection")
+MALFORMED = ("html", "json_list", "no_collection", "empty_collection")
 KINDS = ("429", "500", "503", "latency", "close", "hold", *MALFORMED)
 WRITE_METHODS = ("PUT", "POST", "DELETE")
 

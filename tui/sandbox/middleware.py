@@ -57,7 +57,7 @@ class SandboxMiddleware:
         elif kind == "503":
             await responses.text(503, responses.TEXT_OFFLINE)(scope, receive, send)
         elif kind in MALFORMED:
-            await responses.malformed(kind)(scope, receive, send)
+            await responses.malformed(kind, scope["path"])(scope, receive, send)
         elif kind in ("close", "hold"):
             sent: list[Message] = []
 

@@ -64,12 +64,17 @@ def text(status: int, message: str, headers: dict[str, str] | None = None) -> Re
     return PlainTextResponse(message, status_code=status, headers=headers)
 
 
-def malformed(kind: str) -> Response:
-    """A 200 that is not what Xero sends: an HTML page, a JSON array, or Xero's envelope without the collection."""
+def malformed(kind: str, path: str = "") -> Response:
+    """A 200 that is not what Xero sends: an HTML page, a JSON array, Xero's envelope without the collection, or
+    with the collection (named after the last part of ``path``, e.g. ``Invoices``) empty."""
     if kind == "html":
         return Response(HTML_NOTICE, media_type="text/html; charset=utf-8")
     if kind == "json_list":
         return xero_json([{"Status": "OK"}])
     if kind == "no_collection":
         return xero_json({"Id": str(uuid.uuid4()), "Status": "OK", "ProviderName": "tradiecore sandbox"})
+    if kind == "empty_collection":
+        collection = path.rstrip("/").rsplit("/", 1)[-1].capitalize()
+        return xero_json({"Id": str(uuid.uuid4()), "Status": "OK", "ProviderName": "tradiecore sandbox",
+                          collection: []})
     raise ValueError(f"not a malformed reply: {kind!r}")

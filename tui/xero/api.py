@@ -262,7 +262,11 @@ class XeroApi:
             content=wire.dumps(body).encode("utf-8"),
             headers={"Content-Type": "application/json", "Idempotency-Key": idempotency_key},
         )
-        return replies.collection(response, path, f"{method} {path}")
+        reply = replies.collection(response, path, f"{method} {path}")
+        sent, answered = len(body.get(path) or []), len(reply[path])
+        if answered != sent:  # each record's outcome is read from its own element: none may be missing
+            raise replies.unexpected(response, f"{method} {path}", f"{answered} {path} in reply to {sent}")
+        return reply
 
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:
