@@ -1,10 +1,12 @@
 """Push: the outbox to Xero. Contacts first, then invoices, in batches of up to 50 with summarizeErrors=false.
 
 Every write is prepared as a :class:`~tui.store.sync_tables.SyncBatchRow` (request body + Idempotency-Key)
-and committed *before* it is sent. A process killed while the request is in flight finds the row on restart
-and sends the very same request with the very same key first, so Xero answers with what it did the first
-time instead of doing it again. Each response is recorded (Xero IDs, UpdatedDateUTC, the synced snapshot,
-per-element errors with Xero's own message) in one transaction that also deletes the batch row.
+and committed *before* it is sent. A row a stopped or killed process left is never sent as it is: the next
+pass settles it and pulls first (:mod:`.unfinished`), then plans every request afresh; one planned with the
+very same body keeps the left row's key, so a write that did reach Xero is answered from Xero's memory
+instead of being done again. Each response is recorded (Xero IDs, UpdatedDateUTC, the synced snapshot,
+per-element errors with Xero's own message) in one transaction that also deletes the batch row; a record
+changed here after its request was built is queued again in that transaction, so the newer version follows.
 
 Contacts: a customer is linked to a Xero contact by ContactID; an unlinked one is matched against the
 organisation's contacts (read once a pass, paged): by email, then by exact name. A different contact with
@@ -65,11 +67,21 @@ def new_key(ctx: Context, kind: str) -> str:
 
 
 def _prepare(ctx: Context, kind: str, method: str, elements: list[dict], entries: list[list]) -> SyncBatchRow:
-    """Commit the request before sending it: a crash from here on replays it with the same key."""
+    """Commit the request before sending it. It takes the place (and the Idempotency-Key) of a request with the
+    very same body that an interrupted pass left, which may have reached Xero."""
+    body = dumps(elements)
     with ctx.session() as s:
+        left = s.exec(select(SyncBatchRow).where(
+            SyncBatchRow.tenant_id == ctx.tenant_id, SyncBatchRow.kind == kind, SyncBatchRow.method == method,
+            col(SyncBatchRow.body) == body,
+        )).first()
+        key = new_key(ctx, kind)
+        if left is not None:
+            key = left.idempotency_key
+            s.delete(left)
         row = SyncBatchRow(
-            tenant_id=ctx.tenant_id, kind=kind, method=method, idempotency_key=new_key(ctx, kind),
-            body=dumps(elements), entries=json.dumps(entries), created_at=ctx.now(),
+            tenant_id=ctx.tenant_id, kind=kind, method=method, idempotency_key=key,
+            body=body, entries=json.dumps(entries), created_at=ctx.now(),
         )
         s.add(row)
         s.flush()
@@ -306,8 +318,9 @@ def _record_contacts(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
     if elements is None:
         return
     now = ctx.now()
+    sent = loads(batch.body)
     with ctx.session() as s:
-        for (entry_id, customer_id, seq), element in zip(json.loads(batch.entries), elements):
+        for (entry_id, customer_id, seq), element, body in zip(json.loads(batch.entries), elements, sent):
             messages = _element_errors(element)
             if messages:
                 message = "; ".join(messages)
@@ -328,7 +341,19 @@ def _record_contacts(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
                                   wire.parse_datetime(updated) if updated else None, None, now)
             if entry_id:
                 outbox.complete(s, entry_id, seq)
+            requeue_if_changed(s, customer_id, body, now)
         _delete_batch(s, batch)
+
+
+def requeue_if_changed(s: Session, customer_id: int, sent: dict, now: datetime) -> None:
+    """The customer was edited after ``sent`` (its contact as last sent to Xero) was built: queue the newer
+    details (an edit made while the customer was not linked yet queued nothing of its own)."""
+    try:
+        customer = get_customer(s, customer_id)
+    except NotFound:
+        return
+    if contact_to_xero(customer, sent.get("ContactID")) != sent:
+        outbox.enqueue_contact(s, customer_id, now)
 
 
 # -- invoice numbers ----------------------------------------------------------------------------------------------
@@ -398,23 +423,12 @@ def is_ours(inv: Invoice, contact_id: str | None, xero: dict) -> bool:
 
 # -- invoices -----------------------------------------------------------------------------------------------------
 
-def replay_unfinished(ctx: Context) -> None:
-    """Re-send, verbatim and with the same Idempotency-Key, every batch a killed process left in flight."""
-    for batch in unfinished_batches(ctx, outbox.CONTACT):
-        ctx.progress("Re-sending contacts interrupted last time")
-        _record_contacts(ctx, batch, _transmit(ctx, batch))
-    for batch in unfinished_batches(ctx, outbox.INVOICE):
-        ctx.progress("Re-sending invoices interrupted last time")
-        _record_invoices(ctx, batch, _transmit(ctx, batch))
-
-
 def push_invoices(ctx: Context) -> None:
     """Contacts the invoices need, then the invoices, 50 to a request; records each response as it comes.
 
     Works through the outbox a batch at a time (a few hundred objects alive, not thousands), so a big first
     sync neither holds the whole business in memory nor makes the UI thread wait on garbage collection.
     """
-    replay_unfinished(ctx)
     now = ctx.now()
     with ctx.session() as s:
         entries = outbox.ready(s, outbox.INVOICE, now, 100_000)
