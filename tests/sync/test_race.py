@@ -186,3 +186,53 @@ def test_a_syncer_that_lost_its_lease_while_waiting_writes_nothing(connected):
     assert _count(c, "POST", INVOICES) == 0 and _count(c, "PUT", INVOICES) == 0
     assert c.xero_contacts("Lee Lease") == [] and c.xero_invoices("TC-1500") == []
     assert other.renew(), "the old syncer released a lease that was no longer its own"
+
+
+def test_customer_edited_after_its_create_lost_its_answer_reaches_xero(connected, tmp_path):
+    """Killed while Xero creates the contact; the customer edited while the sync is down: the next run finds
+    the contact it created (no second one, no name clash) and sends the new details to it."""
+    c = connected
+    inv = send(c.services, make_invoice(c.services, customer_name="Kim Killed", email="kim@example.com",
+                                        number="TC-1600"))
+    c.sb.control.inject("hold", 1, path=CONTACTS, methods=["PUT"])
+    log = tmp_path / "sync.log"
+    proc = _start(c, log)
+    try:
+        assert c.sb.control.wait_for_held(1, timeout=60), "the contact was never created"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=10)
+    c.sb.control.release_holds()  # Xero finishes the create the dead process asked for
+    customer = c.services.customer(inv.customer_id)
+    customer.phone = "0400 333 444"
+    c.services.save_customer(customer)
+
+    proc = _start(c, log)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err.decode() + log.read_text()
+    [contact] = c.xero_contacts("Kim Killed")
+    assert [p["PhoneNumber"] for p in contact.get("Phones", []) if p["PhoneType"] == "DEFAULT"] == ["0400 333 444"]
+    [x] = c.xero_invoices("TC-1600")
+    assert x["Contact"]["ContactID"] == contact["ContactID"]
+    assert c.services.sync.problems() == [] and _pending(c) == 0
+
+
+def test_invoice_created_by_a_killed_pass_keeps_a_later_xero_edit(connected, tmp_path):
+    """Killed while Xero creates the invoice; meanwhile it is edited in Xero and here: both edits stay, and
+    the invoice exists once."""
+    c = connected
+    inv = send(c.services, make_invoice(c.services, number="TC-1700"))
+    c.sb.control.inject("hold", 1, path=INVOICES, methods=["POST"])
+    log = tmp_path / "sync.log"
+    proc = _start(c, log)
+    try:
+        assert c.sb.control.wait_for_held(1, timeout=60), "the invoice was never created"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=10)
+    c.sb.control.release_holds()
+    inv = c.services.invoice(inv.id)
+    inv.reference = "Edited here"
+    inv = c.services.save_invoice(inv)
+    _xero_edit_survives_and_ours_arrives(c, inv, log)
+    assert len(c.xero_invoices("TC-1700")) == 1
