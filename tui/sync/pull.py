@@ -27,7 +27,7 @@ from tui.sync import outbox, records
 from tui.sync.context import Context
 from tui.sync.mapping import RemoteInvoice, apply_view, invoice_from_xero, invoice_view
 from tui.sync.merge import three_way
-from tui.sync.push import stops_on_xero_errors
+from tui.sync.batches import stops_on_xero_errors
 
 # Ask from a second before the high-water mark: a change stamped in the same second as the last one seen is
 # never missed, whatever precision the server compares at; what comes back twice is skipped as already applied.

@@ -13,7 +13,7 @@ One found is linked, with what was sent as its last synced version, so the pull 
 made in Xero since against it; a customer edited here after the request was built is queued to be sent again.
 Nothing else needs doing: a left request never completed its outbox entries, so after the pull the push plans
 every record afresh from what it is now. A request planned with the very same body as a left one takes that
-one's Idempotency-Key (:func:`~tui.sync.push._prepare`); :func:`discard_unfinished` drops the rest once the
+one's Idempotency-Key (:func:`~tui.sync.batches.prepare`); :func:`discard_unfinished` drops the rest once the
 push is through.
 """
 
@@ -31,14 +31,8 @@ from tui.store.tables import CustomerRow, InvoiceRow
 from tui.sync import outbox, records
 from tui.sync.context import Context, loads
 from tui.sync.mapping import apply_view, invoice_from_xero
-from tui.sync.push import (
-    is_ours,
-    match_contact,
-    read_contacts,
-    read_invoice_numbers,
-    requeue_if_changed,
-    unfinished_batches,
-)
+from tui.sync.batches import unfinished_batches
+from tui.sync.push import is_ours, match_contact, read_contacts, read_invoice_numbers, requeue_if_changed
 
 
 def settle_unfinished(ctx: Context) -> None:
