@@ -416,7 +416,7 @@ def _record_invoices(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
     )
     if creations_refused:
         # A create refused because the number exists may be our own earlier create whose answer was lost
-        # (a replay after the Idempotency-Key expired): read the numbers again and link what is evidently ours.
+        # (e.g. sent again under a new key): read the numbers again and link what is evidently ours.
         ctx.xero_numbers = None
         read_invoice_numbers(ctx)
     now = ctx.now()

@@ -4,9 +4,10 @@ The app's worker (a thread) calls :meth:`SyncRunner.run_once` every poll interva
 :func:`tui.sync.status.overview`'s header text; ``tradiecore sync`` runs :func:`main` (a loop; ``--once`` for
 cron; a clean exit on SIGTERM; logs to stderr or a file, never a token or secret).
 
-A pass: take the organisation's lease (one syncer per organisation across processes and machines), re-send
-any batch a killed process left in flight, push contacts and invoices from the outbox, pull what changed in
-Xero, record the outcome. Nothing here imports Textual.
+A pass: take the organisation's lease (one syncer per organisation across processes and machines, renewed
+through every wait, checked before every request), link what requests a stopped or killed pass left created in
+Xero, pull what changed in Xero, push contacts and invoices from the outbox, record the outcome. Nothing here
+imports Textual.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ class SyncRunner:
         self.page_size = page_size
         self.on_progress = on_progress
         self.auto_confirm = auto_confirm
-        self.stop = stop or threading.Event()  # set it (SIGTERM, app exit) to end a pass at the next batch
+        self.stop = stop or threading.Event()  # set it (SIGTERM, app exit) to end a pass before its next request
         self.lease_ttl = lease_ttl
         self._secrets = secrets
         self._api_factory = api_factory
