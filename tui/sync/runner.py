@@ -191,7 +191,7 @@ class SyncRunner:
 
         ctx = self.context(tenant_id, conn.kind)
 
-        def keep_alive() -> None:
+        def guard() -> None:
             """Between batches, before every request and through every wait: stop, or renew the lease."""
             if self.stop.is_set():  # everything answered so far is recorded; what was not is planned again
                 raise StopSync("Sync stopped")
@@ -199,7 +199,7 @@ class SyncRunner:
                 raise StopSync("Another process took over the sync")
 
         def progress(message: str) -> None:
-            keep_alive()
+            guard()
             if self.on_progress is not None:
                 self.on_progress(message)
 
@@ -207,7 +207,7 @@ class SyncRunner:
         report = SyncReport(True, "", tenant_id=tenant_id)
         started = self.now()
         try:
-            with ctx.api.watched(keep_alive, min(WAIT_SLICE_S, self.lease_ttl.total_seconds() / 3)):
+            with ctx.api.watched(guard, min(WAIT_SLICE_S, self.lease_ttl.total_seconds() / 3)):
                 self._pass(ctx, tenant_id, report)
         except StopSync as exc:
             report.ok = False

@@ -108,6 +108,8 @@ def _settle_invoices(ctx: Context, created: list[tuple[int, dict]]) -> None:
                                   now)
             records.log(s, now, f"{row.number} was created in Xero by a request interrupted last time; linked",
                         invoice_id=invoice_id)
+            # the pull must read it back even on a first pass (which otherwise starts after the numbers just read)
+            ctx.xero_numbers_hwm = None
 
 
 def _linked_ids(s: Session) -> set[str]:
