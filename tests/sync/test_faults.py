@@ -187,8 +187,8 @@ def test_two_syncers_on_one_database_one_works(connected):
 
 
 def test_replay_after_the_idempotency_key_expired_links_instead_of_duplicating(connected):
-    """A batch left in flight whose key Xero no longer remembers: the create is refused (number taken) and the
-    invoice Xero already has (ours, same contact and total) is linked; nothing is duplicated."""
+    """A batch left in flight whose key Xero no longer remembers: it is not sent again; the invoice Xero already
+    has with its number (ours, same contact and total) is linked; nothing is duplicated."""
     import json
 
     from sqlalchemy import delete
@@ -215,9 +215,10 @@ def test_replay_after_the_idempotency_key_expired_links_instead_of_duplicating(c
         s.add(SyncBatchRow(tenant_id=c.tenant_id, kind="invoice", method="POST", idempotency_key="tradiecore-new-key",
                            body=wire.dumps([body]), entries=json.dumps([[entry.id, inv.id, entry.seq]]),
                            created_at=c.services.now()))
+    writes = c.writes()
     report = c.sync()
     assert report.ok and report.errors == 0, report.message
-    assert len(c.xero_invoices("TC-0800")) == 1
+    assert len(c.xero_invoices("TC-0800")) == 1 and c.writes() == writes
     assert c.services.invoice(inv.id) and _pending(c) == 0
     with c.services.session() as s:
         assert invoice_state(s, inv.id).state == "synced"

@@ -20,13 +20,6 @@ from tui.bench.soak import run_soak
 
 KILLS = 20
 
-# Until the sync's fixes for these land: a customer edited while its Xero contact is being created keeps its
-# old details in Xero; a write-ahead batch replayed after a restart overwrites a change made in Xero meanwhile.
-# Remove this mark when they are merged.
-LOST_EDITS_UNTIL_FIXED = pytest.mark.xfail(
-    reason="customer edits during contact creation, stale batch replays (fixed on the sync branch)", strict=False)
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def soak(request, tmp_path_factory):
     from tui.sandbox.harness import run_sandbox
@@ -53,7 +46,6 @@ def test_sigkills_at_random_moments_duplicate_nothing_and_lose_no_invoice(soak):
     assert soak.pending == 0, _replay(soak)  # clean passes afterwards leave nothing waiting
 
 
-@LOST_EDITS_UNTIL_FIXED
 @pytest.mark.timeout(400)
 def test_sigkills_at_random_moments_lose_no_edit_made_here_or_in_xero(soak):
     assert [str(x) for x in soak.lost] == [], _replay(soak)

@@ -24,7 +24,7 @@ CASES = {
     "xero client": ("tui.xero.api, tui.xero.callback, tui.xero.browser, tui.xero.oauth, tui.xero.tokens",
                     ("textual",)),
     "connection service": ("tui.connection, tui.token_stores", ("textual", "rich")),
-    "sync engine": ("tui.sync.runner, tui.sync.status, tui.sync.push, tui.sync.pull, tui.sync.preview",
+    "sync engine": ("tui.sync.runner, tui.sync.status, tui.sync.push, tui.sync.pull, tui.sync.preview, tui.sync.unfinished",
                     ("textual",)),
     "app start-up": ("tui.app, tui.screens.todo, tui.screens.settings, tui.screens.integrations",
                      ("sqlmodel", "sqlalchemy", "alembic")),

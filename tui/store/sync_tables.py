@@ -31,7 +31,8 @@ class SyncOutboxRow(SQLModel, table=True):
 
 
 class SyncBatchRow(SQLModel, table=True):
-    """A write request prepared and about to be (or being) sent: replayed verbatim after a crash."""
+    """A write request prepared and about to be (or being) sent; after a crash it is settled (what it created in Xero
+    is linked) and its key reused only for an identical body planned afresh."""
 
     __tablename__ = "sync_batch"
     id: int | None = Field(default=None, primary_key=True)

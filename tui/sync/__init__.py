@@ -11,11 +11,15 @@ Entry points
     :func:`tui.sync.runner.main`: ``tradiecore sync [--once] [--log-file FILE]``.
 
 A pass (:meth:`SyncRunner.run_once`)
-    1. the organisation's lease (:mod:`.lease`); another live holder -> "Sync runs in sam@server (pid 42)";
+    1. the organisation's lease (:mod:`.lease`); another live holder -> "Sync runs in sam@server (pid 42)"; it is
+       renewed between batches, before every request and through every wait (``XeroApi.watched``), and a pass
+       that lost it stops before sending anything more;
     2. first connection: a preview (:mod:`.preview`) unless nothing in Xero matches or clashes;
-    3. batches a killed process left in flight are re-sent verbatim with their Idempotency-Key (:mod:`.push`);
+    3. requests a stopped or killed pass left: what their creations made in Xero is found and linked
+       (:mod:`.unfinished`); they are never re-sent as they were;
     4. pull (:mod:`.pull`): ``GET Invoices`` with ``If-Modified-Since``, merged field by field (:mod:`.merge`);
-    5. push (:mod:`.push`): contacts, then invoices, 50 to a request, responses recorded as they arrive.
+    5. push (:mod:`.push`, :mod:`.batches`): contacts, then invoices, 50 to a request, planned from the records
+       as they are now, responses recorded as they arrive; left requests not planned again are dropped.
     Xero's errors (disconnected, rate limited, unavailable, a reply it cannot use) end the pass with their
     message in the sync log; so does anything else that goes wrong: ``run_once`` never raises.
 

@@ -71,7 +71,6 @@ class Context:
     pulled: int = 0
     errors: int = 0
     conflicts: int = 0
-    pull_incomplete: bool = False
     on_progress: Callable[[str], None] | None = None
 
     def session(self) -> AbstractContextManager[Session]:

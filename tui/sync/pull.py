@@ -21,13 +21,13 @@ from sqlmodel import Session, col, select
 from tui.domain.invoice import InvoiceStatus
 from tui.domain.money import format_money
 from tui.store.invoices import get_invoice, write_from_xero
-from tui.store.sync_tables import SyncBatchRow, SyncConflictRow
+from tui.store.sync_tables import SyncConflictRow
 from tui.store.tables import InvoiceRow
 from tui.sync import outbox, records
 from tui.sync.context import Context
 from tui.sync.mapping import RemoteInvoice, apply_view, invoice_from_xero, invoice_view
 from tui.sync.merge import three_way
-from tui.sync.push import stops_on_xero_errors
+from tui.sync.batches import stops_on_xero_errors
 
 # Ask from a second before the high-water mark: a change stamped in the same second as the last one seen is
 # never missed, whatever precision the server compares at; what comes back twice is skipped as already applied.
@@ -55,7 +55,7 @@ def pull_invoices(ctx: Context) -> None:
         if result.is_last or not result.items:
             break
         page += 1
-    if newest is not None and newest != state.high_water_mark and not ctx.pull_incomplete:
+    if newest is not None and newest != state.high_water_mark:
         with ctx.session() as s:
             row = records.get_state(s, ctx.tenant_id)
             row.high_water_mark = newest or hwm
@@ -73,32 +73,18 @@ def apply_page(ctx: Context, remotes: list[RemoteInvoice]) -> None:
                 select(InvoiceRow.id, InvoiceRow.xero_invoice_id).where(col(InvoiceRow.xero_invoice_id).in_(ids))
             ).all()
         }
-        in_flight = _in_flight_invoice_ids(s, ctx.tenant_id)
         for remote in remotes:
             invoice_id = local.get(remote.xero_id)
             if invoice_id is None:
                 continue  # not ours
-            apply_remote(ctx, s, invoice_id, remote, now, in_flight)
+            apply_remote(ctx, s, invoice_id, remote, now)
 
 
-def _in_flight_invoice_ids(s: Session, tenant_id: str) -> set[int]:
-    ids: set[int] = set()
-    bodies = s.exec(select(SyncBatchRow.entries).where(SyncBatchRow.kind == outbox.INVOICE,
-                                                      SyncBatchRow.tenant_id == tenant_id)).all()
-    for entries in bodies:
-        ids.update(e[1] for e in json.loads(entries))
-    return ids
-
-
-def apply_remote(ctx: Context, s: Session, invoice_id: int, remote: RemoteInvoice, now: datetime,
-                 in_flight: set[int] = frozenset()) -> None:
+def apply_remote(ctx: Context, s: Session, invoice_id: int, remote: RemoteInvoice, now: datetime) -> None:
     rec = records.get_record(s, outbox.INVOICE, invoice_id)
     if rec is not None and rec.xero_updated_utc is not None and remote.updated_utc is not None \
             and remote.updated_utc <= rec.xero_updated_utc:
         return  # our own write coming back, or already applied
-    if invoice_id in in_flight:
-        ctx.pull_incomplete = True
-        return  # a write of ours is in flight: its response (replayed first next pass) decides; pull again then
     inv = get_invoice(s, invoice_id)
     remote_view = remote.view()
     local_view = invoice_view(inv, ctx.codes)

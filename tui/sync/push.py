@@ -1,10 +1,9 @@
 """Push: the outbox to Xero. Contacts first, then invoices, in batches of up to 50 with summarizeErrors=false.
 
-Every write is prepared as a :class:`~tui.store.sync_tables.SyncBatchRow` (request body + Idempotency-Key)
-and committed *before* it is sent. A process killed while the request is in flight finds the row on restart
-and sends the very same request with the very same key first, so Xero answers with what it did the first
-time instead of doing it again. Each response is recorded (Xero IDs, UpdatedDateUTC, the synced snapshot,
-per-element errors with Xero's own message) in one transaction that also deletes the batch row.
+Every write goes through a write-ahead batch (:mod:`.batches`). Each response is recorded (Xero IDs,
+UpdatedDateUTC, the synced snapshot, per-element errors with Xero's own message) in one transaction that also
+deletes the batch row; a record changed here after its request was built is queued again in that transaction
+(the outbox entry's ``seq``, or for a customer the contact it would send now), so the newer version follows.
 
 Contacts: a customer is linked to a Xero contact by ContactID; an unlinked one is matched against the
 organisation's contacts (read once a pass, paged): by email, then by exact name. A different contact with
@@ -19,12 +18,9 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
-from typing import Iterator
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -36,9 +32,10 @@ from tui.store.customers import get_customer
 from tui.store.errors import NotFound
 from tui.store.invoices import get_invoice
 from tui.store.sync_tables import SyncBatchRow, SyncRecordRow
-from tui.store.tables import CustomerRow, InvoiceRow, XeroConnectionRow
+from tui.store.tables import CustomerRow, InvoiceRow
 from tui.sync import outbox, records
-from tui.sync.context import Context, StopSync, dumps, loads
+from tui.sync.batches import delete_batch, element_errors, prepare, stops_on_xero_errors, transmit
+from tui.sync.context import Context, loads
 from tui.sync.mapping import (
     contact_to_xero,
     invoice_from_xero,
@@ -47,110 +44,8 @@ from tui.sync.mapping import (
     totals_match,
 )
 from tui.xero import wire
-from tui.xero.errors import (
-    Disconnected,
-    RateLimited,
-    ValidationFailed,
-    XeroError,
-)
 
 ALL_STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED", "DELETED")
-RETRY_AFTER_ERROR = timedelta(minutes=5)
-
-
-# -- batches: write ahead, send, replay ---------------------------------------------------------------------
-
-def new_key(ctx: Context, kind: str) -> str:
-    return f"tradiecore-{kind}-{ctx.tenant_id[:8]}-{uuid.uuid4().hex}"
-
-
-def _prepare(ctx: Context, kind: str, method: str, elements: list[dict], entries: list[list]) -> SyncBatchRow:
-    """Commit the request before sending it: a crash from here on replays it with the same key."""
-    with ctx.session() as s:
-        row = SyncBatchRow(
-            tenant_id=ctx.tenant_id, kind=kind, method=method, idempotency_key=new_key(ctx, kind),
-            body=dumps(elements), entries=json.dumps(entries), created_at=ctx.now(),
-        )
-        s.add(row)
-        s.flush()
-        return row
-
-
-def _transmit(ctx: Context, batch: SyncBatchRow) -> list[dict] | None:
-    """Send a prepared batch. Returns one element per record, or None when the whole request was refused
-    (the messages are then recorded on every record of the batch and the batch is dropped)."""
-    elements = loads(batch.body)
-    call = {
-        ("contact", "PUT"): ctx.api.put_contacts,
-        ("contact", "POST"): ctx.api.post_contacts,
-        ("invoice", "PUT"): ctx.api.put_invoices,
-        ("invoice", "POST"): ctx.api.post_invoices,
-    }[(batch.kind, batch.method)]
-    with stops_on_xero_errors(ctx):
-        try:
-            return call(elements, batch.idempotency_key)
-        except ValidationFailed as exc:
-            if exc.elements and len(exc.elements) == len(elements):
-                return list(exc.elements)
-            _refused(ctx, batch, str(exc))
-            return None
-
-
-def _refused(ctx: Context, batch: SyncBatchRow, message: str) -> None:
-    now = ctx.now()
-    with ctx.session() as s:
-        for entry_id, entity_id, seq in json.loads(batch.entries):
-            records.record_error(s, batch.kind, entity_id, ctx.tenant_id, "validation", message, now)
-            if entry_id:
-                outbox.hold(s, entry_id, seq, outbox.HELD_ERROR)
-            ctx.errors += 1
-        records.log(s, now, f"Xero refused a batch of {batch.kind}s: {message}", "error")
-        _delete_batch(s, batch)
-
-
-def _delete_batch(s: Session, batch: SyncBatchRow) -> None:
-    row = s.get(SyncBatchRow, batch.id)
-    if row is not None:
-        s.delete(row)
-
-
-def unfinished_batches(ctx: Context, kind: str) -> list[SyncBatchRow]:
-    with ctx.session() as s:
-        return list(s.exec(
-            select(SyncBatchRow)
-            .where(SyncBatchRow.kind == kind, SyncBatchRow.tenant_id == ctx.tenant_id)
-            .order_by(col(SyncBatchRow.id))
-        ).all())
-
-
-@contextmanager
-def stops_on_xero_errors(ctx: Context) -> Iterator[None]:
-    """The Xero client's errors end this pass (StopSync); a lost connection is recorded first."""
-    try:
-        yield
-    except Disconnected as exc:
-        mark_disconnected(ctx, exc.reason)
-        raise StopSync(str(exc), disconnected=True) from None
-    except RateLimited as exc:
-        raise StopSync(str(exc), retry_after=exc.retry_after) from None
-    except XeroError as exc:
-        raise StopSync(str(exc)) from None
-
-
-def mark_disconnected(ctx: Context, reason: str) -> None:
-    with ctx.session() as s:
-        row = s.get(XeroConnectionRow, ctx.tenant_id)
-        if row is not None:
-            row.status, row.reason, row.disconnected_at = "disconnected", reason, ctx.now()
-            s.add(row)
-        records.log(s, ctx.now(), f"Disconnected from Xero: {reason}. Changes wait until you reconnect.", "error")
-
-
-def _element_errors(element: dict) -> list[str]:
-    messages = wire.validation_messages(element)
-    if not messages and (element.get("HasErrors") or element.get("StatusAttributeString") == "ERROR"):
-        messages = ["Xero did not accept this record without saying why."]
-    return messages
 
 
 # -- contacts ---------------------------------------------------------------------------------------------------
@@ -274,17 +169,17 @@ def push_contacts(ctx: Context, needed: set[int]) -> None:
         chunk = to_create[i:i + ctx.batch_size]
         elements = [contact_to_xero(c) for c, _ in chunk]
         entries = [[e.id if e else 0, c.id, e.seq if e else 0] for c, e in chunk]
-        batch = _prepare(ctx, outbox.CONTACT, "PUT", elements, entries)
+        batch = prepare(ctx, outbox.CONTACT, "PUT", elements, entries)
         ctx.progress(f"Creating {len(chunk)} contacts in Xero")
-        _record_contacts(ctx, batch, _transmit(ctx, batch))
+        _record_contacts(ctx, batch, transmit(ctx, batch))
 
     for i in range(0, len(updates), ctx.batch_size):
         chunk = updates[i:i + ctx.batch_size]
         elements = [contact_to_xero(c, c.xero_contact_id) for _, c in chunk]
         entries = [[e.id, c.id, e.seq] for e, c in chunk]
-        batch = _prepare(ctx, outbox.CONTACT, "POST", elements, entries)
+        batch = prepare(ctx, outbox.CONTACT, "POST", elements, entries)
         ctx.progress(f"Updating {len(chunk)} contacts in Xero")
-        _record_contacts(ctx, batch, _transmit(ctx, batch))
+        _record_contacts(ctx, batch, transmit(ctx, batch))
 
 
 def _has_unresolved_clash(s: Session, c: Customer) -> bool:
@@ -306,9 +201,10 @@ def _record_contacts(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
     if elements is None:
         return
     now = ctx.now()
+    sent = loads(batch.body)
     with ctx.session() as s:
-        for (entry_id, customer_id, seq), element in zip(json.loads(batch.entries), elements):
-            messages = _element_errors(element)
+        for (entry_id, customer_id, seq), element, body in zip(json.loads(batch.entries), elements, sent):
+            messages = element_errors(element)
             if messages:
                 message = "; ".join(messages)
                 code = "name_clash" if "already assigned" in message else "validation"
@@ -328,7 +224,19 @@ def _record_contacts(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
                                   wire.parse_datetime(updated) if updated else None, None, now)
             if entry_id:
                 outbox.complete(s, entry_id, seq)
-        _delete_batch(s, batch)
+            requeue_if_changed(s, customer_id, body, now)
+        delete_batch(s, batch)
+
+
+def requeue_if_changed(s: Session, customer_id: int, sent: dict, now: datetime) -> None:
+    """The customer was edited after ``sent`` (its contact as last sent to Xero) was built: queue the newer
+    details (an edit made while the customer was not linked yet queued nothing of its own)."""
+    try:
+        customer = get_customer(s, customer_id)
+    except NotFound:
+        return
+    if contact_to_xero(customer, sent.get("ContactID")) != sent:
+        outbox.enqueue_contact(s, customer_id, now)
 
 
 # -- invoice numbers ----------------------------------------------------------------------------------------------
@@ -398,23 +306,12 @@ def is_ours(inv: Invoice, contact_id: str | None, xero: dict) -> bool:
 
 # -- invoices -----------------------------------------------------------------------------------------------------
 
-def replay_unfinished(ctx: Context) -> None:
-    """Re-send, verbatim and with the same Idempotency-Key, every batch a killed process left in flight."""
-    for batch in unfinished_batches(ctx, outbox.CONTACT):
-        ctx.progress("Re-sending contacts interrupted last time")
-        _record_contacts(ctx, batch, _transmit(ctx, batch))
-    for batch in unfinished_batches(ctx, outbox.INVOICE):
-        ctx.progress("Re-sending invoices interrupted last time")
-        _record_invoices(ctx, batch, _transmit(ctx, batch))
-
-
 def push_invoices(ctx: Context) -> None:
     """Contacts the invoices need, then the invoices, 50 to a request; records each response as it comes.
 
     Works through the outbox a batch at a time (a few hundred objects alive, not thousands), so a big first
     sync neither holds the whole business in memory nor makes the UI thread wait on garbage collection.
     """
-    replay_unfinished(ctx)
     now = ctx.now()
     with ctx.session() as s:
         entries = outbox.ready(s, outbox.INVOICE, now, 100_000)
@@ -450,9 +347,9 @@ def push_invoices(ctx: Context) -> None:
                     elements.append((element, [e.id, e.entity_id, e.seq]))
         if not elements:
             continue
-        batch = _prepare(ctx, outbox.INVOICE, "POST", [el for el, _ in elements], [en for _, en in elements])
+        batch = prepare(ctx, outbox.INVOICE, "POST", [el for el, _ in elements], [en for _, en in elements])
         ctx.progress(f"Sending {len(elements)} invoices to Xero")
-        _record_invoices(ctx, batch, _transmit(ctx, batch))
+        _record_invoices(ctx, batch, transmit(ctx, batch))
 
 
 def _plan_invoice(ctx: Context, s: Session, e: outbox.Entry, linked_ids: set, now: datetime) -> dict | None:
@@ -514,12 +411,12 @@ def _record_invoices(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
         return
     sent = loads(batch.body)
     creations_refused = any(
-        "must be unique" in "; ".join(_element_errors(el)).lower() and not body.get("InvoiceID")
+        "must be unique" in "; ".join(element_errors(el)).lower() and not body.get("InvoiceID")
         for el, body in zip(elements, sent)
     )
     if creations_refused:
         # A create refused because the number exists may be our own earlier create whose answer was lost
-        # (a replay after the Idempotency-Key expired): read the numbers again and link what is evidently ours.
+        # (e.g. sent again under a new key): read the numbers again and link what is evidently ours.
         ctx.xero_numbers = None
         read_invoice_numbers(ctx)
     now = ctx.now()
@@ -527,7 +424,7 @@ def _record_invoices(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
         linked_ids = set(s.exec(select(InvoiceRow.xero_invoice_id).where(
             col(InvoiceRow.xero_invoice_id).is_not(None))).all()) if creations_refused else set()
         for (entry_id, invoice_id, seq), element, body in zip(json.loads(batch.entries), elements, sent):
-            messages = _element_errors(element)
+            messages = element_errors(element)
             row = s.get(InvoiceRow, invoice_id)
             if messages and creations_refused and row is not None and not body.get("InvoiceID"):
                 existing = (ctx.xero_numbers or {}).get(row.number)
@@ -579,5 +476,5 @@ def _record_invoices(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
                                   now, keep_error=keep_error)
             outbox.complete(s, entry_id, seq)
             ctx.pushed += 1
-        _delete_batch(s, batch)
+        delete_batch(s, batch)
         records.log(s, now, f"Sent {len(elements)} invoice{'s' if len(elements) != 1 else ''} to Xero")

@@ -4,10 +4,10 @@ The app's worker (a thread) calls :meth:`SyncRunner.run_once` every poll interva
 :func:`tui.sync.status.overview`'s header text; ``tradiecore sync`` runs :func:`main` (a loop; ``--once`` for
 cron; a clean exit on SIGTERM; logs to stderr or a file, never a token or secret).
 
-A pass: take the organisation's lease (one syncer per organisation across processes and machines), re-send
-any batch a killed process left in flight, push contacts and invoices from the outbox, pull what changed in
-Xero, record the outcome (a pass that fails, however it fails, is a failed report, never an exception). Nothing
-here imports Textual.
+A pass: take the organisation's lease (one syncer per organisation across processes and machines, renewed
+through every wait, checked before every request), link what requests a stopped or killed pass left created in
+Xero, pull what changed in Xero, push contacts and invoices from the outbox, record the outcome (a pass that
+fails, however it fails, is a failed report, never an exception). Nothing here imports Textual.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from tui.store.db import session
 from tui.store.tables import XeroConnectionRow
 from tui.sync import outbox, records
 from tui.sync.context import Context, CountingApi, StopSync
-from tui.sync.lease import Lease, default_label, lease_holder
+from tui.sync.lease import DEFAULT_TTL, Lease, default_label, lease_holder
+from tui.xero.api import WAIT_SLICE_S
 
 log = logging.getLogger("tui.sync")
 
@@ -104,6 +105,7 @@ class SyncRunner:
         on_progress: Callable[[str], None] | None = None,
         auto_confirm: bool = True,
         stop: threading.Event | None = None,
+        lease_ttl: timedelta = DEFAULT_TTL,
     ):
         self.engine = engine
         self.cfg = cfg
@@ -113,7 +115,8 @@ class SyncRunner:
         self.page_size = page_size
         self.on_progress = on_progress
         self.auto_confirm = auto_confirm
-        self.stop = stop or threading.Event()  # set it (SIGTERM, app exit) to end a pass at the next batch
+        self.stop = stop or threading.Event()  # set it (SIGTERM, app exit) to end a pass before its next request
+        self.lease_ttl = lease_ttl
         self._secrets = secrets
         self._api_factory = api_factory
         self._apis: dict[str, Any] = {}
@@ -132,7 +135,7 @@ class SyncRunner:
 
     def _lease(self, tenant_id: str) -> Lease:
         if tenant_id not in self._leases:
-            self._leases[tenant_id] = Lease(self.engine, tenant_id, self.label, now=self.now)
+            self._leases[tenant_id] = Lease(self.engine, tenant_id, self.label, self.lease_ttl, now=self.now)
         return self._leases[tenant_id]
 
     def context(self, tenant_id: str, kind: str = "oauth") -> Context:
@@ -169,7 +172,7 @@ class SyncRunner:
 
     def _failed(self, exc: Exception) -> SyncReport:
         """A pass that failed in a way nothing foresaw: one line in the log and in the sync log; the next pass
-        starts afresh (what was sent before the failure is recorded; a batch in flight is replayed)."""
+        starts afresh (what was sent before the failure is recorded; a request left in flight is settled and planned again)."""
         lines = str(exc).strip().splitlines()
         detail = f"{type(exc).__name__}: {lines[0][:200]}" if lines else type(exc).__name__
         message = f"Sync pass failed: {detail}"
@@ -210,11 +213,15 @@ class SyncRunner:
 
         ctx = self.context(tenant_id, conn.kind)
 
-        def progress(message: str) -> None:
-            if self.stop.is_set():  # between batches: everything sent so far is recorded, nothing half-done
+        def guard() -> None:
+            """Between batches, before every request and through every wait: stop, or renew the lease."""
+            if self.stop.is_set():  # everything answered so far is recorded; what was not is planned again
                 raise StopSync("Sync stopped")
-            if not lease.renew():
+            if not lease.renew():  # expired and taken over: this process must not write another thing
                 raise StopSync("Another process took over the sync")
+
+        def progress(message: str) -> None:
+            guard()
             if self.on_progress is not None:
                 self.on_progress(message)
 
@@ -222,37 +229,44 @@ class SyncRunner:
         report = SyncReport(True, "", tenant_id=tenant_id)
         started = self.now()
         try:
-            with ctx.session() as s:
-                state = records.get_state(s, tenant_id)
-                confirmed = state.confirmed_at is not None
-            if not confirmed:
-                from tui.sync.preview import confirm_first_sync, preview_first_sync
-
-                preview = preview_first_sync(ctx, None)
-                if preview.needs_user or not self.auto_confirm:
-                    report.ok = False
-                    report.needs_confirmation = True
-                    report.message = (f"Xero already has {len(preview.link) + len(preview.clash)} of these invoice "
-                                      "numbers: review the first sync on the Sync screen")
-                    return self._finish(ctx, report, started)
-                with ctx.session() as s:
-                    confirm_first_sync(s, tenant_id, preview, self.now())
-            from tui.sync.pull import pull_invoices
-            from tui.sync.push import push_invoices, replay_unfinished
-
-            # Replay what a killed process left in flight, then pull before pushing: a change made in Xero
-            # is merged into ours before ours goes out, so a push never overwrites it.
-            replay_unfinished(ctx)
-            pull_invoices(ctx)
-            push_invoices(ctx)
-            _check_accounts(ctx)
-            _keep_alive(ctx)
+            with ctx.api.watched(guard, min(WAIT_SLICE_S, self.lease_ttl.total_seconds() / 3)):
+                self._pass(ctx, tenant_id, report)
         except StopSync as exc:
             report.ok = False
             report.message = str(exc)
             report.disconnected = exc.disconnected
             report.retry_after = exc.retry_after
         return self._finish(ctx, report, started)
+
+    def _pass(self, ctx: Context, tenant_id: str, report: SyncReport) -> None:
+        with ctx.session() as s:
+            state = records.get_state(s, tenant_id)
+            confirmed = state.confirmed_at is not None
+        if not confirmed:
+            from tui.sync.preview import confirm_first_sync, preview_first_sync
+
+            preview = preview_first_sync(ctx, None)
+            if preview.needs_user or not self.auto_confirm:
+                report.ok = False
+                report.needs_confirmation = True
+                report.message = (f"Xero already has {len(preview.link) + len(preview.clash)} of these invoice "
+                                  "numbers: review the first sync on the Sync screen")
+                return
+            with ctx.session() as s:
+                confirm_first_sync(s, tenant_id, preview, self.now())
+        from tui.sync.pull import pull_invoices
+        from tui.sync.push import push_invoices
+        from tui.sync.unfinished import discard_unfinished, settle_unfinished
+
+        # Pull before pushing: a change made in Xero is merged into ours before ours goes out, so a push
+        # never overwrites it. Requests a stopped or killed pass left are never sent as they were: creations
+        # whose answer was lost are found in Xero first, then everything is planned afresh after the pull.
+        settle_unfinished(ctx)
+        pull_invoices(ctx)
+        push_invoices(ctx)
+        discard_unfinished(ctx)
+        _check_accounts(ctx)
+        _keep_alive(ctx)
 
     def _finish(self, ctx: Context, report: SyncReport, started: datetime) -> SyncReport:
         report.pushed, report.pulled = ctx.pushed, ctx.pulled
@@ -305,6 +319,8 @@ def _check_accounts(ctx: Context) -> None:
         return
     try:
         accounts = ctx.api.accounts()
+    except StopSync:
+        raise
     except Exception as exc:  # not worth failing a pass over; tried again next hour
         log.warning("Could not check the revenue accounts in Xero: %s", exc)
         accounts = None
@@ -380,7 +396,7 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
             level = logging.INFO if report.ok else logging.WARNING
             log.log(level, "%s (sent %d, pulled %d, pending %d, errors %d, calls %d)", report.message,
                     report.pushed, report.pulled, report.pending, report.errors, report.calls)
-            code = 0 if report.ok else (2 if report.not_connected else 1)
+            code = 0 if report.ok or stop.is_set() else (2 if report.not_connected else 1)
             if once or stop.is_set():
                 break
             wait = interval if report.retry_after is None else max(1.0, min(report.retry_after, 3600.0))

@@ -15,9 +15,11 @@ retries reuse, so a retried write never creates a second record.
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import httpx
 
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 1000  # Xero's maximum: fewer calls for a full read
 IDEMPOTENCY_KEY_MAX = 128
 TIMEOUT_S = 60.0
+WAIT_SLICE_S = 10.0  # a watched call's waits are cut into slices this long at most (see XeroApi.watched)
 _CONNECTIONS_KEY = "connections"  # limiter bucket for /connections, which has no tenant
 
 
@@ -83,6 +86,7 @@ class XeroApi:
         self.http = client or httpx.Client(timeout=TIMEOUT_S)
         self.base = f"{config.api_url.rstrip('/')}/api.xro/2.0/"
         self.connections_url = f"{config.api_url.rstrip('/')}/connections"
+        self._watch = threading.local()
 
     def __repr__(self) -> str:
         return f"<XeroApi {self.config.api_url} tenant={self.tenant_id}>"
@@ -96,6 +100,39 @@ class XeroApi:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    @contextmanager
+    def watched(self, keep_alive: Callable[[], None], every: float = WAIT_SLICE_S) -> Iterator[None]:
+        """Calls made in this block on this thread run ``keep_alive()`` right before each request goes out and
+        at least every ``every`` seconds while they wait (``Retry-After``, backoff, the rate limits).
+
+        The sync renews its lease there; what ``keep_alive`` raises (the lease was lost, the sync was told to
+        stop) ends the call at once, before anything more is sent.
+        """
+        previous = getattr(self._watch, "hook", None)
+        self._watch.hook = (keep_alive, every)
+        try:
+            yield
+        finally:
+            self._watch.hook = previous
+
+    def _keep_alive(self) -> None:
+        hook = getattr(self._watch, "hook", None)
+        if hook is not None:
+            hook[0]()
+
+    def _wait(self, seconds: float) -> None:
+        """Sleep on the limiter's clock, in slices with ``keep_alive`` before each when the call is watched."""
+        hook = getattr(self._watch, "hook", None)
+        if hook is None:
+            self.limiter.clock.sleep(seconds)
+            return
+        keep_alive, every = hook
+        while seconds > 0:
+            keep_alive()
+            step = min(seconds, every)
+            self.limiter.clock.sleep(step)
+            seconds -= step
 
     def usage(self) -> Usage:
         """Calls used today and what is left, for the sync screen."""
@@ -302,7 +339,8 @@ class XeroApi:
             if tenant:
                 request_headers["xero-tenant-id"] = key
             try:
-                with self.limiter.slot(key):
+                with self.limiter.slot(key, sleep=self._wait):
+                    self._keep_alive()
                     response = self.http.request(method, url, params=query, content=content, headers=request_headers)
                     self.limiter.observe(key, response.headers)
             except httpx.TransportError as exc:
@@ -310,7 +348,7 @@ class XeroApi:
                 if failures >= self.backoff.attempts:
                     message = f"Could not reach Xero ({type(exc).__name__}) after {failures} tries; try again later."
                     raise Unavailable(message) from None
-                self.limiter.clock.sleep(self.backoff.delay(failures))
+                self._wait(self.backoff.delay(failures))
                 continue
             status = response.status_code
             log.debug("xero %s %s -> %d", method, httpx.URL(url).path, status)
@@ -330,7 +368,7 @@ class XeroApi:
                 failures += 1
                 if failures >= self.backoff.attempts:
                     raise Unavailable(_unavailable_message(response)) from None
-                self.limiter.clock.sleep(max(self.backoff.delay(failures), _retry_after(response, 0.0)))
+                self._wait(max(self.backoff.delay(failures), _retry_after(response, 0.0)))
                 continue
             if status >= 400:
                 raise self._client_error(response, tenant)

@@ -17,7 +17,7 @@ import time
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Mapping, Protocol
+from typing import Callable, Iterator, Mapping, Protocol
 
 from tui.xero.errors import RateLimited
 
@@ -91,12 +91,14 @@ class RateLimiter:
             window.popleft()
 
     @contextmanager
-    def slot(self, tenant_id: str) -> Iterator[None]:
+    def slot(self, tenant_id: str, sleep: Callable[[float], None] | None = None) -> Iterator[None]:
         """Wait until one more call for ``tenant_id`` is within every limit, and hold a concurrency slot.
 
         Raises :class:`RateLimited` at once when the daily budget is gone: waiting hours is no use to a
-        user; the sync engine tries again later.
+        user; the sync engine tries again later. ``sleep`` (default: the clock's) passes a time-based wait;
+        whatever it raises ends the wait and the call.
         """
+        sleep = sleep or self.clock.sleep
         with self._cond:
             while True:
                 wait = self._wait_needed(tenant_id)
@@ -106,7 +108,7 @@ class RateLimiter:
                     # a time-based wait: release the lock and let the (injectable) clock pass the time
                     self._cond.release()
                     try:
-                        self.clock.sleep(wait)
+                        sleep(wait)
                     finally:
                         self._cond.acquire()
                 else:
