@@ -25,6 +25,6 @@ def test_sync_once_exits_when_the_keyring_hangs(connected, tmp_path):
         raise AssertionError(f"still running after 10 s; log: {log.read_text() if log.exists() else ''}") from None
     assert time.monotonic() - started < 10
     assert proc.returncode == 1, err.decode()
-    message = err.decode()
-    assert "tradiecore sync: the secrets store failed: the keyring did not answer within 5 s" in message
-    assert "Traceback" not in message
+    said = err.decode() + log.read_text()
+    assert "Cannot read the Xero connection's secrets: the keyring did not answer within 5 s" in said, said
+    assert "Traceback" not in said

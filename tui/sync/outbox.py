@@ -20,6 +20,7 @@ from tui.store.sync_queue import (  # noqa: F401  (re-exported: the sync enqueue
     HELD_CONFLICT,
     HELD_ERROR,
     INVOICE,
+    enqueue_contact,
     enqueue_invoice,
 )
 from tui.store.sync_tables import SyncOutboxRow

@@ -23,6 +23,7 @@ from typing import Any, Callable
 from sqlmodel import Session, select
 
 from tui.clock import POLL_INTERVAL_S, utc_now
+from tui.secrets import SecretsError
 from tui.store.db import session
 from tui.store.tables import XeroConnectionRow
 from tui.sync import outbox, records
@@ -172,10 +173,14 @@ class SyncRunner:
 
     def _failed(self, exc: Exception) -> SyncReport:
         """A pass that failed in a way nothing foresaw: one line in the log and in the sync log; the next pass
-        starts afresh (what was sent before the failure is recorded; a request left in flight is settled and planned again)."""
+        starts afresh (what was sent before the failure is recorded; a request left in flight is settled and
+        planned again). The secrets store failing (a locked or hung keyring) is said as such."""
         lines = str(exc).strip().splitlines()
-        detail = f"{type(exc).__name__}: {lines[0][:200]}" if lines else type(exc).__name__
-        message = f"Sync pass failed: {detail}"
+        if isinstance(exc, SecretsError):
+            message = f"Cannot read the Xero connection's secrets: {lines[0][:200] if lines else 'no reason given'}"
+        else:
+            detail = f"{type(exc).__name__}: {lines[0][:200]}" if lines else type(exc).__name__
+            message = f"Sync pass failed: {detail}"
         log.error("%s", message)
         log.debug("The failed pass", exc_info=exc)
         try:
