@@ -49,6 +49,19 @@ def _start(c, log: Path) -> subprocess.Popen:
     return start_sync(_env(c), log)
 
 
+def kill_at_held_write(c, log: Path, path: str, methods: list[str], what: str) -> None:
+    """Start `tradiecore sync --once`, SIGKILL it once Xero holds the answer to its first matching write, then let
+    Xero finish that write: the dead process never hears that it was done."""
+    c.sb.control.inject("hold", 1, path=path, methods=methods)
+    proc = _start(c, log)
+    try:
+        assert c.sb.control.wait_for_held(1, timeout=60), f"{what} never reached Xero"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=10)
+    c.sb.control.release_holds()
+
+
 def _check_all_in_xero_once(c, ids):
     counts = Counter(i["InvoiceNumber"] for i in c.xero_invoices() if i["InvoiceNumber"].startswith("TC-"))
     local = {c.services.invoice(i).number for i in ids}
@@ -74,16 +87,8 @@ def test_sigkill_mid_batch_then_restart(connected, tmp_path, point):
     where = KILL_POINTS[point]
     if where["skip"]:
         c.sb.control.inject("latency", where["skip"], path=where["path"], methods=where["methods"], seconds=0)
-    c.sb.control.inject("hold", 1, path=where["path"], methods=where["methods"])
-
     log = tmp_path / "sync.log"
-    proc = _start(c, log)
-    try:
-        assert c.sb.control.wait_for_held(1, timeout=60), "the sync never reached the held request"
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=10)
-    c.sb.control.release_holds()  # the sandbox finishes (and remembers) the write the dead process made
+    kill_at_held_write(c, log, where["path"], where["methods"], "the held request")
     c.sb.control.clear_faults()
 
     # a change made while the syncer was dead, to an invoice that may be in the killed batch

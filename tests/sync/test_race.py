@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from tests.sync.conftest import make_invoice, send
-from tests.sync.test_kill import _start
+from tests.sync.test_kill import _start, kill_at_held_write
 from tui.sync import outbox
 from tui.xero import wire
 
@@ -198,15 +198,8 @@ def test_customer_edited_after_its_create_lost_its_answer_reaches_xero(connected
     c = connected
     inv = send(c.services, make_invoice(c.services, customer_name="Kim Killed", email="kim@example.com",
                                         number="TC-1600"))
-    c.sb.control.inject("hold", 1, path=CONTACTS, methods=["PUT"])
     log = tmp_path / "sync.log"
-    proc = _start(c, log)
-    try:
-        assert c.sb.control.wait_for_held(1, timeout=60), "the contact was never created"
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=10)
-    c.sb.control.release_holds()  # Xero finishes the create the dead process asked for
+    kill_at_held_write(c, log, CONTACTS, ["PUT"], "the contact")
     customer = c.services.customer(inv.customer_id)
     customer.phone = "0400 333 444"
     c.services.save_customer(customer)
@@ -226,15 +219,8 @@ def test_invoice_created_by_a_killed_pass_keeps_a_later_xero_edit(connected, tmp
     the invoice exists once."""
     c = connected
     inv = send(c.services, make_invoice(c.services, number="TC-1700"))
-    c.sb.control.inject("hold", 1, path=INVOICES, methods=["POST"])
     log = tmp_path / "sync.log"
-    proc = _start(c, log)
-    try:
-        assert c.sb.control.wait_for_held(1, timeout=60), "the invoice was never created"
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=10)
-    c.sb.control.release_holds()
+    kill_at_held_write(c, log, INVOICES, ["POST"], "the invoice")
     inv = c.services.invoice(inv.id)
     inv.reference = "Edited here"
     inv = c.services.save_invoice(inv)
