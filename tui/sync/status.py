@@ -6,7 +6,7 @@
   pass, what failed instead of when it last synced), last success, calls used today, who holds the lease.
 * :func:`problems`: the To Do "sync problems" group and the Sync screen's error list.
 * :func:`open_conflicts`, :func:`resolve_conflicts`; :func:`retry`; :func:`renumber_invoice`;
-  :func:`tui.sync.push.link_customer`.
+  :func:`tui.sync.contacts.link_customer`.
 """
 
 from __future__ import annotations
