@@ -165,13 +165,7 @@ def _has_unresolved_clash(s: Session, c: Customer) -> bool:
     if rec is None or rec.error_code != "name_clash" or rec.error_at is None:
         return False
     row = s.get(CustomerRow, c.id)
-    return row is None or _utc(rec.error_at) >= _utc(row.updated_at)
-
-
-def _utc(dt: datetime) -> datetime:
-    from datetime import timezone
-
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return row is None or rec.error_at >= row.updated_at
 
 
 def _record_contacts(ctx: Context, batch: SyncBatchRow, elements: list[dict] | None) -> None:

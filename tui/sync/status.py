@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, update
@@ -175,8 +175,6 @@ def headline(message: str) -> str:
 
 
 def ago(then: datetime, now: datetime) -> str:
-    if then.tzinfo is None:
-        then = then.replace(tzinfo=timezone.utc)
     seconds = max(0, int((now - then).total_seconds()))
     if seconds < 60:
         return "just now"
