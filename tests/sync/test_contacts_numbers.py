@@ -75,7 +75,7 @@ def test_existing_xero_contacts_matched_by_email_then_name(connected):
 
 
 def test_name_clash_is_reported_with_a_way_to_link(connected):
-    from tui.sync.push import link_customer
+    from tui.sync.contacts import link_customer
     from tui.sync.status import invoice_state, problems
 
     c = connected

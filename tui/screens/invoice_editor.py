@@ -8,7 +8,6 @@ invoice's reason for being read-only from TransitionError. All database and mail
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import timezone
 from decimal import Decimal
 from typing import Callable
 from zoneinfo import ZoneInfo
@@ -93,8 +92,7 @@ def sent_text(inv: Invoice, time_zone: str) -> str:
 def sync_text(state, time_zone: str) -> str:
     """The editor's line about Xero: pending, synced at HH:MM, Xero's message, or a conflict to settle."""
     if state.state == "synced" and state.synced_at is not None:
-        when = state.synced_at if state.synced_at.tzinfo else state.synced_at.replace(tzinfo=timezone.utc)
-        return f"Xero: synced at {when.astimezone(ZoneInfo(time_zone)):%H:%M}"
+        return f"Xero: synced at {state.synced_at.astimezone(ZoneInfo(time_zone)):%H:%M}"
     if state.state == "conflict":
         return "Xero: changed here and in Xero since the last sync. Ctrl+Y opens the Sync screen to choose."
     if state.state == "not synced":

@@ -48,10 +48,6 @@ class SyncView:
 def local_time(when: datetime | None, time_zone: str, fmt: str = "%d/%m/%Y %H:%M") -> str:
     if when is None:
         return "never"
-    if when.tzinfo is None:
-        from datetime import timezone
-
-        when = when.replace(tzinfo=timezone.utc)
     return when.astimezone(ZoneInfo(time_zone)).strftime(fmt)
 
 

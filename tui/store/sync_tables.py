@@ -13,6 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from tui.store.types import UTCDateTime
+
 
 class SyncOutboxRow(SQLModel, table=True):
     """One record that must reach Xero. ``seq`` counts the changes coalesced into this entry."""
@@ -23,10 +25,10 @@ class SyncOutboxRow(SQLModel, table=True):
     kind: str  # "invoice" | "contact"
     entity_id: int
     seq: int = 1
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
     attempts: int = 0
-    next_attempt_at: datetime | None = None
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     held: str = ""  # why the entry waits for the user (conflict, clash, needs confirmation); empty: ready
 
 
@@ -42,7 +44,7 @@ class SyncBatchRow(SQLModel, table=True):
     idempotency_key: str = Field(max_length=128)
     body: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of the elements sent
     entries: str = Field(sa_column=Column(Text, nullable=False))  # JSON [[entry_id, entity_id, seq], ...]
-    created_at: datetime
+    created_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class SyncRecordRow(SQLModel, table=True):
@@ -53,12 +55,12 @@ class SyncRecordRow(SQLModel, table=True):
     entity_id: int = Field(primary_key=True)
     tenant_id: str = ""
     xero_id: str | None = Field(default=None, index=True)
-    xero_updated_utc: datetime | None = None
-    synced_at: datetime | None = None
+    xero_updated_utc: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    synced_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     snapshot: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     error: str = ""  # Xero's message, or ours, fit to show beside the record
     error_code: str = ""  # "validation" | "number_clash" | "name_clash" | "contact" | "conflict" | ...
-    error_at: datetime | None = None
+    error_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     excluded: bool = False  # sent before the "sync invoices sent from" date: never pushed
 
 
@@ -73,16 +75,16 @@ class SyncConflictRow(SQLModel, table=True):
     base: str = Field(sa_column=Column(Text, nullable=False))  # JSON
     local: str = Field(sa_column=Column(Text, nullable=False))
     remote: str = Field(sa_column=Column(Text, nullable=False))
-    remote_updated_utc: datetime | None = None
-    created_at: datetime
-    resolved_at: datetime | None = None
+    remote_updated_utc: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolution: str = ""  # "local" | "remote"
 
 
 class SyncLogRow(SQLModel, table=True):
     __tablename__ = "sync_log"
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(index=True)
+    at: datetime = Field(index=True, sa_type=UTCDateTime)
     level: str = "info"  # info | warning | error
     message: str
     invoice_id: int | None = None
@@ -94,15 +96,16 @@ class SyncStateRow(SQLModel, table=True):
 
     __tablename__ = "sync_state"
     tenant_id: str = Field(primary_key=True)
-    confirmed_at: datetime | None = None
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sync_from: date | None = None
-    high_water_mark: datetime | None = None
-    last_run_at: datetime | None = None
-    last_success_at: datetime | None = None
+    high_water_mark: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_run_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_success_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str = ""
     calls_day: date | None = None
     calls_today: int = 0
-    accounts_checked_at: datetime | None = None  # the hourly check that mapped revenue accounts are still active
+    # the hourly check that mapped revenue accounts are still active
+    accounts_checked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class SyncLeaseRow(SQLModel, table=True):
@@ -112,5 +115,5 @@ class SyncLeaseRow(SQLModel, table=True):
     tenant_id: str = Field(primary_key=True)
     holder: str  # unique per running syncer
     holder_label: str = ""  # "sam@shop-server (pid 4711)": shown to the others
-    acquired_at: datetime
-    expires_at: datetime
+    acquired_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,15 +1,16 @@
-"""SQLModel tables. Money columns are exact decimals; every editable row carries a version for safe saves."""
+"""SQLModel tables. Money columns are exact decimals, times aware UTC (:mod:`tui.store.types`); every editable row
+carries a version for safe saves."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, DateTime, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
-from tui.store.types import ExactDecimal
+from tui.store.types import ExactDecimal, UTCDateTime
 
 
 def _money(**kw):
@@ -37,7 +38,7 @@ class CustomerRow(SQLModel, table=True):
     phone: str = ""
     address: str = ""
     version: int = 1
-    updated_at: datetime
+    updated_at: datetime = Field(sa_type=UTCDateTime)
     updated_by: str = ""
     xero_contact_id: str | None = Field(default=None, index=True)
 
@@ -58,11 +59,11 @@ class InvoiceRow(SQLModel, table=True):
     status: str = "DRAFT"
     total: Decimal = _money()  # kept with the lines, so lists never load lines
     amount_paid: Decimal = _money()
-    sent_at: datetime | None = None
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_to: str = ""
     send_error: str = ""
     version: int = 1
-    updated_at: datetime
+    updated_at: datetime = Field(sa_type=UTCDateTime)
     updated_by: str = ""
     xero_invoice_id: str | None = Field(default=None, index=True)
 
@@ -90,8 +91,8 @@ class XeroConnectionRow(SQLModel, table=True):
     kind: str = "oauth"  # oauth | custom
     status: str = "connected"  # connected | disconnected
     reason: str = ""
-    connected_at: datetime | None = None
-    disconnected_at: datetime | None = None
+    connected_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    disconnected_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     active: bool = True  # the organisation the business syncs with
     # Just connected: the sync sends nothing until the user has been through the revenue accounts (Xero screen).
     accounts_pending: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
@@ -120,4 +121,4 @@ class XeroTokenSetRow(SQLModel, table=True):
     __tablename__ = "xero_token_set"
     tenant_id: str = Field(primary_key=True)
     blob: bytes = Field(sa_column=Column(LargeBinary(), nullable=False))
-    updated_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -10,7 +10,11 @@ import threading
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
+
+from tui.store.types import UTCDateTime
+
+_WHEN = bindparam("u", type_=UTCDateTime())  # stored like every other time (see tui.store.types)
 
 
 class DatabaseTokenRow:
@@ -40,10 +44,11 @@ class DatabaseTokenRow:
     def write(self, blob: bytes) -> None:
         values = {"t": self.tenant_id, "b": blob, "u": datetime.now(timezone.utc)}
         with self._tx() as c:
-            updated = c.execute(text("UPDATE xero_token_set SET blob = :b, updated_at = :u WHERE tenant_id = :t"),
-                                values).rowcount
+            updated = c.execute(text("UPDATE xero_token_set SET blob = :b, updated_at = :u WHERE tenant_id = :t")
+                                .bindparams(_WHEN), values).rowcount
             if not updated:
-                c.execute(text("INSERT INTO xero_token_set (tenant_id, blob, updated_at) VALUES (:t, :b, :u)"), values)
+                c.execute(text("INSERT INTO xero_token_set (tenant_id, blob, updated_at) VALUES (:t, :b, :u)")
+                          .bindparams(_WHEN), values)
 
     def delete(self) -> None:
         with self._tx() as c:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
@@ -29,6 +29,4 @@ def bump_version(s: Session, table, row_id: int, expected: int, values: dict, wh
 
 
 def local_hhmm(at: datetime, time_zone: str) -> str:
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
     return at.astimezone(ZoneInfo(time_zone)).strftime("%H:%M")

@@ -18,8 +18,9 @@ A pass (:meth:`SyncRunner.run_once`)
     3. requests a stopped or killed pass left: what their creations made in Xero is found and linked
        (:mod:`.unfinished`); they are never re-sent as they were;
     4. pull (:mod:`.pull`): ``GET Invoices`` with ``If-Modified-Since``, merged field by field (:mod:`.merge`);
-    5. push (:mod:`.push`, :mod:`.batches`): contacts, then invoices, 50 to a request, planned from the records
-       as they are now, responses recorded as they arrive; left requests not planned again are dropped.
+    5. push (:mod:`.push`, :mod:`.batches`): contacts (:mod:`.contacts`), then invoices with their numbers
+       checked against Xero's (:mod:`.numbers`), 50 to a request, planned from the records as they are now,
+       responses recorded as they arrive; left requests not planned again are dropped.
     Xero's errors (disconnected, rate limited, unavailable, a reply it cannot use) end the pass with their
     message in the sync log; so does anything else that goes wrong: ``run_once`` never raises.
 

@@ -136,12 +136,6 @@ def _is_zombie(pid: int) -> bool:
 def lease_holder(s: Session, tenant_id: str, now: datetime) -> LeaseHolder | None:
     """Who syncs this organisation now (None if nobody holds a live lease)."""
     row = s.get(SyncLeaseRow, tenant_id)
-    if row is None or _aware(row.expires_at) < _aware(now):
+    if row is None or row.expires_at < now:
         return None
     return LeaseHolder(row.holder, row.holder_label, row.acquired_at, row.expires_at)
-
-
-def _aware(dt: datetime) -> datetime:
-    from datetime import timezone
-
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)

@@ -115,7 +115,7 @@ def local_sent(s: Session) -> list[LocalSent]:
 
 def preview_first_sync(ctx, sync_from: date | None = None) -> FirstSyncPreview:
     """Read Xero's invoice numbers (once) and sort our sent invoices. ``ctx``: a :class:`~tui.sync.context.Context`."""
-    from tui.sync.push import read_invoice_numbers
+    from tui.sync.numbers import read_invoice_numbers
 
     numbers = read_invoice_numbers(ctx)
     with ctx.session() as s:

@@ -156,7 +156,7 @@ class SyncService:
 
     def link_customer(self, customer_id: int, contact_id: str) -> None:
         """The fix for a contact name clash: this customer is that Xero contact."""
-        from tui.sync.push import link_customer
+        from tui.sync.contacts import link_customer
 
         tenant = self._tenant() or ""
         with self.services.session() as s:

@@ -6,14 +6,14 @@
   pass, what failed instead of when it last synced), last success, calls used today, who holds the lease.
 * :func:`problems`: the To Do "sync problems" group and the Sync screen's error list.
 * :func:`open_conflicts`, :func:`resolve_conflicts`; :func:`retry`; :func:`renumber_invoice`;
-  :func:`tui.sync.push.link_customer`.
+  :func:`tui.sync.contacts.link_customer`.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, update
@@ -175,8 +175,6 @@ def headline(message: str) -> str:
 
 
 def ago(then: datetime, now: datetime) -> str:
-    if then.tzinfo is None:
-        then = then.replace(tzinfo=timezone.utc)
     seconds = max(0, int((now - then).total_seconds()))
     if seconds < 60:
         return "just now"

@@ -5,9 +5,9 @@ Xero since. The rule is that no request body older than the last pull is ever se
 before the pull, :func:`settle_unfinished` looks in Xero for the creations such requests may have made (their
 answer may have been lost):
 
-- a contact, by the email and name it was sent with (:func:`~tui.sync.push.match_contact`, as for any
+- a contact, by the email and name it was sent with (:func:`~tui.sync.contacts.match_contact`, as for any
   unlinked customer);
-- an invoice, by its number, contact and total (:func:`~tui.sync.push.is_ours`, as for any invoice to create).
+- an invoice, by its number, contact and total (:func:`~tui.sync.numbers.is_ours`, as for any invoice to create).
 
 One found is linked, with what was sent as its last synced version, so the pull that follows merges any change
 made in Xero since against it; a customer edited here after the request was built is queued to be sent again.
@@ -32,7 +32,8 @@ from tui.sync import outbox, records
 from tui.sync.context import Context, loads
 from tui.sync.mapping import apply_view, invoice_from_xero
 from tui.sync.batches import unfinished_batches
-from tui.sync.push import is_ours, match_contact, read_contacts, read_invoice_numbers, requeue_if_changed
+from tui.sync.contacts import match_contact, read_contacts, requeue_if_changed
+from tui.sync.numbers import is_ours, read_invoice_numbers
 
 
 def settle_unfinished(ctx: Context) -> None:

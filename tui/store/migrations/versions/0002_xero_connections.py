@@ -8,6 +8,7 @@ Create Date: 2026-11-25
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+import tui.store.types
 
 
 revision = '0002'
@@ -34,8 +35,8 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('connected_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-    sa.Column('disconnected_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('connected_at', tui.store.types.UTCDateTime(), nullable=True),
+    sa.Column('disconnected_at', tui.store.types.UTCDateTime(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('tenant_id')
     )
