@@ -33,6 +33,7 @@ from tui.widgets.customer_picker import CustomerPicker
 from tui.widgets.field_error import Banner, FieldError
 from tui.widgets.header import AppHeader
 from tui.widgets.line_items import FIELD_LABELS, LineHeader, LineRow
+from tui.widgets.sync_scheduler import PassResult
 
 PRICE_PLACES = 4
 QUANTITY_PLACES = 4
@@ -178,7 +179,14 @@ class InvoiceEditorScreen(EditorScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.app.sync_passed_signal.subscribe(self, self._sync_passed, immediate=True)
         self.load()
+
+    def on_unmount(self) -> None:
+        self.app.sync_passed_signal.unsubscribe(self)
+
+    def _sync_passed(self, _: PassResult) -> None:
+        self.load_sync_state()
 
     # -- loading ------------------------------------------------------------------------------------
     def load(self) -> None:
@@ -486,7 +494,7 @@ class InvoiceEditorScreen(EditorScreen):
         self.show_heading()
         self._clean = self.snapshot()
         self.refresh_bindings()
-        self.app.refresh_todo()
+        self.app.records_changed()
         self.app.sync_now()
         if then is None:
             self.notify(f"Saved {saved.number}", title="Invoice saved")
@@ -525,7 +533,7 @@ class InvoiceEditorScreen(EditorScreen):
     def _sent(self, where: str) -> None:
         to = self.customer.email if self.customer else ""
         self.notify(where, title=f"Sent to {to}", timeout=8)
-        self.app.refresh_todo()
+        self.app.records_changed()
         self.app.sync_now()
         self.load()
 
@@ -547,7 +555,7 @@ class InvoiceEditorScreen(EditorScreen):
     def _deleted(self, _: None) -> None:
         self.notify(f"Deleted draft {self.invoice.number}")
         self._clean = None
-        self.app.refresh_todo()
+        self.app.records_changed()
         self.dismiss(None)
 
     def action_void(self) -> None:
@@ -562,7 +570,7 @@ class InvoiceEditorScreen(EditorScreen):
 
     def _voided(self, inv: Invoice) -> None:
         self.notify(f"Voided {inv.number}")
-        self.app.refresh_todo()
+        self.app.records_changed()
         self.app.sync_now()
         self.load()
 
