@@ -11,7 +11,7 @@ from tests.tui.screen_harness import ScreenApp, settle, type_into
 from tui.screens.customer_editor import CustomerEditorScreen
 from tui.screens.customers import CustomersScreen
 from tui.screens.invoice_editor import InvoiceEditorScreen
-from tui.screenshots import make_services
+from tui.devtools.screenshots import make_services
 
 SIZE = (100, 32)
 DRAFT, PAID = 6, 3

@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from tui.app import TradieApp
 from tui.domain.business import BusinessDetails
-from tui.screenshots import screen_text, set_xero_connection, settle
+from tui.devtools.screenshots import screen_text, set_xero_connection, settle
 from tui.services import SMTP_PASSWORD_KEY, Services
 
 
