@@ -25,10 +25,11 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.signal import Signal
 
 from tui.screens.xero_flow import XeroCommands
-from tui.sync_worker import POLL_INTERVAL_S, PassResult, SyncWorker
 from tui.widgets.commands import ListProvider
+from tui.widgets.sync_scheduler import POLL_INTERVAL_S, PassResult, SyncScheduler
 
 if TYPE_CHECKING:
     from tui.config import Config
@@ -133,7 +134,7 @@ class TradieApp(App):
     ]
 
     business_name: reactive[str] = reactive("")
-    sync_status = reactive("")  # the header's sync slot; the sync worker sets it
+    sync_status = reactive("")  # the header's sync slot, set after each sync pass
 
     def __init__(self, services: "Services", *, demo: bool = False, cursor_blink: bool | None = None,
                  sync_interval: float | None = POLL_INTERVAL_S, background_sync: bool = True) -> None:
@@ -144,7 +145,11 @@ class TradieApp(App):
         self._started = time.perf_counter()
         super().__init__()
         self.services = services
-        self.sync_worker = SyncWorker(self, sync_interval)
+        self.sync_scheduler = SyncScheduler(self, sync_interval)
+        #: Published after every sync pass; the screens that show sync state subscribe to it.
+        self.sync_passed_signal: Signal[PassResult] = Signal(self, "sync-passed")
+        #: Published when invoices, customers or the business changed (a save, a pass that changed something).
+        self.records_changed_signal: Signal[None] = Signal(self, "records-changed")
         self.background_sync = background_sync
         self._preview_offered = False
         self._review_waiting = False  # the last pass asked for the first-sync review
@@ -173,10 +178,10 @@ class TradieApp(App):
         # A full collection over the app's long-lived objects stalls the UI for 80-130 ms: freeze them once.
         self.call_after_refresh(gc.freeze)
         if self.background_sync:
-            self.sync_worker.start()
+            self.sync_scheduler.start()
 
     def on_unmount(self) -> None:
-        self.sync_worker.close()
+        self.sync_scheduler.close()
 
     @work(thread=True, exit_on_error=False, group="business", exclusive=True)
     def refresh_business(self) -> None:
@@ -287,23 +292,16 @@ class TradieApp(App):
 
     # -- sync ---------------------------------------------------------------------------------------------
     def sync_now(self):
-        """A sync pass now (the worker); after an invoice is sent, edited or voided and after reconnecting."""
-        return self.sync_worker.nudge()
+        """A sync pass now (in a worker); after an invoice is sent, edited or voided and after reconnecting."""
+        return self.sync_scheduler.nudge()
 
     def sync_passed(self, result: PassResult) -> None:
-        """After every pass: the header's status, lists reloaded, and the first-sync review offered once."""
+        """After every pass: the header's status, the screens told (lists reload when something changed), and the
+        first-sync review offered once."""
         self.sync_status = result.status
         if result.changed:
-            self.refresh_todo()
-        from tui.screens.invoice_editor import InvoiceEditorScreen
-        from tui.screens.sync import SyncScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, SyncScreen):
-                screen.reload()
-                screen.pass_finished(result.status)
-            elif isinstance(screen, InvoiceEditorScreen):
-                screen.load_sync_state()
+            self.records_changed()
+        self.sync_passed_signal.publish(result)
         if result.needs_confirmation and not self._review_noted and not self._preview_offered \
                 and not self._at_rest():
             self._review_noted = True
@@ -327,13 +325,10 @@ class TradieApp(App):
             self.show_first_sync_preview()
 
     # -- after saves ----------------------------------------------------------------------------------
-    def refresh_todo(self) -> None:
-        """Screens call this after saving anything that changes what needs doing: To Do reloads its lists."""
-        from tui.screens.todo import TodoScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, TodoScreen):
-                screen.reload()
+    def records_changed(self) -> None:
+        """Screens call this after saving anything that changes what needs doing: the screens listing records
+        (To Do) reload."""
+        self.records_changed_signal.publish(None)
 
 
 def run_app(cfg: "Config") -> int:

@@ -16,7 +16,7 @@ from tests.connect.conftest import sandbox_cfg
 from tests.connect.helpers import connect_service, screen_text, wait_for
 from tui.app import TradieApp
 from tui.connection import Started, XeroConnection
-from tui.screenshots import make_services, settle
+from tui.devtools.screenshots import make_services, settle
 from tui.xero.connect import Organisation
 from tui.xero.errors import AccessDenied, Cancelled
 

@@ -27,9 +27,9 @@ def sync_app(services):
 async def next_pass(pilot) -> None:
     """Ask for a pass now and wait until it, and any pass still running, has its result on screen."""
     app = pilot.app
-    done = app.sync_worker.passes
+    done = app.sync_scheduler.passes
     app.sync_now()
-    await wait_for(pilot, lambda: app.sync_worker.passes > done, what="a sync pass")
+    await wait_for(pilot, lambda: app.sync_scheduler.passes > done, what="a sync pass")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -37,7 +37,7 @@ async def next_pass(pilot) -> None:
 async def startup_pass(pilot) -> None:
     """Wait until the pass the app runs at start-up has its result on screen (however early it finished)."""
     app = pilot.app
-    await wait_for(pilot, lambda: app.sync_worker.passes >= 1, what="the start-up sync pass")
+    await wait_for(pilot, lambda: app.sync_scheduler.passes >= 1, what="the start-up sync pass")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tests.conftest import FIXED_NOW
 from tests.syncui.conftest import make_invoice, send, sync_app, wait_for
-from tui.screenshots import settle
+from tui.devtools.screenshots import settle
 
 SIZE = (100, 32)
 

@@ -228,9 +228,9 @@ async def test_sync_now_on_the_sync_screen_says_when_the_pass_is_done(connected)
         app.goto("sync")
         await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen) and app.screen.view)
         send(c.services, make_invoice(c.services, number="TC-0321"))
-        done = app.sync_worker.passes
+        done = app.sync_scheduler.passes
         await pilot.press("s")  # says "Syncing…" until the pass ends
-        await wait_for(pilot, lambda: app.sync_worker.passes > done, what="the pass")
+        await wait_for(pilot, lambda: app.sync_scheduler.passes > done, what="the pass")
         await wait_for(pilot, lambda: "Sync finished: Synced just now" in screen_text(app), what="the message")
         assert "Syncing…" not in screen_text(app)
     assert len(c.xero_invoices("TC-0321")) == 1

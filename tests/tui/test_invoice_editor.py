@@ -34,7 +34,7 @@ def totals(app) -> dict[str, str]:
 
 
 async def fill_line(pilot, index: int, description: str, quantity: str, price: str) -> None:
-    row = editor(pilot.app).rows[index]
+    row = editor(pilot.app).form.rows[index]
     await type_into(pilot, row.query_one(".description", Input), description)
     await type_into(pilot, row.query_one(".quantity", Input), quantity)
     await type_into(pilot, row.query_one(".unit_price", Input), price)
@@ -72,16 +72,16 @@ async def test_create_invoice_by_keyboard(olivia, business):
         assert screen.focused.id == "f-issue_date"
         await pilot.press("tab", "tab", *"Job 77", "tab")
         await pilot.press(*"HWS labour", "tab", *"3.5", "tab", *"95")
-        await choose(pilot, screen.rows[0].query_one(".category", Select), 2)  # Labour
+        await choose(pilot, screen.form.rows[0].query_one(".category", Select), 2)  # Labour
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert len(screen.rows) == 2
-        assert screen.focused is screen.rows[1].query_one(".description")
+        assert len(screen.form.rows) == 2
+        assert screen.focused is screen.form.rows[1].query_one(".description")
         await pilot.press(*"Rheem", "tab", "tab", *"1489.1234")
-        await choose(pilot, screen.rows[1].query_one(".category", Select), 1)  # Materials
+        await choose(pilot, screen.form.rows[1].query_one(".category", Select), 1)  # Materials
         assert totals(app) == {"Subtotal": "$1,821.62", "GST": "$182.16", "Total": "$2,003.78",
                                "Amount paid": "$0.00", "Amount due": "$2,003.78"}
-        assert text_of(screen.rows[0].query_one(".amount")) == "$332.50"
+        assert text_of(screen.form.rows[0].query_one(".amount")) == "$332.50"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert screen.title == "Invoice INV-0001"
@@ -127,7 +127,7 @@ async def test_totals_round_tax_per_line(olivia, business):
                                "Amount due": "$0.51"}
         await pilot.press("ctrl+r")  # remove the line being edited
         await pilot.pause()
-        assert len(editor(app).rows) == 2
+        assert len(editor(app).form.rows) == 2
         assert totals(app)["Total"] == "$0.34"
 
 
@@ -184,12 +184,12 @@ async def test_each_bad_value_shows_its_message_at_the_field_and_nothing_is_save
         screen = editor(app)
         for field, text, where, message in CASES:
             case = f"{field}={text!r}"
-            box = screen.rows[0].query_one(f".{field}") if where == "line" else screen.query_one(f"#f-{field}")
+            box = screen.form.rows[0].query_one(f".{field}") if where == "line" else screen.query_one(f"#f-{field}")
             original = box.value
             await type_into(pilot, box, text)
             await pilot.press("ctrl+s")
             await settle(pilot)
-            shown = screen.rows[0].query_one("FieldError") if where == "line" else screen.query_one(where)
+            shown = screen.form.rows[0].query_one("FieldError") if where == "line" else screen.query_one(where)
             assert shown.message == message, case
             assert box.has_class("-invalid"), case
             assert screen.focused is box, case
@@ -209,10 +209,10 @@ async def test_new_invoice_shows_every_problem_at_once_and_saves_nothing(busines
         await settle(pilot)
         screen = editor(app)
         assert screen.query_one("#e-customer").message == "Choose a customer"
-        assert screen.rows[0].query_one("FieldError").message == (
+        assert screen.form.rows[0].query_one("FieldError").message == (
             "Description: Describe the work or item\nUnit price: Enter a unit price")
         assert screen.focused.id == "customer"
-        screen.rows[0].focus_field()
+        screen.form.rows[0].focus_field()
         await pilot.press("ctrl+r", "ctrl+s")  # remove the blank line, then try again
         await settle(pilot)
         assert screen.query_one("#e-lines").message == "Add at least one line"
@@ -312,7 +312,7 @@ async def test_escape_asks_before_discarding_unsaved_lines(demo_services):
         assert isinstance(app.screen, ConfirmModal)
         await pilot.press("n")
         await settle(pilot)
-        assert len(editor(app).rows) == 3
+        assert len(editor(app).form.rows) == 3
         await pilot.press("escape", "y")
         await settle(pilot)
         assert not isinstance(app.screen, InvoiceEditorScreen)

@@ -11,7 +11,7 @@ from tests.tui.screen_harness import ScreenApp, settle, type_into
 from tui.screens.customer_editor import CustomerEditorScreen
 from tui.screens.customers import CustomersScreen
 from tui.screens.invoice_editor import InvoiceEditorScreen
-from tui.screenshots import make_services
+from tui.devtools.screenshots import make_services
 
 SIZE = (100, 32)
 DRAFT, PAID = 6, 3
@@ -58,8 +58,8 @@ def test_invoice_with_validation_errors(snap_compare, demo):
         await settle(pilot)
         screen = pilot.app.screen
         await type_into(pilot, "#f-issue_date", "31/02/2026")
-        await type_into(pilot, screen.rows[0].query_one(".quantity"), "-3")
-        await type_into(pilot, screen.rows[1].query_one(".unit_price"), "12.34567")
+        await type_into(pilot, screen.form.rows[0].query_one(".quantity"), "-3")
+        await type_into(pilot, screen.form.rows[1].query_one(".unit_price"), "12.34567")
         await pilot.press("ctrl+s")
         await quiet(pilot)
 

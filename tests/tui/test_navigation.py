@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from tui.app import DESTINATIONS, GoToCommands, TradieApp
-from tui.screenshots import screen_text, settle
+from tui.devtools.screenshots import screen_text, settle
 
 
 def screen_name(app) -> str:

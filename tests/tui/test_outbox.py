@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 
 from tui.mail.transport import list_outbox
 from tui.screens.outbox import OutboxScreen
-from tui.screenshots import make_services
+from tui.devtools.screenshots import make_services
 
 MESSAGES = [
     ("Mon, 23 Nov 2026 09:15:00 +1100", "Olivia Nguyen <olivia.nguyen@example.com>", "Tax Invoice INV-0012",

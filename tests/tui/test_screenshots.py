@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import unescape
 
-from tui.screenshots import SHOTS, take
+from tui.devtools.screenshots import SHOTS, take
 
 
 async def test_the_disconnected_screenshot_shows_the_apps_own_reason(tmp_path):

@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from tui.app import TradieApp
 from tui.domain.business import BusinessDetails
-from tui.screenshots import screen_text, set_xero_connection, settle
+from tui.devtools.screenshots import screen_text, set_xero_connection, settle
 from tui.services import SMTP_PASSWORD_KEY, Services
 
 
@@ -75,13 +75,13 @@ async def test_todo_empty_state(services):
         assert "Fresh Start Electrical" in text
 
 
-async def test_refresh_todo_after_a_save_elsewhere(demo_services):
+async def test_todo_reloads_after_a_save_elsewhere(demo_services):
     app = TradieApp(demo_services)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         draft = next(g for g in app.screen.groups if g.key == "drafts").rows[0]
         demo_services.delete_invoice(demo_services.invoice(draft.id))  # as the invoice editor would
-        app.refresh_todo()
+        app.records_changed()
         await settle(pilot)
         assert "Drafts to send 2" in screen_text(app)
         assert draft.number not in screen_text(app)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from tui.app import TradieApp
 from tui.domain.business import BusinessDetails
-from tui.screenshots import screen_text, settle
+from tui.devtools.screenshots import screen_text, settle
 from tui.screens.todo import TodoScreen
 
 OVERDUE, DRAFTS, AWAITING, PAID = 40_000, 25_000, 30_000, 5_000

@@ -10,14 +10,14 @@ import pytest
 from textual.widgets import Input
 
 from tui.app import TradieApp
-from tui.screenshots import DEMO_SMTP, make_services, set_xero_connection, settle
+from tui.devtools.screenshots import DEMO_SMTP, make_services, set_xero_connection, settle
 
 SIZE = (100, 32)
 
 
 @pytest.fixture
 def shell(env, tmp_path):
-    """Build the app the way ``python -m tui.screenshots`` does (shown paths are sam's, data is in tmp)."""
+    """Build the app the way ``python -m tui.devtools.screenshots`` does (shown paths are sam's, data is in tmp)."""
 
     def build(*, mail=None, prepare=None) -> TradieApp:
         services = make_services(tmp_path / "snap", mail=mail)

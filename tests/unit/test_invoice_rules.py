@@ -7,7 +7,7 @@ from tui.domain.business import BusinessDetails, is_abn
 from tui.domain.customer import Customer
 from tui.domain.dates import business_today, format_date, parse_date
 from tui.domain.errors import TransitionError, ValidationError
-from tui.domain.invoice import Invoice, InvoiceStatus, LineItem
+from tui.domain.invoice import Invoice, InvoiceStatus, LineItem, parse_quantity, parse_unit_price
 
 NOW = datetime(2026, 11, 25, 1, 0, tzinfo=timezone.utc)
 
@@ -73,6 +73,25 @@ def test_validation_names_every_bad_field():
         "lines.1.quantity", "lines.1.unit_price",
     }
     assert err.value.errors["due_date"] == "The due date is before the issue date"
+
+
+def test_problems_lists_what_validate_refuses_and_nothing_for_a_valid_invoice():
+    assert draft().problems() == {}
+    bad = draft(customer_id=None, lines=[])
+    with pytest.raises(ValidationError) as err:
+        bad.validate()
+    assert bad.problems() == err.value.errors == {"customer": "Choose a customer", "lines": "Add at least one line"}
+
+
+def test_quantities_and_unit_prices_are_read_to_xeros_four_decimal_places():
+    assert parse_quantity(" 2.5 ") == D("2.5")
+    assert parse_unit_price("$1,500.1234") == D("1500.1234")
+    with pytest.raises(ValueError, match="at most 4 decimal places for the quantity"):
+        parse_quantity("1.23456")
+    with pytest.raises(ValueError, match="at most 4 decimal places for the unit price"):
+        parse_unit_price("12.34567")
+    with pytest.raises(ValueError, match="Type the quantity without commas"):
+        parse_quantity("1,500")
 
 
 def test_sending_an_invalid_invoice_is_refused():

@@ -12,13 +12,25 @@ from decimal import Decimal
 from enum import Enum
 
 from tui.domain.errors import TransitionError, ValidationError
-from tui.domain.money import ZERO, cents
+from tui.domain.money import ZERO, cents, parse_decimal
 from tui.domain.tax import DEFAULT_TAX_RATE, LineAmountTypes, line_tax, tax_rate
 
 MAX_QUANTITY = Decimal("100000")
 MAX_UNIT_PRICE = Decimal("10000000")
 MAX_LINES = 200
 MAX_DESCRIPTION = 4000
+QUANTITY_PLACES = 4  # Xero keeps a line's quantity and unit price to 4 decimal places
+PRICE_PLACES = 4
+
+
+def parse_quantity(text: str) -> Decimal:
+    """A typed quantity: no commas, at most 4 decimal places. ValueError with a message for beside the field."""
+    return parse_decimal(text, places=QUANTITY_PLACES, what="quantity")
+
+
+def parse_unit_price(text: str) -> Decimal:
+    """A typed unit price: "$1,500.00" reads; at most 4 decimal places. ValueError with a message as above."""
+    return parse_decimal(text, places=PRICE_PLACES, what="unit price", thousands=True)
 
 
 class InvoiceStatus(str, Enum):
@@ -104,7 +116,13 @@ class Invoice:
         return self.status is InvoiceStatus.SENT and self.due_date < today and self.amount_due > 0
 
     def validate(self) -> None:
-        """ValidationError naming each bad field; line fields are keyed ``lines.N.field``."""
+        """ValidationError naming each bad field (see :meth:`problems`)."""
+        errors = self.problems()
+        if errors:
+            raise ValidationError(errors)
+
+    def problems(self) -> dict[str, str]:
+        """A message for each bad field, none when the invoice is valid; line fields are keyed ``lines.N.field``."""
         errors: dict[str, str] = {}
         if self.customer_id is None:
             errors["customer"] = "Choose a customer"
@@ -118,8 +136,7 @@ class Invoice:
             errors.update({f"lines.{i}.{k}": v for k, v in line_errors(line).items()})
         if len(self.reference) > 255:
             errors["reference"] = "The reference can be at most 255 characters"
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     def ensure_editable(self) -> None:
         if self.status is InvoiceStatus.PAID:

@@ -155,7 +155,7 @@ class BusinessScreen(BaseScreen):
         self.fill(details)
         self.notify("Business details saved", title="Saved")
         self.app.refresh_business()
-        self.app.refresh_todo()  # the time zone decides what is overdue
+        self.app.records_changed()  # the time zone decides what is overdue
 
     def save_failed(self, exc: Exception) -> None:
         if isinstance(exc, ValidationError):

@@ -1,54 +1,43 @@
 """Invoice editor: customer, dates, reference, line items with live totals; save, send, delete or void.
 
-The screen only reads what was typed (dates, numbers), asks the services to act, and shows what comes back:
-per-field messages from ValidationError, "changed by X at HH:MM" from ConflictError, a paid or voided
-invoice's reason for being read-only from TransitionError. All database and mail work runs in workers.
+The screen asks the services to act and shows what comes back: per-field messages from ValidationError,
+"changed by X at HH:MM" from ConflictError, a paid or voided invoice's reason for being read-only from
+TransitionError. Its form (``invoice_form.InvoiceForm``) reads what was typed and marks each field with its
+message. All database and mail work runs in workers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from tui.domain.customer import Customer
-from tui.domain.dates import business_today, format_date, parse_date
+from tui.domain.dates import business_today, format_date
 from tui.domain.errors import TransitionError, ValidationError
-from tui.domain.invoice import Invoice, InvoiceStatus, LineItem
-from tui.domain.money import format_money, parse_decimal
+from tui.domain.invoice import Invoice, InvoiceStatus
 from tui.domain.tax import LineAmountTypes
 from tui.screens.base import EditorScreen
 from tui.screens.customer_editor import CustomerEditorScreen
+from tui.screens.invoice_form import HEAD_FIELDS, InvoiceForm
 from tui.store.errors import ConflictError, DuplicateError
 from tui.widgets.confirm_modal import ConfirmModal
 from tui.widgets.customer_picker import CustomerPicker
 from tui.widgets.field_error import Banner, FieldError
 from tui.widgets.header import AppHeader
-from tui.widgets.line_items import FIELD_LABELS, LineHeader, LineRow
-
-PRICE_PLACES = 4
-QUANTITY_PLACES = 4
+from tui.widgets.line_items import LineHeader, LineRow
+from tui.widgets.sync_scheduler import PassResult
 
 AMOUNTS_TEXT = {
     LineAmountTypes.EXCLUSIVE: "Prices entered excluding GST",
     LineAmountTypes.INCLUSIVE: "Prices entered including GST",
     LineAmountTypes.NO_TAX: "No GST on this invoice",
 }
-
-# (field, label, placeholder) of the one-line fields above the lines
-HEAD_FIELDS = (
-    ("number", "Number", "automatic"),
-    ("issue_date", "Issue date", "DD/MM/YYYY"),
-    ("due_date", "Due date", "DD/MM/YYYY"),
-    ("reference", "Reference", "order or job number"),
-)
 
 
 @dataclass(frozen=True)
@@ -57,30 +46,6 @@ class Loaded:
     customer: Customer | None
     send_error: str
     time_zone: str
-
-
-def _parse(errors: dict[str, str], key: str, parse: Callable[[str], object], text: str):
-    try:
-        return parse(text)
-    except ValueError as exc:
-        errors[key] = str(exc)
-        return None
-
-
-def read_lines(rows: list[LineRow]) -> tuple[list[LineItem | None], dict[str, str]]:
-    """Each row as a LineItem (None where its numbers don't read), with the messages keyed ``lines.N.field``."""
-    errors: dict[str, str] = {}
-    lines: list[LineItem | None] = []
-    for i, row in enumerate(rows):
-        quantity = _parse(errors, f"lines.{i}.quantity",
-                          lambda t: parse_decimal(t, places=QUANTITY_PLACES, what="quantity"), row.text("quantity"))
-        price = _parse(errors, f"lines.{i}.unit_price",
-                       lambda t: parse_decimal(t, places=PRICE_PLACES, what="unit price", thousands=True),
-                       row.text("unit_price"))
-        ok = quantity is not None and price is not None
-        lines.append(LineItem(row.text("description"), quantity, price, row.choice("category"),
-                              row.choice("tax_type")) if ok else None)
-    return lines, errors
 
 
 def sent_text(inv: Invoice, time_zone: str) -> str:
@@ -145,7 +110,7 @@ class InvoiceEditorScreen(EditorScreen):
         self.customer: Customer | None = None
         self.read_only_reason = ""
         self.time_zone = ""
-        self._totals_shown: tuple = ()
+        self.form = InvoiceForm(self)
         self.busy = False  # a save, send, delete or void is under way: no second one meanwhile
         self._clean: tuple | None = None
         self.title = "Invoice"
@@ -176,7 +141,14 @@ class InvoiceEditorScreen(EditorScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.app.sync_passed_signal.subscribe(self, self._sync_passed, immediate=True)
         self.load()
+
+    def on_unmount(self) -> None:
+        self.app.sync_passed_signal.unsubscribe(self)
+
+    def _sync_passed(self, _: PassResult) -> None:
+        self.load_sync_state()
 
     # -- loading ------------------------------------------------------------------------------------
     def load(self) -> None:
@@ -221,7 +193,7 @@ class InvoiceEditorScreen(EditorScreen):
         if not rows and editable:
             rows.append(LineRow())
         await lines.mount_all(rows)
-        self.renumber()
+        self.form.renumber()
         self.recompute()
         self.show_errors({})
         if self.read_only_reason:
@@ -269,110 +241,19 @@ class InvoiceEditorScreen(EditorScreen):
     def banner(self, text: str, *, error: bool = True) -> None:
         self.query_one(Banner).show(text, error=error)
 
-    # -- reading the form ---------------------------------------------------------------------------
-    @property
-    def rows(self) -> list[LineRow]:
-        return list(self.query_one("#lines").query_children(LineRow))
-
-    def text(self, field: str) -> str:
-        return self.query_one(f"#f-{field}", Input).value
-
-    def snapshot(self) -> tuple:
-        return (self.customer.id if self.customer else None, *(self.text(f) for f, _, _ in HEAD_FIELDS),
-                *(row.values() for row in self.rows))
-
+    # -- the form -----------------------------------------------------------------------------------
     @property
     def dirty(self) -> bool:
         return self._clean is not None and not self.read_only_reason and self.snapshot() != self._clean
 
-    def read_form(self) -> tuple[Invoice, dict[str, str]]:
-        """The invoice as typed, and every message for it: what could not be read (dates, numbers) and,
-        for the rest, what the domain's validation says, so all problems show at once."""
-        errors: dict[str, str] = {}
-        issue = _parse(errors, "issue_date", parse_date, self.text("issue_date"))
-        due = _parse(errors, "due_date", parse_date, self.text("due_date"))
-        lines, line_errors = read_lines(self.rows)
-        errors.update(line_errors)
-        inv = replace(
-            self.invoice,
-            customer_id=self.customer.id if self.customer else None,
-            number=self.text("number").strip(),
-            issue_date=issue or self.invoice.issue_date,
-            due_date=due or self.invoice.due_date,
-            reference=self.text("reference"),
-            lines=[line for line in lines if line is not None],
-        )
-        if errors:
-            # Stand-ins for the numbers that did not read, so the other fields' messages line up with their rows.
-            probe = replace(inv, lines=[line or LineItem(row.text("description"), Decimal(1), Decimal(0))
-                                        for line, row in zip(lines, self.rows)])
-            try:
-                probe.validate()
-            except ValidationError as exc:
-                if issue is None or due is None:
-                    exc.errors.pop("due_date", None)
-                errors = exc.errors | errors
-        return inv, errors
+    def snapshot(self) -> tuple:
+        return self.form.snapshot(self.customer)
 
     def recompute(self) -> None:
-        """Line amounts and totals from what is typed now (lines that don't read yet count as nothing)."""
-        lines, _ = read_lines(self.rows)
-        for row, line in zip(self.rows, lines):
-            row.set_amount(format_money(line.line_amount) if line else "")
-        shown = replace(self.invoice, lines=[line for line in lines if line is not None])
-        t = shown.totals
-        gst = "Includes GST" if shown.amounts is LineAmountTypes.INCLUSIVE else "GST"
-        rows = (("Subtotal", format_money(t.subtotal)), (gst, format_money(t.tax)),
-                ("[b]Total[/]", f"[b]{format_money(t.total)}[/]"), ("Amount paid", format_money(shown.amount_paid)),
-                ("[b]Amount due[/]", f"[b]{format_money(shown.amount_due)}[/]"))
-        if rows == self._totals_shown:
-            return
-        self._totals_shown = rows
-        table = Table.grid(padding=(0, 2), expand=True)
-        table.add_column(justify="right", ratio=1)
-        table.add_column(justify="right", min_width=12)
-        for row in rows:
-            table.add_row(*row)
-        self.query_one("#totals", Static).update(table)
+        self.form.recompute(self.invoice)
 
-    def renumber(self) -> None:
-        for n, row in enumerate(self.rows, start=1):
-            row.set_number(n)
-
-    # -- errors -------------------------------------------------------------------------------------
     def show_errors(self, errors: dict[str, str]) -> None:
-        """Each message beside its field; anything without a field goes to the banner."""
-        placed = {"customer", "lines", *(f for f, _, _ in HEAD_FIELDS)}
-        for field in placed:
-            self.query_one(f"#e-{field}", FieldError).show(errors.get(field, ""))
-            if field in {f for f, _, _ in HEAD_FIELDS}:
-                self.query_one(f"#f-{field}", Input).set_class(field in errors, "-invalid")
-        for i, row in enumerate(self.rows):
-            prefix = f"lines.{i}."
-            row.show_errors({k[len(prefix):]: v for k, v in errors.items() if k.startswith(prefix)})
-        rest = [m for k, m in errors.items() if k not in placed and not k.startswith("lines.")]
-        if rest:
-            self.banner("\n".join(rest))
-        elif errors or not self.read_only_reason:
-            self.banner("")
-        if errors:
-            self.focus_first_error(errors)
-
-    def focus_first_error(self, errors: dict[str, str]) -> None:
-        if "customer" in errors:
-            self.query_one("#customer").focus()
-            return
-        for field, _, _ in HEAD_FIELDS:
-            if field in errors:
-                self.query_one(f"#f-{field}").focus()
-                return
-        for key in errors:
-            if key.startswith("lines."):
-                _, index, field = key.split(".", 2)
-                rows = self.rows
-                if int(index) < len(rows):
-                    rows[int(index)].focus_field(field if field in FIELD_LABELS else "description")
-                return
+        self.form.show_errors(errors, read_only=bool(self.read_only_reason))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self.invoice is None:
@@ -428,7 +309,7 @@ class InvoiceEditorScreen(EditorScreen):
             await self.query_one("#lines").mount(row)
         else:
             await self.query_one("#lines").mount(row, after=current)
-        self.renumber()
+        self.form.renumber()
         self.recompute()
         row.focus_field()
         self.query_one("#e-lines", FieldError).show("")
@@ -438,11 +319,11 @@ class InvoiceEditorScreen(EditorScreen):
         if row is None:
             self.notify("Move to the line to remove first", severity="warning")
             return
-        rows = self.rows
+        rows = self.form.rows
         index = rows.index(row)
         await row.remove()
-        rows = self.rows
-        self.renumber()
+        rows = self.form.rows
+        self.form.renumber()
         self.recompute()
         if rows:
             rows[min(index, len(rows) - 1)].focus_field()
@@ -470,7 +351,7 @@ class InvoiceEditorScreen(EditorScreen):
         self.save()
 
     def save(self, then: Callable[[], None] | None = None) -> None:
-        inv, errors = self.read_form()
+        inv, errors = self.form.read(self.invoice, self.customer)
         self.show_errors(errors)
         if errors:
             self.notify("Fix the fields marked in red; nothing was saved", severity="warning")
@@ -484,7 +365,7 @@ class InvoiceEditorScreen(EditorScreen):
         self.show_heading()
         self._clean = self.snapshot()
         self.refresh_bindings()
-        self.app.refresh_todo()
+        self.app.records_changed()
         self.app.sync_now()
         if then is None:
             self.notify(f"Saved {saved.number}", title="Invoice saved")
@@ -523,7 +404,7 @@ class InvoiceEditorScreen(EditorScreen):
     def _sent(self, where: str) -> None:
         to = self.customer.email if self.customer else ""
         self.notify(where, title=f"Sent to {to}", timeout=8)
-        self.app.refresh_todo()
+        self.app.records_changed()
         self.app.sync_now()
         self.load()
 
@@ -545,7 +426,7 @@ class InvoiceEditorScreen(EditorScreen):
     def _deleted(self, _: None) -> None:
         self.notify(f"Deleted draft {self.invoice.number}")
         self._clean = None
-        self.app.refresh_todo()
+        self.app.records_changed()
         self.dismiss(None)
 
     def action_void(self) -> None:
@@ -560,7 +441,7 @@ class InvoiceEditorScreen(EditorScreen):
 
     def _voided(self, inv: Invoice) -> None:
         self.notify(f"Voided {inv.number}")
-        self.app.refresh_todo()
+        self.app.records_changed()
         self.app.sync_now()
         self.load()
 

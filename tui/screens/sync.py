@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from tui.screens.base import BaseScreen
 from tui.widgets.header import AppHeader
 from tui.widgets.prompt_modal import PromptModal
+from tui.widgets.sync_scheduler import PassResult
 
 DAILY_BUDGET = 5_000  # Xero's calls a day per organisation
 
@@ -118,7 +119,15 @@ class SyncScreen(BaseScreen):
         table.add_column("", width=1)
         table.add_column("What")
         self.query_one("#sync-problems", OptionList).focus()
+        self.app.sync_passed_signal.subscribe(self, self._sync_passed, immediate=True)
         self.reload()
+
+    def on_unmount(self) -> None:
+        self.app.sync_passed_signal.unsubscribe(self)
+
+    def _sync_passed(self, result: PassResult) -> None:
+        self.reload()
+        self.pass_finished(result.status)
 
     def on_screen_resume(self) -> None:
         if self.view is not None:

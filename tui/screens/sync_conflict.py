@@ -123,5 +123,5 @@ class ConflictScreen(BaseScreen):
     def _resolved(self, _: None) -> None:
         self.app.notify(f"{self.invoice_title}: conflict resolved", timeout=4)
         self.app.pop_screen()
-        self.app.refresh_todo()
+        self.app.records_changed()
         self.app.sync_now()

@@ -125,6 +125,14 @@ class TodoScreen(BaseScreen):
         warnings.display = False
         warnings.styles.padding = (0, 1)
         self.query_one("#todo-list", ColumnList).rows.focus()
+        self.app.records_changed_signal.subscribe(self, self._records_changed, immediate=True)
+        self.reload()
+
+    def on_unmount(self) -> None:
+        self.app.records_changed_signal.unsubscribe(self)
+
+    def _records_changed(self, _: None) -> None:
+        """Something was saved, here or by a sync pass: the lists may have changed."""
         self.reload()
 
     def on_screen_resume(self) -> None:

@@ -1,7 +1,7 @@
 """Regenerate ``screenshots/*.svg``: every screen on the demo data, with a fixed clock, in a temp dir.
 
-    python -m tui.screenshots            # writes screenshots/*.svg (relative to the current directory)
-    python -m tui.screenshots --out DIR  # somewhere else
+    python -m tui.devtools.screenshots             # writes screenshots/*.svg (relative to the current directory)
+    python -m tui.devtools.screenshots --out DIR  # somewhere else
 
 The snapshot tests build their app the same way (``make_services``), so screenshots and snapshots agree.
 Paths shown on screen are the usual ones for a user called sam, whatever machine this runs on; the database and
@@ -205,7 +205,7 @@ async def take(shot: Shot, out: Path, work: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tui.screenshots", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tui.devtools.screenshots", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="screenshots", help="where the SVGs go (default: screenshots)")
     args = parser.parse_args(argv)
     os.environ["TEXTUAL_ANIMATIONS"] = "none"

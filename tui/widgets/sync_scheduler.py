@@ -1,7 +1,8 @@
-"""The app's background sync: a thread worker that runs one pass of ``services.sync`` at a time.
+"""The app's background sync passes: a thread worker that runs one pass of ``services.sync`` at a time.
 
 Passes run right after start-up, every ``interval`` seconds, and whenever something asks (:meth:`nudge`: an
-invoice sent, edited or voided; Continue after a reconnect; Sync now). Each pass sets the header's sync status.
+invoice sent, edited or voided; Continue after a reconnect; Sync now). After each the app sets the header's
+sync status and tells the screens (``app.sync_passed_signal``).
 Nothing here blocks the UI loop and nothing here raises into it: a failed pass is a red status line.
 """
 
@@ -48,7 +49,7 @@ def run_pass(sync) -> PassResult:
     return PassResult(status, report.needs_confirmation, changed)
 
 
-class SyncWorker:
+class SyncScheduler:
     """Schedules passes for an app: ``start()`` once mounted, ``nudge()`` for a pass now, ``close()`` at exit."""
 
     def __init__(self, app, interval: float | None = POLL_INTERVAL_S):

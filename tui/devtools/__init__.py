@@ -1,0 +1,1 @@
+"""Developer tools, not the product: they draw the product against a sandbox they start themselves."""
