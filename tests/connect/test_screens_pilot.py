@@ -233,7 +233,8 @@ async def test_pasted_address_elsewhere_than_the_redirect_uri_is_refused_in_the_
 
     from textual.widgets import Input
 
-    from tui.screens.xero_connect import ConnectScreen, start_connect_flow
+    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero_flow import start_connect_flow
     from tui.screens.xero_orgs import OrganisationsScreen
 
     app = app_for(xservices)

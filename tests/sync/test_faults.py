@@ -99,7 +99,7 @@ class VirtualClock:
 
 
 def test_rate_limit_storm_completes(connected):
-    from tui.sync.runner import make_api
+    from tui.xero_factory import make_api
     from tui.xero.ratelimit import Backoff, RateLimiter
 
     c = connected
