@@ -66,10 +66,9 @@ def token_manager(cfg, tenant_id: str, kind: str = "oauth", secrets=None, engine
     from tui.xero.tokens import TokenManager
 
     secrets = secrets or open_store(cfg)
-    oauth = oauth_for(cfg, secrets, kind)
     if token_store is None:
         token_store = organisation_store(cfg, tenant_id, secrets, engine)
-    return TokenManager(token_store, oauth)
+    return TokenManager(token_store, oauth_for(cfg, secrets, kind))
 
 
 def make_api(cfg, tenant_id: str, kind: str = "oauth", secrets=None, token_store=None, engine=None, **api_options):

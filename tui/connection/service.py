@@ -12,7 +12,7 @@ from tui.connection.accounts import AccountSteps
 from tui.connection.consent import ConsentSteps
 from tui.connection.status import StatusSteps
 from tui.xero.errors import Disconnected, NotConfigured
-from tui.xero_factory import CLIENT_SECRET_KEY, api_with, oauth_for, organisation_store
+from tui.xero_factory import CLIENT_SECRET_KEY, api_with, oauth_for, organisation_store, token_manager
 
 
 class XeroConnection(ConsentSteps, AccountSteps, StatusSteps):
@@ -67,9 +67,7 @@ class XeroConnection(ConsentSteps, AccountSteps, StatusSteps):
                                   create_key=create_key)
 
     def _manager(self, row):
-        from tui.xero.tokens import TokenManager
-
-        return TokenManager(self._store(row.tenant_id), self._oauth(row.kind))
+        return token_manager(self.cfg, row.tenant_id, row.kind, self.services.secrets, self.services.engine)
 
     def _active_row(self):
         from tui.store.xero_connections import active_connection

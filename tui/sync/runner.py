@@ -61,8 +61,9 @@ class SyncReport:
 class SyncRunner:
     """Runs sync passes for the business's active Xero organisation.
 
-    ``api_factory(tenant_id, kind)`` builds the Xero API (default: :func:`tui.xero_factory.make_api` from ``cfg``); it is made
-    once per organisation and kept. Thread-safe in the sense that one runner runs one pass at a time.
+    ``api_factory(tenant_id, kind)`` builds the Xero API (default: :func:`tui.xero_factory.make_api` from
+    ``cfg``); it is made once per organisation and kept. Thread-safe in the sense that one runner runs one pass
+    at a time.
     """
 
     def __init__(
