@@ -6,8 +6,6 @@ builds to talk to Xero comes from :mod:`tui.xero_factory`, what it stores goes t
 
 from __future__ import annotations
 
-import threading
-
 from tui.connection.accounts import AccountSteps
 from tui.connection.consent import ConsentSteps
 from tui.connection.status import StatusSteps
@@ -27,7 +25,6 @@ class XeroConnection(ConsentSteps, AccountSteps, StatusSteps):
         self.wait_timeout = DEFAULT_TIMEOUT_S if wait_timeout is None else wait_timeout
         self.remote = is_remote_session()
         self.open_browser = can_open_browser()
-        self._lock = threading.RLock()
 
     def __repr__(self) -> str:
         return f"<XeroConnection {self.cfg.xero.api_url}>"
