@@ -92,8 +92,9 @@ class StatusSteps:
         from tui.store import xero_connections
 
         with self.services.session() as s:
-            row = xero_connections.mark_disconnected(s, _sentence(reason), self.services.now())
-            if row is not None:
+            row = xero_connections.active_connection(s)
+            if row is not None and row.status != "disconnected":
+                xero_connections.mark_disconnected(s, row, _sentence(reason), self.services.now())
                 log.warning("Xero: %s is disconnected: %s", row.tenant_name, reason)
         return self.overview()
 

@@ -45,26 +45,19 @@ def mark_connected(s: Session, *, tenant_id: str, name: str, tenant_type: str, c
     return row
 
 
-def mark_disconnected(s: Session, reason: str, now: datetime) -> XeroConnectionRow | None:
-    """Xero no longer accepts the active connection: record why and when. The row, if it changed."""
-    row = active_connection(s)
-    if row is None or row.status == "disconnected":
-        return None
+def mark_disconnected(s: Session, row: XeroConnectionRow, reason: str, now: datetime) -> None:
+    """Xero no longer accepts the connection: record why and when (Integrations and the Xero screen show it)."""
     row.status = "disconnected"
     row.reason = reason
     row.disconnected_at = now
     s.add(row)
-    return row
 
 
 def forget(s: Session, tenant_id: str, reason: str, now: datetime) -> None:
     """Disconnected in tradiecore: the organisation is no longer the business's (its mappings stay)."""
     row = s.get(XeroConnectionRow, tenant_id)
-    row.status = "disconnected"
-    row.reason = reason
-    row.disconnected_at = now
+    mark_disconnected(s, row, reason, now)
     row.active = False
-    s.add(row)
 
 
 def mappings(s: Session, tenant_id: str) -> dict[str, AccountMappingRow]:
