@@ -8,7 +8,6 @@ MailError, NotFound. Nothing here knows about Textual.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Callable
 
@@ -23,14 +22,6 @@ from tui.secrets import SecretStore, open_store
 
 
 SMTP_PASSWORD_KEY = "smtp-password"  # the secrets-store key the mailer reads
-
-
-@dataclass(frozen=True)
-class XeroStatus:
-    state: str  # "not connected" | "connected" | "disconnected"
-    organisation: str = ""
-    reason: str = ""
-    since: datetime | None = None
 
 
 class Services:
@@ -51,6 +42,7 @@ class Services:
         self._seed = seed
         self._lock = threading.RLock()
         self._sync = None
+        self._xero = None
 
     # -- plumbing -----------------------------------------------------------------------------------
     @property
@@ -81,6 +73,16 @@ class Services:
 
                 self._sync = SyncService(self)
             return self._sync
+
+    @property
+    def xero(self):
+        """The Xero connection (:class:`~tui.connection.XeroConnection`): connect, accounts, status, disconnect."""
+        with self._lock:
+            if self._xero is None:
+                from tui.connection import XeroConnection
+
+                self._xero = XeroConnection(self)
+            return self._xero
 
     @property
     def secrets(self) -> SecretStore:
@@ -247,18 +249,3 @@ class Services:
         if m.host:
             return f"SMTP {m.host}:{m.port}{' with STARTTLS' if m.starttls else ''}{f' as {m.user}' if m.user else ''}"
         return f"Local outbox folder {self.cfg.outbox_dir}"
-
-    # -- Xero -----------------------------------------------------------------------------------------
-    def xero_status(self) -> XeroStatus:
-        from sqlmodel import select
-
-        from tui.store.tables import XeroConnectionRow
-
-        with self.session() as s:
-            row = s.exec(select(XeroConnectionRow).where(XeroConnectionRow.active == True)).first()  # noqa: E712
-        if row is None:
-            return XeroStatus("not connected")
-        if row.status == "disconnected":
-            return XeroStatus("disconnected", row.tenant_name, row.reason, row.disconnected_at)
-        return XeroStatus("connected", row.tenant_name, "", row.connected_at)
-

@@ -61,9 +61,7 @@ def xservices(cfg, sandbox, redirect_port):
 
 @pytest.fixture
 def xero(xservices):
-    from tui.connection import xero_connection
-
-    conn = xero_connection(xservices)
+    conn = xservices.xero
     conn.wait_timeout = 30
     return conn
 

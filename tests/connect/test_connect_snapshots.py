@@ -17,7 +17,7 @@ from tests.connect.helpers import connect_service, screen_text, wait_for
 from tui.app import TradieApp
 from tui.connection import Started, XeroConnection
 from tui.devtools.screenshots import make_services, settle
-from tui.xero.connect import Organisation
+from tui.xero.sign_in import Organisation
 from tui.xero.errors import AccessDenied, Cancelled
 
 SIZE = (100, 32)
@@ -63,9 +63,7 @@ def sandboxed(snap_services, sandbox, redirect_port):
 
 
 def _connected(services, http_browser):
-    from tui.connection import xero_connection
-
-    xero = xero_connection(services)
+    xero = services.xero
     connect_service(xero, http_browser)
     return xero
 

@@ -18,15 +18,14 @@ pytestmark = pytest.mark.postgres
 
 def test_postgres_tokens_encrypted_and_refreshed_once(postgres_url, cfg, sandbox, redirect_port, http_browser):
     from tui.config import DatabaseConfig
-    from tui.connection import xero_connection
-    from tui.token_stores import token_store_for
+    from tui.xero_factory import token_store_for
     from tui.services import Services
     from tui.xero.oauth import XeroOAuth
     from tui.xero.tokens import TokenManager
 
     pg_cfg = replace(sandbox_cfg(cfg, sandbox, redirect_port), database=DatabaseConfig(url=postgres_url))
     services = Services(pg_cfg, now=lambda: FIXED_NOW, user="sam")
-    xero = xero_connection(services)
+    xero = services.xero
     overview = connect_service(xero, http_browser)
     with services.engine.connect() as c:
         blob = bytes(c.execute(sa.text("SELECT blob FROM xero_token_set")).scalar_one())
@@ -55,16 +54,15 @@ def test_postgres_revoked_connection_is_disconnected_for_every_process(postgres_
     """Xero refuses the refresh (the connection was removed in Xero): the shared row is marked Disconnected,
     committed, so another machine (its own engine) neither uses nor refreshes the dead set."""
     from tui.config import DatabaseConfig
-    from tui.connection import xero_connection
     from tui.services import Services
-    from tui.token_stores import token_store_for
+    from tui.xero_factory import token_store_for
     from tui.xero.errors import Disconnected
     from tui.xero.oauth import XeroOAuth
     from tui.xero.tokens import TokenManager
 
     pg_cfg = replace(sandbox_cfg(cfg, sandbox, redirect_port), database=DatabaseConfig(url=postgres_url))
     services = Services(pg_cfg, now=lambda: FIXED_NOW, user="sam")
-    overview = connect_service(xero_connection(services), http_browser)
+    overview = connect_service(services.xero, http_browser)
     here = TokenManager(token_store_for(pg_cfg, overview.tenant_id, services.secrets, services.engine),
                         XeroOAuth(pg_cfg.xero))
     sandbox.control.revoke_connection(tenant_id=overview.tenant_id)

@@ -67,7 +67,8 @@ class Connected:
 
     def runner(self, **kw):
         """A runner whose retries wait milliseconds, not seconds (the schedule itself is the client's business)."""
-        from tui.sync.runner import SyncRunner, make_api
+        from tui.sync.runner import SyncRunner
+        from tui.xero_factory import make_api
         from tui.xero.ratelimit import Backoff
 
         kw.setdefault("secrets", self.services.secrets)

@@ -99,7 +99,7 @@ class VirtualClock:
 
 
 def test_rate_limit_storm_completes(connected):
-    from tui.sync.runner import make_api
+    from tui.xero_factory import make_api
     from tui.xero.ratelimit import Backoff, RateLimiter
 
     c = connected
@@ -236,3 +236,25 @@ def test_archived_mapped_account_is_flagged_at_most_hourly(connected):
         assert s.get(AccountMappingRow, (c.tenant_id, "Materials")).archived
         assert not s.get(AccountMappingRow, (c.tenant_id, "Labour")).archived
     assert "accounts" not in c.sync().calls_by_endpoint  # not again within the hour
+
+
+def test_renumbered_mapped_account_is_not_flagged_archived(connected):
+    """The hourly check finds a mapped account as the Xero screen does, by its AccountID before its code: an
+    account whose code was changed in Xero since it was chosen is the same, active account. Nothing is flagged
+    archived, and neither the Xero screen nor To Do warns about it."""
+    from tui.store.tables import AccountMappingRow
+
+    c = connected
+    accounts = c.sb.control.snapshot()["organisations"][c.tenant_id]["Accounts"]
+    sales = next(a for a in accounts if a["Code"] == "200")
+    assert not any(a["Code"] == "201" for a in accounts)
+    with c.services.session() as s:  # chosen while the account's code was 201; Xero has it as 200 now
+        mapping = s.get(AccountMappingRow, (c.tenant_id, "General Sales"))
+        mapping.account_id, mapping.account_code = sales["AccountID"], "201"
+        s.add(mapping)
+    report = c.sync()
+    assert report.ok and report.calls_by_endpoint.get("accounts") == 1, report.message
+    assert c.services.xero.overview().archived == ()
+    assert not any("archived" in line for line in c.services.xero.todo_warnings())
+    with c.services.session() as s:
+        assert not s.get(AccountMappingRow, (c.tenant_id, "General Sales")).archived

@@ -16,7 +16,7 @@ import pytest
 from tui.config import Config, XeroConfig
 from tui.secrets import FileSecretStore
 from tui.xero.api import XeroApi
-from tui.xero.connect import Consent, organisations, save_connection
+from tui.xero.sign_in import Consent, organisations, save_connection
 from tui.xero.oauth import XeroOAuth
 from tui.xero.ratelimit import Backoff, RateLimiter
 from tui.xero.tokens import secret_token_store

@@ -11,7 +11,7 @@ import pytest
 from tui.xero import wire
 from tests.xero.conftest import drive_consent
 from tui.xero.api import XeroApi
-from tui.xero.connect import Consent
+from tui.xero.sign_in import Consent
 from tui.xero.errors import Disconnected, RateLimited, Unavailable, ValidationFailed
 from tui.xero.ratelimit import Limits, RateLimiter
 

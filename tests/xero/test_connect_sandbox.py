@@ -8,7 +8,7 @@ import pytest
 
 from tests.xero.conftest import drive_consent
 from tui.xero.api import XeroApi
-from tui.xero.connect import Consent, connect_custom, organisations, save_connection
+from tui.xero.sign_in import Consent, connect_custom, organisations, save_connection
 from tui.xero.errors import AccessDenied, AuthFailed, Disconnected, StateMismatch
 from tui.xero.tokens import MemoryTokenStore, TokenManager, secret_token_store
 

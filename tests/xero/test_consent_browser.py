@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tui.xero.connect import Consent, organisations
+from tui.xero.sign_in import Consent, organisations
 from tui.xero.errors import AccessDenied
 
 CHROMIUM = "/usr/bin/chromium"

@@ -6,7 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tui.xero.errors import NotConfigured
-from tui.xero.oauth import CLIENT_SECRET_KEY, XeroOAuth, oauth_for
+from tui.xero.oauth import XeroOAuth
+from tui.xero_factory import CLIENT_SECRET_KEY, oauth_for
 
 
 def test_authorize_url_has_pkce_state_and_scopes(cfg):

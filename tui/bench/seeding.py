@@ -40,20 +40,18 @@ def connect_custom(services, cfg, secrets, client_secret: str) -> str:
     """Connect the business to the first organisation of a custom connection (client credentials), with the
     default revenue accounts mapped; returns its tenant id. The token set goes where every process finds it."""
     from tui.store.tables import AccountMappingRow, XeroConnectionRow
-    from tui.sync.runner import CLIENT_SECRET
-    from tui.token_stores import token_store_for, uses_database_tokens
     from tui.xero.api import XeroApi
     from tui.xero.oauth import XeroOAuth
     from tui.xero.tokens import TokenManager, TokenSet, secret_token_store
+    from tui.xero_factory import CLIENT_SECRET_KEY, organisation_store
 
-    secrets.set(CLIENT_SECRET, client_secret)
+    secrets.set(CLIENT_SECRET_KEY, client_secret)
     oauth = XeroOAuth(cfg.xero, client_secret=client_secret)
     tokens = TokenSet.from_response(oauth.client_credentials(), now=time.time(), grant="client_credentials")
     with XeroApi(cfg.xero, TokenManager(secret_token_store(cfg, "setup", secrets), oauth)) as api:
         api.tokens.save(tokens)
         tenant_id = api.connections()[0]["tenantId"]
-    engine = services.engine if uses_database_tokens(cfg) else None
-    TokenManager(token_store_for(cfg, tenant_id, secrets, engine, create_key=True), oauth).save(
+    TokenManager(organisation_store(cfg, tenant_id, secrets, services.engine, create_key=True), oauth).save(
         replace(tokens, tenant_ids=(tenant_id,)))
     with services.session() as s:
         s.add(XeroConnectionRow(tenant_id=tenant_id, tenant_name="Demo Company (AU)", kind="custom",

@@ -136,8 +136,9 @@ def bench_sync(invoices: int, customers: int, sample: float) -> int:
     from tui.config import SecretsConfig
     from tui.secrets import FileSecretStore
     from tui.services import Services
-    from tui.sync.runner import SyncRunner, make_api
+    from tui.sync.runner import SyncRunner
     from tui.xero.ratelimit import Limits, RateLimiter
+    from tui.xero_factory import make_api
 
     sb = Sandbox()
     try:

@@ -138,12 +138,10 @@ def connect_to_sandbox(services, sandbox, redirect_port: int, config_dir: Path) 
     """Connect to the sandbox's Demo Company with the app's own Connect flow, and leave the Xero screen.
 
     ``config_dir``: where the token set's lock file goes (a temp dir: nothing is written to sam's shown dirs)."""
-    from tui.connection import xero_connection
-
     cfg = services.cfg.with_xero_base(sandbox.base_url)
     services.cfg = replace(cfg, config_dir=config_dir,
                            xero=replace(cfg.xero, client_id=sandbox.pkce_client_id, redirect_port=redirect_port))
-    xero = xero_connection(services)
+    xero = services.xero
     started = xero.start()
     back = _consent_over_http(started.url, sandbox.login_email, sandbox.login_password)
     pending = xero.finish(started, xero.code_from_paste(started, back))

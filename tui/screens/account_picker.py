@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.connection import Account, MappedAccount, XeroOverview, xero_connection
+from tui.connection import Account, MappedAccount, XeroOverview
 from tui.screens.base import BaseScreen
 from tui.widgets.header import AppHeader
 
@@ -108,7 +108,7 @@ class AccountPickerScreen(BaseScreen):
     def action_load(self) -> None:
         self.query_one("#accounts", OptionList).loading = True
         self.say("")
-        xero = xero_connection(self.services)
+        xero = self.services.xero
         self.blocking(xero.chart_of_accounts, on_done=self.show_accounts, on_error=self.load_failed,
                       group="chart-of-accounts")
 
@@ -193,7 +193,7 @@ class AccountPickerScreen(BaseScreen):
         if self.chosen is None:
             self.say("Choose an account first.", error=True)
             return
-        xero = xero_connection(self.services)
+        xero = self.services.xero
         self.blocking(xero.save_mapping, self.mapping.category, self.chosen, on_done=self.saved,
                       on_error=lambda e: self.say(str(e), error=True), group="save-mapping")
 

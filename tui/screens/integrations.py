@@ -68,9 +68,7 @@ class IntegrationsScreen(BaseScreen):
 
     def check_xero(self) -> None:
         """Ask Xero whether the connection still works (a disconnect made in Xero shows up red here)."""
-        from tui.connection import xero_connection
-
-        self.blocking(lambda: xero_connection(self.services).check(), on_done=lambda _: self.reload(),
+        self.blocking(lambda: self.services.xero.check(), on_done=lambda _: self.reload(),
                       on_error=lambda exc: self.log.warning(f"Xero not checked: {exc}"), group="xero-check")
 
     def on_screen_resume(self) -> None:
@@ -84,7 +82,7 @@ class IntegrationsScreen(BaseScreen):
 
     def reload(self) -> None:
         def load():
-            return self.services.xero_status(), self.services.business().time_zone
+            return self.services.xero.overview(), self.services.business().time_zone
 
         self.blocking(load, on_done=self._show_status, group="xero-status")
 

@@ -153,9 +153,7 @@ class TodoScreen(BaseScreen):
                       group="xero-warnings")
 
     def _xero_warnings(self) -> list[str]:
-        from tui.connection import xero_connection
-
-        return xero_connection(self.services).todo_warnings()
+        return self.services.xero.todo_warnings()
 
     def show_warnings(self, lines: list[str]) -> None:
         """Xero problems that need the user: an archived mapped account, a connection about to expire."""

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.connection import XeroOverview, xero_connection
+from tui.connection import XeroOverview
 from tui.domain.dates import format_when
 from tui.screens.base import BaseScreen
 from tui.screens.xero_connect import CONNECT_CSS
@@ -115,7 +115,7 @@ class XeroScreen(BaseScreen):
 
     @property
     def xero(self):
-        return xero_connection(self.services)
+        return self.services.xero
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self.TITLE)

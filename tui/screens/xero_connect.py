@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from tui.connection import PendingConnection, Started, XeroConnection, xero_connection
+from tui.connection import PendingConnection, Started, XeroConnection
 from tui.widgets.workers import WorkerMixin
 from tui.xero.errors import AccessDenied, CallbackTimeout, Cancelled
 
@@ -68,7 +68,7 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
     @property
     def xero(self) -> XeroConnection:
         if self._xero is None:
-            self._xero = xero_connection(self.app.services)
+            self._xero = self.app.services.xero
         return self._xero
 
     def compose(self) -> ComposeResult:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Callable
 
-from tui.connection import PendingConnection, XeroOverview, xero_connection
+from tui.connection import PendingConnection, XeroOverview
 from tui.screens.xero import XeroScreen
 from tui.screens.xero_connect import ConnectScreen
 from tui.screens.xero_orgs import OrganisationsScreen
@@ -25,7 +25,7 @@ def start_connect_flow(app, *, on_connected: Callable[[XeroOverview], None] | No
     No client id and no custom connection: the setup screen, which says what to register at Xero.
     ``on_connected``: what to do at the end instead of opening the Xero screen (the Xero screen's Continue).
     """
-    xero = xero_connection(app.services)
+    xero = app.services.xero
     if not xero.cfg.xero.client_id:
         def after_setup(overview: XeroOverview | None) -> None:
             if overview is not None:

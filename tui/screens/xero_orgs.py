@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.connection import PendingConnection, XeroOverview, xero_connection
+from tui.connection import PendingConnection, XeroOverview
 from tui.screens.base import BaseScreen
 from tui.widgets.header import AppHeader
 
@@ -88,7 +88,7 @@ class OrganisationsScreen(BaseScreen):
         org = self.pending.organisations[index if index is not None else self.pending.suggested]
         self.busy = True
         self.say(f"Setting up {org.name}…")
-        xero = xero_connection(self.services)
+        xero = self.services.xero
         self.blocking(xero.choose, self.pending, org, on_done=self.done, on_error=self.refused, group="xero-choose")
 
     def say(self, text: str, error: bool = False) -> None:
@@ -112,6 +112,6 @@ class OrganisationsScreen(BaseScreen):
         """However the picker is left without a choice (Cancel, Back, another screen), the new consent's
         connections are removed at Xero again, off the UI loop."""
         if not self.chosen:
-            xero = xero_connection(self.services)
+            xero = self.services.xero
             self.app.run_worker(lambda: xero.abandon(self.pending), thread=True, exit_on_error=False,
                                 group="xero-abandon")

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from tui.connection import PendingConnection, XeroOverview, xero_connection
+from tui.connection import PendingConnection, XeroOverview
 from tui.screens.base import BaseScreen
 from tui.widgets.header import AppHeader
 
@@ -38,7 +38,7 @@ class XeroSetupScreen(BaseScreen):
     BINDINGS = [Binding("ctrl+s", "connect_custom", "Connect custom", id="setup_custom")]
 
     def compose(self) -> ComposeResult:
-        xero = xero_connection(self.app.services)
+        xero = self.app.services.xero
         yield AppHeader(self.TITLE)
         with VerticalScroll(id="setup-body"):
             yield Static("No Xero client id is set", classes="setup-heading")
@@ -85,7 +85,7 @@ class XeroSetupScreen(BaseScreen):
             self.say("Enter both the client id and the client secret.", error=True)
             return
         self.say("Connecting with the custom connection…")
-        xero = xero_connection(self.services)
+        xero = self.services.xero
         self.blocking(xero.setup_custom, client_id, secret, on_done=self.connected,
                       on_error=lambda e: self.say(str(e), error=True), group="xero-custom")
 

@@ -111,11 +111,12 @@ def stops_on_xero_errors(ctx: Context) -> Iterator[None]:
 
 
 def mark_disconnected(ctx: Context, reason: str) -> None:
+    from tui.store import xero_connections
+
     with ctx.session() as s:
         row = s.get(XeroConnectionRow, ctx.tenant_id)
         if row is not None:
-            row.status, row.reason, row.disconnected_at = "disconnected", reason, ctx.now()
-            s.add(row)
+            xero_connections.mark_disconnected(s, row, reason, ctx.now())
         records.log(s, ctx.now(), f"Disconnected from Xero: {reason}. Changes wait until you reconnect.", "error")
 
 

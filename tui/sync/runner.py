@@ -20,20 +20,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from tui.clock import POLL_INTERVAL_S, utc_now
 from tui.secrets import SecretsError
 from tui.store.db import session
-from tui.store.tables import XeroConnectionRow
+from tui.store.xero_connections import active_connection
 from tui.sync import outbox, records
 from tui.sync.context import Context, CountingApi, StopSync
 from tui.sync.lease import DEFAULT_TTL, Lease, default_label, lease_holder
 from tui.xero.api import WAIT_SLICE_S
+from tui.xero_factory import make_api
 
 log = logging.getLogger("tui.sync")
-
-CLIENT_SECRET = "xero.client-secret"  # a custom connection's client secret, in the secrets store
 
 
 @dataclass
@@ -59,37 +58,12 @@ class SyncReport:
     finished_at: datetime | None = None
 
 
-def active_connection(s: Session) -> XeroConnectionRow | None:
-    return s.exec(select(XeroConnectionRow).where(XeroConnectionRow.active == True)).first()  # noqa: E712
-
-
-def make_api(cfg, tenant_id: str, kind: str = "oauth", secrets=None, token_store=None, engine=None, **api_options):
-    """The Xero API for one organisation, with the one shared token set of that organisation.
-
-    ``token_store``: where that set lives; default :func:`tui.token_stores.token_store_for`: the secrets store on
-    SQLite, the encrypted ``xero_token_set`` row when the database is PostgreSQL (``engine`` given).
-    """
-    from tui.secrets import open_store
-    from tui.xero.api import XeroApi
-    from tui.xero.oauth import XeroOAuth
-    from tui.xero.tokens import TokenManager
-
-    secrets = secrets or open_store(cfg)
-    client_secret = secrets.get(CLIENT_SECRET) if kind == "custom" else None
-    oauth = XeroOAuth(cfg.xero, client_secret=client_secret)
-    if token_store is None:
-        from tui.token_stores import token_store_for, uses_database_tokens
-
-        token_store = token_store_for(cfg, tenant_id, secrets, engine if uses_database_tokens(cfg) else None)
-    manager = TokenManager(token_store, oauth)
-    return XeroApi(cfg.xero, manager, tenant_id, **api_options)  # limiter=, backoff=, client=
-
-
 class SyncRunner:
     """Runs sync passes for the business's active Xero organisation.
 
-    ``api_factory(tenant_id, kind)`` builds the Xero API (default: :func:`make_api` from ``cfg``); it is made
-    once per organisation and kept. Thread-safe in the sense that one runner runs one pass at a time.
+    ``api_factory(tenant_id, kind)`` builds the Xero API (default: :func:`tui.xero_factory.make_api` from
+    ``cfg``); it is made once per organisation and kept. Thread-safe in the sense that one runner runs one pass
+    at a time.
     """
 
     def __init__(
@@ -312,15 +286,16 @@ ACCOUNTS_CHECK_EVERY = timedelta(hours=1)
 
 
 def _check_accounts(ctx: Context) -> None:
-    """At most hourly: flag mapped revenue accounts archived (or deleted) in Xero, for the Xero screen and To Do."""
-    from tui.store.tables import AccountMappingRow
+    """At most hourly: flag mapped revenue accounts archived (or deleted) in Xero, for the Xero screen and To Do.
+    Archived or not is :func:`tui.store.xero_connections.is_archived`, the rule the Xero screen uses too."""
+    from tui.store.xero_connections import is_archived, mapped_account, mappings
 
     now = ctx.now()
     with ctx.session() as s:
         state = records.get_state(s, ctx.tenant_id)
         checked = state.accounts_checked_at
-        mappings = s.exec(select(AccountMappingRow).where(AccountMappingRow.tenant_id == ctx.tenant_id)).all()
-    if not mappings or (checked is not None and now - checked < ACCOUNTS_CHECK_EVERY):
+        mapped = mappings(s, ctx.tenant_id)
+    if not mapped or (checked is not None and now - checked < ACCOUNTS_CHECK_EVERY):
         return
     try:
         accounts = ctx.api.accounts()
@@ -331,9 +306,8 @@ def _check_accounts(ctx: Context) -> None:
         accounts = None
     with ctx.session() as s:
         if accounts is not None:
-            active = {str(a.get("Code")) for a in accounts if a.get("Status", "ACTIVE") == "ACTIVE"}
-            for m in s.exec(select(AccountMappingRow).where(AccountMappingRow.tenant_id == ctx.tenant_id)).all():
-                archived = m.account_code not in active
+            for m in mappings(s, ctx.tenant_id).values():
+                archived = is_archived(mapped_account(m, accounts))
                 if archived != m.archived:
                     m.archived = archived
                     s.add(m)

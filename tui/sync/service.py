@@ -48,7 +48,7 @@ class SyncService:
                 self._runner = None
 
     def _tenant(self) -> str | None:
-        from tui.sync.runner import active_connection
+        from tui.store.xero_connections import active_connection
 
         with self.services.session() as s:
             conn = active_connection(s)

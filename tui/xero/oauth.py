@@ -30,8 +30,7 @@ with warnings.catch_warnings():
     from authlib.integrations.base_client import OAuthError
     from authlib.integrations.httpx_client import OAuth2Client
 
-from tui.config import Config, XeroConfig
-from tui.secrets import SecretStore, open_store
+from tui.config import XeroConfig
 from tui.xero import replies
 from tui.xero.errors import (
     AuthFailed,
@@ -46,8 +45,12 @@ from tui.xero.errors import (
 log = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/callback"
-CLIENT_SECRET_KEY = "xero.client-secret"  # a custom connection's secret, in the secrets store
 TIMEOUT_S = 30.0
+
+
+def redirect_uri(config: XeroConfig) -> str:
+    """The app's one redirect URI, ``http://localhost:PORT/callback``: registered at Xero, sent with every sign-in."""
+    return f"http://localhost:{config.redirect_port}{CALLBACK_PATH}"
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ class XeroOAuth:
     @property
     def redirect_uri(self) -> str:
         """What must be registered at Xero: ``http://localhost:PORT/callback``."""
-        return f"http://localhost:{self.config.redirect_port}{CALLBACK_PATH}"
+        return redirect_uri(self.config)
 
     @property
     def authorize_url(self) -> str:
@@ -203,12 +206,6 @@ def _as_xero_error(exc: Exception, what: str, grant_refused: XeroError | None) -
     if isinstance(exc, httpx.TransportError):
         return Unavailable(f"Could not reach Xero to {what} ({type(exc).__name__}); check the connection.")
     return AuthFailed(f"Xero's answer to {what} was not understood: {exc}")  # not a JSON token response
-
-
-def oauth_for(cfg: Config, secrets: SecretStore | None = None) -> XeroOAuth:
-    """The app's OAuth client: a custom connection when a client secret is stored, else PKCE."""
-    secret = (secrets or open_store(cfg)).get(CLIENT_SECRET_KEY)
-    return XeroOAuth(cfg.xero, client_secret=secret or None)
 
 
 def _retry_after(response: httpx.Response) -> float:

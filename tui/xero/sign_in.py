@@ -1,4 +1,4 @@
-"""The connect flow without the screens: consent in a browser, code back, tokens, organisations, saved set.
+"""Signing in to Xero, below the screens: consent in a browser, code back, tokens, organisations, saved set.
 
 The UI drives it from a thread worker::
 

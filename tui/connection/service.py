@@ -1,0 +1,82 @@
+"""The :class:`XeroConnection` service object: one business's Xero connection, for the screens. Its steps live
+in :mod:`~tui.connection.consent`, :mod:`~tui.connection.accounts` and :mod:`~tui.connection.status`; what it
+builds to talk to Xero comes from :mod:`tui.xero_factory`, what it stores goes through
+:mod:`tui.store.xero_connections`.
+"""
+
+from __future__ import annotations
+
+from tui.connection.accounts import AccountSteps
+from tui.connection.consent import ConsentSteps
+from tui.connection.status import StatusSteps
+from tui.xero.errors import Disconnected, NotConfigured
+from tui.xero_factory import CLIENT_SECRET_KEY, api_with, oauth_for, organisation_store, token_manager
+
+
+class XeroConnection(ConsentSteps, AccountSteps, StatusSteps):
+    """One business's Xero connection, for the screens (``services.xero``). All methods block."""
+
+    def __init__(self, services, *, wait_timeout: float | None = None):
+        """``services``: the app's :class:`~tui.services.Services` (configuration, secrets, database, clock)."""
+        from tui.xero.browser import can_open_browser, is_remote_session
+        from tui.xero.callback import DEFAULT_TIMEOUT_S
+
+        self.services = services
+        self.wait_timeout = DEFAULT_TIMEOUT_S if wait_timeout is None else wait_timeout
+        self.remote = is_remote_session()
+        self.open_browser = can_open_browser()
+
+    def __repr__(self) -> str:
+        return f"<XeroConnection {self.cfg.xero.api_url}>"
+
+    # -- configuration --------------------------------------------------------------------------------
+    @property
+    def cfg(self):
+        return self.services.cfg
+
+    @property
+    def configured(self) -> bool:
+        """A client id is set (a PKCE app registered at Xero), or a custom connection is set up."""
+        return bool(self.cfg.xero.client_id) or self.has_custom()
+
+    @property
+    def redirect_uri(self) -> str:
+        from tui.xero.oauth import redirect_uri
+
+        return redirect_uri(self.cfg.xero)
+
+    @property
+    def config_file(self) -> str:
+        return str(self.cfg.config_dir / "config.toml")
+
+    def has_custom(self) -> bool:
+        try:
+            return bool(self.services.secrets.get(CLIENT_SECRET_KEY))
+        except Exception:  # an unreadable secrets store: not set up, as far as this question goes
+            return False
+
+    # -- what talks to Xero ---------------------------------------------------------------------------
+    def _oauth(self, kind: str = "oauth"):
+        return oauth_for(self.cfg, self.services.secrets, kind)
+
+    def _store(self, tenant_id: str, create_key: bool = False):
+        return organisation_store(self.cfg, tenant_id, self.services.secrets, self.services.engine,
+                                  create_key=create_key)
+
+    def _manager(self, row):
+        return token_manager(self.cfg, row.tenant_id, row.kind, self.services.secrets, self.services.engine)
+
+    def _active_row(self):
+        from tui.store.xero_connections import active_connection
+
+        with self.services.session() as s:
+            return active_connection(s)
+
+    def api(self):
+        """An :class:`~tui.xero.api.XeroApi` for the business's organisation; closing it closes its OAuth client."""
+        row = self._active_row()
+        if row is None:
+            raise NotConfigured("Xero is not connected. Select Settings → Integrations → Connect to Xero.")
+        if row.status == "disconnected":
+            raise Disconnected(row.reason or "the connection was lost")
+        return api_with(self.cfg, self._manager(row), row.tenant_id)
