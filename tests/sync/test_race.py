@@ -226,3 +226,23 @@ def test_invoice_created_by_a_killed_pass_keeps_a_later_xero_edit(connected, tmp
     inv = c.services.save_invoice(inv)
     _xero_edit_survives_and_ours_arrives(c, inv, log)
     assert len(c.xero_invoices("TC-1700")) == 1
+
+
+def test_update_that_reached_xero_unanswered_then_edited_again_here_is_no_conflict(connected, tmp_path):
+    """Killed after Xero did our update but before its answer came; the same field edited here again while the
+    sync is down: what Xero holds is our own earlier write, so the newer edit goes out, with no conflict."""
+    c = connected
+    inv = _synced_then_edited_here(c, "TC-1800")
+    log = tmp_path / "sync.log"
+    kill_at_held_write(c, log, INVOICES, ["POST"], "the update")
+    assert c.xero_invoices("TC-1800")[0]["Reference"] == "Edited here"  # Xero did it; nobody heard
+    inv = c.services.invoice(inv.id)
+    inv.reference = "Edited here again"
+    c.services.save_invoice(inv)
+
+    proc = _start(c, log)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err.decode() + log.read_text()
+    [x] = c.xero_invoices("TC-1800")
+    assert x["Reference"] == "Edited here again"
+    assert c.services.sync.problems() == [] and _pending(c) == 0

@@ -67,6 +67,8 @@ class Context:
     time_zone: str = "Australia/Sydney"
     xero_numbers: dict[str, dict] | None = None  # InvoiceNumber -> summary, read at most once a pass
     xero_numbers_hwm: datetime | None = None
+    # invoice id -> merge view of what an interrupted request sent to update it (Xero may hold it, or not)
+    unfinished_views: dict[int, dict] = field(default_factory=dict)
     pushed: int = 0
     pulled: int = 0
     errors: int = 0

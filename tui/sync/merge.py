@@ -110,3 +110,11 @@ def resolve(merged: Mapping, conflicts: list[FieldConflict], choose: Mapping[str
     if any(c.field.startswith("lines[") for c in conflicts):
         out["lines"] = lines
     return out
+
+
+def with_our_unfinished_write(base: Mapping[str, Any], sent: Mapping[str, Any], remote: Mapping[str, Any]) -> dict:
+    """The base to merge against when an interrupted request sent ``sent`` and its answer never came: where Xero
+    now holds exactly what we sent, that value is our own write, not a change made in Xero."""
+    return {key: remote[key] if key in remote and sent.get(key) == remote[key] else value
+            for key, value in base.items()}
+

@@ -26,7 +26,7 @@ from tui.store.tables import InvoiceRow
 from tui.sync import outbox, records
 from tui.sync.context import Context
 from tui.sync.mapping import RemoteInvoice, apply_view, invoice_from_xero, invoice_view
-from tui.sync.merge import three_way
+from tui.sync.merge import three_way, with_our_unfinished_write
 from tui.sync.batches import stops_on_xero_errors
 
 # Ask from a second before the high-water mark: a change stamped in the same second as the last one seen is
@@ -89,6 +89,9 @@ def apply_remote(ctx: Context, s: Session, invoice_id: int, remote: RemoteInvoic
     remote_view = remote.view()
     local_view = invoice_view(inv, ctx.codes)
     base = records.snapshot_of(rec) or local_view
+    sent = ctx.unfinished_views.get(invoice_id)
+    if sent is not None:  # our interrupted request may have reached Xero: what it wrote is not Xero's change
+        base = with_our_unfinished_write(base, sent, remote_view)
     entry = outbox.get_entry(s, outbox.INVOICE, invoice_id)
     local_changed = entry is not None and local_view != base
 

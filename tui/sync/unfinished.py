@@ -11,6 +11,9 @@ answer may have been lost):
 
 One found is linked, with what was sent as its last synced version, so the pull that follows merges any change
 made in Xero since against it; a customer edited here after the request was built is queued to be sent again.
+An interrupted update may have reached Xero too: the pull takes a field Xero holds exactly as that request sent
+it for our own write, not for a change made in Xero (:func:`~tui.sync.merge.with_our_unfinished_write`), so an
+edit made here since is no false conflict.
 Nothing else needs doing: a left request never completed its outbox entries, so after the pull the push plans
 every record afresh from what it is now. A request planned with the very same body as a left one takes that
 one's Idempotency-Key (:func:`~tui.sync.batches.prepare`); :func:`discard_unfinished` drops the rest once the
@@ -37,7 +40,12 @@ from tui.sync.numbers import is_ours, read_invoice_numbers
 
 
 def settle_unfinished(ctx: Context) -> None:
-    """Link what the creations of interrupted requests made in Xero (see the module's docstring)."""
+    """Link what the creations of interrupted requests made in Xero, and note what their updates sent, for the
+    pull (see the module's docstring)."""
+    for batch in unfinished_batches(ctx, outbox.INVOICE):
+        for entry, element in zip(json.loads(batch.entries), loads(batch.body)):
+            if element.get("InvoiceID"):
+                ctx.unfinished_views[entry[1]] = invoice_from_xero(element).view()
     contacts = _creations(unfinished_batches(ctx, outbox.CONTACT), "ContactID")
     invoices = _creations(unfinished_batches(ctx, outbox.INVOICE), "InvoiceID")
     if contacts or invoices:
