@@ -69,7 +69,7 @@ class Services:
         """The Xero sync: status queries and actions for the screens, and the runner for the background worker."""
         with self._lock:
             if self._sync is None:
-                from tui.sync.service import SyncService
+                from tui.sync.facade import SyncService
 
                 self._sync = SyncService(self)
             return self._sync

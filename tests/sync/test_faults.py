@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from tests.sync.conftest import make_invoice, pkce_tokens, send
-from tui.sync import outbox
+from tui.sync import queue
 
 
 def _pending(c) -> int:
     with c.services.session() as s:
-        return outbox.pending_count(s)
+        return queue.pending_count(s)
 
 
 def _numbers(c, prefix="TC-") -> list[str]:
@@ -208,8 +208,8 @@ def test_replay_after_the_idempotency_key_expired_links_instead_of_duplicating(c
         row.xero_invoice_id = None
         s.add(row)
         s.execute(delete(SyncRecordRow).where(SyncRecordRow.entity_id == inv.id))
-        outbox.enqueue_invoice(s, inv.id, c.services.now())
-        entry = outbox.get_entry(s, "invoice", inv.id)
+        queue.enqueue_invoice(s, inv.id, c.services.now())
+        entry = queue.get_entry(s, "invoice", inv.id)
         contact = s.get(CustomerRow, inv.customer_id).xero_contact_id
         body = invoice_to_xero(c.services.invoice(inv.id), contact, {})
         s.add(SyncBatchRow(tenant_id=c.tenant_id, kind="invoice", method="POST", idempotency_key="tradiecore-new-key",

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from tui.bench.soak import ROOT, start_sync, sync_env
-from tui.sync import outbox
+from tui.sync import queue
 
 
 def seed_sent(services, invoices: int, customers: int, prefix: str = "TC-"):
-    """Sent invoices written the way the app writes them (each with its outbox entry), quickly."""
+    """Sent invoices written the way the app writes them (each with its sync queue entry), quickly."""
     from tui.domain.customer import Customer
     from tui.domain.invoice import Invoice, InvoiceStatus, LineItem, RevenueCategory
     from tui.store.customers import save_customer
@@ -70,7 +70,7 @@ def _check_all_in_xero_once(c, ids):
     names = Counter(x["Name"] for x in c.xero_contacts())
     assert all(n == 1 for n in names.values()), [k for k, n in names.items() if n > 1]
     with c.services.session() as s:
-        assert outbox.pending_count(s) == 0
+        assert queue.pending_count(s) == 0
 
 
 KILL_POINTS = {

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from tests.sync.conftest import make_invoice, send
 from tests.sync.test_kill import _start, kill_at_held_write
-from tui.sync import outbox
+from tui.sync import queue
 from tui.xero import wire
 
 INVOICES = "/api.xro/2.0/invoices"
@@ -36,11 +36,11 @@ def _wait_for(what, timeout: float = 30.0, every: float = 0.02) -> None:
 
 def _pending(c) -> int:
     with c.services.session() as s:
-        return outbox.pending_count(s)
+        return queue.pending_count(s)
 
 
 def _synced_then_edited_here(c, number: str):
-    """An invoice in Xero, then its reference edited here (an outbox entry waits to be pushed)."""
+    """An invoice in Xero, then its reference edited here (a sync queue entry waits to be pushed)."""
     inv = send(c.services, make_invoice(c.services, number=number))
     assert c.sync().ok
     inv = c.services.invoice(inv.id)

@@ -12,7 +12,7 @@ import pytest
 
 from tests.sync.conftest import make_invoice, send
 from tests.sync.test_kill import ROOT, _env
-from tui.sync import outbox
+from tui.sync import queue
 
 #: where each malformed reply is met: (path, methods, what the message names)
 WHERE = {
@@ -39,7 +39,7 @@ def expected(where: str, kind: str) -> tuple[str, str]:
 
 def _pending(c) -> int:
     with c.services.session() as s:
-        return outbox.pending_count(s)
+        return queue.pending_count(s)
 
 
 def _sync_log(c) -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""Pure parts of the sync: merge, mapping, outbox coalescing in the change's transaction, lease, status text."""
+"""Pure parts of the sync: merge, mapping, sync queue coalescing in the change's transaction, lease, status text."""
 
 from __future__ import annotations
 
@@ -131,7 +131,7 @@ def test_outbox_written_with_the_change_and_coalesced(services):
         [row] = s.exec(select(SyncOutboxRow)).all()
         assert (row.kind, row.entity_id, row.seq) == ("invoice", inv.id, 4)
 
-    # a failed save writes no outbox entry either (one transaction)
+    # a failed save writes no sync queue entry either (one transaction)
     from tui.store.errors import ConflictError
 
     stale = services.invoice(inv.id)
@@ -145,7 +145,7 @@ def test_outbox_written_with_the_change_and_coalesced(services):
 
 def test_void_enqueues(services):
     from tui.domain.customer import Customer
-    from tui.sync import outbox
+    from tui.sync import queue
 
     cust = services.save_customer(Customer("A", "a@example.com"))
     inv = services.new_invoice(cust.id)
@@ -153,10 +153,10 @@ def test_void_enqueues(services):
     inv.status = InvoiceStatus.SENT
     inv = services.save_invoice(inv)
     with services.session() as s:
-        outbox.drop(s, "invoice", inv.id)
+        queue.drop(s, "invoice", inv.id)
     services.void_invoice(inv)
     with services.session() as s:
-        assert outbox.get_entry(s, "invoice", inv.id) is not None
+        assert queue.get_entry(s, "invoice", inv.id) is not None
 
 
 def test_lease_one_holder_expiry_and_dead_process(services):

@@ -11,7 +11,7 @@ A fresh database with N sent invoices, connected (custom connection) to a sandbo
    random part of a call (a call cut off while it waits out the latency never reaches Xero), or, one pass in
    three, once Xero has done a random one of its writes but holds the answer back.
 
-Then clean passes until the outbox is empty (at most ``SETTLE_PASSES``), and the verdict:
+Then clean passes until the sync queue is empty (at most ``SETTLE_PASSES``), and the verdict:
 
 - duplicates: invoice numbers or contact names Xero holds more than once;
 - missing: sent invoices that are not in Xero;
@@ -351,13 +351,13 @@ class Soak:
 
     def settle(self) -> None:
         """Clean passes, without latency, until nothing is left to push (or ``SETTLE_PASSES`` of them)."""
-        from tui.sync import outbox
+        from tui.sync import queue
 
         self.control.configure(latency=0.0)
         for _ in range(SETTLE_PASSES):
             self.run_pass(kill=False)
             with self.services.session() as s:
-                self.report.pending = outbox.pending_count(s)
+                self.report.pending = queue.pending_count(s)
             if not self.report.pending:
                 return
 

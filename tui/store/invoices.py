@@ -121,7 +121,7 @@ def save_invoice(s: Session, inv: Invoice, user: str, now: datetime, time_zone: 
 
 
 def _enqueue_for_xero(s: Session, inv: Invoice, now: datetime) -> None:
-    """A sent (or later) invoice's change must reach Xero: the outbox entry joins this same transaction."""
+    """A sent (or later) invoice's change must reach Xero: its sync queue entry joins this same transaction."""
     if inv.status is not InvoiceStatus.DRAFT:
         enqueue_invoice(s, inv.id, now)
 
@@ -135,7 +135,7 @@ def set_status(s: Session, inv: Invoice, user: str, now: datetime, time_zone: st
 
 
 def write_from_xero(s: Session, inv: Invoice, now: datetime, time_zone: str, by: str = "Xero") -> Invoice:
-    """Write a change that came from Xero (pull or merge): no validation, no outbox entry, version bumped.
+    """Write a change that came from Xero (pull or merge): no validation, no sync queue entry, version bumped.
 
     ``inv.version`` must be the version the change was computed from; an editor holding an older copy then
     gets "changed by Xero at HH:MM" when it saves.

@@ -1,6 +1,7 @@
-"""Tables of the Xero sync: the outbox, write-ahead batches, per-record sync state, conflicts, log, lease.
+"""Tables of the Xero sync: the sync queue (table ``sync_outbox``), write-ahead batches, per-record sync state,
+conflicts, log, lease.
 
-The outbox row is written in the same transaction as the change it stands for, keyed per record
+The sync queue row is written in the same transaction as the change it stands for, keyed per record
 (``kind``, ``entity_id``) so repeated edits coalesce into one entry whose ``seq`` goes up with each change.
 A batch row is written (with its request body and Idempotency-Key) before the request goes out, so a
 process killed mid-request re-sends exactly the same request with the same key on restart.

@@ -1,7 +1,7 @@
 """Two-way invoice sync with Xero. No Textual in here: the app's worker and ``tradiecore sync`` share it all.
 
 Entry points
-    ``services.sync`` (:class:`tui.sync.service.SyncService`): what the screens call (from thread workers):
+    ``services.sync`` (:class:`tui.sync.facade.SyncService`): what the screens call (from thread workers):
         ``run_once()``, ``header()``, ``overview()``, ``invoice_state(id)``, ``invoice_states(ids)``,
         ``problems()``, ``log()``, ``conflicts(invoice_id=None)``, ``resolve_conflicts(id, {field: "local"|"remote"})``,
         ``retry(invoice_id=None, customer_id=None)``, ``renumber(id, number)``, ``link_customer(id, contact_id)``,
@@ -25,7 +25,7 @@ A pass (:meth:`SyncRunner.run_once`)
     message in the sync log; so does anything else that goes wrong: ``run_once`` never raises.
 
 Tables (:mod:`tui.store.sync_tables`, migration 0003): ``sync_outbox`` (written with each change by the
-store, :mod:`tui.store.sync_queue`; read and cleared by :mod:`.outbox`), ``sync_batch`` (write-ahead
+store, :mod:`tui.store.sync_queue`; read and cleared by :mod:`.queue`), ``sync_batch`` (write-ahead
 requests), ``sync_record`` (per record: Xero id, UpdatedDateUTC, last synced snapshot, error),
 ``sync_conflict``, ``sync_log``, ``sync_state`` (confirmed, high-water mark, last success, calls today),
 ``sync_lease``.

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from tui.store.sync_tables import SyncBatchRow
 from tui.store.tables import XeroConnectionRow
-from tui.sync import outbox, records
+from tui.sync import queue, records
 from tui.sync.context import Context, StopSync, dumps, loads
 from tui.xero import wire
 from tui.xero.errors import Disconnected, RateLimited, ValidationFailed, XeroError
@@ -75,7 +75,7 @@ def _refused(ctx: Context, batch: SyncBatchRow, message: str) -> None:
         for entry_id, entity_id, seq in json.loads(batch.entries):
             records.record_error(s, batch.kind, entity_id, ctx.tenant_id, "validation", message, now)
             if entry_id:
-                outbox.hold(s, entry_id, seq, outbox.HELD_ERROR)
+                queue.hold(s, entry_id, seq, queue.HELD_ERROR)
             ctx.errors += 1
         records.log(s, now, f"Xero refused a batch of {batch.kind}s: {message}", "error")
         delete_batch(s, batch)

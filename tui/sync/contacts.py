@@ -20,7 +20,7 @@ from tui.store.customers import get_customer
 from tui.store.errors import NotFound
 from tui.store.sync_tables import SyncBatchRow, SyncRecordRow
 from tui.store.tables import CustomerRow, InvoiceRow
-from tui.sync import outbox, records
+from tui.sync import queue, records
 from tui.sync.batches import delete_batch, element_errors, prepare, stops_on_xero_errors, transmit
 from tui.sync.context import Context, loads
 from tui.sync.mapping import contact_to_xero
@@ -90,13 +90,13 @@ def link_customer(s: Session, customer_id: int, contact_id: str, tenant_id: str,
         raise NotFound("This customer no longer exists")
     row.xero_contact_id = contact_id
     s.add(row)
-    records.record_synced(s, outbox.CONTACT, customer_id, tenant_id, contact_id, None, None, now)
+    records.record_synced(s, queue.CONTACT, customer_id, tenant_id, contact_id, None, None, now)
     invoice_ids = s.exec(select(InvoiceRow.id).where(InvoiceRow.customer_id == customer_id)).all()
     for invoice_id in invoice_ids:
-        rec = s.get(SyncRecordRow, (outbox.INVOICE, invoice_id))
+        rec = s.get(SyncRecordRow, (queue.INVOICE, invoice_id))
         if rec is not None and rec.error_code == "contact":
-            records.clear_error(s, outbox.INVOICE, invoice_id)
-            outbox.release(s, outbox.INVOICE, invoice_id)
+            records.clear_error(s, queue.INVOICE, invoice_id)
+            queue.release(s, queue.INVOICE, invoice_id)
     records.log(s, now, f"Customer linked to Xero contact {contact_id}", customer_id=customer_id)
 
 
@@ -105,7 +105,7 @@ def push_contacts(ctx: Context, needed: set[int]) -> None:
     linked customers."""
     now = ctx.now()
     with ctx.session() as s:
-        contact_entries = outbox.ready(s, outbox.CONTACT, now, 10_000)
+        contact_entries = queue.ready(s, queue.CONTACT, now, 10_000)
         customer_ids = {e.entity_id for e in contact_entries}
         unlinked = [
             get_customer(s, cid) for cid in sorted(needed | customer_ids)
@@ -119,7 +119,7 @@ def push_contacts(ctx: Context, needed: set[int]) -> None:
         ]
         entry_for = {e.entity_id: e for e in contact_entries}
 
-    to_create: list[tuple[Customer, outbox.Entry | None]] = []
+    to_create: list[tuple[Customer, queue.Entry | None]] = []
     if unlinked:
         index = read_contacts(ctx)
         now = ctx.now()
@@ -130,12 +130,12 @@ def push_contacts(ctx: Context, needed: set[int]) -> None:
                     row = s.get(CustomerRow, c.id)
                     row.xero_contact_id = str(contact["ContactID"])
                     s.add(row)
-                    records.record_synced(s, outbox.CONTACT, c.id, ctx.tenant_id, row.xero_contact_id, None, None, now)
+                    records.record_synced(s, queue.CONTACT, c.id, ctx.tenant_id, row.xero_contact_id, None, None, now)
                     records.log(s, now, f"Linked {c.name} to the existing Xero contact", customer_id=c.id)
                     if c.id in entry_for:  # push our details to the contact we just linked
                         updates.append((entry_for[c.id], get_customer(s, c.id)))
                 elif clash:
-                    records.record_error(s, outbox.CONTACT, c.id, ctx.tenant_id, "name_clash", clash, now)
+                    records.record_error(s, queue.CONTACT, c.id, ctx.tenant_id, "name_clash", clash, now)
                     records.log(s, now, f"{c.name}: {clash}", "error", customer_id=c.id)
                     ctx.errors += 1
                 else:
@@ -146,7 +146,7 @@ def push_contacts(ctx: Context, needed: set[int]) -> None:
         chunk = to_create[i:i + ctx.batch_size]
         elements = [contact_to_xero(c) for c, _ in chunk]
         entries = [[e.id if e else 0, c.id, e.seq if e else 0] for c, e in chunk]
-        batch = prepare(ctx, outbox.CONTACT, "PUT", elements, entries)
+        batch = prepare(ctx, queue.CONTACT, "PUT", elements, entries)
         ctx.progress(f"Creating {len(chunk)} contacts in Xero")
         _record_contacts(ctx, batch, transmit(ctx, batch))
 
@@ -154,14 +154,14 @@ def push_contacts(ctx: Context, needed: set[int]) -> None:
         chunk = updates[i:i + ctx.batch_size]
         elements = [contact_to_xero(c, c.xero_contact_id) for _, c in chunk]
         entries = [[e.id, c.id, e.seq] for e, c in chunk]
-        batch = prepare(ctx, outbox.CONTACT, "POST", elements, entries)
+        batch = prepare(ctx, queue.CONTACT, "POST", elements, entries)
         ctx.progress(f"Updating {len(chunk)} contacts in Xero")
         _record_contacts(ctx, batch, transmit(ctx, batch))
 
 
 def _has_unresolved_clash(s: Session, c: Customer) -> bool:
     """A name clash reported since the customer was last edited (a rename is the user's fix: try again)."""
-    rec = s.get(SyncRecordRow, (outbox.CONTACT, c.id))
+    rec = s.get(SyncRecordRow, (queue.CONTACT, c.id))
     if rec is None or rec.error_code != "name_clash" or rec.error_at is None:
         return False
     row = s.get(CustomerRow, c.id)
@@ -179,10 +179,10 @@ def _record_contacts(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
             if messages:
                 message = "; ".join(messages)
                 code = "name_clash" if "already assigned" in message else "validation"
-                records.record_error(s, outbox.CONTACT, customer_id, ctx.tenant_id, code, message, now)
+                records.record_error(s, queue.CONTACT, customer_id, ctx.tenant_id, code, message, now)
                 records.log(s, now, f"Xero refused the contact: {message}", "error", customer_id=customer_id)
                 if entry_id:
-                    outbox.hold(s, entry_id, seq, outbox.HELD_ERROR)
+                    queue.hold(s, entry_id, seq, queue.HELD_ERROR)
                 ctx.errors += 1
                 continue
             contact_id = str(element.get("ContactID") or "")
@@ -191,10 +191,10 @@ def _record_contacts(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
                 row.xero_contact_id = contact_id
                 s.add(row)
             updated = element.get("UpdatedDateUTC")
-            records.record_synced(s, outbox.CONTACT, customer_id, ctx.tenant_id, contact_id,
+            records.record_synced(s, queue.CONTACT, customer_id, ctx.tenant_id, contact_id,
                                   wire.parse_datetime(updated) if updated else None, None, now)
             if entry_id:
-                outbox.complete(s, entry_id, seq)
+                queue.complete(s, entry_id, seq)
             requeue_if_changed(s, customer_id, body, now)
         delete_batch(s, batch)
 
@@ -207,5 +207,5 @@ def requeue_if_changed(s: Session, customer_id: int, sent: dict, now: datetime) 
     except NotFound:
         return
     if contact_to_xero(customer, sent.get("ContactID")) != sent:
-        outbox.enqueue_contact(s, customer_id, now)
+        queue.enqueue_contact(s, customer_id, now)
 

@@ -6,7 +6,7 @@ cron; a clean exit on SIGTERM; logs to stderr or a file, never a token or secret
 
 A pass: take the organisation's lease (one syncer per organisation across processes and machines, renewed
 through every wait, checked before every request), link what requests a stopped or killed pass left created in
-Xero, pull what changed in Xero, push contacts and invoices from the outbox, record the outcome (a pass that
+Xero, pull what changed in Xero, push contacts and invoices from the sync queue, record the outcome (a pass that
 fails, however it fails, is a failed report, never an exception). Nothing here imports Textual.
 """
 
@@ -26,7 +26,7 @@ from tui.clock import POLL_INTERVAL_S, utc_now
 from tui.secrets import SecretsError
 from tui.store.db import session
 from tui.store.xero_connections import active_connection
-from tui.sync import outbox, records
+from tui.sync import queue, records
 from tui.sync.context import Context, CountingApi, StopSync
 from tui.sync.lease import DEFAULT_TTL, Lease, default_label, lease_holder
 from tui.xero.api import WAIT_SLICE_S
@@ -173,7 +173,7 @@ class SyncRunner:
     def _run_once(self) -> SyncReport:
         with Session(self.engine) as s:
             conn = active_connection(s)
-            pending = outbox.pending_count(s)
+            pending = queue.pending_count(s)
         if conn is None:
             return SyncReport(False, "Not connected to Xero", pending=pending, not_connected=True)
         tenant_id = conn.tenant_id
@@ -254,7 +254,7 @@ class SyncRunner:
         report.calls_by_endpoint = dict(ctx.api.calls)
         now = self.now()
         with ctx.session() as s:
-            report.pending = outbox.pending_count(s)
+            report.pending = queue.pending_count(s)
             state = records.get_state(s, ctx.tenant_id)
             state.last_run_at = now
             if report.ok:

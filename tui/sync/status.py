@@ -30,7 +30,7 @@ from tui.store.sync_tables import (
     SyncStateRow,
 )
 from tui.store.tables import AccountMappingRow, BusinessRow, CustomerRow, InvoiceRow, XeroConnectionRow
-from tui.sync import outbox, records
+from tui.sync import queue, records
 from tui.sync.lease import lease_holder
 
 
@@ -80,9 +80,9 @@ def invoice_states(s: Session, invoice_ids: list[int]) -> dict[int, InvoiceSyncS
         return {}
     statuses = dict(s.exec(select(InvoiceRow.id, InvoiceRow.status).where(col(InvoiceRow.id).in_(invoice_ids))).all())
     entries = {e.entity_id: e for e in s.exec(select(SyncOutboxRow).where(
-        SyncOutboxRow.kind == outbox.INVOICE, col(SyncOutboxRow.entity_id).in_(invoice_ids))).all()}
+        SyncOutboxRow.kind == queue.INVOICE, col(SyncOutboxRow.entity_id).in_(invoice_ids))).all()}
     recs = {r.entity_id: r for r in s.exec(select(SyncRecordRow).where(
-        SyncRecordRow.kind == outbox.INVOICE, col(SyncRecordRow.entity_id).in_(invoice_ids))).all()}
+        SyncRecordRow.kind == queue.INVOICE, col(SyncRecordRow.entity_id).in_(invoice_ids))).all()}
     return {i: _state_of(statuses[i], entries.get(i), recs.get(i)) for i in invoice_ids if i in statuses}
 
 
@@ -101,7 +101,7 @@ def problems(s: Session, limit: int = 200) -> list[Problem]:
         col(SyncRecordRow.error_at).desc(), col(SyncRecordRow.kind), col(SyncRecordRow.entity_id)).limit(limit)).all()
     out = []
     for r in rows:
-        if r.kind == outbox.INVOICE:
+        if r.kind == queue.INVOICE:
             inv = s.get(InvoiceRow, r.entity_id)
             if inv is None:
                 continue
@@ -226,12 +226,12 @@ def todo_group(s: Session, limit: int = 200):
 
     from tui.store.invoices import TodoGroup, _summaries
 
-    problem = select(SyncRecordRow.entity_id).where(SyncRecordRow.kind == outbox.INVOICE, SyncRecordRow.error != "")
+    problem = select(SyncRecordRow.entity_id).where(SyncRecordRow.kind == queue.INVOICE, SyncRecordRow.error != "")
     where = (col(InvoiceRow.id).in_(problem),)
     count = s.exec(select(func.count()).select_from(InvoiceRow).where(*where)).one()
     rows = _summaries(s, where, (col(InvoiceRow.due_date), col(InvoiceRow.id)), limit) if count else []
     codes = dict(s.exec(select(SyncRecordRow.entity_id, SyncRecordRow.error_code).where(
-        SyncRecordRow.kind == outbox.INVOICE, col(SyncRecordRow.entity_id).in_([r.id for r in rows]))).all())
+        SyncRecordRow.kind == queue.INVOICE, col(SyncRecordRow.entity_id).in_([r.id for r in rows]))).all())
     rows = [replace(r, note=TODO_NOTES.get(codes.get(r.id, ""), TODO_NOTE_OTHER)) for r in rows]
     return TodoGroup(key="sync", title="Sync problems", count=count, rows=rows)
 
@@ -285,7 +285,7 @@ def resolve_conflicts(s: Session, invoice_id: int, choices: dict[str, str], now:
     from tui.sync.mapping import apply_view, invoice_view
 
     conflicts = open_conflicts(s, invoice_id)
-    rec = records.get_record(s, outbox.INVOICE, invoice_id)
+    rec = records.get_record(s, queue.INVOICE, invoice_id)
     codes = _codes(s, rec.tenant_id if rec else "")
     inv = get_invoice(s, invoice_id)
     view = invoice_view(inv, codes)
@@ -304,13 +304,13 @@ def resolve_conflicts(s: Session, invoice_id: int, choices: dict[str, str], now:
     s.execute(update(SyncConflictRow).where(col(SyncConflictRow.invoice_id) == invoice_id,
                                             col(SyncConflictRow.resolved_at).is_(None))
               .values(resolved_at=now, resolution=json.dumps(choices)))
-    records.clear_error(s, outbox.INVOICE, invoice_id)
+    records.clear_error(s, queue.INVOICE, invoice_id)
     snapshot = records.snapshot_of(rec)
     if snapshot is not None and invoice_view(new, codes) == snapshot:
-        outbox.drop(s, outbox.INVOICE, invoice_id)  # Xero's version kept throughout: nothing to push
+        queue.drop(s, queue.INVOICE, invoice_id)  # Xero's version kept throughout: nothing to push
     else:
-        outbox.enqueue_invoice(s, invoice_id, now)
-        outbox.release(s, outbox.INVOICE, invoice_id, conflicts=True)
+        queue.enqueue_invoice(s, invoice_id, now)
+        queue.release(s, queue.INVOICE, invoice_id, conflicts=True)
     records.log(s, now, f"{inv.number}: conflict resolved", invoice_id=invoice_id)
 
 
@@ -319,15 +319,15 @@ def resolve_conflicts(s: Session, invoice_id: int, choices: dict[str, str], now:
 def retry(s: Session, invoice_id: int | None = None, customer_id: int | None = None) -> int:
     """Retry one invoice / customer, or (no arguments) Retry all: held errors and clashes become ready again."""
     if invoice_id is not None:
-        n = outbox.release(s, outbox.INVOICE, invoice_id)
-        records.clear_error(s, outbox.INVOICE, invoice_id) if n else None
+        n = queue.release(s, queue.INVOICE, invoice_id)
+        records.clear_error(s, queue.INVOICE, invoice_id) if n else None
         return n
     if customer_id is not None:
-        rec = s.get(SyncRecordRow, (outbox.CONTACT, customer_id))
+        rec = s.get(SyncRecordRow, (queue.CONTACT, customer_id))
         if rec is not None and rec.error_code == "name_clash":
-            records.clear_error(s, outbox.CONTACT, customer_id)
-        return outbox.release(s, outbox.CONTACT, customer_id)
-    n = outbox.release(s)
+            records.clear_error(s, queue.CONTACT, customer_id)
+        return queue.release(s, queue.CONTACT, customer_id)
+    n = queue.release(s)
     for rec in s.exec(select(SyncRecordRow).where(col(SyncRecordRow.error_code).in_(
             ["validation", "number_clash", "name_clash", "contact"]))).all():
         records.clear_error(s, rec.kind, rec.entity_id)
@@ -344,8 +344,8 @@ def renumber_invoice(s: Session, invoice_id: int, number: str, now: datetime, us
     _check_number_free(s, number, invoice_id)
     inv.number = number
     set_status(s, inv, user or "sync", now, time_zone)  # writes the row and enqueues it
-    records.clear_error(s, outbox.INVOICE, invoice_id)
-    outbox.release(s, outbox.INVOICE, invoice_id)
+    records.clear_error(s, queue.INVOICE, invoice_id)
+    queue.release(s, queue.INVOICE, invoice_id)
     return inv
 
 

@@ -14,7 +14,7 @@ made in Xero since against it; a customer edited here after the request was buil
 An interrupted update may have reached Xero too: the pull takes a field Xero holds exactly as that request sent
 it for our own write, not for a change made in Xero (:func:`~tui.sync.merge.with_our_unfinished_write`), so an
 edit made here since is no false conflict.
-Nothing else needs doing: a left request never completed its outbox entries, so after the pull the push plans
+Nothing else needs doing: a left request never completed its sync queue entries, so after the pull the push plans
 every record afresh from what it is now. A request planned with the very same body as a left one takes that
 one's Idempotency-Key (:func:`~tui.sync.batches.prepare`); :func:`discard_unfinished` drops the rest once the
 push is through.
@@ -31,7 +31,7 @@ from tui.domain.customer import Customer
 from tui.store.invoices import get_invoice
 from tui.store.sync_tables import SyncBatchRow
 from tui.store.tables import CustomerRow, InvoiceRow
-from tui.sync import outbox, records
+from tui.sync import queue, records
 from tui.sync.context import Context, loads
 from tui.sync.mapping import apply_view, invoice_from_xero
 from tui.sync.batches import unfinished_batches
@@ -42,12 +42,12 @@ from tui.sync.numbers import is_ours, read_invoice_numbers
 def settle_unfinished(ctx: Context) -> None:
     """Link what the creations of interrupted requests made in Xero, and note what their updates sent, for the
     pull (see the module's docstring)."""
-    for batch in unfinished_batches(ctx, outbox.INVOICE):
+    for batch in unfinished_batches(ctx, queue.INVOICE):
         for entry, element in zip(json.loads(batch.entries), loads(batch.body)):
             if element.get("InvoiceID"):
                 ctx.unfinished_views[entry[1]] = invoice_from_xero(element).view()
-    contacts = _creations(unfinished_batches(ctx, outbox.CONTACT), "ContactID")
-    invoices = _creations(unfinished_batches(ctx, outbox.INVOICE), "InvoiceID")
+    contacts = _creations(unfinished_batches(ctx, queue.CONTACT), "ContactID")
+    invoices = _creations(unfinished_batches(ctx, queue.INVOICE), "InvoiceID")
     if contacts or invoices:
         ctx.progress("Looking in Xero for what requests interrupted last time created")
     if contacts:
@@ -89,7 +89,7 @@ def _settle_contacts(ctx: Context, created: list[tuple[int, dict]]) -> None:
                 continue  # never created (or a clash): planned like any unlinked customer
             row.xero_contact_id = str(contact["ContactID"])
             s.add(row)
-            records.record_synced(s, outbox.CONTACT, customer_id, ctx.tenant_id, row.xero_contact_id, None, None, now)
+            records.record_synced(s, queue.CONTACT, customer_id, ctx.tenant_id, row.xero_contact_id, None, None, now)
             records.log(s, now, f"{as_sent.name} was created in Xero by a request interrupted last time; linked",
                         customer_id=customer_id)
             requeue_if_changed(s, customer_id, {**sent, "ContactID": row.xero_contact_id}, now)
@@ -113,7 +113,7 @@ def _settle_invoices(ctx: Context, created: list[tuple[int, dict]]) -> None:
             s.add(row)
             linked.add(existing["InvoiceID"])
             # what was sent is the version Xero last had from us: the pull merges Xero's changes against it
-            records.record_synced(s, outbox.INVOICE, invoice_id, ctx.tenant_id, existing["InvoiceID"], None, view,
+            records.record_synced(s, queue.INVOICE, invoice_id, ctx.tenant_id, existing["InvoiceID"], None, view,
                                   now)
             records.log(s, now, f"{row.number} was created in Xero by a request interrupted last time; linked",
                         invoice_id=invoice_id)

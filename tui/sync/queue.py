@@ -1,4 +1,4 @@
-"""The outbox as the sync sees it: what is ready to push, and clearing an entry once Xero has it.
+"""The sync queue as the sync sees it: what is ready to push, and clearing an entry once Xero has it.
 
 Entries are written by the store (:mod:`tui.store.sync_queue`), in the same transaction as the change they
 stand for; its names (kinds, hold reasons, ``enqueue_invoice``) are the sync's vocabulary too, imported here.
