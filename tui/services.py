@@ -189,7 +189,6 @@ class Services:
 
         A failed delivery leaves the invoice a draft with the reason recorded and raises MailError.
         """
-        from tui.mail.render import render_invoice_email
         from tui.mail.transport import MailError, make_mailer
         from tui.store.invoices import record_send_error, set_status
 
@@ -198,16 +197,9 @@ class Services:
         if stored.version != inv.version:
             stored.version = inv.version  # set_status below refuses it with who changed it and when
         customer = self.customer(stored.customer_id)
-        if not customer.email:
-            raise ValidationError({"customer": f"{customer.name} has no email address: add one to send"})
-        if problem := email_problem(customer.email):  # saved before emails were checked as Xero checks them
-            raise ValidationError({"customer": f"{customer.name}'s email address needs fixing before sending: "
-                                               f"{problem}"})
+        self._check_email(customer)
         sent = stored.sent(customer.email, self.now())
-        from_addr = self.cfg.mail.from_ or business.email
-        if not from_addr:
-            raise ValidationError({"from": "Set the business email (Settings -> Business details) to send invoices"})
-        message = render_invoice_email(business, customer, sent, from_addr=from_addr)
+        message = self._invoice_email(business, customer, sent)
         try:
             where = make_mailer(self.cfg, self.secrets).send(message)
         except MailError as exc:
@@ -217,6 +209,43 @@ class Services:
         with self.session() as s:
             set_status(s, sent, self.user, self.now(), business.time_zone)
         return where
+
+    def send_again(self, invoice_id: int) -> str:
+        """Email a sent (or paid) invoice again, as saved, the same way as the first time. Returns where it went.
+
+        The invoice itself is left as it is (status, version, nothing for Xero); the activity log notes who sent
+        it again and to whom. A failed delivery raises MailError and records nothing.
+        """
+        from tui.mail.transport import make_mailer
+        from tui.sync.records import log
+
+        business = self.business()
+        stored = self.invoice(invoice_id)
+        stored.ensure_can_send_again()
+        customer = self.customer(stored.customer_id)
+        self._check_email(customer)
+        message = self._invoice_email(business, customer, stored)
+        where = make_mailer(self.cfg, self.secrets).send(message)
+        with self.session() as s:
+            log(s, self.now(), f"{stored.number} sent again to {customer.email} by {self.user}",
+                invoice_id=stored.id, customer_id=customer.id)
+        return where
+
+    @staticmethod
+    def _check_email(customer: Customer) -> None:
+        if not customer.email:
+            raise ValidationError({"customer": f"{customer.name} has no email address: add one to send"})
+        if problem := email_problem(customer.email):  # saved before emails were checked as Xero checks them
+            raise ValidationError({"customer": f"{customer.name}'s email address needs fixing before sending: "
+                                               f"{problem}"})
+
+    def _invoice_email(self, business: BusinessDetails, customer: Customer, inv: Invoice):
+        from tui.mail.render import render_invoice_email
+
+        from_addr = self.cfg.mail.from_ or business.email
+        if not from_addr:
+            raise ValidationError({"from": "Set the business email (Settings -> Business details) to send invoices"})
+        return render_invoice_email(business, customer, inv, from_addr=from_addr)
 
     def has_smtp_password(self) -> bool:
         return bool(self.secrets.get(SMTP_PASSWORD_KEY))

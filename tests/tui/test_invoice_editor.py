@@ -293,7 +293,13 @@ async def test_paid_invoice_is_read_only_with_the_reason(demo_services):
                                "Amount due": "$0.00"}
         active = {b.binding.id for b in screen.active_bindings.values()}
         assert "save" not in active and "void" not in active and "send" not in active
-        await pilot.press("ctrl+s", "f8", "ctrl+e")
+        await pilot.press("ctrl+s", "f8")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("ctrl+e")  # a paid invoice may be sent again as a copy: it asks first
+        await settle(pilot)
+        assert "Send INV-0103 again to " in text_of(app.screen.query_one("#question"))
+        await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
         await pilot.press("escape")  # nothing to lose: leaves without asking
@@ -317,3 +323,24 @@ async def test_escape_asks_before_discarding_unsaved_lines(demo_services):
         await settle(pilot)
         assert not isinstance(app.screen, InvoiceEditorScreen)
     assert len(demo_services.invoice(DRAFT).lines) == 2
+
+
+@pytest.mark.parametrize("opened", ["draft", "sent", "new for a customer"])
+async def test_a_key_typed_on_opening_never_replaces_the_issue_date(demo_services, opened):
+    """The editor opens with no text selected where a typed key could silently replace it."""
+    make = {"draft": lambda: InvoiceEditorScreen(DRAFT), "sent": lambda: InvoiceEditorScreen(SENT),
+            "new for a customer": lambda: InvoiceEditorScreen(customer_id=1)}[opened]
+    app = ScreenApp(demo_services, make)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = editor(app)
+        date_before = screen.query_one("#f-issue_date", Input).value
+        await pilot.press("7")
+        await settle(pilot)
+        assert screen.query_one("#f-issue_date", Input).value == date_before
+        if opened == "new for a customer":  # the first line's description, empty, is where typing starts
+            assert screen.focused is screen.form.rows[0].query_one(".description")
+            assert screen.form.rows[0].query_one(".description", Input).value == "7"
+        else:  # the customer: nothing to type over; Tab moves on to the fields
+            assert screen.focused.id == "customer"
+            assert not screen.dirty

@@ -69,3 +69,22 @@ def test_invoice_with_validation_errors(snap_compare, demo):
 
 def test_invoice_paid_read_only(snap_compare, demo):
     assert snap_compare(ScreenApp(demo, lambda: InvoiceEditorScreen(PAID)), terminal_size=SIZE, run_before=quiet)
+
+
+SENT = 4
+
+
+async def ask_to_send_again(pilot) -> None:
+    await quiet(pilot)
+    await pilot.press("ctrl+e")
+    await quiet(pilot)
+
+
+def test_send_again_question(snap_compare, demo):
+    assert snap_compare(ScreenApp(demo, lambda: InvoiceEditorScreen(SENT)), terminal_size=SIZE,
+                        run_before=ask_to_send_again)
+
+
+def test_send_again_question_80x24(snap_compare, demo):
+    assert snap_compare(ScreenApp(demo, lambda: InvoiceEditorScreen(SENT)), terminal_size=(80, 24),
+                        run_before=ask_to_send_again)

@@ -152,6 +152,13 @@ class Invoice:
         self.validate()
         return replace(self, status=InvoiceStatus.SENT, sent_to=to, sent_at=at)
 
+    def ensure_can_send_again(self) -> None:
+        """A sent or paid invoice may be emailed again (a lost email, a copy for the records); it stays as it is."""
+        if self.status is InvoiceStatus.DRAFT:
+            raise TransitionError("This invoice is a draft: send it first (Ctrl+E)")
+        if self.status is InvoiceStatus.VOIDED:
+            raise TransitionError("This invoice is voided: it cannot be sent again")
+
     def voided(self) -> "Invoice":
         if self.status is not InvoiceStatus.SENT:
             raise TransitionError(f"Only a sent invoice can be voided; this invoice is {self.status.label}")

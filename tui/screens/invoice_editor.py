@@ -1,4 +1,4 @@
-"""Invoice editor: customer, dates, reference, line items with live totals; save, send, delete or void.
+"""Invoice editor: customer, dates, reference, line items with live totals; save, send or send again, delete, void.
 
 The screen asks the services to act and shows what comes back: per-field messages from ValidationError,
 "changed by X at HH:MM" from ConflictError, a paid or voided invoice's reason for being read-only from
@@ -25,6 +25,7 @@ from tui.domain.tax import LineAmountTypes
 from tui.screens.base import EditorScreen
 from tui.screens.customer_editor import CustomerEditorScreen
 from tui.screens.invoice_form import HEAD_FIELDS, InvoiceForm
+from tui.screens.invoice_sending import InvoiceSending
 from tui.store.errors import ConflictError, DuplicateError
 from tui.widgets.confirm_modal import ConfirmModal
 from tui.widgets.customer_picker import CustomerPicker
@@ -65,7 +66,7 @@ def sync_text(state, time_zone: str) -> str:
     return f"Xero: {state.label}"
 
 
-class InvoiceEditorScreen(EditorScreen):
+class InvoiceEditorScreen(InvoiceSending, EditorScreen):
     DISCARD_QUESTION = "Discard your unsaved changes to this invoice?"
     DEFAULT_CSS = """
     InvoiceEditorScreen #form { padding: 0 1; }
@@ -94,6 +95,7 @@ class InvoiceEditorScreen(EditorScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("ctrl+e", "send", "Send", id="send", priority=True),
+        Binding("ctrl+e", "send_again", "Send again", id="send_again", priority=True),
         Binding("ctrl+n", "add_line", "Add line", id="add_line"),
         Binding("ctrl+r", "remove_line", "Remove line", id="remove_line"),
         Binding("f2", "pick_customer", "Customer", id="choose_customer"),
@@ -203,8 +205,17 @@ class InvoiceEditorScreen(EditorScreen):
         self._clean = self.snapshot()
         self.refresh_bindings()
         self.load_sync_state()
-        if editable:
-            self.query_one("#customer" if inv.customer_id is None else "#f-issue_date").focus()
+        self.focus_start(inv, rows)
+
+    def focus_start(self, inv: Invoice, rows: list[LineRow]) -> None:
+        """Where typing starts, with no text selected that a first key would replace: a new invoice's customer
+        (or, chosen already, its first line); an existing invoice's customer button, Tab leading on."""
+        if self.read_only_reason:
+            return
+        if inv.id is None and inv.customer_id is not None and rows:
+            rows[0].focus_field()
+        else:
+            self.query_one("#customer").focus()
 
     def show_heading(self) -> None:
         inv = self.invoice
@@ -275,12 +286,14 @@ class InvoiceEditorScreen(EditorScreen):
     # -- actions --------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         inv = self.invoice
-        if self.busy and action in ("save", "send", "delete", "void"):
+        if self.busy and action in ("save", "send", "send_again", "delete", "void"):
             return None  # shown, but does nothing until the one under way finishes
         if action in ("save", "add_line", "remove_line", "pick_customer"):
             return inv is not None and not self.read_only_reason
         if action == "send":
             return inv is not None and not self.read_only_reason and inv.status is InvoiceStatus.DRAFT
+        if action == "send_again":
+            return inv is not None and inv.status is not InvoiceStatus.DRAFT
         if action == "delete":
             return inv is not None and inv.id is not None and inv.status is InvoiceStatus.DRAFT
         if action == "void":
@@ -384,36 +397,6 @@ class InvoiceEditorScreen(EditorScreen):
         else:
             self.banner(str(exc))
             self.show_error(exc)
-
-    def action_send(self) -> None:
-        if self.dirty or self.invoice.id is None:
-            self.save(then=self.confirm_send)
-        else:
-            self.confirm_send()
-
-    def confirm_send(self) -> None:
-        from tui.screens.send_invoice import SendInvoiceModal
-
-        def answered(send: bool | None) -> None:
-            if send:
-                self.banner("Sending…", error=False)
-                self.act(self.services.send_invoice, self.invoice, on_done=self._sent, on_error=self._send_failed)
-
-        self.app.push_screen(SendInvoiceModal(self.invoice, self.customer, self.services.describe_mail()), answered)
-
-    def _sent(self, where: str) -> None:
-        to = self.customer.email if self.customer else ""
-        self.notify(where, title=f"Sent to {to}", timeout=8)
-        self.app.records_changed()
-        self.app.sync_now()
-        self.load()
-
-    def _send_failed(self, exc: Exception) -> None:
-        if isinstance(exc, ValidationError):
-            self.show_errors(exc.errors)
-            return
-        self.banner(f"Not sent: {exc}")
-        self.notify(str(exc), title="Not sent: the invoice is still a draft", severity="error", timeout=10)
 
     def action_delete(self) -> None:
         def answered(yes: bool | None) -> None:

@@ -1,4 +1,5 @@
-"""Ask before emailing an invoice: who it goes to and how it will be delivered (SMTP or the local outbox)."""
+"""Ask before emailing an invoice (the first time, or again): who it goes to and how it will be delivered
+(SMTP or the local outbox)."""
 
 from __future__ import annotations
 
@@ -22,3 +23,15 @@ class SendInvoiceModal(ConfirmModal):
             ("Delivery: ", "dim"), (delivery, "dim"),
         )
         super().__init__(question, "Send", "Cancel")
+
+
+class SendAgainModal(ConfirmModal):
+    """Before emailing a sent (or paid) invoice once more: dismisses with True to send it again."""
+
+    def __init__(self, invoice: Invoice, customer: Customer, delivery: str):
+        question = Text.assemble(
+            "Send ", (invoice.number, "bold"), " again to ", (f"{customer.name} <{customer.email}>", "bold"), "?\n\n",
+            "The same invoice and PDF as before; the invoice and Xero stay as they are.\n\n",
+            ("Delivery: ", "dim"), (delivery, "dim"),
+        )
+        super().__init__(question, "Send again", "Cancel")

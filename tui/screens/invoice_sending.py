@@ -1,0 +1,76 @@
+"""The invoice editor's Ctrl+E: a draft is saved and sent the first time; a sent or paid invoice is sent again.
+
+Both ask first (``send_invoice``'s dialogs) and run the mail in a worker through the services; what goes wrong is
+shown in the editor's banner. Sending again changes nothing on the invoice: unsaved edits are not sent.
+"""
+
+from __future__ import annotations
+
+from tui.domain.errors import TransitionError, ValidationError
+from tui.screens.send_invoice import SendAgainModal, SendInvoiceModal
+
+
+class InvoiceSending:
+    """Mixed into ``InvoiceEditorScreen`` (which provides save, act, banner, show_errors, load)."""
+
+    def action_send(self) -> None:
+        if self.dirty or self.invoice.id is None:
+            self.save(then=self.confirm_send)
+        else:
+            self.confirm_send()
+
+    def confirm_send(self) -> None:
+        def answered(send: bool | None) -> None:
+            if send:
+                self.banner("Sending…", error=False)
+                self.act(self.services.send_invoice, self.invoice, on_done=self._sent, on_error=self._send_failed)
+
+        self.app.push_screen(SendInvoiceModal(self.invoice, self.customer, self.services.describe_mail()), answered)
+
+    def _sent(self, where: str) -> None:
+        to = self.customer.email if self.customer else ""
+        self.notify(where, title=f"Sent to {to}", timeout=8)
+        self.app.records_changed()
+        self.app.sync_now()
+        self.load()
+
+    def _send_failed(self, exc: Exception) -> None:
+        if isinstance(exc, ValidationError):
+            self.show_errors(exc.errors)
+            return
+        self.banner(f"Not sent: {exc}")
+        self.notify(str(exc), title="Not sent: the invoice is still a draft", severity="error", timeout=10)
+
+    # -- again ----------------------------------------------------------------------------------------------
+    def action_send_again(self) -> None:
+        try:
+            self.invoice.ensure_can_send_again()
+        except TransitionError as exc:
+            self.banner(str(exc))
+            return
+        if self.dirty:
+            self.banner("Save your changes first (Ctrl+S): what is sent again is the invoice as saved")
+            return
+        customer = self.customer
+        if customer is None or not customer.email:
+            name = customer.name if customer else "The customer"
+            self.banner(f"Not sent again: {name} has no email address: add one to send")
+            return
+
+        def answered(send: bool | None) -> None:
+            if send:
+                self.banner("Sending again…", error=False)
+                self.act(self.services.send_again, self.invoice.id, on_done=self._sent_again,
+                         on_error=self._send_again_failed)
+
+        self.app.push_screen(SendAgainModal(self.invoice, customer, self.services.describe_mail()), answered)
+
+    def _sent_again(self, where: str) -> None:
+        self.notify(where, title=f"Sent again to {self.customer.email}", timeout=8)
+        self.app.records_changed()
+        self.load()
+
+    def _send_again_failed(self, exc: Exception) -> None:
+        message = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+        self.banner(f"Not sent again: {message}")
+        self.notify(message, title="Not sent again", severity="error", timeout=10)
