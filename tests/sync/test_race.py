@@ -39,6 +39,13 @@ def _pending(c) -> int:
         return queue.pending_count(s)
 
 
+def _sync_once_ok(c, log) -> None:
+    """`tradiecore sync --once` to the end; it must succeed."""
+    proc = _start(c, log)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err.decode() + log.read_text()
+
+
 def _synced_then_edited_here(c, number: str):
     """An invoice in Xero, then its reference edited here (a sync queue entry waits to be pushed)."""
     inv = send(c.services, make_invoice(c.services, number=number))
@@ -51,9 +58,7 @@ def _synced_then_edited_here(c, number: str):
 def _xero_edit_survives_and_ours_arrives(c, inv, log) -> None:
     """A Xero user moves the due date while the sync is down; the next run keeps it and sends our reference."""
     c.sb.control.edit_invoice(inv.number, DueDate="2030-01-31")
-    proc = _start(c, log)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err.decode() + log.read_text()
+    _sync_once_ok(c, log)
     [x] = c.xero_invoices(inv.number)
     assert wire.parse_date(x["DueDate"]).isoformat() == "2030-01-31", "the change made in Xero was overwritten"
     assert x["Reference"] == "Edited here"
@@ -204,9 +209,7 @@ def test_customer_edited_after_its_create_lost_its_answer_reaches_xero(connected
     customer.phone = "0400 333 444"
     c.services.save_customer(customer)
 
-    proc = _start(c, log)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err.decode() + log.read_text()
+    _sync_once_ok(c, log)
     [contact] = c.xero_contacts("Kim Killed")
     assert [p["PhoneNumber"] for p in contact.get("Phones", []) if p["PhoneType"] == "DEFAULT"] == ["0400 333 444"]
     [x] = c.xero_invoices("TC-1600")
@@ -240,9 +243,7 @@ def test_update_that_reached_xero_unanswered_then_edited_again_here_is_no_confli
     inv.reference = "Edited here again"
     c.services.save_invoice(inv)
 
-    proc = _start(c, log)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err.decode() + log.read_text()
+    _sync_once_ok(c, log)
     [x] = c.xero_invoices("TC-1800")
     assert x["Reference"] == "Edited here again"
     assert c.services.sync.problems() == [] and _pending(c) == 0
