@@ -15,6 +15,7 @@ from typing import Iterator
 
 from sqlmodel import Session, col, select
 
+from tui.store import xero_connections
 from tui.store.sync_tables import SyncBatchRow
 from tui.store.tables import XeroConnectionRow
 from tui.sync import queue, records
@@ -111,8 +112,6 @@ def stops_on_xero_errors(ctx: Context) -> Iterator[None]:
 
 
 def mark_disconnected(ctx: Context, reason: str) -> None:
-    from tui.store import xero_connections
-
     with ctx.session() as s:
         row = s.get(XeroConnectionRow, ctx.tenant_id)
         if row is not None:

@@ -25,7 +25,7 @@ from sqlmodel import Session
 from tui.clock import POLL_INTERVAL_S, utc_now
 from tui.secrets import SecretsError
 from tui.store.db import session
-from tui.store.xero_connections import active_connection
+from tui.store.xero_connections import active_connection, is_archived, mapped_account, mappings
 from tui.sync import queue, records
 from tui.sync.context import Context, CountingApi, StopSync
 from tui.sync.lease import DEFAULT_TTL, Lease, default_label, lease_holder
@@ -288,8 +288,6 @@ ACCOUNTS_CHECK_EVERY = timedelta(hours=1)
 def _check_accounts(ctx: Context) -> None:
     """At most hourly: flag mapped revenue accounts archived (or deleted) in Xero, for the Xero screen and To Do.
     Archived or not is :func:`tui.store.xero_connections.is_archived`, the rule the Xero screen uses too."""
-    from tui.store.xero_connections import is_archived, mapped_account, mappings
-
     now = ctx.now()
     with ctx.session() as s:
         state = records.get_state(s, ctx.tenant_id)
