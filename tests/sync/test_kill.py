@@ -49,6 +49,12 @@ def _start(c, log: Path) -> subprocess.Popen:
     return start_sync(_env(c), log)
 
 
+def run_sync_once(c, log: Path) -> subprocess.CompletedProcess:
+    """`tradiecore sync --once` to the end (at most 120 s); its stdout and stderr as text."""
+    return subprocess.run([sys.executable, "-m", "tui", "sync", "--once", "--log-file", str(log)], cwd=ROOT,
+                          env=_env(c), capture_output=True, text=True, timeout=120)
+
+
 def kill_at_held_write(c, log: Path, path: str, methods: list[str], what: str) -> None:
     """Start `tradiecore sync --once`, SIGKILL it once Xero holds the answer to its first matching write, then let
     Xero finish that write: the dead process never hears that it was done."""

@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from tests.sync.conftest import make_invoice, send
-from tests.sync.test_kill import _start, kill_at_held_write
+from tests.sync.test_kill import _start, kill_at_held_write, run_sync_once
 from tui.sync import queue
 from tui.xero import wire
 
@@ -41,9 +41,8 @@ def _pending(c) -> int:
 
 def _sync_once_ok(c, log) -> None:
     """`tradiecore sync --once` to the end; it must succeed."""
-    proc = _start(c, log)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err.decode() + log.read_text()
+    proc = run_sync_once(c, log)
+    assert proc.returncode == 0, proc.stderr + log.read_text()
 
 
 def _synced_then_edited_here(c, number: str):

@@ -3,15 +3,13 @@ a sync problem with the status and an excerpt in the sync log, never a traceback
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
 from tests.sync.conftest import make_invoice, send
-from tests.sync.test_kill import ROOT, _env
+from tests.sync.test_kill import run_sync_once
 from tui.sync import queue
 
 #: where each malformed reply is met: (path, methods, what the message names)
@@ -96,8 +94,7 @@ def test_sync_once_exits_1_with_one_clear_line(connected, tmp_path, where, kind)
     path, methods, _ = WHERE[where]
     c.sb.control.inject(kind, path=path, methods=methods)
     log = tmp_path / "sync.log"
-    proc = subprocess.run([sys.executable, "-m", "tui", "sync", "--once", "--log-file", str(log)], cwd=ROOT,
-                          env=_env(c), capture_output=True, text=True, timeout=120)
+    proc = run_sync_once(c, log)
     text = log.read_text()
     assert proc.returncode == 1, proc.stderr + text
     assert "Traceback" not in proc.stderr and "Traceback" not in text, proc.stderr + text
@@ -107,8 +104,7 @@ def test_sync_once_exits_1_with_one_clear_line(connected, tmp_path, where, kind)
     assert all(" WARNING " in ln and body in ln for ln in lines), text
     assert "Bearer" not in text and "access_token" not in text and "refresh_token" not in text
 
-    proc = subprocess.run([sys.executable, "-m", "tui", "sync", "--once", "--log-file", str(log)], cwd=ROOT,
-                          env=_env(c), capture_output=True, text=True, timeout=120)
+    proc = run_sync_once(c, log)
     assert proc.returncode == 0, proc.stderr + log.read_text()
     assert _caught_up(c, "TC-0600")
 
