@@ -42,12 +42,10 @@ from tui.sync.numbers import is_ours, read_invoice_numbers
 def settle_unfinished(ctx: Context) -> None:
     """Link what the creations of interrupted requests made in Xero, and note what their updates sent, for the
     pull (see the module's docstring)."""
-    for batch in unfinished_batches(ctx, queue.INVOICE):
-        for entry, element in zip(json.loads(batch.entries), loads(batch.body)):
-            if element.get("InvoiceID"):
-                ctx.unfinished_views[entry[1]] = invoice_from_xero(element).view()
-    contacts = _creations(unfinished_batches(ctx, queue.CONTACT), "ContactID")
-    invoices = _creations(unfinished_batches(ctx, queue.INVOICE), "InvoiceID")
+    contacts, _ = _elements(unfinished_batches(ctx, queue.CONTACT), "ContactID")
+    invoices, updates = _elements(unfinished_batches(ctx, queue.INVOICE), "InvoiceID")
+    for invoice_id, sent in updates:
+        ctx.unfinished_views[invoice_id] = invoice_from_xero(sent).view()
     if contacts or invoices:
         ctx.progress("Looking in Xero for what requests interrupted last time created")
     if contacts:
@@ -65,14 +63,15 @@ def discard_unfinished(ctx: Context) -> None:
                                       "planned again from the records as they are now")
 
 
-def _creations(batches: list[SyncBatchRow], id_field: str) -> list[tuple[int, dict]]:
-    """(entity id, element sent) of every element of ``batches`` that creates a record in Xero."""
-    out = []
+def _elements(batches: list[SyncBatchRow], id_field: str) -> tuple[list[tuple[int, dict]], list[tuple[int, dict]]]:
+    """(entity id, element sent) of every element of ``batches``: those that create a record in Xero, and those
+    that update one (they carry its ``id_field``)."""
+    creations: list[tuple[int, dict]] = []
+    updates: list[tuple[int, dict]] = []
     for batch in batches:
         for entry, element in zip(json.loads(batch.entries), loads(batch.body)):
-            if not element.get(id_field):
-                out.append((entry[1], element))
-    return out
+            (updates if element.get(id_field) else creations).append((entry[1], element))
+    return creations, updates
 
 
 def _settle_contacts(ctx: Context, created: list[tuple[int, dict]]) -> None:
