@@ -7,8 +7,6 @@ Heavy imports (authlib, httpx, the database) stay inside the functions, off the 
 
 from __future__ import annotations
 
-import functools
-
 #: A custom connection's client secret in the secrets store. Its client id is the app's ``[xero] client_id``.
 CLIENT_SECRET_KEY = "xero.client-secret"
 
@@ -84,18 +82,6 @@ def make_api(cfg, tenant_id: str, kind: str = "oauth", secrets=None, token_store
 
 def api_with(cfg, manager, tenant_id: str, **api_options):
     """An API over ``manager`` that closes the manager's OAuth client when it is closed."""
-    return _owned_api_class()(cfg.xero, manager, tenant_id, **api_options)
-
-
-@functools.lru_cache(maxsize=None)
-def _owned_api_class():
     from tui.xero.api import XeroApi
 
-    class OwnedApi(XeroApi):
-        """An API whose token manager's OAuth client is closed with it."""
-
-        def close(self) -> None:
-            super().close()
-            self.tokens.oauth.close()
-
-    return OwnedApi
+    return XeroApi(cfg.xero, manager, tenant_id, owns_tokens=True, **api_options)

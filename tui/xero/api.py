@@ -76,13 +76,16 @@ class XeroApi:
         limiter: RateLimiter | None = None,
         backoff: Backoff | None = None,
         client: httpx.Client | None = None,
+        owns_tokens: bool = False,
     ):
+        """``owns_tokens``: closing the API closes the token manager's OAuth client too (nothing else uses it)."""
         self.config = config
         self.tokens = tokens
         self.tenant_id = tenant_id
         self.limiter = limiter or RateLimiter()
         self.backoff = backoff or Backoff()
         self._owns_client = client is None
+        self._owns_tokens = owns_tokens
         self.http = client or httpx.Client(timeout=TIMEOUT_S)
         self.base = f"{config.api_url.rstrip('/')}/api.xro/2.0/"
         self.connections_url = f"{config.api_url.rstrip('/')}/connections"
@@ -94,6 +97,8 @@ class XeroApi:
     def close(self) -> None:
         if self._owns_client:
             self.http.close()
+        if self._owns_tokens:
+            self.tokens.oauth.close()
 
     def __enter__(self) -> "XeroApi":
         return self
