@@ -35,6 +35,12 @@ def data_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(env.get("TRADIECORE_DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
 
 
+def site_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The site dir every user of a shop server reads (``TRADIECORE_SITE_DIR`` moves it, for tests)."""
+    env = os.environ if env is None else env
+    return Path(env.get("TRADIECORE_SITE_DIR") or "/etc/tradiecore")
+
+
 def current_user() -> str:
     """Who is at the keyboard (``TRADIECORE_USER``, else the login name): stamped on what they change."""
     return os.environ.get(f"{ENV_PREFIX}USER") or getpass.getuser()
@@ -70,11 +76,21 @@ class SecretsConfig:
 
 
 @dataclass(frozen=True)
+class SiteConfig:
+    """``[site]`` of the site config: the Unix group whose members share the business, the service's user."""
+
+    group: str = ""
+    user: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     mail: MailConfig = field(default_factory=MailConfig)
     xero: XeroConfig = field(default_factory=XeroConfig)
     secrets: SecretsConfig = field(default_factory=SecretsConfig)
+    site: SiteConfig = field(default_factory=SiteConfig)
+    site_dir: Path = field(default_factory=site_dir)
     config_dir: Path = field(default_factory=config_dir)
     data_dir: Path = field(default_factory=data_dir)
     demo: bool = False

@@ -30,6 +30,11 @@ class SecretsError(RuntimeError):
     """A secret could not be read or written; the message says where and why, never the secret."""
 
 
+class TokenStoreUnreadable(SecretsError):
+    """This process cannot read the business's Xero token store (no permission, no key file). Never a reason to
+    mark the shared connection Disconnected: only Xero says that."""
+
+
 class SecretStore:
     name: str = ""
 
