@@ -53,13 +53,15 @@ def memory_keyring():
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    """Config and data dirs inside the test's tmp dir; no TRADIECORE_* from the developer's shell leaks in."""
+    """Config, data and site dirs inside the test's tmp dir (no site config: a single-user install); no
+    TRADIECORE_* from the developer's shell leaks in."""
     for name in list(os.environ):
         if name.startswith("TRADIECORE_") and name not in ("TRADIECORE_REQUIRE_ALL", "TRADIECORE_USER",
                                                              "TRADIECORE_TEST_POSTGRES_URL"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("TRADIECORE_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("TRADIECORE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TRADIECORE_SITE_DIR", str(tmp_path / "site"))
     return tmp_path
 
 

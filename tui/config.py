@@ -1,15 +1,23 @@
-"""Configuration: `config.toml` in the user config dir, overridden key by key by the environment.
+"""Configuration: the user's `config.toml` over the site's, both overridden key by key by the environment.
 
 Search order for every key (first wins):
 1. command-line flags the CLI passes in as ``overrides`` (``--db``, ``--xero-base``)
 2. ``TRADIECORE_<SECTION>_<KEY>`` environment variables (``TRADIECORE_XERO_BASE`` sets all three Xero URLs)
 3. ``config.toml`` in ``platformdirs.user_config_dir("tradiecore")`` (``TRADIECORE_CONFIG_DIR`` moves it)
-4. the defaults below (real Xero hosts, SQLite in the data dir, mail into a local outbox)
+4. ``config.toml`` in the site dir, ``/etc/tradiecore`` (``TRADIECORE_SITE_DIR`` moves it): what every user of
+   a shop server shares (``tradiecore setup --site`` writes it)
+5. the defaults below (real Xero hosts, SQLite in the data dir, mail into a local outbox)
+
+A site config file makes this a site install (:attr:`Config.is_site`): one business for every member of the
+site's Unix group, its data in the site's data dir (``[site] data_dir``; ``TRADIECORE_DATA_DIR`` still wins) and
+its secrets shared (:mod:`tui.site_secrets`). Per-person settings (the keymap, ``[keys]``) are read from the
+user's own config.toml only, never from the site's.
 """
 
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import re
 import tomllib
@@ -30,9 +38,10 @@ def config_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(env.get("TRADIECORE_CONFIG_DIR") or platformdirs.user_config_dir(APP_NAME))
 
 
-def data_dir(env: Mapping[str, str] | None = None) -> Path:
+def data_dir(env: Mapping[str, str] | None = None, site_data_dir: str = "") -> Path:
+    """``TRADIECORE_DATA_DIR``, else the site's ``[site] data_dir``, else the user data dir."""
     env = os.environ if env is None else env
-    return Path(env.get("TRADIECORE_DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
+    return Path(env.get("TRADIECORE_DATA_DIR") or site_data_dir or platformdirs.user_data_dir(APP_NAME))
 
 
 def site_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -77,10 +86,15 @@ class SecretsConfig:
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """``[site]`` of the site config: the Unix group whose members share the business, the service's user."""
+    """``[site]`` of the site config: the Unix group whose members share the business, the service's user.
+    (``[site] data_dir`` moves the data dir: :attr:`Config.data_dir`.)"""
 
     group: str = ""
     user: str = ""
+
+
+SITE_DATA_DIR_KEY = "data_dir"  # [site] data_dir
+SITE_UMASK = 0o007  # the app and the sync of a site install: what they make is the group's to write, no one else's
 
 
 @dataclass(frozen=True)
@@ -93,12 +107,17 @@ class Config:
     site_dir: Path = field(default_factory=site_dir)
     config_dir: Path = field(default_factory=config_dir)
     data_dir: Path = field(default_factory=data_dir)
+    is_site: bool = False  # a site config file exists: the business is shared by the site's group
     demo: bool = False
     demo_login: tuple[str, str] | None = None  # tradiecore demo: the login (email, password) its sandbox printed
 
     @property
     def database_url(self) -> str:
         return self.database.url or f"sqlite:///{self.data_dir / 'tradiecore.db'}"
+
+    @property
+    def site_config_path(self) -> Path:
+        return self.site_dir / "config.toml"
 
     @property
     def outbox_dir(self) -> Path:
@@ -117,7 +136,8 @@ class ConfigError(ValueError):
     """A config file or environment value that cannot be used; the message says which and why."""
 
 
-_SECTIONS = {"database": DatabaseConfig, "mail": MailConfig, "xero": XeroConfig, "secrets": SecretsConfig}
+_SECTIONS = {"database": DatabaseConfig, "mail": MailConfig, "xero": XeroConfig, "secrets": SecretsConfig,
+             "site": SiteConfig}
 
 
 def _key_name(f) -> str:
@@ -142,16 +162,38 @@ def _coerce(raw: Any, typ: Any, where: str) -> Any:
     return str(raw)
 
 
-def _section(cls, from_file: Mapping[str, Any], env: Mapping[str, str], section: str):
+def _table(parsed: Mapping[str, Any], section: str) -> Mapping[str, Any]:
+    table = parsed.get(section)
+    return table if isinstance(table, dict) else {}
+
+
+def _section(cls, files: list[tuple[str, Mapping[str, Any]]], env: Mapping[str, str], section: str):
+    """One section, key by key: the environment, else the first of ``files`` (name, parsed) that has the key."""
     values = {}
     for f in fields(cls):
         key = _key_name(f)
         env_name = f"{ENV_PREFIX}{section.upper()}_{key.upper()}"
         if env_name in env:
             values[f.name] = _coerce(env[env_name], f.type, env_name)
-        elif key in from_file:
-            values[f.name] = _coerce(from_file[key], f.type, f"config.toml [{section}] {key}")
+            continue
+        for name, parsed in files:
+            table = _table(parsed, section)
+            if key in table:
+                values[f.name] = _coerce(table[key], f.type, f"{name} [{section}] {key}")
+                break
     return cls(**values)
+
+
+def _read_toml(path: Path) -> dict[str, Any] | None:
+    """The parsed file, or None when there is none."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
 def load(
@@ -159,23 +201,22 @@ def load(
     overrides: Mapping[str, str | None] | None = None,
     demo: bool = False,
 ) -> Config:
-    """Read config.toml and the environment. ``overrides``: ``database_url``, ``xero_base`` from flags."""
+    """Read the user's config.toml, the site's and the environment. ``overrides``: ``database_url``,
+    ``xero_base`` from flags. The demo is each user's own, never the site's."""
     env = dict(os.environ if env is None else env)
     overrides = overrides or {}
     cdir = config_dir(env)
-    ddir = data_dir(env)
-    path = cdir / "config.toml"
-    parsed: dict[str, Any] = {}
-    if path.exists():
-        try:
-            parsed = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: {exc}") from None
-    sections = {
-        name: _section(cls, parsed.get(name, {}) if isinstance(parsed.get(name), dict) else {}, env, name)
-        for name, cls in _SECTIONS.items()
-    }
-    cfg = Config(**sections, config_dir=cdir, data_dir=ddir)
+    sdir = site_dir(env)
+    user_file = _read_toml(cdir / "config.toml")
+    site_file = None if demo else _read_toml(sdir / "config.toml")
+    files = [("config.toml", user_file or {}), (str(sdir / "config.toml"), site_file or {})]
+    sections = {name: _section(cls, files, env, name) for name, cls in _SECTIONS.items()}
+    site_data = _table(site_file or {}, "site").get(SITE_DATA_DIR_KEY, "")
+    if not isinstance(site_data, str) or (site_data and not os.path.isabs(site_data)):
+        raise ConfigError(f"{sdir / 'config.toml'} [site] {SITE_DATA_DIR_KEY}: expected an absolute path, "
+                          f"got {site_data!r}")
+    cfg = Config(**sections, site_dir=sdir, config_dir=cdir, data_dir=data_dir(env, site_data),
+                 is_site=site_file is not None)
     if env.get("TRADIECORE_XERO_BASE"):
         cfg = cfg.with_xero_base(env["TRADIECORE_XERO_BASE"])
     if overrides.get("xero_base"):
@@ -199,18 +240,32 @@ def demo_config(cfg: Config) -> Config:
     )
 
 
+def set_key(text: str, section: str, key: str, value: str) -> str:
+    """``text`` (a config.toml) with ``key = "value"`` in ``[section]``: the key's line replaced if it is there,
+    else added under the section's header, else the section added at the end. Everything else stays as it is."""
+    line = f"{key} = {json.dumps(value)}"  # a JSON string is a TOML basic string
+    header = re.search(rf"(?m)^\[{re.escape(section)}\][ \t]*(#.*)?$", text)
+    if header is None:
+        return (text.rstrip("\n") + "\n\n" if text.strip() else "") + f"[{section}]\n{line}\n"
+    body_start = header.end()
+    following = re.search(r"(?m)^[ \t]*\[", text[body_start:])
+    body_end = body_start + following.start() if following else len(text)
+    body = text[body_start:body_end]
+    existing = re.search(rf"(?m)^[ \t]*{re.escape(key)}[ \t]*=.*$", body)
+    if existing is not None:
+        body = body[:existing.start()] + line + body[existing.end():]
+    else:
+        body = "\n" + line + body
+    return text[:body_start] + body + text[body_end:]
+
+
 def write_client_id(path: Path, client_id: str) -> None:
     """Put ``client_id`` under ``[xero]`` in config.toml, keeping everything else in the file as it is."""
     if not re.fullmatch(r"[A-Za-z0-9_-]+", client_id):
         raise ConfigError("A Xero client id has only letters, digits, - and _; check what you copied.")
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     parsed = tomllib.loads(text) if text.strip() else {}
-    line = f'client_id = "{client_id}"'
-    if "xero" not in parsed:
-        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + f"[xero]\n{line}\n"
-    elif "client_id" in parsed["xero"]:
+    if "client_id" in _table(parsed, "xero"):
         return
-    else:
-        text = re.sub(r"(?m)^\[xero\][ \t]*$", "[xero]\n" + line, text, count=1)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(set_key(text, "xero", "client_id", client_id), encoding="utf-8")
