@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from tui import __version__
@@ -26,6 +27,15 @@ def _parser() -> argparse.ArgumentParser:
     sb.add_argument("--state", metavar="FILE", help="keep the sandbox's state in this file between runs")
     sb.add_argument("--redirect-uri", action="append", default=[], metavar="URI", help="register a redirect URI")
     sb.add_argument("--control", action="store_true", help="enable the /_sandbox control endpoints")
+    setup = sub.add_parser("setup", help="set this server up for several users (as root): tradiecore setup --site")
+    setup.add_argument("--site", action="store_true", required=True,
+                       help="one business for every member of a Unix group: site config, data dir, database, "
+                            "shared secrets")
+    setup.add_argument("--data-dir", metavar="DIR", help="where the business's data lives (default /var/lib/tradiecore)")
+    setup.add_argument("--group", metavar="NAME", help="the Unix group whose members share it (default tradiecore)")
+    setup.add_argument("--db", dest="site_db", metavar="URL",
+                       help="the business's database (default: SQLite in the data dir)")
+    setup.add_argument("--user", dest="site_user", metavar="NAME", help="the user the sync service runs as")
     sync = sub.add_parser("sync", help="run the Xero sync headless (a loop; --once for cron)")
     sync.add_argument("--once", action="store_true", help="one pass, then exit")
     sync.add_argument("--log-file", metavar="FILE", help="log here instead of stderr")
@@ -49,13 +59,14 @@ def _sync(cfg, args: argparse.Namespace) -> int:
     import getpass
     import threading
 
-    from tui.secrets import SecretsError, open_store
+    from tui.secrets import SecretsError
+    from tui.site_secrets import open_secrets
     from tui.sync.webhook import NoWebhookKey, WebhookReceiver, webhook_key
 
     ask = (lambda: getpass.getpass("Xero webhook key (your app's Webhooks page at Xero): ")) \
         if sys.stdin.isatty() else None
     try:
-        key = webhook_key(open_store(cfg), ask)
+        key = webhook_key(open_secrets(cfg), ask)
     except (NoWebhookKey, SecretsError) as exc:
         print(f"tradiecore: {exc}", file=sys.stderr)
         return 2
@@ -88,11 +99,21 @@ def main(argv: list[str] | None = None) -> int:
     except config.ConfigError as exc:
         print(f"tradiecore: {exc}", file=sys.stderr)
         return 2
+    if command == "setup":
+        from tui.site_setup import setup_site
+
+        return setup_site(cfg, data_dir=args.data_dir, group=args.group, db=args.site_db, user=args.site_user,
+                          say=print, complain=lambda line: print(line, file=sys.stderr))
+    if cfg.is_site:  # what the app and the sync make in the shared data dir stays the group's to write
+        os.umask(config.SITE_UMASK)
     if command == "sync":
-        from tui.secrets import SecretsError
+        from tui.secrets import SecretsError, TokenStoreUnreadable
 
         try:
             return _sync(cfg, args)
+        except TokenStoreUnreadable as exc:  # this process cannot read the business's token store
+            print(f"tradiecore: {exc}", file=sys.stderr)
+            return 3
         except SecretsError as exc:  # a locked or hung keyring: say so, not a traceback
             print(f"tradiecore sync: the secrets store failed: {exc}", file=sys.stderr)
             return 1

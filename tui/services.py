@@ -18,7 +18,7 @@ from tui.domain.customer import Customer, email_problem
 from tui.domain.dates import business_today
 from tui.domain.errors import ValidationError
 from tui.domain.invoice import Invoice
-from tui.secrets import SecretStore, open_store
+from tui.secrets import SecretStore
 
 
 SMTP_PASSWORD_KEY = "smtp-password"  # the secrets-store key the mailer reads
@@ -86,8 +86,11 @@ class Services:
 
     @property
     def secrets(self) -> SecretStore:
+        """This install's secrets store: the user's keyring or file, or a site install's shared store."""
         if self._secrets is None:
-            self._secrets = open_store(self.cfg)
+            from tui.site_secrets import open_secrets
+
+            self._secrets = open_secrets(self.cfg, self.engine if self.cfg.is_site else None)
         return self._secrets
 
     def today(self, business: BusinessDetails | None = None) -> date:

@@ -12,21 +12,32 @@ CLIENT_SECRET_KEY = "xero.client-secret"
 
 
 def uses_database_tokens(cfg) -> bool:
-    """PostgreSQL (shared by processes on several machines): the token set lives in the database, encrypted."""
-    return cfg.database_url.startswith(("postgresql", "postgres:"))
+    """A site install (several Unix users, one business) or PostgreSQL (processes on several machines): the
+    token set lives in the database, encrypted."""
+    return cfg.is_site or cfg.database_url.startswith(("postgresql", "postgres:"))
 
 
 def token_store_for(cfg, tenant_id: str, secrets, engine=None, *, create_key: bool = False):
     """The one token store of an organisation, for every process of the business (the sync engine too).
 
-    SQLite (one server, one OS user): the secrets store (keyring, else the 0600 file), locked by a file lock.
-    PostgreSQL (``engine`` given): a Fernet-encrypted row of ``xero_token_set``, locked in the database; the
-    key is the secret ``xero.token-key`` in each machine's secrets store. The machine that connects creates it
-    (``create_key``); copy the same value into every other machine's keyring or secrets.json.
+    A site install: a Fernet-encrypted row of ``xero_token_set`` in the business's database (SQLite or
+    PostgreSQL; ``engine``, default one of ``cfg``'s database), locked in the database, its key the site's key
+    file (:func:`tui.site_secrets.read_site_key`), readable by every member of the site's group.
+    Otherwise, SQLite (one server, one OS user): the secrets store (keyring, else the 0600 file), locked by a
+    file lock. PostgreSQL (``engine`` given): the encrypted row, its key the secret ``xero.token-key`` in each
+    machine's secrets store. The machine that connects creates it (``create_key``); copy the same value into
+    every other machine's keyring or secrets.json.
     """
+    from tui.site_secrets import read_site_key
     from tui.store.token_rows import DatabaseTokenRow
     from tui.xero.tokens import EncryptedTokenStore, TokenCipher, secret_token_store
 
+    if cfg.is_site:
+        if engine is None:
+            from tui.store.db import make_engine
+
+            engine = make_engine(cfg.database_url)
+        return EncryptedTokenStore(DatabaseTokenRow(engine, tenant_id), TokenCipher(read_site_key(cfg)))
     if engine is None:
         return secret_token_store(cfg, tenant_id, secrets)
     return EncryptedTokenStore(DatabaseTokenRow(engine, tenant_id), TokenCipher.from_secrets(secrets, create_key))
@@ -41,11 +52,11 @@ def organisation_store(cfg, tenant_id: str, secrets, engine=None, *, create_key:
 def oauth_for(cfg, secrets=None, kind: str | None = None):
     """The app's OAuth client. ``kind`` "custom": client id and the stored secret (NotConfigured when either is
     missing); "oauth": PKCE; None: a custom connection when a client secret is stored, else PKCE."""
-    from tui.secrets import open_store
+    from tui.site_secrets import open_secrets
     from tui.xero.errors import NotConfigured
     from tui.xero.oauth import XeroOAuth
 
-    secrets = secrets or open_store(cfg)
+    secrets = secrets or open_secrets(cfg)
     if kind is None:
         return XeroOAuth(cfg.xero, client_secret=secrets.get(CLIENT_SECRET_KEY) or None)
     if kind == "custom":
@@ -60,10 +71,10 @@ def oauth_for(cfg, secrets=None, kind: str | None = None):
 def token_manager(cfg, tenant_id: str, kind: str = "oauth", secrets=None, engine=None, token_store=None):
     """The token manager of an organisation's one shared set (``token_store``: default
     :func:`organisation_store`)."""
-    from tui.secrets import open_store
+    from tui.site_secrets import open_secrets
     from tui.xero.tokens import TokenManager
 
-    secrets = secrets or open_store(cfg)
+    secrets = secrets or open_secrets(cfg, engine)
     if token_store is None:
         token_store = organisation_store(cfg, tenant_id, secrets, engine)
     return TokenManager(token_store, oauth_for(cfg, secrets, kind))

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from tests.xero.conftest import drive_consent
+from tui.secrets import TokenStoreUnreadable
 from tui.xero.api import XeroApi
 from tui.xero.sign_in import Consent, connect_custom, organisations, save_connection
 from tui.xero.errors import AccessDenied, AuthFailed, Disconnected, StateMismatch
@@ -101,7 +102,7 @@ def test_disconnect_deletes_connection_then_forgets_tokens(sb_cfg, sandbox, conn
         (conn,) = api.connections()
         api.delete_connection(conn["id"])
     connected.disconnect()
-    with pytest.raises(Disconnected, match="not connected"):
+    with pytest.raises(TokenStoreUnreadable, match="the Xero token set is not in"):
         connected.access_token()
     remaining = sandbox.control.snapshot()["connections"]
     assert [c for c in remaining if c["clientId"] == sandbox.pkce_client_id] == []

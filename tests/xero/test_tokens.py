@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from tests.xero.conftest import MemoryRow
-from tui.secrets import FileSecretStore
+from tui.secrets import FileSecretStore, TokenStoreUnreadable
 from tui.xero.errors import Disconnected
 from tui.xero.oauth import XeroOAuth
 from tui.xero.tokens import (
@@ -124,10 +124,14 @@ def test_encrypted_store_keeps_only_ciphertext(secrets):
     assert store.load() is None
 
 
-def test_manager_without_tokens_is_disconnected(cfg, secrets):
+def test_manager_without_tokens_says_where_it_looked_and_is_not_disconnected(cfg, secrets):
+    """No set where this process looks (another user's keyring, say) is not Xero ending the connection."""
     manager = TokenManager(SecretTokenStore(secrets, "t", cfg.config_dir), XeroOAuth(cfg.xero))
-    with pytest.raises(Disconnected, match="not connected"):
+    with pytest.raises(TokenStoreUnreadable, match=r"the Xero token set is not in .*\(as xero.tokens.t\)") as raised:
         manager.access_token()
+    assert not isinstance(raised.value, Disconnected)
+    with pytest.raises(TokenStoreUnreadable, match="not in"):
+        manager.refresh()
 
 
 def test_fresh_access_token_needs_no_network(cfg, secrets):

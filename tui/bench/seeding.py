@@ -42,13 +42,13 @@ def connect_custom(services, cfg, secrets, client_secret: str) -> str:
     from tui.store.tables import AccountMappingRow, XeroConnectionRow
     from tui.xero.api import XeroApi
     from tui.xero.oauth import XeroOAuth
-    from tui.xero.tokens import TokenManager, TokenSet, secret_token_store
+    from tui.xero.tokens import MemoryTokenStore, TokenManager, TokenSet
     from tui.xero_factory import CLIENT_SECRET_KEY, organisation_store
 
     secrets.set(CLIENT_SECRET_KEY, client_secret)
     oauth = XeroOAuth(cfg.xero, client_secret=client_secret)
     tokens = TokenSet.from_response(oauth.client_credentials(), now=time.time(), grant="client_credentials")
-    with XeroApi(cfg.xero, TokenManager(secret_token_store(cfg, "setup", secrets), oauth)) as api:
+    with XeroApi(cfg.xero, TokenManager(MemoryTokenStore(), oauth)) as api:
         api.tokens.save(tokens)
         tenant_id = api.connections()[0]["tenantId"]
     TokenManager(organisation_store(cfg, tenant_id, secrets, services.engine, create_key=True), oauth).save(

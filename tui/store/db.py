@@ -58,6 +58,16 @@ def migrate(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
+def schema_is_current(engine: Engine) -> bool:
+    """The database is at the newest revision (False for an empty one)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    with engine.connect() as c:
+        return set(MigrationContext.configure(c).get_current_heads()) == heads
+
+
 @contextmanager
 def session(engine: Engine) -> Iterator[Session]:
     """A session that commits on success and rolls back on any error: nothing is saved half-way."""

@@ -122,3 +122,12 @@ class XeroTokenSetRow(SQLModel, table=True):
     tenant_id: str = Field(primary_key=True)
     blob: bytes = Field(sa_column=Column(LargeBinary(), nullable=False))
     updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SharedSecretRow(SQLModel, table=True):
+    """A Fernet-encrypted secret of a site install (SMTP password, client secret...); the key never is in the DB."""
+
+    __tablename__ = "shared_secret"
+    name: str = Field(primary_key=True)
+    blob: bytes = Field(sa_column=Column(LargeBinary(), nullable=False))
+    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

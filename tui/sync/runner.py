@@ -23,7 +23,7 @@ from typing import Any, Callable
 from sqlmodel import Session
 
 from tui.clock import POLL_INTERVAL_S, utc_now
-from tui.secrets import SecretsError
+from tui.secrets import SecretsError, TokenStoreUnreadable
 from tui.store.db import session
 from tui.store.xero_connections import active_connection, is_archived, mapped_account, mappings
 from tui.sync import queue, records
@@ -51,6 +51,7 @@ class SyncReport:
     tenant_id: str = ""
     disconnected: bool = False
     not_connected: bool = False
+    store_unreadable: bool = False  # this process cannot read the token store: its own problem, not recorded
     held_by: str | None = None
     needs_confirmation: bool = False
     accounts_pending: bool = False
@@ -148,8 +149,16 @@ class SyncRunner:
     def _failed(self, exc: Exception) -> SyncReport:
         """A pass that failed in a way nothing foresaw: one line in the log and in the sync log; the next pass
         starts afresh (what was sent before the failure is recorded; a request left in flight is settled and
-        planned again). The secrets store failing (a locked or hung keyring) is said as such."""
+        planned again). The secrets store failing (a locked or hung keyring) is said as such.
+
+        A token store this process cannot read (no rights to the key, no token set where it looks) is this
+        process's problem, not the business's: its report says so, and nothing shared (the connection, the
+        sync state, the sync log) is touched."""
         lines = str(exc).strip().splitlines()
+        if isinstance(exc, TokenStoreUnreadable):
+            message = lines[0] if lines else "cannot read the Xero token store"
+            log.error("%s", message)
+            return SyncReport(False, message, store_unreadable=True)
         if isinstance(exc, SecretsError):
             message = f"Cannot read the Xero connection's secrets: {lines[0][:200] if lines else 'no reason given'}"
         else:
@@ -344,10 +353,16 @@ def _setup_logging(log_file: str | None) -> logging.Handler:
 
 def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERVAL_S,
          stop: threading.Event | None = None, wake: threading.Event | None = None) -> int:
-    """``tradiecore sync``: 0 when the last pass succeeded (or on SIGTERM), 1 when it failed, 2 if not connected.
+    """``tradiecore sync``: 0 when the last pass succeeded (or on SIGTERM), 1 when it failed, 2 if not connected,
+    3 when this process cannot read the Xero token store (the reason, one line, on stderr).
 
+    In a site install the site's key is read first: a process that cannot read it raises
+    :class:`~tui.secrets.TokenStoreUnreadable` before opening the database.
     ``wake`` (e.g. set by :class:`tui.sync.webhook.WebhookReceiver`) starts the next pass at once.
     """
+    from tui.site_secrets import check_readable
+
+    check_readable(cfg)
     handler = _setup_logging(log_file)
     stop = stop or threading.Event()
     wake = wake or threading.Event()
@@ -360,12 +375,13 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
 
         previous = signal.signal(signal.SIGTERM, _terminate)
     from tui.config import current_user
-    from tui.secrets import open_store
+    from tui.site_secrets import open_secrets
     from tui.store.db import make_engine, migrate
 
     engine = make_engine(cfg.database_url)
     migrate(engine)
-    runner = SyncRunner(engine, cfg, label=default_label(current_user()), secrets=open_store(cfg), stop=stop)
+    runner = SyncRunner(engine, cfg, label=default_label(current_user()), secrets=open_secrets(cfg, engine),
+                        stop=stop)
     code = 0
     try:
         while True:
@@ -374,6 +390,9 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
             log.log(level, "%s (sent %d, pulled %d, pending %d, errors %d, calls %d)", report.message,
                     report.pushed, report.pulled, report.pending, report.errors, report.calls)
             code = 0 if report.ok or stop.is_set() else (2 if report.not_connected else 1)
+            if report.store_unreadable and once:
+                print(f"tradiecore: {report.message}", file=sys.stderr, flush=True)
+                code = 3
             if once or stop.is_set():
                 break
             wait = interval if report.retry_after is None else max(1.0, min(report.retry_after, 3600.0))

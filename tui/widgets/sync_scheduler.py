@@ -32,6 +32,8 @@ def status_line(report, header: str, is_error: bool) -> Text:
         return Text("")  # no Xero, no sync: nothing to say
     if report.disconnected:
         return Text("Xero disconnected", style="bold red")
+    if report.store_unreadable:  # this process's own problem: the shared status has nothing about it
+        return Text(report.message, style="bold red")
     if report.held_by:
         return Text(f"Sync runs in {report.held_by}", style="red")
     return Text(header, style="bold red" if is_error else "")

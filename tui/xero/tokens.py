@@ -6,18 +6,20 @@ other out. There is therefore exactly one stored :class:`TokenSet` per connectio
 (another process may just have refreshed it), refresh only if still needed, and save the rotated refresh
 token *before* the new access token is used. A refresh whose response is lost leaves the stored set as it
 was; the next attempt sends the same refresh token again, which Xero accepts within its 30-minute grace
-period. ``invalid_grant`` means the connection is gone: :class:`~tui.xero.errors.Disconnected`.
+period. ``invalid_grant`` means the connection is gone: :class:`~tui.xero.errors.Disconnected`. No stored set
+(or a store this process cannot read) is :class:`~tui.secrets.TokenStoreUnreadable`: only Xero ends a connection.
 
 Two storage backends behind one :class:`TokenStore` protocol:
 
 * :class:`SecretTokenStore` (all processes run as one OS user on one server): the token set is a secret in
   the secrets module (keyring, else the 0600 file), the lock a :class:`filelock.FileLock` in the config dir.
-* :class:`EncryptedTokenStore` (processes on several machines share a PostgreSQL database): the token set
-  is a Fernet-encrypted blob in a database row (a :class:`TokenRow` the store layer provides, locked with
-  ``SELECT ... FOR UPDATE``), the key is a secret in each machine's secrets store. To install the key on a
-  second machine, copy it from the first: ``tradiecore`` keeps it under :data:`TOKEN_KEY_SECRET`; put the same
-  value under the same name in the new machine's keyring (or ``secrets.json``). Without the key the row
-  cannot be read, so the database alone never gives the tokens away.
+* :class:`EncryptedTokenStore` (a site install, where several Unix users share the business; or processes on
+  several machines sharing a PostgreSQL database): the token set is a Fernet-encrypted blob in a database row
+  (a :class:`TokenRow` the store layer provides, locked with ``SELECT ... FOR UPDATE``). A site install's key
+  is the site's key file (:mod:`tui.site_secrets`); otherwise the key is a secret in each machine's secrets
+  store. To install that key on a second machine, copy it from the first: ``tradiecore`` keeps it under
+  :data:`TOKEN_KEY_SECRET`; put the same value under the same name in the new machine's keyring (or
+  ``secrets.json``). Without the key the row cannot be read, so the database alone never gives the tokens away.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from filelock import FileLock
 
 from tui.config import Config
-from tui.secrets import SecretStore, open_store
+from tui.secrets import SecretStore, TokenStoreUnreadable, open_store
 from tui.xero.errors import AuthFailed, Disconnected, Unavailable, XeroError
 from tui.xero.oauth import XeroOAuth
 from tui.xero.ratelimit import Backoff
@@ -110,6 +112,8 @@ class TokenSet:
 class TokenStore(Protocol):
     """Where the one token set of a connection lives; ``lock()`` is held across processes."""
 
+    where: str  # where the set lives, for a message: "the database (table xero_token_set)"
+
     def load(self) -> TokenSet | None: ...
 
     def save(self, tokens: TokenSet) -> None: ...
@@ -147,6 +151,10 @@ class SecretTokenStore:
         # A new FileLock each time: separate open files, so threads of one process exclude each other too.
         return FileLock(str(self._lock_path), timeout=60)
 
+    @property
+    def where(self) -> str:
+        return f"{self.secrets.name} (as {self.key})"
+
     def __repr__(self) -> str:
         return f"<SecretTokenStore {self.key} in {self.secrets!r}>"
 
@@ -162,6 +170,8 @@ def secret_token_store(cfg: Config, connection: str, secrets: SecretStore | None
 
 class MemoryTokenStore:
     """A token set held only in this process: between the consent and the choice of organisation."""
+
+    where = "this process's memory"
 
     def __init__(self, tokens: TokenSet | None = None):
         self._tokens = tokens
@@ -244,6 +254,8 @@ class TokenRow(Protocol):
 class EncryptedTokenStore:
     """The token set encrypted with :class:`TokenCipher` in a :class:`TokenRow`."""
 
+    where = "the database (table xero_token_set)"
+
     def __init__(self, row: TokenRow, cipher: TokenCipher):
         self.row = row
         self.cipher = cipher
@@ -296,11 +308,20 @@ class TokenManager:
             self.store.save(tokens)
         self._cached = tokens
 
+    def _missing(self) -> TokenStoreUnreadable:
+        """No token set where this process looks: not Xero's word, so no reason to mark anything Disconnected."""
+        return TokenStoreUnreadable(
+            f"the Xero token set is not in {getattr(self.store, 'where', repr(self.store))}; run tradiecore as "
+            "the user who connected Xero, or connect Xero again"
+        )
+
     def current(self) -> TokenSet:
-        """The stored token set, read again; :class:`Disconnected` when there is none."""
+        """The stored token set, read again; :class:`Disconnected` when Xero ended it, and
+        :class:`~tui.secrets.TokenStoreUnreadable` when there is none here (this process may just be looking in
+        the wrong place: another user's keyring): never a reason to mark the connection Disconnected."""
         tokens = self.store.load()
         if tokens is None:
-            raise Disconnected("this organisation is not connected")
+            raise self._missing()
         if tokens.disconnected:
             raise Disconnected(tokens.disconnected)
         self._cached = tokens
@@ -348,7 +369,7 @@ class TokenManager:
             with self.store.lock():
                 stored = self.store.load()
                 if stored is None:
-                    raise Disconnected("this organisation is not connected")
+                    raise self._missing()
                 if stored.disconnected:
                     raise Disconnected(stored.disconnected)
                 now = self.clock()
