@@ -1,4 +1,6 @@
-"""The one home of every secret: SMTP password, Xero token sets, client secrets, the database token key.
+"""The secrets of a single-user install: SMTP password, Xero token sets, client secrets, the database token key.
+(A site install shares the business's secrets among its group: :mod:`tui.site_secrets`, through the same
+:class:`SecretStore` interface.)
 
 Keyring first, each call bounded by a timeout (a desktop unlock prompt must never hang the app): the call runs
 in a daemon thread, so a keyring that never answers is an error after the timeout and never keeps the process

@@ -147,8 +147,8 @@ def test_a_token_set_missing_from_the_database_is_not_a_disconnection(shop):
     before = shop.shared_state()
     alice = shop.sync_once(ALICE, "alice", "--log-file", "/dev/null")
     assert alice.returncode == 3
-    assert alice.stderr == ("tradiecore: the Xero token set is not in the database (table xero_token_set); run "
-                            "tradiecore as the user who connected Xero, or connect Xero again\n")
+    assert alice.stderr == ("tradiecore: the Xero token set is not in the database (table xero_token_set); "
+                            "disconnect and connect Xero again (Settings → Integrations → Xero)\n")
     assert shop.shared_state() == before
     assert shop.connection() == [(shop.tenant_id, "connected", "")]
 
@@ -174,6 +174,7 @@ def test_the_app_shows_an_unreadable_store_in_its_header_and_records_nothing(sho
     services = Services(cfg, user="alice")
     try:
         result = run_pass(services.sync)
+        assert shop.rows("SELECT holder FROM sync_lease") == []  # a process that can read the store may sync
     finally:
         services.sync.close()
         services.engine.dispose()

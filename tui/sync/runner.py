@@ -199,7 +199,11 @@ class SyncRunner:
             who = holder.label if holder else "another process"
             return SyncReport(False, f"Sync runs in {who}", pending=pending, held_by=who, tenant_id=tenant_id)
 
-        ctx = self.context(tenant_id, conn.kind)
+        try:
+            ctx = self.context(tenant_id, conn.kind)
+        except TokenStoreUnreadable:
+            lease.release()  # this process cannot sync: one that can read the token store may, at once
+            raise
 
         def guard() -> None:
             """Between batches, before every request and through every wait: stop, or renew the lease."""
@@ -224,6 +228,9 @@ class SyncRunner:
             report.message = str(exc)
             report.disconnected = exc.disconnected
             report.retry_after = exc.retry_after
+        except TokenStoreUnreadable:
+            lease.release()
+            raise
         return self._finish(ctx, report, started)
 
     def _pass(self, ctx: Context, tenant_id: str, report: SyncReport) -> None:

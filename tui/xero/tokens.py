@@ -113,6 +113,7 @@ class TokenStore(Protocol):
     """Where the one token set of a connection lives; ``lock()`` is held across processes."""
 
     where: str  # where the set lives, for a message: "the database (table xero_token_set)"
+    if_missing: str  # what to do when the set is not there
 
     def load(self) -> TokenSet | None: ...
 
@@ -155,6 +156,8 @@ class SecretTokenStore:
     def where(self) -> str:
         return f"{self.secrets.name} (as {self.key})"
 
+    if_missing = "run tradiecore as the user who connected Xero (the set is that user's), or connect Xero again"
+
     def __repr__(self) -> str:
         return f"<SecretTokenStore {self.key} in {self.secrets!r}>"
 
@@ -172,6 +175,7 @@ class MemoryTokenStore:
     """A token set held only in this process: between the consent and the choice of organisation."""
 
     where = "this process's memory"
+    if_missing = "connect Xero again"
 
     def __init__(self, tokens: TokenSet | None = None):
         self._tokens = tokens
@@ -255,6 +259,7 @@ class EncryptedTokenStore:
     """The token set encrypted with :class:`TokenCipher` in a :class:`TokenRow`."""
 
     where = "the database (table xero_token_set)"
+    if_missing = "disconnect and connect Xero again (Settings → Integrations → Xero)"
 
     def __init__(self, row: TokenRow, cipher: TokenCipher):
         self.row = row
@@ -310,10 +315,9 @@ class TokenManager:
 
     def _missing(self) -> TokenStoreUnreadable:
         """No token set where this process looks: not Xero's word, so no reason to mark anything Disconnected."""
-        return TokenStoreUnreadable(
-            f"the Xero token set is not in {getattr(self.store, 'where', repr(self.store))}; run tradiecore as "
-            "the user who connected Xero, or connect Xero again"
-        )
+        where = getattr(self.store, "where", repr(self.store))
+        return TokenStoreUnreadable(f"the Xero token set is not in {where}; "
+                                    f"{getattr(self.store, 'if_missing', 'connect Xero again')}")
 
     def current(self) -> TokenSet:
         """The stored token set, read again; :class:`Disconnected` when Xero ended it, and
