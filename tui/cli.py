@@ -31,7 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     setup.add_argument("--site", action="store_true", required=True,
                        help="one business for every member of a Unix group: site config, data dir, database, "
                             "shared secrets")
-    setup.add_argument("--data-dir", metavar="DIR", help="where the business's data lives (default /var/lib/tradiecore)")
+    setup.add_argument("--data-dir", metavar="DIR",
+                       help="where the business's data lives (default /var/lib/tradiecore)")
     setup.add_argument("--group", metavar="NAME", help="the Unix group whose members share it (default tradiecore)")
     setup.add_argument("--db", dest="site_db", metavar="URL",
                        help="the business's database (default: SQLite in the data dir)")

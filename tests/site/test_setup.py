@@ -71,15 +71,17 @@ def test_a_later_run_puts_right_what_changed_and_keeps_the_rest(site_paths):
         fh.write('\n[mail]\nhost = "smtp.shop.example"\n')
     os.chmod(p.key, 0o644)
     os.chmod(p.data_dir, 0o755)
-    again = p.setup("--group", "staff")
+    again = p.setup("--group", "staff", "--user", "nobody")
     assert again.returncode == 0, again.stderr
     assert f"Set {p.key} to root:staff, mode 0640" in again.stdout
     assert f"Set the data dir {p.data_dir} to root:staff, mode 2770" in again.stdout
     assert f"Updated the site config {p.config} ([site] group = staff" in again.stdout
     assert (mode(p.key), owner(p.key)) == (0o640, (0, "staff"))
     assert (mode(p.db), owner(p.db)) == (0o660, (0, "staff"))
-    assert tomllib.loads(p.config.read_text()) == {"site": {"group": "staff", "data_dir": str(p.data_dir)},
-                                                   "mail": {"host": "smtp.shop.example"}}
+    assert tomllib.loads(p.config.read_text()) == {
+        "site": {"group": "staff", "data_dir": str(p.data_dir), "user": "nobody"},
+        "mail": {"host": "smtp.shop.example"}}
+    assert config.load(env=p.env()).site == config.SiteConfig(group="staff", user="nobody")
 
 
 def _nothing_made(p) -> None:
@@ -94,6 +96,15 @@ def test_a_missing_group_is_refused_and_nothing_is_made(site_paths):
     assert refused.stdout == ""
     assert refused.stderr == ("tradiecore: there is no group 'no-such-group'; create it first (groupadd no-such-group) "
                               "and add each person to it (usermod -aG no-such-group NAME)\n")
+    _nothing_made(p)
+
+
+def test_a_missing_service_user_is_refused_and_nothing_is_made(site_paths):
+    p = site_paths
+    refused = p.setup("--data-dir", str(p.data_dir), "--group", GROUP, "--user", "no-such-user")
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr == ("tradiecore: there is no user 'no-such-user' (--user: the user the sync service runs "
+                              "as)\n")
     _nothing_made(p)
 
 
@@ -130,3 +141,34 @@ def test_a_lost_key_is_not_replaced_while_secrets_need_it(site_paths):
     assert refused.stderr == (f"tradiecore: {p.key} is missing but the database holds 1 secret(s) locked with it; "
                               "restore it from a backup\n")
     assert not p.key.exists()
+
+
+def test_an_unreachable_database_is_refused_and_nothing_is_made(site_paths):
+    p = site_paths
+    url = "postgresql+psycopg://shop@127.0.0.1:1/shop"
+    refused = p.setup("--data-dir", str(p.data_dir), "--group", GROUP, "--db", url)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(f"tradiecore: cannot open the database {url}: ")
+    assert len(refused.stderr.splitlines()) == 1
+    _nothing_made(p)
+
+
+def test_a_failure_while_acting_removes_what_was_made(site_paths, monkeypatch):
+    """The checks passed, then the last step failed (the disk filled up, say): nothing of this run is left."""
+    from tui import site_setup
+
+    p = site_paths
+
+    def disk_full(plan, say):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(site_setup, "_config", disk_full)
+    said, complaints = [], []
+    cfg = config.load(env=p.env())
+    code = site_setup.setup_site(cfg, data_dir=str(p.data_dir), group=GROUP, db=None, user=None, say=said.append,
+                                 complain=complaints.append)
+    assert code == 1
+    assert complaints == ["tradiecore: setup --site failed, and what it made is removed again: "
+                          "[Errno 28] No space left on device"]
+    assert len(said) == 5  # site dir, key, data dir, outbox, database: each made, then removed again
+    _nothing_made(p)
