@@ -60,7 +60,7 @@ def _sync(cfg, args: argparse.Namespace) -> int:
     import getpass
     import threading
 
-    from tui.secrets import SecretsError
+    from tui.secrets import SecretsError, TokenStoreUnreadable
     from tui.site_secrets import open_secrets
     from tui.sync.webhook import NoWebhookKey, WebhookReceiver, webhook_key
 
@@ -68,6 +68,8 @@ def _sync(cfg, args: argparse.Namespace) -> int:
         if sys.stdin.isatty() else None
     try:
         key = webhook_key(open_secrets(cfg), ask)
+    except TokenStoreUnreadable:
+        raise  # exit 3, as for the sync itself
     except (NoWebhookKey, SecretsError) as exc:
         print(f"tradiecore: {exc}", file=sys.stderr)
         return 2

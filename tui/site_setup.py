@@ -159,7 +159,7 @@ def plan_site(cfg: Config, *, data_dir: str | None = None, group: str | None = N
     """Check everything setup is to do, with what the site config says now as the defaults; nothing is made.
     :class:`SetupRefused` says the first thing in the way."""
     site_dir = cfg.site_dir
-    old_text, old = _read_site_file(site_dir / "config.toml")
+    old_text, old = _read_site_file(cfg.site_config_path)
     old_site = old.get("site") if isinstance(old.get("site"), dict) else {}
     old_db = old.get("database") if isinstance(old.get("database"), dict) else {}
     group = group or str(old_site.get("group") or DEFAULT_GROUP)
