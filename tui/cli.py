@@ -124,6 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         from tui.demo import run_demo
 
         return run_demo(cfg, reset=args.reset)
+    if cfg.is_site and not os.access(cfg.data_dir, os.R_OK | os.W_OK | os.X_OK):
+        group = f"group {cfg.site.group}" if cfg.site.group else "the site's group"
+        print(f"tradiecore: cannot open the business's data in {cfg.data_dir}: permission denied; are you in "
+              f"{group}?", file=sys.stderr)
+        return 3
     from tui.app import run_app
 
     return run_app(cfg)

@@ -122,6 +122,14 @@ def test_someone_outside_the_group_is_told_why_and_changes_nothing(shop):
     assert shop.connection() == [(shop.tenant_id, "connected", "")]
 
 
+def test_the_app_tells_someone_outside_the_group_why_it_cannot_start(shop):
+    uid, gid, groups = OUTSIDER
+    outsider = tradiecore_as(uid, gid, groups, [], shop.env("mallory", uid))
+    assert outsider.returncode == 3
+    assert outsider.stderr == (f"tradiecore: cannot open the business's data in {shop.paths.data_dir}: permission "
+                               f"denied; are you in group {GROUP}?\n")
+
+
 def test_a_member_who_cannot_read_the_key_file_changes_nothing(shop):
     before = shop.shared_state()
     shop.paths.key.chmod(0o600)
