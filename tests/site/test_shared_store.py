@@ -196,3 +196,28 @@ def test_the_app_shows_an_unreadable_store_in_its_header_and_records_nothing(sho
                                    "Xero again")
     assert result.status.style == "bold red"
     assert shop.shared_state() == before
+
+
+def test_a_custom_connection_set_up_in_the_app_is_everybodys(site_paths, sandbox_server):
+    """Its client id goes into the site config and its secret into the shared store: every member syncs with it."""
+    from tui.services import Services
+
+    sb, p = sandbox_server, site_paths
+    sb.reset()
+    assert p.setup("--data-dir", str(p.data_dir), "--group", GROUP).returncode == 0
+    cfg = config.load(env=p.env(TRADIECORE_XERO_BASE=sb.base_url))
+    services = Services(cfg, user="owner")
+    try:
+        pending = services.xero.setup_custom(sb.custom_client_id, sb.custom_client_secret)
+        services.xero.choose(pending, pending.organisations[0])
+        services.xero.accounts_reviewed()
+    finally:
+        services.engine.dispose()
+    assert config.load(env=p.env()).xero.client_id == sb.custom_client_id
+    assert not (p.base / "root-config" / "config.toml").exists()
+    assert stat.S_IMODE(p.config.stat().st_mode) == 0o644
+    shop = Shop(p, sb, sb.demo_tenant_id)
+    alice = shop.sync_once(ALICE, "alice")
+    assert alice.returncode == 0, alice.stderr
+    assert "Synced" in alice.stderr
+    assert shop.connection() == [(sb.demo_tenant_id, "connected", "")]

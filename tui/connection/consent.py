@@ -164,7 +164,8 @@ class ConsentSteps:
 
     # -- custom connection ------------------------------------------------------------------------------
     def setup_custom(self, client_id: str, client_secret: str) -> PendingConnection:
-        """Store the custom connection's client id and secret (secrets store) and connect without a browser."""
+        """Store the custom connection's client id (config.toml; a site install's: the site config) and secret
+        (the secrets store) and connect without a browser."""
         client_id, client_secret = client_id.strip(), client_secret.strip()
         if not client_id or not client_secret:
             raise NotConfigured("Enter both the client id and the client secret of the custom connection.")
@@ -175,10 +176,17 @@ class ConsentSteps:
                 "client_id or TRADIECORE_XERO_CLIENT_ID). A custom connection uses its own app's client id: "
                 "put that one there instead, then try again.")
         if not configured:
+            # a site install's custom connection is everybody's (the sync service's too): the site config
+            path = self.cfg.site_config_path if self.cfg.is_site else self.cfg.config_dir / "config.toml"
             try:
-                write_client_id(self.cfg.config_dir / "config.toml", client_id)
+                write_client_id(path, client_id)
             except ConfigError as exc:
                 raise NotConfigured(str(exc)) from None
+            except PermissionError:
+                raise NotConfigured(
+                    f"The client id goes into {path} for everyone on this server, and only root may change it: "
+                    f'ask your administrator to add client_id = "{client_id}" under [xero] there, then try again.'
+                ) from None
             self.services.cfg = replace(self.cfg, xero=replace(self.cfg.xero, client_id=client_id))
         self.services.secrets.set(CLIENT_SECRET_KEY, client_secret)
         return self._connect_custom(client_id)
