@@ -105,9 +105,9 @@ class Listener:
     """PostgreSQL: a connection of its own that ``LISTEN``\\ s for requests, so a holder hears one at once."""
 
     def __init__(self, engine):
-        self._raw = engine.raw_connection()
-        self._raw.detach()  # autocommit below: never hand this connection back to the pool
-        self._conn = self._raw.driver_connection
+        raw = engine.raw_connection()
+        self._conn = raw.driver_connection
+        raw.detach()  # autocommit below: this connection never goes back to the pool
         self._conn.autocommit = True
         self._conn.execute(f"LISTEN {CHANNEL}")
 
@@ -117,7 +117,7 @@ class Listener:
 
     def close(self) -> None:
         try:
-            self._raw.close()
+            self._conn.close()
         except Exception:  # the server may be gone; nothing to hand back
             log.debug("could not close the request listener", exc_info=True)
 

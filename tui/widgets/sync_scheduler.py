@@ -31,6 +31,7 @@ class PassResult:
     status: Text
     needs_confirmation: bool = False
     changed: bool = False  # something pushed, pulled or failed: lists showing invoices reload
+    held_by: str | None = None  # another process holds the sync lease (its label)
 
 
 def status_line(report, overview, now) -> Text:
@@ -59,7 +60,8 @@ def run_pass(sync, ask: bool = False) -> PassResult:
     except Exception as exc:  # network, database: shown in the header, the next pass tries again
         return PassResult(Text(f"Sync failed: {exc}" if str(exc) else "Sync failed", style="bold red"))
     changed = bool(report.pushed or report.pulled or report.errors or report.conflicts or report.held_by)
-    return PassResult(status_line(report, overview, sync.services.now()), report.needs_confirmation, changed)
+    return PassResult(status_line(report, overview, sync.services.now()), report.needs_confirmation, changed,
+                      overview.held_by)
 
 
 class SyncScheduler:
@@ -93,6 +95,7 @@ class SyncScheduler:
 
     def _done(self, result: PassResult) -> None:
         self.passes += 1
+        self._held_by_other = result.held_by is not None
         self.app.sync_passed(result)
 
     # -- the look every second ------------------------------------------------------------------------------
@@ -112,7 +115,9 @@ class SyncScheduler:
         result = None
         if look is not None and look.held_by and not look.mine \
                 and (look.last_run_at, look.last_error) != self._seen_pass:
-            result = PassResult(status_line(None, sync.overview(), sync.services.now()), changed=True)
+            overview = sync.overview()
+            result = PassResult(status_line(None, overview, sync.services.now()), changed=True,
+                                held_by=overview.held_by)
         self.app.call_from_thread(self._looked, look, result)
 
     def _looked(self, look, result: PassResult | None) -> None:
