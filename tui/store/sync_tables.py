@@ -115,7 +115,7 @@ class SyncLeaseRow(SQLModel, table=True):
     __tablename__ = "sync_lease"
     tenant_id: str = Field(primary_key=True)
     holder: str  # unique per running syncer
-    holder_label: str = ""  # "sam@shop-server (pid 4711)": shown to the others
+    holder_label: str = ""  # "sam on shop-server (pid 4711)", "the sync service on ...": shown to the others
     acquired_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
 

@@ -2,12 +2,14 @@
 
 The app's worker (a thread) calls :meth:`SyncRunner.run_once` every poll interval and shows
 :func:`tui.sync.status.overview`'s header text; ``tradiecore sync`` runs :func:`main` (a loop; ``--once`` for
-cron; a clean exit on SIGTERM; logs to stderr or a file, never a token or secret).
+cron; a clean exit on SIGTERM; one line a pass on stdout; logs to stderr or a file, never a token or secret).
 
 A pass: take the organisation's lease (one syncer per organisation across processes and machines, renewed
-through every wait, checked before every request), link what requests a stopped or killed pass left created in
+through every wait, checked before every request), claim the passes other processes asked for
+(:mod:`tui.sync.requests`), link what requests a stopped or killed pass left created in
 Xero, pull what changed in Xero, push contacts and invoices from the sync queue, record the outcome (a pass that
-fails, however it fails, is a failed report, never an exception). Nothing here imports Textual.
+fails, however it fails, is a failed report, never an exception) and answer those requests with it. Nothing
+here imports Textual.
 """
 
 from __future__ import annotations
