@@ -224,9 +224,9 @@ def test_sync_once_gives_up_after_wait_when_the_holder_does_not_answer(sqlite_sh
     assert bad.returncode == 2 and "'soon' is not a number of seconds" in bad.stderr
 
 
-async def test_session_holding_the_lease_serves_sync_once_and_hands_over_when_it_quits(sqlite_shop):
-    """No service: the first session syncs. `--once` is served by it; a service started meanwhile waits, and takes
-    the lease over within 3 s of the session quitting."""
+async def test_session_syncing_serves_sync_once_then_hands_the_lease_to_the_service(sqlite_shop):
+    """No service: the first session syncs, and serves `--once`. A service started later asks the session for the
+    lease; the session hands it over after one more pass and from then on shows the service's passes."""
     shop = sqlite_shop
     inv = send(shop.services, make_invoice(shop.services, number="TC-2004"))
     app = _session(shop)
@@ -243,19 +243,20 @@ async def test_session_holding_the_lease_serves_sync_once_and_hands_over_when_it
                             rf"{re.escape(shop.session_label())}\n", proc.stdout), proc.stdout
         assert len(shop.xero_invoices(second.number)) == 1
 
-        loop = shop.start_loop()
-        try:
+        with shop.start_loop() as loop:
             await wait_for(pilot, lambda: any(f"Sync runs in {shop.session_label()}" in line
-                                              for line in loop.lines()), timeout=30, what="the service waiting")
-            assert shop.holder() == shop.session_label()
-        except BaseException:
-            loop.__exit__()
-            raise
-    quit_at = time.monotonic()
-    with loop:
-        _wait(lambda: shop.holder() == loop.label, "the service to take the lease over", timeout=10, every=0.02)
-        assert time.monotonic() - quit_at < 3
-        assert loop.stop() == 0
+                                              for line in loop.lines()), timeout=30, what="the service starting")
+            asked = time.monotonic()
+            await wait_for(pilot, lambda: shop.holder() == loop.label, timeout=10, what="the handover")
+            assert time.monotonic() - asked < 3
+            await wait_for(pilot, lambda: str(app.sync_status) == "Synced just now · by the sync service",
+                           what="the service's pass in the session's header")
+            third = send(shop.services, make_invoice(shop.services, number="TC-2006"))
+            app.sync_now()  # what sending in the editor does: asked of the service now
+            await wait_for(pilot, lambda: shop.xero_invoices(third.number), timeout=5, what="the third invoice")
+            assert shop.holder() == loop.label
+            assert loop.stop() == 0
+        assert [line for line in loop.lines() if "Synced: sent 1 " in line], loop.lines()
 
 
 async def test_service_stopped_the_session_takes_over_within_3_s(sqlite_shop):
@@ -272,7 +273,7 @@ async def test_service_stopped_the_session_takes_over_within_3_s(sqlite_shop):
             await wait_for(pilot, lambda: shop.holder() == shop.session_label(), timeout=10,
                            what="the session to take the lease")
             assert time.monotonic() - stopped < 3
-            inv = send(shop.services, make_invoice(shop.services, number="TC-2006"))
+            inv = send(shop.services, make_invoice(shop.services, number="TC-2007"))
             app.sync_now()  # what sending in the editor does: this session syncs it now
             await wait_for(pilot, lambda: shop.xero_invoices(inv.number), what="the invoice in Xero")
             await wait_for(pilot, lambda: str(app.sync_status) == "Synced just now", what="the header")

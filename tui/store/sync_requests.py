@@ -35,10 +35,11 @@ class PassRequest:
         return self.done_at is not None
 
 
-def request_pass(s: Session, tenant_id: str, requested_by: str, now: datetime) -> int:
+def request_pass(s: Session, tenant_id: str, requested_by: str, now: datetime, handover: bool = False) -> int:
     """Ask the holder of ``tenant_id``'s lease for a pass; its id, to wait on with :func:`get_request`. Inside the
-    caller's transaction: the holder is notified (PostgreSQL) when it commits."""
-    row = SyncRequestRow(tenant_id=tenant_id, requested_at=now, requested_by=requested_by)
+    caller's transaction: the holder is notified (PostgreSQL) when it commits. ``handover`` (the sync service
+    asking an app session): and then let go of the lease, for the asker to take."""
+    row = SyncRequestRow(tenant_id=tenant_id, requested_at=now, requested_by=requested_by, handover=handover)
     s.add(row)
     s.flush()
     if s.get_bind().dialect.name == "postgresql":

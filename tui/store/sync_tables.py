@@ -123,7 +123,8 @@ class SyncLeaseRow(SQLModel, table=True):
 class SyncRequestRow(SQLModel, table=True):
     """A pass asked of the lease holder by a process that does not hold the lease (an app session's Sync now or
     sent invoice, ``tradiecore sync --once``). The holder's next pass claims it (``started_at``) and marks it done
-    with what the pass came to (``ok``, ``message``, ``served_by``: the holder's lease label)."""
+    with what the pass came to (``ok``, ``message``, ``served_by``: the holder's lease label). The sync service
+    asks an app session that holds the lease for it with ``handover``."""
 
     __tablename__ = "sync_request"
     __table_args__ = (Index("ix_sync_request_open", "tenant_id", "done_at"),)
@@ -136,3 +137,4 @@ class SyncRequestRow(SQLModel, table=True):
     ok: bool | None = None
     message: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     served_by: str = ""
+    handover: bool = False  # asked by the sync service: a session holding the lease hands it over after the pass

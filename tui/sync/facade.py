@@ -22,6 +22,7 @@ class SyncService:
         self.services = services
         self._runner = None
         self._lock = threading.Lock()
+        self._closing = threading.Event()  # ends a wait for another process's pass at exit
 
     # -- the engine ---------------------------------------------------------------------------------------------
     def runner(self):
@@ -33,7 +34,7 @@ class SyncService:
             if self._runner is None:
                 s = self.services
                 self._runner = SyncRunner(s.engine, s.cfg, now=lambda: s.now(), label=session_label(s.user),
-                                          secrets=s.secrets)
+                                          secrets=s.secrets, hands_over=True)
             return self._runner
 
     def run_once(self):
@@ -51,7 +52,7 @@ class SyncService:
         if tenant is None:
             return None
         runner = self.runner()
-        return ask_for_pass(runner, tenant, runner.label, timeout)
+        return ask_for_pass(runner, tenant, runner.label, timeout, self._closing)
 
     def watch(self):
         """:class:`~tui.sync.requests.Watch`: the lease, open requests and the last pass, in one cheap read
@@ -67,6 +68,7 @@ class SyncService:
 
     def close(self) -> None:
         """At exit: release the lease so another process can take over at once."""
+        self._closing.set()
         with self._lock:
             if self._runner is not None:
                 self._runner.close()

@@ -3,7 +3,8 @@
 The lease holder (``tradiecore sync``'s loop, or the app session that holds the lease) checks for open requests
 at least every second (:func:`has_open`, or a :class:`Listener` woken by PostgreSQL's ``NOTIFY``); each pass
 claims the open ones as it starts (:func:`claim`: what was sent before the request is in that pass) and answers
-them as it ends (:func:`answer`). A process that does not hold the lease asks and waits (:func:`ask_for_pass`);
+them as it ends (:func:`answer`). The sync service, finding an app session holding the lease, asks for a pass
+with ``handover``: the session lets go of the lease after it, and the service takes it. A process that does not hold the lease asks and waits (:func:`ask_for_pass`);
 if the holder quits meanwhile, the asker takes the lease and runs the pass itself. The asking half, writing the
 request, is the store's (:mod:`tui.store.sync_requests`).
 """
@@ -37,13 +38,22 @@ def has_open(s: Session, tenant_id: str) -> bool:
                                                   col(SyncRequestRow.done_at).is_(None)).limit(1)).first() is not None
 
 
-def claim(s: Session, tenant_id: str, now: datetime) -> list[int]:
+@dataclass(frozen=True)
+class Claim:
+    """The requests a pass answers, and whether the sync service asked for the lease (a handover)."""
+
+    ids: list[int]
+    handover: bool
+
+
+def claim(s: Session, tenant_id: str, now: datetime) -> Claim:
     """At the start of a pass: the open requests this pass answers (those a killed holder had claimed too)."""
-    ids = list(s.exec(select(SyncRequestRow.id).where(SyncRequestRow.tenant_id == tenant_id,
-                                                      col(SyncRequestRow.done_at).is_(None))).all())
+    rows = s.exec(select(SyncRequestRow.id, SyncRequestRow.handover).where(
+        SyncRequestRow.tenant_id == tenant_id, col(SyncRequestRow.done_at).is_(None))).all()
+    ids = [r[0] for r in rows]
     if ids:
         s.execute(update(SyncRequestRow).where(col(SyncRequestRow.id).in_(ids)).values(started_at=now))
-    return ids
+    return Claim(ids, any(r[1] for r in rows))
 
 
 def answer(s: Session, ids: list[int], ok: bool, message: str, served_by: str, now: datetime) -> None:
@@ -97,7 +107,6 @@ def ask_for_pass(runner, tenant_id: str, requested_by: str, timeout: float,
             if report.not_connected or report.disconnected or report.accounts_pending:  # no pass: its reason
                 return replace(request, done_at=runner.now(), ok=False, message=report.message,
                                served_by=runner.label)
-            continue
         stop.wait(every)
 
 

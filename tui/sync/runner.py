@@ -18,6 +18,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
@@ -30,12 +31,14 @@ from tui.store.db import session
 from tui.store.xero_connections import active_connection, is_archived, mapped_account, mappings
 from tui.sync import queue, records
 from tui.sync.context import Context, CountingApi, StopSync
-from tui.sync.lease import DEFAULT_TTL, Lease, lease_holder, service_label, session_label
-from tui.sync.requests import answer, claim
+from tui.sync.lease import DEFAULT_TTL, SERVICE, Lease, lease_holder, service_label, session_label
+from tui.sync.requests import Claim, answer, claim
 from tui.xero.api import WAIT_SLICE_S
 from tui.xero_factory import make_api
 
 log = logging.getLogger("tui.sync")
+
+HANDOVER_GRACE_S = 10.0  # after handing the lease to the sync service, a session leaves it for the service this long
 
 
 @dataclass
@@ -84,6 +87,7 @@ class SyncRunner:
         auto_confirm: bool = True,
         stop: threading.Event | None = None,
         lease_ttl: timedelta = DEFAULT_TTL,
+        hands_over: bool = False,
     ):
         self.engine = engine
         self.cfg = cfg
@@ -95,12 +99,14 @@ class SyncRunner:
         self.auto_confirm = auto_confirm
         self.stop = stop or threading.Event()  # set it (SIGTERM, app exit) to end a pass before its next request
         self.lease_ttl = lease_ttl
+        self.hands_over = hands_over  # an app session's: lets the sync service have the lease when it asks
+        self._handed_over_at: float | None = None  # time.monotonic() of the last handover
         self._secrets = secrets
         self._api_factory = api_factory
         self._apis: dict[str, Any] = {}
         self._leases: dict[str, Lease] = {}
         self._mutex = threading.Lock()
-        self._claimed: list[int] = []  # the requests (tui.sync.requests) the pass under way answers
+        self._claimed = Claim([], False)  # the requests (tui.sync.requests) the pass under way answers
         self.last_report: SyncReport | None = None
 
     # -- plumbing ---------------------------------------------------------------------------------------------
@@ -145,7 +151,7 @@ class SyncRunner:
     def run_once(self) -> SyncReport:
         """One pass. It never raises: what went wrong is in the report, the log and the sync log."""
         with self._mutex:
-            self._claimed = []
+            self._claimed = Claim([], False)
             try:
                 report = self._run_once()
             except Exception as exc:  # nothing below caught it (a bug, the database gone): this pass failed
@@ -156,15 +162,19 @@ class SyncRunner:
             return report
 
     def _answer(self, report: SyncReport) -> None:
-        """The requests this pass claimed are answered with its line (their askers are waiting for it)."""
-        if not self._claimed:
+        """The requests this pass claimed are answered with its line (their askers are waiting for it); if the
+        sync service asked for the lease and this runner hands over, it lets go of it now."""
+        claimed, self._claimed = self._claimed, Claim([], False)
+        if not claimed.ids:
             return
         try:
             with session(self.engine) as s:
-                answer(s, self._claimed, report.ok, pass_line(report), self.label, self.now())
+                answer(s, claimed.ids, report.ok, pass_line(report), self.label, self.now())
         except Exception as exc:  # the askers time out and say so; the pass itself is recorded
             log.warning("Could not answer the sync requests: %s", type(exc).__name__)
-        self._claimed = []
+        if claimed.handover and self.hands_over and report.tenant_id:
+            self._lease(report.tenant_id).release()
+            self._handed_over_at = time.monotonic()
 
     def _failed(self, exc: Exception) -> SyncReport:
         """A pass that failed in a way nothing foresaw: one line in the log and in the sync log; the next pass
@@ -205,7 +215,9 @@ class SyncRunner:
             return SyncReport(False, "Waiting for the revenue accounts: choose them on the Xero screen",
                               pending=pending, accounts_pending=True, tenant_id=tenant_id)
         lease = self._lease(tenant_id)
-        if not lease.acquire():
+        just_handed_over = self._handed_over_at is not None and \
+            time.monotonic() - self._handed_over_at < HANDOVER_GRACE_S
+        if just_handed_over or not lease.acquire():
             with Session(self.engine) as s:
                 holder = lease_holder(s, tenant_id, self.now())
             who = holder.label if holder else "another process"
@@ -406,12 +418,25 @@ def _ask_holder(runner: SyncRunner, report: SyncReport, wait: float, stop: threa
     return 0
 
 
+def _ask_for_the_lease(runner: SyncRunner, report: SyncReport) -> None:
+    """The service found an app session syncing: it asks the session for a pass and then the lease (the session
+    lets go after that pass; the loop's wait sees the lease fall free and takes it)."""
+    from tui.store.sync_requests import request_pass
+
+    try:
+        with session(runner.engine) as s:
+            request_pass(s, report.tenant_id, runner.label, runner.now(), handover=True)
+    except Exception as exc:  # asked again at the next poll
+        log.warning("Could not ask %s for the sync: %s", report.held_by, type(exc).__name__)
+
+
 def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERVAL_S,
          stop: threading.Event | None = None, wake: threading.Event | None = None, wait: float = 120.0) -> int:
     """``tradiecore sync``: 0 when the last pass succeeded (or on SIGTERM), 1 when it failed, 2 if not connected.
 
     One line a pass on stdout. The loop holds the organisation's lease and serves the passes app sessions and
-    ``--once`` ask for (:mod:`tui.sync.requests`); while another process holds it, the loop waits and takes it
+    ``--once`` ask for (:mod:`tui.sync.requests`). Finding an app session holding it, the loop asks the session
+    for it (the session lets go after one more pass); while another process holds it, the loop waits and takes it
     over as soon as it falls free. ``--once`` while another process holds the lease asks it for a pass and waits
     for it up to ``wait`` seconds. ``wake`` (e.g. set by :class:`tui.sync.webhook.WebhookReceiver`) starts the
     next pass at once.
@@ -447,6 +472,8 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
             if report.held_by is None or report.held_by != shown_holder:  # a holder is said once, not each poll
                 _say(report.message if report.held_by else pass_line(report))
             shown_holder = report.held_by
+            if report.held_by and not once and not report.held_by.startswith(SERVICE):
+                _ask_for_the_lease(runner, report)
             level = logging.INFO if report.ok or report.held_by else logging.WARNING
             log.log(level, "%s (sent %d, pulled %d, pending %d, errors %d, calls %d)", report.message,
                     report.pushed, report.pulled, report.pending, report.errors, report.calls)

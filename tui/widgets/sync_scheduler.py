@@ -52,16 +52,19 @@ def status_line(report, overview, now) -> Text:
 def run_pass(sync, ask: bool = False) -> PassResult:
     """One pass and the status after it (blocking: call it from a thread). ``ask``: should another process hold
     the lease, ask it for a pass and wait for that (Sync now, an invoice sent)."""
+    from tui.sync.lease import holder_name
+
     try:
         report = sync.run_once()
-        if report.held_by and ask:
-            sync.ask_for_pass(ASK_TIMEOUT_S)
+        asked = sync.ask_for_pass(ASK_TIMEOUT_S) if report.held_by and ask else None
         overview = sync.overview()
     except Exception as exc:  # network, database: shown in the header, the next pass tries again
         return PassResult(Text(f"Sync failed: {exc}" if str(exc) else "Sync failed", style="bold red"))
     changed = bool(report.pushed or report.pulled or report.errors or report.conflicts or report.held_by)
-    return PassResult(status_line(report, overview, sync.services.now()), report.needs_confirmation, changed,
-                      overview.held_by)
+    status = status_line(report, overview, sync.services.now())
+    if asked is not None and not asked.done:
+        status = Text(f"No pass from {holder_name(report.held_by)} within {ASK_TIMEOUT_S:g} s", style="bold red")
+    return PassResult(status, report.needs_confirmation, changed, overview.held_by)
 
 
 class SyncScheduler:

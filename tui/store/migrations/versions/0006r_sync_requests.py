@@ -28,6 +28,7 @@ def upgrade() -> None:
     sa.Column('ok', sa.Boolean(), nullable=True),
     sa.Column('message', sa.Text(), server_default='', nullable=False),
     sa.Column('served_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('handover', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('sync_request', schema=None) as batch_op:
