@@ -306,3 +306,35 @@ def test_postgres_request_wakes_the_holder_through_notify(postgres_url):
         listener.close()
         engine.dispose()
         other.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_listener_cut_off_looks_by_the_clock_then_listens_again(postgres_url, caplog):
+    """The server ends the listening connection: the wait goes on by the clock, then listens on a new one."""
+    from sqlalchemy import text
+
+    from tui.clock import utc_now
+    from tui.store.db import make_engine, migrate, session
+    from tui.store.sync_requests import request_pass
+    from tui.sync.requests import listener_for
+
+    engine, other = make_engine(postgres_url), make_engine(postgres_url)
+    migrate(engine)
+    listener = listener_for(engine)
+    listener.RECONNECT_S = 0  # reconnect at the next wait, not 30 s later
+    try:
+        with other.connect() as c:
+            killed = c.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                    "WHERE datname = current_database() AND query LIKE 'LISTEN %' "
+                                    "AND pid <> pg_backend_pid()")).scalars().all()
+        assert killed == [True]
+        assert not listener.wait(1)
+        assert "Lost the connection listening for sync requests" in caplog.text
+        assert not listener.wait(0.2)  # listening again
+        with session(other) as s:
+            request_pass(s, "tenant-1", "sam on shop (pid 1)", utc_now())
+        assert listener.wait(5)
+    finally:
+        listener.close()
+        engine.dispose()
+        other.dispose()

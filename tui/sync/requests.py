@@ -111,22 +111,50 @@ def ask_for_pass(runner, tenant_id: str, requested_by: str, timeout: float,
 
 
 class Listener:
-    """PostgreSQL: a connection of its own that ``LISTEN``\\ s for requests, so a holder hears one at once."""
+    """PostgreSQL: a connection of its own listening (``LISTEN``) for requests, so a holder hears one at once.
+    Should that connection drop, it waits by the clock (the holder still looks every second) and reconnects."""
+
+    RECONNECT_S = 30.0
 
     def __init__(self, engine):
-        raw = engine.raw_connection()
-        self._conn = raw.driver_connection
+        self._engine = engine
+        self._conn = None
+        self._retry_at = 0.0
+        self._connect()
+
+    def _connect(self) -> None:
+        raw = self._engine.raw_connection()
+        conn = raw.driver_connection
         raw.detach()  # autocommit below: this connection never goes back to the pool
-        self._conn.autocommit = True
-        self._conn.execute(f"LISTEN {CHANNEL}")
+        conn.autocommit = True
+        conn.execute(f"LISTEN {CHANNEL}")
+        self._conn = conn
 
     def wait(self, timeout: float) -> bool:
         """Block up to ``timeout`` seconds; True if a request was notified."""
-        return any(True for _ in self._conn.notifies(timeout=timeout, stop_after=1))
+        if self._conn is None and time.monotonic() >= self._retry_at:
+            try:
+                self._connect()
+            except Exception:
+                self._retry_at = time.monotonic() + self.RECONNECT_S
+        if self._conn is None:
+            time.sleep(timeout)
+            return False
+        try:
+            return any(True for _ in self._conn.notifies(timeout=timeout, stop_after=1))
+        except Exception as exc:
+            log.warning("Lost the connection listening for sync requests (looking every second instead): %s",
+                        type(exc).__name__)
+            self.close()
+            self._retry_at = time.monotonic() + self.RECONNECT_S
+            return False
 
     def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
         try:
-            self._conn.close()
+            conn.close()
         except Exception:  # the server may be gone; nothing to hand back
             log.debug("could not close the request listener", exc_info=True)
 
@@ -156,15 +184,19 @@ def wait_for_work(runner, seconds: float, wake: threading.Event, listener: Liste
             return "wake"
         if remaining <= 0:
             return "time"
-        with Session(runner.engine) as s:
-            conn = active_connection(s)
-            holder = lease_holder(s, conn.tenant_id, runner.now()) if conn is not None else None
-            mine = holder is not None and holder.holder == runner.holder_id(conn.tenant_id)
-            if mine and has_open(s, conn.tenant_id):
-                return "request"
-        if holder is None and held_by_other:
-            return "lease free"
-        held_by_other = holder is not None and not mine
+        try:
+            with Session(runner.engine) as s:
+                conn = active_connection(s)
+                holder = lease_holder(s, conn.tenant_id, runner.now()) if conn is not None else None
+                mine = holder is not None and holder.holder == runner.holder_id(conn.tenant_id)
+                if mine and has_open(s, conn.tenant_id):
+                    return "request"
+        except Exception as exc:  # the database is unreachable: the next pass says so; wait on
+            log.debug("could not look for sync requests: %s", exc)
+        else:
+            if holder is None and held_by_other:
+                return "lease free"
+            held_by_other = holder is not None and not mine
         slice_ = min(CHECK_EVERY_S, remaining)
         if listener is not None:
             listener.wait(slice_)  # a request notified: checked at once, above

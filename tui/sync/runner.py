@@ -404,7 +404,12 @@ def _ask_holder(runner: SyncRunner, report: SyncReport, wait: float, stop: threa
     """``--once`` while another process holds the lease: ask it for a pass, wait, and say what came of it."""
     from tui.sync.requests import ask_for_pass
 
-    request = ask_for_pass(runner, report.tenant_id, runner.label, wait, stop)
+    try:
+        request = ask_for_pass(runner, report.tenant_id, runner.label, wait, stop)
+    except Exception as exc:  # the database went away while waiting
+        _fail(f"could not ask {report.held_by} for a pass: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+              if str(exc) else f"could not ask {report.held_by} for a pass: {type(exc).__name__}")
+        return 1
     if stop.is_set():
         return 0
     if request is None or not request.done:
