@@ -338,3 +338,55 @@ def test_postgres_listener_cut_off_looks_by_the_clock_then_listens_again(postgre
         listener.close()
         engine.dispose()
         other.dispose()
+
+
+async def test_session_says_when_the_holder_does_not_answer(sqlite_shop, monkeypatch):
+    """A holder that never serves requests: Sync now gives up after its wait and says so, in red."""
+    from tui.sync.lease import Lease
+    from tui.widgets import sync_scheduler
+
+    shop = sqlite_shop
+    monkeypatch.setattr(sync_scheduler, "ASK_TIMEOUT_S", 1.0)
+    stuck = Lease(shop.services.engine, shop.tenant_id, "alex on workshop (pid 4242)")
+    assert stuck.acquire()
+    app = _session(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: str(app.sync_status) == "Not synced yet · by alex", what="the holder named")
+        app.sync_now()
+        await wait_for(pilot, lambda: str(app.sync_status) == "No pass from alex within 1 s", what="the give-up")
+        assert "red" in str(app.sync_status.style)
+        assert shop.holder() == "alex on workshop (pid 4242)"
+
+
+def test_a_request_made_during_a_pass_is_answered_by_the_next_pass(connected):
+    """A pass answers what was asked before it started; a request made while it runs waits for the next one."""
+    import threading
+
+    from tui.store.sync_requests import get_request, request_pass
+
+    c = connected
+    c.sb.control.inject("hold", 1, path="/api.xro/2.0/invoices", methods=["GET"])
+    runner = c.runner(label="the sync service on shop (pid 1)")
+    try:
+        with c.services.session() as s:
+            early = request_pass(s, c.tenant_id, "sam on shop (pid 2)", c.services.now())
+        first = threading.Thread(target=runner.run_once)
+        first.start()
+        assert c.sb.control.wait_for_held(1, timeout=30)  # the pass is pulling
+        with c.services.session() as s:
+            late = request_pass(s, c.tenant_id, "sam on shop (pid 2)", c.services.now())
+        c.sb.control.release_holds()
+        first.join(30)
+        with c.services.session() as s:
+            answered, waiting = get_request(s, early), get_request(s, late)
+        assert answered.done and answered.ok and answered.served_by == "the sync service on shop (pid 1)"
+        assert answered.message.startswith("Synced")
+        assert not waiting.done
+        inv = send(c.services, make_invoice(c.services, number="TC-2100"))
+        runner.run_once()
+        with c.services.session() as s:
+            waiting = get_request(s, late)
+        assert waiting.done and waiting.ok and waiting.message.startswith("Synced: sent 1 (pending 0, calls ")
+        assert len(c.xero_invoices(inv.number)) == 1
+    finally:
+        runner.close()
