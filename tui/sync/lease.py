@@ -154,8 +154,9 @@ def _is_zombie(pid: int) -> bool:
 
 
 def lease_holder(s: Session, tenant_id: str, now: datetime) -> LeaseHolder | None:
-    """Who syncs this organisation now (None if nobody holds a live lease)."""
+    """Who syncs this organisation now (None if nobody holds a live lease: none, expired, or its holder's
+    process on this machine is gone)."""
     row = s.get(SyncLeaseRow, tenant_id)
-    if row is None or row.expires_at < now:
+    if row is None or row.expires_at < now or _dead_here(row.holder):
         return None
     return LeaseHolder(row.holder, row.holder_label, row.acquired_at, row.expires_at)
