@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     sb.add_argument("--control", action="store_true", help="enable the /_sandbox control endpoints")
     sync = sub.add_parser("sync", help="run the Xero sync headless (a loop; --once for cron)")
     sync.add_argument("--once", action="store_true", help="one pass, then exit")
-    sync.add_argument("--wait", type=_seconds, default=120.0, metavar="SECONDS",
+    sync.add_argument("--wait", type=_seconds, metavar="SECONDS",
                       help="with --once while another process syncs: wait this long for the pass asked of it "
                            "(default 120)")
     sync.add_argument("--log-file", metavar="FILE", help="log here instead of stderr (each pass is on stdout too)")
@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--webhook-host", default="127.0.0.1", metavar="H",
                       help="the address the webhook listener binds (default 127.0.0.1, behind a reverse proxy)")
     return p
+
+
+DEFAULT_WAIT_S = 120.0  # `tradiecore sync --once` waits this long for the pass it asked of another process
 
 
 def _seconds(text: str) -> float:
@@ -54,8 +57,13 @@ def _sync(cfg, args: argparse.Namespace) -> int:
     """`tradiecore sync`, with the webhook listener beside the loop when ``--webhook-port`` asks for it."""
     from tui.sync.runner import main as sync_main
 
+    if args.wait is not None and not args.once:
+        print("tradiecore: --wait goes with --once (how long to wait for the pass asked of another process)",
+              file=sys.stderr)
+        return 2
     if args.webhook_port is None:
-        return sync_main(cfg, once=args.once, log_file=args.log_file, wait=args.wait)
+        return sync_main(cfg, once=args.once, log_file=args.log_file,
+                         wait=DEFAULT_WAIT_S if args.wait is None else args.wait)
     if args.once:
         print("tradiecore: --webhook-port needs the sync loop; leave out --once", file=sys.stderr)
         return 2

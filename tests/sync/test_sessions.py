@@ -221,6 +221,11 @@ def test_sync_once_gives_up_after_wait_when_the_holder_does_not_answer(sqlite_sh
     assert 2 <= time.monotonic() - started < 30
     bad = shop.sync_once("--wait", "soon")
     assert bad.returncode == 2 and "'soon' is not a number of seconds" in bad.stderr
+    loop = subprocess.run([sys.executable, "-m", "tui", "sync", "--wait", "5"], cwd=ROOT, env=shop.env,
+                          capture_output=True, text=True, timeout=60)
+    assert (loop.returncode, loop.stdout) == (2, "")
+    assert loop.stderr == "tradiecore: --wait goes with --once (how long to wait for the pass asked of another " \
+                          "process)\n"
 
 
 async def test_session_syncing_serves_sync_once_then_hands_the_lease_to_the_service(sqlite_shop):
