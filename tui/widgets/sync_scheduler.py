@@ -102,15 +102,20 @@ class SyncScheduler:
         self.app.sync_passed(result)
 
     # -- the look every second ------------------------------------------------------------------------------
+    def _busy(self, group: str) -> bool:
+        """A worker of ``group`` is under way (or about to start)."""
+        return any(w.group == group and not w.is_finished for w in self.app.workers)
+
     @property
     def _running(self) -> bool:
         """A pass is under way (or about to start)."""
-        return any(w.group == "sync" and not w.is_finished for w in self.app.workers)
+        return self._busy("sync")
 
     def watch(self) -> None:
-        if not self._running:
+        """The look every ``watch_every`` seconds (skipped while a pass, or the last look, is still going)."""
+        if not self._running and not self._busy("sync-watch"):
             self.app.run_worker(self._look, thread=True, exit_on_error=False, group="sync-watch",
-                                exclusive=True, name="sync watch")
+                                name="sync watch")
 
     def _look(self) -> None:
         sync = self.app.services.sync
