@@ -292,8 +292,9 @@ class TradieApp(App):
 
     # -- sync ---------------------------------------------------------------------------------------------
     def sync_now(self):
-        """A sync pass now (in a worker); after an invoice is sent, edited or voided and after reconnecting."""
-        return self.sync_scheduler.nudge()
+        """A sync pass now (in a worker); after an invoice is sent, edited or voided and after reconnecting.
+        While another process holds the sync lease, the pass is asked of it and the worker waits for it."""
+        return self.sync_scheduler.nudge(ask=True)
 
     def sync_passed(self, result: PassResult) -> None:
         """After every pass: the header's status, the screens told (lists reload when something changed), and the

@@ -39,7 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     setup.add_argument("--user", dest="site_user", metavar="NAME", help="the user the sync service runs as")
     sync = sub.add_parser("sync", help="run the Xero sync headless (a loop; --once for cron)")
     sync.add_argument("--once", action="store_true", help="one pass, then exit")
-    sync.add_argument("--log-file", metavar="FILE", help="log here instead of stderr")
+    sync.add_argument("--wait", type=_seconds, metavar="SECONDS",
+                      help="with --once while another process syncs: wait this long for the pass asked of it "
+                           "(default 120)")
+    sync.add_argument("--log-file", metavar="FILE", help="log here instead of stderr (each pass is on stdout too)")
     sync.add_argument("--webhook-port", type=int, metavar="N",
                       help="also receive Xero's webhooks on this port (path /xero/webhook): a change in Xero "
                            "starts a pass at once")
@@ -48,12 +51,30 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+DEFAULT_WAIT_S = 120.0  # `tradiecore sync --once` waits this long for the pass it asked of another process
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 1 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds between 1 and 86400")
+    return value
+
+
 def _sync(cfg, args: argparse.Namespace) -> int:
     """`tradiecore sync`, with the webhook listener beside the loop when ``--webhook-port`` asks for it."""
     from tui.sync.runner import main as sync_main
 
+    if args.wait is not None and not args.once:
+        print("tradiecore: --wait goes with --once (how long to wait for the pass asked of another process)",
+              file=sys.stderr)
+        return 2
     if args.webhook_port is None:
-        return sync_main(cfg, once=args.once, log_file=args.log_file)
+        return sync_main(cfg, once=args.once, log_file=args.log_file,
+                         wait=DEFAULT_WAIT_S if args.wait is None else args.wait)
     if args.once:
         print("tradiecore: --webhook-port needs the sync loop; leave out --once", file=sys.stderr)
         return 2

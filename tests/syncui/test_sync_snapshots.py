@@ -113,3 +113,24 @@ def test_first_sync_preview(snap_compare, sandbox, xservices, xero_cfg):
         await settle(pilot)
 
     assert snap_compare(sync_app(c.services), terminal_size=SIZE, run_before=run_before)
+
+
+def test_sync_screen_while_the_sync_service_syncs_at_80_columns(snap_compare, connected):
+    """Another process (the sync service) holds the lease: the header names it after its last pass, the Sync
+    screen in full; 80 columns wide."""
+    from datetime import timedelta
+
+    from tui.sync.lease import Lease
+
+    send(connected.services, make_invoice(connected.services, number="TC-0204"))
+    assert connected.sync(now=lambda: FIXED_NOW).ok  # the service's last pass
+    service = Lease(connected.engine, connected.tenant_id, "the sync service on shop-server (pid 4711)",
+                    timedelta(hours=1), now=lambda: FIXED_NOW)
+    assert service.acquire()
+
+    async def run_before(pilot):
+        await open_sync_screen(pilot)
+        await wait_for(pilot, lambda: str(pilot.app.sync_status) == "Synced just now · by the sync service")
+        await settle(pilot)
+
+    assert snap_compare(sync_app(connected.services), terminal_size=(80, 24), run_before=run_before)

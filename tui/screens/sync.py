@@ -67,8 +67,8 @@ def summary_text(view: SyncView, now: datetime) -> Text:
     text.append("\nXero calls today      ", style="dim")
     text.append(f"{o.calls_today:,} of {DAILY_BUDGET:,}")
     if o.held_by:
-        text.append("\nSync runs in          ", style="dim")
-        text.append(f"{o.held_by} (this app waits for it to finish)", style="red")
+        text.append("\nSynced by             ", style="dim")
+        text.append(o.held_by)  # Sync now asks it for a pass
     if o.needs_confirmation:
         text.append("\nThe first sync is waiting for your review: press f.", style="bold yellow")
     elif o.last_error:

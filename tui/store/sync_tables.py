@@ -1,5 +1,5 @@
 """Tables of the Xero sync: the sync queue (table ``sync_outbox``), write-ahead batches, per-record sync state,
-conflicts, log, lease.
+conflicts, log, lease, and the passes asked of the lease holder.
 
 The sync queue row is written in the same transaction as the change it stands for, keyed per record
 (``kind``, ``entity_id``) so repeated edits coalesce into one entry whose ``seq`` goes up with each change.
@@ -115,6 +115,26 @@ class SyncLeaseRow(SQLModel, table=True):
     __tablename__ = "sync_lease"
     tenant_id: str = Field(primary_key=True)
     holder: str  # unique per running syncer
-    holder_label: str = ""  # "sam@shop-server (pid 4711)": shown to the others
+    holder_label: str = ""  # "sam on shop-server (pid 4711)", "the sync service on ...": shown to the others
     acquired_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class SyncRequestRow(SQLModel, table=True):
+    """A pass asked of the lease holder by a process that does not hold the lease (an app session's Sync now or
+    sent invoice, ``tradiecore sync --once``). The holder's next pass claims it (``started_at``) and marks it done
+    with what the pass came to (``ok``, ``message``, ``served_by``: the holder's lease label). The sync service
+    asks an app session that holds the lease for it with ``handover``."""
+
+    __tablename__ = "sync_request"
+    __table_args__ = (Index("ix_sync_request_open", "tenant_id", "done_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str
+    requested_at: datetime = Field(sa_type=UTCDateTime)
+    requested_by: str = ""  # the asker's label: "sam on shop-server (pid 4711)"
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ok: bool | None = None
+    message: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    served_by: str = ""
+    handover: bool = False  # asked by the sync service: a session holding the lease hands it over after the pass

@@ -5,15 +5,19 @@ Entry points
         ``run_once()``, ``header()``, ``overview()``, ``invoice_state(id)``, ``invoice_states(ids)``,
         ``problems()``, ``log()``, ``conflicts(invoice_id=None)``, ``resolve_conflicts(id, {field: "local"|"remote"})``,
         ``retry(invoice_id=None, customer_id=None)``, ``renumber(id, number)``, ``link_customer(id, contact_id)``,
-        ``first_sync_preview(sync_from=None)``, ``confirm_first_sync(preview)``, ``close()``.
+        ``first_sync_preview(sync_from=None)``, ``confirm_first_sync(preview)``, ``ask_for_pass(timeout)``,
+        ``watch()``, ``close()``.
     :class:`tui.sync.runner.SyncRunner`: ``run_once() -> SyncReport`` (pushed, pulled, errors, conflicts,
         pending, calls, message, disconnected, held_by, needs_confirmation, retry_after).
-    :func:`tui.sync.runner.main`: ``tradiecore sync [--once] [--log-file FILE]``.
+    :func:`tui.sync.runner.main`: ``tradiecore sync [--once [--wait SECONDS]] [--log-file FILE]``.
+    :mod:`.requests`: passes asked of the lease holder by processes that do not hold it, and the holder's wait
+        for them (``LISTEN/NOTIFY`` on PostgreSQL, a look every second on SQLite).
 
 A pass (:meth:`SyncRunner.run_once`)
-    1. the organisation's lease (:mod:`.lease`); another live holder -> "Sync runs in sam@server (pid 42)"; it is
-       renewed between batches, before every request and through every wait (``XeroApi.watched``), and a pass
-       that lost it stops before sending anything more;
+    1. the organisation's lease (:mod:`.lease`); another live holder -> "Sync runs in sam on server (pid 42)"
+       (ask it for a pass instead: :mod:`.requests`); it is renewed between batches, before every request and
+       through every wait (``XeroApi.watched``), and a pass that lost it stops before sending anything more;
+       the open requests are claimed, and answered with the pass's line at its end;
     2. first connection: a preview (:mod:`.preview`) unless nothing in Xero matches or clashes;
     3. requests a stopped or killed pass left: what their creations made in Xero is found and linked
        (:mod:`.unfinished`); they are never re-sent as they were;
@@ -28,5 +32,6 @@ Tables (:mod:`tui.store.sync_tables`, migration 0003): ``sync_outbox`` (written 
 store, :mod:`tui.store.sync_queue`; read and cleared by :mod:`.queue`), ``sync_batch`` (write-ahead
 requests), ``sync_record`` (per record: Xero id, UpdatedDateUTC, last synced snapshot, error),
 ``sync_conflict``, ``sync_log``, ``sync_state`` (confirmed, high-water mark, last success, calls today),
-``sync_lease``.
+``sync_lease``, ``sync_request`` (migration 0007: written by :mod:`tui.store.sync_requests`, claimed and
+answered by :mod:`.requests`).
 """

@@ -22,26 +22,53 @@ class SyncService:
         self.services = services
         self._runner = None
         self._lock = threading.Lock()
+        self._closing = threading.Event()  # ends a wait for another process's pass at exit
 
     # -- the engine ---------------------------------------------------------------------------------------------
     def runner(self):
         """The one :class:`~tui.sync.runner.SyncRunner` of this process (created on first use)."""
-        from tui.sync.lease import default_label
+        from tui.sync.lease import session_label
         from tui.sync.runner import SyncRunner
 
         with self._lock:
             if self._runner is None:
                 s = self.services
-                self._runner = SyncRunner(s.engine, s.cfg, now=lambda: s.now(), label=default_label(s.user),
-                                          secrets=s.secrets)
+                self._runner = SyncRunner(s.engine, s.cfg, now=lambda: s.now(), label=session_label(s.user),
+                                          secrets=s.secrets, hands_over=True)
             return self._runner
 
     def run_once(self):
         """One pass: push what is pending, pull what changed. Returns a :class:`~tui.sync.runner.SyncReport`."""
         return self.runner().run_once()
 
+    def ask_for_pass(self, timeout: float = 60.0):
+        """While another process holds the lease: ask it for a pass and wait for it (at most ``timeout`` s).
+
+        The :class:`~tui.store.sync_requests.PassRequest` as last read (``done`` once answered), or None if
+        there is nothing to ask (not connected). Should the holder quit meanwhile, this process syncs instead."""
+        from tui.sync.requests import ask_for_pass
+
+        tenant = self._tenant()
+        if tenant is None:
+            return None
+        runner = self.runner()
+        return ask_for_pass(runner, tenant, runner.label, timeout, self._closing)
+
+    def watch(self):
+        """:class:`~tui.sync.requests.Watch`: the lease, open requests and the last pass, in one cheap read
+        (None when not connected)."""
+        from tui.sync.requests import watch
+
+        tenant = self._tenant()
+        if tenant is None:
+            return None
+        holder_id = self.runner().holder_id(tenant)
+        with self.services.session() as s:
+            return watch(s, tenant, holder_id, self.services.now())
+
     def close(self) -> None:
         """At exit: release the lease so another process can take over at once."""
+        self._closing.set()
         with self._lock:
             if self._runner is not None:
                 self._runner.close()
@@ -63,13 +90,12 @@ class SyncService:
         """:class:`~tui.sync.status.Overview`: pending, errors, conflicts, last success, calls today, lease holder."""
         from dataclasses import replace
 
-        from tui.sync.lease import default_label
         from tui.sync.status import overview
 
         tenant = self._tenant()
         with self.services.session() as s:
             result = overview(s, tenant, self.services.now())
-        if result.held_by == default_label(self.services.user):  # this process: nobody else to name
+        if result.held_by == self.runner().label:  # this process: nobody else to name
             result = replace(result, held_by=None)
         return result
 

@@ -2,8 +2,13 @@
 
 Any process (the app's background worker on each staff member's terminal, ``tradiecore sync`` on the
 server, on one machine or several sharing PostgreSQL) may try; exactly one holds the lease at a time. The
-others read who holds it (to show "Sync runs in sam@shop-server (pid 4711)") and try again later. A holder
-that dies stops renewing; its lease expires after ``ttl`` and the next process takes over.
+others read who holds it (to show "by the sync service" or "by sam" in their header) and ask the holder for a
+pass (:mod:`tui.sync.requests`). A holder that quits releases the lease and the others take it over within a
+second or two; one that dies stops renewing, and its lease expires after ``ttl`` (at once, for a process on the
+same machine that is gone).
+
+The label says who syncs: :func:`service_label` ("the sync service on shop-server (pid 4711)") for
+``tradiecore sync``, :func:`session_label` ("sam on shop-server (pid 4711)") for an app session.
 """
 
 from __future__ import annotations
@@ -32,9 +37,24 @@ class LeaseHolder:
     expires_at: datetime
 
 
-def default_label(user: str = "") -> str:
-    who = f"{user}@" if user else ""
-    return f"{who}{socket.gethostname()} (pid {os.getpid()})"
+SERVICE = "the sync service"
+
+
+def service_label() -> str:
+    """The lease label of ``tradiecore sync``: "the sync service on HOST (pid N)"."""
+    return f"{SERVICE} on {socket.gethostname()} (pid {os.getpid()})"
+
+
+def session_label(user: str = "") -> str:
+    """The lease label of an app session: "sam on HOST (pid N)"."""
+    return f"{user or 'someone'} on {socket.gethostname()} (pid {os.getpid()})"
+
+
+def holder_name(label: str) -> str:
+    """Who, without where: "the sync service", "sam" (a label of another form loses only its "(pid N)")."""
+    if " on " in label:
+        return label.split(" on ", 1)[0]
+    return label.split(" (pid ", 1)[0]
 
 
 class Lease:
@@ -44,7 +64,7 @@ class Lease:
         self.engine = engine
         self.tenant_id = tenant_id
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex}"
-        self.label = label or default_label()
+        self.label = label or session_label()
         self.ttl = ttl
         self.now = now or utc_now
 
@@ -134,8 +154,9 @@ def _is_zombie(pid: int) -> bool:
 
 
 def lease_holder(s: Session, tenant_id: str, now: datetime) -> LeaseHolder | None:
-    """Who syncs this organisation now (None if nobody holds a live lease)."""
+    """Who syncs this organisation now (None if nobody holds a live lease: none, expired, or its holder's
+    process on this machine is gone)."""
     row = s.get(SyncLeaseRow, tenant_id)
-    if row is None or row.expires_at < now:
+    if row is None or row.expires_at < now or _dead_here(row.holder):
         return None
     return LeaseHolder(row.holder, row.holder_label, row.acquired_at, row.expires_at)

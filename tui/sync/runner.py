@@ -2,12 +2,14 @@
 
 The app's worker (a thread) calls :meth:`SyncRunner.run_once` every poll interval and shows
 :func:`tui.sync.status.overview`'s header text; ``tradiecore sync`` runs :func:`main` (a loop; ``--once`` for
-cron; a clean exit on SIGTERM; logs to stderr or a file, never a token or secret).
+cron; a clean exit on SIGTERM; one line a pass on stdout; logs to stderr or a file, never a token or secret).
 
 A pass: take the organisation's lease (one syncer per organisation across processes and machines, renewed
-through every wait, checked before every request), link what requests a stopped or killed pass left created in
+through every wait, checked before every request), claim the passes other processes asked for
+(:mod:`tui.sync.requests`), link what requests a stopped or killed pass left created in
 Xero, pull what changed in Xero, push contacts and invoices from the sync queue, record the outcome (a pass that
-fails, however it fails, is a failed report, never an exception). Nothing here imports Textual.
+fails, however it fails, is a failed report, never an exception) and answer those requests with it. Nothing
+here imports Textual.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
@@ -28,11 +31,14 @@ from tui.store.db import session
 from tui.store.xero_connections import active_connection, is_archived, mapped_account, mappings
 from tui.sync import queue, records
 from tui.sync.context import Context, CountingApi, StopSync
-from tui.sync.lease import DEFAULT_TTL, Lease, default_label, lease_holder
+from tui.sync.lease import DEFAULT_TTL, SERVICE, Lease, lease_holder, service_label, session_label
+from tui.sync.requests import Claim, answer, claim
 from tui.xero.api import WAIT_SLICE_S
 from tui.xero_factory import make_api
 
 log = logging.getLogger("tui.sync")
+
+HANDOVER_GRACE_S = 10.0  # after handing the lease to the sync service, a session leaves it for the service this long
 
 
 @dataclass
@@ -82,22 +88,26 @@ class SyncRunner:
         auto_confirm: bool = True,
         stop: threading.Event | None = None,
         lease_ttl: timedelta = DEFAULT_TTL,
+        hands_over: bool = False,
     ):
         self.engine = engine
         self.cfg = cfg
         self.now = now
-        self.label = label or default_label()
+        self.label = label or session_label()
         self.batch_size = batch_size
         self.page_size = page_size
         self.on_progress = on_progress
         self.auto_confirm = auto_confirm
         self.stop = stop or threading.Event()  # set it (SIGTERM, app exit) to end a pass before its next request
         self.lease_ttl = lease_ttl
+        self.hands_over = hands_over  # an app session's: lets the sync service have the lease when it asks
+        self._handed_over_at: float | None = None  # time.monotonic() of the last handover
         self._secrets = secrets
         self._api_factory = api_factory
         self._apis: dict[str, Any] = {}
         self._leases: dict[str, Lease] = {}
         self._mutex = threading.Lock()
+        self._claimed = Claim([], False)  # the requests (tui.sync.requests) the pass under way answers
         self.last_report: SyncReport | None = None
 
     # -- plumbing ---------------------------------------------------------------------------------------------
@@ -113,6 +123,10 @@ class SyncRunner:
         if tenant_id not in self._leases:
             self._leases[tenant_id] = Lease(self.engine, tenant_id, self.label, self.lease_ttl, now=self.now)
         return self._leases[tenant_id]
+
+    def holder_id(self, tenant_id: str) -> str:
+        """This runner's holder id in ``tenant_id``'s lease row (whether it holds the lease now or not)."""
+        return self._lease(tenant_id).holder
 
     def context(self, tenant_id: str, kind: str = "oauth") -> Context:
         ctx = Context(engine=self.engine, api=CountingApi(self._api(tenant_id, kind)), tenant_id=tenant_id,
@@ -138,13 +152,30 @@ class SyncRunner:
     def run_once(self) -> SyncReport:
         """One pass. It never raises: what went wrong is in the report, the log and the sync log."""
         with self._mutex:
+            self._claimed = Claim([], False)
             try:
                 report = self._run_once()
             except Exception as exc:  # nothing below caught it (a bug, the database gone): this pass failed
                 report = self._failed(exc)
             report.finished_at = self.now()
+            self._answer(report)
             self.last_report = report
             return report
+
+    def _answer(self, report: SyncReport) -> None:
+        """The requests this pass claimed are answered with its line (their askers are waiting for it); if the
+        sync service asked for the lease and this runner hands over, it lets go of it now."""
+        claimed, self._claimed = self._claimed, Claim([], False)
+        if not claimed.ids:
+            return
+        try:
+            with session(self.engine) as s:
+                answer(s, claimed.ids, report.ok, pass_line(report), self.label, self.now())
+        except Exception as exc:  # the askers time out and say so; the pass itself is recorded
+            log.warning("Could not answer the sync requests: %s", type(exc).__name__)
+        if claimed.handover and self.hands_over and report.tenant_id:
+            self._lease(report.tenant_id).release()
+            self._handed_over_at = time.monotonic()
 
     def _failed(self, exc: Exception) -> SyncReport:
         """A pass that failed in a way nothing foresaw: one line in the log and in the sync log; the next pass
@@ -193,11 +224,15 @@ class SyncRunner:
             return SyncReport(False, "Waiting for the revenue accounts: choose them on the Xero screen",
                               pending=pending, accounts_pending=True, tenant_id=tenant_id)
         lease = self._lease(tenant_id)
-        if not lease.acquire():
+        just_handed_over = self._handed_over_at is not None and \
+            time.monotonic() - self._handed_over_at < HANDOVER_GRACE_S
+        if just_handed_over or not lease.acquire():
             with Session(self.engine) as s:
                 holder = lease_holder(s, tenant_id, self.now())
             who = holder.label if holder else "another process"
             return SyncReport(False, f"Sync runs in {who}", pending=pending, held_by=who, tenant_id=tenant_id)
+        with session(self.engine) as s:  # asked for before this pass starts: this pass answers them
+            self._claimed = claim(s, tenant_id, self.now())
 
         try:
             ctx = self.context(tenant_id, conn.kind)
@@ -298,6 +333,12 @@ class SyncRunner:
         return report
 
 
+def pass_line(report: SyncReport) -> str:
+    """A pass in one line, for the service's log and for whoever asked for it:
+    "Synced: sent 2 (pending 0, calls 3)"."""
+    return f"{report.message} (pending {report.pending}, calls {report.calls})"
+
+
 ACCOUNTS_CHECK_EVERY = timedelta(hours=1)
 
 
@@ -348,7 +389,13 @@ def _keep_alive(ctx: Context) -> None:
 # -- headless -------------------------------------------------------------------------------------------------------
 
 def _setup_logging(log_file: str | None) -> logging.Handler:
-    handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler(sys.stderr)
+    """Logging to ``log_file`` (everything from INFO: each pass, stops), else to stderr from WARNING: there the
+    passes are on stdout already, and what went wrong stands out."""
+    if log_file:
+        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
@@ -358,16 +405,67 @@ def _setup_logging(log_file: str | None) -> logging.Handler:
     return handler
 
 
+def _say(line: str) -> None:
+    """One line of the service's log on stdout: local time, then what happened (plain text, no colour)."""
+    print(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S} {line}", flush=True)
+
+
+def _fail(message: str) -> None:
+    """Why ``tradiecore sync --once`` exits 1, in one line on stderr (and in the log file, if there is one)."""
+    print(f"tradiecore sync: {message}", file=sys.stderr, flush=True)
+    log.info("%s", message)
+
+
+def _ask_holder(runner: SyncRunner, report: SyncReport, wait: float, stop: threading.Event) -> int:
+    """``--once`` while another process holds the lease: ask it for a pass, wait, and say what came of it."""
+    from tui.sync.requests import ask_for_pass
+
+    try:
+        request = ask_for_pass(runner, report.tenant_id, runner.label, wait, stop)
+    except Exception as exc:  # the database went away while waiting
+        _fail(f"could not ask {report.held_by} for a pass: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+              if str(exc) else f"could not ask {report.held_by} for a pass: {type(exc).__name__}")
+        return 1
+    if stop.is_set():
+        return 0
+    if request is None or not request.done:
+        _fail(f"{report.held_by} did not run the pass asked of it within {wait:g} s")
+        return 1
+    if not request.ok:
+        _fail(f"the pass run by {request.served_by} failed: {request.message}")
+        return 1
+    _say(f"{request.message} by {request.served_by}")
+    log.info("%s by %s", request.message, request.served_by)
+    return 0
+
+
+def _ask_for_the_lease(runner: SyncRunner, report: SyncReport) -> None:
+    """The service found an app session syncing: it asks the session for a pass and then the lease (the session
+    lets go after that pass; the loop's wait sees the lease fall free and takes it)."""
+    from tui.store.sync_requests import request_pass
+
+    try:
+        with session(runner.engine) as s:
+            request_pass(s, report.tenant_id, runner.label, runner.now(), handover=True)
+    except Exception as exc:  # asked again at the next poll
+        log.warning("Could not ask %s for the sync: %s", report.held_by, type(exc).__name__)
+
+
 def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERVAL_S,
-         stop: threading.Event | None = None, wake: threading.Event | None = None) -> int:
+         stop: threading.Event | None = None, wake: threading.Event | None = None, wait: float = 120.0) -> int:
     """``tradiecore sync``: 0 when the last pass succeeded (or on SIGTERM), 1 when it failed, 2 if not connected,
     3 when this process cannot read the Xero token store (the reason, one line, on stderr).
 
-    In a site install the site's key is read first: a process that cannot read it raises
-    :class:`~tui.secrets.TokenStoreUnreadable` before opening the database.
-    ``wake`` (e.g. set by :class:`tui.sync.webhook.WebhookReceiver`) starts the next pass at once.
+    One line a pass on stdout. The loop holds the organisation's lease and serves the passes app sessions and
+    ``--once`` ask for (:mod:`tui.sync.requests`). Finding an app session holding it, the loop asks the session
+    for it (the session lets go after one more pass); while another process holds it, the loop waits and takes it
+    over as soon as it falls free. ``--once`` while another process holds the lease asks it for a pass and waits
+    for it up to ``wait`` seconds. In a site install the site's key is read first: a process that cannot read it
+    raises :class:`~tui.secrets.TokenStoreUnreadable` before opening the database. ``wake`` (e.g. set by
+    :class:`tui.sync.webhook.WebhookReceiver`) starts the next pass at once.
     """
     from tui.site_secrets import check_readable
+    from tui.sync.requests import listener_for, wait_for_work
 
     check_readable(cfg)
     handler = _setup_logging(log_file)
@@ -381,19 +479,27 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
             wake.set()
 
         previous = signal.signal(signal.SIGTERM, _terminate)
-    from tui.config import current_user
     from tui.site_secrets import open_secrets
     from tui.store.db import make_engine, migrate
 
     engine = make_engine(cfg.database_url)
     migrate(engine)
-    runner = SyncRunner(engine, cfg, label=default_label(current_user()), secrets=open_secrets(cfg, engine),
-                        stop=stop)
+    runner = SyncRunner(engine, cfg, label=service_label(), secrets=open_secrets(cfg, engine), stop=stop)
+    listener = None if once else listener_for(engine)
     code = 0
+    shown_holder = None
     try:
         while True:
             report = runner.run_once()
-            level = logging.INFO if report.ok else logging.WARNING
+            if report.held_by and once:
+                code = _ask_holder(runner, report, wait, stop)
+                break
+            if report.held_by is None or report.held_by != shown_holder:  # a holder is said once, not each poll
+                _say(report.message if report.held_by else pass_line(report))
+            shown_holder = report.held_by
+            if report.held_by and not once and not report.held_by.startswith(SERVICE):
+                _ask_for_the_lease(runner, report)
+            level = logging.INFO if report.ok or report.held_by else logging.WARNING
             log.log(level, "%s (sent %d, pulled %d, pending %d, errors %d, calls %d)", report.message,
                     report.pushed, report.pulled, report.pending, report.errors, report.calls)
             code = 0 if report.ok or stop.is_set() else (2 if report.not_connected else 1)
@@ -402,8 +508,8 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
                 code = 3
             if once or stop.is_set():
                 break
-            wait = interval if report.retry_after is None else max(1.0, min(report.retry_after, 3600.0))
-            wake.wait(wait)
+            seconds = interval if report.retry_after is None else max(1.0, min(report.retry_after, 3600.0))
+            wait_for_work(runner, seconds, wake, listener)
             wake.clear()
             if stop.is_set():
                 code = 0
@@ -411,7 +517,12 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
     except KeyboardInterrupt:
         code = 0
     finally:
+        if stop.is_set():
+            _say("Stopped")
         runner.close()
+        if listener is not None:
+            listener.close()
+        engine.dispose()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
         logging.getLogger().removeHandler(handler)

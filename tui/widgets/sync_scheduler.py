@@ -3,6 +3,12 @@
 Passes run right after start-up, every ``interval`` seconds, and whenever something asks (:meth:`nudge`: an
 invoice sent, edited or voided; Continue after a reconnect; Sync now). After each the app sets the header's
 sync status and tells the screens (``app.sync_passed_signal``).
+
+One process syncs an organisation at a time (the lease). While another holds it (the sync service, or another
+person's session), a pass here is only a look at the database: what someone asked for (:meth:`nudge` with
+``ask``) is asked of the holder, and this session waits for the holder's pass. Every ``watch_every`` seconds the
+scheduler also looks at the lease (:meth:`watch`): a holder here serves the passes others asked for; a session
+whose holder quit takes the lease over at once; a session that does not hold it shows the holder's last pass.
 Nothing here blocks the UI loop and nothing here raises into it: a failed pass is a red status line.
 """
 
@@ -14,6 +20,9 @@ from rich.text import Text
 
 from tui.clock import POLL_INTERVAL_S
 
+WATCH_EVERY_S = 1.0
+ASK_TIMEOUT_S = 60.0  # how long Sync now waits for the holder's pass
+
 
 @dataclass(frozen=True)
 class PassResult:
@@ -22,63 +31,118 @@ class PassResult:
     status: Text
     needs_confirmation: bool = False
     changed: bool = False  # something pushed, pulled or failed: lists showing invoices reload
+    held_by: str | None = None  # another process holds the sync lease (its label)
 
 
-def status_line(report, header: str, is_error: bool) -> Text:
-    """The header's sync slot for a pass's report and the overview's header text."""
-    if report is None:
-        return Text("")
-    if report.not_connected:
+def status_line(report, overview, now) -> Text:
+    """The header's sync slot after a pass's ``report`` (None: another process's pass) given the ``overview``:
+    "Synced just now", or with "· by the sync service" when another process syncs."""
+    from tui.sync.lease import holder_name
+
+    if report is not None and report.not_connected:
         return Text("")  # no Xero, no sync: nothing to say
-    if report.disconnected:
+    if report is not None and report.disconnected:
         return Text("Xero disconnected", style="bold red")
-    if report.store_unreadable:  # this process's own problem: the shared status has nothing about it
+    if report is not None and report.store_unreadable:  # this process's own problem: not in the shared status
         return Text(report.message, style="bold red")
-    if report.held_by:
-        return Text(f"Sync runs in {report.held_by}", style="red")
-    return Text(header, style="bold red" if is_error else "")
+    header = overview.header(now)
+    if overview.held_by:
+        header = f"{header} · by {holder_name(overview.held_by)}"
+    return Text(header, style="bold red" if overview.is_error else "")
 
 
-def run_pass(sync) -> PassResult:
-    """One pass and the status after it (blocking: call it from a thread)."""
+def run_pass(sync, ask: bool = False) -> PassResult:
+    """One pass and the status after it (blocking: call it from a thread). ``ask``: should another process hold
+    the lease, ask it for a pass and wait for that (Sync now, an invoice sent)."""
+    from tui.sync.lease import holder_name
+
     try:
         report = sync.run_once()
+        asked = sync.ask_for_pass(ASK_TIMEOUT_S) if report.held_by and ask else None
+        overview = sync.overview()
     except Exception as exc:  # network, database: shown in the header, the next pass tries again
         return PassResult(Text(f"Sync failed: {exc}" if str(exc) else "Sync failed", style="bold red"))
-    overview = sync.overview()
-    status = status_line(report, overview.header(sync.services.now()), overview.is_error)
-    changed = bool(report.pushed or report.pulled or report.errors or report.conflicts)
-    return PassResult(status, report.needs_confirmation, changed)
+    changed = bool(report.pushed or report.pulled or report.errors or report.conflicts or report.held_by)
+    status = status_line(report, overview, sync.services.now())
+    if asked is not None and not asked.done:
+        status = Text(f"No pass from {holder_name(report.held_by)} within {ASK_TIMEOUT_S:g} s", style="bold red")
+    return PassResult(status, report.needs_confirmation, changed, overview.held_by)
 
 
 class SyncScheduler:
     """Schedules passes for an app: ``start()`` once mounted, ``nudge()`` for a pass now, ``close()`` at exit."""
 
-    def __init__(self, app, interval: float | None = POLL_INTERVAL_S):
+    def __init__(self, app, interval: float | None = POLL_INTERVAL_S, watch_every: float = WATCH_EVERY_S):
         self.app = app
         self.interval = interval
-        self._timer = None
+        self.watch_every = watch_every
+        self._timers = []
+        self._held_by_other = False  # at the last look, another process held the lease
+        self._seen_pass = None  # the other holder's last pass shown in the header
         self.passes = 0  # passes finished (tests wait on it)
 
     def start(self) -> None:
         if self.interval:
-            self._timer = self.app.set_interval(self.interval, self.nudge, name="sync-poll")
+            self._timers.append(self.app.set_interval(self.interval, self.nudge, name="sync-poll"))
+        if self.watch_every:
+            self._timers.append(self.app.set_interval(self.watch_every, self.watch, name="sync-watch"))
         self.nudge()
 
-    def nudge(self):
-        """A pass now, in a thread worker (a pass already running finishes first: the runner runs one at a time)."""
-        return self.app.run_worker(self._pass, thread=True, exit_on_error=False, group="sync", exclusive=True,
-                                   name="sync pass")
+    def nudge(self, ask: bool = False):
+        """A pass now, in a thread worker (a pass already running finishes first: the runner runs one at a time).
+        ``ask``: someone asked for it, so while another process holds the lease it is asked of that process."""
+        return self.app.run_worker(lambda: self._pass(ask), thread=True, exit_on_error=False, group="sync",
+                                   exclusive=True, name="sync pass")
 
-    def _pass(self) -> None:
-        result = run_pass(self.app.services.sync)
+    def _pass(self, ask: bool) -> None:
+        result = run_pass(self.app.services.sync, ask)
         self.app.call_from_thread(self._done, result)
 
     def _done(self, result: PassResult) -> None:
         self.passes += 1
+        self._held_by_other = result.held_by is not None
         self.app.sync_passed(result)
 
+    # -- the look every second ------------------------------------------------------------------------------
+    def _busy(self, group: str) -> bool:
+        """A worker of ``group`` is under way (or about to start)."""
+        return any(w.group == group and not w.is_finished for w in self.app.workers)
+
+    @property
+    def _running(self) -> bool:
+        """A pass is under way (or about to start)."""
+        return self._busy("sync")
+
+    def watch(self) -> None:
+        """The look every ``watch_every`` seconds (skipped while a pass, or the last look, is still going)."""
+        if not self._running and not self._busy("sync-watch"):
+            self.app.run_worker(self._look, thread=True, exit_on_error=False, group="sync-watch",
+                                name="sync watch")
+
+    def _look(self) -> None:
+        sync = self.app.services.sync
+        look = sync.watch()
+        result = None
+        if look is not None and look.held_by and not look.mine \
+                and (look.last_run_at, look.last_error) != self._seen_pass:
+            overview = sync.overview()
+            result = PassResult(status_line(None, overview, sync.services.now()), changed=True,
+                                held_by=overview.held_by)
+        self.app.call_from_thread(self._looked, look, result)
+
+    def _looked(self, look, result: PassResult | None) -> None:
+        if look is None or self._running:
+            return
+        if look.mine and look.open_requests:
+            self.nudge()  # another session or `tradiecore sync --once` asked this holder for a pass
+        elif look.held_by is None and self._held_by_other:
+            self.nudge()  # the holder quit: take over now
+        elif result is not None:
+            self._seen_pass = (look.last_run_at, look.last_error)
+            self.app.sync_passed(result)
+        self._held_by_other = look.held_by is not None and not look.mine
+
     def close(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
+        for timer in self._timers:
+            timer.stop()
         self.app.services.sync.close()

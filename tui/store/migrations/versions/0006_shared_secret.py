@@ -1,6 +1,6 @@
 """The business's shared secrets, encrypted (a site install: every member of the site's group reads them)
 
-Revision ID: 0006s
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-03
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006s'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
