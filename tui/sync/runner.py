@@ -361,7 +361,7 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
         previous = signal.signal(signal.SIGTERM, _terminate)
     from tui.config import current_user
     from tui.secrets import open_store
-    from tui.store.db import make_engine, migrate
+    from tui.store.db import close_engine, make_engine, migrate
 
     engine = make_engine(cfg.database_url)
     migrate(engine)
@@ -386,6 +386,7 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
         code = 0
     finally:
         runner.close()
+        close_engine(engine)  # the WAL goes into the main file: a copy of the .db alone is complete
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
         logging.getLogger().removeHandler(handler)

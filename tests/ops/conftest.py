@@ -1,0 +1,4 @@
+"""The shop server's commands run as real `tradiecore` processes against real SQLite files and the sandbox
+(the sync tests' fixtures: a fresh sandbox, a business connected to its demo company)."""
+
+from tests.sync.conftest import _sandbox_server, connected, sandbox, xero_cfg, xservices  # noqa: F401
