@@ -53,8 +53,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _ops(cfg, args: argparse.Namespace) -> int:
-    """The shop server's commands (tui/ops)."""
+    """The shop server's commands (tui/ops): they say what matters themselves, so log records stay off stderr."""
+    import logging
     from pathlib import Path
+
+    logging.getLogger().addHandler(logging.NullHandler())
 
     if args.command == "status":
         from tui.ops.status import status

@@ -164,7 +164,8 @@ class ConsentSteps:
 
     # -- custom connection ------------------------------------------------------------------------------
     def setup_custom(self, client_id: str, client_secret: str) -> PendingConnection:
-        """Store the custom connection's client id and secret (secrets store) and connect without a browser."""
+        """Connect with a custom connection's client id and secret (no browser); only once Xero has accepted
+        them are they kept: the client id in config.toml, the secret in the secrets store."""
         client_id, client_secret = client_id.strip(), client_secret.strip()
         if not client_id or not client_secret:
             raise NotConfigured("Enter both the client id and the client secret of the custom connection.")
@@ -174,6 +175,10 @@ class ConsentSteps:
                 f"This computer is already set up with the Xero client id {configured} (config.toml [xero] "
                 "client_id or TRADIECORE_XERO_CLIENT_ID). A custom connection uses its own app's client id: "
                 "put that one there instead, then try again.")
+        from tui.xero.oauth import XeroOAuth
+
+        pending = self._connect_custom(
+            XeroOAuth(replace(self.cfg.xero, client_id=client_id), client_secret=client_secret), client_id)
         if not configured:
             try:
                 write_client_id(self.cfg.config_dir / "config.toml", client_id)
@@ -181,16 +186,16 @@ class ConsentSteps:
                 raise NotConfigured(str(exc)) from None
             self.services.cfg = replace(self.cfg, xero=replace(self.cfg.xero, client_id=client_id))
         self.services.secrets.set(CLIENT_SECRET_KEY, client_secret)
-        return self._connect_custom(client_id)
+        return pending
 
     def connect_custom_again(self) -> PendingConnection:
         """Connect (or reconnect) the custom connection with the stored client id and secret."""
-        return self._connect_custom(self.cfg.xero.client_id)
+        return self._connect_custom(self._oauth("custom"), self.cfg.xero.client_id)
 
-    def _connect_custom(self, client_id: str) -> PendingConnection:
+    def _connect_custom(self, oauth, client_id: str) -> PendingConnection:
         from tui.xero.sign_in import connect_custom, organisations
 
-        with self._oauth("custom") as oauth:
+        with oauth:
             tokens = connect_custom(oauth)
             orgs = organisations(self.cfg.xero, tokens, oauth)
         if not orgs:
