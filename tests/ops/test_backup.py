@@ -168,3 +168,31 @@ def test_restore_checks_the_file_is_a_tradiecore_database(services, cfg, tmp_pat
         assert said in one_line_error(proc)
     assert _numbers(_db(cfg)) == {"INV-0001"}
     assert sorted(p.name for p in cfg.data_dir.iterdir() if p.name.startswith("tradiecore.db")) == ["tradiecore.db"]
+
+
+def test_restore_keeps_the_old_databases_permissions(services, cfg, tmp_path):
+    import os
+    import stat
+
+    _add_invoice(services, "INV-0001")
+    services.close()
+    env = cli_env(cfg)
+    backup = tmp_path / "backup.db"
+    assert tradiecore(env, "backup", str(backup)).returncode == 0
+    os.chmod(_db(cfg), 0o660)  # the staff's group writes it too
+    os.chmod(backup, 0o600)
+    assert tradiecore(env, "restore", str(backup)).returncode == 0
+    assert stat.S_IMODE(os.stat(_db(cfg)).st_mode) == 0o660
+
+
+def test_who_has_a_file_open_is_read_from_proc_locks(tmp_path):
+    """The kernel's lines: a lock held, one waited for (->), an open-file-description lock (pid -1), another
+    file; the device's major and minor numbers in hex."""
+    from tui.ops.inuse import _lock_pids
+
+    text = ("1: POSIX  ADVISORY  READ 4711 fe:00:2146849 128 128\n"
+            "1: -> POSIX  ADVISORY  WRITE 4712 fe:00:2146849 128 128\n"
+            "2: OFDLCK ADVISORY  READ -1 fe:00:2146818 0 EOF\n"
+            "3: POSIX  ADVISORY  WRITE 99 fe:00:12 0 EOF\n"
+            "4: FLOCK  ADVISORY  WRITE 100 103:02:2146849 0 EOF\n")
+    assert _lock_pids(text, {(254, 0, 2146849), (254, 0, 2146818)}) == {4711, 4712, 0}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.ops.helpers import cli_env, one_line_error, tradiecore
 
 
@@ -58,3 +60,21 @@ def test_no_secret_and_no_secret_flag(cfg, sandbox):
     assert "standard input" in one_line_error(proc)
     proc = tradiecore(env, "connect", "--custom", "--client-id", sandbox.custom_client_id, "--client-secret", "x")
     assert proc.returncode == 2 and "unrecognized arguments: --client-secret" in proc.stderr
+
+
+@pytest.mark.postgres
+def test_connect_and_status_on_postgresql(cfg, sandbox, postgres_url):
+    """The token set goes into the database, encrypted with this machine's key; without the key, status cannot
+    read it (exit 3)."""
+    env = cli_env(cfg, sandbox.base_url, TRADIECORE_DATABASE_URL=postgres_url)
+    proc = tradiecore(env, "connect", "--custom", "--client-id", sandbox.custom_client_id,
+                      stdin=sandbox.custom_client_secret)
+    assert proc.returncode == 0, proc.stderr
+    status = json.loads(tradiecore(env, "status", "--json").stdout)
+    assert status["connection"] == "connected" and status["exit_code"] == 1  # the accounts wait for review
+    secrets = cfg.config_dir / "secrets.json"
+    kept = json.loads(secrets.read_text())
+    secrets.write_text(json.dumps({k: v for k, v in kept.items() if k != "xero.token-key"}))
+    proc = tradiecore(env, "status")
+    assert proc.returncode == 3
+    assert "cannot read the Xero token store" in one_line_error(proc)

@@ -58,6 +58,17 @@ def in_use(db: Path, now: datetime) -> str:
     return ""
 
 
+def _same_owner_and_mode(path: Path, like: Path) -> None:
+    """Give the restored file the old database's permissions and, where allowed (root), its owner and group:
+    restored by root, it stays the business's, writable by the service and the staff's group."""
+    st = os.stat(like)
+    try:
+        os.chown(path, st.st_uid, st.st_gid)
+    except PermissionError:  # not root: the file is this user's, as the old one was if the app could use it
+        pass
+    os.chmod(path, st.st_mode & 0o7777)
+
+
 def restore(cfg, source: Path) -> int:
     from tui.store.db import checkpoint, close_engine, make_engine, migrate, sqlite_path
 
@@ -88,6 +99,7 @@ def restore(cfg, source: Path) -> int:
             return fail(f"not restored: {source} was made by a newer tradiecore (database version "
                         f"{contents.revision}); install that version first")
         if db.exists():
+            _same_owner_and_mode(incoming, db)
             checkpoint(db)  # nothing has it open: the old database becomes one file
             aside = db.with_name(f"{db.name}.before-restore-{now:%Y%m%dT%H%M%SZ}")
             for suffix in ("", "-wal"):

@@ -118,12 +118,13 @@ def _read(cfg, engine, now: datetime) -> Status:
 def _tokens_here(cfg, engine, tenant_id: str) -> bool:
     """Load the organisation's token set the way the sync does (no call to Xero); Unreadable if that fails."""
     from tui.secrets import open_store
+    from tui.xero.tokens import TokenKeyError
     from tui.xero_factory import organisation_store
 
     try:
         return organisation_store(cfg, tenant_id, open_store(cfg), engine).load() is not None
-    except SecretsError as exc:
-        raise Unreadable(f"cannot read the Xero token store: {exc}") from None
+    except (SecretsError, TokenKeyError) as exc:  # no permission, no key file; PostgreSQL: no or the wrong key
+        raise Unreadable(f"cannot read the Xero token store: {first_line(exc)}") from None
 
 
 # -- output ---------------------------------------------------------------------------------------------------
