@@ -196,3 +196,20 @@ def test_who_has_a_file_open_is_read_from_proc_locks(tmp_path):
             "3: POSIX  ADVISORY  WRITE 99 fe:00:12 0 EOF\n"
             "4: FLOCK  ADVISORY  WRITE 100 103:02:2146849 0 EOF\n")
     assert _lock_pids(text, {(254, 0, 2146849), (254, 0, 2146818)}) == {4711, 4712, 0}
+
+
+def test_restore_over_a_damaged_database(services, cfg, tmp_path):
+    _add_invoice(services, "INV-0001")
+    services.close()
+    env = cli_env(cfg)
+    backup = tmp_path / "backup.db"
+    assert tradiecore(env, "backup", str(backup)).returncode == 0
+    damaged = b"SQLite format 3\x00" + b"\xff" * 5000
+    _db(cfg).write_bytes(damaged)
+    assert tradiecore(env, "status").returncode == 3
+    proc = tradiecore(env, "restore", str(backup))
+    assert proc.returncode == 0, proc.stderr
+    assert _numbers(_db(cfg)) == {"INV-0001"}
+    aside = [p for p in cfg.data_dir.iterdir() if p.name.startswith("tradiecore.db.before-restore-")]
+    assert aside[0].read_bytes() == damaged
+    assert tradiecore(env, "status").returncode == 2

@@ -32,7 +32,9 @@ def _known_revisions() -> set[str]:
 
 
 def _live_syncers(db: Path, now: datetime) -> list[str]:
-    """Labels of the live sync leases in the database (a syncer between passes keeps its lease)."""
+    """Labels of the live sync leases in the database (a syncer between passes keeps its lease). A database
+    too damaged to read has none that counts: nothing has it open, and replacing it is what restore is for."""
+    from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import Session, select
 
     from tui.store.db import close_engine, make_engine
@@ -42,6 +44,8 @@ def _live_syncers(db: Path, now: datetime) -> list[str]:
     try:
         with Session(engine) as s:
             return [row.holder_label for row in s.exec(select(SyncLeaseRow)).all() if row.expires_at >= now]
+    except SQLAlchemyError:
+        return []
     finally:
         close_engine(engine)
 
@@ -86,8 +90,6 @@ def restore(cfg, source: Path) -> int:
                 return fail(f"not restored: {busy}; {STOP_FIRST}, then try again")
     except CannotTell as exc:
         return fail(f"not restored: {exc}")
-    except Exception as exc:  # the current database cannot be read: say so, change nothing
-        return fail(f"not restored: cannot read the current database {db}: {first_line(exc)}")
 
     db.parent.mkdir(parents=True, exist_ok=True)
     incoming = db.with_name(f".{db.name}.{os.getpid()}.restoring")
