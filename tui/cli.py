@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
                            "starts a pass at once")
     sync.add_argument("--webhook-host", default="127.0.0.1", metavar="H",
                       help="the address the webhook listener binds (default 127.0.0.1, behind a reverse proxy)")
-    status = sub.add_parser("status", help="the Xero sync's state; exit 0 well, 1 attention, 2 not connected, 3 unreadable")
+    status = sub.add_parser("status", help="the Xero sync's state (exit 0 well, 1 needs attention, 2 not connected, "
+                                           "3 unreadable)")
     status.add_argument("--json", action="store_true", help="as JSON, for monitoring")
     backup = sub.add_parser("backup", help="a consistent copy of the SQLite database, while the app and the sync run")
     backup.add_argument("file", metavar="FILE")

@@ -70,7 +70,6 @@ def checkpoint(path: Path) -> bool:
     except sqlite3.Error:
         return False
     try:
-        conn.execute("PRAGMA busy_timeout=0")
         busy, _frames, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         return busy == 0
     except sqlite3.Error:  # read-only for this user, not a database, locked: the WAL stays, nothing is lost
