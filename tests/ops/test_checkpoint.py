@@ -43,8 +43,9 @@ def test_sync_once_leaves_everything_in_the_db_file(connected, tmp_path):
     assert query(copy, "PRAGMA integrity_check") == [("ok",)]
 
 
-def _run_app_in_a_terminal(env: dict, until, timeout: float = 60) -> int:
-    """`python -m tui` in a pseudo-terminal (80x24); once ``until()`` holds, Ctrl+Q; its exit code."""
+def _run_app_in_a_terminal(env: dict, until, keys: bytes = b"", timeout: float = 90) -> int:
+    """`python -m tui` in a pseudo-terminal (80x24): it types ``keys`` once its screen is up, then once
+    ``until()`` holds, Ctrl+Q; its exit code."""
     master, slave = pty.openpty()
     os.set_blocking(master, True)
     import fcntl
@@ -71,10 +72,15 @@ def _run_app_in_a_terminal(env: dict, until, timeout: float = 60) -> int:
     reader.start()
     try:
         deadline = time.monotonic() + timeout
+        while b"To Do" not in screen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for key in keys:
+            time.sleep(0.5)
+            os.write(master, bytes([key]))
         while not until() and time.monotonic() < deadline:
             assert proc.poll() is None, screen.decode(errors="replace")[-2000:]
             time.sleep(0.1)
-        assert until(), "the app never got there"
+        assert until(), f"the app never got there; its screen: {screen.decode(errors='replace')[-3000:]!r}"
         os.write(master, b"\x11")  # Ctrl+Q
         return proc.wait(timeout=30)
     finally:
@@ -95,7 +101,8 @@ def test_app_quit_leaves_everything_in_the_db_file(connected, tmp_path):
 
     with c.services.session() as s:  # this process keeps the database open throughout
         s.connection()
-        assert _run_app_in_a_terminal(connected_env(c), pushed_by_the_app) == 0
+        # y: the Sync screen, s: sync now (besides the pass the app starts by itself)
+        assert _run_app_in_a_terminal(connected_env(c), pushed_by_the_app, keys=b"ys") == 0
         copy = copy_db_alone(c, tmp_path)
     assert synced_numbers(copy) == numbers
     assert query(copy, "SELECT count(*) FROM invoice") == [(4,)]
