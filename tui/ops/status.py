@@ -154,8 +154,12 @@ def lines(st: Status, now: datetime) -> list[tuple[str, str]]:
     elif st.code == ATTENTION:
         out.append(("Status", "Needs attention: " + "; ".join(st.attention)))
     else:
-        advice = ("connect in the app (Settings, Integrations) or with tradiecore connect --custom"
-                  if st.connection == "not connected" else "select Continue on the app's Xero screen")
+        if st.connection == "not connected":
+            advice = "connect in the app (Settings, Integrations) or with tradiecore connect --custom"
+        elif st.kind == "custom":
+            advice = "run tradiecore connect --custom again, or select Continue on the app's Xero screen"
+        else:
+            advice = "select Continue on the app's Xero screen"
         out.append(("Status", f"Not syncing: {advice}"))
     return out
 
