@@ -339,6 +339,10 @@ def run_app(cfg: "Config") -> int:
     seed = None
     if cfg.demo:
         from tui.demo_data import seed_demo_if_new as seed
-    app = TradieApp(Services(cfg, seed=seed), demo=cfg.demo)
-    app.run()
+    services = Services(cfg, seed=seed)
+    app = TradieApp(services, demo=cfg.demo)
+    try:
+        app.run()
+    finally:
+        services.close()
     return app.return_code or 0

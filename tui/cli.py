@@ -1,4 +1,5 @@
-"""`tradiecore` command line: the app, the demo, the Xero sandbox and the headless sync."""
+"""`tradiecore` command line: the app, the demo, the Xero sandbox, the headless sync and the shop server's
+commands (status, backup, restore, service, connect)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,21 @@ def _parser() -> argparse.ArgumentParser:
                            "starts a pass at once")
     sync.add_argument("--webhook-host", default="127.0.0.1", metavar="H",
                       help="the address the webhook listener binds (default 127.0.0.1, behind a reverse proxy)")
+    status = sub.add_parser("status", help="the Xero sync's state (exit 0 well, 1 needs attention, 2 not connected, "
+                                           "3 unreadable)")
+    status.add_argument("--json", action="store_true", help="as JSON, for monitoring")
+    backup = sub.add_parser("backup", help="a consistent copy of the SQLite database, while the app and the sync run")
+    backup.add_argument("file", metavar="FILE")
+    backup.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    restore = sub.add_parser("restore", help="put a backup in place of the database (nothing may have it open)")
+    restore.add_argument("file", metavar="FILE")
+    service = sub.add_parser("service", help="print the systemd unit of the sync service (--install: install it)")
+    service.add_argument("--install", action="store_true", help="write, enable and start it (needs systemd, root)")
+    service.add_argument("--unit-dir", default="/etc/systemd/system", metavar="DIR",
+                         help="where --install writes the unit (default /etc/systemd/system)")
+    connect = sub.add_parser("connect", help="connect Xero without the app: a custom connection (secret on stdin)")
+    connect.add_argument("--custom", action="store_true", required=True, help="a Xero custom connection")
+    connect.add_argument("--client-id", required=True, metavar="ID", help="the custom connection's client id")
     return p
 
 
@@ -62,6 +78,34 @@ def _seconds(text: str) -> float:
     if not 1 <= value <= 86400:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds between 1 and 86400")
     return value
+
+
+def _ops(cfg, args: argparse.Namespace) -> int:
+    """The shop server's commands (tui/ops): they say what matters themselves, so log records stay off stderr."""
+    import logging
+    from pathlib import Path
+
+    logging.getLogger().addHandler(logging.NullHandler())
+
+    if args.command == "status":
+        from tui.ops.status import status
+
+        return status(cfg, json_output=args.json)
+    if args.command == "backup":
+        from tui.ops.backup import backup
+
+        return backup(cfg, Path(args.file), force=args.force)
+    if args.command == "restore":
+        from tui.ops.restore import restore
+
+        return restore(cfg, Path(args.file))
+    if args.command == "service":
+        from tui.ops.service import service
+
+        return service(cfg, do_install=args.install, unit_dir=Path(args.unit_dir))
+    from tui.ops.connect import connect_custom
+
+    return connect_custom(cfg, args.client_id)
 
 
 def _sync(cfg, args: argparse.Namespace) -> int:
@@ -109,6 +153,14 @@ def _sync(cfg, args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    finally:
+        if "tui.store.db" in sys.modules:  # every engine a command opened is closed: SQLite's WAL checkpointed
+            sys.modules["tui.store.db"].close_all()
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
     overrides = {"database_url": args.db, "xero_base": args.xero_base}
@@ -122,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         cfg = config.load(overrides=overrides, demo=(command == "demo"))
     except config.ConfigError as exc:
         print(f"tradiecore: {exc}", file=sys.stderr)
-        return 2
+        return 3 if command == "status" else 2
     if command == "setup":
         from tui.site_setup import setup_site
 
@@ -130,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
                           say=print, complain=lambda line: print(line, file=sys.stderr))
     if cfg.is_site:  # what the app and the sync make in the shared data dir stays the group's to write
         os.umask(config.SITE_UMASK)
+    if command in ("status", "backup", "restore", "service", "connect"):
+        return _ops(cfg, args)
     if command == "sync":
         from tui.secrets import SecretsError, TokenStoreUnreadable
 

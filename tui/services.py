@@ -59,6 +59,17 @@ class Services:
                     self._seed(self)
             return self._engine
 
+    def close(self) -> None:
+        """At exit: release the sync lease, close the database (checkpointing SQLite's WAL into the main file)."""
+        with self._lock:
+            if self._sync is not None:
+                self._sync.close()
+            if self._engine is not None:
+                from tui.store.db import close_engine
+
+                close_engine(self._engine)
+                self._engine = None
+
     def session(self):
         from tui.store.db import session
 

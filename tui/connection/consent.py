@@ -164,8 +164,9 @@ class ConsentSteps:
 
     # -- custom connection ------------------------------------------------------------------------------
     def setup_custom(self, client_id: str, client_secret: str) -> PendingConnection:
-        """Store the custom connection's client id (config.toml; a site install's: the site config) and secret
-        (the secrets store) and connect without a browser."""
+        """Connect with a custom connection's client id and secret (no browser); only once Xero has accepted
+        them are they kept: the client id in config.toml (a site install's: the site config), the secret in the
+        secrets store (a site install's: the shared store)."""
         client_id, client_secret = client_id.strip(), client_secret.strip()
         if not client_id or not client_secret:
             raise NotConfigured("Enter both the client id and the client secret of the custom connection.")
@@ -175,6 +176,10 @@ class ConsentSteps:
                 f"This computer is already set up with the Xero client id {configured} (config.toml [xero] "
                 "client_id or TRADIECORE_XERO_CLIENT_ID). A custom connection uses its own app's client id: "
                 "put that one there instead, then try again.")
+        from tui.xero.oauth import XeroOAuth
+
+        pending = self._connect_custom(
+            XeroOAuth(replace(self.cfg.xero, client_id=client_id), client_secret=client_secret), client_id)
         if not configured:
             # a site install's custom connection is everybody's (the sync service's too): the site config
             path = self.cfg.site_config_path if self.cfg.is_site else self.cfg.config_dir / "config.toml"
@@ -189,16 +194,16 @@ class ConsentSteps:
                 ) from None
             self.services.cfg = replace(self.cfg, xero=replace(self.cfg.xero, client_id=client_id))
         self.services.secrets.set(CLIENT_SECRET_KEY, client_secret)
-        return self._connect_custom(client_id)
+        return pending
 
     def connect_custom_again(self) -> PendingConnection:
         """Connect (or reconnect) the custom connection with the stored client id and secret."""
-        return self._connect_custom(self.cfg.xero.client_id)
+        return self._connect_custom(self._oauth("custom"), self.cfg.xero.client_id)
 
-    def _connect_custom(self, client_id: str) -> PendingConnection:
+    def _connect_custom(self, oauth, client_id: str) -> PendingConnection:
         from tui.xero.sign_in import connect_custom, organisations
 
-        with self._oauth("custom") as oauth:
+        with oauth:
             tokens = connect_custom(oauth)
             orgs = organisations(self.cfg.xero, tokens, oauth)
         if not orgs:

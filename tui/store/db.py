@@ -3,10 +3,16 @@
 SQLite (default): a file in the data dir, WAL journal, foreign keys on, a busy timeout so several app processes
 on one shop server share it safely. PostgreSQL: any ``postgresql+psycopg://`` URL. Alembic brings an empty or
 older database up to date on start.
+
+Every process closes its engines on the way out (:func:`close_engine`; :func:`close_all` for whatever a command
+left open): the WAL is checkpointed into the main file, so the ``.db`` file alone holds every committed row
+whenever no other process is in the middle of a read.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -19,12 +25,22 @@ from tui.store.fairness import watch
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
+_engines: "weakref.WeakSet[Engine]" = weakref.WeakSet()  # made here and not closed yet
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for PostgreSQL and in-memory databases)."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[-1]
+    return Path(path) if path and path != ":memory:" else None
+
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
@@ -39,7 +55,42 @@ def make_engine(url: str) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     watch(engine)
+    _engines.add(engine)
     return engine
+
+
+def checkpoint(path: Path) -> bool:
+    """Copy SQLite's WAL into the main file and empty it (``wal_checkpoint(TRUNCATE)``); True when done.
+
+    Harmless while other processes have the database open: it never waits (busy timeout 0), so a reader in the
+    middle of a transaction just leaves the WAL for later (False). A file that does not exist is not created.
+    """
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=0)
+    except sqlite3.Error:
+        return False
+    try:
+        busy, _frames, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
+    except sqlite3.Error:  # read-only for this user, not a database, locked: the WAL stays, nothing is lost
+        return False
+    finally:
+        conn.close()  # the last connection of all processes to close also removes the -wal file
+
+
+def close_engine(engine: Engine) -> None:
+    """Close the pooled connections and, on SQLite, checkpoint the WAL into the main file."""
+    _engines.discard(engine)
+    engine.dispose()
+    path = sqlite_path(str(engine.url))
+    if path is not None and path.exists():
+        checkpoint(path)
+
+
+def close_all() -> None:
+    """:func:`close_engine` for every engine this process made and has not closed (at the end of a command)."""
+    for engine in list(_engines):
+        close_engine(engine)
 
 
 def alembic_config(engine: Engine):

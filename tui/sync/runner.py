@@ -480,7 +480,7 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
 
         previous = signal.signal(signal.SIGTERM, _terminate)
     from tui.site_secrets import open_secrets
-    from tui.store.db import make_engine, migrate
+    from tui.store.db import close_engine, make_engine, migrate
 
     engine = make_engine(cfg.database_url)
     migrate(engine)
@@ -522,7 +522,7 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
         runner.close()
         if listener is not None:
             listener.close()
-        engine.dispose()
+        close_engine(engine)  # the WAL goes into the main file: a copy of the .db alone is complete
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
         logging.getLogger().removeHandler(handler)
