@@ -152,6 +152,16 @@ def _sync(cfg, args: argparse.Namespace) -> int:
         receiver.stop()
 
 
+def _no_way_in(cfg) -> bool:
+    """A site install whose data dir this user cannot enter: say so (one line) and do nothing else."""
+    if not cfg.is_site or os.access(cfg.data_dir, os.R_OK | os.W_OK | os.X_OK):
+        return False
+    group = f"group {cfg.site.group}" if cfg.site.group else "the site's group"
+    print(f"tradiecore: cannot open the business's data in {cfg.data_dir}: permission denied; are you in {group}?",
+          file=sys.stderr)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -182,12 +192,16 @@ def _main(argv: list[str] | None) -> int:
                           say=print, complain=lambda line: print(line, file=sys.stderr))
     if cfg.is_site:  # what the app and the sync make in the shared data dir stays the group's to write
         os.umask(config.SITE_UMASK)
-    if command in ("status", "backup", "restore", "service", "connect"):
+    if command == "service":
         return _ops(cfg, args)
     if command == "sync":
         from tui.secrets import SecretsError, TokenStoreUnreadable
+        from tui.site_secrets import check_readable
 
         try:
+            check_readable(cfg)  # the key first: "are you in the group?" names the token store
+            if _no_way_in(cfg):
+                return 3
             return _sync(cfg, args)
         except TokenStoreUnreadable as exc:  # this process cannot read the business's token store
             print(f"tradiecore: {exc}", file=sys.stderr)
@@ -199,11 +213,10 @@ def _main(argv: list[str] | None) -> int:
         from tui.demo import run_demo
 
         return run_demo(cfg, reset=args.reset)
-    if cfg.is_site and not os.access(cfg.data_dir, os.R_OK | os.W_OK | os.X_OK):
-        group = f"group {cfg.site.group}" if cfg.site.group else "the site's group"
-        print(f"tradiecore: cannot open the business's data in {cfg.data_dir}: permission denied; are you in "
-              f"{group}?", file=sys.stderr)
+    if _no_way_in(cfg):
         return 3
+    if command in ("status", "backup", "restore", "connect"):
+        return _ops(cfg, args)
     from tui.app import run_app
 
     return run_app(cfg)

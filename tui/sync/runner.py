@@ -220,9 +220,6 @@ class SyncRunner:
         if conn.status == "disconnected":
             return SyncReport(False, f"Disconnected from Xero: {conn.reason}" if conn.reason
                               else "Disconnected from Xero", pending=pending, disconnected=True, tenant_id=tenant_id)
-        if conn.accounts_pending:  # nothing reaches Xero before the accounts it posts to are chosen
-            return SyncReport(False, "Waiting for the revenue accounts: choose them on the Xero screen",
-                              pending=pending, accounts_pending=True, tenant_id=tenant_id)
         lease = self._lease(tenant_id)
         just_handed_over = self._handed_over_at is not None and \
             time.monotonic() - self._handed_over_at < HANDOVER_GRACE_S
@@ -233,6 +230,10 @@ class SyncRunner:
             return SyncReport(False, f"Sync runs in {who}", pending=pending, held_by=who, tenant_id=tenant_id)
         with session(self.engine) as s:  # asked for before this pass starts: this pass answers them
             self._claimed = claim(s, tenant_id, self.now())
+        if conn.accounts_pending:  # nothing reaches Xero before the accounts it posts to are chosen; the holder
+            # keeps the lease meanwhile, so the pass asked for once they are chosen is the service's
+            return SyncReport(False, "Waiting for the revenue accounts: choose them on the Xero screen",
+                              pending=pending, accounts_pending=True, tenant_id=tenant_id)
 
         try:
             ctx = self.context(tenant_id, conn.kind)
