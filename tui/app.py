@@ -28,6 +28,7 @@ from textual.reactive import reactive
 from textual.signal import Signal
 
 from tui.screens.xero_flow import XeroCommands
+from tui.services import import_store
 from tui.widgets.commands import ListProvider
 from tui.widgets.sync_scheduler import POLL_INTERVAL_S, PassResult, SyncScheduler
 
@@ -187,6 +188,7 @@ class TradieApp(App):
     def refresh_business(self) -> None:
         """Reload the business's name for the header (after start-up and after Business details are saved)."""
         try:
+            import_store()
             name = self.services.business().name
         except Exception as exc:  # the To Do screen reports database problems; the header just stays blank
             self.log.error(f"business details not loaded: {exc!r}")

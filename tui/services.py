@@ -23,6 +23,27 @@ from tui.secrets import SecretStore
 
 SMTP_PASSWORD_KEY = "smtp-password"  # the secrets-store key the mailer reads
 
+_STORE_IMPORT = threading.Lock()
+_store_imported = False
+
+
+def import_store() -> None:
+    """Import the database layer (SQLAlchemy, SQLModel) once, in one thread at a time.
+
+    SQLAlchemy's package imports itself round a loop; two threads importing it for the first time at once can
+    each find the other's module half made ("partially initialized module 'sqlalchemy.engine'"). Every thread
+    worker calls this before its first use of the services; after the first time it costs one test.
+    """
+    global _store_imported
+    if _store_imported:
+        return
+    with _STORE_IMPORT:
+        if not _store_imported:
+            import tui.store.db  # noqa: F401  (sqlalchemy, sqlmodel)
+            import sqlalchemy.orm  # noqa: F401
+
+            _store_imported = True
+
 
 class Services:
     def __init__(

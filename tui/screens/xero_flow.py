@@ -16,6 +16,7 @@ from tui.screens.xero import XeroScreen
 from tui.screens.xero_connect import ConnectScreen
 from tui.screens.xero_orgs import OrganisationsScreen
 from tui.screens.xero_setup import XeroSetupScreen
+from tui.services import import_store
 from tui.widgets.commands import ListProvider
 
 
@@ -53,6 +54,7 @@ def start_connect_flow(app, *, on_connected: Callable[[XeroOverview], None] | No
     if xero.has_custom():  # a custom connection: no browser, straight to the organisation
         def custom_job() -> None:
             try:
+                import_store()
                 pending = xero.connect_custom_again()
             except Exception as exc:
                 app.call_from_thread(fail, exc)
@@ -68,6 +70,7 @@ def start_connect_flow(app, *, on_connected: Callable[[XeroOverview], None] | No
 
     def job() -> None:
         try:
+            import_store()
             overview = xero.overview()
         except Exception as exc:  # the database could not be read: say so
             app.call_from_thread(fail, exc)

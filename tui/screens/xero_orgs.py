@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from tui.connection import PendingConnection, XeroOverview
 from tui.screens.base import BaseScreen
+from tui.services import import_store
 from tui.widgets.header import AppHeader
 
 TENANT_TYPES = {"ORGANISATION": "Organisation", "PRACTICE": "Practice (advisor)", "PRACTICEMANAGER": "Practice Manager"}
@@ -113,5 +114,5 @@ class OrganisationsScreen(BaseScreen):
         connections are removed at Xero again, off the UI loop."""
         if not self.chosen:
             xero = self.services.xero
-            self.app.run_worker(lambda: xero.abandon(self.pending), thread=True, exit_on_error=False,
+            self.app.run_worker(lambda: (import_store(), xero.abandon(self.pending)), thread=True, exit_on_error=False,
                                 group="xero-abandon")

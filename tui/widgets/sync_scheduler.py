@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from rich.text import Text
 
 from tui.clock import POLL_INTERVAL_S
+from tui.services import import_store
 
 WATCH_EVERY_S = 1.0
 ASK_TIMEOUT_S = 60.0  # how long Sync now waits for the holder's pass
@@ -95,6 +96,7 @@ class SyncScheduler:
                                    exclusive=True, name="sync pass")
 
     def _pass(self, ask: bool) -> None:
+        import_store()
         result = run_pass(self.app.services.sync, ask)
         self.app.call_from_thread(self._done, result)
 
@@ -120,6 +122,7 @@ class SyncScheduler:
                                 name="sync watch")
 
     def _look(self) -> None:
+        import_store()
         sync = self.app.services.sync
         look = sync.watch()
         result = None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from tui.services import import_store
+
 
 class WorkerMixin:
     """Run a blocking call (database, network, keyring) in a thread worker and hand the result back on the UI loop.
@@ -26,6 +28,7 @@ class WorkerMixin:
     ):
         def job() -> None:
             try:
+                import_store()
                 result = fn(*args)
             except Exception as exc:  # shown to the user, never raised into the app loop
                 self.app.call_from_thread(on_error or self.show_error, exc)
