@@ -30,6 +30,7 @@ import pytest
 
 from tests.conftest import skip_or_fail
 from tests.multiuser import ROOT, can_switch_users, shared_tmp
+from tests.site.conftest import SitePaths
 
 GROUP, SERVICE_USER, MEMBERS, OUTSIDER = "tradies", "tradiesync", ("alice", "bob"), "mallory"
 USERS = (SERVICE_USER, *MEMBERS, OUTSIDER)
@@ -49,29 +50,18 @@ def _remove_users() -> None:
     subprocess.run(["groupdel", GROUP], capture_output=True)
 
 
-@dataclass
-class Server:
-    base: Path
-    sb: object
+@dataclass(frozen=True)
+class Server(SitePaths):
+    """The temporary root: SitePaths' /etc/tradiecore and /var/lib/tradiecore, and /opt, /usr/local/bin beside."""
+
+    sb: object = None
     ran: list[tuple[str, subprocess.CompletedProcess]] = field(default_factory=list)
-
-    @property
-    def site_dir(self) -> Path:
-        return self.base / "etc" / "tradiecore"
-
-    @property
-    def data_dir(self) -> Path:
-        return self.base / "var" / "lib" / "tradiecore"
 
     @property
     def python(self) -> str:
         return str(self.base / "opt" / "tradiecore" / "bin" / "python")
 
-    @property
-    def db(self) -> Path:
-        return self.data_dir / "tradiecore.db"
-
-    def env(self, home: str = "/root", **extra: str) -> dict[str, str]:
+    def shell_env(self, home: str = "/root", **extra: str) -> dict[str, str]:
         return {"PATH": f"{self.base / 'usr' / 'local' / 'bin'}:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8",
                 "HOME": home, "TRADIECORE_SITE_DIR": str(self.site_dir), "TRADIECORE_XERO_BASE": self.sb.base_url,
                 **extra}
@@ -83,7 +73,7 @@ class Server:
         return line.replace("YOUR_CLIENT_ID", self.sb.custom_client_id)
 
     def root(self, line: str) -> subprocess.CompletedProcess:
-        done = subprocess.run(["bash", "-c", line], cwd=self.base / "work", env=self.env(), capture_output=True,
+        done = subprocess.run(["bash", "-c", line], cwd=self.base / "work", env=self.shell_env(), capture_output=True,
                               text=True, timeout=600)
         self.ran.append((line, done))
         return done
@@ -94,13 +84,13 @@ class Server:
         return subprocess.run(["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--init-groups",
                                "--", str(self.base / "usr" / "local" / "bin" / "tradiecore"), *args], cwd="/",
                               capture_output=True, text=True, timeout=180,
-                              env=self.env(entry.pw_dir, TRADIECORE_USER=user))
+                              env=self.shell_env(entry.pw_dir, TRADIECORE_USER=user))
 
     def _session_argv(self, user: str, action: str, arg: str) -> tuple[list[str], dict[str, str]]:
         entry = pwd.getpwnam(user)
         argv = ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--init-groups", "--",
                 self.python, str(self.base / "src" / "tests" / "site" / "session.py"), action, *([arg] if arg else [])]
-        return argv, self.env(entry.pw_dir, TRADIECORE_USER=user, PYTHONPATH=str(self.base / "src"),
+        return argv, self.shell_env(entry.pw_dir, TRADIECORE_USER=user, PYTHONPATH=str(self.base / "src"),
                               TEXTUAL_ANIMATIONS="none")
 
     def session(self, user: str, action: str, arg: str = "") -> dict:
@@ -135,7 +125,7 @@ class Service:
         entry = pwd.getpwnam(service["User"])
         self.argv = ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={grp.getgrnam(service['Group']).gr_gid}",
                      "--init-groups", "--", *shlex.split(service["ExecStart"])]
-        self.env = {**server.env(entry.pw_dir), **environment}
+        self.env = {**server.shell_env(entry.pw_dir), **environment}
         for name in ("TRADIECORE_DATA_DIR", "TRADIECORE_CONFIG_DIR"):  # as `service --install` makes them
             path = Path(environment[name])
             if not path.exists():
@@ -231,10 +221,10 @@ def test_readme_install_then_two_members_and_the_service(server):
     connect = next(done for line, done in server.ran if " connect " in line)
     assert "Connected to Demo Company (AU)" in connect.stdout
     assert set(grp.getgrnam(GROUP).gr_mem) == set(MEMBERS)
-    key = server.site_dir / "secrets.key"
+    key = server.key
     assert oct(key.stat().st_mode & 0o777) == "0o640" and key.stat().st_gid == grp.getgrnam(GROUP).gr_gid
     assert oct(server.data_dir.stat().st_mode & 0o7777) == "0o2770"
-    assert server.sb.custom_client_secret not in (server.site_dir / "config.toml").read_text()
+    assert server.sb.custom_client_secret not in server.config.read_text()
 
     # -- the service, as its unit says --------------------------------------------------------------------------
     unit = server.root("tradiecore service")
