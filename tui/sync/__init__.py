@@ -17,7 +17,8 @@ A pass (:meth:`SyncRunner.run_once`)
     1. the organisation's lease (:mod:`.lease`); another live holder -> "Sync runs in sam on server (pid 42)"
        (ask it for a pass instead: :mod:`.requests`); it is renewed between batches, before every request and
        through every wait (``XeroApi.watched``), and a pass that lost it stops before sending anything more;
-       the open requests are claimed, and answered with the pass's line at its end;
+       the open requests are claimed, and answered with the pass's line at its end; a connection whose revenue
+       accounts wait ends the pass here, its holder keeping the lease;
     2. first connection: a preview (:mod:`.preview`) unless nothing in Xero matches or clashes;
     3. requests a stopped or killed pass left: what their creations made in Xero is found and linked
        (:mod:`.unfinished`); they are never re-sent as they were;
