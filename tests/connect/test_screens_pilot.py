@@ -260,3 +260,42 @@ async def test_pasted_address_elsewhere_than_the_redirect_uri_is_refused_in_the_
         field.insert_text_at_cursor(location)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen), what="organisations")
+
+
+async def test_the_dialog_opens_with_the_paste_field_focused_at_80x24(xservices, xero, http_browser):
+    """"Paste it here": the first thing typed or pasted lands in the field, with no click or Tab first; Enter on
+    an empty field says what to do instead of doing nothing, and an answer that comes to nothing leaves Close
+    focused."""
+    import asyncio
+
+    from textual.widgets import Button, Input
+
+    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero_flow import start_connect_flow
+    from tui.screens.xero_orgs import OrganisationsScreen
+
+    app = app_for(xservices)
+    async with app.run_test(size=(80, 24)) as pilot:
+        start_connect_flow(app)
+        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
+                               and app.screen, what="waiting modal")
+        assert app.focused is modal.query_one("#connect-paste", Input)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Paste the whole address from the browser's address bar first"
+                       in screen_text(app).replace("\n", " "), what="the empty paste refused")
+        assert isinstance(app.screen, ConnectScreen)
+        location = await asyncio.to_thread(http_browser.consent, modal.started.url)
+        app.focused.insert_text_at_cursor(location)  # a paste, straight into the focused field
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen), what="organisations")
+
+    xero.wait_timeout = 0.3  # no answer comes back from Xero
+    app = app_for(xservices)
+    async with app.run_test(size=(80, 24)) as pilot:
+        start_connect_flow(app)
+        await wait_for(pilot, lambda: "No answer came back from Xero" in screen_text(app), what="timeout")
+        modal = app.screen
+        close = modal.query_one("#connect-cancel", Button)
+        assert str(close.label) == "Close" and app.focused is close
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConnectScreen), what="the dialog closed")

@@ -89,7 +89,7 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
     def on_mount(self) -> None:
         for wid in ("#connect-ssh", "#connect-ssh-command", "#connect-open"):
             self.query_one(wid).display = False
-        self.query_one("#connect-cancel", Button).focus()
+        self.query_one("#connect-paste", Input).focus()  # "paste it here": a paste lands where the dialog says
         self.blocking(self.xero.start, on_done=self.show_started, on_error=self.failed, group="xero-start")
 
     def on_unmount(self) -> None:
@@ -147,7 +147,10 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.started is None or not event.value.strip():
+        if self.started is None:
+            return
+        if not event.value.strip():
+            self.say("Paste the whole address from the browser's address bar first, then press Enter.", error=True)
             return
         pasted = event.value
         event.input.value = ""
@@ -176,7 +179,9 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
             self.say(str(exc), error=True)
         else:
             self.say(str(exc) or type(exc).__name__, error=True)
-        self.query_one("#connect-cancel", Button).label = "Close"
+        close = self.query_one("#connect-cancel", Button)
+        close.label = "Close"
+        close.focus()  # nothing more to paste: Enter closes
 
     # -- actions --------------------------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
