@@ -279,7 +279,8 @@ async def test_the_dialog_opens_with_the_paste_field_focused_at_80x24(xservices,
         start_connect_flow(app)
         modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
                                and app.screen, what="waiting modal")
-        assert app.focused is modal.query_one("#connect-paste", Input)
+        field = modal.query_one("#connect-paste", Input)
+        await wait_for(pilot, lambda: app.focused is field, what="the paste field focused")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Paste the whole address from the browser's address bar first"
                        in screen_text(app).replace("\n", " "), what="the empty paste refused")
@@ -296,6 +297,7 @@ async def test_the_dialog_opens_with_the_paste_field_focused_at_80x24(xservices,
         await wait_for(pilot, lambda: "No answer came back from Xero" in screen_text(app), what="timeout")
         modal = app.screen
         close = modal.query_one("#connect-cancel", Button)
-        assert str(close.label) == "Close" and app.focused is close
+        assert str(close.label) == "Close"
+        await wait_for(pilot, lambda: app.focused is close, what="Close focused")
         await pilot.press("enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConnectScreen), what="the dialog closed")
