@@ -67,9 +67,6 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-DEFAULT_WAIT_S = 120.0  # `tradiecore sync --once` waits this long for the pass it asked of another process
-
-
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -110,7 +107,7 @@ def _ops(cfg, args: argparse.Namespace) -> int:
 
 def _sync(cfg, args: argparse.Namespace) -> int:
     """`tradiecore sync`, with the webhook listener beside the loop when ``--webhook-port`` asks for it."""
-    from tui.sync.runner import main as sync_main
+    from tui.sync.runner import DEFAULT_WAIT_S, main as sync_main
 
     if args.wait is not None and not args.once:
         print("tradiecore: --wait goes with --once (how long to wait for the pass asked of another process)",
@@ -156,9 +153,8 @@ def _no_way_in(cfg) -> bool:
     """A site install whose data dir this user cannot enter: say so (one line) and do nothing else."""
     if not cfg.is_site or os.access(cfg.data_dir, os.R_OK | os.W_OK | os.X_OK):
         return False
-    group = f"group {cfg.site.group}" if cfg.site.group else "the site's group"
-    print(f"tradiecore: cannot open the business's data in {cfg.data_dir}: permission denied; are you in {group}?",
-          file=sys.stderr)
+    print(f"tradiecore: cannot open the business's data in {cfg.data_dir}: permission denied; are you in "
+          f"{cfg.site.group_to_join}?", file=sys.stderr)
     return True
 
 

@@ -92,6 +92,11 @@ class SiteConfig:
     group: str = ""
     user: str = ""
 
+    @property
+    def group_to_join(self) -> str:
+        """How a message names the group that gives access: "group tradies", else "the site's group"."""
+        return f"group {self.group}" if self.group else "the site's group"
+
 
 SITE_DATA_DIR_KEY = "data_dir"  # [site] data_dir
 SITE_UMASK = 0o007  # the app and the sync of a site install: what they make is the group's to write, no one else's

@@ -35,8 +35,7 @@ def read_site_key(cfg: Config) -> bytes:
     try:
         key = path.read_bytes().strip()
     except PermissionError:
-        group = f"group {cfg.site.group}" if cfg.site.group else "the site's group"
-        raise TokenStoreUnreadable(f"{where}: permission denied; are you in {group}?") from None
+        raise TokenStoreUnreadable(f"{where}: permission denied; are you in {cfg.site.group_to_join}?") from None
     except FileNotFoundError:
         raise TokenStoreUnreadable(f"{where}: the key file is missing; restore it from a backup, or run "
                                    "`tradiecore setup --site` as root and connect Xero again") from None

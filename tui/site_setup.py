@@ -72,8 +72,9 @@ class SitePlan:
 
     @property
     def sqlite_path(self) -> Path | None:
-        url = self.database_url
-        return Path(url.split("///", 1)[1]) if url.startswith("sqlite") and "///" in url else None
+        from tui.store.db import sqlite_path
+
+        return sqlite_path(self.database_url)
 
 
 # -- checking --------------------------------------------------------------------------------------------------------

@@ -14,6 +14,11 @@ def fail(message: str, code: int = 1) -> int:
     return code
 
 
+def plural(count: int, noun: str) -> str:
+    """"1 invoice", "2 invoices"."""
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
 def first_line(exc: BaseException) -> str:
     """An exception as one short line: the database driver's own message where there is one."""
     inner = getattr(exc, "orig", None) or exc

@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.ops import plural
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: What makes a SQLite file a tradiecore database: the migrations' version and the business's records.
 REQUIRED_TABLES = ("alembic_version", "business", "customer", "invoice")
@@ -23,10 +25,7 @@ class Contents:
     revision: str
 
     def summary(self) -> str:
-        def n(count: int, noun: str) -> str:
-            return f"{count} {noun}{'s' if count != 1 else ''}"
-
-        return f"{n(self.invoices, 'invoice')} and {n(self.customers, 'customer')}"
+        return f"{plural(self.invoices, 'invoice')} and {plural(self.customers, 'customer')}"
 
 
 def copy_live(source: Path, target: Path) -> None:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from tui.clock import utc_now
-from tui.ops import fail, first_line
+from tui.ops import fail, first_line, plural
 from tui.secrets import SecretsError
 
 OK, ATTENTION, NOT_CONNECTED, UNREADABLE = 0, 1, 2, 3
@@ -50,10 +50,6 @@ class Status:
 
 class Unreadable(Exception):
     """The database or the token store cannot be read: exit 3, with this message."""
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def gather(cfg, now: datetime | None = None) -> Status:
@@ -103,9 +99,9 @@ def _read(cfg, engine, now: datetime) -> Status:
     if not _tokens_here(cfg, engine, row.tenant_id):
         st.attention.append("no Xero token set on this machine: connect again here")
     if ov.errors:
-        st.attention.append(_plural(ov.errors, "sync error"))
+        st.attention.append(plural(ov.errors, "sync error"))
     if ov.conflicts:
-        st.attention.append(_plural(ov.conflicts, "conflict"))
+        st.attention.append(plural(ov.conflicts, "conflict"))
     if ov.accounts_pending:
         st.attention.append("the sync waits for the revenue accounts: review them on the app's Xero screen")
     elif ov.needs_confirmation:
@@ -146,8 +142,8 @@ def lines(st: Status, now: datetime) -> list[tuple[str, str]]:
     else:
         kind = "custom connection" if st.kind == "custom" else "signed in"
         conn = f"Connected ({kind}) since {st.since:%Y-%m-%d %H:%M} UTC" if st.since else f"Connected ({kind})"
-    found = [_plural(st.errors, "sync error")] if st.errors else []
-    found += [_plural(st.conflicts, "conflict")] if st.conflicts else []
+    found = [plural(st.errors, "sync error")] if st.errors else []
+    found += [plural(st.conflicts, "conflict")] if st.conflicts else []
     out = [("Organisation", st.organisation or "-"), ("Connection", conn),
            ("Last sync", _when(st.last_success_at, now)), ("Pending", str(st.pending)),
            ("Problems", ", ".join(found) or "none"),

@@ -4,9 +4,9 @@ The lease holder (``tradiecore sync``'s loop, or the app session that holds the 
 at least every second (:func:`has_open`, or a :class:`Listener` woken by PostgreSQL's ``NOTIFY``); each pass
 claims the open ones as it starts (:func:`claim`: what was sent before the request is in that pass) and answers
 them as it ends (:func:`answer`). The sync service, finding an app session holding the lease, asks for a pass
-with ``handover``: the session lets go of the lease after it, and the service takes it. A process that does not hold the lease asks and waits (:func:`ask_for_pass`);
-if the holder quits meanwhile, the asker takes the lease and runs the pass itself. The asking half, writing the
-request, is the store's (:mod:`tui.store.sync_requests`).
+with ``handover``: the session lets go of the lease after it, and the service takes it. A process that does not
+hold the lease asks and waits (:func:`ask_for_pass`); if the holder quits meanwhile, the asker takes the lease
+and runs the pass itself. The asking half, writing the request, is the store's (:mod:`tui.store.sync_requests`).
 """
 
 from __future__ import annotations
@@ -187,16 +187,16 @@ def wait_for_work(runner, seconds: float, wake: threading.Event, listener: Liste
         try:
             with Session(runner.engine) as s:
                 conn = active_connection(s)
-                holder = lease_holder(s, conn.tenant_id, runner.now()) if conn is not None else None
-                mine = holder is not None and holder.holder == runner.holder_id(conn.tenant_id)
-                if mine and has_open(s, conn.tenant_id):
-                    return "request"
+                look = watch(s, conn.tenant_id, runner.holder_id(conn.tenant_id), runner.now()) if conn else None
         except Exception as exc:  # the database is unreachable: the next pass says so; wait on
             log.debug("could not look for sync requests: %s", exc)
         else:
-            if holder is None and held_by_other:
+            if look is not None and look.mine and look.open_requests:
+                return "request"
+            held = look is not None and look.held_by is not None
+            if not held and held_by_other:
                 return "lease free"
-            held_by_other = holder is not None and not mine
+            held_by_other = held and not look.mine
         slice_ = min(CHECK_EVERY_S, remaining)
         if listener is not None:
             listener.wait(slice_)  # a request notified: checked at once, above

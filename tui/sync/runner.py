@@ -38,6 +38,7 @@ from tui.xero_factory import make_api
 
 log = logging.getLogger("tui.sync")
 
+DEFAULT_WAIT_S = 120.0  # `tradiecore sync --once` waits this long for the pass it asked of another process
 HANDOVER_GRACE_S = 10.0  # after handing the lease to the sync service, a session leaves it for the service this long
 
 
@@ -453,7 +454,7 @@ def _ask_for_the_lease(runner: SyncRunner, report: SyncReport) -> None:
 
 
 def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERVAL_S,
-         stop: threading.Event | None = None, wake: threading.Event | None = None, wait: float = 120.0) -> int:
+         stop: threading.Event | None = None, wake: threading.Event | None = None, wait: float = DEFAULT_WAIT_S) -> int:
     """``tradiecore sync``: 0 when the last pass succeeded (or on SIGTERM), 1 when it failed, 2 if not connected,
     3 when this process cannot read the Xero token store (the reason, one line, on stderr).
 

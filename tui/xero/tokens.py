@@ -315,9 +315,7 @@ class TokenManager:
 
     def _missing(self) -> TokenStoreUnreadable:
         """No token set where this process looks: not Xero's word, so no reason to mark anything Disconnected."""
-        where = getattr(self.store, "where", repr(self.store))
-        return TokenStoreUnreadable(f"the Xero token set is not in {where}; "
-                                    f"{getattr(self.store, 'if_missing', 'connect Xero again')}")
+        return TokenStoreUnreadable(f"the Xero token set is not in {self.store.where}; {self.store.if_missing}")
 
     def current(self) -> TokenSet:
         """The stored token set, read again; :class:`Disconnected` when Xero ended it, and
