@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal as D
@@ -6,11 +8,13 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
+from tests.multiuser import ROOT
 from tui.domain.customer import Customer
 from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import Invoice, InvoiceStatus, LineItem
 from tui.store import customers, invoices
-from tui.store.db import alembic_config, make_engine, migrate, session
+from tui.store.db import (alembic_config, head_revisions, make_engine, migrate, schema_is_current, session,
+                          stored_revisions)
 from tui.store.errors import ConflictError, DuplicateError
 
 TZ = "Australia/Sydney"
@@ -149,3 +153,39 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
 
 def test_migrations_match_the_tables(engine):
     command.check(alembic_config(engine))  # raises if a table or column is missing from the migrations
+
+
+def test_the_newest_revision_is_read_from_the_migration_files_as_alembic_reads_it():
+    from alembic.script import ScriptDirectory
+
+    assert head_revisions() == set(ScriptDirectory.from_config(alembic_config(None)).get_heads())
+
+
+def revision_before_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config(None))
+    return scripts.get_revision(scripts.get_current_head()).down_revision
+
+
+def test_a_database_one_revision_behind_is_migrated_by_the_cheap_check(db_url):
+    e = make_engine(db_url)
+    behind = revision_before_head()
+    command.upgrade(alembic_config(e), behind)
+    assert stored_revisions(e) == {behind} and not schema_is_current(e)
+    migrate(e)
+    assert stored_revisions(e) == head_revisions() and schema_is_current(e)
+    e.dispose()
+
+
+def test_a_current_database_starts_without_importing_alembic(tmp_path):
+    """One read of alembic_version: Alembic and the migrations stay unimported on a normal start."""
+    url = f"sqlite:///{tmp_path / 'current.db'}"
+    e = make_engine(url)
+    migrate(e)
+    e.dispose()
+    script = ("import sys; from tui.store.db import make_engine, migrate; "
+              f"migrate(make_engine({url!r})); print(sorted(m for m in sys.modules if m.startswith('alembic')))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"

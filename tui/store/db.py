@@ -2,7 +2,8 @@
 
 SQLite (default): a file in the data dir, WAL journal, foreign keys on, a busy timeout so several app processes
 on one shop server share it safely. PostgreSQL: any ``postgresql+psycopg://`` URL. Alembic brings an empty or
-older database up to date on start.
+older database up to date on start; one already at the newest revision costs one read of ``alembic_version``
+(Alembic itself is imported only to migrate).
 
 Every process closes its engines on the way out (:func:`close_engine`; :func:`close_all` for whatever a command
 left open): the WAL is checkpointed into the main file, so the ``.db`` file alone holds every committed row
@@ -11,6 +12,7 @@ whenever no other process is in the middle of a read.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import weakref
 from contextlib import contextmanager
@@ -19,6 +21,7 @@ from typing import Iterator
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 from tui.store.fairness import watch
@@ -102,8 +105,35 @@ def alembic_config(engine: Engine):
     return cfg
 
 
+def head_revisions() -> set[str]:
+    """The newest revision(s), from the migration files' own ``revision`` and ``down_revision`` lines: what Alembic
+    would find, without importing Alembic and every migration."""
+    revisions: set[str] = set()
+    replaced: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        revision = re.search(r"^revision\b[^=]*=\s*['\"]([^'\"]+)['\"]", text, re.M)
+        down = re.search(r"^down_revision\b[^=]*=(.*)$", text, re.M)
+        if revision is None or down is None:
+            raise RuntimeError(f"{path.name} does not say its revision and down_revision")
+        revisions.add(revision.group(1))
+        replaced.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    return revisions - replaced
+
+
+def stored_revisions(engine: Engine) -> set[str]:
+    """The revision(s) the database says it is at (empty for a new database)."""
+    try:
+        with engine.connect() as c:
+            return {row[0] for row in c.exec_driver_sql("SELECT version_num FROM alembic_version")}
+    except DBAPIError:  # no alembic_version table: nothing migrated yet
+        return set()
+
+
 def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest revision."""
+    """Create or upgrade the schema to the newest revision (nothing but one read when it is there already)."""
+    if schema_is_current(engine):
+        return
     from alembic import command
 
     command.upgrade(alembic_config(engine), "head")
@@ -111,12 +141,7 @@ def migrate(engine: Engine) -> None:
 
 def schema_is_current(engine: Engine) -> bool:
     """The database is at the newest revision (False for an empty one)."""
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
-    with engine.connect() as c:
-        return set(MigrationContext.configure(c).get_current_heads()) == heads
+    return stored_revisions(engine) == head_revisions()
 
 
 @contextmanager
