@@ -1,7 +1,8 @@
 """The Textual app: screens, navigation, key bindings (remappable), command palette, start-up.
 
 Start-up paints the To Do screen straight away; the database opens (and migrates) in a thread worker, so
-sqlmodel/sqlalchemy/alembic are imported after the first frame, never on the UI loop.
+sqlmodel/sqlalchemy/alembic are imported after the first frame, never on the UI loop. The background sync (the
+Xero client, the sync engine) starts once To Do has its first rows, so nothing competes with them.
 
 Keys: every Binding has an ``id``. ``config.toml`` may remap them in a ``[keys]`` table, and
 ``TRADIECORE_KEYS_<ID>`` environment variables win over the file, e.g.::
@@ -27,7 +28,6 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.signal import Signal
 
-from tui.screens.xero_flow import XeroCommands
 from tui.services import import_store
 from tui.widgets.commands import ListProvider
 from tui.widgets.sync_scheduler import POLL_INTERVAL_S, PassResult, SyncScheduler
@@ -120,12 +120,20 @@ def animations_off() -> bool:
     return os.environ.get("TEXTUAL_ANIMATIONS", "").lower() in ("none", "disabled")
 
 
+def xero_commands():
+    """The palette's Xero commands, imported when the palette first opens (the Xero screens are not on the way
+    to the first frame)."""
+    from tui.screens.xero_flow import XeroCommands
+
+    return XeroCommands
+
+
 class TradieApp(App):
     """tradiecore's terminal app. ``services`` is everything the screens can do; ``demo`` marks demo data."""
 
     TITLE = "tradiecore"
     CSS_PATH = CSS_DIR / "app.tcss"
-    COMMANDS = App.COMMANDS | {GoToCommands, XeroCommands}
+    COMMANDS = App.COMMANDS | {GoToCommands, xero_commands}
     COMMAND_PALETTE_DISPLAY = "^p"
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", id="help"),
@@ -152,6 +160,7 @@ class TradieApp(App):
         #: Published when invoices, customers or the business changed (a save, a pass that changed something).
         self.records_changed_signal: Signal[None] = Signal(self, "records-changed")
         self.background_sync = background_sync
+        self._sync_started = False
         self._preview_offered = False
         self._review_waiting = False  # the last pass asked for the first-sync review
         self._review_noted = False  # and the user was told it waits
@@ -178,8 +187,14 @@ class TradieApp(App):
         self.refresh_business()
         # A full collection over the app's long-lived objects stalls the UI for 80-130 ms: freeze them once.
         self.call_after_refresh(gc.freeze)
-        if self.background_sync:
-            self.sync_scheduler.start()
+
+    def first_rows_shown(self) -> None:
+        """To Do has its first rows on screen (or says why not): now the background sync starts."""
+        if not self._sync_started:
+            self._sync_started = True
+            gc.freeze()  # the database layer, imported since the first frame, joins what the collector skips
+            if self.background_sync:
+                self.sync_scheduler.start()
 
     def on_unmount(self) -> None:
         self.sync_scheduler.close()
@@ -334,14 +349,14 @@ class TradieApp(App):
         self.records_changed_signal.publish(None)
 
 
-def run_app(cfg: "Config") -> int:
-    """Run the app on ``cfg``'s data; the exit code for the command line."""
+def run_app(cfg: "Config", xero_setup: "Callable[[Config], Config] | None" = None) -> int:
+    """Run the app on ``cfg``'s data; the exit code for the command line. ``xero_setup``: see :class:`Services`."""
     from tui.services import Services
 
     seed = None
     if cfg.demo:
         from tui.demo_data import seed_demo_if_new as seed
-    services = Services(cfg, seed=seed)
+    services = Services(cfg, seed=seed, xero_setup=xero_setup)
     app = TradieApp(services, demo=cfg.demo)
     try:
         app.run()

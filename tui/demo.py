@@ -2,6 +2,9 @@
 
 The demo data dir (``<data dir>/demo``) keeps the database, the mail outbox and the sandbox's state between
 runs, so choices made in the demo persist; ``--reset`` throws them away. Real data is never touched.
+
+The sandbox boots in its own process while the app draws To Do: the app waits for it only when it first needs
+Xero (the first sync pass, the Xero screens), through ``Services(xero_setup=...)``.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tui.config import Config
@@ -28,11 +31,24 @@ def free_port() -> int:
 @dataclass
 class SandboxProcess:
     process: subprocess.Popen
-    info: dict[str, str]
+    log_file: Path
+    info: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
         return self.info["base_url"]
+
+    def wait_ready(self) -> "SandboxProcess":
+        """Read the lines the sandbox prints before it serves (once; it is listening after them)."""
+        assert self.process.stdout is not None
+        while len(self.info) < len(SANDBOX_KEYS):
+            line = self.process.stdout.readline().decode()
+            if not line:
+                raise RuntimeError(f"the Xero sandbox did not start; see {self.log_file}")
+            key, _, value = line.strip().partition(": ")
+            if key in SANDBOX_KEYS:
+                self.info[key] = value
+        return self
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -43,23 +59,19 @@ class SandboxProcess:
                 self.process.kill()
 
 
-def start_sandbox(state_file: Path, redirect_uris: list[str], log_file: Path) -> SandboxProcess:
-    """Start `tradiecore sandbox` on a free port; read the lines it prints before it serves."""
+def launch_sandbox(state_file: Path, redirect_uris: list[str], log_file: Path) -> SandboxProcess:
+    """Start `tradiecore sandbox` on a free port, without waiting for it (:meth:`SandboxProcess.wait_ready`)."""
     cmd = [sys.executable, "-m", "tui", "sandbox", "--port", "0", "--state", str(state_file), "--control"]
     for uri in redirect_uris:
         cmd += ["--redirect-uri", uri]
-    log = open(log_file, "ab")
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL)
-    info: dict[str, str] = {}
-    assert proc.stdout is not None
-    while len(info) < len(SANDBOX_KEYS):
-        line = proc.stdout.readline().decode()
-        if not line:
-            raise RuntimeError(f"the Xero sandbox did not start; see {log_file}")
-        key, _, value = line.strip().partition(": ")
-        if key in SANDBOX_KEYS:
-            info[key] = value
-    return SandboxProcess(proc, info)
+    with open(log_file, "ab") as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL)
+    return SandboxProcess(proc, log_file)
+
+
+def start_sandbox(state_file: Path, redirect_uris: list[str], log_file: Path) -> SandboxProcess:
+    """Start `tradiecore sandbox` on a free port and wait until it serves."""
+    return launch_sandbox(state_file, redirect_uris, log_file).wait_ready()
 
 
 def demo_xero_config(cfg: Config, sandbox: SandboxProcess, redirect_port: int) -> Config:
@@ -76,14 +88,19 @@ def run_demo(cfg: Config, reset: bool = False) -> int:
         shutil.rmtree(cfg.data_dir)
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
     redirect_port = free_port()
-    sandbox = start_sandbox(
+    sandbox = launch_sandbox(
         cfg.data_dir / "sandbox-state.json",
         [f"http://localhost:{redirect_port}/callback", f"http://127.0.0.1:{redirect_port}/callback"],
         cfg.data_dir / "sandbox.log",
     )
-    # Where the sandbox listens this run, so a person can act "in Xero" with its control API (see README).
-    (cfg.data_dir / "sandbox-url").write_text(sandbox.base_url + "\n", encoding="utf-8")
+
+    def xero_setup(cfg: Config) -> Config:
+        sandbox.wait_ready()
+        # Where the sandbox listens this run, so a person can act "in Xero" with its control API (see README).
+        (cfg.data_dir / "sandbox-url").write_text(sandbox.base_url + "\n", encoding="utf-8")
+        return demo_xero_config(cfg, sandbox, redirect_port)
+
     try:
-        return run_app(demo_xero_config(cfg, sandbox, redirect_port))
+        return run_app(cfg, xero_setup=xero_setup)
     finally:
         sandbox.stop()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime, timedelta
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from tui.clock import utc_now
 from tui.config import Config, current_user
@@ -18,7 +18,9 @@ from tui.domain.customer import Customer, email_problem
 from tui.domain.dates import business_today
 from tui.domain.errors import ValidationError
 from tui.domain.invoice import Invoice
-from tui.secrets import SecretStore
+
+if TYPE_CHECKING:  # the keyring is imported when a secret is first needed, not on the way to the first frame
+    from tui.secrets import SecretStore
 
 
 SMTP_PASSWORD_KEY = "smtp-password"  # the secrets-store key the mailer reads
@@ -54,13 +56,18 @@ class Services:
         user: str | None = None,
         secrets: SecretStore | None = None,
         seed: Callable[["Services"], None] | None = None,
+        xero_setup: Callable[[Config], Config] | None = None,
     ):
+        """``seed``: fills a new database (the demo's data). ``xero_setup``: called once, before the first use of
+        the Xero connection or the sync, returns the config they use (the demo waits here for its sandbox)."""
         self.cfg = cfg
         self.now = now
         self.user = user or current_user()
         self._secrets = secrets
         self._engine = None
         self._seed = seed
+        self._xero_setup = xero_setup
+        self._xero_setup_lock = threading.Lock()
         self._lock = threading.RLock()
         self._sync = None
         self._xero = None
@@ -99,6 +106,7 @@ class Services:
     @property
     def sync(self):
         """The Xero sync: status queries and actions for the screens, and the runner for the background worker."""
+        self._set_up_xero()
         with self._lock:
             if self._sync is None:
                 from tui.sync.facade import SyncService
@@ -109,12 +117,20 @@ class Services:
     @property
     def xero(self):
         """The Xero connection (:class:`~tui.connection.XeroConnection`): connect, accounts, status, disconnect."""
+        self._set_up_xero()
         with self._lock:
             if self._xero is None:
                 from tui.connection import XeroConnection
 
                 self._xero = XeroConnection(self)
             return self._xero
+
+    def _set_up_xero(self) -> None:
+        """``xero_setup``, once it has succeeded (its own lock: the database is not held up meanwhile)."""
+        with self._xero_setup_lock:
+            if self._xero_setup is not None:
+                self.cfg = self._xero_setup(self.cfg)
+                self._xero_setup = None
 
     @property
     def secrets(self) -> SecretStore:

@@ -149,8 +149,13 @@ class TodoScreen(BaseScreen):
             self.query_one("#todo-list").loading = True
         self.blocking(self.services.todo, self.ROW_LIMIT, on_done=self.show_groups, on_error=self._load_failed,
                       group="todo")
+
+    def _loaded(self) -> None:
+        """After each load: the Xero warnings, and (the first time) the app's background sync; both wait for the
+        rows, so the Xero client's imports never hold them up."""
         self.blocking(self._xero_warnings, on_done=self.show_warnings, on_error=lambda exc: None,
                       group="xero-warnings")
+        self.app.first_rows_shown()
 
     def _xero_warnings(self) -> list[str]:
         return self.services.xero.todo_warnings()
@@ -165,6 +170,7 @@ class TodoScreen(BaseScreen):
         self.query_one("#todo-list").loading = False
         self.query_one("#todo-summary", Static).update(Text(f"Could not load your To Do list: {exc}", style="red"))
         self.show_error(exc)
+        self._loaded()
 
     def show_groups(self, groups) -> None:
         self.groups = list(groups)
@@ -176,6 +182,7 @@ class TodoScreen(BaseScreen):
         self.query_one("#todo-empty").display = empty
         self.query_one("#todo-summary", Static).update(summary_text(self.groups))
         todo_list.set_entries(group_entries(self.groups))
+        self._loaded()
 
     # -- opening invoices -----------------------------------------------------------------------------
     @staticmethod
