@@ -1,4 +1,4 @@
-"""``python -m tui.bench sync|soak``: the benchmarks' command line."""
+"""``python -m tui.bench startup|sync|soak``: the benchmarks' command line."""
 
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ from tui.bench.sync import bench_sync
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m tui.bench")
     sub = p.add_subparsers(dest="what", required=True)
+    st = sub.add_parser("startup", help="time to the first frame and the first invoices, against a bare Textual app")
+    st.add_argument("--runs", type=int, default=5)
+    st.add_argument("--invoices", type=int, default=1000)
+    st.add_argument("--customers", type=int, default=300)
     s = sub.add_parser("sync", help="first sync, idle poll and a naive baseline against a fresh sandbox")
     s.add_argument("--invoices", type=int, default=1000)
     s.add_argument("--customers", type=int, default=300)
@@ -24,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--latency", type=float, default=0.1, help="seconds the sandbox adds to every call")
     k.add_argument("--db", default="", metavar="URL", help="a PostgreSQL database to use (default: SQLite)")
     args = p.parse_args(argv)
+    if args.what == "startup":
+        from tui.bench.startup import bench_startup
+
+        return bench_startup(args.runs, args.invoices, args.customers)
     if args.what == "soak":
         return bench_soak(args)
     return bench_sync(args.invoices, args.customers, args.sample)

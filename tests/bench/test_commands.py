@@ -1,0 +1,42 @@
+"""The benchmark commands run and print their figures (small sizes: what is checked is the lines, not the times)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+from tests.multiuser import ROOT
+
+
+def bench(*args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRADIECORE_")}
+    done = subprocess.run([sys.executable, "-m", "tui.bench", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode in (0, 1), done.stderr[-3000:]  # 1: a target missed on this (busy) machine
+    return done.stdout
+
+
+def figure(out: str, name: str) -> float:
+    found = re.search(rf"^{re.escape(name)}: ([0-9.]+)$", out, re.M)
+    assert found, f"no {name!r} line in:\n{out}"
+    return float(found.group(1))
+
+
+def test_startup_times_tradiecore_run_and_the_demo_against_the_bare_app():
+    out = bench("startup", "--runs", "1", "--invoices", "30", "--customers", "5")
+    for row in ("bare Textual app: first frame", "tradiecore run: first frame", "tradiecore run: first data",
+                "tradiecore demo: first frame", "tradiecore demo: first data"):
+        assert re.search(rf"^{row} +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$", out, re.M), out
+    assert figure(out, "first frame ratio") > 0
+    assert figure(out, "first data ratio") >= figure(out, "first frame ratio")  # the rows come with or after it
+
+
+def test_sync_runs_the_first_pass_in_the_app_and_counts_the_calls():
+    out = bench("sync", "--invoices", "60", "--customers", "20", "--sample", "0.1")
+    # 20 contacts in one write, 60 invoices in two; four reads (accounts, contacts, two pages of invoices)
+    assert figure(out, "total calls") == 7
+    assert figure(out, "idle poll calls") == 1
+    assert "To Do showing 60 rows" in out and "the header says 'Synced just now'" in out
+    assert figure(out, "ui stall ms") >= figure(out, "ui stall p99 ms") >= 0
