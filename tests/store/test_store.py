@@ -12,10 +12,11 @@ from tests.multiuser import ROOT
 from tui.domain.customer import Customer
 from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import Invoice, InvoiceStatus, LineItem
-from tui.store import customers, invoices
+from tui.store import customers, invoices, todo
 from tui.store.db import (alembic_config, head_revisions, make_engine, migrate, schema_is_current, session,
                           stored_revisions)
 from tui.store.errors import ConflictError, DuplicateError
+from tui.store.schema import open_current_sqlite
 
 TZ = "Australia/Sydney"
 T0 = datetime(2026, 11, 24, 23, 0, tzinfo=timezone.utc)
@@ -100,7 +101,7 @@ def test_invalid_invoice_saves_nothing(engine):
     with pytest.raises(ValidationError):
         add_invoice(engine, c.id, lines=[LineItem("", D("0"), D("1"))])
     with session(engine) as s:
-        assert invoices.todo_groups(s, date(2026, 11, 25))[1].count == 0
+        assert todo.todo_groups(todo.session_reader(s), date(2026, 11, 25))[1].count == 0
 
 
 def test_paid_invoice_cannot_be_edited_and_sent_cannot_be_deleted(engine):
@@ -138,10 +139,32 @@ def test_todo_groups(engine):
     add_invoice(engine, c.id, status=InvoiceStatus.SENT, due_date=date(2026, 12, 9))
     add_invoice(engine, c.id, status=InvoiceStatus.PAID, amount_paid=D("156.96"))
     with session(engine) as s:
-        groups = {g.key: g for g in invoices.todo_groups(s, date(2026, 11, 25), limit=1)}
+        groups = {g.key: g for g in todo.todo_groups(todo.session_reader(s), date(2026, 11, 25), limit=1)}
     assert {k: g.count for k, g in groups.items()} == {"overdue": 1, "drafts": 1, "awaiting": 1}
     assert groups["overdue"].rows[0].amount_due == D("156.96")
     assert groups["overdue"].rows[0].customer == "Olivia Nguyen"
+    assert groups["overdue"].rows[0].due_date == date(2026, 11, 15)
+
+
+def test_the_first_to_do_reads_a_current_sqlite_file_without_the_database_layer_alike(tmp_path):
+    """The stdlib's sqlite3 on the file gives what the engine's session gives; an older file is left to migrate."""
+    e = make_engine(f"sqlite:///{tmp_path / 'todo.db'}")
+    migrate(e)
+    c = add_customer(e)
+    add_invoice(e, c.id)
+    add_invoice(e, c.id, status=InvoiceStatus.SENT, due_date=date(2026, 12, 9))
+    with session(e) as s:
+        through_engine = todo.todo_groups(todo.session_reader(s), date(2026, 11, 25))
+    plain = open_current_sqlite(tmp_path / "todo.db")
+    try:
+        assert todo.todo_groups(todo.Reader(plain, sqlite=True), date(2026, 11, 25)) == through_engine
+    finally:
+        plain.close()
+    with session(e) as s:
+        s.connection().exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+    assert open_current_sqlite(tmp_path / "todo.db") is None  # Services opens the engine, which migrates it
+    assert open_current_sqlite(tmp_path / "missing.db") is None
+    e.dispose()
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):

@@ -12,7 +12,6 @@ whenever no other process is in the middle of a read.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import weakref
 from contextlib import contextmanager
@@ -25,18 +24,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 from tui.store.fairness import watch
-
-MIGRATIONS = Path(__file__).with_name("migrations")
+from tui.store.schema import BUSY_TIMEOUT_S, MIGRATIONS, head_revisions, sqlite_path
 
 _engines: "weakref.WeakSet[Engine]" = weakref.WeakSet()  # made here and not closed yet
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file of a SQLite URL (None for PostgreSQL and in-memory databases)."""
-    if not url.startswith("sqlite"):
-        return None
-    path = url.split("///", 1)[-1]
-    return Path(path) if path and path != ":memory:" else None
 
 
 def make_engine(url: str) -> Engine:
@@ -44,14 +34,14 @@ def make_engine(url: str) -> Engine:
         path = sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=15000")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
@@ -103,22 +93,6 @@ def alembic_config(engine: Engine):
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
     return cfg
-
-
-def head_revisions() -> set[str]:
-    """The newest revision(s), from the migration files' own ``revision`` and ``down_revision`` lines: what Alembic
-    would find, without importing Alembic and every migration."""
-    revisions: set[str] = set()
-    replaced: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        revision = re.search(r"^revision\b[^=]*=\s*['\"]([^'\"]+)['\"]", text, re.M)
-        down = re.search(r"^down_revision\b[^=]*=(.*)$", text, re.M)
-        if revision is None or down is None:
-            raise RuntimeError(f"{path.name} does not say its revision and down_revision")
-        revisions.add(revision.group(1))
-        replaced.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
-    return revisions - replaced
 
 
 def stored_revisions(engine: Engine) -> set[str]:

@@ -1,11 +1,9 @@
-"""Invoices and their lines in the database, as domain objects; plus the To Do read model."""
+"""Invoices and their lines in the database, as domain objects (To Do's read model: :mod:`tui.store.todo`)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
@@ -161,67 +159,3 @@ def delete_invoice(s: Session, inv: Invoice) -> None:
         raise TransitionError("This invoice was changed since you opened it; open it again before deleting")
     s.execute(delete(LineItemRow).where(col(LineItemRow.invoice_id) == inv.id))
     s.execute(delete(InvoiceRow).where(col(InvoiceRow.id) == inv.id))
-
-
-@dataclass(frozen=True)
-class InvoiceSummary:
-    id: int
-    number: str
-    customer: str
-    issue_date: date
-    due_date: date
-    status: InvoiceStatus
-    total: Decimal
-    amount_paid: Decimal
-    note: str = ""  # what a list says the row needs, where its status does not (e.g. "Renumber")
-
-    @property
-    def amount_due(self) -> Decimal:
-        return self.total - self.amount_paid
-
-
-@dataclass(frozen=True)
-class TodoGroup:
-    key: str
-    title: str
-    count: int
-    rows: list[InvoiceSummary]
-
-
-def _summaries(s: Session, where, order, limit: int) -> list[InvoiceSummary]:
-    query = (
-        select(InvoiceRow.id, InvoiceRow.number, CustomerRow.name, InvoiceRow.issue_date, InvoiceRow.due_date,
-               InvoiceRow.status, InvoiceRow.total, InvoiceRow.amount_paid)
-        .join(CustomerRow, col(CustomerRow.id) == col(InvoiceRow.customer_id))
-        .where(*where)
-        .order_by(*order)
-        .limit(limit)
-    )
-    return [
-        InvoiceSummary(id=r[0], number=r[1], customer=r[2], issue_date=r[3], due_date=r[4],
-                       status=InvoiceStatus(r[5]), total=r[6], amount_paid=r[7])
-        for r in s.exec(query).all()
-    ]
-
-
-def _count(s: Session, where) -> int:
-    return s.exec(select(func.count()).select_from(InvoiceRow).where(*where)).one()
-
-
-def todo_groups(s: Session, today: date, limit: int = 200) -> list[TodoGroup]:
-    """What needs action: overdue first, then drafts to send, then sent and awaiting payment.
-
-    Each group gives its full count and at most ``limit`` rows, so 100,000 invoices cost a few indexed queries.
-    """
-    sent = col(InvoiceRow.status) == InvoiceStatus.SENT.value
-    groups = [
-        ("overdue", "Overdue", (sent, col(InvoiceRow.due_date) < today), (col(InvoiceRow.due_date), col(InvoiceRow.id))),
-        ("drafts", "Drafts to send", (col(InvoiceRow.status) == InvoiceStatus.DRAFT.value,),
-         (col(InvoiceRow.issue_date).desc(), col(InvoiceRow.id).desc())),
-        ("awaiting", "Awaiting payment", (sent, col(InvoiceRow.due_date) >= today),
-         (col(InvoiceRow.due_date), col(InvoiceRow.id))),
-    ]
-    return [
-        TodoGroup(key=key, title=title, count=_count(s, where), rows=_summaries(s, where, order, limit))
-        for key, title, where, order in groups
-    ]

@@ -214,26 +214,11 @@ def recent_log(s: Session, limit: int = 200) -> list[SyncLogRow]:
     return records.recent_log(s, limit)
 
 
-#: To Do's word for what an invoice with a sync problem needs, by the problem's code (10 columns at most).
-TODO_NOTES = {"conflict": "Conflict", "number_clash": "Renumber", "contact": "Customer", "name_clash": "Customer"}
-TODO_NOTE_OTHER = "Sync error"
-
-
 def todo_group(s: Session, limit: int = 200):
-    """To Do's "Sync problems" group: invoices whose last sync failed or that are in conflict (key ``sync``);
-    each row's ``note`` says which (:data:`TODO_NOTES`)."""
-    from dataclasses import replace
+    """To Do's "Sync problems" group (:func:`tui.store.todo.sync_group`) in the session's transaction."""
+    from tui.store.todo import session_reader, sync_group
 
-    from tui.store.invoices import TodoGroup, _summaries
-
-    problem = select(SyncRecordRow.entity_id).where(SyncRecordRow.kind == queue.INVOICE, SyncRecordRow.error != "")
-    where = (col(InvoiceRow.id).in_(problem),)
-    count = s.exec(select(func.count()).select_from(InvoiceRow).where(*where)).one()
-    rows = _summaries(s, where, (col(InvoiceRow.due_date), col(InvoiceRow.id)), limit) if count else []
-    codes = dict(s.exec(select(SyncRecordRow.entity_id, SyncRecordRow.error_code).where(
-        SyncRecordRow.kind == queue.INVOICE, col(SyncRecordRow.entity_id).in_([r.id for r in rows]))).all())
-    rows = [replace(r, note=TODO_NOTES.get(codes.get(r.id, ""), TODO_NOTE_OTHER)) for r in rows]
-    return TodoGroup(key="sync", title="Sync problems", count=count, rows=rows)
+    return sync_group(session_reader(s), limit)
 
 
 # -- conflicts ---------------------------------------------------------------------------------------------------
