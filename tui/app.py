@@ -1,8 +1,9 @@
 """The Textual app: screens, navigation, key bindings (remappable), command palette, start-up.
 
-Start-up paints the To Do screen straight away; the database opens (and migrates) in a thread worker, so
-sqlmodel/sqlalchemy/alembic are imported after the first frame, never on the UI loop. The background sync (the
-Xero client, the sync engine) starts once To Do has its first rows, so nothing competes with them.
+Start-up paints the To Do screen straight away. Its first rows come from a thread worker that reads a current
+SQLite file with the stdlib's sqlite3 (``Services.todo``); only then are sqlmodel/sqlalchemy imported (and
+alembic, to create or migrate), the header's business name loaded and the background sync (the Xero client, the
+sync engine) started, so nothing competes with the first rows and nothing heavy runs on the UI loop.
 
 Keys: every Binding has an ``id``. ``config.toml`` may remap them in a ``[keys]`` table, and
 ``TRADIECORE_KEYS_<ID>`` environment variables win over the file, e.g.::
@@ -160,7 +161,7 @@ class TradieApp(App):
         #: Published when invoices, customers or the business changed (a save, a pass that changed something).
         self.records_changed_signal: Signal[None] = Signal(self, "records-changed")
         self.background_sync = background_sync
-        self._sync_started = False
+        self._started_up = False
         self._preview_offered = False
         self._review_waiting = False  # the last pass asked for the first-sync review
         self._review_noted = False  # and the user was told it waits
@@ -184,17 +185,30 @@ class TradieApp(App):
         self.log(f"first screen mounted after {time.perf_counter() - self._started:.3f} s")
         for problem in self._keymap_problems:
             self.notify(problem, title="Key settings ignored", severity="warning", timeout=10)
-        self.refresh_business()
         # A full collection over the app's long-lived objects stalls the UI for 80-130 ms: freeze them once.
         self.call_after_refresh(gc.freeze)
 
     def first_rows_shown(self) -> None:
-        """To Do has its first rows on screen (or says why not): now the background sync starts."""
-        if not self._sync_started:
-            self._sync_started = True
-            gc.freeze()  # the database layer, imported since the first frame, joins what the collector skips
-            if self.background_sync:
-                self.sync_scheduler.start()
+        """To Do has its first rows on screen (or says why not): now the rest of start-up, which imports the
+        database layer, the sync engine and the Xero client."""
+        if not self._started_up:
+            self._started_up = True
+            self._load_store()
+
+    @work(thread=True, exit_on_error=False, group="start-up")
+    def _load_store(self) -> None:
+        """The database layer, imported and then frozen out of the collector's sight (a full collection over it
+        would stall the UI for ~100 ms during the first sync); then the header's name and the background sync."""
+        try:
+            import_store()
+            gc.freeze()
+        finally:
+            self.call_from_thread(self._store_loaded)
+
+    def _store_loaded(self) -> None:
+        self.refresh_business()
+        if self.background_sync:
+            self.sync_scheduler.start()
 
     def on_unmount(self) -> None:
         self.sync_scheduler.close()

@@ -8,6 +8,7 @@ MailError, NotFound. Nothing here knows about Textual.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Callable
 
@@ -161,13 +162,34 @@ class Services:
 
     # -- To Do ----------------------------------------------------------------------------------------
     def todo(self, limit: int = 200):
-        from tui.store.invoices import todo_groups
-        from tui.sync.status import todo_group
+        """To Do's groups, each with its full count and at most ``limit`` rows ("Sync problems" first when it
+        has any). Needs no :func:`import_store` first: see :meth:`_todo_reader`."""
+        from tui.store.todo import business_time_zone, sync_group, todo_groups
 
+        with self._todo_reader() as reader:
+            groups = todo_groups(reader, business_today(self.now(), business_time_zone(reader)), limit)
+            sync = sync_group(reader, limit)
+        return [sync, *groups] if sync.count else groups
+
+    @contextmanager
+    def _todo_reader(self):
+        """Where To Do reads. Before the database layer is loaded (the first screen of a start), a SQLite file
+        already at the newest revision is read with the stdlib's sqlite3, so the rows need neither SQLAlchemy nor
+        the table classes; otherwise (and to create, migrate or seed) the engine's session."""
+        from tui.store.schema import open_current_sqlite, sqlite_path
+        from tui.store.todo import Reader, session_reader
+
+        path = sqlite_path(self.cfg.database_url)
+        conn = open_current_sqlite(path) if self._engine is None and path is not None else None
+        if conn is not None:
+            try:
+                yield Reader(conn, sqlite=True)
+            finally:
+                conn.close()
+            return
+        import_store()
         with self.session() as s:
-            groups = todo_groups(s, self.today(), limit)
-            sync = todo_group(s, limit)
-            return [sync, *groups] if sync.count else groups
+            yield session_reader(s)
 
     # -- customers ------------------------------------------------------------------------------------
     def customers(self, search: str = "", limit: int = 500) -> tuple[list[Customer], int]:

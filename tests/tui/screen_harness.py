@@ -8,6 +8,7 @@ from typing import Callable
 from rich.console import Console
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from tui.app import TradieApp
 
@@ -25,9 +26,13 @@ class ScreenApp(TradieApp):
 
 
 async def settle(pilot, rounds: int = 3) -> None:
-    """Let workers finish and their results render."""
+    """Let workers finish and their results render (a worker cancelled because a newer one of its group replaced
+    it, e.g. the editor's sync line after a background pass, is done with)."""
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
         await pilot.pause()
 
 

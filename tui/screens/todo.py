@@ -148,11 +148,11 @@ class TodoScreen(BaseScreen):
         if not self.loaded:
             self.query_one("#todo-list").loading = True
         self.blocking(self.services.todo, self.ROW_LIMIT, on_done=self.show_groups, on_error=self._load_failed,
-                      group="todo")
+                      group="todo", store=False)
 
     def _loaded(self) -> None:
-        """After each load: the Xero warnings, and (the first time) the app's background sync; both wait for the
-        rows, so the Xero client's imports never hold them up."""
+        """After each load: the Xero warnings, and (the first time) the app's other start-up work; all of it waits
+        for the rows, so its imports never hold them up."""
         self.blocking(self._xero_warnings, on_done=self.show_warnings, on_error=lambda exc: None,
                       group="xero-warnings")
         self.app.first_rows_shown()

@@ -25,10 +25,14 @@ class WorkerMixin:
         on_error: Callable[[Exception], None] | None = None,
         group: str = "default",
         exclusive: bool = True,
+        store: bool = True,
     ):
+        """``store=False``: ``fn`` loads the database layer itself if it needs it (To Do's first rows do not)."""
+
         def job() -> None:
             try:
-                import_store()
+                if store:
+                    import_store()
                 result = fn(*args)
             except Exception as exc:  # shown to the user, never raised into the app loop
                 self.app.call_from_thread(on_error or self.show_error, exc)
