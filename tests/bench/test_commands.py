@@ -40,3 +40,12 @@ def test_sync_runs_the_first_pass_in_the_app_and_counts_the_calls():
     assert figure(out, "idle poll calls") == 1
     assert "To Do showing 60 rows" in out and "the header says 'Synced just now'" in out
     assert figure(out, "ui stall ms") >= figure(out, "ui stall p99 ms") >= 0
+
+
+def test_scale_times_to_do_the_filters_and_the_memory():
+    out = bench("scale", "--invoices", "2000", "--customers", "1000", "--runs", "1")
+    assert "seeded 2,000 invoices for 1,000 customers" in out
+    assert 0 < figure(out, "to do open s") < 30
+    assert figure(out, "customers filter key ms") > 0
+    assert figure(out, "accounts filter key ms") > 0
+    assert 20 < figure(out, "peak rss mb") < 2000

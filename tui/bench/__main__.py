@@ -1,4 +1,4 @@
-"""``python -m tui.bench startup|sync|soak``: the benchmarks' command line."""
+"""``python -m tui.bench startup|sync|scale|soak``: the benchmarks' command line."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--invoices", type=int, default=1000)
     s.add_argument("--customers", type=int, default=300)
     s.add_argument("--sample", type=float, default=0.1, help="share of invoices the naive baseline runs on")
+    c = sub.add_parser("scale", help="To Do, Customers' and the chart of accounts' filters, memory at 100,000 invoices")
+    c.add_argument("--invoices", type=int, default=100_000)
+    c.add_argument("--customers", type=int, default=10_000)
+    c.add_argument("--runs", type=int, default=3)
     k = sub.add_parser("soak", help="kill -9 the sync at random moments, with edits on both sides; count losses")
     k.add_argument("--kills", type=int, default=20)
     k.add_argument("--invoices", type=int, default=200)
@@ -32,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         from tui.bench.startup import bench_startup
 
         return bench_startup(args.runs, args.invoices, args.customers)
+    if args.what == "scale":
+        from tui.bench.scale import bench_scale
+
+        return bench_scale(args.invoices, args.customers, args.runs)
     if args.what == "soak":
         return bench_soak(args)
     return bench_sync(args.invoices, args.customers, args.sample)

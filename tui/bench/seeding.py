@@ -36,6 +36,28 @@ def seed(services, invoices: int, customers: int, prefix: str = "TC-") -> list[i
     return out
 
 
+def seed_home(home, invoices: int, customers: int, env: dict[str, str] | None = None) -> dict[str, str]:
+    """A business with ``invoices`` sent invoices for ``customers`` customers in its own config and data dirs under
+    ``home`` (seeded through the store up to 1,000 and 300, copied in SQL beyond); the environment to run
+    ``tradiecore`` on it. This process's environment points there too."""
+    import os
+
+    from tui import config
+    from tui.services import Services
+
+    env = {**os.environ, **(env or {}), "TRADIECORE_CONFIG_DIR": str(home / "config"),
+           "TRADIECORE_DATA_DIR": str(home / "data"), "TRADIECORE_SECRETS_STORE": "file"}
+    os.environ.update(env)
+    services = Services(config.load(), user="bench")
+    try:
+        seed(services, min(invoices, 1000), min(customers, 300))
+        if invoices > 1000 or customers > 300:
+            multiply(services, invoices, customers)
+    finally:
+        services.close()
+    return env
+
+
 def connect_custom(services, cfg, secrets, client_secret: str) -> str:
     """Connect the business to the first organisation of a custom connection (client credentials), with the
     default revenue accounts mapped; returns its tenant id. The token set goes where every process finds it."""
@@ -59,3 +81,35 @@ def connect_custom(services, cfg, secrets, client_secret: str) -> str:
         for category, code in {"General Sales": "200", "Materials": "220", "Labour": "210"}.items():
             s.add(AccountMappingRow(tenant_id=tenant_id, category=category, account_code=code))
     return tenant_id
+
+
+def multiply(services, invoices: int, customers: int) -> None:
+    """Copy the seeded customers and invoices (with their lines) in SQL until there are ``customers`` and
+    ``invoices`` of them: new names, emails and numbers, due dates spread over three months either side of
+    today (overdue and awaiting payment alike). For the scale benchmark, where the ORM would take minutes."""
+    from sqlalchemy import inspect
+
+    engine = services.engine
+    columns = {table: [c["name"] for c in inspect(engine).get_columns(table) if c["name"] != "id"]
+               for table in ("customer", "invoice", "line_item")}
+    with engine.begin() as conn:
+        run = conn.exec_driver_sql
+        base_c = run("SELECT max(id) FROM customer").scalar()
+        base_i = run("SELECT max(id) FROM invoice").scalar()
+        for k in range(1, -(-customers // base_c)):
+            n = min(base_c, customers - k * base_c)
+            values = {"name": f"name || ' {k}'", "email": f"replace(email, '@', '+{k}@')"}
+            _copy(run, "customer", columns["customer"], values, f"id <= {n}")
+        for k in range(1, -(-invoices // base_i)):
+            n = min(base_i, invoices - k * base_i)
+            values = {"number": f"'TC-' || substr('0000000' || (id + {k * base_i}), -7)",
+                      "customer_id": f"1 + (id + {k * base_i} - 1) % {customers}",
+                      "due_date": f"date(due_date, ((id + {k}) % 181 - 90) || ' days')"}
+            _copy(run, "invoice", columns["invoice"], values, f"id <= {n}")
+            _copy(run, "line_item", columns["line_item"], {"invoice_id": f"invoice_id + {k * base_i}"},
+                  f"invoice_id <= {n}")
+
+
+def _copy(run, table: str, columns: list[str], values: dict[str, str], where: str) -> None:
+    picked = ", ".join(values.get(c, c) for c in columns)
+    run(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {picked} FROM {table} WHERE {where} ORDER BY id")

@@ -10,7 +10,6 @@ counted, warms the disk cache and compiles the bytecode. Ratios are medians over
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import tempfile
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from tui.bench.bare import FIRST_ROW
 from tui.bench.pty_run import time_texts
+from tui.bench.seeding import seed_home
 
 
 @dataclass
@@ -30,27 +30,9 @@ class Probe:
     times: dict[str, list[float]] = field(default_factory=dict)
 
 
-def seed_database(home: Path, invoices: int, customers: int) -> dict[str, str]:
-    """A business with ``invoices`` sent invoices in its own config and data dirs; the environment to run it."""
-    env = {**os.environ, "TRADIECORE_CONFIG_DIR": str(home / "config"), "TRADIECORE_DATA_DIR": str(home / "data"),
-           "TRADIECORE_SECRETS_STORE": "file"}
-    os.environ.update({k: env[k] for k in ("TRADIECORE_CONFIG_DIR", "TRADIECORE_DATA_DIR",
-                                           "TRADIECORE_SECRETS_STORE")})
-    from tui import config
-    from tui.bench.seeding import seed
-    from tui.services import Services
-
-    services = Services(config.load(), user="bench")
-    try:
-        seed(services, invoices, customers)
-    finally:
-        services.close()
-    return env
-
-
 def bench_startup(runs: int, invoices: int, customers: int, say=print) -> int:
     home = Path(tempfile.mkdtemp(prefix="tradiecore-startup-"))
-    env = seed_database(home / "run", invoices, customers)
+    env = seed_home(home / "run", invoices, customers)
     demo_env = {**env, "TRADIECORE_DATA_DIR": str(home / "demo-data"), "TRADIECORE_CONFIG_DIR": str(home / "demo-cfg")}
     py = sys.executable
     probes = [
