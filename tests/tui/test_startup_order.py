@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
+import textwrap
 import threading
 
+from tests.multiuser import ROOT
+from tests.tui.test_shell import GatedServices
 from tui.app import TradieApp
 from tui.devtools.screenshots import screen_text
-from tests.tui.test_shell import GatedServices
 
 
 async def wait_until(pilot, condition, timeout: float = 20.0) -> None:
@@ -56,3 +61,27 @@ async def test_the_demo_draws_to_do_while_its_sandbox_starts(demo_services):
         sandbox_up.set()
         await wait_until(pilot, lambda: app.sync_scheduler.passes >= 1)
         assert services.cfg is sandbox_cfg  # the sync and the Xero screens use the sandbox's settings
+
+
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "httpx", "authlib", "fpdf", "keyring", "cryptography")
+
+
+def test_the_first_rows_of_to_do_import_no_database_layer_nor_xero_client(demo_services, tmp_path):
+    """What a start needs before To Do's rows are on screen, in a fresh interpreter: Textual, the app, and the
+    stdlib's sqlite3 on the (current) database file."""
+    demo_services.close()
+    script = textwrap.dedent(f"""
+        import sys
+        from tui import config
+        from tui.app import TradieApp
+        from tui.screens.todo import TodoScreen
+        from tui.services import Services
+
+        groups = Services(config.load(), user="sam").todo()
+        print(sum(g.count for g in groups), sorted({{m.split(".")[0] for m in sys.modules}} & set({HEAVY!r})))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    count, heavy = done.stdout.split(" ", 1)
+    assert int(count) > 0 and heavy.strip() == "[]"

@@ -49,8 +49,9 @@ def _pty_run(env: dict[str, str], count_lines: list[str], say) -> tuple[float, f
         todo = session.wait_for(["TC-0"])["TC-0"]
         session.send(b"c")
         customers = session.wait_for([count_lines[0]])[count_lines[0]]
+        # the list has the focus while the Footer shows its keys ("New customer"), the filter once they are gone
+        session.wait_until(lambda screen: "New customer" in screen.lines()[-1], timeout=10)
         session.send(b"/")
-        # the filter has the focus once the Footer drops the list's keys ("New customer")
         session.wait_until(lambda screen: "New customer" not in screen.lines()[-1], timeout=10)
         keys = []
         for ch, line in zip(CUSTOMER_FILTER, count_lines[1:]):
