@@ -283,3 +283,29 @@ def test_abandoned_reconnect_keeps_the_consent(xero, http_browser, sandbox):
     # connection was there before that consent (it only renewed it), so it stays.
     xero.abandon(replace(connect(xero, http_browser), keep_tenant_id=""))
     assert len(ours()) == 1
+
+
+@pytest.mark.parametrize("site_file,ssh_host", [
+    ('[site]\ngroup = "shop"\nssh_host = "shop.example.com.au"\n', "shop.example.com.au"),
+    ('[site]\ngroup = "shop"\n', "192.0.2.10"),
+])
+def test_the_ssh_line_names_the_sites_ssh_host_else_the_sessions_address(site_file, ssh_host, env, sandbox,
+                                                                        redirect_port, monkeypatch):
+    """Over SSH the ``ssh -L`` line names the server as the site config's ``[site] ssh_host`` says, else by the
+    address the SSH session came in on (``SSH_CONNECTION``)."""
+    from tests.connect.conftest import sandbox_cfg
+    from tui import config
+    from tui.services import Services
+
+    monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50122 192.0.2.10 22")
+    (env / "site").mkdir()
+    (env / "site" / "config.toml").write_text(site_file, encoding="utf-8")
+    services = Services(sandbox_cfg(config.load(), sandbox, redirect_port), user="sam")
+    started = services.xero.start()
+    try:
+        assert started.remote and not started.open_browser
+        assert started.forward_host == ssh_host
+        assert started.forward_command.endswith(f"@{ssh_host}")
+        assert f"-L {redirect_port}:127.0.0.1:{redirect_port}" in started.forward_command
+    finally:
+        services.xero.cancel(started)

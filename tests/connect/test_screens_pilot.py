@@ -301,3 +301,48 @@ async def test_the_dialog_opens_with_the_paste_field_focused_at_80x24(xservices,
         await wait_for(pilot, lambda: app.focused is close, what="Close focused")
         await pilot.press("enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConnectScreen), what="the dialog closed")
+
+
+async def test_a_stale_pasted_address_is_refused_and_the_same_sign_in_still_finishes(xservices, http_browser, sandbox):
+    """The answer to an earlier, cancelled sign-in pasted into a new one: the dialog says it is not this sign-in's
+    and keeps waiting (nothing is exchanged at Xero, the listener stays up), and this sign-in then finishes
+    through the listener as the message promised."""
+    import asyncio
+    from urllib.parse import parse_qs, urlsplit
+
+    from textual.widgets import Button, Input
+
+    from tui.sandbox.oauth import digest
+    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero_flow import start_connect_flow
+    from tui.screens.xero_orgs import OrganisationsScreen
+
+    app = app_for(xservices)
+    async with app.run_test(size=(80, 24)) as pilot:
+        start_connect_flow(app)
+        first = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
+                               and app.screen, what="the first sign-in")
+        stale = await asyncio.to_thread(http_browser.consent, first.started.url)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConnectScreen), what="the first sign-in cancelled")
+
+        start_connect_flow(app)
+        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
+                               and app.screen is not first and app.screen, what="the second sign-in")
+        field = modal.query_one("#connect-paste", Input)
+        await wait_for(pilot, lambda: app.focused is field, what="the paste field focused")
+        field.insert_text_at_cursor(stale)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "answer to another sign-in" in screen_text(app).replace("\n", " "),
+                       what="the stale address refused")
+        said = screen_text(app).replace("\n", " ")
+        assert "tradiecore keeps waiting" in said and "Start Connect to Xero again" not in said
+        assert "code=" not in said
+        assert str(modal.query_one("#connect-cancel", Button).label) == "Cancel" and app.focused is field
+        stale_code = parse_qs(urlsplit(stale).query)["code"][0]
+        with sandbox.state.lock:
+            assert not sandbox.state.codes[digest(stale_code)].used  # never sent to Xero
+
+        answer = await http_consent_in_thread(http_browser, modal.started.url)  # this sign-in, through the listener
+        assert answer.status_code == 200
+        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen), what="organisations")
