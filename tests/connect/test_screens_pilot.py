@@ -346,3 +346,52 @@ async def test_a_stale_pasted_address_is_refused_and_the_same_sign_in_still_fini
         answer = await http_consent_in_thread(http_browser, modal.started.url)  # this sign-in, through the listener
         assert answer.status_code == 200
         await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen), what="organisations")
+
+
+def _hyperlinked_lines(app, widget) -> list[str]:
+    """Each line of ``widget`` as the terminal receives it, for those that carry an OSC 8 hyperlink."""
+    lines = [widget.render_line(y).render(app.console) for y in range(widget.size.height)]
+    return [line for line in lines if "\x1b]8;" in line]
+
+
+async def test_the_link_is_a_hyperlink_copy_keeps_it_and_link_alone_shows_nothing_else(xservices, monkeypatch):
+    """At 80x24 over SSH: every line of the wrapped link is an OSC 8 hyperlink to the whole URL; Copy link puts it
+    on the clipboard (OSC 52) and says so in view; Ctrl+L shows the bare URL from the top left corner of an
+    otherwise empty screen, and Escape goes back to the waiting dialog."""
+    from textual.widgets import Input, Static
+
+    from tests.fit import assert_focusables_on_screen
+    from tui.screens.xero_connect import ConnectScreen, LinkScreen
+    from tui.screens.xero_flow import start_connect_flow
+
+    monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50122 192.0.2.10 22")
+    app = app_for(xservices)
+    async with app.run_test(size=(80, 24)) as pilot:
+        start_connect_flow(app)
+        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
+                               and app.screen, what="waiting modal")
+        url = modal.started.url
+        link = modal.query_one("#connect-url", Static)
+        await wait_for(pilot, lambda: link.size.height > 1, what="the link wrapped")
+        lines = _hyperlinked_lines(app, link)
+        assert len(lines) == link.size.height  # every line of it
+        assert all(f";{url}\x1b\\" in line for line in lines)
+
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: "Link copied" in screen_text(app), what="copied")
+        assert app.clipboard == url
+        assert_focusables_on_screen(app)
+
+        await pilot.press("ctrl+l")
+        alone = await wait_for(pilot, lambda: isinstance(app.screen, LinkScreen) and app.screen, what="link alone")
+        shown = alone.query_one("#link-alone", Static)
+        await wait_for(pilot, lambda: shown.region.height > 1, what="the bare link laid out")
+        assert [w for w in alone.query("*") if w.display] == [shown]
+        assert shown.region.offset == (0, 0) and shown.region.width == 80
+        text = ["".join(s.text for s in shown.render_line(y)) for y in range(shown.region.height)]
+        assert "".join(line.rstrip() for line in text) == url  # no border, no padding, nothing else
+        assert all(f";{url}\x1b\\" in line for line in _hyperlinked_lines(app, shown))
+
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is modal, what="back at the dialog")
+        await wait_for(pilot, lambda: app.focused is modal.query_one("#connect-paste", Input), what="paste field")
