@@ -9,7 +9,7 @@ from textual.app import App
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
-from tests.connect.helpers import consent_to_picker, screen_text, wait_for
+from tests.connect.helpers import consent_to_picker, open_connect_dialog, screen_text, wait_for
 from tests.fit import assert_focusables_on_screen
 
 SSH = "192.0.2.7 50122 192.0.2.10 22"
@@ -50,7 +50,6 @@ async def test_the_connect_dialog_fits_at_80x24(where, xservices, http_browser, 
     view, before and after a refused paste, and when Close takes the focus."""
     from tui.app import TradieApp
     from tui.screens.xero_connect import ConnectScreen
-    from tui.screens.xero_flow import start_connect_flow
 
     if where == "ssh":
         monkeypatch.setenv("SSH_CONNECTION", SSH)
@@ -61,11 +60,8 @@ async def test_the_connect_dialog_fits_at_80x24(where, xservices, http_browser, 
         xero.open_browser = True
         monkeypatch.setattr(app, "open_url", opened.append)  # no browser is started by a test
     async with app.run_test(size=(80, 24)) as pilot:
-        start_connect_flow(app)
-        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
-                               and app.screen, what="waiting modal")
+        modal = await open_connect_dialog(pilot)
         field = modal.query_one("#connect-paste", Input)
-        await wait_for(pilot, lambda: app.focused is field, what="the paste field focused")
         assert_focusables_on_screen(app)
         assert _in_view(app, "#connect-url") and _in_view(app, "#connect-message")
         assert modal.started.url in screen_text(app).replace("\n", "")

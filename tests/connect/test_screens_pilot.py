@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.connect.helpers import connect_service, consent_to_picker, http_consent_in_thread, screen_text, wait_for
+from tests.connect.helpers import (connect_service, consent_to_picker, http_consent_in_thread, open_connect_dialog,
+                                   screen_text, wait_for)
 
 
 def app_for(services):
@@ -268,7 +269,7 @@ async def test_the_dialog_opens_with_the_paste_field_focused_at_80x24(xservices,
     focused."""
     import asyncio
 
-    from textual.widgets import Button, Input
+    from textual.widgets import Button
 
     from tui.screens.xero_connect import ConnectScreen
     from tui.screens.xero_flow import start_connect_flow
@@ -276,11 +277,7 @@ async def test_the_dialog_opens_with_the_paste_field_focused_at_80x24(xservices,
 
     app = app_for(xservices)
     async with app.run_test(size=(80, 24)) as pilot:
-        start_connect_flow(app)
-        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
-                               and app.screen, what="waiting modal")
-        field = modal.query_one("#connect-paste", Input)
-        await wait_for(pilot, lambda: app.focused is field, what="the paste field focused")
+        modal = await open_connect_dialog(pilot)
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Paste the whole address from the browser's address bar first"
                        in screen_text(app).replace("\n", " "), what="the empty paste refused")
@@ -314,23 +311,17 @@ async def test_a_stale_pasted_address_is_refused_and_the_same_sign_in_still_fini
 
     from tui.sandbox.oauth import digest
     from tui.screens.xero_connect import ConnectScreen
-    from tui.screens.xero_flow import start_connect_flow
     from tui.screens.xero_orgs import OrganisationsScreen
 
     app = app_for(xservices)
     async with app.run_test(size=(80, 24)) as pilot:
-        start_connect_flow(app)
-        first = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
-                               and app.screen, what="the first sign-in")
+        first = await open_connect_dialog(pilot, what="the first sign-in")
         stale = await asyncio.to_thread(http_browser.consent, first.started.url)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConnectScreen), what="the first sign-in cancelled")
 
-        start_connect_flow(app)
-        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
-                               and app.screen is not first and app.screen, what="the second sign-in")
+        modal = await open_connect_dialog(pilot, what="the second sign-in")
         field = modal.query_one("#connect-paste", Input)
-        await wait_for(pilot, lambda: app.focused is field, what="the paste field focused")
         field.insert_text_at_cursor(stale)
         await pilot.press("enter")
         await wait_for(pilot, lambda: "answer to another sign-in" in screen_text(app).replace("\n", " "),
@@ -361,15 +352,12 @@ async def test_the_link_is_a_hyperlink_copy_keeps_it_and_link_alone_shows_nothin
     from textual.widgets import Input, Static
 
     from tests.fit import assert_focusables_on_screen
-    from tui.screens.xero_connect import ConnectScreen, LinkScreen
-    from tui.screens.xero_flow import start_connect_flow
+    from tui.screens.xero_connect import LinkScreen
 
     monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50122 192.0.2.10 22")
     app = app_for(xservices)
     async with app.run_test(size=(80, 24)) as pilot:
-        start_connect_flow(app)
-        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
-                               and app.screen, what="waiting modal")
+        modal = await open_connect_dialog(pilot)
         url = modal.started.url
         link = modal.query_one("#connect-url", Static)
         await wait_for(pilot, lambda: link.size.height > 1, what="the link wrapped")
