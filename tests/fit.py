@@ -17,12 +17,24 @@ def _shown(widget: Widget) -> bool:
     return True
 
 
+def laid_out(screen) -> bool:
+    """Every shown widget of ``screen`` has its place in the layout (what was just shown or changed has been
+    arranged): wait for this before :func:`assert_focusables_on_screen`."""
+    try:
+        for widget in screen.query("*"):
+            if _shown(widget):
+                screen.find_widget(widget)
+    except NoWidget:
+        return False
+    return bool(screen.region)
+
+
 def assert_focusables_on_screen(app) -> None:
     """Assert that every shown focusable widget and every shown Button of ``app.screen`` lies inside the screen,
     and inside the visible part of each scrolling container around it (not scrolled out of view, not under a
     docked bar), so Tab and Enter can never land on something the user cannot see.
 
-    ``app``: a running Textual App (``pilot.app``), with the layout settled.
+    ``app``: a running Textual App (``pilot.app``), with the layout settled (:func:`laid_out`).
     """
     screen = app.screen
     problems = []
@@ -51,4 +63,4 @@ def assert_focusables_on_screen(app) -> None:
     assert not problems, f"at {screen.region.size}:\n  " + "\n  ".join(problems)
 
 
-__all__ = ["assert_focusables_on_screen"]
+__all__ = ["assert_focusables_on_screen", "laid_out"]

@@ -61,6 +61,7 @@ async def http_consent_in_thread(http_browser, url, **kw):
 
 async def open_connect_dialog(pilot, what: str = "waiting modal"):
     """In the app: start Connect to Xero and wait for the dialog's sign-in, with the paste field focused."""
+    from tests.fit import laid_out
     from tui.screens.xero_connect import ConnectScreen
     from tui.screens.xero_flow import start_connect_flow
 
@@ -70,7 +71,7 @@ async def open_connect_dialog(pilot, what: str = "waiting modal"):
     modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen is not before
                            and app.screen.started and app.screen, what=what)
     field = modal.query_one("#connect-paste")
-    await wait_for(pilot, lambda: app.focused is field, what="the paste field focused")
+    await wait_for(pilot, lambda: app.focused is field and laid_out(modal), what="the paste field focused")
     return modal
 
 

@@ -10,7 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from tests.connect.helpers import consent_to_picker, open_connect_dialog, screen_text, wait_for
-from tests.fit import assert_focusables_on_screen
+from tests.fit import assert_focusables_on_screen, laid_out
 
 SSH = "192.0.2.7 50122 192.0.2.10 22"
 
@@ -79,14 +79,17 @@ async def test_the_connect_dialog_fits_at_80x24(where, xservices, http_browser, 
             modal.started.url.split("state=")[1].split("&")[0], "not-this-sign-in"))
         field.insert_text_at_cursor(stale)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "keeps waiting" in screen_text(app), what="the refused paste")
+        message = modal.query_one("#connect-message", Static)
+        await wait_for(pilot, lambda: "keeps waiting" in screen_text(app)
+                       and app.screen.find_widget(message).region.height >= 2, what="the refusal laid out")
         assert app.focused is field
         assert_focusables_on_screen(app)
         assert _in_view(app, "#connect-message")
 
         modal.failed(RuntimeError("Xero did not answer."))  # the wait ends: Close takes the focus
         close = modal.query_one("#connect-cancel", Button)
-        await wait_for(pilot, lambda: app.focused is close, what="Close focused")
+        await wait_for(pilot, lambda: app.focused is close and app.screen.find_widget(message).region.height == 1,
+                       what="Close focused, the one-line message laid out")
         assert_focusables_on_screen(app)
         await pilot.press("enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConnectScreen), what="the dialog closed")
@@ -98,6 +101,6 @@ async def test_the_organisation_picker_fits_at_80x24(xservices, http_browser, sa
     app = TradieApp(xservices)
     async with app.run_test(size=(80, 24)) as pilot:
         await consent_to_picker(pilot, http_browser)
-        await wait_for(pilot, lambda: "Demo Company (AU)" in screen_text(app)
-                       and app.screen.region.size == (80, 24), what="organisations laid out")
+        await wait_for(pilot, lambda: "Demo Company (AU)" in screen_text(app) and laid_out(app.screen),
+                       what="organisations laid out")
         assert_focusables_on_screen(app)
