@@ -309,3 +309,28 @@ def test_the_ssh_line_names_the_sites_ssh_host_else_the_sessions_address(site_fi
         assert f"-L {redirect_port}:127.0.0.1:{redirect_port}" in started.forward_command
     finally:
         services.xero.cancel(started)
+
+
+def test_a_pasted_answer_ends_the_wait_and_a_pasted_stranger_does_not(xero, http_browser):
+    """Over real HTTP: an address from another sign-in leaves the listener waiting (the browser's own answer still
+    arrives); this sign-in's "access not allowed", pasted, ends the wait at once."""
+    from tui.xero.errors import Cancelled, NotThisSignIn
+
+    started = xero.start()
+    stranger = http_browser.consent(started.url.replace("state=", "state=other"))
+    with pytest.raises(NotThisSignIn):
+        xero.code_from_paste(started, stranger)
+    got: dict = {}
+    waiting = threading.Thread(target=lambda: got.setdefault("code", xero.wait(started)))
+    waiting.start()
+    assert http_browser.follow(http_browser.consent(started.url)).status_code == 200
+    waiting.join(10)
+    assert got["code"]
+    xero.cancel(started)
+
+    started = xero.start()
+    refused = http_browser.consent(started.url, decision="deny")
+    with pytest.raises(AccessDenied):
+        xero.code_from_paste(started, refused)
+    with pytest.raises(Cancelled):
+        xero.wait(started)  # at once: the listener has stopped

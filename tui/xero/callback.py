@@ -4,7 +4,7 @@
 A redirect whose ``state`` is not the one this sign-in started is answered 400 and ignored (a forged or
 stale link cannot end the sign-in); the first redirect with the right ``state`` is answered with a plain
 "You can close this tab" page and ends it. The listener then keeps answering for a few seconds (``linger``):
-a reload of that tab gets the same short page, anything else 204, so a browser's further requests, through an
+a reload of that tab gets a short "already finished" page, anything else 204, so a browser's further requests, through an
 ``ssh -L`` forward too, are not refused; then the port is closed. A new listener on the same port takes over at
 once from one that is lingering. A request line over 64 KB is answered 414 and a malformed one 400
 (``http.server`` does that; the listener keeps waiting).

@@ -74,10 +74,6 @@ class Consent:
         if self.listener is not None:
             self.listener.cancel()
 
-    def close(self) -> None:
-        if self.listener is not None:
-            self.listener.close()
-
     def finish(self, code: str) -> TokenSet:
         """Exchange the code for a token set (not stored yet: the organisation is chosen first)."""
         return TokenSet.from_response(self.oauth.exchange(self.request, code), now=time.time())
