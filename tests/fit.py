@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.errors import NoWidget
+from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Button
 
@@ -15,6 +16,20 @@ def _shown(widget: Widget) -> bool:
             return False
         node = node.parent
     return True
+
+
+def _view(geometry) -> Region:
+    """What a widget's containers show of the screen, less their docked bars (where a scrolled child can be seen)."""
+    return geometry.clip.shrink(geometry.dock_gutter)
+
+
+def in_view(widget: Widget) -> bool:
+    """``widget`` is laid out and wholly in view on its screen."""
+    try:
+        geometry = widget.screen.find_widget(widget)
+    except NoWidget:
+        return False
+    return bool(geometry.region) and _view(geometry).contains_region(geometry.region)
 
 
 def laid_out(screen) -> bool:
@@ -51,9 +66,8 @@ def assert_focusables_on_screen(app) -> None:
         if not region or not screen.region.contains_region(region):
             problems.append(f"{name} at {region} is outside the screen {screen.region}")
             continue
-        in_view = geometry.clip.shrink(geometry.dock_gutter)  # what its containers show, less their docked bars
-        if not in_view.contains_region(region):
-            problems.append(f"{name} at {region} is not wholly in view (its containers show {in_view})")
+        if not _view(geometry).contains_region(region):
+            problems.append(f"{name} at {region} is not wholly in view (its containers show {_view(geometry)})")
         for container in widget.ancestors:
             if container is screen or not isinstance(container, Widget):
                 break
@@ -63,4 +77,4 @@ def assert_focusables_on_screen(app) -> None:
     assert not problems, f"at {screen.region.size}:\n  " + "\n  ".join(problems)
 
 
-__all__ = ["assert_focusables_on_screen", "laid_out"]
+__all__ = ["assert_focusables_on_screen", "in_view", "laid_out"]

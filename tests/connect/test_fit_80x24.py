@@ -10,7 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from tests.connect.helpers import consent_to_picker, open_connect_dialog, screen_text, wait_for
-from tests.fit import assert_focusables_on_screen, laid_out
+from tests.fit import assert_focusables_on_screen, in_view, laid_out
 
 SSH = "192.0.2.7 50122 192.0.2.10 22"
 
@@ -38,12 +38,6 @@ async def test_the_fit_check_finds_buttons_under_a_docked_bar_and_below_the_scre
     assert "Button#under" in problems and "Button#below" in problems and "in-bar" not in problems
 
 
-def _in_view(app, selector: str) -> bool:
-    widget = app.screen.query_one(selector)
-    geometry = app.screen.find_widget(widget)
-    return bool(geometry.region) and geometry.clip.shrink(geometry.dock_gutter).contains_region(geometry.region)
-
-
 @pytest.mark.parametrize("where", ["ssh", "no display", "desktop"])
 async def test_the_connect_dialog_fits_at_80x24(where, xservices, http_browser, monkeypatch):
     """The link, the focused paste field, the ssh -L line (over SSH), the feedback line and the buttons are all in
@@ -63,12 +57,12 @@ async def test_the_connect_dialog_fits_at_80x24(where, xservices, http_browser, 
         modal = await open_connect_dialog(pilot)
         field = modal.query_one("#connect-paste", Input)
         assert_focusables_on_screen(app)
-        assert _in_view(app, "#connect-url") and _in_view(app, "#connect-message")
+        assert in_view(modal.query_one("#connect-url")) and in_view(modal.query_one("#connect-message"))
         assert modal.started.url in screen_text(app).replace("\n", "")
         command = modal.query_one("#connect-ssh-command", Static)
         assert command.display == (where != "desktop")  # no browser here: the laptop's browser needs the tunnel
         if command.display:
-            assert _in_view(app, "#connect-ssh-command")
+            assert in_view(modal.query_one("#connect-ssh-command"))
             assert str(command.render()).startswith("ssh -L")
         if where == "ssh":
             assert str(command.render()).endswith("@192.0.2.10")
@@ -84,7 +78,7 @@ async def test_the_connect_dialog_fits_at_80x24(where, xservices, http_browser, 
                        and app.screen.find_widget(message).region.height >= 2, what="the refusal laid out")
         assert app.focused is field
         assert_focusables_on_screen(app)
-        assert _in_view(app, "#connect-message")
+        assert in_view(modal.query_one("#connect-message"))
 
         modal.failed(RuntimeError("Xero did not answer."))  # the wait ends: Close takes the focus
         close = modal.query_one("#connect-cancel", Button)
