@@ -86,11 +86,14 @@ class SecretsConfig:
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """``[site]`` of the site config: the Unix group whose members share the business, the service's user.
-    (``[site] data_dir`` moves the data dir: :attr:`Config.data_dir`.)"""
+    """``[site]`` of the site config: the Unix group whose members share the business, the service's user, and
+    the name staff's laptops reach this server by over SSH (``ssh_host``, shown in the ``ssh -L`` line of
+    Connect to Xero; unset: the address the SSH session came in on). (``[site] data_dir`` moves the data dir:
+    :attr:`Config.data_dir`.)"""
 
     group: str = ""
     user: str = ""
+    ssh_host: str = ""
 
     @property
     def group_to_join(self) -> str:

@@ -59,6 +59,22 @@ async def http_consent_in_thread(http_browser, url, **kw):
     return await asyncio.to_thread(run)
 
 
+async def open_connect_dialog(pilot, what: str = "waiting modal"):
+    """In the app: start Connect to Xero and wait for the dialog's sign-in, with the paste field focused."""
+    from tests.fit import laid_out
+    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero_flow import start_connect_flow
+
+    app = pilot.app
+    before = app.screen
+    start_connect_flow(app)
+    modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen is not before
+                           and app.screen.started and app.screen, what=what)
+    field = modal.query_one("#connect-paste")
+    await wait_for(pilot, lambda: app.focused is field and laid_out(modal), what="the paste field focused")
+    return modal
+
+
 async def consent_to_picker(pilot, http_browser, **flow) -> None:
     """In the app: start Connect to Xero (``flow``: start_connect_flow's keywords), answer the consent in the
     browser, and wait for the organisation picker."""
@@ -84,5 +100,5 @@ def connect_second_organisation(sandbox):
                       scopes=["offline_access", "accounting.settings.read"], redirect_uri="", code_challenge="")
 
 
-__all__ = ["connect_second_organisation", "connect_service", "consent_to_picker", "http_consent_in_thread", "screen_text", "wait_for",
-           "threading"]
+__all__ = ["connect_second_organisation", "connect_service", "consent_to_picker", "http_consent_in_thread",
+           "open_connect_dialog", "screen_text", "wait_for", "threading"]

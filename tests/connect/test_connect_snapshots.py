@@ -21,6 +21,7 @@ from tui.xero.sign_in import Organisation
 from tui.xero.errors import AccessDenied, Cancelled
 
 SIZE = (100, 32)
+SIZES = pytest.mark.parametrize("size", [(80, 24), SIZE], ids=["80x24", "100x32"])
 FIXED_URL = ("https://login.xero.com/identity/connect/authorize?response_type=code&client_id=0A1B2C3D4E5F6071"
              "8293A4B5C6D7E8F9&redirect_uri=http%3A%2F%2Flocalhost%3A8765%2Fcallback&scope=offline_access+"
              "accounting.invoices+accounting.contacts+accounting.settings.read&state=Snapshot0State0Value&"
@@ -28,17 +29,19 @@ FIXED_URL = ("https://login.xero.com/identity/connect/authorize?response_type=co
 
 
 class FixedSignIn(XeroConnection):
-    """The real service with a fixed, never-answered sign-in (or one the user refused)."""
+    """The real service with a fixed, never-answered sign-in (or one the user refused); over SSH, or ``local``:
+    at a desktop, where the browser opens by itself."""
 
-    def __init__(self, services, answer: Exception | None = None):
+    def __init__(self, services, answer: Exception | None = None, local: bool = False):
         super().__init__(services)
         self.answer = answer
+        self.local = local
         self.cancelled = threading.Event()
 
     def start(self) -> Started:
         return Started(consent=None, url=FIXED_URL, redirect_uri="http://localhost:8765/callback", port=8765,
-                       listening=True, open_browser=False, remote=True,
-                       forward_command="ssh -L 8765:127.0.0.1:8765 sam@192.168.1.20")
+                       listening=True, open_browser=self.local, remote=not self.local,
+                       forward_command="ssh -L 8765:127.0.0.1:8765 sam@192.168.1.20", forward_host="192.168.1.20")
 
     def wait(self, started):
         if self.answer is not None:
@@ -68,7 +71,8 @@ def _connected(services, http_browser):
     return xero
 
 
-def test_waiting_modal_over_ssh(snap_compare, snap_services):
+@SIZES
+def test_waiting_modal_over_ssh(snap_compare, snap_services, size):
     from tui.screens.xero_connect import ConnectScreen
 
     fake = FixedSignIn(snap_services)
@@ -81,7 +85,51 @@ def test_waiting_modal_over_ssh(snap_compare, snap_services):
         await wait_for(pilot, lambda: "ssh -L" in screen_text(pilot.app))
 
     try:
-        assert snap_compare(TradieApp(snap_services), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(TradieApp(snap_services), terminal_size=size, run_before=run_before)
+    finally:
+        fake.cancelled.set()
+
+
+@SIZES
+def test_waiting_modal_local(snap_compare, snap_services, size):
+    """At a desktop: the browser opens by itself (here: nowhere), no ssh line, an Open browser button."""
+    from tui.screens.xero_connect import ConnectScreen
+
+    fake = FixedSignIn(snap_services, local=True)
+    app = TradieApp(snap_services)
+    opened = []
+    app.open_url = opened.append  # no browser is started by a test
+
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.goto("integrations")
+        await settle(pilot)
+        pilot.app.push_screen(ConnectScreen(fake))
+        await wait_for(pilot, lambda: opened == [FIXED_URL])
+        await settle(pilot)
+
+    try:
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
+    finally:
+        fake.cancelled.set()
+
+
+@SIZES
+def test_link_alone(snap_compare, snap_services, size):
+    from tui.screens.xero_connect import ConnectScreen, LinkScreen
+
+    fake = FixedSignIn(snap_services)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.push_screen(ConnectScreen(fake))
+        await wait_for(pilot, lambda: "ssh -L" in screen_text(pilot.app))
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, LinkScreen))
+        await settle(pilot)
+
+    try:
+        assert snap_compare(TradieApp(snap_services), terminal_size=size, run_before=run_before)
     finally:
         fake.cancelled.set()
 
@@ -99,7 +147,8 @@ def test_waiting_modal_access_not_allowed(snap_compare, snap_services):
     assert snap_compare(TradieApp(snap_services), terminal_size=SIZE, run_before=run_before)
 
 
-def test_organisation_picker(snap_compare, snap_services):
+@SIZES
+def test_organisation_picker(snap_compare, snap_services, size):
     from tui.connection import PendingConnection
     from tui.screens.xero_orgs import OrganisationsScreen
 
@@ -113,10 +162,11 @@ def test_organisation_picker(snap_compare, snap_services):
         pilot.app.push_screen(OrganisationsScreen(pending))
         await settle(pilot)
 
-    assert snap_compare(TradieApp(snap_services), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(TradieApp(snap_services), terminal_size=size, run_before=run_before)
 
 
-def test_xero_screen(snap_compare, sandboxed, http_browser):
+@SIZES
+def test_xero_screen(snap_compare, sandboxed, http_browser, size):
     from tui.screens.xero_flow import open_xero_screen
 
     _connected(sandboxed, http_browser)
@@ -126,10 +176,11 @@ def test_xero_screen(snap_compare, sandboxed, http_browser):
         open_xero_screen(pilot.app)
         await settle(pilot)
 
-    assert snap_compare(TradieApp(sandboxed), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(TradieApp(sandboxed), terminal_size=size, run_before=run_before)
 
 
-def test_chart_of_accounts_filtered(snap_compare, sandboxed, http_browser):
+@SIZES
+def test_chart_of_accounts_filtered(snap_compare, sandboxed, http_browser, size):
     from tui.screens.xero_flow import open_xero_screen
 
     _connected(sandboxed, http_browser)
@@ -143,7 +194,7 @@ def test_chart_of_accounts_filtered(snap_compare, sandboxed, http_browser):
         await pilot.press(*"income")
         await settle(pilot)
 
-    assert snap_compare(TradieApp(sandboxed), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(TradieApp(sandboxed), terminal_size=size, run_before=run_before)
 
 
 def test_xero_screen_archived_account_flagged(snap_compare, sandboxed, http_browser, sandbox):

@@ -283,3 +283,54 @@ def test_abandoned_reconnect_keeps_the_consent(xero, http_browser, sandbox):
     # connection was there before that consent (it only renewed it), so it stays.
     xero.abandon(replace(connect(xero, http_browser), keep_tenant_id=""))
     assert len(ours()) == 1
+
+
+@pytest.mark.parametrize("site_file,ssh_host", [
+    ('[site]\ngroup = "shop"\nssh_host = "shop.example.com.au"\n', "shop.example.com.au"),
+    ('[site]\ngroup = "shop"\n', "192.0.2.10"),
+])
+def test_the_ssh_line_names_the_sites_ssh_host_else_the_sessions_address(site_file, ssh_host, env, sandbox,
+                                                                        redirect_port, monkeypatch):
+    """Over SSH the ``ssh -L`` line names the server as the site config's ``[site] ssh_host`` says, else by the
+    address the SSH session came in on (``SSH_CONNECTION``)."""
+    from tests.connect.conftest import sandbox_cfg
+    from tui import config
+    from tui.services import Services
+
+    monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50122 192.0.2.10 22")
+    (env / "site").mkdir()
+    (env / "site" / "config.toml").write_text(site_file, encoding="utf-8")
+    services = Services(sandbox_cfg(config.load(), sandbox, redirect_port), user="sam")
+    started = services.xero.start()
+    try:
+        assert started.remote and not started.open_browser
+        assert started.forward_host == ssh_host
+        assert started.forward_command.endswith(f"@{ssh_host}")
+        assert f"-L {redirect_port}:127.0.0.1:{redirect_port}" in started.forward_command
+    finally:
+        services.xero.cancel(started)
+
+
+def test_a_pasted_answer_ends_the_wait_and_a_pasted_stranger_does_not(xero, http_browser):
+    """Over real HTTP: an address from another sign-in leaves the listener waiting (the browser's own answer still
+    arrives); this sign-in's "access not allowed", pasted, ends the wait at once."""
+    from tui.xero.errors import Cancelled, NotThisSignIn
+
+    started = xero.start()
+    stranger = http_browser.consent(started.url.replace("state=", "state=other"))
+    with pytest.raises(NotThisSignIn):
+        xero.code_from_paste(started, stranger)
+    got: dict = {}
+    waiting = threading.Thread(target=lambda: got.setdefault("code", xero.wait(started)))
+    waiting.start()
+    assert http_browser.follow(http_browser.consent(started.url)).status_code == 200
+    waiting.join(10)
+    assert got["code"]
+    xero.cancel(started)
+
+    started = xero.start()
+    refused = http_browser.consent(started.url, decision="deny")
+    with pytest.raises(AccessDenied):
+        xero.code_from_paste(started, refused)
+    with pytest.raises(Cancelled):
+        xero.wait(started)  # at once: the listener has stopped

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.connect.helpers import connect_service, consent_to_picker, http_consent_in_thread, screen_text, wait_for
+from tests.connect.helpers import (connect_service, consent_to_picker, http_consent_in_thread, open_connect_dialog,
+                                   screen_text, wait_for)
 
 
 def app_for(services):
@@ -268,7 +269,7 @@ async def test_the_dialog_opens_with_the_paste_field_focused_at_80x24(xservices,
     focused."""
     import asyncio
 
-    from textual.widgets import Button, Input
+    from textual.widgets import Button
 
     from tui.screens.xero_connect import ConnectScreen
     from tui.screens.xero_flow import start_connect_flow
@@ -276,11 +277,7 @@ async def test_the_dialog_opens_with_the_paste_field_focused_at_80x24(xservices,
 
     app = app_for(xservices)
     async with app.run_test(size=(80, 24)) as pilot:
-        start_connect_flow(app)
-        modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
-                               and app.screen, what="waiting modal")
-        field = modal.query_one("#connect-paste", Input)
-        await wait_for(pilot, lambda: app.focused is field, what="the paste field focused")
+        modal = await open_connect_dialog(pilot)
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Paste the whole address from the browser's address bar first"
                        in screen_text(app).replace("\n", " "), what="the empty paste refused")
@@ -301,3 +298,88 @@ async def test_the_dialog_opens_with_the_paste_field_focused_at_80x24(xservices,
         await wait_for(pilot, lambda: app.focused is close, what="Close focused")
         await pilot.press("enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConnectScreen), what="the dialog closed")
+
+
+async def test_a_stale_pasted_address_is_refused_and_the_same_sign_in_still_finishes(xservices, http_browser, sandbox):
+    """The answer to an earlier, cancelled sign-in pasted into a new one: the dialog says it is not this sign-in's
+    and keeps waiting (nothing is exchanged at Xero, the listener stays up), and this sign-in then finishes
+    through the listener as the message promised."""
+    import asyncio
+    from urllib.parse import parse_qs, urlsplit
+
+    from textual.widgets import Button, Input
+
+    from tui.sandbox.oauth import digest
+    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero_orgs import OrganisationsScreen
+
+    app = app_for(xservices)
+    async with app.run_test(size=(80, 24)) as pilot:
+        first = await open_connect_dialog(pilot, what="the first sign-in")
+        stale = await asyncio.to_thread(http_browser.consent, first.started.url)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConnectScreen), what="the first sign-in cancelled")
+
+        modal = await open_connect_dialog(pilot, what="the second sign-in")
+        field = modal.query_one("#connect-paste", Input)
+        field.insert_text_at_cursor(stale)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "answer to another sign-in" in screen_text(app).replace("\n", " "),
+                       what="the stale address refused")
+        said = screen_text(app).replace("\n", " ")
+        assert "tradiecore keeps waiting" in said and "Start Connect to Xero again" not in said
+        assert "code=" not in said
+        assert str(modal.query_one("#connect-cancel", Button).label) == "Cancel" and app.focused is field
+        stale_code = parse_qs(urlsplit(stale).query)["code"][0]
+        with sandbox.state.lock:
+            assert not sandbox.state.codes[digest(stale_code)].used  # never sent to Xero
+
+        answer = await http_consent_in_thread(http_browser, modal.started.url)  # this sign-in, through the listener
+        assert answer.status_code == 200
+        await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen), what="organisations")
+
+
+def _hyperlinked_lines(app, widget) -> list[str]:
+    """Each line of ``widget`` as the terminal receives it, for those that carry an OSC 8 hyperlink."""
+    lines = [widget.render_line(y).render(app.console) for y in range(widget.size.height)]
+    return [line for line in lines if "\x1b]8;" in line]
+
+
+async def test_the_link_is_a_hyperlink_copy_keeps_it_and_link_alone_shows_nothing_else(xservices, monkeypatch):
+    """At 80x24 over SSH: every line of the wrapped link is an OSC 8 hyperlink to the whole URL; Copy link puts it
+    on the clipboard (OSC 52) and says so in view; Ctrl+L shows the bare URL from the top left corner of an
+    otherwise empty screen, and Escape goes back to the waiting dialog."""
+    from textual.widgets import Input, Static
+
+    from tests.fit import assert_focusables_on_screen
+    from tui.screens.xero_connect import LinkScreen
+
+    monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50122 192.0.2.10 22")
+    app = app_for(xservices)
+    async with app.run_test(size=(80, 24)) as pilot:
+        modal = await open_connect_dialog(pilot)
+        url = modal.started.url
+        link = modal.query_one("#connect-url", Static)
+        await wait_for(pilot, lambda: link.size.height > 1, what="the link wrapped")
+        lines = _hyperlinked_lines(app, link)
+        assert len(lines) == link.size.height  # every line of it
+        assert all(f";{url}\x1b\\" in line for line in lines)
+
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: "Link copied" in screen_text(app), what="copied")
+        assert app.clipboard == url
+        assert_focusables_on_screen(app)
+
+        await pilot.press("ctrl+l")
+        alone = await wait_for(pilot, lambda: isinstance(app.screen, LinkScreen) and app.screen, what="link alone")
+        shown = alone.query_one("#link-alone", Static)
+        await wait_for(pilot, lambda: shown.region.height > 1, what="the bare link laid out")
+        assert [w for w in alone.query("*") if w.display] == [shown]
+        assert shown.region.offset == (0, 0) and shown.region.width == 80
+        text = ["".join(s.text for s in shown.render_line(y)) for y in range(shown.region.height)]
+        assert "".join(line.rstrip() for line in text) == url  # no border, no padding, nothing else
+        assert all(f";{url}\x1b\\" in line for line in _hyperlinked_lines(app, shown))
+
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is modal, what="back at the dialog")
+        await wait_for(pilot, lambda: app.focused is modal.query_one("#connect-paste", Input), what="paste field")

@@ -43,3 +43,11 @@ def test_ports_to_forward_for_real_xero_and_for_the_demo_sandbox():
     assert ssh_forward_command(ports_to_forward(demo.xero), user="sam", env=SSH) == (
         "ssh -L 41234:127.0.0.1:41234 -L 8765:127.0.0.1:8765 sam@192.0.2.10"
     )
+
+
+def test_ssh_host_is_the_configured_name_else_the_sessions_address():
+    from tui.xero.browser import ssh_host
+
+    assert ssh_host("shop.example", env=SSH) == "shop.example"
+    assert ssh_host("", env=SSH) == "192.0.2.10"
+    assert ssh_host("", env={"SSH_TTY": "/dev/pts/1"}) == "SERVER"

@@ -50,15 +50,62 @@ def test_binds_loopback_only():
                 socket.create_connection((ip, listener.port), timeout=1).close()
 
 
+def refused(listener) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", listener.port), timeout=1).close()
+    except ConnectionRefusedError:
+        return True
+    except ConnectionResetError:  # accepted as the listener was closing
+        return False
+    return False
+
+
+def wait_until_refused(listener, timeout: float = 10.0) -> float:
+    """Seconds until the port refuses connections."""
+    started = time.monotonic()
+    while not refused(listener):
+        assert time.monotonic() - started < timeout, "the port stayed open"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
 def test_one_valid_callback_returns_code_then_port_closes():
-    listener = CallbackListener(0, STATE)
+    listener = CallbackListener(0, STATE, linger=0.3)
     response = get(listener, f"code={CODE}&state={STATE}&scope=x")
     assert response.status_code == 200
     assert "You can close this tab" in response.text
     assert CODE not in response.text
     assert listener.wait(5) == CODE
+    wait_until_refused(listener)
     with pytest.raises(urllib.error.URLError):
         get(listener, f"code=second&state={STATE}")
+
+
+def test_after_the_callback_the_port_keeps_answering_for_a_few_seconds():
+    """A browser asks again after the redirect (a reload, the favicon, a second connection through an ``ssh -L``
+    forward): each gets a short answer, none a refused connection; then the port closes."""
+    listener = CallbackListener(0, STATE, linger=2.0)
+    assert get(listener, f"code={CODE}&state={STATE}").status_code == 200
+    answered_at = time.monotonic()
+    assert listener.wait(5) == CODE
+    listener.cancel()  # the dialog closing once the answer is in: the port still answers
+    reload = get(listener, f"code={CODE}&state={STATE}")
+    assert reload.status_code == 200 and "This sign-in has already finished." in reload.text
+    assert CODE not in reload.text
+    assert get(listener, "", path="/favicon.ico") == Page(204, "")
+    assert get(listener, "code=other&state=other").status_code == 200
+    assert time.monotonic() - answered_at < 1.5  # all of the above came within the linger
+    wait_until_refused(listener)
+    assert time.monotonic() - answered_at >= 1.9
+
+
+def test_a_new_listener_on_the_port_takes_over_from_one_still_answering():
+    first = CallbackListener(0, STATE, linger=30)
+    assert get(first, f"code={CODE}&state={STATE}").status_code == 200
+    assert first.wait(5) == CODE
+    with CallbackListener(first.port, "next-state") as second:
+        assert get(second, "code=new&state=next-state").status_code == 200
+        assert second.wait(5) == "new"
 
 
 def test_state_mismatch_rejected_and_listener_keeps_waiting():

@@ -42,6 +42,7 @@ class Started:
     open_browser: bool  # a graphical browser can open here (not over SSH, a display is present)
     remote: bool  # an SSH session
     forward_command: str  # ssh -L ... for the laptop's browser (callback port, and a loopback sandbox)
+    forward_host: str = ""  # the server's name in forward_command (the user replaces it behind a jump host)
     problem: str = ""  # why the listener is not running, if it is not
     demo_login: tuple[str, str] | None = None  # tradiecore demo: the sandbox's login, as the sandbox printed it
 
@@ -78,7 +79,8 @@ class ConsentSteps:
     """The sign-in and the organisation choice (mixed into :class:`~tui.connection.XeroConnection`)."""
 
     def forward_command(self) -> str:
-        """``ssh -L`` for the laptop: the callback port, plus the sign-in server's port when it is local."""
+        """``ssh -L`` for the laptop: the callback port, plus the sign-in server's port when it is local; to the
+        host :meth:`forward_host` names."""
         from tui.xero.browser import ssh_forward_command
 
         ports = [self.cfg.xero.redirect_port]
@@ -86,7 +88,13 @@ class ConsentSteps:
             port = loopback_port(url)
             if port:
                 ports.append(port)
-        return ssh_forward_command(ports)
+        return ssh_forward_command(ports, host=self.forward_host())
+
+    def forward_host(self) -> str:
+        """The server's name in the ``ssh -L`` line: ``[site] ssh_host``, else the SSH session's address."""
+        from tui.xero.browser import ssh_host
+
+        return ssh_host(self.cfg.site.ssh_host)
 
     def start(self) -> Started:
         """A new sign-in: authorize URL (PKCE + state) and the loopback listener on the registered port."""
@@ -115,6 +123,7 @@ class ConsentSteps:
             open_browser=self.open_browser,
             remote=self.remote,
             forward_command=self.forward_command(),
+            forward_host=self.forward_host(),
             problem=problem,
             demo_login=self.cfg.demo_login,
         )
@@ -126,11 +135,10 @@ class ConsentSteps:
         return started.consent.wait(self.wait_timeout)
 
     def code_from_paste(self, started: Started, pasted: str) -> str:
-        """The code from the address the user pasted (state checked); stops the listener and ends :meth:`wait`
-        (which then raises ``Cancelled``). A wrong address leaves the listener waiting."""
-        code = started.consent.code_from_paste(pasted)
-        started.consent.cancel()
-        return code
+        """The code from the address the user pasted (state checked); this sign-in's answer stops the listener
+        and ends :meth:`wait` (which then raises ``Cancelled``). An address that is not this sign-in's answer
+        raises ``NotThisSignIn`` and leaves the listener waiting."""
+        return started.consent.code_from_paste(pasted)
 
     def cancel(self, started: Started) -> None:
         """Stop waiting: the listener's port is free again, the sign-in's HTTP client closed."""

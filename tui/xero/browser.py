@@ -45,6 +45,13 @@ def ports_to_forward(config: XeroConfig) -> list[int]:
     return ports
 
 
+def ssh_host(configured: str = "", env: Mapping[str, str] | None = None) -> str:
+    """The name the laptop reaches this server by: ``configured`` (the site's ``[site] ssh_host``), else the
+    address the current SSH session came in on (from ``SSH_CONNECTION``), else ``SERVER``."""
+    env = os.environ if env is None else env
+    return configured or _ssh_server(env)[0] or "SERVER"
+
+
 def ssh_forward_command(
     ports: Iterable[int],
     *,
@@ -54,17 +61,17 @@ def ssh_forward_command(
 ) -> str:
     """The command to run on the laptop so its browser reaches these loopback ports on this server.
 
-    ``ports``: the callback port, and for the demo the sandbox port as well. ``host`` defaults to the
-    address the current SSH session came in on (from ``SSH_CONNECTION``), ``user`` to the current user.
+    ``ports``: the callback port, and for the demo the sandbox port as well. ``host`` defaults to
+    :func:`ssh_host`, ``user`` to the current user.
     """
     env = os.environ if env is None else env
     parts = ["ssh"]
     for port in dict.fromkeys(int(p) for p in ports):
         parts += ["-L", f"{port}:127.0.0.1:{port}"]
-    server_host, server_port = _ssh_server(env)
+    server_port = _ssh_server(env)[1]
     if server_port and server_port != "22":
         parts += ["-p", server_port]
-    parts.append(f"{user or getpass.getuser()}@{host or server_host or 'SERVER'}")
+    parts.append(f"{user or getpass.getuser()}@{host or ssh_host(env=env)}")
     return shlex.join(parts)
 
 

@@ -3,8 +3,11 @@
 :class:`CallbackListener` binds 127.0.0.1 only, on the port registered at Xero, and serves ``/callback``.
 A redirect whose ``state`` is not the one this sign-in started is answered 400 and ignored (a forged or
 stale link cannot end the sign-in); the first redirect with the right ``state`` is answered with a plain
-"You can close this tab" page and ends it, after which the port is closed. A request line over 64 KB is
-answered 414 and a malformed one 400 (``http.server`` does that; the listener keeps waiting).
+"You can close this tab" page and ends it. The listener then keeps answering for a few seconds (``linger``):
+a reload of that tab gets a short "already finished" page, anything else 204, so a browser's further requests, through an
+``ssh -L`` forward too, are not refused; then the port is closed. A new listener on the same port takes over at
+once from one that is lingering. A request line over 64 KB is answered 414 and a malformed one 400
+(``http.server`` does that; the listener keeps waiting).
 :meth:`CallbackListener.wait` hands back the code, or raises ``AccessDenied`` / ``AuthFailed`` /
 ``CallbackTimeout`` / ``Cancelled``.
 
@@ -22,12 +25,17 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import SplitResult, parse_qs, urlsplit, urlunsplit
 
-from tui.xero.errors import AccessDenied, AuthFailed, CallbackTimeout, Cancelled, StateMismatch, XeroError
+from tui.xero.errors import (AccessDenied, AuthFailed, CallbackTimeout, Cancelled, NotThisSignIn, StateMismatch,
+                             XeroError)
 
 log = logging.getLogger(__name__)
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_TIMEOUT_S = 300.0
+LINGER_S = 5.0  # how long the port keeps answering after the redirect
+
+_lingering: dict[int, "CallbackListener"] = {}  # port -> the listener still answering after its redirect
+_lingering_lock = threading.Lock()
 
 _DONE_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>tradiecore</title></head>
@@ -84,9 +92,10 @@ def parse_pasted_redirect(url: str, expected_state: str, redirect_uri: str) -> s
     """The code from a redirect URL the user pasted (``http://localhost:PORT/callback?code=...&state=...``).
 
     The address must lead to ``redirect_uri`` (the one registered at Xero and sent in the authorisation
-    request): Xero redirects to exactly that, so anything else was not Xero's redirect. Raises ``AuthFailed``
-    for anything that is not such a URL (saying what was refused), ``StateMismatch`` for a link from another
-    sign-in, ``AccessDenied`` when the user did not allow access.
+    request): Xero redirects to exactly that, so anything else was not Xero's redirect. Raises ``NotThisSignIn``
+    for anything that is not such a URL (saying what was refused) and its ``StateMismatch`` for a link from
+    another sign-in: neither ends the sign-in. ``AccessDenied`` (the user did not allow access) and
+    ``AuthFailed`` (Xero's other errors) are this sign-in's answer.
     """
     text = url.strip().strip("<>\"'")
     try:
@@ -94,13 +103,13 @@ def parse_pasted_redirect(url: str, expected_state: str, redirect_uri: str) -> s
     except ValueError:  # e.g. an unbalanced [ in the host
         parts = urlsplit("")
     if not parts.query or ("code=" not in parts.query and "error=" not in parts.query):
-        raise AuthFailed(
+        raise NotThisSignIn(
             "That is not the address Xero sent the browser to. Copy the whole address from the address bar "
             "of the tab that shows the error page (it starts with http://localhost)."
         )
     if _target(parts) != _target(urlsplit(redirect_uri)):
         went = urlunsplit(parts._replace(query="", fragment=""))  # never the code
-        raise AuthFailed(
+        raise NotThisSignIn(
             f"That address goes to {went}, not to {redirect_uri}, where Xero sends the browser back. "
             "Copy the whole address from the address bar of the tab Xero sent back."
         )
@@ -129,6 +138,12 @@ class _Handler(BaseHTTPRequestHandler):
         where = path.split("?", 1)[0] if path else "(no valid request line)"
         log.debug("callback listener: %s %s", getattr(self, "command", None) or "-", where)
 
+    def reply_empty(self) -> None:
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.send_header("Connection", "close")
+        self.end_headers()
+
     def reply(self, status: int, title: str, text: str) -> None:
         body = _DONE_PAGE.format(title=html.escape(title), text=html.escape(text)).encode("utf-8")
         self.send_response(status)
@@ -143,15 +158,22 @@ class _Handler(BaseHTTPRequestHandler):
 class CallbackListener:
     """One sign-in's loopback listener. Use as a context manager, or call :meth:`close`.
 
-    ``port=0`` picks a free port (tests); the app passes the registered ``redirect_port``.
+    ``port=0`` picks a free port (tests); the app passes the registered ``redirect_port``. ``linger``: seconds
+    the port keeps answering after the redirect.
     """
 
-    def __init__(self, port: int, expected_state: str, path: str = "/callback"):
+    def __init__(self, port: int, expected_state: str, path: str = "/callback", linger: float = LINGER_S):
         self.path = path
         self._state = expected_state
+        self._linger = linger
         self._done = threading.Event()
         self._result: CallbackOutcome | XeroError | None = None
         self._lock = threading.Lock()
+        self._closing: threading.Timer | None = None
+        with _lingering_lock:
+            previous = _lingering.get(port) if port else None
+        if previous is not None:  # the last sign-in's listener, still answering: this one takes the port
+            previous.close()
         try:
             self._server = _Server((LOOPBACK, port), _Handler)
         except OSError as exc:
@@ -184,6 +206,9 @@ class CallbackListener:
         except ValueError:
             request.reply(400, "Not a sign-in address", "This address is not part of the sign-in.")
             return
+        if self._done.is_set():  # the sign-in has its answer: a reload, or the browser asking for more
+            self._answer_again(request, parts.path)
+            return
         if parts.path != self.path:
             request.reply(404, "Not found", "This address is not part of the sign-in.")
             return
@@ -194,11 +219,14 @@ class CallbackListener:
             request.reply(400, "This sign-in link is not the current one", str(exc))
             return
         with self._lock:
-            if self._done.is_set():
-                request.reply(409, "Already done", "This sign-in has already finished.")
-                return
-            self._result = outcome
-            self._done.set()
+            answered = self._done.is_set()
+            if not answered:
+                self._result = outcome
+                self._done.set()
+                self._close_later()
+        if answered:
+            self._answer_again(request, parts.path)
+            return
         if outcome.error == "access_denied":
             request.reply(200, "Access was not allowed", "Nothing was changed in tradiecore.")
         elif outcome.error or not outcome.code:
@@ -206,15 +234,28 @@ class CallbackListener:
         else:
             request.reply(200, "Connected", "tradiecore has the answer from Xero.")
         log.info("callback listener: received the redirect from Xero")
-        threading.Thread(target=self._server.shutdown, daemon=True).start()
+
+    def _answer_again(self, request: _Handler, path: str) -> None:
+        if path == self.path:
+            request.reply(200, "Already done", "This sign-in has already finished.")
+        else:
+            request.reply_empty()
+
+    def _close_later(self) -> None:
+        with _lingering_lock:
+            _lingering[self.port] = self
+        self._closing = threading.Timer(self._linger, self.close)
+        self._closing.daemon = True
+        self._closing.start()
 
     def wait(self, timeout: float = DEFAULT_TIMEOUT_S) -> str:
-        """Block until the redirect arrives; return its code. Closes the listener in every case."""
-        try:
-            if not self._done.wait(timeout):
-                raise CallbackTimeout(timeout)
-            result = self._result
-        finally:
+        """Block until the redirect arrives; return its code. On a timeout the port is closed at once; after the
+        redirect it closes ``linger`` seconds later."""
+        if not self._done.wait(timeout):
+            self.cancel()
+            raise CallbackTimeout(timeout)
+        result = self._result
+        if self._closing is None:  # cancelled: the port is free before this returns
             self.close()
         if isinstance(result, XeroError):
             raise result
@@ -222,14 +263,21 @@ class CallbackListener:
         return result.code_or_raise()
 
     def cancel(self) -> None:
-        """Stop waiting: :meth:`wait` raises ``Cancelled`` and the port is closed."""
+        """Stop waiting: :meth:`wait` raises ``Cancelled`` and the port is closed. Once the redirect has come it
+        changes nothing: the port keeps answering until the linger is over."""
         with self._lock:
             if not self._done.is_set():
                 self._result = Cancelled()
                 self._done.set()
-        self.close()
+        if self._closing is None:
+            self.close()
 
     def close(self) -> None:
+        if self._closing is not None:
+            self._closing.cancel()
+        with _lingering_lock:
+            if _lingering.get(self.port) is self:
+                del _lingering[self.port]
         if self._thread.is_alive():
             self._server.shutdown()
             self._thread.join(timeout=5)

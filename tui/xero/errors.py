@@ -28,13 +28,17 @@ class AccessDenied(AuthFailed):
         super().__init__(message)
 
 
-class StateMismatch(AuthFailed):
+class NotThisSignIn(AuthFailed):
+    """An address that is not the answer to the sign-in under way: refused, and that sign-in keeps waiting."""
+
+
+class StateMismatch(NotThisSignIn):
     """The redirect does not belong to the sign-in this app started (a forged or stale link)."""
 
     def __init__(self) -> None:
         super().__init__(
-            "This sign-in link does not belong to the connection you started here. "
-            "Start Connect to Xero again and use the newest link."
+            "That address is the answer to another sign-in (an older link, or one started elsewhere), not to the "
+            "one under way, so nothing was done with it. tradiecore keeps waiting: open the link it shows now."
         )
 
 

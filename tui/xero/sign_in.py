@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from tui.config import XeroConfig
 from tui.xero.api import XeroApi
 from tui.xero.callback import DEFAULT_TIMEOUT_S, CallbackListener, parse_pasted_redirect
+from tui.xero.errors import AuthFailed, NotThisSignIn
 from tui.xero.oauth import XeroOAuth
 from tui.xero.tokens import MemoryTokenStore, TokenManager, TokenSet, TokenStore
 
@@ -56,18 +57,22 @@ class Consent:
         return self.listener.wait(timeout)
 
     def code_from_paste(self, url: str) -> str:
-        """The code from an address pasted by the user; closes the listener (one sign-in, one code)."""
-        code = parse_pasted_redirect(url, self.request.state, self.request.redirect_uri)
-        self.close()
+        """The code from an address pasted by the user. This sign-in's answer (a code, or Xero's error) ends the
+        sign-in: the listener stops and :meth:`wait` raises ``Cancelled``. Anything else raises ``NotThisSignIn``
+        and the listener keeps waiting."""
+        try:
+            code = parse_pasted_redirect(url, self.request.state, self.request.redirect_uri)
+        except NotThisSignIn:
+            raise
+        except AuthFailed:
+            self.cancel()
+            raise
+        self.cancel()
         return code
 
     def cancel(self) -> None:
         if self.listener is not None:
             self.listener.cancel()
-
-    def close(self) -> None:
-        if self.listener is not None:
-            self.listener.close()
 
     def finish(self, code: str) -> TokenSet:
         """Exchange the code for a token set (not stored yet: the organisation is chosen first)."""
