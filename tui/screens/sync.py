@@ -69,7 +69,7 @@ def summary_text(view: SyncView, now: datetime) -> Text:
     text.append("\nPending changes       ", style="dim")
     text.append(f"{o.pending:,}")
     if status.waits_for_accounts:
-        text.append("  waiting for the revenue accounts (Settings → Integrations → Xero)", style="yellow")
+        text.append("  waits for the revenue accounts", style="yellow")
     text.append("\nXero calls today      ", style="dim")
     text.append(f"{o.calls_today:,} of {DAILY_BUDGET:,}")
     if o.held_by:
