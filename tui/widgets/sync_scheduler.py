@@ -31,7 +31,7 @@ class PassResult:
 
     status: Text
     needs_confirmation: bool = False
-    changed: bool = False  # something pushed, pulled or failed: lists showing invoices reload
+    changed: bool = False  # something pushed, pulled or failed, or Xero disconnected: lists reload
     held_by: str | None = None  # another process holds the sync lease (its label)
 
 
@@ -55,7 +55,8 @@ def run_pass(services, ask: bool = False) -> PassResult:
         status = services.xero.status()
     except Exception as exc:  # network, database: shown in the header, the next pass tries again
         return PassResult(Text(f"Sync failed: {exc}" if str(exc) else "Sync failed", style="bold red"))
-    changed = bool(report.pushed or report.pulled or report.errors or report.conflicts or report.held_by)
+    changed = bool(report.pushed or report.pulled or report.errors or report.conflicts or report.held_by
+                   or report.disconnected)  # To Do's warnings say what the header says
     line = status_line(status, report)
     if asked is not None and not asked.done:
         line = Text(f"No pass from {holder_name(report.held_by)} within {ASK_TIMEOUT_S:g} s", style="bold red")
