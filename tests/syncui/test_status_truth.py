@@ -198,7 +198,8 @@ async def test_the_header_gives_way_by_priority_at_80_columns(xservices, xero, h
         await startup_pass(pilot)
         await on_screen(pilot, IntegrationsScreen, "integrations")
         line = top_line(app)
-        assert line.rstrip().endswith("Synced just now") and "  Harbour City Plumbing & Gas Fitti…  Synced" in line, line
+        assert line.rstrip().endswith("Synced just now"), line
+        assert "  Harbour City Plumbing & Gas Fitti…  Synced" in line, line
         assert line.startswith(" tradiecore › Integrations ")
 
         sandbox.control.inject("html", path="/api.xro/2.0/invoices", methods=["GET"])
