@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-
 from typing import TYPE_CHECKING
 
 from tui.connection.accounts import MappedAccount
@@ -82,9 +81,7 @@ class XeroStatus:
 
     @property
     def syncing(self) -> str:
-        """What the connection does for the business now (Integrations' card, the Xero screen)."""
-        if self.state != "connected":
-            return "Nothing goes to Xero until you reconnect." if self.state == "disconnected" else ""
+        """What a connected connection does for the business now (Integrations' card, the Xero screen)."""
         if self.connection.accounts_pending:
             return "Nothing goes to Xero until you have chosen the revenue accounts."
         return "Invoices sync both ways."
@@ -230,6 +227,7 @@ class StatusSteps:
     def disconnect(self) -> XeroOverview:
         """Delete the connection at Xero, revoke the token set, forget it; mappings stay for a later reconnect."""
         from tui.store import xero_connections
+        from tui.sync import records
 
         row = self._active_row()
         if row is None:
@@ -248,8 +246,6 @@ class StatusSteps:
                 manager.disconnect()
         else:
             self._store(row.tenant_id).clear()
-        from tui.sync import records
-
         with self.services.session() as s:
             xero_connections.forget(s, row.tenant_id, f"Disconnected in tradiecore by {self.services.user}.",
                                     self.services.now())
