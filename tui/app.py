@@ -327,6 +327,11 @@ class TradieApp(App):
         While another process holds the sync lease, the pass is asked of it and the worker waits for it."""
         return self.sync_scheduler.nudge(ask=True)
 
+    def xero_changed(self) -> None:
+        """The connection was changed or checked here (connected, reconnected, disconnected, found lost, the
+        revenue accounts reviewed): the header says so now, without waiting for the next pass."""
+        self.sync_scheduler.status_changed()
+
     def sync_passed(self, result: PassResult) -> None:
         """After every pass: the header's status, the screens told (lists reload when something changed), and the
         first-sync review offered once."""

@@ -186,7 +186,7 @@ def test_the_app_shows_an_unreadable_store_in_its_header_and_records_nothing(sho
     cfg = config.load(env=shop.paths.env(TRADIECORE_XERO_BASE=shop.sb.base_url))
     services = Services(cfg, user="alice")
     try:
-        result = run_pass(services.sync)
+        result = run_pass(services)
         assert shop.rows("SELECT holder FROM sync_lease") == []  # a process that can read the store may sync
     finally:
         services.sync.close()

@@ -115,3 +115,5 @@ async def test_quitting_before_the_accounts_are_reviewed_keeps_the_sync_waiting(
         await wait_for(pilot, lambda: isinstance(app.screen, TodoScreen))
         await wait_for(pilot, lambda: "TC-0720" in xero_numbers(sandbox, tenant), what="the first sync")
     assert not xero.overview().accounts_pending
+    assert [row.message for row in xservices.sync.log() if "reviewed" in row.message] == [
+        "Revenue accounts for Demo Company (AU) reviewed by sam; the sync may send"]

@@ -31,6 +31,11 @@ def test_sync_screen_with_error_and_conflict(snap_compare, connected, set_accoun
     assert snap_compare(sync_app(connected.services), terminal_size=SIZE, run_before=open_sync_screen)
 
 
+def test_sync_screen_with_error_and_conflict_80x24(snap_compare, connected, set_account_code):
+    error_and_conflict(connected, set_account_code)
+    assert snap_compare(sync_app(connected.services), terminal_size=(80, 24), run_before=open_sync_screen)
+
+
 
 async def open_sync_screen(pilot):
     await settle(pilot)
@@ -66,6 +71,68 @@ def test_todo_with_sync_problems_and_red_header(snap_compare, connected, set_acc
         await settle(pilot)
 
     assert snap_compare(sync_app(connected.services), terminal_size=SIZE, run_before=run_before)
+
+
+LONG_NAME = "Harbour City Plumbing & Gas Fitting Pty Ltd"
+
+
+def waiting_for_accounts(c):
+    """Connected anew: one invoice waits for the revenue accounts; the business has a long name."""
+    from tui.domain.business import BusinessDetails
+    from tui.store.tables import XeroConnectionRow
+
+    c.services.save_business(BusinessDetails(name=LONG_NAME, email="accounts@hcp.example"))
+    send(c.services, make_invoice(c.services, number="TC-0205"))
+    with c.services.session() as s:
+        s.get(XeroConnectionRow, c.tenant_id).accounts_pending = True
+
+
+async def header_says(pilot, text: str) -> None:
+    await settle(pilot)
+    await wait_for(pilot, lambda: str(pilot.app.sync_status) == text)
+    await settle(pilot)
+
+
+def test_header_waiting_for_the_accounts(snap_compare, connected):
+    waiting_for_accounts(connected)
+
+    async def run_before(pilot):
+        await header_says(pilot, "1 pending · waits for the revenue accounts")
+
+    assert snap_compare(sync_app(connected.services), terminal_size=SIZE, run_before=run_before)
+
+
+def test_header_waiting_for_the_accounts_80x24(snap_compare, connected):
+    """At 80 columns the sync status is whole and the long business name is left out."""
+    waiting_for_accounts(connected)
+
+    async def run_before(pilot):
+        await header_says(pilot, "1 pending · waits for the revenue accounts")
+
+    assert snap_compare(sync_app(connected.services), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_header_synced_80x24(snap_compare, connected):
+    """At 80 columns the long business name is cut with an ellipsis beside "Synced just now"."""
+    from tui.domain.business import BusinessDetails
+
+    connected.services.save_business(BusinessDetails(name=LONG_NAME, email="accounts@hcp.example"))
+    send(connected.services, make_invoice(connected.services, number="TC-0203"))
+
+    async def run_before(pilot):
+        await header_says(pilot, "Synced just now")
+
+    assert snap_compare(sync_app(connected.services), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_header_disconnected_80x24(snap_compare, connected):
+    send(connected.services, make_invoice(connected.services, number="TC-0204"))
+    connected.sb.control.revoke_connection()
+
+    async def run_before(pilot):
+        await header_says(pilot, "Xero disconnected")
+
+    assert snap_compare(sync_app(connected.services), terminal_size=(80, 24), run_before=run_before)
 
 
 def test_header_synced(snap_compare, connected):

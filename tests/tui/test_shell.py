@@ -271,7 +271,7 @@ async def test_integrations_disconnected_shows_reason_and_when(demo_services):
         await settle(pilot)
         text = screen_text(app)
         assert "Xero  Disconnected" in text
-        assert "Access was removed in Xero (20/11/2026 14:15)" in text
+        assert "Access was removed in Xero. (20/11/2026 14:15)" in text
         assert "Select Xero to reconnect" in text
 
 

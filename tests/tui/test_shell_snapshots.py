@@ -88,13 +88,24 @@ def test_integrations_connected(snap_compare, shell):
     assert snap_compare(app, terminal_size=SIZE, run_before=goto("settings", "integrations"))
 
 
-def test_integrations_disconnected(snap_compare, shell):
-    def prepare(services):
-        set_xero_connection(services, "disconnected",
-                            reason="Xero says the connection was removed (refresh token no longer valid)")
+def test_integrations_connected_80x24(snap_compare, shell):
+    """The footer names what x does while connected (Manage Xero), at 80 columns."""
+    app = shell(prepare=lambda s: set_xero_connection(s, "connected"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=goto("settings", "integrations"))
 
-    app = shell(prepare=prepare)
-    assert snap_compare(app, terminal_size=SIZE, run_before=goto("settings", "integrations"))
+
+def disconnected(services):
+    set_xero_connection(services, "disconnected",
+                        reason="Xero says the connection was removed (refresh token no longer valid)")
+
+
+def test_integrations_disconnected(snap_compare, shell):
+    assert snap_compare(shell(prepare=disconnected), terminal_size=SIZE, run_before=goto("settings", "integrations"))
+
+
+def test_integrations_disconnected_80x24(snap_compare, shell):
+    assert snap_compare(shell(prepare=disconnected), terminal_size=(80, 24),
+                        run_before=goto("settings", "integrations"))
 
 
 def test_help(snap_compare, shell):

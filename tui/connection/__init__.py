@@ -16,14 +16,15 @@ A reconnect (the stored connection is Disconnected) must end on the same organis
 
 * :mod:`tui.connection.consent`: signing in, the custom connection, choosing (or abandoning) the organisation;
 * :mod:`tui.connection.accounts`: the chart of accounts and the revenue-account mappings;
-* :mod:`tui.connection.status`: the one status (:class:`XeroOverview`), check, disconnect, To Do warnings;
+* :mod:`tui.connection.status`: the one status (:class:`XeroOverview`; with the sync's, :class:`XeroStatus`),
+  check, disconnect, To Do warnings;
 * :mod:`tui.connection.service`: :class:`XeroConnection`, which has all of the above.
 """
 
 from tui.connection.accounts import CATEGORIES, Account, MappedAccount
 from tui.connection.consent import OtherOrganisation, PendingConnection, Started
 from tui.connection.service import XeroConnection
-from tui.connection.status import XeroOverview
+from tui.connection.status import XeroOverview, XeroStatus
 
 __all__ = [
     "Account",
@@ -34,4 +35,5 @@ __all__ = [
     "Started",
     "XeroConnection",
     "XeroOverview",
+    "XeroStatus",
 ]

@@ -107,9 +107,13 @@ class AccountSteps:
         row = self._active_row()
         if row is None:
             raise NotConfigured("Xero is not connected.")
+        from tui.sync import records
+
         with self.services.session() as s:
             xero_connections.save_mapping(s, row.tenant_id, category, code=account.code, name=account.name,
                                           account_id=account.account_id)
+            records.log(s, self.services.now(), f"{category} invoice lines now post to {account.label} "
+                                                f"(by {self.services.user})")
         return self.overview()
 
     def mapped_accounts(self, s, tenant_id: str) -> tuple[MappedAccount, ...]:

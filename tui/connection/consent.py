@@ -59,6 +59,14 @@ class PendingConnection:
     client_id: str = ""  # custom connection's client id
 
     @property
+    def next_step(self) -> str:
+        """What happens once an organisation is chosen (as :meth:`ConsentSteps.choose` does it): a new connection
+        waits for the revenue accounts; a reconnect keeps them and carries on."""
+        if self.keep_tenant_id:
+            return "Then what waited goes to Xero; the revenue accounts stay as you chose them."
+        return "Next, choose the revenue accounts your invoices post to."
+
+    @property
     def suggested(self) -> int:
         """Index of the organisation to highlight first: the one being reconnected, else the first."""
         for i, org in enumerate(self.organisations):
@@ -222,6 +230,7 @@ class ConsentSteps:
     def choose(self, pending: PendingConnection, org: "Organisation") -> "XeroOverview":
         """Store the token set for ``org`` and make it the business's organisation; default mappings."""
         from tui.store import xero_connections
+        from tui.sync import records
         from tui.xero.sign_in import save_connection
 
         if pending.keep_tenant_id and org.tenant_id != pending.keep_tenant_id:
@@ -240,6 +249,8 @@ class ConsentSteps:
                 s, tenant_id=org.tenant_id, name=org.name, tenant_type=org.tenant_type,
                 connection_id=org.connection_id, kind=pending.kind, now=now,
                 accounts_pending=not pending.keep_tenant_id)
+            records.log(s, now, f"{'Reconnected to' if pending.keep_tenant_id else 'Connected to'} {org.name} by "
+                                f"{self.services.user}")
         log.info("Xero: connected to organisation %s (%s)", org.name, pending.kind)
         try:
             self.chart_of_accounts()  # default mappings and archived flags

@@ -1,5 +1,6 @@
-"""The connection's one status: what is stored (:class:`XeroOverview`, what Integrations, the Xero screen and
-To Do show), asking Xero whether it still holds, recording a lost connection, and disconnecting. Methods of
+"""The connection's one status: what is stored (:class:`XeroOverview`), the connection and its sync together
+(:class:`XeroStatus`, what the header, To Do, Integrations, the Xero screen and the Sync screen say), asking
+Xero whether it still holds, recording a lost connection, and disconnecting. Methods of
 :class:`~tui.connection.XeroConnection`.
 """
 
@@ -8,10 +9,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from tui.connection.accounts import MappedAccount
 from tui.xero.errors import Disconnected, NotConfigured, XeroError
 from tui.xero_factory import api_with
+
+if TYPE_CHECKING:
+    from tui.sync.status import Overview
 
 log = logging.getLogger("tui.connection")
 
@@ -35,13 +40,85 @@ class XeroOverview:
         return tuple(m for m in self.mappings if m.archived)
 
 
-def _sentence(text: str) -> str:
-    """The reason as a sentence, without the client's advice to reconnect (the screens give that)."""
-    text = (text or "Xero ended the connection").strip()
-    for advice in ("; select Continue to reconnect", "; connect again"):
-        text = text.replace(advice, "")
-    text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
+def _changes(n: int) -> str:
+    return f"{n:,} change{'s' if n != 1 else ''} {'waits' if n == 1 else 'wait'}"
+
+
+@dataclass(frozen=True)
+class XeroStatus:
+    """The connection and its sync, read in one transaction: every screen's words about Xero come from here, so
+    none can say something another contradicts. Plain text; each screen only styles and lays it out."""
+
+    connection: XeroOverview
+    sync: Overview
+    now: datetime
+
+    @property
+    def state(self) -> str:
+        return self.connection.state
+
+    @property
+    def waits_for_accounts(self) -> bool:
+        return self.state == "connected" and self.connection.accounts_pending
+
+    @property
+    def header(self) -> str:
+        """The header's sync slot: nothing without Xero; "Xero disconnected"; else the sync's own line
+        ("1 pending · Synced just now · by the sync service")."""
+        if self.state == "not connected":
+            return ""
+        from tui.sync.lease import holder_name
+
+        if self.state == "disconnected":
+            return "Xero disconnected"
+        text = self.sync.header(self.now)
+        return f"{text} · by {holder_name(self.sync.held_by)}" if self.sync.held_by else text
+
+    @property
+    def is_error(self) -> bool:
+        """Red: the connection is lost, or the sync has errors, conflicts or a failed pass."""
+        return self.state == "disconnected" or (self.state == "connected" and self.sync.is_error)
+
+    @property
+    def syncing(self) -> str:
+        """What a connected connection does for the business now (Integrations' card, the Xero screen)."""
+        if self.connection.accounts_pending:
+            return "Nothing goes to Xero until you have chosen the revenue accounts."
+        return "Invoices sync both ways."
+
+    @property
+    def nothing_to_fix(self) -> str:
+        """The Sync screen's "Needs attention" when there is no problem: and whether anything still waits."""
+        if self.state == "not connected":
+            return "Nothing to sync yet."
+        pending = self.sync.pending
+        if not pending:
+            return "Nothing: every change reached Xero."
+        if self.state == "disconnected":
+            return f"Nothing to fix here: {_changes(pending)} until Xero is reconnected."
+        if self.connection.accounts_pending:
+            return f"Nothing to fix here: {_changes(pending)} for the revenue accounts."
+        return f"Nothing to fix here: {_changes(pending)} for the next pass."
+
+    @property
+    def todo_lines(self) -> list[str]:
+        """To Do's warnings about the connection (the token set's own warning is added by the service)."""
+        c = self.connection
+        if c.state == "disconnected":
+            return [f"Xero disconnected: {c.reason} Nothing goes to Xero until you reconnect: Settings → "
+                    "Integrations → Xero, then Continue."]
+        if c.state != "connected":
+            return []
+        lines = ["Nothing goes to Xero until you have chosen the revenue accounts: Settings → Integrations → "
+                 "Xero, then Back."] if c.accounts_pending else []
+        by_account: dict[str, list[str]] = {}
+        for m in c.archived:
+            by_account.setdefault(m.label, []).append(m.category)
+        return lines + [
+            f"Xero account {label} (used for {', '.join(categories)}) is archived in Xero: choose another under "
+            "Settings → Integrations → Xero."
+            for label, categories in by_account.items()
+        ]
 
 
 class StatusSteps:
@@ -49,13 +126,23 @@ class StatusSteps:
 
     def overview(self) -> XeroOverview:
         """The connection as stored (no network)."""
-        from tui.store.xero_connections import active_connection
-
         with self.services.session() as s:
-            row = active_connection(s)
-            if row is None:
-                return XeroOverview("not connected")
-            mappings = self.mapped_accounts(s, row.tenant_id)
+            return self._overview_in(s)
+
+    def status(self) -> XeroStatus:
+        """The connection and its sync as stored, in one transaction (no network)."""
+        with self.services.session() as s:
+            connection = self._overview_in(s)
+            sync = self.services.sync.overview(s)
+        return XeroStatus(connection, sync, self.services.now())
+
+    def _overview_in(self, s) -> XeroOverview:
+        from tui.store.xero_connections import active_connection
+        from tui.sync.records import reason_sentence
+
+        row = active_connection(s)
+        if row is None:
+            return XeroOverview("not connected")
         disconnected = row.status == "disconnected"
         return XeroOverview(
             state="disconnected" if disconnected else "connected",
@@ -63,32 +150,36 @@ class StatusSteps:
             organisation=row.tenant_name,
             tenant_type=row.tenant_type,
             kind=row.kind,
-            reason=row.reason if disconnected else "",
+            reason=reason_sentence(row.reason) if disconnected else "",
             since=row.disconnected_at if disconnected else row.connected_at,
-            mappings=mappings,
+            mappings=self.mapped_accounts(s, row.tenant_id),
             accounts_pending=row.accounts_pending,
         )
 
     def accounts_reviewed(self) -> XeroOverview:
         """The user has been through the revenue accounts after connecting: the sync may send from now on."""
         from tui.store.xero_connections import active_connection
+        from tui.sync import records
 
         with self.services.session() as s:
             row = active_connection(s)
             if row is not None and row.accounts_pending:
                 row.accounts_pending = False
                 s.add(row)
+                records.log(s, self.services.now(), f"Revenue accounts for {row.tenant_name} reviewed by "
+                                                    f"{self.services.user}; the sync may send")
                 log.info("Xero: revenue accounts reviewed for %s; the sync may start", row.tenant_name)
         return self.overview()
 
     def mark_disconnected(self, reason: str) -> XeroOverview:
         """Record that Xero no longer accepts the connection: why and when (Integrations shows it red)."""
         from tui.store import xero_connections
+        from tui.sync import records
 
         with self.services.session() as s:
             row = xero_connections.active_connection(s)
             if row is not None and row.status != "disconnected":
-                xero_connections.mark_disconnected(s, row, _sentence(reason), self.services.now())
+                records.connection_lost(s, row, reason, self.services.now())
                 log.warning("Xero: %s is disconnected: %s", row.tenant_name, reason)
         return self.overview()
 
@@ -136,6 +227,7 @@ class StatusSteps:
     def disconnect(self) -> XeroOverview:
         """Delete the connection at Xero, revoke the token set, forget it; mappings stay for a later reconnect."""
         from tui.store import xero_connections
+        from tui.sync import records
 
         row = self._active_row()
         if row is None:
@@ -157,24 +249,17 @@ class StatusSteps:
         with self.services.session() as s:
             xero_connections.forget(s, row.tenant_id, f"Disconnected in tradiecore by {self.services.user}.",
                                     self.services.now())
+            records.log(s, self.services.now(), f"Disconnected from {row.tenant_name} by {self.services.user}")
         log.info("Xero: disconnected from %s by %s", row.tenant_name, self.services.user)
         return self.overview()
 
     def todo_warnings(self) -> list[str]:
-        """Lines for To Do: an archived mapped account, a connection near its refresh-token expiry. No network."""
-        overview = self.overview()
-        if overview.state != "connected":
-            return []
-        by_account: dict[str, list[str]] = {}
-        pending = ["Nothing goes to Xero until you have chosen the revenue accounts: Settings → Integrations → "
-                   "Xero, then Back."] if overview.accounts_pending else []
-        for m in overview.archived:
-            by_account.setdefault(m.label, []).append(m.category)
-        lines = pending + [
-            f"Xero account {label} (used for {', '.join(categories)}) is archived in Xero: choose another under "
-            "Settings → Integrations → Xero."
-            for label, categories in by_account.items()
-        ]
+        """Lines for To Do: :attr:`XeroStatus.todo_lines`, and a connection near its refresh-token expiry.
+        No network."""
+        status = self.status()
+        lines = status.todo_lines
+        if status.state != "connected":
+            return lines
         try:
             row = self._active_row()
             manager = self._manager(row)

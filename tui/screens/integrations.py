@@ -14,25 +14,29 @@ from tui.widgets.header import AppHeader
 
 
 def xero_prompt(status, time_zone: str) -> Text:
-    """The Xero row: name, coloured status, the organisation, and for a lost connection why and since when."""
+    """The Xero card (a :class:`~tui.connection.XeroStatus`): name, coloured status, the organisation, what the
+    connection does now, and for a lost connection why and since when."""
     text = Text.assemble(("Xero", "bold"), "  ")
     if status is None:
         text.append("Checking…", style="dim")
         return text
-    if status.state == "connected":
+    overview = status.connection
+    if overview.state == "connected":
         text.append("Connected", style="bold green")
-        if status.organisation:
-            text.append(f"  {status.organisation}")
-        since = format_when(status.since, time_zone)
-        text.append(f"\nSyncing invoices both ways{f' since {since}' if since else ''}. Select to manage.",
-                    style="dim")
-    elif status.state == "disconnected":
+        if overview.organisation:
+            text.append(f"  {overview.organisation}")
+        if status.waits_for_accounts:
+            text.append(f"\n{status.syncing} Select to choose them.", style="dim")
+        else:
+            since = format_when(overview.since, time_zone)
+            text.append(f"\nSyncing invoices both ways{f' since {since}' if since else ''}. Select to manage.",
+                        style="dim")
+    elif overview.state == "disconnected":
         text.append("Disconnected", style="bold red")
-        if status.organisation:
-            text.append(f"  {status.organisation}")
-        when = format_when(status.since, time_zone)
-        reason = status.reason or "Xero ended the connection"
-        text.append(f"\n{reason}{f' ({when})' if when else ''}", style="red")
+        if overview.organisation:
+            text.append(f"  {overview.organisation}")
+        when = format_when(overview.since, time_zone)
+        text.append(f"\n{overview.reason}{f' ({when})' if when else ''}", style="red")
         text.append("\nSelect Xero to reconnect.", style="dim")
     else:
         text.append("Not connected", style="dim")
@@ -42,8 +46,11 @@ def xero_prompt(status, time_zone: str) -> Text:
 
 class IntegrationsScreen(BaseScreen):
     TITLE = "Integrations"
+    # One key, named in the footer for what it does in the state shown: the binding for another state is off.
     BINDINGS = [
-        Binding("x", "connect_xero", "Connect Xero", id="connect_xero"),
+        Binding("x", "xero('not connected')", "Connect Xero", id="connect_xero"),
+        Binding("x", "xero('connected')", "Manage Xero", id="manage_xero"),
+        Binding("x", "xero('disconnected')", "Reconnect Xero", id="reconnect_xero"),
         Binding("r", "reload", "Refresh", id="refresh", show=False),
     ]
 
@@ -80,24 +87,33 @@ class IntegrationsScreen(BaseScreen):
         self.reload()
         self.check_xero()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "xero":
+            return parameters == (self.status.state if self.status is not None else "not connected",)
+        return True
+
     def reload(self) -> None:
         def load():
-            return self.services.xero.overview(), self.services.business().time_zone
+            return self.services.xero.status(), self.services.business().time_zone
 
         self.blocking(load, on_done=self._show_status, group="xero-status")
 
     def _show_status(self, result) -> None:
+        before = self.status.state if self.status is not None else None
         self.status, self.time_zone = result
         self.query_one("#connections", OptionList).replace_option_prompt(
             "xero", xero_prompt(self.status, self.time_zone)
         )
+        self.refresh_bindings()
+        if before == "connected" and self.status.state == "disconnected":  # the check found it lost
+            self.app.xero_changed()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id == "xero":
-            self.action_connect_xero()
+            self.connect_xero(self.status)
 
-    def action_connect_xero(self) -> None:
+    def action_xero(self, _state: str) -> None:
         self.connect_xero(self.status)
 
     def connect_xero(self, status) -> None:

@@ -40,7 +40,7 @@ LEVEL_STYLES = {"error": "red", "warning": "yellow"}
 
 @dataclass(frozen=True)
 class SyncView:
-    overview: object
+    status: object  # tui.connection.XeroStatus: the connection and the sync, as every screen shows them
     problems: list
     log: list
     time_zone: str
@@ -55,15 +55,21 @@ def local_time(when: datetime | None, time_zone: str, fmt: str = "%d/%m/%Y %H:%M
 def summary_text(view: SyncView, now: datetime) -> Text:
     from tui.sync.status import ago
 
-    o = view.overview
+    status = view.status
+    o = status.sync
     text = Text()
-    if not o.connected:
+    if status.state == "not connected":
         return Text("Not connected to Xero. Settings → Integrations → Xero to connect.", style="bold red")
+    if status.state == "disconnected":
+        text.append(f"Xero disconnected: {status.connection.reason}", style="bold red")
+        text.append("\nSettings → Integrations → Xero, then Continue, to reconnect.\n", style="dim")
     last = o.last_success_at
     text.append("Last successful sync  ", style="dim")
     text.append(f"{local_time(last, view.time_zone)}" + (f" ({ago(last, now)})" if last else ""))
     text.append("\nPending changes       ", style="dim")
     text.append(f"{o.pending:,}")
+    if status.waits_for_accounts:
+        text.append("  waits for the revenue accounts", style="yellow")
     text.append("\nXero calls today      ", style="dim")
     text.append(f"{o.calls_today:,} of {DAILY_BUDGET:,}")
     if o.held_by:
@@ -71,7 +77,7 @@ def summary_text(view: SyncView, now: datetime) -> Text:
         text.append(o.held_by)  # Sync now asks it for a pass
     if o.needs_confirmation:
         text.append("\nThe first sync is waiting for your review: press f.", style="bold yellow")
-    elif o.last_error:
+    elif o.last_error and status.state == "connected":
         text.append("\nLast pass             ", style="dim")
         text.append(o.last_error, style="red")
     return text
@@ -139,7 +145,7 @@ class SyncScreen(BaseScreen):
         if action == "retry_all":
             return bool(self.view and self.view.problems)
         if action == "first_sync":
-            return bool(self.view and self.view.overview.needs_confirmation)
+            return bool(self.view and self.view.status.sync.needs_confirmation)
         return True
 
     # -- loading --------------------------------------------------------------------------------------
@@ -148,7 +154,8 @@ class SyncScreen(BaseScreen):
 
     def _load(self) -> SyncView:
         sync = self.services.sync
-        return SyncView(sync.overview(), sync.problems(), sync.log(100), self.services.business().time_zone)
+        return SyncView(self.services.xero.status(), sync.problems(), sync.log(100),
+                        self.services.business().time_zone)
 
     def show(self, view: SyncView) -> None:
         self.view = view
@@ -160,8 +167,7 @@ class SyncScreen(BaseScreen):
             problems.add_options([Option(problem_prompt(p)) for p in view.problems])
             problems.highlighted = min(highlighted or 0, len(view.problems) - 1)
         else:
-            nothing = "Nothing: every change reached Xero." if view.overview.connected else "Nothing to sync yet."
-            problems.add_option(Option(Text(nothing, style="dim"), disabled=True))
+            problems.add_option(Option(Text(view.status.nothing_to_fix, style="dim"), disabled=True))
         table = self.query_one("#sync-log", DataTable)
         table.clear()
         for row in view.log:

@@ -16,35 +16,31 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.connection import XeroOverview
+from tui.connection import XeroOverview, XeroStatus
 from tui.domain.dates import format_when
 from tui.screens.base import BaseScreen
 from tui.screens.xero_connect import CONNECT_CSS
 from tui.widgets.header import AppHeader
 
 
-def _when(overview: XeroOverview, time_zone: str) -> str:
-    return format_when(overview.since, time_zone)
-
-
-def status_text(overview: XeroOverview | None, time_zone: str = "Australia/Sydney") -> Text:
-    """The organisation line: name and a coloured status; for a lost connection, why and since when."""
-    if overview is None:
+def status_text(status: XeroStatus | None, time_zone: str = "Australia/Sydney") -> Text:
+    """The organisation line: name and a coloured status, what the connection does now; for a lost connection,
+    why and since when."""
+    if status is None:
         return Text("Checking the connection…", style="dim")
+    overview = status.connection
     if overview.state == "not connected":
         return Text.assemble(("Not connected", "bold"), "\n",
                              ("Select Connect to Xero to send invoices to Xero and get payments back.", "dim"))
     text = Text.assemble((overview.organisation or "Xero", "bold"), "  ")
-    when = _when(overview, time_zone)
+    when = format_when(overview.since, time_zone)
     if overview.state == "connected":
         text.append("Connected", style="bold green")
         kind = "custom connection" if overview.kind == "custom" else "connected"
-        text.append(f"\n{kind.capitalize()}{f' since {when}' if when else ''}. Invoices sync both ways.",
-                    style="dim")
+        text.append(f"\n{kind.capitalize()}{f' since {when}' if when else ''}. {status.syncing}", style="dim")
     else:
         text.append("Disconnected", style="bold red")
-        text.append(f"\n{overview.reason or 'Xero ended the connection.'}{f' ({when})' if when else ''}",
-                    style="red")
+        text.append(f"\n{overview.reason}{f' ({when})' if when else ''}", style="red")
         text.append("\nSelect Continue to reconnect; your account choices are kept.", style="dim")
     return text
 
@@ -147,6 +143,7 @@ class XeroScreen(BaseScreen):
             return
 
         def reviewed(_overview) -> None:
+            self.app.xero_changed()
             self.app.sync_now()
             self.dismiss(None)
 
@@ -167,13 +164,13 @@ class XeroScreen(BaseScreen):
         """Show what is stored straight away; ``check``: then ask Xero (status, archived accounts)."""
 
         def load():
-            return self.xero.overview(), self.services.business().time_zone
+            return self.xero.status(), self.services.business().time_zone
 
         def loaded(result) -> None:
             self.show(*result)
             if check and self.overview is not None and self.overview.state == "connected":
                 self.say("Checking the connection with Xero…")
-                self.blocking(self.xero.refresh, on_done=self.checked, on_error=self.check_failed,
+                self.blocking(self._refreshed, on_done=self.checked, on_error=self.check_failed,
                               group="xero-check")
             if self.ask_disconnect:
                 self.ask_disconnect = False
@@ -181,16 +178,23 @@ class XeroScreen(BaseScreen):
 
         self.blocking(load, on_done=loaded, group="xero-load")
 
-    def checked(self, overview: XeroOverview) -> None:
-        self.show(overview, self.time_zone)
+    def _refreshed(self) -> XeroStatus:
+        self.xero.refresh()
+        return self.xero.status()
+
+    def checked(self, status: XeroStatus) -> None:
+        self.show(status, self.time_zone)
         self.say("")
+        if status.state != "connected":  # found lost just now
+            self.app.xero_changed()
 
     def check_failed(self, exc: Exception) -> None:
         self.say(f"Could not check the connection: {exc}", error=True)
 
-    def show(self, overview: XeroOverview, time_zone: str) -> None:
+    def show(self, status: XeroStatus, time_zone: str) -> None:
+        overview = status.connection
         self.overview, self.time_zone = overview, time_zone
-        self.query_one("#xero-status", Static).update(status_text(overview, time_zone))
+        self.query_one("#xero-status", Static).update(status_text(status, time_zone))
         accounts = self.query_one("#revenue-accounts", OptionList)
         highlighted = accounts.highlighted
         accounts.clear_options()
@@ -202,7 +206,7 @@ class XeroScreen(BaseScreen):
         cont.display = overview.state != "connected"
         cont.label = "Continue" if overview.state == "disconnected" else "Connect to Xero"
         self.query_one("#xero-disconnect").display = overview.state != "not connected"
-        self.query_one("#xero-first-sync").display = overview.accounts_pending
+        self.query_one("#xero-first-sync").display = status.waits_for_accounts
         if overview.state != "connected" and not accounts.has_focus_within:
             cont.focus()
         self.refresh_bindings()
@@ -226,9 +230,13 @@ class XeroScreen(BaseScreen):
         self.app.push_screen(AccountPickerScreen(mapping, self.overview.organisation), self.picked)
 
     def picked(self, overview: XeroOverview | None) -> None:
-        if overview is not None:
-            self.show(overview, self.time_zone)
-            self.say("Saved.")
+        """Back from the chart of accounts: "Saved." only for the choice just saved (a cancel clears it)."""
+        if overview is None:
+            self.say("")
+            return
+        self.say("Saved.")
+        self.blocking(self.xero.status, on_done=lambda status: self.show(status, self.time_zone),
+                      group="xero-load")
 
     # -- connect, disconnect --------------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -250,15 +258,20 @@ class XeroScreen(BaseScreen):
         self.app.push_screen(ConfirmScreen("Disconnect Xero", question, "Disconnect", "Keep connected"),
                              self._disconnect_confirmed)
 
+    def _disconnected(self) -> XeroStatus:
+        self.xero.disconnect()
+        return self.xero.status()
+
     def _disconnect_confirmed(self, yes: bool | None) -> None:
         if not yes:
             return
         name = self.overview.organisation if self.overview else "Xero"
         self.say(f"Disconnecting from {name}…")
 
-        def done(overview: XeroOverview) -> None:
-            self.show(overview, self.time_zone)
+        def done(status: XeroStatus) -> None:
+            self.show(status, self.time_zone)
             self.say(f"Disconnected from {name}. Select Connect to Xero to connect again.")
+            self.app.xero_changed()
 
-        self.blocking(self.xero.disconnect, on_done=done, on_error=lambda e: self.say(str(e), error=True),
+        self.blocking(self._disconnected, on_done=done, on_error=lambda e: self.say(str(e), error=True),
                       group="xero-disconnect")

@@ -60,7 +60,7 @@ class OrganisationsScreen(BaseScreen):
         yield Static(hint, classes="hint", markup=False)
         yield OptionList(*[Option(organisation_prompt(o), id=o.tenant_id) for o in self.pending.organisations],
                          id="orgs", classes="menu")
-        yield Static("Next, choose the revenue accounts your invoices post to.", classes="hint", markup=False)
+        yield Static(self.pending.next_step, classes="hint", markup=False)
         with Horizontal(id="orgs-buttons"):
             yield Button("Ok, let's go", id="orgs-go", variant="primary", compact=True)
         yield Static("", id="orgs-message", classes="message", markup=False)

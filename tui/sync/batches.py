@@ -15,7 +15,6 @@ from typing import Iterator
 
 from sqlmodel import Session, col, select
 
-from tui.store import xero_connections
 from tui.store.sync_tables import SyncBatchRow
 from tui.store.tables import XeroConnectionRow
 from tui.sync import queue, records
@@ -115,8 +114,7 @@ def mark_disconnected(ctx: Context, reason: str) -> None:
     with ctx.session() as s:
         row = s.get(XeroConnectionRow, ctx.tenant_id)
         if row is not None:
-            xero_connections.mark_disconnected(s, row, reason, ctx.now())
-        records.log(s, ctx.now(), f"Disconnected from Xero: {reason}. Changes wait until you reconnect.", "error")
+            records.connection_lost(s, row, reason, ctx.now())
 
 
 def element_errors(element: dict) -> list[str]:

@@ -86,15 +86,19 @@ class SyncService:
         """An active Xero connection (connected or disconnected): there is something to say about syncing."""
         return self._tenant() is not None
 
-    def overview(self):
-        """:class:`~tui.sync.status.Overview`: pending, errors, conflicts, last success, calls today, lease holder."""
+    def overview(self, session=None):
+        """:class:`~tui.sync.status.Overview`: pending, errors, conflicts, last success, calls today, lease holder
+        (``session``: read in that open transaction, with the connection's own status)."""
         from dataclasses import replace
 
+        from tui.store.xero_connections import active_connection
         from tui.sync.status import overview
 
-        tenant = self._tenant()
-        with self.services.session() as s:
-            result = overview(s, tenant, self.services.now())
+        if session is None:
+            with self.services.session() as s:
+                return self.overview(s)
+        conn = active_connection(session)
+        result = overview(session, conn.tenant_id if conn is not None else None, self.services.now())
         if result.held_by == self.runner().label:  # this process: nobody else to name
             result = replace(result, held_by=None)
         return result

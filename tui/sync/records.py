@@ -63,6 +63,28 @@ def log(s: Session, at: datetime, message: str, level: str = "info",
     s.add(SyncLogRow(at=at, level=level, message=message, invoice_id=invoice_id, customer_id=customer_id))
 
 
+def connection_lost(s: Session, row, reason: str, at: datetime) -> None:
+    """Xero no longer accepts the connection: record why and when on the connection, and say so once in the
+    activity log (however it was found: a sync pass, or the connection checked from a screen)."""
+    from tui.store import xero_connections
+
+    if row.status == "disconnected":
+        return
+    sentence = reason_sentence(reason)
+    xero_connections.mark_disconnected(s, row, sentence, at)
+    log(s, at, f"Disconnected from Xero: {sentence} Changes wait until you reconnect.", "error")
+
+
+def reason_sentence(text: str) -> str:
+    """Why a connection was lost, as a sentence, without the client's advice to reconnect (each screen gives
+    the advice that fits it)."""
+    text = (text or "Xero ended the connection").strip()
+    for advice in ("; select Continue to reconnect", "; connect again"):
+        text = text.replace(advice, "")
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def recent_log(s: Session, limit: int = 200) -> list[SyncLogRow]:
     return list(s.exec(select(SyncLogRow).order_by(col(SyncLogRow.id).desc()).limit(limit)).all())
 

@@ -330,7 +330,7 @@ class SyncRunner:
                 if report.conflicts:
                     parts.append(f"{report.conflicts} conflict{'s' if report.conflicts != 1 else ''}")
                 report.message = "Synced" + (": " + ", ".join(parts) if parts else "")
-            if not report.ok:
+            if not report.ok and not report.disconnected:  # a lost connection is logged where it was found
                 records.log(s, now, report.message, "error" if not report.needs_confirmation else "warning")
         return report
 

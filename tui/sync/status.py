@@ -132,7 +132,8 @@ class Overview:
 
     def header(self, now: datetime) -> str:
         """The short status for the header/footer: errors first, then pending, then what the last pass met
-        (:func:`headline` of its error) or when the sync last succeeded."""
+        (:func:`headline` of its error) or when the sync last succeeded (not while the revenue accounts wait:
+        nothing is synced then, whatever an earlier connection to the organisation did)."""
         parts = []
         if self.conflicts:
             parts.append(f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''}")
@@ -146,7 +147,7 @@ class Overview:
             parts.append(headline(self.last_error))
         elif self.needs_confirmation:
             parts.append("first sync needs review")
-        if self.last_success_at is not None and not self.last_error:
+        if self.last_success_at is not None and not self.last_error and not self.accounts_pending:
             parts.append(f"Synced {ago(self.last_success_at, now)}")
         elif not parts:
             parts.append("Not synced yet")

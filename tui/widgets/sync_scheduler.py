@@ -31,43 +31,36 @@ class PassResult:
 
     status: Text
     needs_confirmation: bool = False
-    changed: bool = False  # something pushed, pulled or failed: lists showing invoices reload
+    changed: bool = False  # something pushed, pulled or failed, or Xero disconnected: lists reload
     held_by: str | None = None  # another process holds the sync lease (its label)
 
 
-def status_line(report, overview, now) -> Text:
-    """The header's sync slot after a pass's ``report`` (None: another process's pass) given the ``overview``:
-    "Synced just now", or with "· by the sync service" when another process syncs."""
-    from tui.sync.lease import holder_name
-
-    if report is not None and report.not_connected:
-        return Text("")  # no Xero, no sync: nothing to say
-    if report is not None and report.disconnected:
-        return Text("Xero disconnected", style="bold red")
+def status_line(status, report=None) -> Text:
+    """The header's sync slot: the :class:`~tui.connection.status.XeroStatus`'s ``header`` (red when something
+    is wrong), unless this process's own pass (``report``) could not read the token store, which only it knows."""
     if report is not None and report.store_unreadable:  # this process's own problem: not in the shared status
         return Text(report.message, style="bold red")
-    header = overview.header(now)
-    if overview.held_by:
-        header = f"{header} · by {holder_name(overview.held_by)}"
-    return Text(header, style="bold red" if overview.is_error else "")
+    return Text(status.header, style="bold red" if status.is_error else "")
 
 
-def run_pass(sync, ask: bool = False) -> PassResult:
+def run_pass(services, ask: bool = False) -> PassResult:
     """One pass and the status after it (blocking: call it from a thread). ``ask``: should another process hold
     the lease, ask it for a pass and wait for that (Sync now, an invoice sent)."""
     from tui.sync.lease import holder_name
 
+    sync = services.sync
     try:
         report = sync.run_once()
         asked = sync.ask_for_pass(ASK_TIMEOUT_S) if report.held_by and ask else None
-        overview = sync.overview()
+        status = services.xero.status()
     except Exception as exc:  # network, database: shown in the header, the next pass tries again
         return PassResult(Text(f"Sync failed: {exc}" if str(exc) else "Sync failed", style="bold red"))
-    changed = bool(report.pushed or report.pulled or report.errors or report.conflicts or report.held_by)
-    status = status_line(report, overview, sync.services.now())
+    changed = bool(report.pushed or report.pulled or report.errors or report.conflicts or report.held_by
+                   or report.disconnected)  # To Do's warnings say what the header says
+    line = status_line(status, report)
     if asked is not None and not asked.done:
-        status = Text(f"No pass from {holder_name(report.held_by)} within {ASK_TIMEOUT_S:g} s", style="bold red")
-    return PassResult(status, report.needs_confirmation, changed, overview.held_by)
+        line = Text(f"No pass from {holder_name(report.held_by)} within {ASK_TIMEOUT_S:g} s", style="bold red")
+    return PassResult(line, report.needs_confirmation, changed, status.sync.held_by)
 
 
 class SyncScheduler:
@@ -97,7 +90,7 @@ class SyncScheduler:
 
     def _pass(self, ask: bool) -> None:
         import_store()
-        result = run_pass(self.app.services.sync, ask)
+        result = run_pass(self.app.services, ask)
         self.app.call_from_thread(self._done, result)
 
     def _done(self, result: PassResult) -> None:
@@ -128,9 +121,8 @@ class SyncScheduler:
         result = None
         if look is not None and look.held_by and not look.mine \
                 and (look.last_run_at, look.last_error) != self._seen_pass:
-            overview = sync.overview()
-            result = PassResult(status_line(None, overview, sync.services.now()), changed=True,
-                                held_by=overview.held_by)
+            status = self.app.services.xero.status()
+            result = PassResult(status_line(status), changed=True, held_by=status.sync.held_by)
         self.app.call_from_thread(self._looked, look, result)
 
     def _looked(self, look, result: PassResult | None) -> None:
@@ -144,6 +136,17 @@ class SyncScheduler:
             self._seen_pass = (look.last_run_at, look.last_error)
             self.app.sync_passed(result)
         self._held_by_other = look.held_by is not None and not look.mine
+
+    def status_changed(self):
+        """The connection changed here (connected, reconnected, disconnected, accounts reviewed): the header
+        says so now, from the stored status, without waiting for a pass."""
+        return self.app.run_worker(self._restate, thread=True, exit_on_error=False, group="sync-status",
+                                   exclusive=True, name="sync status")
+
+    def _restate(self) -> None:
+        import_store()
+        status = self.app.services.xero.status()
+        self.app.call_from_thread(setattr, self.app, "sync_status", status_line(status))
 
     def close(self) -> None:
         for timer in self._timers:
