@@ -9,6 +9,7 @@ message. All database and mail work runs in workers.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
@@ -129,6 +130,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self.busy = False  # a save, send, delete or void is under way: no second one meanwhile
         self._clean: tuple | None = None
         self.newer: Newer | None = None  # written elsewhere while this editor has unsaved edits: asked about
+        self._showing = asyncio.Lock()
         self.title = "Invoice"
 
     # -- layout -------------------------------------------------------------------------------------
@@ -248,6 +250,13 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self.banner(str(exc))
 
     async def _loaded(self, data: Loaded, refocus: bool = True) -> None:
+        """Show ``data`` (one at a time: a load and a follow can finish together). ``refocus=False``: a newer copy
+        followed, shown only if it is still newer than what is on screen."""
+        async with self._showing:
+            if refocus or self.invoice is None or data.invoice.version > self.invoice.version:
+                await self._show(data, refocus)
+
+    async def _show(self, data: Loaded, refocus: bool) -> None:
         inv = self.invoice = data.invoice
         self.customer = data.customer
         self.time_zone = data.time_zone
