@@ -92,6 +92,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
     InvoiceEditorScreen #status.-paid { background: $success-muted; }
     InvoiceEditorScreen #status.-voided { background: $error-muted; }
     InvoiceEditorScreen #amounts { color: $text-muted; height: auto; margin-bottom: 1; }
+    InvoiceEditorScreen.-narrow #amounts { margin-bottom: 0; }  /* 80x24 shows six whole lines */
     InvoiceEditorScreen #sync-line { color: $text-muted; height: auto; display: none; }
     InvoiceEditorScreen #sync-line.-problem { color: $error; }
     InvoiceEditorScreen .head-field { height: auto; }
@@ -111,8 +112,9 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         Binding("ctrl+e", "send", "Send", id="send", priority=True),
         Binding("ctrl+e", "send_again", "Send again", id="send_again", priority=True),
         Binding("ctrl+n", "add_line", "Add line", id="add_line"),
-        Binding("ctrl+r", "remove_line", "Remove line", id="remove_line"),
-        Binding("f2", "pick_customer", "Customer", id="choose_customer"),
+        # not in the footer (80 columns hold Save, Send, Add line, Delete/Void and Help); Help lists them
+        Binding("ctrl+r", "remove_line", "Remove line", id="remove_line", show=False),
+        Binding("f2", "pick_customer", "Customer", id="choose_customer", show=False),
         Binding("f8", "delete", "Delete draft", id="delete"),
         Binding("f8", "void", "Void", id="void"),
         Binding("ctrl+y", "app.goto('sync')", "Sync", id="invoice_sync", show=False),

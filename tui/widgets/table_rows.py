@@ -17,6 +17,7 @@ class Column:
     width: int = 0  # 0: share what is left over
     justify: str = "left"  # "left" | "right"
     min_width: int = 8
+    key: str = ""  # a DataTable's column key (FittedTable); the title when blank
 
 
 GAP = 2
