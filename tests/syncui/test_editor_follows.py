@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from tests.syncui.conftest import make_invoice, next_pass, screen_text, send, startup_pass, sync_app, wait_for
+from tests.syncui.conftest import (
+    conflicted,
+    make_invoice,
+    next_pass,
+    open_editor,
+    screen_text,
+    send,
+    startup_pass,
+    sync_app,
+    wait_for,
+)
 
 SIZE = (100, 32)
-
-
-async def open_editor(pilot, invoice_id: int):
-    from tui.screens.invoice_editor import InvoiceEditorScreen
-
-    app = pilot.app
-    app.open_invoice(invoice_id)
-    editor = await wait_for(pilot, lambda: isinstance(app.screen, InvoiceEditorScreen) and app.screen.invoice
-                            and app.screen, what="invoice editor")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    return editor
 
 
 def shown(editor, selector: str) -> str:
@@ -30,6 +28,26 @@ async def type_reference(pilot, editor, text: str) -> None:
     box.value = ""
     await pilot.press(*text)
     assert editor.dirty
+
+
+def synced(c, number: str):
+    inv = send(c.services, make_invoice(c.services, number=number))
+    assert c.sync().ok
+    return inv
+
+
+async def asked(pilot, c, inv, change_in_xero):
+    """The editor open on ``inv`` with "Mine" typed as its Reference; ``change_in_xero()``, then a pass: the editor
+    asks what to keep. Returns the editor and its question."""
+    await startup_pass(pilot)
+    editor = await open_editor(pilot, inv.id)
+    await type_reference(pilot, editor, "Mine")
+    change_in_xero()
+    await next_pass(pilot)
+    banner = editor.query_one("#newer")
+    await wait_for(pilot, lambda: banner.question, what="the question about Xero's change")
+    assert shown(editor, "#f-reference") == "Mine"  # nothing typed is lost
+    return editor, banner
 
 
 async def test_an_invoice_paid_in_xero_shows_paid_in_its_open_editor(connected):
@@ -50,19 +68,11 @@ async def test_an_invoice_paid_in_xero_shows_paid_in_its_open_editor(connected):
 
 async def test_unsaved_edits_ask_and_keep_mine_saves_over_xeros(connected):
     c = connected
-    inv = send(c.services, make_invoice(c.services, number="TC-0202"))
-    assert c.sync().ok
+    inv = synced(c, "TC-0202")
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await startup_pass(pilot)
-        editor = await open_editor(pilot, inv.id)
-        await type_reference(pilot, editor, "Mine")
-        c.sb.control.edit_invoice("TC-0202", Reference="Theirs")
-        await next_pass(pilot)
-        banner = editor.query_one("#newer")
-        await wait_for(pilot, lambda: banner.question, what="the question about Xero's change")
+        editor, banner = await asked(pilot, c, inv, lambda: c.sb.control.edit_invoice("TC-0202", Reference="Theirs"))
         assert banner.question.startswith("Xero changed TC-0202 at ") and "(now Sent)" in banner.question
-        assert shown(editor, "#f-reference") == "Mine"  # nothing typed is lost
         assert [str(b.label) for b in banner.query("Button")] == ["Keep mine", "Load Xero's"]
 
         await pilot.click("#keep-mine")
@@ -76,18 +86,10 @@ async def test_unsaved_edits_ask_and_keep_mine_saves_over_xeros(connected):
 
 async def test_unsaved_edits_ask_and_load_xeros_replaces_them(connected):
     c = connected
-    inv = send(c.services, make_invoice(c.services, number="TC-0203"))
-    assert c.sync().ok
+    inv = synced(c, "TC-0203")
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await startup_pass(pilot)
-        editor = await open_editor(pilot, inv.id)
-        await type_reference(pilot, editor, "Mine")
-        c.sb.control.edit_invoice("TC-0203", Reference="Theirs")
-        await next_pass(pilot)
-        banner = editor.query_one("#newer")
-        await wait_for(pilot, lambda: banner.question, what="the question about Xero's change")
-
+        editor, banner = await asked(pilot, c, inv, lambda: c.sb.control.edit_invoice("TC-0203", Reference="Theirs"))
         await pilot.click("#load-newer")
         await wait_for(pilot, lambda: shown(editor, "#f-reference") == "Theirs", what="Xero's reference")
         assert not banner.question and not editor.dirty
@@ -96,17 +98,10 @@ async def test_unsaved_edits_ask_and_load_xeros_replaces_them(connected):
 
 async def test_unsaved_edits_on_an_invoice_paid_in_xero_offer_only_xeros(connected):
     c = connected
-    inv = send(c.services, make_invoice(c.services, number="TC-0204"))
-    assert c.sync().ok
+    inv = synced(c, "TC-0204")
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await startup_pass(pilot)
-        editor = await open_editor(pilot, inv.id)
-        await type_reference(pilot, editor, "Mine")
-        c.sb.control.pay_invoice("TC-0204")
-        await next_pass(pilot)
-        banner = editor.query_one("#newer")
-        await wait_for(pilot, lambda: banner.question, what="the question about Xero's change")
+        editor, banner = await asked(pilot, c, inv, lambda: c.sb.control.pay_invoice("TC-0204"))
         assert "(now Paid)" in banner.question and "can no longer be edited" in banner.question
         assert [str(b.label) for b in banner.query("Button")] == ["Load Xero's"]
         await pilot.click("#load-newer")
@@ -115,17 +110,11 @@ async def test_unsaved_edits_on_an_invoice_paid_in_xero_offer_only_xeros(connect
 
 
 async def test_escape_after_resolving_a_conflict_shows_the_result_and_saves(connected):
-    from tui.screens.invoice_editor import InvoiceEditorScreen
     from tui.screens.sync import SyncScreen
     from tui.screens.sync_conflict import ConflictScreen
 
     c = connected
-    inv = send(c.services, make_invoice(c.services, number="TC-0205"))
-    assert c.sync().ok
-    inv = c.services.invoice(inv.id)
-    inv.reference = "Ours"
-    c.services.save_invoice(inv)
-    c.sb.control.edit_invoice("TC-0205", Reference="Theirs")
+    inv = conflicted(c, "TC-0205")
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
         await startup_pass(pilot)
@@ -141,7 +130,7 @@ async def test_escape_after_resolving_a_conflict_shows_the_result_and_saves(conn
         await pilot.press("escape")
         assert app.screen is editor
         await wait_for(pilot, lambda: shown(editor, "#f-reference") == "Theirs", what="Xero's reference")
-        assert isinstance(app.screen, InvoiceEditorScreen) and not editor.dirty
+        assert not editor.dirty
 
         await type_reference(pilot, editor, "After")
         await pilot.press("ctrl+s")

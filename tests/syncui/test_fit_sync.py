@@ -77,20 +77,13 @@ async def test_the_first_sync_preview_fits_80x24(sandbox, xservices, xero_cfg):
 
 
 async def test_the_editor_asking_about_xeros_change_fits_80x24(connected):
-    from tests.syncui.conftest import next_pass
-    from tests.syncui.test_editor_follows import open_editor, type_reference
+    from tests.syncui.test_editor_follows import asked, synced
 
     c = connected
-    inv = send(c.services, make_invoice(c.services, number="TC-0206"))
-    assert c.sync().ok
+    inv = synced(c, "TC-0206")
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.sync_scheduler.passes >= 1, what="the start-up pass")
-        editor = await open_editor(pilot, inv.id)
-        await type_reference(pilot, editor, "Mine")
-        c.sb.control.edit_invoice("TC-0206", Reference="Theirs")
-        await next_pass(pilot)
-        await wait_for(pilot, lambda: editor.query_one("#newer").question, what="the question")
+        editor, _ = await asked(pilot, c, inv, lambda: c.sb.control.edit_invoice("TC-0206", Reference="Theirs"))
         editor.query_one("#keep-mine").focus()
         await settle(pilot)
         assert_focusables_on_screen(app)
