@@ -42,14 +42,14 @@ async def startup_pass(pilot) -> None:
     await pilot.pause()
 
 
-def conflicted(c, number: str):
-    """An invoice sent and synced, then its Reference changed here ("Ours") and in Xero ("Theirs")."""
+def conflicted(c, number: str, ours: str = "Ours", theirs: str = "Theirs"):
+    """An invoice sent and synced, then its Reference changed here (``ours``) and in Xero (``theirs``)."""
     inv = send(c.services, make_invoice(c.services, number=number))
     assert c.sync().ok
     inv = c.services.invoice(inv.id)
-    inv.reference = "Ours"
+    inv.reference = ours
     c.services.save_invoice(inv)
-    c.sb.control.edit_invoice(number, Reference="Theirs")
+    c.sb.control.edit_invoice(number, Reference=theirs)
     return inv
 
 

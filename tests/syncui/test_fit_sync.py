@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fit import assert_focusables_on_screen
-from tests.syncui.conftest import make_invoice, send, sync_app, wait_for
+from tests.syncui.conftest import conflicted, make_invoice, send, sync_app, wait_for
 from tests.syncui.test_sync_snapshots import error_and_conflict
 from tui.devtools.screenshots import settle
 
@@ -20,11 +20,15 @@ def every_problem(c, set_account_code) -> None:
                                   number="TC-0400"))
 
 
-async def sync_screen(pilot):
+async def sync_screen_with(pilot, problems: int):
     pilot.app.goto("sync")
-    await wait_for(pilot, lambda: pilot.app.screen.view is not None and len(pilot.app.screen.view.problems) >= 4,
-                   what="the Sync screen with its problems")
+    await wait_for(pilot, lambda: pilot.app.screen.view is not None
+                   and len(pilot.app.screen.view.problems) >= problems, what="the Sync screen with its problems")
     await settle(pilot)
+
+
+async def sync_screen(pilot):
+    await sync_screen_with(pilot, 4)
 
 
 async def problem(pilot, code: str):
@@ -86,4 +90,25 @@ async def test_the_editor_asking_about_xeros_change_fits_80x24(connected):
         editor, _ = await asked(pilot, c, inv, lambda: c.sb.control.edit_invoice("TC-0206", Reference="Theirs"))
         editor.query_one("#keep-mine").focus()
         await settle(pilot)
+        assert_focusables_on_screen(app)
+
+
+async def test_a_long_conflicting_value_is_shown_whole_at_80x24(connected):
+    from tui.devtools.screenshots import screen_text as terminal_text
+    from tui.screens.sync_conflict import ConflictScreen
+
+    c = connected
+    ours = "Bathroom reno, stage 2: tiling, waterproofing and the vanity unit (Unit 4)"
+    theirs = "Bathroom reno, stage 2: tiling and waterproofing only, vanity on the next invoice"
+    conflicted(c, "TC-0207", ours, theirs)
+    app = sync_app(c.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.sync_scheduler.passes >= 1, what="the start-up pass")
+        await sync_screen_with(pilot, 1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.conflicts)
+        await settle(pilot)
+        shown = " ".join(terminal_text(app).split())
+        for value in (ours, theirs):
+            assert all(word in shown for word in value.split()), value
         assert_focusables_on_screen(app)

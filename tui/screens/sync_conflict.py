@@ -67,7 +67,7 @@ class ConflictScreen(BaseScreen):
                                    "(l) or take Xero's (x), then Ctrl+S. Escape decides later."), id="conflict-intro")
         yield FittedTable([Column("Field", 12, key="field"), Column("Ours", key="local"),
                            Column("Xero's", key="remote"), Column("Keep", 12, key="keep")],
-                          id="conflict-fields", cursor_type="row")
+                          id="conflict-fields", cursor_type="row", wrap=True)
         yield Static("", id="conflict-message", markup=False)
         yield Footer()
 

@@ -1,4 +1,5 @@
-"""A DataTable whose columns fit its width: nothing scrolls sideways, a value too long for its column ends in "…".
+"""A DataTable whose columns fit its width: nothing scrolls sideways, a value too long for its column ends in "…"
+(or, with ``wrap``, goes on over more lines: where every word counts, as in a conflict's two values).
 
 Columns are ``table_rows.Column``: fixed ones keep their width, the others share what is left (never below their
 minimum), laid out again whenever the table's width changes.
@@ -24,9 +25,10 @@ def clipped(value) -> Text:
 class FittedTable(DataTable):
     DEFAULT_CSS = "FittedTable { overflow-x: hidden; }"
 
-    def __init__(self, columns: list[Column], **kwargs) -> None:
+    def __init__(self, columns: list[Column], *, wrap: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.fitted = columns
+        self.wrap = wrap
 
     def on_mount(self) -> None:
         for column in self.fitted:
@@ -48,7 +50,9 @@ class FittedTable(DataTable):
         self.refresh()
 
     def add_row(self, *cells, **kwargs):
+        if self.wrap:
+            return super().add_row(*cells, height=None, **kwargs)
         return super().add_row(*(clipped(c) for c in cells), **kwargs)
 
     def update_cell(self, row_key, column_key, value, *, update_width: bool = False) -> None:
-        super().update_cell(row_key, column_key, clipped(value), update_width=update_width)
+        super().update_cell(row_key, column_key, value if self.wrap else clipped(value), update_width=update_width)
