@@ -10,8 +10,8 @@ from tui.domain.customer import Customer
 from tui.screens.base import BaseScreen
 from tui.widgets.customer_picker import count_text
 from tui.widgets.fitted_table import FittedTable
-from tui.widgets.table_rows import Column
 from tui.widgets.header import AppHeader
+from tui.widgets.table_rows import Column
 
 SHOWN = 200  # rows the list shows at most; the filter narrows the rest
 

@@ -2,9 +2,11 @@
 
 The screen asks the services to act and shows what comes back: per-field messages from ValidationError,
 "changed by X at HH:MM" from ConflictError, a paid or voided invoice's reason for being read-only from
-TransitionError. It follows the records: when a sync pass (or a conflict settled, or another person's save) moves
-the invoice on, an editor with nothing unsaved shows the new copy, and one with unsaved edits asks which to keep. Its form (``invoice_form.InvoiceForm``) reads what was typed and marks each field with its
+TransitionError. Its form (``invoice_form.InvoiceForm``) reads what was typed and marks each field with its
 message. All database and mail work runs in workers.
+
+It follows the records: when a sync pass (or a conflict settled, or another person's save) moves the invoice on,
+an editor with nothing unsaved shows the new copy, and one with unsaved edits asks which to keep.
 """
 
 from __future__ import annotations

@@ -85,7 +85,8 @@ class FirstSyncPreviewScreen(BaseScreen):
             yield Input(placeholder="DD/MM/YYYY", id="preview-sync-from")
             yield Static("(blank: all; Enter to update)", classes="hint")
         yield Static("Reading Xero's invoices…", id="preview-counts")
-        yield FittedTable([Column("Number", 10), Column("Customer", min_width=10), Column("Issued", 10, drop_below=90),
+        yield FittedTable([Column("Number", 10), Column("Customer", min_width=10),
+                           Column("Issued", 10, drop_below=90),  # at 80 columns Customer and Why need the room
                            Column("Total", 11), Column("First sync will", 15), Column("Why", min_width=12)],
                           id="preview-table", cursor_type="row")
         yield Static("", id="preview-message", markup=False)
