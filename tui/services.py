@@ -229,6 +229,14 @@ class Services:
         with self.session() as s:
             return get_invoice(s, invoice_id)
 
+    def newer_invoice(self, invoice_id: int, version: int):
+        """The invoice as stored now if it changed since ``version`` (``store.invoices.NewerInvoice``), else None:
+        what an open editor follows after a sync pass or a conflict resolved."""
+        from tui.store.invoices import newer_invoice
+
+        with self.session() as s:
+            return newer_invoice(s, invoice_id, version)
+
     def send_error(self, invoice_id: int) -> str:
         from tui.store.invoices import send_error
 

@@ -16,7 +16,8 @@ SSH = "192.0.2.7 50122 192.0.2.10 22"
 
 
 class _Overflowing(App):
-    CSS = "#scroll { height: 9; } #bar { dock: bottom; height: 3; } Button { height: 1; border: none; }"
+    CSS = ("Screen { overflow: hidden; } #scroll { height: 9; } #bar { dock: bottom; height: 3; } "
+           "Button { height: 1; border: none; }")
 
     def compose(self):
         with VerticalScroll(id="scroll"):
@@ -31,6 +32,8 @@ class _Overflowing(App):
 async def test_the_fit_check_finds_buttons_under_a_docked_bar_and_below_the_screen():
     app = _Overflowing()
     async with app.run_test(size=(40, 9)) as pilot:
+        app.query_one("#scroll").scroll_to(y=1, animate=False)  # the button scrolled to where the bar covers it
+        app.set_focus(app.query_one("#under"), scroll_visible=False)
         await pilot.pause()
         with pytest.raises(AssertionError) as info:
             assert_focusables_on_screen(app)

@@ -42,6 +42,30 @@ async def startup_pass(pilot) -> None:
     await pilot.pause()
 
 
+def conflicted(c, number: str, ours: str = "Ours", theirs: str = "Theirs"):
+    """An invoice sent and synced, then its Reference changed here (``ours``) and in Xero (``theirs``)."""
+    inv = send(c.services, make_invoice(c.services, number=number))
+    assert c.sync().ok
+    inv = c.services.invoice(inv.id)
+    inv.reference = ours
+    c.services.save_invoice(inv)
+    c.sb.control.edit_invoice(number, Reference=theirs)
+    return inv
+
+
+async def open_editor(pilot, invoice_id: int):
+    """The invoice editor on ``invoice_id``, loaded and with its workers done."""
+    from tui.screens.invoice_editor import InvoiceEditorScreen
+
+    app = pilot.app
+    app.open_invoice(invoice_id)
+    editor = await wait_for(pilot, lambda: isinstance(app.screen, InvoiceEditorScreen) and app.screen.invoice
+                            and app.screen, what="invoice editor")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return editor
+
+
 def header(app) -> str:
     return str(app.sync_status)
 
@@ -67,4 +91,5 @@ def set_account_code():
     return set_code
 
 
-__all__ = ["header", "header_is_red", "make_invoice", "next_pass", "screen_text", "startup_pass", "send", "sync_app", "wait_for"]
+__all__ = ["conflicted", "header", "header_is_red", "make_invoice", "next_pass", "open_editor", "screen_text",
+           "startup_pass", "send", "sync_app", "wait_for"]

@@ -5,11 +5,14 @@ Update after an intended change: ``python -m pytest tests/syncui/test_sync_snaps
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import FIXED_NOW
 from tests.syncui.conftest import make_invoice, send, sync_app, wait_for
 from tui.devtools.screenshots import settle
 
 SIZE = (100, 32)
+SMALL = (80, 24)  # every screen works at 80x24
 
 
 def error_and_conflict(c, set_account_code):
@@ -33,7 +36,7 @@ def test_sync_screen_with_error_and_conflict(snap_compare, connected, set_accoun
 
 def test_sync_screen_with_error_and_conflict_80x24(snap_compare, connected, set_account_code):
     error_and_conflict(connected, set_account_code)
-    assert snap_compare(sync_app(connected.services), terminal_size=(80, 24), run_before=open_sync_screen)
+    assert snap_compare(sync_app(connected.services), terminal_size=SMALL, run_before=open_sync_screen)
 
 
 
@@ -44,7 +47,8 @@ async def open_sync_screen(pilot):
     await settle(pilot)
 
 
-def test_conflict_detail(snap_compare, connected, set_account_code):
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x32", "80x24"])
+def test_conflict_detail(snap_compare, connected, set_account_code, size):
     from tui.screens.sync_conflict import ConflictScreen
 
     error_and_conflict(connected, set_account_code)
@@ -59,7 +63,7 @@ def test_conflict_detail(snap_compare, connected, set_account_code):
         await pilot.press("x")
         await settle(pilot)
 
-    assert snap_compare(sync_app(connected.services), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(sync_app(connected.services), terminal_size=size, run_before=run_before)
 
 
 def test_todo_with_sync_problems_and_red_header(snap_compare, connected, set_account_code):
@@ -158,7 +162,8 @@ def test_header_disconnected(snap_compare, connected):
     assert snap_compare(sync_app(connected.services), terminal_size=SIZE, run_before=run_before)
 
 
-def test_first_sync_preview(snap_compare, sandbox, xservices, xero_cfg):
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x32", "80x24"])
+def test_first_sync_preview(snap_compare, sandbox, xservices, xero_cfg, size):
     from tests.sync.conftest import connect_business
     from tui.domain.business import BusinessDetails
     from tui.screens.sync_preview import FirstSyncPreviewScreen
@@ -179,7 +184,7 @@ def test_first_sync_preview(snap_compare, sandbox, xservices, xero_cfg):
                        and pilot.app.screen.preview)
         await settle(pilot)
 
-    assert snap_compare(sync_app(c.services), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(sync_app(c.services), terminal_size=size, run_before=run_before)
 
 
 def test_sync_screen_while_the_sync_service_syncs_at_80_columns(snap_compare, connected):
@@ -201,3 +206,18 @@ def test_sync_screen_while_the_sync_service_syncs_at_80_columns(snap_compare, co
         await settle(pilot)
 
     assert snap_compare(sync_app(connected.services), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x32", "80x24"])
+def test_new_number_prompt(snap_compare, connected, size):
+    from tui.widgets.prompt_modal import PromptModal
+
+    send(connected.services, make_invoice(connected.services, number="INV-0001"))
+
+    async def run_before(pilot):
+        await open_sync_screen(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PromptModal))
+        await settle(pilot)
+
+    assert snap_compare(sync_app(connected.services), terminal_size=size, run_before=run_before)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from tests.syncui.conftest import (
+    conflicted,
     header,
     header_is_red,
     make_invoice,
     next_pass,
+    open_editor,
     screen_text,
     send,
     startup_pass,
@@ -15,18 +17,6 @@ from tests.syncui.conftest import (
 )
 
 SIZE = (100, 32)
-
-
-async def open_editor(pilot, invoice_id: int):
-    from tui.screens.invoice_editor import InvoiceEditorScreen
-
-    app = pilot.app
-    app.open_invoice(invoice_id)
-    editor = await wait_for(pilot, lambda: isinstance(app.screen, InvoiceEditorScreen) and app.screen.invoice
-                            and app.screen, what="invoice editor")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    return editor
 
 
 async def test_send_in_app_pushes_then_payment_in_xero_shows_paid(connected):
@@ -94,12 +84,7 @@ async def test_conflict_resolved_on_the_sync_screen(connected):
     from tui.screens.sync_conflict import ConflictScreen
 
     c = connected
-    inv = send(c.services, make_invoice(c.services, number="TC-0103"))
-    assert c.sync().ok
-    inv = c.services.invoice(inv.id)
-    inv.reference = "Ours"
-    c.services.save_invoice(inv)
-    c.sb.control.edit_invoice("TC-0103", Reference="Theirs")
+    inv = conflicted(c, "TC-0103")
     app = sync_app(c.services)
     async with app.run_test(size=SIZE) as pilot:
         await startup_pass(pilot)

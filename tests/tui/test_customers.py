@@ -16,7 +16,7 @@ from tui.services import Services
 
 def rows(app) -> list[str]:
     table = app.screen.query_one(DataTable)
-    return [table.get_row_at(i)[0] for i in range(table.row_count)]
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
 
 
 async def test_list_filters_as_you_type(demo_services):

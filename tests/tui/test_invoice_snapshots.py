@@ -12,8 +12,10 @@ from tui.screens.customer_editor import CustomerEditorScreen
 from tui.screens.customers import CustomersScreen
 from tui.screens.invoice_editor import InvoiceEditorScreen
 from tui.devtools.screenshots import make_services
+from tests.tui.test_fit import six_lines
 
 SIZE = (100, 32)
+SMALL = (80, 24)  # every screen works at 80x24
 DRAFT, PAID = 6, 3
 
 
@@ -30,6 +32,14 @@ async def quiet(pilot) -> None:
 
 def test_customers(snap_compare, demo):
     assert snap_compare(ScreenApp(demo, CustomersScreen), terminal_size=SIZE, run_before=quiet)
+
+
+def test_customers_80x24(snap_compare, demo):
+    assert snap_compare(ScreenApp(demo, CustomersScreen), terminal_size=SMALL, run_before=quiet)
+
+
+def test_customer_editor_80x24(snap_compare, demo):
+    assert snap_compare(ScreenApp(demo, lambda: CustomerEditorScreen(1)), terminal_size=SMALL, run_before=quiet)
 
 
 def test_customer_editor_with_errors(snap_compare, demo):
@@ -88,3 +98,37 @@ def test_send_again_question(snap_compare, demo):
 def test_send_again_question_80x24(snap_compare, demo):
     assert snap_compare(ScreenApp(demo, lambda: InvoiceEditorScreen(SENT)), terminal_size=(80, 24),
                         run_before=ask_to_send_again)
+
+
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x32", "80x24"])
+def test_invoice_with_six_lines(snap_compare, demo, size):
+    six_lines(demo)
+    assert snap_compare(ScreenApp(demo, lambda: InvoiceEditorScreen(DRAFT)), terminal_size=size, run_before=quiet)
+
+
+def pressing(*keys: str):
+    async def run_before(pilot):
+        await quiet(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await quiet(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x32", "80x24"])
+def test_send_invoice_question(snap_compare, demo, size):
+    assert snap_compare(ScreenApp(demo, lambda: InvoiceEditorScreen(DRAFT)), terminal_size=size,
+                        run_before=pressing("ctrl+e"))
+
+
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x32", "80x24"])
+def test_delete_draft_question(snap_compare, demo, size):
+    assert snap_compare(ScreenApp(demo, lambda: InvoiceEditorScreen(DRAFT)), terminal_size=size,
+                        run_before=pressing("f8"))
+
+
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x32", "80x24"])
+def test_customer_picker(snap_compare, demo, size):
+    assert snap_compare(ScreenApp(demo, lambda: InvoiceEditorScreen(DRAFT)), terminal_size=size,
+                        run_before=pressing("f2"))

@@ -43,7 +43,7 @@ async def test_lists_newest_first_and_shows_the_text_part(outbox_services):
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(DataTable)
-        assert [table.get_row_at(i) for i in range(table.row_count)] == [
+        assert [[str(v) for v in table.get_row_at(i)] for i in range(table.row_count)] == [
             ["25/11/2026 08:40", "Coastal Builders Pty Ltd <ap@coastalbuilders.example>", "Tax Invoice INV-0006"],
             ["23/11/2026 09:15", "Olivia Nguyen <olivia.nguyen@example.com>", "Tax Invoice INV-0012"],
         ]
@@ -61,10 +61,12 @@ async def test_empty_outbox_says_so(tmp_path):
         assert text_of(app.screen.query_one("#message-text")).startswith("The outbox is empty.")
 
 
-def test_outbox_snapshot(snap_compare, outbox_services):
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+async def read_first(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
 
-    assert snap_compare(ScreenApp(outbox_services, OutboxScreen), terminal_size=(100, 32), run_before=run_before)
+
+@pytest.mark.parametrize("size", [(100, 32), (80, 24)], ids=["100x32", "80x24"])
+def test_outbox_snapshot(snap_compare, outbox_services, size):
+    assert snap_compare(ScreenApp(outbox_services, OutboxScreen), terminal_size=size, run_before=read_first)

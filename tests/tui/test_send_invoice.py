@@ -140,7 +140,7 @@ async def test_send_into_the_outbox_then_read_it_there(env, monkeypatch):
         await settle(pilot)
         table = app.screen.query_one(DataTable)
         assert table.row_count == 1
-        when, to, subject = table.get_row_at(0)
+        when, to, subject = map(str, table.get_row_at(0))
         assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", when)  # the message's Date, in Sydney time
         assert TO in to and "Tax Invoice" in subject
         await pilot.press("enter")

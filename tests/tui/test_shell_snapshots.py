@@ -13,6 +13,7 @@ from tui.app import TradieApp
 from tui.devtools.screenshots import DEMO_SMTP, make_services, set_xero_connection, settle
 
 SIZE = (100, 32)
+SMALL = (80, 24)  # every screen works at 80x24
 
 
 @pytest.fixture
@@ -110,3 +111,8 @@ def test_integrations_disconnected_80x24(snap_compare, shell):
 
 def test_help(snap_compare, shell):
     assert snap_compare(shell(), terminal_size=SIZE, run_before=goto("help"))
+
+
+@pytest.mark.parametrize("where", ["settings", "business", "email", "integrations", "help"])
+def test_80x24(snap_compare, shell, where):
+    assert snap_compare(shell(mail=DEMO_SMTP), terminal_size=SMALL, run_before=goto(where))

@@ -9,12 +9,14 @@ from textual.widgets import DataTable, Footer, Input, Static
 from tui.domain.customer import Customer
 from tui.screens.base import BaseScreen
 from tui.widgets.customer_picker import count_text
+from tui.widgets.fitted_table import FittedTable
 from tui.widgets.header import AppHeader
+from tui.widgets.table_rows import Column
 
 SHOWN = 200  # rows the list shows at most; the filter narrows the rest
 
 
-class CustomerTable(DataTable):
+class CustomerTable(FittedTable):
     BINDINGS = [Binding("enter", "select_cursor", "Edit", id="edit")]
 
 
@@ -40,11 +42,8 @@ class CustomersScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader("Customers")
         yield Input(placeholder="Filter by name or email (press /)", id="filter")
-        table = CustomerTable(id="customers", cursor_type="row", zebra_stripes=True)
-        table.add_column("Name", width=30, key="name")
-        table.add_column("Email", width=36, key="email")
-        table.add_column("Phone", width=14, key="phone")
-        yield table
+        yield CustomerTable([Column("Name", key="name", min_width=12), Column("Email", key="email", min_width=12),
+                             Column("Phone", 14, key="phone")], id="customers", cursor_type="row", zebra_stripes=True)
         yield Static("Loading customers…", id="count")
         yield Footer()
 

@@ -4,11 +4,16 @@ The screen asks the services to act and shows what comes back: per-field message
 "changed by X at HH:MM" from ConflictError, a paid or voided invoice's reason for being read-only from
 TransitionError. Its form (``invoice_form.InvoiceForm``) reads what was typed and marks each field with its
 message. All database and mail work runs in workers.
+
+It follows the records: when a sync pass (or a conflict settled, or another person's save) moves the invoice on,
+an editor with nothing unsaved shows the new copy, and one with unsaved edits asks which to keep.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -27,11 +32,13 @@ from tui.screens.customer_editor import CustomerEditorScreen
 from tui.screens.invoice_form import HEAD_FIELDS, InvoiceForm
 from tui.screens.invoice_sending import InvoiceSending
 from tui.store.errors import ConflictError, DuplicateError
+from tui.store.versioned import local_hhmm
+from tui.widgets.choice_banner import ChoiceBanner
 from tui.widgets.confirm_modal import ConfirmModal
 from tui.widgets.customer_picker import CustomerPicker
 from tui.widgets.field_error import Banner, FieldError
 from tui.widgets.header import AppHeader
-from tui.widgets.line_items import LineHeader, LineRow
+from tui.widgets.line_items import FIELD_LABELS, LineHeader, LineRow
 from tui.widgets.sync_scheduler import PassResult
 
 AMOUNTS_TEXT = {
@@ -47,6 +54,15 @@ class Loaded:
     customer: Customer | None
     send_error: str
     time_zone: str
+
+
+@dataclass(frozen=True)
+class Newer:
+    """The invoice written since the editor loaded it, and by whom ("Xero" for a pull) at what time."""
+
+    loaded: Loaded
+    by: str
+    at: datetime
 
 
 def sent_text(inv: Invoice, time_zone: str) -> str:
@@ -78,6 +94,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
     InvoiceEditorScreen #status.-paid { background: $success-muted; }
     InvoiceEditorScreen #status.-voided { background: $error-muted; }
     InvoiceEditorScreen #amounts { color: $text-muted; height: auto; margin-bottom: 1; }
+    InvoiceEditorScreen.-narrow #amounts { margin-bottom: 0; }  /* 80x24 shows six whole lines */
     InvoiceEditorScreen #sync-line { color: $text-muted; height: auto; display: none; }
     InvoiceEditorScreen #sync-line.-problem { color: $error; }
     InvoiceEditorScreen .head-field { height: auto; }
@@ -97,8 +114,9 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         Binding("ctrl+e", "send", "Send", id="send", priority=True),
         Binding("ctrl+e", "send_again", "Send again", id="send_again", priority=True),
         Binding("ctrl+n", "add_line", "Add line", id="add_line"),
-        Binding("ctrl+r", "remove_line", "Remove line", id="remove_line"),
-        Binding("f2", "pick_customer", "Customer", id="choose_customer"),
+        # not in the footer (80 columns hold Save, Send, Add line, Delete/Void and Help); Help lists them
+        Binding("ctrl+r", "remove_line", "Remove line", id="remove_line", show=False),
+        Binding("f2", "pick_customer", "Customer", id="choose_customer", show=False),
         Binding("f8", "delete", "Delete draft", id="delete"),
         Binding("f8", "void", "Void", id="void"),
         Binding("ctrl+y", "app.goto('sync')", "Sync", id="invoice_sync", show=False),
@@ -115,6 +133,8 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self.form = InvoiceForm(self)
         self.busy = False  # a save, send, delete or void is under way: no second one meanwhile
         self._clean: tuple | None = None
+        self.newer: Newer | None = None  # written elsewhere while this editor has unsaved edits: asked about
+        self._showing = asyncio.Lock()
         self.title = "Invoice"
 
     # -- layout -------------------------------------------------------------------------------------
@@ -127,6 +147,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
             yield Static("", id="sync-line", markup=False)
             yield Static("", id="amounts", markup=False)
             yield Banner(id="banner")
+            yield ChoiceBanner(id="newer")
             with Horizontal(classes="head-field"):
                 yield Label("Customer")
                 yield Button("Choose… (F2)", id="customer", compact=True, disabled=True)
@@ -144,10 +165,12 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
 
     def on_mount(self) -> None:
         self.app.sync_passed_signal.subscribe(self, self._sync_passed, immediate=True)
+        self.app.records_changed_signal.subscribe(self, self._records_changed)
         self.load()
 
     def on_unmount(self) -> None:
         self.app.sync_passed_signal.unsubscribe(self)
+        self.app.records_changed_signal.unsubscribe(self)
 
     def _sync_passed(self, _: PassResult) -> None:
         self.load_sync_state()
@@ -157,21 +180,87 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self.blocking(self._fetch, on_done=self._loaded, on_error=self._load_failed, group="load")
 
     def _fetch(self) -> Loaded:
-        services = self.services
         if self.invoice_id is None:
-            inv = services.new_invoice(self.customer_id)
-            send_error = ""
-        else:
-            inv = services.invoice(self.invoice_id)
-            send_error = services.send_error(inv.id) if inv.status is InvoiceStatus.DRAFT else ""
+            return self._with_customer(self.services.new_invoice(self.customer_id))
+        return self._with_customer(self.services.invoice(self.invoice_id))
+
+    def _with_customer(self, inv: Invoice) -> Loaded:
+        services = self.services
+        send_error = services.send_error(inv.id) if inv.id is not None and inv.status is InvoiceStatus.DRAFT else ""
         customer = services.customer(inv.customer_id) if inv.customer_id is not None else None
         return Loaded(inv, customer, send_error, services.business().time_zone)
+
+    # -- following the records ------------------------------------------------------------------------
+    def _records_changed(self, _: None) -> None:
+        """Records changed (a sync pass, a conflict settled, a save): look whether this invoice moved on."""
+        inv = self.invoice
+        if inv is not None and inv.id is not None and not self.busy:
+            self.blocking(self._fetch_newer, inv.id, inv.version, on_done=self._follow,
+                          on_error=self._load_failed, group="follow")
+
+    def _fetch_newer(self, invoice_id: int, version: int) -> Newer | None:
+        newer = self.services.newer_invoice(invoice_id, version)
+        return None if newer is None else Newer(self._with_customer(newer.invoice), newer.by, newer.at)
+
+    async def _follow(self, newer: Newer | None) -> None:
+        if newer is None or self.invoice is None or newer.loaded.invoice.version <= self.invoice.version:
+            return  # nothing new, or this editor saved or loaded it meanwhile
+        if not self.dirty:
+            await self._reload(newer.loaded)
+            return
+        self.newer = newer
+        inv = newer.loaded.invoice
+        who = "Xero" if newer.by in ("Xero", "sync") else newer.by or "someone else"
+        question = f"{who} changed {inv.number} at {local_hhmm(newer.at, newer.loaded.time_zone)} " \
+                   f"(now {inv.status.label}) while you were editing it."
+        answers = [("load-newer", f"Load {who}'s")]
+        if inv.editable:
+            answers.insert(0, ("keep-mine", "Keep mine"))
+        else:
+            question += " It can no longer be edited, so your changes cannot be saved."
+        await self.query_one(ChoiceBanner).ask(question, answers)
+
+    async def _reload(self, data: Loaded) -> None:
+        """Show ``data`` in place of what is on screen, the focus staying on the same field where it still is."""
+        where = self._focus_place()
+        self.newer = None
+        await self.query_one(ChoiceBanner).clear()
+        await self._loaded(data, refocus=False)
+        self._focus_again(where)
+
+    def _focus_place(self) -> tuple[int, str] | None:
+        row = self.current_row()
+        if row is None:
+            return None
+        field = next((c for c in FIELD_LABELS if self.focused is not None and self.focused.has_class(c)), "")
+        return self.form.rows.index(row), field or "description"
+
+    def _focus_again(self, where: tuple[int, str] | None) -> None:
+        rows = self.form.rows
+        if where is not None and rows and not self.read_only_reason:
+            rows[min(where[0], len(rows) - 1)].focus_field(where[1])
+
+    async def _keep_mine(self) -> None:
+        """Keep what is typed, on top of the newer copy: a save now writes it over that copy (and Xero's)."""
+        newer, self.newer = self.newer, None
+        await self.query_one(ChoiceBanner).clear()
+        if newer is not None:
+            self.invoice = newer.loaded.invoice
+            self.show_heading()
+            self.refresh_bindings()
 
     def _load_failed(self, exc: Exception) -> None:
         self.query_one("#heading-text", Static).update("Invoice")
         self.banner(str(exc))
 
-    async def _loaded(self, data: Loaded) -> None:
+    async def _loaded(self, data: Loaded, refocus: bool = True) -> None:
+        """Show ``data`` (one at a time: a load and a follow can finish together). ``refocus=False``: a newer copy
+        followed, shown only if it is still newer than what is on screen."""
+        async with self._showing:
+            if refocus or self.invoice is None or data.invoice.version > self.invoice.version:
+                await self._show(data, refocus)
+
+    async def _show(self, data: Loaded, refocus: bool) -> None:
         inv = self.invoice = data.invoice
         self.customer = data.customer
         self.time_zone = data.time_zone
@@ -205,7 +294,8 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self._clean = self.snapshot()
         self.refresh_bindings()
         self.load_sync_state()
-        self.focus_start(inv, rows)
+        if refocus:
+            self.focus_start(inv, rows)
 
     def focus_start(self, inv: Invoice, rows: list[LineRow]) -> None:
         """Where typing starts, with no text selected that a first key would replace: a new invoice's customer
@@ -300,10 +390,16 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
             return inv is not None and inv.status is InvoiceStatus.SENT
         return True
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "customer":
             event.stop()
             self.action_pick_customer()
+        elif event.button.id == "keep-mine":
+            event.stop()
+            await self._keep_mine()
+        elif event.button.id == "load-newer" and self.newer is not None:
+            event.stop()
+            await self._reload(self.newer.loaded)
 
     def action_pick_customer(self) -> None:
         def picked(customer: Customer | None) -> None:

@@ -10,10 +10,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from tui.screens.base import BaseScreen
+from tui.widgets.fitted_table import FittedTable
 from tui.widgets.header import AppHeader
+from tui.widgets.table_rows import Column
 
 
-class OutboxTable(DataTable):
+class OutboxTable(FittedTable):
     BINDINGS = [Binding("enter", "select_cursor", "Read", id="read")]
 
 
@@ -35,11 +37,8 @@ class OutboxScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader("Outbox")
         yield Static("", id="outbox-where", markup=False)
-        table = OutboxTable(id="outbox", cursor_type="row")
-        table.add_column("Date", width=16)
-        table.add_column("To", width=34)
-        table.add_column("Subject", width=40)
-        yield table
+        yield OutboxTable([Column("Date", 16), Column("To", min_width=12), Column("Subject", min_width=12)],
+                          id="outbox", cursor_type="row")
         with VerticalScroll(id="message"):
             yield Static("Loading the outbox…", id="message-text", markup=False)
         yield Footer()

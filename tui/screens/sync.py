@@ -20,9 +20,11 @@ from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.screens.base import BaseScreen
+from tui.widgets.fitted_table import FittedTable
 from tui.widgets.header import AppHeader
 from tui.widgets.prompt_modal import PromptModal
 from tui.widgets.sync_scheduler import PassResult
+from tui.widgets.table_rows import Column
 
 DAILY_BUDGET = 5_000  # Xero's calls a day per organisation
 
@@ -115,15 +117,12 @@ class SyncScreen(BaseScreen):
         yield Static("Needs attention", classes="screen-heading")
         yield OptionList(id="sync-problems", classes="menu")
         yield Static("Recent activity", classes="screen-heading")
-        yield DataTable(id="sync-log", cursor_type="row", zebra_stripes=False)
+        yield FittedTable([Column("When", 11), Column("", 1, key="level"), Column("What", min_width=20)],
+                          id="sync-log", cursor_type="row", zebra_stripes=False)
         yield Static("", id="sync-message", classes="message", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#sync-log", DataTable)
-        table.add_column("When", width=11)
-        table.add_column("", width=1)
-        table.add_column("What")
         self.query_one("#sync-problems", OptionList).focus()
         self.app.sync_passed_signal.subscribe(self, self._sync_passed, immediate=True)
         self.reload()

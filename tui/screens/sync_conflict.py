@@ -14,7 +14,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
 from tui.screens.base import BaseScreen
+from tui.widgets.fitted_table import FittedTable
 from tui.widgets.header import AppHeader
+from tui.widgets.table_rows import Column
 
 KEEP = {"local": "Keep ours", "remote": "Take Xero's"}
 
@@ -47,7 +49,7 @@ class ConflictScreen(BaseScreen):
     BINDINGS = [
         Binding("l", "choose('local')", "Keep ours", id="conflict_local"),
         Binding("x", "choose('remote')", "Take Xero's", id="conflict_remote"),
-        Binding("space", "toggle", "Switch", id="conflict_toggle"),
+        Binding("space", "toggle", "Switch", id="conflict_toggle", show=False),  # l and x say it: room for Help
         Binding("ctrl+s", "resolve", "Resolve", id="conflict_resolve"),
     ]
 
@@ -63,17 +65,14 @@ class ConflictScreen(BaseScreen):
         yield Static(Text.assemble((self.invoice_title, "bold"),
                                    " was changed here and in Xero since the last sync. For each field, keep ours "
                                    "(l) or take Xero's (x), then Ctrl+S. Escape decides later."), id="conflict-intro")
-        yield DataTable(id="conflict-fields", cursor_type="row")
+        yield FittedTable([Column("Field", 12, key="field"), Column("Ours", key="local"),
+                           Column("Xero's", key="remote"), Column("Keep", 12, key="keep")],
+                          id="conflict-fields", cursor_type="row", wrap=True)
         yield Static("", id="conflict-message", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#conflict-fields", DataTable)
-        table.add_column("Field", key="field", width=12)
-        table.add_column("Ours", key="local")
-        table.add_column("Xero's", key="remote")
-        table.add_column("Keep", key="keep", width=12)
-        table.focus()
+        self.query_one("#conflict-fields").focus()
         self.blocking(self.services.sync.conflicts, self.invoice_id, on_done=self.show, group="conflict")
 
     def show(self, conflicts: list) -> None:

@@ -17,7 +17,9 @@ from textual.widgets import DataTable, Footer, Input, Static
 from tui.domain.dates import format_date, parse_date
 from tui.domain.money import format_money
 from tui.screens.base import BaseScreen
+from tui.widgets.fitted_table import FittedTable
 from tui.widgets.header import AppHeader
+from tui.widgets.table_rows import Column
 
 INTRO = ("Xero already has invoices with some of the same numbers as yours. Nothing has been sent yet: check what "
          "the first sync will do, then press Ctrl+S to confirm, or Escape to decide later (nothing is sent).")
@@ -83,16 +85,15 @@ class FirstSyncPreviewScreen(BaseScreen):
             yield Input(placeholder="DD/MM/YYYY", id="preview-sync-from")
             yield Static("(blank: all; Enter to update)", classes="hint")
         yield Static("Reading Xero's invoices…", id="preview-counts")
-        yield DataTable(id="preview-table", cursor_type="row")
+        yield FittedTable([Column("Number", 10), Column("Customer", min_width=10),
+                           Column("Issued", 10, drop_below=90),  # at 80 columns Customer and Why need the room
+                           Column("Total", 11), Column("First sync will", 15), Column("Why", min_width=12)],
+                          id="preview-table", cursor_type="row")
         yield Static("", id="preview-message", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#preview-table", DataTable)
-        for label, width in (("Number", 10), ("Customer", 18), ("Issued", 10), ("Total", 11),
-                             ("First sync will", 15), ("Why", 21)):
-            table.add_column(label, width=width)
-        table.focus()
+        self.query_one("#preview-table").focus()
         self.load(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

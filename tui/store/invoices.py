@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func
@@ -49,6 +50,26 @@ def get_invoice(s: Session, invoice_id: int) -> Invoice:
         raise NotFound("This invoice no longer exists")
     lines = s.exec(select(LineItemRow).where(LineItemRow.invoice_id == invoice_id)).all()
     return _to_domain(row, list(lines))
+
+
+@dataclass(frozen=True)
+class NewerInvoice:
+    """An invoice as stored now, written since the copy someone holds: by whom ("Xero", "sync", a user) and when."""
+
+    invoice: Invoice
+    by: str
+    at: datetime
+
+
+def newer_invoice(s: Session, invoice_id: int, version: int) -> NewerInvoice | None:
+    """The stored invoice when it moved on from ``version`` (a pull, a conflict resolved, another person's save);
+    None while ``version`` is still the latest. NotFound once it was deleted."""
+    row = s.get(InvoiceRow, invoice_id)
+    if row is None:
+        raise NotFound("This invoice no longer exists")
+    if row.version == version:
+        return None
+    return NewerInvoice(get_invoice(s, invoice_id), row.updated_by, row.updated_at)
 
 
 def send_error(s: Session, invoice_id: int) -> str:

@@ -17,6 +17,8 @@ class Column:
     width: int = 0  # 0: share what is left over
     justify: str = "left"  # "left" | "right"
     min_width: int = 8
+    key: str = ""  # a DataTable's column key (FittedTable); the title when blank
+    drop_below: int = 0  # FittedTable: left out while the table is narrower than this (0: always shown)
 
 
 GAP = 2
