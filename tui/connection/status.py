@@ -28,6 +28,7 @@ class XeroOverview:
     reason: str = ""
     since: datetime | None = None  # connected at, or disconnected at
     mappings: tuple[MappedAccount, ...] = ()
+    payment_accounts: tuple[MappedAccount, ...] = ()  # per payment method ("Default" first)
     accounts_pending: bool = False  # just connected: the sync waits until the revenue accounts are reviewed
 
     @property
@@ -56,6 +57,7 @@ class StatusSteps:
             if row is None:
                 return XeroOverview("not connected")
             mappings = self.mapped_accounts(s, row.tenant_id)
+            payment_accounts = self.mapped_payment_accounts(s, row.tenant_id)
         disconnected = row.status == "disconnected"
         return XeroOverview(
             state="disconnected" if disconnected else "connected",
@@ -66,6 +68,7 @@ class StatusSteps:
             reason=row.reason if disconnected else "",
             since=row.disconnected_at if disconnected else row.connected_at,
             mappings=mappings,
+            payment_accounts=payment_accounts,
             accounts_pending=row.accounts_pending,
         )
 

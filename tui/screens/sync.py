@@ -34,6 +34,10 @@ CODE_LABELS = {
     "contact": "Contact problem",
     "totals": "Totals differ from Xero's",
     "pull": "Could not read it from Xero",
+    "payment": "Xero refused the payment",
+    "payment_account": "Payment account missing",
+    "scope": "Xero needs your permission",
+    "invoice": "Payment waits for its invoice",
 }
 LEVEL_STYLES = {"error": "red", "warning": "yellow"}
 

@@ -17,6 +17,7 @@ from tui.store.sync_tables import SyncOutboxRow
 
 INVOICE = "invoice"
 CONTACT = "contact"
+PAYMENT = "payment"  # a payment taken here, or its removal
 
 HELD_CONFLICT = "conflict"  # waits until the user resolves the conflict
 HELD_ERROR = "error"  # Xero refused it; waits for an edit or Retry
@@ -66,3 +67,7 @@ def enqueue_invoice(s: Session, invoice_id: int, now: datetime) -> None:
 
 def enqueue_contact(s: Session, customer_id: int, now: datetime) -> None:
     enqueue(s, CONTACT, customer_id, now)
+
+
+def enqueue_payment(s: Session, payment_id: int, now: datetime) -> None:
+    enqueue(s, PAYMENT, payment_id, now)

@@ -29,7 +29,7 @@ from tui.store.sync_tables import (
     SyncRecordRow,
     SyncStateRow,
 )
-from tui.store.tables import AccountMappingRow, BusinessRow, CustomerRow, InvoiceRow, XeroConnectionRow
+from tui.store.tables import AccountMappingRow, BusinessRow, CustomerRow, InvoiceRow, PaymentRow, XeroConnectionRow
 from tui.sync import queue, records
 from tui.sync.lease import lease_holder
 
@@ -88,7 +88,7 @@ def invoice_states(s: Session, invoice_ids: list[int]) -> dict[int, InvoiceSyncS
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # "invoice" | "contact"
+    kind: str  # "invoice" | "contact" | "payment"
     entity_id: int
     title: str  # "INV-0042 Olivia Nguyen" or the customer's name
     code: str  # validation | number_clash | name_clash | contact | conflict | totals | pull
@@ -101,8 +101,11 @@ def problems(s: Session, limit: int = 200) -> list[Problem]:
         col(SyncRecordRow.error_at).desc(), col(SyncRecordRow.kind), col(SyncRecordRow.entity_id)).limit(limit)).all()
     out = []
     for r in rows:
-        if r.kind == queue.INVOICE:
-            inv = s.get(InvoiceRow, r.entity_id)
+        if r.kind in (queue.INVOICE, queue.PAYMENT):
+            payment = s.get(PaymentRow, r.entity_id) if r.kind == queue.PAYMENT else None
+            if r.kind == queue.PAYMENT and payment is None:
+                continue
+            inv = s.get(InvoiceRow, payment.invoice_id if payment is not None else r.entity_id)
             if inv is None:
                 continue
             cust = s.get(CustomerRow, inv.customer_id)
