@@ -51,7 +51,7 @@ def save_payment(journal: Journal, raw: dict[str, Any], *, now: datetime) -> tup
     amount = to_decimal(raw.get("Amount"))
     if amount is None or amount <= 0:
         errors.append("Payment amount must be greater than zero.")
-    elif money(amount) > invoice.amount_due:
+    elif invoice.status == "AUTHORISED" and money(amount) > invoice.amount_due:
         errors.append(MSG_TOO_MUCH)
     pay_date = parse_date(str(raw["Date"])) if raw.get("Date") else now.date()
     if pay_date is None:

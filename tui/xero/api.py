@@ -371,7 +371,7 @@ class XeroApi:
                 continue
             status = response.status_code
             log.debug("xero %s %s -> %d", method, httpx.URL(url).path, status)
-            if status == 401 and not refreshed and _detail(response) != MISSING_SCOPE:  # a scope is not refreshed
+            if status == 401 and not refreshed:  # or a newer set, stored by a Continue that granted a scope
                 self.tokens.refresh(rejected=token)
                 refreshed = True
                 continue
