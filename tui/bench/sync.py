@@ -3,8 +3,9 @@
 It seeds N sent invoices for C new customers in a fresh demo database, starts a fresh sandbox in its own process
 (the seeded demo organisation, 50 ms latency a call, the per-minute limit scaled to 600/min), runs a first
 sync inside a headless Textual app's thread worker (measuring the worst lateness of a 10 ms timer meanwhile),
-prints the calls by endpoint as the sandbox counted them, then an idle poll, then a naive baseline (per
-invoice: look the contact up, create it if missing, PUT the invoice) on a sample.
+prints the calls by endpoint as the sandbox counted them, then an idle poll, then the pass that sends a payment
+taken on each invoice (:mod:`tui.bench.payments`, with its one-call-per-payment baseline), then a naive baseline
+(per invoice: look the contact up, create it if missing, PUT the invoice) on a sample.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import httpx
 
+from tui.bench.payments import bench_payments
 from tui.bench.seeding import connect_custom, seed
 
 REAL_MINUTE_LIMIT = 60
@@ -150,7 +152,7 @@ def bench_sync(invoices: int, customers: int, sample: float) -> int:
         services = Services(cfg, user="bench", secrets=secrets)
 
         t0 = time.perf_counter()
-        seed(services, invoices, customers)
+        invoice_ids = seed(services, invoices, customers)
         print(f"seeded {invoices} sent invoices for {customers} new customers in {time.perf_counter() - t0:.1f} s")
 
         tenant_id = connect_custom(services, cfg, secrets, sb.info["custom_client_secret"])
@@ -188,6 +190,7 @@ def bench_sync(invoices: int, customers: int, sample: float) -> int:
             sb.reset()
             r = runner.run_once()
             idle.append((_total(sb.counters()), r.pulled))
+        paid = bench_payments(sb, runner, services, tenant_id, invoice_ids, factory, sample, _total)
         runner.close()
         print(f"\nidle polls: {', '.join(f'{n} call(s), {p} pulled' for n, p in idle)}")
 
@@ -225,7 +228,10 @@ def bench_sync(invoices: int, customers: int, sample: float) -> int:
         print(f"baseline calls per invoice: {per_invoice:.2f}")
         print(f"idle poll calls: {idle[-1][0]}")
         print(f"ui stall ms: {stall_ms:.0f}")
-        ok = report.ok and total <= floor + 6 and idle[-1][0] == 1 and stall_ms <= 50
+        print(f"payments: {paid.calls} calls for {paid.payments} payments (target {paid.target})")
+        print(f"payments baseline: {paid.baseline_per_payment:.2f} calls per payment "
+              f"({paid.baseline_per_payment * paid.payments:.0f} calls for {paid.payments} payments)")
+        ok = report.ok and total <= floor + 6 and idle[-1][0] == 1 and stall_ms <= 50 and paid.ok
         return 0 if ok else 1
     finally:
         sb.close()
