@@ -69,8 +69,7 @@ class Payment:
 def new_payment(inv: Invoice, amount: Decimal, on: date, method: PaymentMethod, reference: str = "") -> Payment:
     """A payment taken here on ``inv``: ValidationError naming each bad field (amount above the amount due
     refused with the amount due shown), TransitionError when the invoice takes no payments."""
-    if inv.status is not InvoiceStatus.SENT:
-        raise TransitionError(f"Only a sent invoice takes payments; this invoice is {inv.status.label}")
+    ensure_takes_payments(inv)
     errors: dict[str, str] = {}
     due = inv.amount_due
     if amount <= ZERO:
@@ -87,6 +86,11 @@ def new_payment(inv: Invoice, amount: Decimal, on: date, method: PaymentMethod, 
     if errors:
         raise ValidationError(errors)
     return Payment(invoice_id=inv.id, amount=amount, date=on, method=method, reference=reference)
+
+
+def ensure_takes_payments(inv: Invoice) -> None:
+    if inv.status is not InvoiceStatus.SENT:
+        raise TransitionError(f"Only a sent invoice takes payments; this invoice is {inv.status.label}")
 
 
 def ensure_removable(payment: Payment) -> None:

@@ -1,4 +1,5 @@
-"""Invoice editor: customer, dates, reference, line items with live totals; save, send or send again, delete, void.
+"""Invoice editor: customer, dates, reference, line items with live totals; save, send or send again, delete, void;
+a sent invoice's payments (record one, remove one taken by mistake).
 
 The screen asks the services to act and shows what comes back: per-field messages from ValidationError,
 "changed by X at HH:MM" from ConflictError, a paid or voided invoice's reason for being read-only from
@@ -21,17 +22,21 @@ from tui.domain.customer import Customer
 from tui.domain.dates import business_today, format_date
 from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import Invoice, InvoiceStatus
+from tui.domain.money import format_money
 from tui.domain.tax import LineAmountTypes
 from tui.screens.base import EditorScreen
 from tui.screens.customer_editor import CustomerEditorScreen
 from tui.screens.invoice_form import HEAD_FIELDS, InvoiceForm
 from tui.screens.invoice_sending import InvoiceSending
+from tui.screens.record_payment import RecordPaymentScreen
+from tui.screens.remove_payment import RemovePaymentScreen, removable
 from tui.store.errors import ConflictError, DuplicateError
 from tui.widgets.confirm_modal import ConfirmModal
 from tui.widgets.customer_picker import CustomerPicker
 from tui.widgets.field_error import Banner, FieldError
 from tui.widgets.header import AppHeader
 from tui.widgets.line_items import LineHeader, LineRow
+from tui.widgets.payments_view import PaymentsView
 from tui.widgets.sync_scheduler import PassResult
 
 AMOUNTS_TEXT = {
@@ -47,6 +52,7 @@ class Loaded:
     customer: Customer | None
     send_error: str
     time_zone: str
+    payments: list
 
 
 def sent_text(inv: Invoice, time_zone: str) -> str:
@@ -101,6 +107,8 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         Binding("f2", "pick_customer", "Customer", id="choose_customer"),
         Binding("f8", "delete", "Delete draft", id="delete"),
         Binding("f8", "void", "Void", id="void"),
+        Binding("f6", "record_payment", "Record payment", id="record_payment"),
+        Binding("f7", "remove_payment", "Remove payment", id="remove_payment"),
         Binding("ctrl+y", "app.goto('sync')", "Sync", id="invoice_sync", show=False),
     ]
 
@@ -112,6 +120,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self.customer: Customer | None = None
         self.read_only_reason = ""
         self.time_zone = ""
+        self.payments: list = []
         self.form = InvoiceForm(self)
         self.busy = False  # a save, send, delete or void is under way: no second one meanwhile
         self._clean: tuple | None = None
@@ -140,6 +149,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
             yield Vertical(id="lines")
             yield FieldError(id="e-lines")
             yield Static("", id="totals")
+            yield PaymentsView(id="payments", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -165,7 +175,8 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
             inv = services.invoice(self.invoice_id)
             send_error = services.send_error(inv.id) if inv.status is InvoiceStatus.DRAFT else ""
         customer = services.customer(inv.customer_id) if inv.customer_id is not None else None
-        return Loaded(inv, customer, send_error, services.business().time_zone)
+        payments = services.payments(inv.id) if inv.id is not None else []
+        return Loaded(inv, customer, send_error, services.business().time_zone, payments)
 
     def _load_failed(self, exc: Exception) -> None:
         self.query_one("#heading-text", Static).update("Invoice")
@@ -175,6 +186,8 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         inv = self.invoice = data.invoice
         self.customer = data.customer
         self.time_zone = data.time_zone
+        self.payments = data.payments
+        self.query_one(PaymentsView).show(data.payments)
         try:
             inv.ensure_editable()
             self.read_only_reason = ""
@@ -298,6 +311,10 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
             return inv is not None and inv.id is not None and inv.status is InvoiceStatus.DRAFT
         if action == "void":
             return inv is not None and inv.status is InvoiceStatus.SENT
+        if action == "record_payment":
+            return inv is not None and inv.status is InvoiceStatus.SENT and not self.dirty
+        if action == "remove_payment":
+            return inv is not None and bool(removable(self.payments))
         return True
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -428,3 +445,17 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self.app.sync_now()
         self.load()
 
+
+    def action_record_payment(self) -> None:
+        self.app.push_screen(RecordPaymentScreen(self.invoice.id), self._payments_changed)
+
+    def action_remove_payment(self) -> None:
+        self.app.push_screen(RemovePaymentScreen(self.invoice.number, self.payments), self._payments_changed)
+
+    def _payments_changed(self, inv: Invoice | None) -> None:
+        if inv is not None:
+            self.notify(f"{inv.number}: {inv.status.label}, {format_money(inv.amount_due)} due",
+                        title="Payments updated")
+            self.app.records_changed()
+            self.app.sync_now()
+            self.load()
