@@ -1,6 +1,7 @@
-"""The Xero screen: the organisation and its status, and the Revenue Accounts each category posts to.
+"""The Xero screen: the organisation and its status, the Revenue Accounts each category posts to, and the Payment
+Accounts each payment method's payments go into.
 
-Selecting a category opens the chart of accounts. A lost connection shows red Disconnected with the reason and
+Selecting a category or a method opens the chart of accounts. A lost connection shows red Disconnected with the reason and
 when, and Continue (reconnects to the same organisation, keeping every choice). Disconnect asks first.
 """
 
@@ -60,6 +61,20 @@ def mapping_prompt(mapping) -> Text:
     return text
 
 
+def payment_account_prompt(mapping, default) -> Text:
+    """A method's payment account; one without its own uses the default's, or waits when there is none."""
+    text = Text.assemble((f"{mapping.category:<16}", "bold"))
+    if mapping.code:
+        text.append(mapping.label)
+    elif mapping is default:
+        text.append("Not chosen: payments wait until you choose an account", style="yellow")
+    elif default is not None and default.code:
+        text.append(f"Default ({default.label})", style="dim")
+    else:
+        text.append("Not chosen: payments wait until you choose an account", style="yellow")
+    return text
+
+
 class ConfirmScreen(ModalScreen[bool]):
     """Yes/no before doing something that cannot be undone from here."""
 
@@ -96,6 +111,7 @@ class XeroScreen(BaseScreen):
     #xero-buttons { height: auto; margin: 1 1 0 1; }
     #xero-buttons > Button { margin: 0 2 0 0; }
     #xero-message.-error { color: $error; }
+    #payment-section { height: auto; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -124,6 +140,11 @@ class XeroScreen(BaseScreen):
         yield Static("Which Xero account each kind of invoice line posts to. Enter chooses from your chart of "
                      "accounts.", classes="hint", markup=False)
         yield OptionList(id="revenue-accounts", classes="menu")
+        with Vertical(id="payment-section"):
+            yield Static("Payment Accounts", classes="screen-heading")
+            yield Static("Which Xero account the payments you take go into, per method.", classes="hint",
+                         markup=False)
+            yield OptionList(id="payment-accounts", classes="menu")
         yield Static("Choose the revenue accounts, then press Esc: the first sync with Xero starts when you leave "
                      "this screen.", id="xero-first-sync", classes="hint", markup=False)
         with Horizontal(id="xero-buttons"):
@@ -198,6 +219,15 @@ class XeroScreen(BaseScreen):
         accounts.display = bool(overview.mappings)
         if overview.mappings:
             accounts.highlighted = highlighted if highlighted is not None else 0
+        payments = self.query_one("#payment-accounts", OptionList)
+        shown_at = payments.highlighted
+        payments.clear_options()
+        default = overview.payment_accounts[0] if overview.payment_accounts else None
+        payments.add_options([Option(payment_account_prompt(m, default), id=m.category)
+                              for m in overview.payment_accounts])
+        self.query_one("#payment-section").display = bool(overview.payment_accounts)
+        if overview.payment_accounts:
+            payments.highlighted = shown_at if shown_at is not None else 0
         cont = self.query_one("#xero-continue", Button)
         cont.display = overview.state != "connected"
         cont.label = "Continue" if overview.state == "disconnected" else "Connect to Xero"
@@ -220,8 +250,12 @@ class XeroScreen(BaseScreen):
         if self.overview.state != "connected":
             self.say("Reconnect first (Continue): the chart of accounts comes from Xero.", error=True)
             return
-        from tui.screens.account_picker import AccountPickerScreen
+        from tui.screens.account_picker import AccountPickerScreen, PaymentAccountPickerScreen
 
+        if event.option_list.id == "payment-accounts":
+            mapping = next(m for m in self.overview.payment_accounts if m.category == event.option.id)
+            self.app.push_screen(PaymentAccountPickerScreen(mapping, self.overview.organisation), self.picked)
+            return
         mapping = next(m for m in self.overview.mappings if m.category == event.option.id)
         self.app.push_screen(AccountPickerScreen(mapping, self.overview.organisation), self.picked)
 
