@@ -10,24 +10,12 @@ from decimal import Decimal
 
 import pytest
 from tests.tui.screen_harness import ScreenApp, settle, type_into
+from tests.tui.test_invoice_snapshots import SIZE, demo, quiet  # noqa: F401  (demo: the fixture)
 
-from tui.devtools.screenshots import make_services
 from tui.domain.payment import PaymentMethod
 from tui.screens.invoice_editor import InvoiceEditorScreen
 
-SIZE = (100, 32)
 SENT = 2
-
-
-@pytest.fixture
-def demo(tmp_path):
-    return make_services(tmp_path / "demo")
-
-
-async def quiet(pilot) -> None:
-    await settle(pilot)
-    pilot.app.clear_notifications()
-    await pilot.pause()
 
 
 async def dialog_with_too_much(pilot) -> None:

@@ -102,15 +102,20 @@ class AccountSteps:
 
         if category not in CATEGORIES:
             raise ValueError(f"unknown revenue category {category!r}")
+        row = self._row_to_map(account)
+        with self.services.session() as s:
+            xero_connections.save_mapping(s, row.tenant_id, category, code=account.code, name=account.name,
+                                          account_id=account.account_id)
+        return self.overview()
+
+    def _row_to_map(self, account: Account):
+        """The connection a chosen account is saved for; an archived account or no connection is refused."""
         if account.status != "ACTIVE":
             raise XeroError(f"{account.label} is archived in Xero; choose an active account.")
         row = self._active_row()
         if row is None:
             raise NotConfigured("Xero is not connected.")
-        with self.services.session() as s:
-            xero_connections.save_mapping(s, row.tenant_id, category, code=account.code, name=account.name,
-                                          account_id=account.account_id)
-        return self.overview()
+        return row
 
     def mapped_accounts(self, s, tenant_id: str) -> tuple[MappedAccount, ...]:
         """Every category's mapping as stored (a category without one: not chosen)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tui.connection.accounts import Account, MappedAccount, account_from_xero
 from tui.domain.payment import DEFAULT_METHOD, PaymentMethod
-from tui.xero.errors import Disconnected, NotConfigured, XeroError
+from tui.xero.errors import Disconnected
 
 #: The rows of Payment Accounts: the default, then each method (one without its own account uses the default).
 METHODS: tuple[str, ...] = (DEFAULT_METHOD, *(m.value for m in PaymentMethod))
@@ -19,7 +19,8 @@ def takes_payments(raw: dict) -> bool:
 
 
 class PaymentAccountSteps:
-    """Payment accounts (mixed into :class:`~tui.connection.XeroConnection`)."""
+    """Payment accounts (mixed into :class:`~tui.connection.XeroConnection`, after
+    :class:`~tui.connection.accounts.AccountSteps`, whose ``_row_to_map`` it uses)."""
 
     def payment_chart(self) -> list[Account]:
         """The organisation's active accounts that take payments (bank accounts, payments enabled), by code."""
@@ -38,11 +39,7 @@ class PaymentAccountSteps:
 
         if method not in METHODS:
             raise ValueError(f"unknown payment method {method!r}")
-        if account.status != "ACTIVE":
-            raise XeroError(f"{account.label} is archived in Xero; choose an active account.")
-        row = self._active_row()
-        if row is None:
-            raise NotConfigured("Xero is not connected.")
+        row = self._row_to_map(account)
         with self.services.session() as s:
             set_payment_account(s, row.tenant_id, method, account.code, account.name, account.account_id)
         return self.overview()
