@@ -102,13 +102,13 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("ctrl+e", "send", "Send", id="send", priority=True),
         Binding("ctrl+e", "send_again", "Send again", id="send_again", priority=True),
+        Binding("f6", "record_payment", "Record payment", id="record_payment"),
+        Binding("f7", "remove_payment", "Remove payment", id="remove_payment"),
         Binding("ctrl+n", "add_line", "Add line", id="add_line"),
         Binding("ctrl+r", "remove_line", "Remove line", id="remove_line"),
         Binding("f2", "pick_customer", "Customer", id="choose_customer"),
         Binding("f8", "delete", "Delete draft", id="delete"),
         Binding("f8", "void", "Void", id="void"),
-        Binding("f6", "record_payment", "Record payment", id="record_payment"),
-        Binding("f7", "remove_payment", "Remove payment", id="remove_payment"),
         Binding("ctrl+y", "app.goto('sync')", "Sync", id="invoice_sync", show=False),
     ]
 

@@ -103,7 +103,7 @@ class TodoScreen(BaseScreen):
         Binding("c", "app.goto('customers')", "Customers", id="customers"),
         Binding("s", "app.goto('settings')", "Settings", id="settings"),
         Binding("y", "app.goto('sync')", "Sync", id="sync"),
-        Binding("p", "record_payment", "Payment", id="todo_record_payment", show=False),
+        Binding("p", "record_payment", "Record payment", id="todo_record_payment", show=False),
         Binding("r", "reload", "Refresh", id="refresh", show=False),
     ]
 
