@@ -203,3 +203,19 @@ def test_payments_killed_between_write_ahead_and_answer_are_not_sent_twice(conne
         assert mine.xero_payment_id in {p["PaymentID"] for p in live}
         assert c.services.invoice(inv.id).amount_paid == Decimal(f"{10 + n}.00")
     assert c.services.invoice(invoices[0].id).amount_paid == 0
+
+
+def test_paid_on_the_spot_before_any_sync_sends_the_invoice_then_its_payment(connected):
+    c = connected
+    pay_into(c)
+    inv = send(c.services, make_invoice(c.services, number="TC-0820"))
+    paid = take(c, inv, "209.00", PaymentMethod.CARD)
+    assert paid.status is InvoiceStatus.PAID
+
+    report = c.sync()
+    assert report.ok and report.errors == 0, report.message
+    x = xero_invoice(c, "TC-0820")
+    assert x["Status"] == "PAID" and [p["Reference"] for p in xero_payments(c)] == ["Card"]
+    assert c.sync().ok
+    assert c.services.invoice(inv.id).status is InvoiceStatus.PAID
+    assert len(c.services.payments(inv.id)) == 1

@@ -94,6 +94,7 @@ class Problem:
     code: str  # validation | number_clash | name_clash | contact | conflict | totals | pull
     message: str
     at: datetime | None
+    invoice_id: int | None = None  # the invoice of an invoice's or a payment's problem
 
 
 def problems(s: Session, limit: int = 200) -> list[Problem]:
@@ -110,12 +111,14 @@ def problems(s: Session, limit: int = 200) -> list[Problem]:
                 continue
             cust = s.get(CustomerRow, inv.customer_id)
             title = f"{inv.number} {cust.name if cust else ''}".strip()
+            invoice_id = inv.id
         else:
             cust = s.get(CustomerRow, r.entity_id)
             if cust is None:
                 continue
             title = cust.name
-        out.append(Problem(r.kind, r.entity_id, title, r.error_code, r.error, r.error_at))
+            invoice_id = None
+        out.append(Problem(r.kind, r.entity_id, title, r.error_code, r.error, r.error_at, invoice_id))
     return out
 
 
@@ -319,8 +322,14 @@ def resolve_conflicts(s: Session, invoice_id: int, choices: dict[str, str], now:
 
 # -- actions -------------------------------------------------------------------------------------------------------
 
-def retry(s: Session, invoice_id: int | None = None, customer_id: int | None = None) -> int:
-    """Retry one invoice / customer, or (no arguments) Retry all: held errors and clashes become ready again."""
+def retry(s: Session, invoice_id: int | None = None, customer_id: int | None = None,
+          payment_id: int | None = None) -> int:
+    """Retry one invoice / customer / payment, or (no arguments) Retry all: held errors and clashes become ready
+    again."""
+    if payment_id is not None:
+        n = queue.release(s, queue.PAYMENT, payment_id)
+        records.clear_error(s, queue.PAYMENT, payment_id) if n else None
+        return n
     if invoice_id is not None:
         n = queue.release(s, queue.INVOICE, invoice_id)
         records.clear_error(s, queue.INVOICE, invoice_id) if n else None
@@ -332,7 +341,7 @@ def retry(s: Session, invoice_id: int | None = None, customer_id: int | None = N
         return queue.release(s, queue.CONTACT, customer_id)
     n = queue.release(s)
     for rec in s.exec(select(SyncRecordRow).where(col(SyncRecordRow.error_code).in_(
-            ["validation", "number_clash", "name_clash", "contact"]))).all():
+            ["validation", "number_clash", "name_clash", "contact", "payment"]))).all():
         records.clear_error(s, rec.kind, rec.entity_id)
     return n
 
