@@ -4,7 +4,6 @@ says which mapping is missing and Enter opens its invoice; once the account is c
 from __future__ import annotations
 
 from tests.syncui.conftest import (
-    connected,  # noqa: F401  (the fixture)
     make_invoice,
     next_pass,
     screen_text,

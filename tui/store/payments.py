@@ -32,7 +32,7 @@ from tui.store.sync_queue import enqueue_payment
 from tui.store.tables import PaymentAccountRow, PaymentRow
 
 
-def _to_domain(row: PaymentRow) -> Payment:
+def payment_of(row: PaymentRow) -> Payment:
     return Payment(
         invoice_id=row.invoice_id, amount=row.amount, date=row.date,
         method=PaymentMethod(row.method) if row.method else None, reference=row.reference,
@@ -44,14 +44,14 @@ def list_payments(s: Session, invoice_id: int) -> list[Payment]:
     """The invoice's payments that count (not removed), oldest first."""
     rows = s.exec(select(PaymentRow).where(PaymentRow.invoice_id == invoice_id, col(PaymentRow.removed_at).is_(None))
                   .order_by(col(PaymentRow.date), col(PaymentRow.id))).all()
-    return [_to_domain(r) for r in rows]
+    return [payment_of(r) for r in rows]
 
 
 def get_payment(s: Session, payment_id: int) -> Payment:
     row = s.get(PaymentRow, payment_id)
     if row is None:
         raise NotFound("This payment no longer exists")
-    return _to_domain(row)
+    return payment_of(row)
 
 
 def has_local_payments(s: Session, invoice_id: int) -> bool:
@@ -81,7 +81,7 @@ def remove_payment(s: Session, payment_id: int, user: str, now: datetime, time_z
     row = s.get(PaymentRow, payment_id)
     if row is None:
         raise NotFound("This payment no longer exists")
-    ensure_removable(_to_domain(row))
+    ensure_removable(payment_of(row))
     inv = get_invoice(s, row.invoice_id)
     if inv.status.value == "VOIDED":
         raise TransitionError("This invoice is voided")
@@ -118,7 +118,7 @@ def apply_xero_payments(s: Session, invoice_id: int, remote: list[XeroPayment], 
         if p.payment_id in by_id:
             continue
         mine = next((r for r in in_flight if r.amount == p.amount and r.date == p.date
-                     and _to_domain(r).xero_reference == p.reference), None)
+                     and payment_of(r).xero_reference == p.reference), None)
         if mine is not None:
             in_flight.remove(mine)
             mine.xero_payment_id = p.payment_id

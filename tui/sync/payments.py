@@ -22,7 +22,7 @@ from sqlmodel import Session, col
 from tui.domain.invoice import InvoiceStatus
 from tui.domain.money import format_money
 from tui.domain.payment import PaymentMethod, PaymentOrigin
-from tui.store.payments import account_for, payment_accounts
+from tui.store.payments import account_for, payment_accounts, payment_of
 from tui.store.sync_tables import SyncBatchRow
 from tui.store.tables import InvoiceRow, PaymentRow
 from tui.sync import queue, records
@@ -87,9 +87,9 @@ def _plan(ctx: Context, s: Session, e: queue.Entry, accounts) -> tuple[str, dict
                              "the Xero screen", ctx.now())
         ctx.errors += 1
         return None  # stays ready: sent once the account is chosen
-    reference = f"{method.value}: {row.reference}" if row.reference else method.value
     return CREATE, {"Invoice": {"InvoiceID": inv.xero_invoice_id}, "Account": {"Code": account.account_code},
-                    "Date": wire.format_date(row.date), "Amount": row.amount, "Reference": reference}
+                    "Date": wire.format_date(row.date), "Amount": row.amount,
+                    "Reference": payment_of(row).xero_reference}
 
 
 def _what(row: PaymentRow, inv: InvoiceRow | None) -> str:
