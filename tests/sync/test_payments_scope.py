@@ -14,7 +14,7 @@ from tests.connect.conftest import (  # noqa: F401  (fixtures: a sandbox with th
     xero,
     xservices,
 )
-from tests.connect.helpers import connect_service
+from tests.connect.helpers import connect_service, screen_text, wait_for
 from tests.sync.conftest import make_invoice, send
 from tui.config import DEFAULT_SCOPES
 from tui.domain.payment import PaymentMethod
@@ -27,7 +27,10 @@ def with_scopes(services, scopes: str) -> None:
     services.cfg = replace(services.cfg, xero=replace(services.cfg.xero, scopes=scopes))
 
 
-def test_payments_scope_missing_then_continue(xservices, xero, http_browser, sandbox):
+async def test_payments_scope_missing_then_continue(xservices, xero, http_browser, sandbox):
+    from tui.app import TradieApp
+    from tui.screens.xero import XeroScreen
+    from tui.screens.xero_flow import open_xero_screen
     from tui.domain.business import BusinessDetails
     from tui.store.tables import InvoiceRow
 
@@ -48,6 +51,14 @@ def test_payments_scope_missing_then_continue(xservices, xero, http_browser, san
     assert [(p.kind, p.message) for p in xservices.sync.problems()] == [("payment", SCOPE_MESSAGE)]
     assert xservices.sync.overview().last_error == SCOPE_MESSAGE
     assert xero.overview().state == "connected"  # the connection itself is fine
+    assert xero.overview().needs_payments_scope
+    app = TradieApp(xservices, sync_interval=None)
+    async with app.run_test(size=(100, 32)) as pilot:  # the Xero screen says so, and offers Continue
+        open_xero_screen(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview
+                       and "Xero needs your permission to record payments: select Continue." in screen_text(app),
+                       what="the Xero screen asking for the permission")
+        assert app.screen.query_one("#xero-continue").display
     payments = sandbox.control.snapshot()["organisations"][tenant]["Payments"]
     assert not [p for p in payments if p["Invoice"]["InvoiceNumber"] == "TC-0901"]
 
@@ -64,3 +75,4 @@ def test_payments_scope_missing_then_continue(xservices, xero, http_browser, san
     payments = sandbox.control.snapshot()["organisations"][tenant]["Payments"]
     assert [p["Reference"] for p in payments if p["Invoice"]["InvoiceNumber"] == "TC-0901"] == ["Cash"]
     assert xservices.sync.problems() == []
+    assert not xero.overview().needs_payments_scope

@@ -29,6 +29,7 @@ class XeroOverview:
     since: datetime | None = None  # connected at, or disconnected at
     mappings: tuple[MappedAccount, ...] = ()
     payment_accounts: tuple[MappedAccount, ...] = ()  # per payment method ("Default" first)
+    needs_payments_scope: bool = False  # a payment waits for Continue to grant Xero's payments scope
     accounts_pending: bool = False  # just connected: the sync waits until the revenue accounts are reviewed
 
     @property
@@ -58,6 +59,9 @@ class StatusSteps:
                 return XeroOverview("not connected")
             mappings = self.mapped_accounts(s, row.tenant_id)
             payment_accounts = self.mapped_payment_accounts(s, row.tenant_id)
+            from tui.sync.payments import needs_payments_scope
+
+            needs_scope = needs_payments_scope(s)
         disconnected = row.status == "disconnected"
         return XeroOverview(
             state="disconnected" if disconnected else "connected",
@@ -69,6 +73,7 @@ class StatusSteps:
             since=row.disconnected_at if disconnected else row.connected_at,
             mappings=mappings,
             payment_accounts=payment_accounts,
+            needs_payments_scope=needs_scope,
             accounts_pending=row.accounts_pending,
         )
 

@@ -42,6 +42,8 @@ def status_text(overview: XeroOverview | None, time_zone: str = "Australia/Sydne
         kind = "custom connection" if overview.kind == "custom" else "connected"
         text.append(f"\n{kind.capitalize()}{f' since {when}' if when else ''}. Invoices sync both ways.",
                     style="dim")
+        if overview.needs_payments_scope:
+            text.append("\nXero needs your permission to record payments: select Continue.", style="bold yellow")
     else:
         text.append("Disconnected", style="bold red")
         text.append(f"\n{overview.reason or 'Xero ended the connection.'}{f' ({when})' if when else ''}",
@@ -176,7 +178,8 @@ class XeroScreen(BaseScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "continue":
-            return self.overview is not None and self.overview.state != "connected"
+            return self.overview is not None and (self.overview.state != "connected"
+                                                  or self.overview.needs_payments_scope)
         if action == "disconnect":
             return self.overview is not None and self.overview.state != "not connected"
         return True
@@ -229,8 +232,8 @@ class XeroScreen(BaseScreen):
         if overview.payment_accounts:
             payments.highlighted = shown_at if shown_at is not None else 0
         cont = self.query_one("#xero-continue", Button)
-        cont.display = overview.state != "connected"
-        cont.label = "Continue" if overview.state == "disconnected" else "Connect to Xero"
+        cont.display = overview.state != "connected" or overview.needs_payments_scope
+        cont.label = "Connect to Xero" if overview.state == "not connected" else "Continue"
         self.query_one("#xero-disconnect").display = overview.state != "not connected"
         self.query_one("#xero-first-sync").display = overview.accounts_pending
         if overview.state != "connected" and not accounts.has_focus_within:

@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from tui.domain.invoice import InvoiceStatus
 from tui.domain.money import format_money
 from tui.domain.payment import PaymentMethod, PaymentOrigin
 from tui.store.payments import account_for, payment_accounts, payment_of
-from tui.store.sync_tables import SyncBatchRow
+from tui.store.sync_tables import SyncBatchRow, SyncRecordRow
 from tui.store.tables import InvoiceRow, PaymentRow
 from tui.sync import queue, records
 from tui.sync.batches import delete_batch, element_errors, prepare, transmit
@@ -32,6 +32,7 @@ from tui.xero import wire
 from tui.xero.errors import MissingScope
 
 SCOPE_MESSAGE = "Xero needs your permission to record payments: select Continue"
+SCOPE_CODE = "scope"  # the problem of a payment refused for the scope
 CREATE, DELETE = "PUT", "POST"
 
 
@@ -121,9 +122,15 @@ def _refused_for_scope(ctx: Context, batch: SyncBatchRow) -> None:
     now = ctx.now()
     with ctx.session() as s:
         for _, payment_id, _ in json.loads(batch.entries):
-            records.record_error(s, queue.PAYMENT, payment_id, ctx.tenant_id, "scope", SCOPE_MESSAGE, now)
+            records.record_error(s, queue.PAYMENT, payment_id, ctx.tenant_id, SCOPE_CODE, SCOPE_MESSAGE, now)
         records.log(s, now, SCOPE_MESSAGE, "error")
         delete_batch(s, batch)
+
+
+def needs_payments_scope(s: Session) -> bool:
+    """A payment waits for the user to grant the payments scope (Continue on the Xero screen)."""
+    return s.exec(select(SyncRecordRow.entity_id).where(
+        SyncRecordRow.kind == queue.PAYMENT, SyncRecordRow.error_code == SCOPE_CODE).limit(1)).first() is not None
 
 
 def _record(ctx: Context, batch: SyncBatchRow, elements: list[dict]) -> None:
