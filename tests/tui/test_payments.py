@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.tui.screen_harness import ScreenApp, settle, text_of, type_into
+from tests.connect.helpers import wait_for
+from tests.tui.screen_harness import ScreenApp, text_of, type_into
 
 from tui.app import TradieApp
 from tui.domain.invoice import InvoiceStatus
@@ -22,10 +23,17 @@ SENT = 2  # demo data: a sent invoice, nothing paid
 
 async def open_dialog(pilot, key: str) -> RecordPaymentScreen:
     await pilot.press(key)
-    await settle(pilot)
-    dialog = pilot.app.screen
-    assert isinstance(dialog, RecordPaymentScreen) and dialog.opened is not None, dialog
-    return dialog
+    app = pilot.app
+    return await wait_for(pilot, lambda: isinstance(app.screen, RecordPaymentScreen) and app.screen.opened
+                          and app.screen, what="the record payment dialog")
+
+
+async def editor_showing(pilot, payments: list[str]) -> InvoiceEditorScreen:
+    """The invoice editor, loaded, listing payments with these labels."""
+    app = pilot.app
+    return await wait_for(pilot, lambda: isinstance(app.screen, InvoiceEditorScreen) and app.screen.invoice
+                          and [p.label for p in app.screen.payments] == payments and app.screen,
+                          what=f"the editor listing {payments}")
 
 
 async def test_record_a_part_payment_in_the_editor_then_remove_it(demo_services):
@@ -33,42 +41,38 @@ async def test_record_a_part_payment_in_the_editor_then_remove_it(demo_services)
     due = inv.amount_due
     app = ScreenApp(demo_services, lambda: InvoiceEditorScreen(SENT))
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        assert not app.screen.query_one("#payments").display
+        editor = await editor_showing(pilot, [])
+        assert not editor.query_one("#payments").display
         dialog = await open_dialog(pilot, "f6")
         assert dialog.query_one("#f-amount").value == f"{due:,.2f}"
         assert dialog.query_one("#f-date").value == "25/11/2026"
 
         await type_into(pilot, "#f-amount", f"{due + Decimal('0.01')}")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await wait_for(pilot, lambda: text_of(dialog.query_one("#e-amount")), what="the amount's error")
         assert text_of(dialog.query_one("#e-amount")) == f"More than the amount due of {format_money(due)}"
         assert demo_services.payments(SENT) == []
 
         await type_into(pilot, "#f-amount", "50")
         await type_into(pilot, "#f-reference", "receipt 7")
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, InvoiceEditorScreen)
-        shown = text_of(app.screen.query_one("#payments"))
+        editor = await editor_showing(pilot, ["Cash"])
+        shown = text_of(editor.query_one("#payments"))
         assert "Cash" in shown and "receipt 7" in shown and "$50.00" in shown
         lines = [" ".join(line.split()) for line in shown.splitlines()]
         assert "25/11/2026 Cash $50.00 receipt 7" in lines
-        totals = " ".join(text_of(app.screen.query_one("#totals")).split())
+        totals = " ".join(text_of(editor.query_one("#totals")).split())
         assert f"Amount paid $50.00 Amount due {format_money(due - 50)}" in totals
         [payment] = demo_services.payments(SENT)
         assert (payment.amount, payment.reference) == (Decimal("50.00"), "receipt 7")
 
         await pilot.press("f7")
-        await settle(pilot)
-        assert isinstance(app.screen, RemovePaymentScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, RemovePaymentScreen), what="which payment")
         await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmModal)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
         await pilot.press("y")
-        await settle(pilot)
-        assert isinstance(app.screen, InvoiceEditorScreen)
-        assert not app.screen.query_one("#payments").display
+        editor = await editor_showing(pilot, [])
+        assert not editor.query_one("#payments").display
         after = demo_services.invoice(SENT)
         assert (after.status, after.amount_paid) == (InvoiceStatus.SENT, 0)
 
@@ -76,17 +80,14 @@ async def test_record_a_part_payment_in_the_editor_then_remove_it(demo_services)
 async def test_paid_in_full_from_to_do_leaves_the_list(demo_services):
     app = TradieApp(demo_services, cursor_blink=False)
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        todo = app.screen
-        assert isinstance(todo, TodoScreen)
+        todo = await wait_for(pilot, lambda: isinstance(app.screen, TodoScreen) and app.screen.loaded
+                              and app.screen, what="To Do")
         rows = todo.query_one("#todo-list", ColumnList).rows
         rows.highlighted = next(i for i in range(rows.option_count)
                                 if (rows.get_option_at_index(i).id or "").startswith(f"invoice:{SENT}:"))
         await open_dialog(pilot, "p")
         await pilot.press("ctrl+s")  # the whole amount due, today, cash
-        await settle(pilot)
-        assert app.screen is todo
-        await settle(pilot)
-        assert not any((rows.get_option_at_index(i).id or "").startswith(f"invoice:{SENT}:")
-                       for i in range(rows.option_count))
+        await wait_for(pilot, lambda: app.screen is todo and not any(
+            (rows.get_option_at_index(i).id or "").startswith(f"invoice:{SENT}:") for i in range(rows.option_count)),
+            what="the paid invoice gone from To Do")
         assert demo_services.invoice(SENT).status is InvoiceStatus.PAID

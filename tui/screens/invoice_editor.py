@@ -312,7 +312,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         if action == "void":
             return inv is not None and inv.status is InvoiceStatus.SENT
         if action == "record_payment":
-            return inv is not None and inv.status is InvoiceStatus.SENT and not self.dirty
+            return inv is not None and inv.status is InvoiceStatus.SENT
         if action == "remove_payment":
             return inv is not None and bool(removable(self.payments))
         return True
@@ -447,6 +447,10 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
 
 
     def action_record_payment(self) -> None:
+        if self.dirty:
+            self.notify("Save your changes first (Ctrl+S): a payment is taken on the invoice as saved",
+                        severity="warning")
+            return
         self.app.push_screen(RecordPaymentScreen(self.invoice.id), self._payments_changed)
 
     def action_remove_payment(self) -> None:
