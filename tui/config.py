@@ -30,7 +30,8 @@ import platformdirs
 APP_NAME = "tradiecore"
 ENV_PREFIX = "TRADIECORE_"
 
-DEFAULT_SCOPES = "offline_access accounting.invoices accounting.contacts accounting.settings.read"
+DEFAULT_SCOPES = \
+    "offline_access accounting.invoices accounting.payments accounting.contacts accounting.settings.read"
 
 
 def config_dir(env: Mapping[str, str] | None = None) -> Path:

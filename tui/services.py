@@ -265,6 +265,32 @@ class Services:
             stored.version = inv.version
             return set_status(s, stored.voided(), self.user, self.now(), tz)
 
+    # -- payments -------------------------------------------------------------------------------------
+    def payments(self, invoice_id: int) -> list:
+        from tui.store.payments import list_payments
+
+        with self.session() as s:
+            return list_payments(s, invoice_id)
+
+    def record_payment(self, inv: Invoice, amount, on, method, reference: str = "") -> Invoice:
+        """Take a payment on the invoice as the user has it open (``inv.version``); ValidationError names the
+        field (an amount above the amount due says the amount due)."""
+        from tui.domain.payment import new_payment
+        from tui.store.invoices import get_invoice
+        from tui.store.payments import record_payment
+
+        tz = self.business().time_zone
+        with self.session() as s:
+            payment = new_payment(get_invoice(s, inv.id), amount, on, method, reference)
+            return record_payment(s, payment, inv.version, self.user, self.now(), tz)
+
+    def remove_payment(self, payment_id: int) -> Invoice:
+        from tui.store.payments import remove_payment
+
+        tz = self.business().time_zone
+        with self.session() as s:
+            return remove_payment(s, payment_id, self.user, self.now(), tz)
+
     def send_invoice(self, inv: Invoice) -> str:
         """Email the invoice as saved; on success it moves DRAFT -> SENT. Returns where the mail went.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from email.utils import format_datetime
 
@@ -350,3 +351,61 @@ def test_acting_as_a_xero_user(sandbox, http, custom):
     assert http.get(f"{API}/Invoices/INV-0001", headers=custom).json()["Invoices"][0]["Status"] == "PAID"
     sandbox.control.void_invoice("INV-0002")
     assert http.get(f"{API}/Invoices/INV-0002", headers=custom).json()["Invoices"][0]["Status"] == "VOIDED"
+
+
+def test_payments_are_deleted_and_listed_since_a_time(sandbox, http, custom):
+    pay = {"Invoice": {"InvoiceNumber": "INV-0002"}, "Account": {"Code": "090"}, "Amount": "695.00",
+           "Date": "2026-11-24", "Reference": "Card"}
+    made = http.put(f"{API}/Payments", headers=custom, params={"summarizeErrors": "false"},
+                    json={"Payments": [pay, {**pay, "Reference": "Cash"}]}).json()["Payments"]
+    assert [p["StatusAttributeString"] for p in made] == ["OK", "OK"]
+    before = http.get(f"{API}/Invoices/INV-0002", headers=custom).json()["Invoices"][0]
+    assert before["AmountPaid"] == 1390.0 and len(before["Payments"]) == 2
+    sandbox.control.advance_clock(5)
+    made_at = datetime.fromtimestamp(int(made[1]["UpdatedDateUTC"][6:-7]) / 1000, timezone.utc)
+    since = {"If-Modified-Since": (made_at + timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%S")}
+
+    deleted = http.post(f"{API}/Payments/{made[0]['PaymentID']}", headers=custom, json={"Status": "DELETED"})
+    assert deleted.status_code == 200 and deleted.json()["Payments"][0]["Status"] == "DELETED"
+    after = http.get(f"{API}/Invoices/INV-0002", headers=custom).json()["Invoices"][0]
+    assert after["AmountPaid"] == 695.0 and after["AmountDue"] == 2000.0 and after["Status"] == "AUTHORISED"
+    assert [p["PaymentID"] for p in after["Payments"]] == [made[1]["PaymentID"]]
+    changed = http.get(f"{API}/Payments", headers={**custom, **since}).json()["Payments"]
+    assert [(p["PaymentID"], p["Status"]) for p in changed] == [(made[0]["PaymentID"], "DELETED")]
+
+    again = http.post(f"{API}/Payments/{made[0]['PaymentID']}", headers=custom,
+                      json={"Payments": [{"Status": "DELETED"}]})
+    assert again.status_code == 400
+    assert again.json()["Elements"][0]["ValidationErrors"][0]["Message"] == "This payment has already been deleted."
+    unknown = http.post(f"{API}/Payments/00000000-0000-0000-0000-0000000000aa", headers=custom,
+                        json={"Status": "DELETED"})
+    assert unknown.status_code == 404
+
+
+def test_payments_xero_refuses(sandbox, http, custom):
+    def refused(**change) -> list[str]:
+        body = {"Invoice": {"InvoiceNumber": "INV-0002"}, "Account": {"Code": "090"}, "Amount": "10.00", **change}
+        response = http.put(f"{API}/Payments", headers=custom, json=body)
+        assert response.status_code == 400
+        return [m["Message"] for m in response.json()["Elements"][0]["ValidationErrors"]]
+
+    assert refused(Account={"Code": "200"}) == [
+        "Payments can only be made to bank accounts or accounts with payments enabled."]
+    assert refused(Amount="2695.01") == ["Payment amount exceeds the amount outstanding on this document"]
+    sandbox.control.void_invoice("INV-0002")
+    assert refused() == ["Payments can only be made against AUTHORISED documents."]
+
+
+def test_payments_need_the_payments_scope_per_endpoint(sandbox, http):
+    from .flows import bearer, tokens
+
+    reading = bearer(tokens(http, sandbox, scope="offline_access accounting.invoices accounting.payments.read")
+                     ["access_token"], sandbox.demo_tenant_id)
+    assert http.get(f"{API}/Payments", headers=reading).status_code == 200
+    body = {"Invoice": {"InvoiceNumber": "INV-0002"}, "Account": {"Code": "090"}, "Amount": "10.00"}
+    for method, path in (("PUT", "Payments"), ("POST", "Payments"), ("POST", "Payments/anything")):
+        response = http.request(method, f"{API}/{path}", headers=reading, json=body)
+        assert response.status_code == 401 and response.json()["Detail"] == "AuthorizationUnsuccessful"
+    writing = bearer(tokens(http, sandbox, scope="offline_access accounting.invoices accounting.payments")
+                     ["access_token"], sandbox.demo_tenant_id)
+    assert http.put(f"{API}/Payments", headers=writing, json=body).status_code == 200

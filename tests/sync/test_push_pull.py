@@ -250,5 +250,5 @@ def test_paid_in_xero_cannot_be_edited_here(connected):
     assert c.sync().ok
     part = c.services.invoice(inv.id)
     part.reference = "edit"
-    with pytest.raises(TransitionError, match="payment in Xero"):
+    with pytest.raises(TransitionError, match="has a payment: remove the payment before editing"):
         c.services.save_invoice(part)

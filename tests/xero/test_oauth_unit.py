@@ -19,7 +19,8 @@ def test_authorize_url_has_pkce_state_and_scopes(cfg):
     assert query["response_type"] == "code"
     assert query["client_id"] == "test-client"
     assert query["redirect_uri"] == "http://localhost:8765/callback"
-    assert query["scope"] == "offline_access accounting.invoices accounting.contacts accounting.settings.read"
+    assert query["scope"] == \
+        "offline_access accounting.invoices accounting.payments accounting.contacts accounting.settings.read"
     assert query["state"] == request.state and len(request.state) >= 20
     assert query["code_challenge_method"] == "S256"
     digest = hashlib.sha256(request.code_verifier.encode()).digest()

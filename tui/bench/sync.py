@@ -4,8 +4,9 @@ It seeds N sent invoices for C new customers in a fresh demo database, starts a 
 (the seeded demo organisation, 50 ms latency a call, the per-minute limit scaled to 600/min), runs the first
 sync as the app does, in TradieApp itself in a fresh process (:mod:`tui.bench.stall`: To Do on screen, every
 import and client inside the measured window, the worst and 99th-percentile lateness of a 10 ms timer),
-prints the calls by endpoint as the sandbox counted them, then an idle poll, then a naive baseline (per
-invoice: look the contact up, create it if missing, PUT the invoice) on a sample.
+prints the calls by endpoint as the sandbox counted them, then an idle poll, then the pass that sends a payment
+taken on each invoice (:mod:`tui.bench.payments`, with its one-call-per-payment baseline), then a naive baseline
+(per invoice: look the contact up, create it if missing, PUT the invoice) on a sample.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import httpx
 
+from tui.bench.payments import bench_payments
 from tui.bench.seeding import connect_custom, seed
 
 REAL_MINUTE_LIMIT = 60
@@ -120,7 +122,7 @@ def bench_sync(invoices: int, customers: int, sample: float) -> int:
         services = Services(cfg, user="bench", secrets=secrets)
 
         t0 = time.perf_counter()
-        seed(services, invoices, customers)
+        invoice_ids = seed(services, invoices, customers)
         print(f"seeded {invoices} sent invoices for {customers} new customers in {time.perf_counter() - t0:.1f} s")
 
         tenant_id = connect_custom(services, cfg, secrets, sb.info["custom_client_secret"])
@@ -154,6 +156,7 @@ def bench_sync(invoices: int, customers: int, sample: float) -> int:
             r = runner.run_once()
             idle_reports.append(r)
             idle.append((_total(sb.counters()), r.pulled))
+        paid = bench_payments(sb, runner, services, tenant_id, invoice_ids, factory, sample, _total)
         runner.close()
         first_idle = idle_reports[0]
         print(f"  after it: errors {first_idle.errors}; pending {first_idle.pending}")
@@ -194,8 +197,11 @@ def bench_sync(invoices: int, customers: int, sample: float) -> int:
         print(f"idle poll calls: {idle[-1][0]}")
         print(f"ui stall ms: {app['stall worst ms']}")
         print(f"ui stall p99 ms: {app['stall p99 ms']}")
+        print(f"payments: {paid.calls} calls for {paid.payments} payments (target {paid.target})")
+        print(f"payments baseline: {paid.baseline_per_payment:.2f} calls per payment "
+              f"({paid.baseline_per_payment * paid.payments:.0f} calls for {paid.payments} payments)")
         ok = first_idle.ok and not first_idle.pending and total <= floor + 6 and idle[-1][0] == 1 \
-            and int(app["stall worst ms"]) <= 50
+            and int(app["stall worst ms"]) <= 50 and paid.ok
         return 0 if ok else 1
     finally:
         sb.close()

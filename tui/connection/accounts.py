@@ -45,7 +45,7 @@ class MappedAccount:
         return f"{self.code} {self.name}".strip() if self.code else "Not chosen"
 
 
-def _account(raw: dict) -> Account:
+def account_from_xero(raw: dict) -> Account:
     return Account(
         account_id=str(raw.get("AccountID") or ""),
         code=str(raw.get("Code") or ""),
@@ -71,7 +71,7 @@ class AccountSteps:
                 self.mark_disconnected(exc.reason)
                 raise
         revenue = [a for a in raw if str(a.get("Class") or "REVENUE") == "REVENUE"]
-        accounts = [_account(a) for a in revenue]
+        accounts = [account_from_xero(a) for a in revenue]
         active = sorted((a for a in accounts if a.status == "ACTIVE"), key=lambda a: (a.code, a.name))
         default = next((a for a in active if a.name.lower() == DEFAULT_ACCOUNT_NAME.lower()), None) or next(
             (a for a in active if a.code == DEFAULT_ACCOUNT_CODE), None)
@@ -86,7 +86,7 @@ class AccountSteps:
                                                 account_name=default.name, account_id=default.account_id))
                     continue
                 found = xero_connections.mapped_account(mapping, revenue)
-                current = _account(found) if found is not None else None
+                current = account_from_xero(found) if found is not None else None
                 archived = xero_connections.is_archived(found)
                 if archived != mapping.archived or (current and current.name != mapping.account_name):
                     mapping.archived = archived
@@ -102,11 +102,7 @@ class AccountSteps:
 
         if category not in CATEGORIES:
             raise ValueError(f"unknown revenue category {category!r}")
-        if account.status != "ACTIVE":
-            raise XeroError(f"{account.label} is archived in Xero; choose an active account.")
-        row = self._active_row()
-        if row is None:
-            raise NotConfigured("Xero is not connected.")
+        row = self._row_to_map(account)
         from tui.sync import records
 
         with self.services.session() as s:
@@ -115,6 +111,15 @@ class AccountSteps:
             records.log(s, self.services.now(), f"{category} invoice lines now post to {account.label} "
                                                 f"(by {self.services.user})")
         return self.overview()
+
+    def _row_to_map(self, account: Account):
+        """The connection a chosen account is saved for; an archived account or no connection is refused."""
+        if account.status != "ACTIVE":
+            raise XeroError(f"{account.label} is archived in Xero; choose an active account.")
+        row = self._active_row()
+        if row is None:
+            raise NotConfigured("Xero is not connected.")
+        return row
 
     def mapped_accounts(self, s, tenant_id: str) -> tuple[MappedAccount, ...]:
         """Every category's mapping as stored (a category without one: not chosen)."""

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from tui.connection.accounts import AccountSteps
 from tui.connection.consent import ConsentSteps
+from tui.connection.payment_accounts import PaymentAccountSteps
 from tui.connection.status import StatusSteps
 from tui.xero.errors import Disconnected, NotConfigured
 from tui.xero_factory import CLIENT_SECRET_KEY, api_with, oauth_for, organisation_store, token_manager
 
 
-class XeroConnection(ConsentSteps, AccountSteps, StatusSteps):
+class XeroConnection(ConsentSteps, AccountSteps, PaymentAccountSteps, StatusSteps):
     """One business's Xero connection, for the screens (``services.xero``). All methods block."""
 
     def __init__(self, services, *, wait_timeout: float | None = None):

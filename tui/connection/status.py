@@ -33,6 +33,8 @@ class XeroOverview:
     reason: str = ""
     since: datetime | None = None  # connected at, or disconnected at
     mappings: tuple[MappedAccount, ...] = ()
+    payment_accounts: tuple[MappedAccount, ...] = ()  # per payment method ("Default" first)
+    needs_payments_scope: bool = False  # a payment waits for Continue to grant Xero's payments scope
     accounts_pending: bool = False  # just connected: the sync waits until the revenue accounts are reviewed
 
     @property
@@ -138,6 +140,7 @@ class StatusSteps:
 
     def _overview_in(self, s) -> XeroOverview:
         from tui.store.xero_connections import active_connection
+        from tui.sync.payments import needs_payments_scope
         from tui.sync.records import reason_sentence
 
         row = active_connection(s)
@@ -153,6 +156,8 @@ class StatusSteps:
             reason=reason_sentence(row.reason) if disconnected else "",
             since=row.disconnected_at if disconnected else row.connected_at,
             mappings=self.mapped_accounts(s, row.tenant_id),
+            payment_accounts=self.mapped_payment_accounts(s, row.tenant_id),
+            needs_payments_scope=needs_payments_scope(s),
             accounts_pending=row.accounts_pending,
         )
 

@@ -144,7 +144,7 @@ class Invoice:
         if self.status is InvoiceStatus.VOIDED:
             raise TransitionError("This invoice is voided and cannot be changed")
         if self.status is InvoiceStatus.SENT and self.amount_paid > 0:
-            raise TransitionError("This invoice has a payment in Xero: remove the payment there before editing")
+            raise TransitionError("This invoice has a payment: remove the payment before editing")
 
     def sent(self, to: str, at: datetime) -> "Invoice":
         if self.status is not InvoiceStatus.DRAFT:
@@ -163,7 +163,7 @@ class Invoice:
         if self.status is not InvoiceStatus.SENT:
             raise TransitionError(f"Only a sent invoice can be voided; this invoice is {self.status.label}")
         if self.amount_paid > 0:
-            raise TransitionError("This invoice has payments in Xero: remove them before voiding")
+            raise TransitionError("This invoice has payments: remove them before voiding")
         return replace(self, status=InvoiceStatus.VOIDED)
 
     def ensure_deletable(self) -> None:

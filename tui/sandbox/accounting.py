@@ -320,6 +320,13 @@ def _echo_payment(raw: dict) -> dict:
 
 
 def write_payments(call: Call) -> Response:
+    """PUT/POST /Payments creates payments (or deletes them: ``PaymentID`` with ``Status: DELETED``);
+    POST /Payments/{id} takes ``{"Status": "DELETED"}``."""
+    if "id" in call.path_params:
+        if call.path_params["id"].lower() not in call.org.payments:
+            return _not_found()
+        if isinstance(call.body, dict):
+            call.body = _single(call.body, "Payments", "PaymentID", call.path_params["id"].lower())
     return _batch(call, "Payments", "InvoiceID",
                   lambda journal, raw: save_payment(journal, raw, now=call.now),
                   lambda p: payment_json(call.org, p), _echo_payment)
@@ -351,4 +358,5 @@ ROUTES = [
     route(f"{API}/Invoices/{{id}}", endpoint(write_invoices, INVOICES_WRITE), ["POST"]),
     route(f"{API}/Payments", endpoint(get_payments, PAYMENTS_READ), ["GET"]),
     route(f"{API}/Payments", endpoint(write_payments, PAYMENTS_WRITE), ["PUT", "POST"]),
+    route(f"{API}/Payments/{{id}}", endpoint(write_payments, PAYMENTS_WRITE), ["POST"]),
 ]

@@ -1,4 +1,5 @@
-"""Xero's rules for payments against invoices: the invoice's AmountDue drops, and at zero it becomes PAID."""
+"""Xero's rules for payments against invoices: the invoice's AmountDue drops, and at zero it becomes PAID.
+Deleting a payment (``Status: DELETED``) gives its amount back to the invoice, which is AUTHORISED again."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tui.sandbox.wire import money, parse_date, to_decimal
 
 MSG_NOT_FOUND = "The document with the supplied id was not found for this endpoint."
 MSG_TOO_MUCH = "Payment amount exceeds the amount outstanding on this document"
+MSG_DELETED_ALREADY = "This payment has already been deleted."
 
 
 def _account(org: Organisation, ref: Any) -> Account | None:
@@ -29,6 +31,8 @@ def _account(org: Organisation, ref: Any) -> Account | None:
 def save_payment(journal: Journal, raw: dict[str, Any], *, now: datetime) -> tuple[Payment | None, list[str]]:
     """Apply one payment from a request item to its invoice; the stored payment or the errors."""
     org = journal.org
+    if raw.get("PaymentID") or raw.get("Status") == "DELETED":
+        return delete_payment(journal, raw, now=now)
     ref = raw.get("Invoice")
     key = ""
     if isinstance(ref, dict):
@@ -47,7 +51,7 @@ def save_payment(journal: Journal, raw: dict[str, Any], *, now: datetime) -> tup
     amount = to_decimal(raw.get("Amount"))
     if amount is None or amount <= 0:
         errors.append("Payment amount must be greater than zero.")
-    elif money(amount) > invoice.amount_due:
+    elif invoice.status == "AUTHORISED" and money(amount) > invoice.amount_due:
         errors.append(MSG_TOO_MUCH)
     pay_date = parse_date(str(raw["Date"])) if raw.get("Date") else now.date()
     if pay_date is None:
@@ -67,3 +71,25 @@ def save_payment(journal: Journal, raw: dict[str, Any], *, now: datetime) -> tup
         fully_paid_on=pay_date if fully_paid else invoice.fully_paid_on,
     ))
     return payment, []
+
+
+def delete_payment(journal: Journal, raw: dict[str, Any], *, now: datetime) -> tuple[Payment | None, list[str]]:
+    """``{"PaymentID": ..., "Status": "DELETED"}``: the payment is DELETED and its invoice owes its amount again.
+    A payment's other fields cannot be changed."""
+    org = journal.org
+    payment = org.payments.get(str(raw.get("PaymentID") or "").lower())
+    if payment is None:
+        return None, [MSG_NOT_FOUND]
+    if raw.get("Status") != "DELETED":
+        return None, ["A payment can only be deleted: Status must be DELETED."]
+    if payment.status == "DELETED":
+        return None, [MSG_DELETED_ALREADY]
+    invoice = org.invoices[payment.invoice_id]
+    deleted = replace(payment, status="DELETED", updated=now)
+    journal.put("payments", payment.payment_id, deleted)
+    journal.put("invoices", invoice.invoice_id, replace(
+        invoice, amount_paid=invoice.amount_paid - payment.amount, updated=now,
+        payment_ids=[p for p in invoice.payment_ids if p != payment.payment_id],
+        status="AUTHORISED" if invoice.status == "PAID" else invoice.status, fully_paid_on=None,
+    ))
+    return deleted, []

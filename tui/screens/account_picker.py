@@ -1,6 +1,6 @@
-"""Chart of accounts: choose the Xero revenue account a category posts to. Filter as you type; keyboard or
-mouse; Update saves (per organisation), Escape cancels. A spinner while Xero answers; an empty or failing
-fetch says why."""
+"""Chart of accounts: choose the Xero revenue account a category posts to, or (:class:`PaymentAccountPickerScreen`)
+the account a payment method's payments go into. Filter as you type; keyboard or mouse; Update saves (per
+organisation), Escape cancels. A spinner while Xero answers; an empty or failing fetch says why."""
 
 from __future__ import annotations
 
@@ -56,6 +56,9 @@ class AccountPickerScreen(BaseScreen):
     """Dismisses with the new overview after Update, or None (Escape)."""
 
     TITLE = "Chart of Accounts"
+    WHAT = "revenue account"
+    NONE_IN_XERO = "Xero has no active revenue accounts for this organisation. Add one in Xero (Accounting → " \
+        "Chart of accounts), then press Ctrl+R to load them again."
     DEFAULT_CSS = """
     #account-filter { margin: 1 1 0 1; max-width: 80; }
     #account-columns { height: 1; padding: 0 1 0 5; margin: 1 0 0 0; color: $text-muted; }
@@ -85,7 +88,7 @@ class AccountPickerScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader(self.TITLE)
         where = f" in {self.organisation}" if self.organisation else ""
-        yield Static(f"{self.mapping.category}: choose a revenue account{where}", classes="screen-heading",
+        yield Static(f"{self.mapping.category}: choose a {self.WHAT}{where}", classes="screen-heading",
                      markup=False)
         yield Static("Type to filter · ↑↓ move · Enter chooses · Update (Ctrl+S) saves · Escape cancels",
                      classes="hint", markup=False)
@@ -108,17 +111,20 @@ class AccountPickerScreen(BaseScreen):
     def action_load(self) -> None:
         self.query_one("#accounts", OptionList).loading = True
         self.say("")
-        xero = self.services.xero
-        self.blocking(xero.chart_of_accounts, on_done=self.show_accounts, on_error=self.load_failed,
-                      group="chart-of-accounts")
+        self.blocking(self.fetch, on_done=self.show_accounts, on_error=self.load_failed, group="chart-of-accounts")
+
+    def fetch(self) -> list[Account]:
+        return self.services.xero.chart_of_accounts()
+
+    def store(self, account: Account) -> XeroOverview:
+        return self.services.xero.save_mapping(self.mapping.category, account)
 
     def show_accounts(self, accounts: list[Account]) -> None:
         self.accounts = list(accounts)
         self.loaded = True
         self.query_one("#accounts", OptionList).loading = False
         if not self.accounts:
-            self.say("Xero has no active revenue accounts for this organisation. Add one in Xero (Accounting → "
-                     "Chart of accounts), then press Ctrl+R to load them again.", error=True)
+            self.say(self.NONE_IN_XERO, error=True)
         self.apply_filter(self.query_one("#account-filter", Input).value)
 
     def load_failed(self, exc: Exception) -> None:
@@ -138,7 +144,7 @@ class AccountPickerScreen(BaseScreen):
             options.highlighted = current if not words else 0
         if self.loaded and self.accounts:
             if not found:
-                self.say(f"No revenue account matches “{value.strip()}”.")
+                self.say(f"No {self.WHAT} matches “{value.strip()}”.")
             elif len(found) > MAX_SHOWN:
                 self.say(f"Showing {MAX_SHOWN} of {len(found)}: type more to narrow it down.")
             else:
@@ -193,12 +199,26 @@ class AccountPickerScreen(BaseScreen):
         if self.chosen is None:
             self.say("Choose an account first.", error=True)
             return
-        xero = self.services.xero
-        self.blocking(xero.save_mapping, self.mapping.category, self.chosen, on_done=self.saved,
-                      on_error=lambda e: self.say(str(e), error=True), group="save-mapping")
+        self.blocking(self.store, self.chosen, on_done=self.saved, on_error=lambda e: self.say(str(e), error=True),
+                      group="save-mapping")
 
     def saved(self, overview: XeroOverview) -> None:
         self.dismiss(overview)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class PaymentAccountPickerScreen(AccountPickerScreen):
+    """The accounts Xero takes payments into (bank accounts, accounts with payments enabled), for one payment
+    method (or the default of every method without its own)."""
+
+    WHAT = "payment account"
+    NONE_IN_XERO = "Xero has no active bank account or account with payments enabled for this organisation. " \
+        "Add one in Xero, then press Ctrl+R to load them again."
+
+    def fetch(self) -> list[Account]:
+        return self.services.xero.payment_chart()
+
+    def store(self, account: Account) -> XeroOverview:
+        return self.services.xero.save_payment_account(self.mapping.category, account)

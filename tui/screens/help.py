@@ -44,7 +44,7 @@ def _key_rows(screen: Screen) -> tuple[list[tuple[str, str, str]], list[tuple[st
         if not (binding.id or node is app):
             continue  # Textual's own focus and editing keys: covered by "In lists and forms"
         target = everywhere if node is app or binding.action == "app.back" else here
-        description = DESCRIPTIONS.get(binding.action, binding.description)
+        description = DESCRIPTIONS.get(binding.action, binding.tooltip or binding.description)  # the tooltip: the long name
         _, keys, _ = target.setdefault(binding.action, (description, [], binding.id or ""))
         display = app.get_key_display(binding)
         if display not in keys:

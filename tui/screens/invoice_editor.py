@@ -1,4 +1,5 @@
-"""Invoice editor: customer, dates, reference, line items with live totals; save, send or send again, delete, void.
+"""Invoice editor: customer, dates, reference, line items with live totals; save, send or send again, delete, void;
+a sent invoice's payments (record one, remove one taken by mistake).
 
 The screen asks the services to act and shows what comes back: per-field messages from ValidationError,
 "changed by X at HH:MM" from ConflictError, a paid or voided invoice's reason for being read-only from
@@ -26,11 +27,14 @@ from tui.domain.customer import Customer
 from tui.domain.dates import business_today, format_date
 from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import Invoice, InvoiceStatus
+from tui.domain.money import format_money
 from tui.domain.tax import LineAmountTypes
 from tui.screens.base import EditorScreen
 from tui.screens.customer_editor import CustomerEditorScreen
 from tui.screens.invoice_form import HEAD_FIELDS, InvoiceForm
 from tui.screens.invoice_sending import InvoiceSending
+from tui.screens.record_payment import RecordPaymentScreen
+from tui.screens.remove_payment import RemovePaymentScreen, removable
 from tui.store.errors import ConflictError, DuplicateError
 from tui.store.versioned import local_hhmm
 from tui.widgets.choice_banner import ChoiceBanner
@@ -39,6 +43,7 @@ from tui.widgets.customer_picker import CustomerPicker
 from tui.widgets.field_error import Banner, FieldError
 from tui.widgets.header import AppHeader
 from tui.widgets.line_items import FIELD_LABELS, LineHeader, LineRow
+from tui.widgets.payments_view import PaymentsView
 from tui.widgets.sync_scheduler import PassResult
 
 AMOUNTS_TEXT = {
@@ -54,6 +59,7 @@ class Loaded:
     customer: Customer | None
     send_error: str
     time_zone: str
+    payments: list
 
 
 @dataclass(frozen=True)
@@ -112,9 +118,11 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("ctrl+e", "send", "Send", id="send", priority=True),
-        Binding("ctrl+e", "send_again", "Send again", id="send_again", priority=True),
+        Binding("ctrl+e", "send_again", "Resend", id="send_again", priority=True, tooltip="Send again"),
+        Binding("f6", "record_payment", "Pay", id="record_payment", tooltip="Record a payment"),
         Binding("ctrl+n", "add_line", "Add line", id="add_line"),
-        # not in the footer (80 columns hold Save, Send, Add line, Delete/Void and Help); Help lists them
+        # not in the footer (80 columns hold Save, Send or Resend, Pay, Add line, Delete/Void and Help); Help lists them
+        Binding("f7", "remove_payment", "Remove payment", id="remove_payment", show=False),
         Binding("ctrl+r", "remove_line", "Remove line", id="remove_line", show=False),
         Binding("f2", "pick_customer", "Customer", id="choose_customer", show=False),
         Binding("f8", "delete", "Delete draft", id="delete"),
@@ -130,6 +138,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self.customer: Customer | None = None
         self.read_only_reason = ""
         self.time_zone = ""
+        self.payments: list = []
         self.form = InvoiceForm(self)
         self.busy = False  # a save, send, delete or void is under way: no second one meanwhile
         self._clean: tuple | None = None
@@ -161,6 +170,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
             yield Vertical(id="lines")
             yield FieldError(id="e-lines")
             yield Static("", id="totals")
+            yield PaymentsView(id="payments", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -188,7 +198,8 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         services = self.services
         send_error = services.send_error(inv.id) if inv.id is not None and inv.status is InvoiceStatus.DRAFT else ""
         customer = services.customer(inv.customer_id) if inv.customer_id is not None else None
-        return Loaded(inv, customer, send_error, services.business().time_zone)
+        payments = services.payments(inv.id) if inv.id is not None else []
+        return Loaded(inv, customer, send_error, services.business().time_zone, payments)
 
     # -- following the records ------------------------------------------------------------------------
     def _records_changed(self, _: None) -> None:
@@ -264,6 +275,8 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         inv = self.invoice = data.invoice
         self.customer = data.customer
         self.time_zone = data.time_zone
+        self.payments = data.payments
+        self.query_one(PaymentsView).show(data.payments)
         try:
             inv.ensure_editable()
             self.read_only_reason = ""
@@ -388,6 +401,10 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
             return inv is not None and inv.id is not None and inv.status is InvoiceStatus.DRAFT
         if action == "void":
             return inv is not None and inv.status is InvoiceStatus.SENT
+        if action == "record_payment":
+            return inv is not None and inv.status is InvoiceStatus.SENT
+        if action == "remove_payment":
+            return inv is not None and bool(removable(self.payments))
         return True
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -524,3 +541,21 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self.app.sync_now()
         self.load()
 
+
+    def action_record_payment(self) -> None:
+        if self.dirty:
+            self.notify("Save your changes first (Ctrl+S): a payment is taken on the invoice as saved",
+                        severity="warning")
+            return
+        self.app.push_screen(RecordPaymentScreen(self.invoice.id), self._payments_changed)
+
+    def action_remove_payment(self) -> None:
+        self.app.push_screen(RemovePaymentScreen(self.invoice.number, self.payments), self._payments_changed)
+
+    def _payments_changed(self, inv: Invoice | None) -> None:
+        if inv is not None:
+            self.notify(f"{inv.number}: {inv.status.label}, {format_money(inv.amount_due)} due",
+                        title="Payments updated")
+            self.app.records_changed()
+            self.app.sync_now()
+            self.load()

@@ -36,6 +36,10 @@ CODE_LABELS = {
     "contact": "Contact problem",
     "totals": "Totals differ from Xero's",
     "pull": "Could not read it from Xero",
+    "payment": "Xero refused the payment",
+    "payment_account": "Payment account missing",
+    "scope": "Xero needs your permission",
+    "invoice": "Payment waits for its invoice",
 }
 LEVEL_STYLES = {"error": "red", "warning": "yellow"}
 
@@ -204,8 +208,8 @@ class SyncScreen(BaseScreen):
             self.ask_number(problem)
         elif problem.code == "name_clash":
             self.offer_link(problem)
-        elif problem.kind == "invoice":
-            self.app.open_invoice(problem.entity_id)
+        elif problem.invoice_id is not None:  # an invoice's or a payment's
+            self.app.open_invoice(problem.invoice_id)
         else:
             self.say(problem.message)
 
@@ -269,7 +273,7 @@ class SyncScreen(BaseScreen):
         problem = self.selected
         if problem is None:
             return
-        kw = {"invoice_id": problem.entity_id} if problem.kind == "invoice" else {"customer_id": problem.entity_id}
+        kw = {{"invoice": "invoice_id", "payment": "payment_id"}.get(problem.kind, "customer_id"): problem.entity_id}
         self.blocking(lambda: self.services.sync.retry(**kw),
                       on_done=lambda n: self._fixed(f"Retrying {problem.title}."), group="sync-action")
 
@@ -279,8 +283,8 @@ class SyncScreen(BaseScreen):
 
     def action_open_invoice(self) -> None:
         problem = self.selected
-        if problem is not None and problem.kind == "invoice":
-            self.app.open_invoice(problem.entity_id)
+        if problem is not None and problem.invoice_id is not None:
+            self.app.open_invoice(problem.invoice_id)
 
     def action_first_sync(self) -> None:
         self.app.show_first_sync_preview()

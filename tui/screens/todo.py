@@ -103,6 +103,7 @@ class TodoScreen(BaseScreen):
         Binding("c", "app.goto('customers')", "Customers", id="customers"),
         Binding("s", "app.goto('settings')", "Settings", id="settings"),
         Binding("y", "app.goto('sync')", "Sync", id="sync"),
+        Binding("p", "record_payment", "Record payment", id="todo_record_payment", show=False),
         Binding("r", "reload", "Refresh", id="refresh", show=False),
     ]
 
@@ -208,3 +209,22 @@ class TodoScreen(BaseScreen):
     def highlighted_invoice_id(self) -> int | None:
         option = self.query_one("#todo-list", ColumnList).rows.highlighted_option
         return self._invoice_id(option.id if option else None)
+
+    # -- payments -------------------------------------------------------------------------------------
+    def action_record_payment(self) -> None:
+        """Record a payment on the highlighted invoice; fully paid, it leaves To Do for Paid."""
+        from tui.screens.record_payment import RecordPaymentScreen
+
+        invoice_id = self.highlighted_invoice_id
+        if invoice_id is None:
+            self.notify("Move to a sent invoice first", severity="warning")
+            return
+
+        def recorded(inv) -> None:
+            if inv is not None:
+                self.notify(f"{inv.number}: {inv.status.label}, {format_money(inv.amount_due)} due",
+                            title="Payment recorded")
+                self.app.records_changed()
+                self.app.sync_now()
+
+        self.app.push_screen(RecordPaymentScreen(invoice_id), recorded)

@@ -1,6 +1,7 @@
-"""The Xero screen: the organisation and its status, and the Revenue Accounts each category posts to.
+"""The Xero screen: the organisation and its status, the Revenue Accounts each category posts to, and the Payment
+Accounts each payment method's payments go into.
 
-Selecting a category opens the chart of accounts. A lost connection shows red Disconnected with the reason and
+Selecting a category or a method opens the chart of accounts. A lost connection shows red Disconnected with the reason and
 when, and Continue (reconnects to the same organisation, keeping every choice). Disconnect asks first.
 """
 
@@ -38,6 +39,8 @@ def status_text(status: XeroStatus | None, time_zone: str = "Australia/Sydney") 
         text.append("Connected", style="bold green")
         kind = "custom connection" if overview.kind == "custom" else "connected"
         text.append(f"\n{kind.capitalize()}{f' since {when}' if when else ''}. {status.syncing}", style="dim")
+        if overview.needs_payments_scope:
+            text.append("\nXero needs your permission to record payments: select Continue.", style="bold yellow")
     else:
         text.append("Disconnected", style="bold red")
         text.append(f"\n{overview.reason}{f' ({when})' if when else ''}", style="red")
@@ -53,6 +56,20 @@ def mapping_prompt(mapping) -> Text:
         text.append("Not chosen: select to choose an account", style="yellow")
     if mapping.archived:
         text.append("  archived in Xero: choose another", style="bold red")
+    return text
+
+
+def payment_account_prompt(mapping, default) -> Text:
+    """A method's payment account; one without its own uses the default's, or waits when there is none."""
+    text = Text.assemble((f"{mapping.category:<16}", "bold"))
+    if mapping.code:
+        text.append(mapping.label)
+    elif mapping is default:
+        text.append("Not chosen: payments wait until you choose an account", style="yellow")
+    elif default is not None and default.code:
+        text.append(f"Default ({default.label})", style="dim")
+    else:
+        text.append("Not chosen: payments wait until you choose an account", style="yellow")
     return text
 
 
@@ -92,6 +109,7 @@ class XeroScreen(BaseScreen):
     #xero-buttons { height: auto; margin: 1 1 0 1; }
     #xero-buttons > Button { margin: 0 2 0 0; }
     #xero-message.-error { color: $error; }
+    #payment-section { height: auto; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -120,6 +138,11 @@ class XeroScreen(BaseScreen):
         yield Static("Which Xero account each kind of invoice line posts to. Enter chooses from your chart of "
                      "accounts.", classes="hint", markup=False)
         yield OptionList(id="revenue-accounts", classes="menu")
+        with Vertical(id="payment-section"):
+            yield Static("Payment Accounts", classes="screen-heading")
+            yield Static("Which Xero account the payments you take go into, per method.", classes="hint",
+                         markup=False)
+            yield OptionList(id="payment-accounts", classes="menu")
         yield Static("Choose the revenue accounts, then press Esc: the first sync with Xero starts when you leave "
                      "this screen.", id="xero-first-sync", classes="hint", markup=False)
         with Horizontal(id="xero-buttons"):
@@ -152,7 +175,8 @@ class XeroScreen(BaseScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "continue":
-            return self.overview is not None and self.overview.state != "connected"
+            return self.overview is not None and (self.overview.state != "connected"
+                                                  or self.overview.needs_payments_scope)
         if action == "disconnect":
             return self.overview is not None and self.overview.state != "not connected"
         return True
@@ -202,9 +226,18 @@ class XeroScreen(BaseScreen):
         accounts.display = bool(overview.mappings)
         if overview.mappings:
             accounts.highlighted = highlighted if highlighted is not None else 0
+        payments = self.query_one("#payment-accounts", OptionList)
+        shown_at = payments.highlighted
+        payments.clear_options()
+        default = overview.payment_accounts[0] if overview.payment_accounts else None
+        payments.add_options([Option(payment_account_prompt(m, default), id=m.category)
+                              for m in overview.payment_accounts])
+        self.query_one("#payment-section").display = bool(overview.payment_accounts)
+        if overview.payment_accounts:
+            payments.highlighted = shown_at if shown_at is not None else 0
         cont = self.query_one("#xero-continue", Button)
-        cont.display = overview.state != "connected"
-        cont.label = "Continue" if overview.state == "disconnected" else "Connect to Xero"
+        cont.display = overview.state != "connected" or overview.needs_payments_scope
+        cont.label = "Connect to Xero" if overview.state == "not connected" else "Continue"
         self.query_one("#xero-disconnect").display = overview.state != "not connected"
         self.query_one("#xero-first-sync").display = status.waits_for_accounts
         if overview.state != "connected" and not accounts.has_focus_within:
@@ -224,8 +257,12 @@ class XeroScreen(BaseScreen):
         if self.overview.state != "connected":
             self.say("Reconnect first (Continue): the chart of accounts comes from Xero.", error=True)
             return
-        from tui.screens.account_picker import AccountPickerScreen
+        from tui.screens.account_picker import AccountPickerScreen, PaymentAccountPickerScreen
 
+        if event.option_list.id == "payment-accounts":
+            mapping = next(m for m in self.overview.payment_accounts if m.category == event.option.id)
+            self.app.push_screen(PaymentAccountPickerScreen(mapping, self.overview.organisation), self.picked)
+            return
         mapping = next(m for m in self.overview.mappings if m.category == event.option.id)
         self.app.push_screen(AccountPickerScreen(mapping, self.overview.organisation), self.picked)
 

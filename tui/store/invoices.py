@@ -153,6 +153,14 @@ def set_status(s: Session, inv: Invoice, user: str, now: datetime, time_zone: st
     return inv
 
 
+def set_amount_paid(s: Session, inv: Invoice, user: str, now: datetime, time_zone: str) -> Invoice:
+    """Write the amount paid and status a payment taken or removed here came to, at the version it was read;
+    the invoice itself has nothing new for Xero (the payment has its own sync queue entry)."""
+    values = {"amount_paid": inv.amount_paid, "status": inv.status.value, "updated_at": now, "updated_by": user}
+    inv.version = bump_version(s, InvoiceRow, inv.id, inv.version, values, "invoice", time_zone)
+    return inv
+
+
 def write_from_xero(s: Session, inv: Invoice, now: datetime, time_zone: str, by: str = "Xero") -> Invoice:
     """Write a change that came from Xero (pull or merge): no validation, no sync queue entry, version bumped.
 

@@ -16,6 +16,8 @@ from sqlmodel import Session, select
 from tui.store.schema import CONTACT, INVOICE  # noqa: F401  (the kinds, named here for the sync)
 from tui.store.sync_tables import SyncOutboxRow
 
+PAYMENT = "payment"  # a payment taken here, or its removal
+
 HELD_CONFLICT = "conflict"  # waits until the user resolves the conflict
 HELD_ERROR = "error"  # Xero refused it; waits for an edit or Retry
 HELD_CLASH = "clash"  # its number is taken in Xero; waits for a renumber or Retry
@@ -64,3 +66,7 @@ def enqueue_invoice(s: Session, invoice_id: int, now: datetime) -> None:
 
 def enqueue_contact(s: Session, customer_id: int, now: datetime) -> None:
     enqueue(s, CONTACT, customer_id, now)
+
+
+def enqueue_payment(s: Session, payment_id: int, now: datetime) -> None:
+    enqueue(s, PAYMENT, payment_id, now)

@@ -23,7 +23,7 @@ class SyncOutboxRow(SQLModel, table=True):
     __tablename__ = "sync_outbox"
     __table_args__ = (UniqueConstraint("kind", "entity_id", name="uq_sync_outbox_entity"),)
     id: int | None = Field(default=None, primary_key=True)
-    kind: str  # "invoice" | "contact"
+    kind: str  # "invoice" | "contact" | "payment"
     entity_id: int
     seq: int = 1
     created_at: datetime = Field(sa_type=UTCDateTime)

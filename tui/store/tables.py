@@ -110,6 +110,39 @@ class AccountMappingRow(SQLModel, table=True):
     archived: bool = False
 
 
+class PaymentRow(SQLModel, table=True):
+    """A payment against an invoice: taken here (``origin`` local, sent to Xero) or read back from Xero.
+    ``idempotency_key`` is the key of the request that last carried it to Xero (written before the request);
+    a removed payment keeps its row until Xero has the removal too."""
+
+    __tablename__ = "payment"
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    amount: Decimal = _money()
+    date: date
+    method: str = ""  # PaymentMethod's value; empty for a payment made in Xero
+    reference: str = ""
+    origin: str = "local"  # local | xero
+    xero_payment_id: str | None = Field(default=None, index=True)
+    idempotency_key: str = ""
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by: str = ""
+    removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    removed_by: str = ""
+
+
+class PaymentAccountRow(SQLModel, table=True):
+    """Which Xero account (a bank account, or one with payments enabled) takes each payment method's payments,
+    per organisation; ``method`` "Default" takes those of every method without its own."""
+
+    __tablename__ = "payment_account"
+    tenant_id: str = Field(primary_key=True)
+    method: str = Field(primary_key=True)
+    account_code: str
+    account_name: str = ""
+    account_id: str = ""
+
+
 from tui.store.sync_tables import (  # noqa: E402,F401  (the sync engine's tables, on the same metadata)
     SyncBatchRow, SyncConflictRow, SyncLeaseRow, SyncLogRow, SyncOutboxRow, SyncRecordRow, SyncStateRow,
 )

@@ -22,10 +22,12 @@ A pass (:meth:`SyncRunner.run_once`)
     2. first connection: a preview (:mod:`.preview`) unless nothing in Xero matches or clashes;
     3. requests a stopped or killed pass left: what their creations made in Xero is found and linked
        (:mod:`.unfinished`); they are never re-sent as they were;
-    4. pull (:mod:`.pull`): ``GET Invoices`` with ``If-Modified-Since``, merged field by field (:mod:`.merge`);
+    4. pull (:mod:`.pull`): ``GET Invoices`` with ``If-Modified-Since``, merged field by field (:mod:`.merge`),
+       each invoice's payments folded into ours (:func:`tui.store.payments.apply_xero_payments`);
     5. push (:mod:`.push`, :mod:`.batches`): contacts (:mod:`.contacts`), then invoices with their numbers
        checked against Xero's (:mod:`.numbers`), 50 to a request, planned from the records as they are now,
-       responses recorded as they arrive; left requests not planned again are dropped.
+       responses recorded as they arrive; then payments taken or removed here (:mod:`.payments`), 50 to a
+       ``PUT /Payments``, a removal ``POST /Payments/{id}`` DELETED; left requests not planned again are dropped.
     Xero's errors (disconnected, rate limited, unavailable, a reply it cannot use) end the pass with their
     message in the sync log; so does anything else that goes wrong: ``run_once`` never raises.
 
@@ -34,5 +36,7 @@ store, :mod:`tui.store.sync_queue`; read and cleared by :mod:`.queue`), ``sync_b
 requests), ``sync_record`` (per record: Xero id, UpdatedDateUTC, last synced snapshot, error),
 ``sync_conflict``, ``sync_log``, ``sync_state`` (confirmed, high-water mark, last success, calls today),
 ``sync_lease``, ``sync_request`` (migration 0007: written by :mod:`tui.store.sync_requests`, claimed and
-answered by :mod:`.requests`).
+answered by :mod:`.requests`). Payments (migration 0008): ``payment`` (taken here or read back from Xero, with
+Xero's PaymentID and the Idempotency-Key of the request that carried it) and ``payment_account`` (per method),
+written by :mod:`tui.store.payments`; a payment's sync queue entry has kind ``payment``.
 """

@@ -58,6 +58,8 @@ def transmit(ctx: Context, batch: SyncBatchRow) -> list[dict] | None:
         ("contact", "POST"): ctx.api.post_contacts,
         ("invoice", "PUT"): ctx.api.put_invoices,
         ("invoice", "POST"): ctx.api.post_invoices,
+        ("payment", "PUT"): ctx.api.put_payments,
+        ("payment", "POST"): lambda elements, key: [ctx.api.delete_payment(elements[0]["PaymentID"], key)],
     }[(batch.kind, batch.method)]
     with stops_on_xero_errors(ctx):
         try:

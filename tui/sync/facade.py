@@ -157,12 +157,14 @@ class SyncService:
         with self.services.session() as s:
             resolve_conflicts(s, invoice_id, choices, self.services.now(), tz)
 
-    def retry(self, invoice_id: int | None = None, customer_id: int | None = None) -> int:
-        """Retry one invoice or customer; with no arguments, Retry all. Returns how many entries were released."""
+    def retry(self, invoice_id: int | None = None, customer_id: int | None = None,
+              payment_id: int | None = None) -> int:
+        """Retry one invoice, customer or payment; with no arguments, Retry all. Returns how many entries were
+        released."""
         from tui.sync.status import retry
 
         with self.services.session() as s:
-            return retry(s, invoice_id, customer_id)
+            return retry(s, invoice_id, customer_id, payment_id)
 
     def renumber(self, invoice_id: int, number: str):
         """The fix for an invoice-number clash (DuplicateError if the number is used here)."""

@@ -16,6 +16,7 @@ from tui.domain.customer import Customer
 from tui.domain.invoice import Invoice, InvoiceStatus, LineItem, RevenueCategory
 from tui.domain.money import ZERO, cents
 from tui.domain.tax import LineAmountTypes
+from tui.store.payments import XeroPayment
 from tui.xero import wire
 
 DEFAULT_ACCOUNT_CODE = "200"  # Xero's "Sales" account in a new organisation
@@ -126,6 +127,7 @@ class RemoteInvoice:
     amount_due: Decimal = ZERO
     updated_utc: datetime | None = None
     type: str = "ACCREC"
+    payments: list[XeroPayment] = field(default_factory=list)
 
     @property
     def status(self) -> InvoiceStatus:
@@ -174,6 +176,9 @@ def invoice_from_xero(d: Mapping) -> RemoteInvoice:
         amount_due=dec(d.get("AmountDue")),
         updated_utc=wire.parse_datetime(updated) if updated else None,
         type=str(d.get("Type") or "ACCREC"),
+        payments=[XeroPayment(str(p.get("PaymentID") or ""), wire.parse_date(p["Date"]), dec(p.get("Amount")),
+                              str(p.get("Reference") or ""))
+                  for p in d.get("Payments") or [] if p.get("PaymentID") and p.get("Date")],
     )
 
 

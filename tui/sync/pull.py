@@ -20,7 +20,9 @@ from sqlmodel import Session, col, select
 
 from tui.domain.invoice import InvoiceStatus
 from tui.domain.money import format_money
+from tui.domain.payment import after_payments
 from tui.store.invoices import get_invoice, write_from_xero
+from tui.store.payments import apply_xero_payments
 from tui.store.sync_tables import SyncConflictRow
 from tui.store.tables import InvoiceRow
 from tui.sync import queue, records
@@ -102,11 +104,12 @@ def apply_remote(ctx: Context, s: Session, invoice_id: int, remote: RemoteInvoic
         merged_view, conflicts = result.merged, result.conflicts
 
     new = apply_view(inv, merged_view, ctx.codes)
-    new.amount_paid = remote.amount_paid
-    if remote.status in (InvoiceStatus.PAID, InvoiceStatus.VOIDED):
-        new.status = remote.status
-    elif new.status is InvoiceStatus.SENT and remote.amount_paid > 0:
-        new = new.with_payment(remote.amount_paid)
+    # Xero's payments, with ours that have not reached it yet (a payment sent from here and read back is the same)
+    paid = apply_xero_payments(s, invoice_id, remote.payments, remote.amount_paid, now)
+    if remote.status is InvoiceStatus.VOIDED:
+        new.status, new.amount_paid = InvoiceStatus.VOIDED, paid
+    else:
+        new = after_payments(new, paid)
     changed = invoice_view(new, ctx.codes) != local_view or new.amount_paid != inv.amount_paid \
         or new.status is not inv.status
     if changed:

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from tui.domain.invoice import InvoiceStatus
 from tui.store.invoices import get_invoice
+from tui.store.payments import has_local_payments
 from tui.store.sync_tables import SyncBatchRow, SyncRecordRow
 from tui.store.tables import CustomerRow, InvoiceRow
 from tui.sync import queue, records
@@ -84,12 +85,14 @@ def _plan_invoice(ctx: Context, s: Session, e: queue.Entry, linked_ids: set, now
         queue.complete(s, e.id, e.seq)
         return None
     inv = get_invoice(s, e.entity_id)
-    if not row.xero_invoice_id and inv.status is not InvoiceStatus.SENT:
+    # paid here (on the spot): the invoice goes to Xero as it is, then its payments (tui.sync.payments)
+    paid_here = inv.status is InvoiceStatus.PAID and has_local_payments(s, inv.id)
+    if not row.xero_invoice_id and inv.status is not InvoiceStatus.SENT and not paid_here:
         queue.complete(s, e.id, e.seq)  # voided or paid before it ever reached Xero: nothing to do
         records.log(s, now, f"{inv.number} was {inv.status.label.lower()} before it reached Xero; not sent",
                     invoice_id=inv.id)
         return None
-    if row.xero_invoice_id and inv.status is InvoiceStatus.PAID:
+    if row.xero_invoice_id and inv.status is InvoiceStatus.PAID and not paid_here:
         queue.complete(s, e.id, e.seq)  # paid in Xero: nothing of ours to push
         return None
     customer = s.get(CustomerRow, inv.customer_id)

@@ -20,6 +20,7 @@ from tui.store.sync_queue import (  # noqa: F401  (re-exported: the sync enqueue
     HELD_CONFLICT,
     HELD_ERROR,
     INVOICE,
+    PAYMENT,
     enqueue_contact,
     enqueue_invoice,
 )

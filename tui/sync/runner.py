@@ -286,6 +286,7 @@ class SyncRunner:
                 return
             with ctx.session() as s:
                 confirm_first_sync(s, tenant_id, preview, self.now())
+        from tui.sync.payments import push_payments
         from tui.sync.pull import pull_invoices
         from tui.sync.push import push_invoices
         from tui.sync.unfinished import discard_unfinished, settle_unfinished
@@ -296,6 +297,7 @@ class SyncRunner:
         settle_unfinished(ctx)
         pull_invoices(ctx)
         push_invoices(ctx)
+        push_payments(ctx)
         discard_unfinished(ctx)
         _check_accounts(ctx)
         _keep_alive(ctx)

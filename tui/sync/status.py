@@ -29,7 +29,7 @@ from tui.store.sync_tables import (
     SyncRecordRow,
     SyncStateRow,
 )
-from tui.store.tables import AccountMappingRow, BusinessRow, CustomerRow, InvoiceRow, XeroConnectionRow
+from tui.store.tables import AccountMappingRow, BusinessRow, CustomerRow, InvoiceRow, PaymentRow, XeroConnectionRow
 from tui.sync import queue, records
 from tui.sync.lease import lease_holder
 
@@ -88,12 +88,13 @@ def invoice_states(s: Session, invoice_ids: list[int]) -> dict[int, InvoiceSyncS
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # "invoice" | "contact"
+    kind: str  # "invoice" | "contact" | "payment"
     entity_id: int
     title: str  # "INV-0042 Olivia Nguyen" or the customer's name
     code: str  # validation | number_clash | name_clash | contact | conflict | totals | pull
     message: str
     at: datetime | None
+    invoice_id: int | None = None  # the invoice of an invoice's or a payment's problem
 
 
 def problems(s: Session, limit: int = 200) -> list[Problem]:
@@ -101,18 +102,23 @@ def problems(s: Session, limit: int = 200) -> list[Problem]:
         col(SyncRecordRow.error_at).desc(), col(SyncRecordRow.kind), col(SyncRecordRow.entity_id)).limit(limit)).all()
     out = []
     for r in rows:
-        if r.kind == queue.INVOICE:
-            inv = s.get(InvoiceRow, r.entity_id)
+        if r.kind in (queue.INVOICE, queue.PAYMENT):
+            payment = s.get(PaymentRow, r.entity_id) if r.kind == queue.PAYMENT else None
+            if r.kind == queue.PAYMENT and payment is None:
+                continue
+            inv = s.get(InvoiceRow, payment.invoice_id if payment is not None else r.entity_id)
             if inv is None:
                 continue
             cust = s.get(CustomerRow, inv.customer_id)
             title = f"{inv.number} {cust.name if cust else ''}".strip()
+            invoice_id = inv.id
         else:
             cust = s.get(CustomerRow, r.entity_id)
             if cust is None:
                 continue
             title = cust.name
-        out.append(Problem(r.kind, r.entity_id, title, r.error_code, r.error, r.error_at))
+            invoice_id = None
+        out.append(Problem(r.kind, r.entity_id, title, r.error_code, r.error, r.error_at, invoice_id))
     return out
 
 
@@ -302,8 +308,14 @@ def resolve_conflicts(s: Session, invoice_id: int, choices: dict[str, str], now:
 
 # -- actions -------------------------------------------------------------------------------------------------------
 
-def retry(s: Session, invoice_id: int | None = None, customer_id: int | None = None) -> int:
-    """Retry one invoice / customer, or (no arguments) Retry all: held errors and clashes become ready again."""
+def retry(s: Session, invoice_id: int | None = None, customer_id: int | None = None,
+          payment_id: int | None = None) -> int:
+    """Retry one invoice / customer / payment, or (no arguments) Retry all: held errors and clashes become ready
+    again."""
+    if payment_id is not None:
+        n = queue.release(s, queue.PAYMENT, payment_id)
+        records.clear_error(s, queue.PAYMENT, payment_id) if n else None
+        return n
     if invoice_id is not None:
         n = queue.release(s, queue.INVOICE, invoice_id)
         records.clear_error(s, queue.INVOICE, invoice_id) if n else None
@@ -315,7 +327,7 @@ def retry(s: Session, invoice_id: int | None = None, customer_id: int | None = N
         return queue.release(s, queue.CONTACT, customer_id)
     n = queue.release(s)
     for rec in s.exec(select(SyncRecordRow).where(col(SyncRecordRow.error_code).in_(
-            ["validation", "number_clash", "name_clash", "contact"]))).all():
+            ["validation", "number_clash", "name_clash", "contact", "payment"]))).all():
         records.clear_error(s, rec.kind, rec.entity_id)
     return n
 

@@ -29,6 +29,7 @@ from tui.xero import replies, wire
 from tui.xero.errors import (
     Disconnected,
     Forbidden,
+    MissingScope,
     NotFound,
     RateLimited,
     Unavailable,
@@ -44,6 +45,7 @@ PAGE_SIZE = 1000  # Xero's maximum: fewer calls for a full read
 IDEMPOTENCY_KEY_MAX = 128
 TIMEOUT_S = 60.0
 WAIT_SLICE_S = 10.0  # a watched call's waits are cut into slices this long at most (see XeroApi.watched)
+MISSING_SCOPE = "AuthorizationUnsuccessful"  # Xero's 401 detail for a token without the scope a call needs
 _CONNECTIONS_KEY = "connections"  # limiter bucket for /connections, which has no tenant
 
 
@@ -256,6 +258,15 @@ class XeroApi:
 
     # -- payments ----------------------------------------------------------------------------------------
 
+    def put_payments(self, payments: list[dict], idempotency_key: str) -> list[dict]:
+        """Create payments against invoices; one element back per payment (check each for ``ValidationErrors``)."""
+        return self._write("PUT", "Payments", {"Payments": payments}, idempotency_key)["Payments"]
+
+    def delete_payment(self, payment_id: str, idempotency_key: str) -> dict:
+        """Delete (reverse) a payment: ``POST /Payments/{id}`` with ``Status: DELETED``; the payment back."""
+        return self._write("POST", f"Payments/{payment_id}", {"Payments": [{"Status": "DELETED"}]}, idempotency_key,
+                           key="Payments")["Payments"][0]
+
     # -- plumbing ----------------------------------------------------------------------------------------
 
     def _tenant(self) -> str:
@@ -290,8 +301,11 @@ class XeroApi:
                 return
             page += 1
 
-    def _write(self, method: str, path: str, body: dict, idempotency_key: str, unitdp: bool = False) -> dict:
-        """PUT/POST ``body`` (``{path: [...]}``): Xero's object whose ``path`` is a list, one element per record."""
+    def _write(self, method: str, path: str, body: dict, idempotency_key: str, unitdp: bool = False,
+               key: str | None = None) -> dict:
+        """PUT/POST ``body`` (``{key: [...]}``, ``key`` being ``path`` unless given): Xero's object whose ``key``
+        is a list, one element per record."""
+        key = key or path
         if not idempotency_key or len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
             raise ValueError(f"an Idempotency-Key has 1 to {IDEMPOTENCY_KEY_MAX} characters")
         params = {"summarizeErrors": "false"}
@@ -304,10 +318,10 @@ class XeroApi:
             content=wire.dumps(body).encode("utf-8"),
             headers={"Content-Type": "application/json", "Idempotency-Key": idempotency_key},
         )
-        reply = replies.collection(response, path, f"{method} {path}")
-        sent, answered = len(body.get(path) or []), len(reply[path])
+        reply = replies.collection(response, key, f"{method} {path}")
+        sent, answered = len(body.get(key) or []), len(reply[key])
         if answered != sent:  # each record's outcome is read from its own element: none may be missing
-            raise replies.unexpected(response, f"{method} {path}", f"{answered} {path} in reply to {sent}")
+            raise replies.unexpected(response, f"{method} {path}", f"{answered} {key} in reply to {sent}")
         return reply
 
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
@@ -357,7 +371,7 @@ class XeroApi:
                 continue
             status = response.status_code
             log.debug("xero %s %s -> %d", method, httpx.URL(url).path, status)
-            if status == 401 and not refreshed:
+            if status == 401 and not refreshed:  # or a newer set, stored by a Continue that granted a scope
                 self.tokens.refresh(rejected=token)
                 refreshed = True
                 continue
@@ -384,6 +398,8 @@ class XeroApi:
         detail = _detail(response)
         if status == 400:
             return ValidationFailed(*_validation(response))
+        if status == 401 and detail == MISSING_SCOPE:
+            return MissingScope("Xero did not allow this: the connection lacks a permission (scope) it needs.")
         if status == 401:
             return Disconnected(f"Xero rejected this app's access even after a refresh{_paren(detail)}")
         if status == 403:

@@ -67,6 +67,11 @@ class Forbidden(XeroError):
     """Xero refused a call for this organisation (403): missing scope or the organisation is not connected."""
 
 
+class MissingScope(Forbidden):
+    """Xero refused a call the connection's token has no scope for (401 ``AuthorizationUnsuccessful``): the user
+    selects Continue to grant it; the connection itself is fine."""
+
+
 class NotFound(XeroError):
     """The record asked for does not exist in Xero (404)."""
 

@@ -1,0 +1,165 @@
+"""Record a payment on a sent invoice (from the invoice editor and from To Do): amount (the amount due to start
+with), date (today in the business's time zone), method and an optional reference. Ctrl+S records it; what the
+services refuse is shown at its field (an amount above the amount due says the amount due). Dismisses with the
+invoice as it is after the payment, or None."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from tui.domain.dates import format_date, parse_date
+from tui.domain.errors import TransitionError, ValidationError
+from tui.domain.invoice import Invoice
+from tui.domain.money import format_money
+from tui.domain.payment import PaymentMethod, ensure_takes_payments, parse_amount
+from tui.store.errors import ConflictError
+from tui.widgets.field_error import FieldError
+from tui.widgets.workers import WorkerMixin
+
+FIELDS = ("amount", "date", "method", "reference")
+
+
+@dataclass(frozen=True)
+class Opened:
+    invoice: Invoice
+    customer: str
+    today: str
+
+
+class RecordPaymentScreen(WorkerMixin, ModalScreen[Invoice | None]):
+    DEFAULT_CSS = """
+    RecordPaymentScreen { align: center middle; }
+    RecordPaymentScreen > #dialog {
+        width: 72; max-width: 100%; height: auto; max-height: 100%; padding: 1 2;
+        border: thick $primary; background: $surface;
+    }
+    RecordPaymentScreen #about { margin-bottom: 1; }
+    RecordPaymentScreen .field { height: auto; }
+    RecordPaymentScreen .field > Label { width: 11; color: $text-muted; }
+    RecordPaymentScreen .field > Input { width: 16; }
+    RecordPaymentScreen .field > #f-reference { width: 1fr; }
+    RecordPaymentScreen .field > Select { width: 22; }
+    RecordPaymentScreen .field > FieldError { width: 1fr; padding-left: 1; }
+    RecordPaymentScreen #e-reference { padding-left: 11; }
+    RecordPaymentScreen #problem { color: $error; height: auto; }
+    RecordPaymentScreen #buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    RecordPaymentScreen Button { margin-left: 2; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "record", "Record payment", id="payment_record", priority=True),
+        Binding("escape", "cancel", "Cancel", id="payment_cancel"),
+    ]
+
+    def __init__(self, invoice_id: int):
+        super().__init__()
+        self.invoice_id = invoice_id
+        self.opened: Opened | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("Loading the invoice…", id="about")
+            with Horizontal(classes="field"):
+                yield Label("Amount")
+                yield Input(id="f-amount", compact=True, disabled=True)
+                yield FieldError(id="e-amount")
+            with Horizontal(classes="field"):
+                yield Label("Date")
+                yield Input(placeholder="DD/MM/YYYY", id="f-date", compact=True, disabled=True)
+                yield FieldError(id="e-date")
+            with Horizontal(classes="field"):
+                yield Label("Method")
+                yield Select([(m.value, m) for m in PaymentMethod], value=PaymentMethod.CASH, allow_blank=False,
+                             id="f-method", compact=True, disabled=True)
+                yield FieldError(id="e-method")
+            with Horizontal(classes="field"):
+                yield Label("Reference")
+                yield Input(placeholder="optional: receipt, cheque number", id="f-reference", compact=True,
+                            disabled=True)
+            yield FieldError(id="e-reference")
+            yield Static("", id="problem", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button("Record (Ctrl+S)", id="record", variant="primary", disabled=True)
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.blocking(self._open, on_done=self._opened, on_error=self._failed, group="open")
+
+    def _open(self) -> Opened:
+        inv = self.services.invoice(self.invoice_id)
+        ensure_takes_payments(inv)
+        customer = self.services.customer(inv.customer_id).name
+        return Opened(inv, customer, format_date(self.services.today()))
+
+    def _opened(self, opened: Opened) -> None:
+        self.opened = opened
+        inv = opened.invoice
+        self.query_one("#about", Static).update(Text.assemble(
+            ("Record a payment on ", ""), (inv.number, "bold"), (f" · {opened.customer}\n", ""),
+            ("Total ", "dim"), format_money(inv.totals.total), ("  Paid ", "dim"), format_money(inv.amount_paid),
+            ("  Amount due ", "dim"), (format_money(inv.amount_due), "bold")))
+        self.query_one("#f-amount", Input).value = f"{inv.amount_due:,.2f}"
+        self.query_one("#f-date", Input).value = opened.today
+        for widget in self.query("Input, Select, #record"):
+            widget.disabled = False
+        self.query_one("#f-amount", Input).focus()
+
+    def _failed(self, exc: Exception) -> None:
+        self.busy = False
+        if isinstance(exc, ValidationError):
+            self.show_errors(exc.errors)
+        else:
+            self.query_one("#problem", Static).update(str(exc))
+            if not isinstance(exc, (TransitionError, ConflictError)):
+                self.show_error(exc)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for field in FIELDS:
+            self.query_one(f"#e-{field}", FieldError).show(errors.get(field, ""))
+            box = self.query_one(f"#f-{field}")
+            box.set_class(field in errors, "-invalid")
+        self.query_one("#problem", Static).update("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id:
+            event.input.remove_class("-invalid")
+            self.query_one(f"#e-{event.input.id[2:]}", FieldError).show("")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_record()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_record() if event.button.id == "record" else self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_record(self) -> None:
+        if self.opened is None or self.busy:
+            return
+        errors: dict[str, str] = {}
+        try:
+            amount = parse_amount(self.query_one("#f-amount", Input).value)
+        except ValueError as exc:
+            errors["amount"] = str(exc)
+        try:
+            on = parse_date(self.query_one("#f-date", Input).value)
+        except ValueError as exc:
+            errors["date"] = str(exc)
+        if errors:
+            self.show_errors(errors)
+            return
+        method = self.query_one("#f-method", Select).value
+        reference = self.query_one("#f-reference", Input).value
+        self.busy = True
+        self.blocking(self.services.record_payment, self.opened.invoice, amount, on, method, reference,
+                      on_done=self.dismiss, on_error=self._failed, group="record")
