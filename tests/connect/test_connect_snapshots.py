@@ -24,7 +24,8 @@ SIZE = (100, 32)
 SIZES = pytest.mark.parametrize("size", [(80, 24), SIZE], ids=["80x24", "100x32"])
 FIXED_URL = ("https://login.xero.com/identity/connect/authorize?response_type=code&client_id=0A1B2C3D4E5F6071"
              "8293A4B5C6D7E8F9&redirect_uri=http%3A%2F%2Flocalhost%3A8765%2Fcallback&scope=offline_access+"
-             "accounting.invoices+accounting.contacts+accounting.settings.read&state=Snapshot0State0Value&"
+             "accounting.invoices+accounting.payments+accounting.contacts+accounting.settings.read&"
+             "state=Snapshot0State0Value&"
              "code_challenge=Snapshot0Challenge0Value0Snapshot0Challenge0&code_challenge_method=S256")
 
 
