@@ -117,6 +117,18 @@ def test_paid_invoice_cannot_be_edited_and_sent_cannot_be_deleted(engine):
             invoices.delete_invoice(s, sent)
 
 
+def test_customer_search_ignores_case_in_names_and_emails(engine):
+    add_customer(engine)
+    add_customer(engine, "Priya Sharma", "accounts@SHARMA.example")
+    add_customer(engine, "Liam Walker", "liam@example.com")
+    with session(engine) as s:
+        assert [c.name for c in customers.list_customers(s, "NGUYEN")[0]] == ["Olivia Nguyen"]
+        assert [c.name for c in customers.list_customers(s, "sharma.EX")[0]] == ["Priya Sharma"]
+        found, total = customers.list_customers(s, "A", limit=1)
+        assert ([c.name for c in found], total) == (["Liam Walker"], 3)
+        assert customers.list_customers(s, "zed") == ([], 0)
+
+
 def test_customer_conflict_and_validation(engine):
     c = add_customer(engine)
     stale = replace(c)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from tests.conftest import FIXED_NOW
 from tests.tui.screen_harness import ScreenApp, settle, text_of, type_into
-from textual.widgets import DataTable
+from textual.widgets import OptionList
 
+from tui.devtools.screenshots import screen_text
 from tui.domain.customer import Customer
 from tui.screens.customer_editor import CustomerEditorScreen
 from tui.screens.customers import CustomersScreen
@@ -15,8 +18,9 @@ from tui.services import Services
 
 
 def rows(app) -> list[str]:
-    table = app.screen.query_one(DataTable)
-    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+    """The Name column of each row, as the list shows it."""
+    options = app.screen.query_one("#customers OptionList", OptionList).options
+    return [re.split(r" {2,}", option.prompt.plain)[0] for option in options]
 
 
 async def test_list_filters_as_you_type(demo_services):
@@ -44,6 +48,23 @@ async def test_list_caps_rows_and_says_how_many_more(demo_services, monkeypatch)
         await settle(pilot)
         assert len(rows(app)) == 3
         assert text_of(app.screen.query_one("#count")) == "8 customers, 5 more not shown: type to narrow the list"
+
+
+async def test_at_80_columns_long_names_and_emails_end_in_an_ellipsis_and_phones_are_whole(demo_services):
+    name, email = "Abbotsford Heritage Restorations Pty Ltd", "accounts.payable@abbotsfordheritage.example"
+    demo_services.save_customer(Customer(name, email, "02 9555 0199"))
+    app = ScreenApp(demo_services, CustomersScreen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = screen_text(app).splitlines()
+    heading = next(line for line in screen if "Name" in line and "Phone" in line)
+    line = next(line for line in screen if "02 9555 0199" in line)  # the first row, by name
+    name_cell, email_cell, phone = re.split(r" {2,}", line.strip())
+    assert name_cell.endswith("…") and name.startswith(name_cell[:-1])
+    assert email_cell.endswith("…") and email.startswith(email_cell[:-1])
+    assert phone == "02 9555 0199"
+    assert [line.index(cell) for cell in (name_cell, email_cell, phone)] == \
+        [heading.index(title) for title in ("Name", "Email", "Phone")]
 
 
 async def test_new_invoice_for_the_highlighted_customer(demo_services):

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, OptionList, Static
 
 from tui.domain.customer import Customer
 from tui.screens.base import BaseScreen
+from tui.widgets.column_list import ColumnList, Entry, Rows
 from tui.widgets.customer_picker import count_text
-from tui.widgets.fitted_table import FittedTable
 from tui.widgets.header import AppHeader
 from tui.widgets.table_rows import Column
 
 SHOWN = 200  # rows the list shows at most; the filter narrows the rest
+COLUMNS = [Column("Name", min_width=12), Column("Email", min_width=12), Column("Phone", 14)]
 
 
-class CustomerTable(FittedTable):
-    BINDINGS = [Binding("enter", "select_cursor", "Edit", id="edit")]
+class CustomerRows(Rows):
+    BINDINGS = [Binding("enter", "select", "Edit", id="edit")]
 
 
 class CustomersScreen(BaseScreen):
@@ -42,13 +43,16 @@ class CustomersScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader("Customers")
         yield Input(placeholder="Filter by name or email (press /)", id="filter")
-        yield CustomerTable([Column("Name", key="name", min_width=12), Column("Email", key="email", min_width=12),
-                             Column("Phone", 14, key="phone")], id="customers", cursor_type="row", zebra_stripes=True)
+        yield ColumnList(COLUMNS, rows=CustomerRows, id="customers")
         yield Static("Loading customers…", id="count")
         yield Footer()
 
+    @property
+    def rows(self) -> CustomerRows:
+        return self.query_one("#customers", ColumnList).rows
+
     def on_mount(self) -> None:
-        self.query_one(CustomerTable).focus()
+        self.rows.focus()
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -65,24 +69,19 @@ class CustomersScreen(BaseScreen):
     def _show(self, search: str, customers: list[Customer], total: int) -> None:
         if search != self.search:
             return  # an older filter's answer arriving late
-        table = self.query_one(CustomerTable)
-        keep = self._go_to or self.selected_id
-        table.clear()
         self._customers = {c.id: c for c in customers}
-        for c in customers:
-            table.add_row(c.name, c.email, c.phone, key=str(c.id))
-        if keep in self._customers:
-            table.move_cursor(row=table.get_row_index(str(keep)))
+        go_to = self._go_to
+        self.query_one("#customers", ColumnList).set_entries(
+            [Entry(str(c.id), (c.name, c.email, c.phone)) for c in customers],
+            cursor=None if go_to is None else str(go_to))
+        if go_to in self._customers:
             self._go_to = None
         self.query_one("#count", Static).update(count_text(len(customers), total, search))
 
     @property
     def selected_id(self) -> int | None:
-        table = self.query_one(CustomerTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return int(key.value) if key.value is not None else None
+        option = self.rows.highlighted_option
+        return int(option.id) if option is not None and option.id is not None else None
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
@@ -95,11 +94,11 @@ class CustomersScreen(BaseScreen):
         self.query_one("#filter", Input).focus()
 
     def action_focus_table(self) -> None:
-        self.query_one(CustomerTable).focus()
+        self.rows.focus()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.edit(int(event.row_key.value))
+        self.edit(int(event.option.id))
 
     def edit(self, customer_id: int | None) -> None:
         from tui.screens.customer_editor import CustomerEditorScreen

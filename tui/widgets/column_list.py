@@ -60,15 +60,18 @@ class ColumnList(Vertical):
     }
     """
 
-    def __init__(self, columns: list[Column], *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, columns: list[Column], *, rows: type[Rows] = Rows, id: str | None = None,
+                 classes: str | None = None) -> None:
+        """``rows``: the list's class (a subclass of Rows, e.g. to name what Enter does)."""
         super().__init__(id=id, classes=classes)
         self.columns = columns
+        self._rows_class = rows
         self.entries: list[Entry] = []
         self._width = 0
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="column-heading", markup=False)
-        yield Rows()
+        yield self._rows_class()
 
     @property
     def rows(self) -> Rows:
@@ -86,16 +89,19 @@ class ColumnList(Vertical):
         if width != self._width:
             self._render_entries()
 
-    def set_entries(self, entries: list[Entry]) -> None:
-        """Replace every row, keeping the cursor on the same row id where it still exists."""
+    def set_entries(self, entries: list[Entry], cursor: str | None = None) -> None:
+        """Replace every row, the cursor on row id ``cursor`` if given and listed, else on the same row id where it
+        still exists."""
         self.entries = entries
-        self._render_entries()
+        self._render_entries(cursor)
 
-    def _render_entries(self) -> None:
+    def _render_entries(self, cursor: str | None = None) -> None:
         rows = self.rows
         width = self._width = self._text_width()
         self.query_one(".column-heading", Static).update(heading(self.columns, width))
         current = rows.highlighted_option.id if rows.highlighted_option else None
+        if cursor is not None and any(e.id == cursor for e in self.entries):
+            current = cursor
         options: list[Option] = []
         for entry in self.entries:
             if entry.line is not None:
