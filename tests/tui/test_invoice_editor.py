@@ -344,3 +344,43 @@ async def test_a_key_typed_on_opening_never_replaces_the_issue_date(demo_service
         else:  # the customer: nothing to type over; Tab moves on to the fields
             assert screen.focused.id == "customer"
             assert not screen.dirty
+
+
+@pytest.mark.parametrize("size", [(80, 24), (130, 32)], ids=["two-line rows", "one-line rows"])
+async def test_quantities_and_prices_are_right_aligned_under_their_headings(demo_services, size):
+    """As the headings and the amounts: each number (an empty price's placeholder too) ends where its heading
+    ends, one cell short of the field's edge (the cursor's cell), focused or not; a click lands on the digit under
+    the mouse."""
+    from tui.devtools.screenshots import screen_text
+    from tui.widgets.line_items import LineHeader
+
+    app = ScreenApp(demo_services, lambda: InvoiceEditorScreen(DRAFT))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = editor(app)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        rows = screen.form.rows
+        await type_into(pilot, rows[-1].query_one(".quantity", Input), "12.5")
+        rows[0].query_one(".description", Input).focus()
+        await settle(pilot)
+
+        def shown(widget) -> str:
+            r = widget.region
+            return screen_text(app).splitlines()[r.y][r.x:r.right]
+
+        headings = {str(h.render()): h for h in screen.query_one(LineHeader).query(".right")}
+        for field, heading in (("quantity", "Qty"), ("unit_price", "Unit price")):
+            assert shown(headings[heading]).endswith(f"{heading} ")
+            for row in rows:
+                field_input = row.query_one(f".{field}", Input)
+                text = field_input.value or field_input.placeholder
+                assert shown(field_input).endswith(f"{text} ") and shown(field_input).strip() == text, (field, text)
+                assert field_input.region.right == headings[heading].region.right
+
+        quantity = rows[-1].query_one(".quantity", Input)
+        before = shown(quantity)
+        await pilot.click(quantity, offset=(quantity.region.width - 4, 0))  # on the "2" of "12.5"
+        await settle(pilot)
+        assert app.focused is quantity and quantity.cursor_position == 1
+        assert shown(quantity) == before  # the number stays put as the field takes the focus
