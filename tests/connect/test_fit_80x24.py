@@ -92,6 +92,30 @@ async def test_the_connect_dialog_fits_at_80x24(where, xservices, http_browser, 
         await wait_for(pilot, lambda: not isinstance(app.screen, ConnectScreen), what="the dialog closed")
 
 
+@pytest.mark.parametrize("where", ["no display", "ssh"])
+async def test_the_demos_connect_dialog_shows_all_its_text_at_80x24(where, xservices, sandbox, monkeypatch):
+    """tradiecore demo adds the sandbox's login: still nothing of the instructions (the ssh -L line and what to do
+    through a jump host) is scrolled out of sight behind the paste field."""
+    from dataclasses import replace
+
+    from tui.app import TradieApp
+
+    if where == "ssh":
+        monkeypatch.setenv("SSH_CONNECTION", SSH)
+    xservices.cfg = replace(xservices.cfg, demo_login=(sandbox.login_email, sandbox.login_password))
+    app = TradieApp(xservices)
+    async with app.run_test(size=(80, 24)) as pilot:
+        modal = await open_connect_dialog(pilot)
+        assert "Demo: log in to the sandbox as" in screen_text(app)
+        note = modal.query_one("#connect-ssh-note", Static)
+        assert note.display and "jump host" in str(note.render())
+        dialog = modal.query_one("#connect-dialog")
+        assert dialog.max_scroll_y == 0, dialog.virtual_size
+        for part in ("#connect-status", "#connect-url", "#connect-ssh-command", "#connect-ssh-note"):
+            assert in_view(modal.query_one(part)), part
+        assert_focusables_on_screen(app)
+
+
 async def test_the_organisation_picker_fits_at_80x24(xservices, http_browser, sandbox):
     from tui.app import TradieApp
 
