@@ -262,8 +262,9 @@ async def test_sent_invoice_can_be_edited_then_voided(demo_services):
         await settle(pilot)
         screen = editor(app)
         assert text_of(screen.query_one("#status")) == "Sent"
+        assert demo_services.cfg.mail.host == ""  # the local outbox: nothing was emailed, and nothing says so
         assert text_of(screen.query_one("#amounts")) == (
-            "Emailed 26/10/2026 to obriens@example.com · Prices entered excluding GST")
+            "Sent 26/10/2026 to obriens@example.com · Prices entered excluding GST")
         await type_into(pilot, "#f-reference", "Job 2291 (revised)")
         await pilot.press("ctrl+s")
         await settle(pilot)

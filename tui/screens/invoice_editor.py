@@ -68,7 +68,8 @@ class Newer:
 def sent_text(inv: Invoice, time_zone: str) -> str:
     if inv.sent_at is None or inv.status is InvoiceStatus.DRAFT:
         return ""
-    return f"Emailed {format_date(business_today(inv.sent_at, time_zone))} to {inv.sent_to} · "
+    # "Sent", not "Emailed": with the local outbox (the default) the email is saved here, nothing leaves the computer
+    return f"Sent {format_date(business_today(inv.sent_at, time_zone))} to {inv.sent_to} · "
 
 
 def sync_text(state, time_zone: str) -> str:
