@@ -385,3 +385,23 @@ async def test_quantities_and_prices_are_right_aligned_under_their_headings(demo
         await settle(pilot)
         assert app.focused is quantity and quantity.cursor_position == 1
         assert shown(quantity) == before  # the number stays put as the field takes the focus
+
+
+async def test_six_lines_at_80x24_show_each_tax_rate_whole(demo_services):
+    """Six lines make the editor scroll at 80x24: beside the scrollbar each tax rate still shows whole (10%)."""
+    from tests.tui.test_fit import six_lines
+    from tui.devtools.screenshots import screen_text
+
+    six_lines(demo_services)
+    app = ScreenApp(demo_services, lambda: InvoiceEditorScreen(DRAFT))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        form = editor(app).query_one("#form")
+        assert form.max_scroll_y > 0  # the scrollbar is there
+        for row in editor(app).form.rows:
+            form.scroll_to_widget(row, animate=False)
+            await settle(pilot)
+            tax = row.query_one(".tax_type", Select)
+            r = tax.region
+            shown = screen_text(app).splitlines()[r.y][r.x:r.right]
+            assert "GST on Income 10%" in shown, shown

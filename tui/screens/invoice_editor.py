@@ -86,7 +86,7 @@ def sync_text(state, time_zone: str) -> str:
 class InvoiceEditorScreen(InvoiceSending, EditorScreen):
     DISCARD_QUESTION = "Discard your unsaved changes to this invoice?"
     DEFAULT_CSS = """
-    InvoiceEditorScreen #form { padding: 0 1; }
+    InvoiceEditorScreen #form { padding: 0 1; scrollbar-size-vertical: 1; }
     InvoiceEditorScreen #heading { height: 1; }
     InvoiceEditorScreen #heading-text { width: auto; text-style: bold; }
     InvoiceEditorScreen #status { width: auto; padding: 0 1; margin: 0 1; }

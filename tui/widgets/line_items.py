@@ -39,7 +39,7 @@ GRID_CSS = """
 NARROW_GRID_CSS = """
     grid-size: 6 2;
     grid-rows: 1 1;
-    grid-columns: 3 9 12 17 1fr 12;
+    grid-columns: 3 8 12 17 1fr 12;  /* at 80 columns, beside a scrollbar: "GST on Income 10%" whole */
 """
 
 
