@@ -237,9 +237,14 @@ class TradieApp(App):
         return True
 
     def _at_todo(self) -> bool:
+        """On To Do, the home screen, with or without the command palette open over it (Escape closes that)."""
+        from textual.command import CommandPalette
+
         from tui.screens.todo import TodoScreen
 
-        return isinstance(self.screen, TodoScreen)
+        stack = self.screen_stack
+        screen = stack[-2] if isinstance(stack[-1], CommandPalette) and len(stack) > 1 else stack[-1]
+        return isinstance(screen, TodoScreen)
 
     async def action_back(self) -> None:
         """Escape: back to the previous screen; nothing to do on To Do (the home screen)."""

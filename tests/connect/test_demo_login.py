@@ -35,7 +35,7 @@ async def test_the_connect_dialog_shows_the_login_the_demo_sandbox_printed(env, 
             await pilot.press("x")
             modal = await wait_for(pilot, lambda: isinstance(app.screen, ConnectScreen) and app.screen.started
                                    and app.screen, what="waiting dialog")
-            shown = re.search(r"Demo: log in to the sandbox's Xero as (\S+) with the password (\S+)",
+            shown = re.search(r"Demo: log in to the sandbox as (\S+), password (\S+)",
                               screen_text(app))
             assert shown, screen_text(app)
             assert shown.groups() == (sandbox.info["login_email"], sandbox.info["login_password"])

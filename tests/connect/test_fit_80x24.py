@@ -7,9 +7,9 @@ import asyncio
 import pytest
 from textual.app import App
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, OptionList, Static
 
-from tests.connect.helpers import consent_to_picker, open_connect_dialog, screen_text, wait_for
+from tests.connect.helpers import connect_service, consent_to_picker, open_connect_dialog, screen_text, wait_for
 from tests.fit import assert_focusables_on_screen, in_view, laid_out
 
 SSH = "192.0.2.7 50122 192.0.2.10 22"
@@ -92,6 +92,30 @@ async def test_the_connect_dialog_fits_at_80x24(where, xservices, http_browser, 
         await wait_for(pilot, lambda: not isinstance(app.screen, ConnectScreen), what="the dialog closed")
 
 
+@pytest.mark.parametrize("where", ["no display", "ssh"])
+async def test_the_demos_connect_dialog_shows_all_its_text_at_80x24(where, xservices, sandbox, monkeypatch):
+    """tradiecore demo adds the sandbox's login: still nothing of the instructions (the ssh -L line and what to do
+    through a jump host) is scrolled out of sight behind the paste field."""
+    from dataclasses import replace
+
+    from tui.app import TradieApp
+
+    if where == "ssh":
+        monkeypatch.setenv("SSH_CONNECTION", SSH)
+    xservices.cfg = replace(xservices.cfg, demo_login=(sandbox.login_email, sandbox.login_password))
+    app = TradieApp(xservices)
+    async with app.run_test(size=(80, 24)) as pilot:
+        modal = await open_connect_dialog(pilot)
+        assert "Demo: log in to the sandbox as" in screen_text(app)
+        note = modal.query_one("#connect-ssh-note", Static)
+        assert note.display and "jump host" in str(note.render())
+        dialog = modal.query_one("#connect-dialog")
+        assert dialog.max_scroll_y == 0, dialog.virtual_size
+        for part in ("#connect-status", "#connect-url", "#connect-ssh-command", "#connect-ssh-note"):
+            assert in_view(modal.query_one(part)), part
+        assert_focusables_on_screen(app)
+
+
 async def test_the_organisation_picker_fits_at_80x24(xservices, http_browser, sandbox):
     from tui.app import TradieApp
 
@@ -101,3 +125,84 @@ async def test_the_organisation_picker_fits_at_80x24(xservices, http_browser, sa
         await wait_for(pilot, lambda: "Demo Company (AU)" in screen_text(app) and laid_out(app.screen),
                        what="organisations laid out")
         assert_focusables_on_screen(app)
+
+
+async def _xero_screen(pilot, xservices, http_browser, reviewed=True):
+    from tui.screens.xero import XeroScreen
+    from tui.screens.xero_flow import open_xero_screen
+
+    await asyncio.to_thread(connect_service, xservices.xero, http_browser, reviewed=reviewed)
+    open_xero_screen(pilot.app)
+    screen = await wait_for(pilot, lambda: isinstance(pilot.app.screen, XeroScreen) and pilot.app.screen)
+    await wait_for(pilot, lambda: screen.query_one("#revenue-accounts", OptionList).option_count and laid_out(screen),
+                   what="the revenue accounts")
+    return screen
+
+
+def _no_screen_scroll(app) -> None:
+    """The screen itself does not scroll: what does not fit scrolls inside its own list."""
+    assert app.screen.max_scroll_y == 0 and app.screen.max_scroll_x == 0, app.screen.virtual_size
+
+
+@pytest.mark.parametrize("reviewed", [False, True], ids=["new connection", "reviewed"])
+async def test_the_xero_screen_fits_at_80x24(reviewed, xservices, http_browser):
+    """Just connected (the first sync waits for the revenue accounts), and later."""
+    from tui.app import TradieApp
+
+    app = TradieApp(xservices)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _xero_screen(pilot, xservices, http_browser, reviewed)
+        assert "General Sales" in screen_text(app)
+        assert screen.query_one("#xero-first-sync").display == (not reviewed)
+        assert_focusables_on_screen(app)
+        _no_screen_scroll(app)
+
+
+def add_revenue_accounts(sandbox, count: int) -> None:
+    """A longer chart than the demo's: ``count`` more revenue accounts, as a busy business keeps."""
+    import dataclasses
+
+    from tui.sandbox.journal import Journal
+
+    s = sandbox.state
+    with s.lock:
+        org = s.organisation(None)
+        sales = org.account_by_code("200")
+        for n in range(count):
+            account = dataclasses.replace(sales, account_id=f"00000000-0000-4000-8000-{n:012d}", code=f"2{n + 30}",
+                                          name=f"Sales, region {n + 1}", system_account="")
+            Journal(org).put("accounts", account.account_id, account)
+        s.changed()
+
+
+@pytest.mark.parametrize("typed", ["", "income", "no such account"])
+async def test_the_chart_of_accounts_fits_at_80x24(typed, xservices, http_browser, sandbox):
+    """The filter, the list (scrolling inside itself), what is chosen, the buttons and the message all in view:
+    the whole chart, a filtered few, none; and with an account chosen (Update focused)."""
+    from tui.app import TradieApp
+    from tui.screens.account_picker import AccountPickerScreen
+
+    add_revenue_accounts(sandbox, 12)
+    app = TradieApp(xservices)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _xero_screen(pilot, xservices, http_browser)
+        await pilot.press("enter")  # General Sales
+        picker = await wait_for(pilot, lambda: isinstance(app.screen, AccountPickerScreen) and app.screen.loaded
+                                and app.screen, what="the chart of accounts")
+        await pilot.press(*typed)
+        accounts = picker.query_one("#accounts", OptionList)
+        await wait_for(pilot, lambda: accounts.option_count == len(picker.shown) and laid_out(picker),
+                       what="the filtered accounts")
+        assert (accounts.option_count > accounts.size.height) == (typed == ""), "the whole chart scrolls in its list"
+        for name in ("#account-filter", "#account-columns", "#account-chosen", "#account-message"):
+            assert in_view(picker.query_one(name)), name
+        assert in_view(accounts)
+        assert_focusables_on_screen(app)
+        _no_screen_scroll(app)
+        if typed != "no such account":
+            await pilot.press("down", "enter")
+            await wait_for(pilot, lambda: app.focused is picker.query_one("#account-update") and laid_out(picker),
+                           what="Update focused")
+            assert "Chosen:" in screen_text(app)
+            assert_focusables_on_screen(app)
+            _no_screen_scroll(app)

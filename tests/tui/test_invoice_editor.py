@@ -262,8 +262,9 @@ async def test_sent_invoice_can_be_edited_then_voided(demo_services):
         await settle(pilot)
         screen = editor(app)
         assert text_of(screen.query_one("#status")) == "Sent"
+        assert demo_services.cfg.mail.host == ""  # the local outbox: nothing was emailed, and nothing says so
         assert text_of(screen.query_one("#amounts")) == (
-            "Emailed 26/10/2026 to obriens@example.com · Prices entered excluding GST")
+            "Sent 26/10/2026 to obriens@example.com · Prices entered excluding GST")
         await type_into(pilot, "#f-reference", "Job 2291 (revised)")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -344,3 +345,63 @@ async def test_a_key_typed_on_opening_never_replaces_the_issue_date(demo_service
         else:  # the customer: nothing to type over; Tab moves on to the fields
             assert screen.focused.id == "customer"
             assert not screen.dirty
+
+
+@pytest.mark.parametrize("size", [(80, 24), (130, 32)], ids=["two-line rows", "one-line rows"])
+async def test_quantities_and_prices_are_right_aligned_under_their_headings(demo_services, size):
+    """As the headings and the amounts: each number (an empty price's placeholder too) ends where its heading
+    ends, one cell short of the field's edge (the cursor's cell), focused or not; a click lands on the digit under
+    the mouse."""
+    from tui.devtools.screenshots import screen_text
+    from tui.widgets.line_items import LineHeader
+
+    app = ScreenApp(demo_services, lambda: InvoiceEditorScreen(DRAFT))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = editor(app)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        rows = screen.form.rows
+        await type_into(pilot, rows[-1].query_one(".quantity", Input), "12.5")
+        rows[0].query_one(".description", Input).focus()
+        await settle(pilot)
+
+        def shown(widget) -> str:
+            r = widget.region
+            return screen_text(app).splitlines()[r.y][r.x:r.right]
+
+        headings = {str(h.render()): h for h in screen.query_one(LineHeader).query(".right")}
+        for field, heading in (("quantity", "Qty"), ("unit_price", "Unit price")):
+            assert shown(headings[heading]).endswith(f"{heading} ")
+            for row in rows:
+                field_input = row.query_one(f".{field}", Input)
+                text = field_input.value or field_input.placeholder
+                assert shown(field_input).endswith(f"{text} ") and shown(field_input).strip() == text, (field, text)
+                assert field_input.region.right == headings[heading].region.right
+
+        quantity = rows[-1].query_one(".quantity", Input)
+        before = shown(quantity)
+        await pilot.click(quantity, offset=(quantity.region.width - 4, 0))  # on the "2" of "12.5"
+        await settle(pilot)
+        assert app.focused is quantity and quantity.cursor_position == 1
+        assert shown(quantity) == before  # the number stays put as the field takes the focus
+
+
+async def test_six_lines_at_80x24_show_each_tax_rate_whole(demo_services):
+    """Six lines make the editor scroll at 80x24: beside the scrollbar each tax rate still shows whole (10%)."""
+    from tests.tui.test_fit import six_lines
+    from tui.devtools.screenshots import screen_text
+
+    six_lines(demo_services)
+    app = ScreenApp(demo_services, lambda: InvoiceEditorScreen(DRAFT))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        form = editor(app).query_one("#form")
+        assert form.max_scroll_y > 0  # the scrollbar is there
+        for row in editor(app).form.rows:
+            form.scroll_to_widget(row, animate=False)
+            await settle(pilot)
+            tax = row.query_one(".tax_type", Select)
+            r = tax.region
+            shown = screen_text(app).splitlines()[r.y][r.x:r.right]
+            assert "GST on Income 10%" in shown, shown

@@ -101,6 +101,25 @@ async def test_todo_follows_the_width_at_80_columns(demo_services):
         assert wide.rstrip().endswith("Overdue") and len(wide.rstrip()) > len(row.rstrip())
 
 
+async def test_todos_footer_keeps_its_keys_whole_with_the_command_palette_open_at_80_columns(demo_services):
+    """The palette over To Do adds no Back (there is nothing to go back to), so f1 Help is not cut to "f1";
+    Escape closes the palette and stays on To Do."""
+    from textual.command import CommandPalette
+
+    app = TradieApp(demo_services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "f1 Help" in footer and "Back" not in footer
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        assert screen_text(app).splitlines()[-1] == footer
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TodoScreen"
+
+
 # -- Business details -------------------------------------------------------------------------------------
 async def _open_business(app, pilot):
     app.goto("business")

@@ -61,8 +61,7 @@ class AccountPickerScreen(BaseScreen):
         "Chart of accounts), then press Ctrl+R to load them again."
     DEFAULT_CSS = """
     #account-filter { margin: 1 1 0 1; max-width: 80; }
-    #account-columns { height: 1; padding: 0 1 0 5; margin: 1 0 0 0; color: $text-muted; }
-    #accounts { margin: 0 1; height: 1fr; max-height: 14; }
+    #account-columns { height: 1; padding: 0 1 0 5; color: $text-muted; }
     #account-chosen { height: auto; padding: 0 1; margin: 1 0 0 0; }
     #account-buttons { height: auto; margin: 1 1 0 1; }
     #account-buttons > Button { margin: 0 2 0 0; }
@@ -90,7 +89,7 @@ class AccountPickerScreen(BaseScreen):
         where = f" in {self.organisation}" if self.organisation else ""
         yield Static(f"{self.mapping.category}: choose a {self.WHAT}{where}", classes="screen-heading",
                      markup=False)
-        yield Static("Type to filter · ↑↓ move · Enter chooses · Update (Ctrl+S) saves · Escape cancels",
+        yield Static("Type to filter · ↑↓ move · Enter chooses · Ctrl+S saves · Escape cancels",
                      classes="hint", markup=False)
         yield Input(placeholder="Filter by code, name or tax type", id="account-filter")
         yield Static(Text.assemble(f"{'Code':<{CODE_W}}", f"{'Name':<{NAME_W}}", "Tax type"), id="account-columns")

@@ -74,7 +74,8 @@ class Newer:
 def sent_text(inv: Invoice, time_zone: str) -> str:
     if inv.sent_at is None or inv.status is InvoiceStatus.DRAFT:
         return ""
-    return f"Emailed {format_date(business_today(inv.sent_at, time_zone))} to {inv.sent_to} · "
+    # "Sent", not "Emailed": with the local outbox (the default) the email is saved here, nothing leaves the computer
+    return f"Sent {format_date(business_today(inv.sent_at, time_zone))} to {inv.sent_to} · "
 
 
 def sync_text(state, time_zone: str) -> str:
@@ -91,7 +92,7 @@ def sync_text(state, time_zone: str) -> str:
 class InvoiceEditorScreen(InvoiceSending, EditorScreen):
     DISCARD_QUESTION = "Discard your unsaved changes to this invoice?"
     DEFAULT_CSS = """
-    InvoiceEditorScreen #form { padding: 0 1; }
+    InvoiceEditorScreen #form { padding: 0 1; scrollbar-size-vertical: 1; }
     InvoiceEditorScreen #heading { height: 1; }
     InvoiceEditorScreen #heading-text { width: auto; text-style: bold; }
     InvoiceEditorScreen #status { width: auto; padding: 0 1; margin: 0 1; }

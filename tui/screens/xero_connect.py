@@ -153,8 +153,8 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
                           "in to Xero and select Allow Access:")
         if started.demo_login:
             email, password = started.demo_login
-            status = Text.assemble(("Demo: log in to the sandbox's Xero as ", "dim"), (email, "bold"),
-                                   (" with the password ", "dim"), (password, "bold"), "\n", status)
+            status = Text.assemble(("Demo: log in to the sandbox as ", "dim"), (email, "bold"), (", password ", "dim"),
+                                   (password, "bold"), "\n", status)  # one line at 80 columns
         self.query_one("#connect-status", Static).update(status)
         self.query_one("#connect-url", Static).update(url_text(started.url))
         if not started.open_browser:

@@ -15,6 +15,7 @@ from textual.widgets import Input, Select, Static
 from tui.domain.invoice import LineItem, RevenueCategory
 from tui.domain.tax import DEFAULT_TAX_RATE, TAX_RATES
 from tui.widgets.field_error import FieldError
+from tui.widgets.number_input import NumberInput
 
 CATEGORY_OPTIONS = [(c.value, c) for c in RevenueCategory]
 TAX_OPTIONS = [(f"{r.name} {r.rate.normalize():f}%" if r.rate else r.name, r.tax_type) for r in TAX_RATES]
@@ -38,7 +39,7 @@ GRID_CSS = """
 NARROW_GRID_CSS = """
     grid-size: 6 2;
     grid-rows: 1 1;
-    grid-columns: 3 9 12 17 1fr 12;
+    grid-columns: 3 8 12 17 1fr 12;  /* at 80 columns, beside a scrollbar: "GST on Income 10%" whole */
 """
 
 
@@ -47,6 +48,7 @@ class LineHeader(Grid):
     DEFAULT_CSS = f"""
     LineHeader {{ {GRID_CSS} color: $text-muted; text-style: bold; }}
     LineHeader > .right {{ text-align: right; }}
+    LineHeader > .over-field {{ padding-right: 1; }}  /* as a NumberInput: the cursor's cell after the number */
     .-narrow LineHeader {{ {NARROW_GRID_CSS} }}
     .-narrow LineHeader > #h-num {{ row-span: 2; }}
     .-narrow LineHeader > #h-description {{ column-span: 5; }}
@@ -55,8 +57,8 @@ class LineHeader(Grid):
     def compose(self) -> ComposeResult:
         yield Static("#", id="h-num")
         yield Static("Description", id="h-description")
-        yield Static("Qty", classes="right")
-        yield Static("Unit price", classes="right")
+        yield Static("Qty", classes="right over-field")
+        yield Static("Unit price", classes="right over-field")
         yield Static("Category")
         yield Static("Tax rate")
         yield Static("Amount", classes="right")
@@ -73,7 +75,7 @@ class LineRow(Vertical):
     .-narrow LineRow > Grid {{ {NARROW_GRID_CSS} }}
     .-narrow LineRow .num {{ row-span: 2; }}
     .-narrow LineRow .description {{ column-span: 5; }}
-    LineRow .quantity, LineRow .unit_price, LineRow .amount {{ text-align: right; }}
+    LineRow .amount {{ text-align: right; }}
     LineRow .num {{ color: $text-muted; }}
     LineRow FieldError {{ padding-left: 4; }}
     LineRow:focus-within .num {{ color: $accent; text-style: bold; }}
@@ -89,9 +91,10 @@ class LineRow(Vertical):
             yield Static("", classes="num")
             yield Input(line.description if line else "", placeholder="Description", compact=True,
                         classes="description")
-            yield Input(_plain(line.quantity) if line else "1", placeholder="Qty", compact=True, classes="quantity")
-            yield Input(_plain(line.unit_price, 2) if line else "", placeholder="0.00", compact=True,
-                        classes="unit_price")
+            yield NumberInput(_plain(line.quantity) if line else "1", placeholder="Qty", compact=True,
+                              classes="quantity")
+            yield NumberInput(_plain(line.unit_price, 2) if line else "", placeholder="0.00", compact=True,
+                              classes="unit_price")
             yield Select(CATEGORY_OPTIONS, value=line.category if line else RevenueCategory.GENERAL_SALES,
                          allow_blank=False, compact=True, classes="category")
             yield Select(TAX_OPTIONS, value=line.tax_type if line else DEFAULT_TAX_RATE.tax_type,
