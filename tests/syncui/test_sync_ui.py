@@ -154,6 +154,8 @@ async def test_first_sync_preview_confirm_syncs(sandbox, xservices, xero_cfg):
         await wait_for(pilot, lambda: header(app) == "1 sync error · 1 pending · Synced just now", what="header")
         assert len(c.xero_invoices("INV-0001")) == 1  # the clash is reported, never duplicated
         assert c.services.sync.invoice_state(clash.id).error_code == "number_clash"
+        assert [e.message for e in c.services.sync.log() if e.message.startswith("First sync")] == [
+            f"First sync confirmed by {c.services.user}: 1 to create, 0 linked, 1 clashing, 0 left out"]
 
 
 async def test_first_sync_review_waits_until_the_user_is_back_on_todo(sandbox, xservices, xero_cfg):
@@ -276,6 +278,8 @@ async def test_demo_first_sync_sends_its_invoices_and_a_sent_draft_follows_in_on
         assert {n: len(found) for n, found in sent.items()} == {
             "INV-0101": 1, "INV-0102": 1, "INV-0103": 0, "INV-0104": 1, "INV-0105": 1}  # 0103 was paid before
         assert c.xero_invoices("INV-0106") == []  # drafts stay here
+        assert [e.message for e in c.services.sync.log() if e.message.startswith("First sync")] == [
+            "First sync started: nothing in Xero needed a review; 4 to create, 0 linked, 0 clashing, 0 left out"]
         assert len(c.xero_invoices()) == 5 + 4  # the demo company's own five, and ours
 
         send(c.services, c.services.invoice(_invoice_id(c.services, "INV-0106")))

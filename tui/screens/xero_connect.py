@@ -116,7 +116,8 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
             yield Static("", id="connect-ssh-note", markup=False)
             with Vertical(id="connect-answer"):  # docked: never scrolls out of view
                 yield Static("", id="connect-paste-label", markup=False)
-                yield Input(placeholder="http://localhost:…/callback?code=…", password=True, compact=True,
+                yield Input(placeholder="http://localhost:…/callback?code=…  (stays hidden: a one-time code)",
+                            password=True, compact=True,
                             id="connect-paste")
                 yield Static("", id="connect-message", markup=False)
                 with Horizontal(classes="dialog-buttons"):
@@ -169,8 +170,7 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
             self.query_one("#connect-ssh").display = True
             self.query_one("#connect-ssh-command").display = True
         self.query_one("#connect-paste-label", Static).update(
-            "If the browser ends on a page that cannot be reached, paste its whole address here and press Enter "
-            "(it stays hidden: it holds a one-time code):")
+            "Browser on a page that cannot be reached? Paste its whole address, Enter:")
         if started.problem:
             self.say(started.problem, error=True)
         else:

@@ -234,4 +234,4 @@ class SyncService:
         if tenant is None:
             raise RuntimeError("Connect to Xero first")
         with self.services.session() as s:
-            confirm_first_sync(s, tenant, preview, self.services.now())
+            confirm_first_sync(s, tenant, preview, self.services.now(), by=self.services.user)

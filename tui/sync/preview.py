@@ -124,7 +124,8 @@ def preview_first_sync(ctx, sync_from: date | None = None) -> FirstSyncPreview:
     return preview
 
 
-def confirm_first_sync(s: Session, tenant_id: str, preview: FirstSyncPreview, now: datetime) -> None:
+def confirm_first_sync(s: Session, tenant_id: str, preview: FirstSyncPreview, now: datetime,
+                       by: str | None = None) -> None:
     """Do what the preview showed: link matches, leave out invoices before the date, queue the rest."""
     state = records.get_state(s, tenant_id)
     for item in preview.link:
@@ -148,5 +149,7 @@ def confirm_first_sync(s: Session, tenant_id: str, preview: FirstSyncPreview, no
     if state.high_water_mark is None and preview.xero_high_water is not None:
         state.high_water_mark = preview.xero_high_water
     s.add(state)
-    records.log(s, now, f"First sync confirmed: {len(preview.create)} to create, {len(preview.link)} linked, "
-                        f"{len(preview.clash)} clashing, {len(preview.excluded)} left out")
+    counts = (f"{len(preview.create)} to create, {len(preview.link)} linked, {len(preview.clash)} clashing, "
+              f"{len(preview.excluded)} left out")
+    records.log(s, now, f"First sync confirmed by {by}: {counts}" if by else
+                f"First sync started: nothing in Xero needed a review; {counts}")
