@@ -13,6 +13,7 @@ BUSY_TIMEOUT_S = 15
 #: The kinds of record the sync keeps (sync_outbox, sync_record): ``tui.store.sync_queue`` names them too.
 INVOICE = "invoice"
 CONTACT = "contact"
+PAYMENT = "payment"  # a payment taken here, or its removal
 
 
 def sqlite_path(url: str) -> Path | None:

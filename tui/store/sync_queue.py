@@ -13,10 +13,8 @@ from datetime import datetime
 from sqlalchemy import case, literal
 from sqlmodel import Session, select
 
-from tui.store.schema import CONTACT, INVOICE  # noqa: F401  (the kinds, named here for the sync)
+from tui.store.schema import CONTACT, INVOICE, PAYMENT  # noqa: F401  (the kinds, named here for the sync)
 from tui.store.sync_tables import SyncOutboxRow
-
-PAYMENT = "payment"  # a payment taken here, or its removal
 
 HELD_CONFLICT = "conflict"  # waits until the user resolves the conflict
 HELD_ERROR = "error"  # Xero refused it; waits for an edit or Retry
