@@ -33,6 +33,7 @@ from tui.xero.errors import (
     NotFound,
     RateLimited,
     Unavailable,
+    UnexpectedReply,
     ValidationFailed,
     XeroError,
 )
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 1000  # Xero's maximum: fewer calls for a full read
 IDEMPOTENCY_KEY_MAX = 128
 TIMEOUT_S = 60.0
+MAX_REPLY_BYTES = 20_000_000  # a reply larger than this (20 MB) is refused, never read whole; a full page is far less
 WAIT_SLICE_S = 10.0  # a watched call's waits are cut into slices this long at most (see XeroApi.watched)
 MISSING_SCOPE = "AuthorizationUnsuccessful"  # Xero's 401 detail for a token without the scope a call needs
 _CONNECTIONS_KEY = "connections"  # limiter bucket for /connections, which has no tenant
@@ -79,8 +81,12 @@ class XeroApi:
         backoff: Backoff | None = None,
         client: httpx.Client | None = None,
         owns_tokens: bool = False,
+        max_reply_bytes: int = MAX_REPLY_BYTES,
     ):
-        """``owns_tokens``: closing the API closes the token manager's OAuth client too (nothing else uses it)."""
+        """``owns_tokens``: closing the API closes the token manager's OAuth client too (nothing else uses it).
+        ``max_reply_bytes``: a larger reply (as declared, or as it streams in, decompressed) is
+        :class:`~tui.xero.errors.UnexpectedReply` once that many bytes have come, the rest never read."""
+        self.max_reply_bytes = max_reply_bytes
         self.config = config
         self.tokens = tokens
         self.tenant_id = tenant_id
@@ -360,8 +366,8 @@ class XeroApi:
             try:
                 with self.limiter.slot(key, sleep=self._wait):
                     self._keep_alive()
-                    response = self.http.request(method, url, params=query, content=content, headers=request_headers)
-                    self.limiter.observe(key, response.headers)
+                    response = self._request(method, url, params=query, content=content, headers=request_headers)
+                    self.limiter.observe(key, response.headers, refused=response.status_code == 429)
             except httpx.TransportError as exc:
                 failures += 1
                 if failures >= self.backoff.attempts:
@@ -392,6 +398,25 @@ class XeroApi:
             if status >= 400:
                 raise self._client_error(response, tenant)
             return response
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One request whose reply is read up to :attr:`max_reply_bytes` (streamed: a larger one is refused
+        as soon as it is known to be larger, without holding it in memory)."""
+        cap = self.max_reply_bytes
+        what = f"{method} {httpx.URL(url).path}"
+        with self.http.stream(method, url, **kwargs) as response:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise UnexpectedReply(what, response.status_code, f"{int(declared):,} bytes, over the "
+                                      f"{cap:,}-byte limit", "")
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > cap:
+                    raise UnexpectedReply(what, response.status_code, f"over the {cap:,}-byte limit", "")
+        kept = [(k, v) for k, v in response.headers.multi_items()
+                if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+        return httpx.Response(response.status_code, headers=kept, content=bytes(body), request=response.request)
 
     def _client_error(self, response: httpx.Response, tenant: bool) -> XeroError:
         status = response.status_code

@@ -160,20 +160,23 @@ class RateLimiter:
             return ours
         return min(ours, tenant.day_remaining_header)
 
-    def observe(self, tenant_id: str, headers: Mapping[str, str]) -> None:
-        """Learn from Xero's ``X-MinLimit-Remaining``, ``X-DayLimit-Remaining``, ``X-AppMinLimit-Remaining``."""
+    def observe(self, tenant_id: str, headers: Mapping[str, str], refused: bool = False) -> None:
+        """Learn from Xero's ``X-MinLimit-Remaining``, ``X-DayLimit-Remaining``, ``X-AppMinLimit-Remaining``.
+
+        ``refused``: the reply is a 429, whose ``Retry-After`` (:meth:`penalise`) says how long to hold back; its
+        "0 left this minute" is not turned into a wait for our own minute window to free (up to 60 s)."""
         minute = _int_header(headers, "X-MinLimit-Remaining")
         day = _int_header(headers, "X-DayLimit-Remaining")
         app = _int_header(headers, "X-AppMinLimit-Remaining")
         with self._cond:
             tenant = self._tenant(tenant_id)
             now = self.clock.monotonic()
-            if minute is not None and minute <= 0:
+            if minute is not None and minute <= 0 and not refused:
                 tenant.blocked_until = max(tenant.blocked_until, now + self._until_minute_frees(tenant.minute, now))
             if day is not None:
                 tenant.day_remaining_header = day
                 tenant.day_header_at = now
-            if app is not None and app <= 0:
+            if app is not None and app <= 0 and not refused:
                 self._app_blocked_until = max(
                     self._app_blocked_until, now + self._until_minute_frees(self._app_minute, now)
                 )
