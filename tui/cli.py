@@ -188,6 +188,8 @@ def _main(argv: list[str] | None) -> int:
                           say=print, complain=lambda line: print(line, file=sys.stderr))
     if cfg.is_site:  # what the app and the sync make in the shared data dir stays the group's to write
         os.umask(config.SITE_UMASK)
+    else:  # a single-user install's data is its owner's alone
+        config.keep_private(cfg)
     if command == "service":
         return _ops(cfg, args)
     if command == "sync":

@@ -104,6 +104,7 @@ class SiteConfig:
 
 SITE_DATA_DIR_KEY = "data_dir"  # [site] data_dir
 SITE_UMASK = 0o007  # the app and the sync of a site install: what they make is the group's to write, no one else's
+PRIVATE_UMASK = 0o077  # a single-user install: what it makes is its owner's alone (customers' names, invoices)
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,27 @@ def set_key(text: str, section: str, key: str, value: str) -> str:
     else:
         body = "\n" + line + body
     return text[:body_start] + body + text[body_end:]
+
+
+def keep_private(cfg: "Config") -> None:
+    """A single-user install's data is its owner's alone: umask 077 for what this process makes, and the data
+    dir (0700) and a SQLite database with its WAL files (0600) made so if an older version left them open to every
+    local user (a group-only mode someone chose is theirs to keep). A site install's are its group's
+    (:data:`SITE_UMASK`, ``tradiecore setup``): untouched."""
+    if cfg.is_site:
+        return
+    os.umask(PRIVATE_UMASK)
+    paths = [(cfg.data_dir, 0o700)]
+    url = cfg.database_url
+    if url.startswith("sqlite") and url.split("///", 1)[-1] not in ("", ":memory:"):
+        db = Path(url.split("///", 1)[-1])
+        paths += [(db.with_name(db.name + suffix), 0o600) for suffix in ("", "-wal", "-shm")]
+    for path, mode in paths:
+        try:
+            if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o007:
+                os.chmod(path, mode)
+        except OSError:  # not there yet (made private by the umask), or not ours to change
+            pass
 
 
 def write_client_id(path: Path, client_id: str) -> None:
