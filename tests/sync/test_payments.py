@@ -219,3 +219,61 @@ def test_paid_on_the_spot_before_any_sync_sends_the_invoice_then_its_payment(con
     assert c.sync().ok
     assert c.services.invoice(inv.id).status is InvoiceStatus.PAID
     assert len(c.services.payments(inv.id)) == 1
+
+
+def test_remove_a_payment_then_edit_the_invoice_reaches_xero_in_one_pass(connected):
+    """What the app tells users to do: the removal goes before the edit (Xero refuses an edit to an invoice with
+    a payment), so one pass carries both, with no Retry."""
+    from dataclasses import replace
+
+    c = connected
+    pay_into(c)
+    for n in range(5):
+        number = f"TC-083{n}"
+        inv = sent_in_xero(c, number)
+        take(c, inv, "50.00")
+        assert c.sync().ok
+        [payment] = c.services.payments(inv.id)
+        inv = c.services.remove_payment(payment.id)
+        inv.lines = [replace(inv.lines[0], quantity=Decimal("3"))]
+        c.services.save_invoice(inv)
+
+        report = c.sync()
+        assert report.ok and report.errors == 0, report.message
+        x = xero_invoice(c, number)
+        assert x["Payments"] == [] and Decimal(str(x["LineItems"][0]["Quantity"])) == 3
+        assert Decimal(str(x["Total"])) == Decimal("313.50")
+        [deleted] = [p for p in xero_payments(c, status=None) if p["Invoice"]["InvoiceNumber"] == number]
+        assert deleted["Status"] == "DELETED"
+
+
+def test_an_edit_refused_for_a_payment_removed_meanwhile_is_sent_again_in_the_same_pass(connected):
+    """A payment removed (and the invoice edited) while the pass is removing another: the invoice's update meets
+    the payment still in Xero and is refused; the pass removes it and sends the update again, no Retry needed."""
+    import threading
+    from dataclasses import replace
+
+    c = connected
+    pay_into(c)
+    inv = sent_in_xero(c, "TC-0840")
+    take(c, inv, "50.00")
+    take(c, c.services.invoice(inv.id), "20.00")
+    assert c.sync().ok
+    first, second = c.services.payments(inv.id)
+    c.services.remove_payment(first.id)
+    c.sb.control.inject("hold", 1, path="/api.xro/2.0/payments/", methods=["POST"])  # the first removal waits
+    reports = []
+    syncing = threading.Thread(target=lambda: reports.append(c.sync()))
+    syncing.start()
+    try:
+        assert c.sb.control.wait_for_held(1, timeout=15)
+        fresh = c.services.remove_payment(second.id)  # while the pass is under way
+        fresh.lines = [replace(fresh.lines[0], quantity=Decimal("3"))]
+        c.services.save_invoice(fresh)
+    finally:
+        c.sb.control.release_holds()
+        syncing.join(30)
+    [report] = reports
+    x = xero_invoice(c, "TC-0840")
+    assert x["Payments"] == [] and Decimal(str(x["LineItems"][0]["Quantity"])) == 3, report.message
+    assert report.ok and report.errors == 0, report.message

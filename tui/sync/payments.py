@@ -1,4 +1,5 @@
-"""Push payments taken here to Xero, and their removals; after the invoices, so the invoice is in Xero first.
+"""Push payments taken here to Xero, and their removals: removals before the invoices are updated (Xero refuses
+to edit an invoice with a payment; see :mod:`tui.sync.order`), new payments after, so the invoice is in Xero first.
 
 New payments go 50 to a ``PUT /Payments`` (each against its method's payment account), a removal is
 ``POST /Payments/{id}`` with ``Status: DELETED``. Every request is written ahead with its Idempotency-Key
@@ -23,7 +24,7 @@ from tui.domain.invoice import InvoiceStatus
 from tui.domain.money import format_money
 from tui.domain.payment import PaymentMethod, PaymentOrigin
 from tui.store.payments import account_for, payment_accounts, payment_of
-from tui.store.sync_tables import SyncBatchRow, SyncRecordRow
+from tui.store.sync_tables import SyncBatchRow, SyncOutboxRow, SyncRecordRow
 from tui.store.tables import InvoiceRow, PaymentRow
 from tui.sync import queue, records
 from tui.sync.batches import delete_batch, element_errors, prepare, transmit
@@ -36,7 +37,28 @@ SCOPE_CODE = "scope"  # the problem of a payment refused for the scope
 CREATE, DELETE = "PUT", "POST"
 
 
+def remove_payments(ctx: Context) -> None:
+    """Send the removals of payments that are in Xero (each its own request)."""
+    _push(ctx, DELETE)
+
+
 def push_payments(ctx: Context) -> None:
+    """Send the payments taken here, 50 to a request; then removals queued since :func:`remove_payments` ran."""
+    _push(ctx, CREATE)
+    _push(ctx, DELETE)
+
+
+def holds_payments(s: Session, invoice_id: int) -> bool:
+    """Xero still has a payment on this invoice as far as we know: one not removed here, or one whose removal
+    has not reached Xero yet."""
+    queued = set(s.exec(select(PaymentRow.id).join(SyncOutboxRow, col(SyncOutboxRow.entity_id) == col(PaymentRow.id))
+                        .where(SyncOutboxRow.kind == queue.PAYMENT, PaymentRow.invoice_id == invoice_id)).all())
+    rows = s.exec(select(PaymentRow).where(PaymentRow.invoice_id == invoice_id,
+                                           col(PaymentRow.xero_payment_id).is_not(None))).all()
+    return any(row.removed_at is None or row.id in queued for row in rows)
+
+
+def _push(ctx: Context, only: str) -> None:
     now = ctx.now()
     with ctx.session() as s:
         entries = queue.ready(s, queue.PAYMENT, now, 100_000)
@@ -49,6 +71,8 @@ def push_payments(ctx: Context) -> None:
             while position < len(entries) and len(creations) < ctx.batch_size:
                 e = entries[position]
                 position += 1
+                if (only == DELETE) != _is_removal(s, e):  # each kind in its own step of the pass
+                    continue
                 planned = _plan(ctx, s, e, accounts)
                 if planned is not None:
                     method, element = planned
@@ -57,6 +81,11 @@ def push_payments(ctx: Context) -> None:
             _send(ctx, CREATE, creations)
         for removal in removals:
             _send(ctx, DELETE, [removal])
+
+
+def _is_removal(s: Session, e: queue.Entry) -> bool:
+    row = s.get(PaymentRow, e.entity_id)
+    return row is not None and row.removed_at is not None
 
 
 def _plan(ctx: Context, s: Session, e: queue.Entry, accounts) -> tuple[str, dict] | None:

@@ -31,15 +31,20 @@ from tui.sync.mapping import invoice_from_xero, invoice_to_xero, invoice_view, t
 from tui.sync.numbers import is_ours, read_invoice_numbers, suggest_number
 
 
-def push_invoices(ctx: Context) -> None:
+ALLOCATED = "allocated"  # the problem of an update Xero refused because a payment (or credit note) is on the invoice
+ALLOCATED_MESSAGE = "has a payment or credit note allocated"  # in Xero's message for that refusal
+
+
+def push_invoices(ctx: Context, only: set[int] | None = None) -> None:
     """Contacts the invoices need, then the invoices, 50 to a request; records each response as it comes.
+    ``only``: just these invoices (by id), e.g. those sent again in the same pass (:mod:`tui.sync.order`).
 
     Works through the sync queue a batch at a time (a few hundred objects alive, not thousands), so a big first
     sync neither holds the whole business in memory nor makes the UI thread wait on garbage collection.
     """
     now = ctx.now()
     with ctx.session() as s:
-        entries = queue.ready(s, queue.INVOICE, now, 100_000)
+        entries = [e for e in queue.ready(s, queue.INVOICE, now, 100_000) if only is None or e.entity_id in only]
         ids = [e.entity_id for e in entries]
         customer_ids: set[int] = set()
         for i in range(0, len(ids), 500):
@@ -171,7 +176,7 @@ def _record_invoices(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
             if messages:
                 message = "; ".join(messages)
                 clash = "must be unique" in message.lower()
-                code = "number_clash" if clash else "validation"
+                code = "number_clash" if clash else ALLOCATED if ALLOCATED_MESSAGE in message else "validation"
                 if clash and row is not None:
                     fix = suggest_number(s, ctx.xero_numbers or {}, row.number)
                     message = f"{message} Renumber this invoice (for example to {fix}) and it will be sent."

@@ -286,9 +286,8 @@ class SyncRunner:
                 return
             with ctx.session() as s:
                 confirm_first_sync(s, tenant_id, preview, self.now())
-        from tui.sync.payments import push_payments
+        from tui.sync.order import push_in_order
         from tui.sync.pull import pull_invoices
-        from tui.sync.push import push_invoices
         from tui.sync.unfinished import discard_unfinished, settle_unfinished
 
         # Pull before pushing: a change made in Xero is merged into ours before ours goes out, so a push
@@ -296,8 +295,7 @@ class SyncRunner:
         # whose answer was lost are found in Xero first, then everything is planned afresh after the pull.
         settle_unfinished(ctx)
         pull_invoices(ctx)
-        push_invoices(ctx)
-        push_payments(ctx)
+        push_in_order(ctx)  # payments removed, invoices, new payments: Xero edits no invoice with a payment
         discard_unfinished(ctx)
         _check_accounts(ctx)
         _keep_alive(ctx)
