@@ -221,3 +221,16 @@ def test_new_number_prompt(snap_compare, connected, size):
         await settle(pilot)
 
     assert snap_compare(sync_app(connected.services), terminal_size=size, run_before=run_before)
+
+
+def xero_fails_on_one(c):
+    """TC-0230: Xero answered 500 to every try of the pass; the record waits for its next try."""
+    send(c.services, make_invoice(c.services, number="TC-0230", customer_name="Jack Wilson", email="jack@example.com"))
+    c.sb.control.inject("500", 5, path="/api.xro/2.0/invoices", methods=["POST"])
+    assert not c.sync(now=lambda: FIXED_NOW).ok
+
+
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x32", "80x24"])
+def test_sync_screen_with_a_record_backing_off(snap_compare, connected, size):
+    xero_fails_on_one(connected)
+    assert snap_compare(sync_app(connected.services), terminal_size=size, run_before=open_sync_screen)

@@ -300,3 +300,26 @@ def _invoice_id(services, number: str) -> int:
 
     with services.session() as s:
         return s.exec(select(InvoiceRow.id).where(InvoiceRow.number == number)).one()
+
+
+async def test_a_record_xero_fails_on_shows_its_next_try(connected):
+    from tests.conftest import FIXED_NOW
+    from tui.screens.sync import SyncScreen
+
+    c = connected
+    send(c.services, make_invoice(c.services, number="TC-0230"))
+    c.sb.control.inject("500", 5, path="/api.xro/2.0/invoices", methods=["POST"])
+    assert not c.sync(now=lambda: FIXED_NOW).ok
+    app = sync_app(c.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await startup_pass(pilot)  # the record waits: this pass leaves it alone
+        app.goto("sync")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen) and app.screen.view, what="Sync screen")
+        text = screen_text(app)
+        assert "TC-0230 Olivia Nguyen  Xero failed on it" in text
+        assert "Xero had a problem (HTTP 500); sync will try again later." in text
+        assert "Next try 25/11 10:01" in text  # a minute after the failure, in the business's time zone
+        assert c.requests().get("POST /api.xro/2.0/invoices") == 5
+        await pilot.press("r")  # Retry: now, not at the next try
+        await wait_for(pilot, lambda: c.xero_invoices("TC-0230"), what="sent on Retry")
+        await wait_for(pilot, lambda: "Nothing: every change reached Xero." in screen_text(app))

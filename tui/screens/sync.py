@@ -40,6 +40,7 @@ CODE_LABELS = {
     "payment_account": "Payment account missing",
     "scope": "Xero needs your permission",
     "invoice": "Payment waits for its invoice",
+    "unavailable": "Xero failed on it",
 }
 LEVEL_STYLES = {"error": "red", "warning": "yellow"}
 
@@ -89,9 +90,11 @@ def summary_text(view: SyncView, now: datetime) -> Text:
     return text
 
 
-def problem_prompt(p) -> Text:
-    return Text.assemble((p.title, "bold"), "  ", (CODE_LABELS.get(p.code, p.code), "red"), "\n",
-                         (p.message, ""))
+def problem_prompt(p, time_zone: str) -> Text:
+    text = Text.assemble((p.title, "bold"), "  ", (CODE_LABELS.get(p.code, p.code), "red"), "\n", (p.message, ""))
+    if p.next_try is not None:
+        text.append(f"\nNext try {local_time(p.next_try, time_zone, '%d/%m %H:%M')}", style="yellow")
+    return text
 
 
 class SyncScreen(BaseScreen):
@@ -167,7 +170,7 @@ class SyncScreen(BaseScreen):
         highlighted = problems.highlighted
         problems.clear_options()
         if view.problems:
-            problems.add_options([Option(problem_prompt(p)) for p in view.problems])
+            problems.add_options([Option(problem_prompt(p, view.time_zone)) for p in view.problems])
             problems.highlighted = min(highlighted or 0, len(view.problems) - 1)
         else:
             problems.add_option(Option(Text(view.status.nothing_to_fix, style="dim"), disabled=True))

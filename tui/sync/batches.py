@@ -20,7 +20,7 @@ from tui.store.tables import XeroConnectionRow
 from tui.sync import queue, records
 from tui.sync.context import Context, StopSync, dumps, loads
 from tui.xero import wire
-from tui.xero.errors import Disconnected, RateLimited, ValidationFailed, XeroError
+from tui.xero.errors import Disconnected, RateLimited, Unavailable, ValidationFailed, XeroError
 
 
 def new_key(ctx: Context, kind: str) -> str:
@@ -69,6 +69,22 @@ def transmit(ctx: Context, batch: SyncBatchRow) -> list[dict] | None:
                 return list(exc.elements)
             _refused(ctx, batch, str(exc))
             return None
+        except Unavailable as exc:
+            if exc.status is not None and exc.status >= 500 and exc.status != 503:  # 503: the whole organisation
+                _back_off(ctx, batch, str(exc))
+            raise
+
+
+def _back_off(ctx: Context, batch: SyncBatchRow, message: str) -> None:
+    """Xero failed on this request even after the client's retries: each record in it waits longer and longer
+    before it is tried again (and then alone, so one record Xero cannot take holds no other back). The request
+    itself stays written ahead: the next pass settles it like any interrupted one (:mod:`.unfinished`)."""
+    now = ctx.now()
+    with ctx.session() as s:
+        for entry_id, entity_id, _seq in json.loads(batch.entries):
+            if entry_id and queue.retry_later(s, entry_id, now) is not None:
+                records.record_error(s, batch.kind, entity_id, ctx.tenant_id, queue.UNAVAILABLE, message, now)
+                ctx.errors += 1
 
 
 def _refused(ctx: Context, batch: SyncBatchRow, message: str) -> None:

@@ -73,10 +73,15 @@ def _push(ctx: Context, only: str) -> None:
                 position += 1
                 if (only == DELETE) != _is_removal(s, e):  # each kind in its own step of the pass
                     continue
+                if e.backed_off and creations:  # one Xero failed on goes alone: it holds no other back
+                    position -= 1
+                    break
                 planned = _plan(ctx, s, e, accounts)
                 if planned is not None:
                     method, element = planned
                     (creations if method == CREATE else removals).append((element, [e.id, e.entity_id, e.seq]))
+                    if e.backed_off and method == CREATE:
+                        break
         if creations:
             _send(ctx, CREATE, creations)
         for removal in removals:

@@ -71,10 +71,14 @@ def push_invoices(ctx: Context, only: set[int] | None = None) -> None:
         with ctx.session() as s:
             while position < len(entries) and len(elements) < ctx.batch_size:
                 e = entries[position]
+                if e.backed_off and elements:  # one Xero failed on goes alone: it holds no other back
+                    break
                 position += 1
                 element = _plan_invoice(ctx, s, e, linked_ids, now)
                 if element is not None:
                     elements.append((element, [e.id, e.entity_id, e.seq]))
+                    if e.backed_off:
+                        break
         if not elements:
             continue
         batch = prepare(ctx, queue.INVOICE, "POST", [el for el, _ in elements], [en for _, en in elements])

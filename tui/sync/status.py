@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -95,6 +95,7 @@ class Problem:
     message: str
     at: datetime | None
     invoice_id: int | None = None  # the invoice of an invoice's or a payment's problem
+    next_try: datetime | None = None  # Xero failed on it (5xx): when the sync tries it again
 
 
 def problems(s: Session, limit: int = 200) -> list[Problem]:
@@ -119,7 +120,10 @@ def problems(s: Session, limit: int = 200) -> list[Problem]:
             title = cust.name
             invoice_id = None
         out.append(Problem(r.kind, r.entity_id, title, r.error_code, r.error, r.error_at, invoice_id))
-    return out
+    waits = {kind: queue.next_attempts(s, kind, [p.entity_id for p in out if p.kind == kind])
+             for kind in {p.kind for p in out}}
+    return [replace(p, next_try=waits[p.kind].get(p.entity_id)) if waits[p.kind].get(p.entity_id) else p
+            for p in out]
 
 
 @dataclass(frozen=True)
@@ -327,7 +331,7 @@ def retry(s: Session, invoice_id: int | None = None, customer_id: int | None = N
         return queue.release(s, queue.CONTACT, customer_id)
     n = queue.release(s)
     for rec in s.exec(select(SyncRecordRow).where(col(SyncRecordRow.error_code).in_(
-            ["validation", "number_clash", "name_clash", "contact", "payment"]))).all():
+            ["validation", "number_clash", "name_clash", "contact", "payment", queue.UNAVAILABLE]))).all():
         records.clear_error(s, rec.kind, rec.entity_id)
     return n
 

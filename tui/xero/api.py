@@ -392,7 +392,7 @@ class XeroApi:
             if status >= 500:
                 failures += 1
                 if failures >= self.backoff.attempts:
-                    raise Unavailable(_unavailable_message(response)) from None
+                    raise Unavailable(_unavailable_message(response), status) from None
                 self._wait(max(self.backoff.delay(failures), _retry_after(response, 0.0)))
                 continue
             if status >= 400:

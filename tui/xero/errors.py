@@ -99,7 +99,12 @@ class ValidationFailed(XeroError):
 
 
 class Unavailable(XeroError):
-    """Xero (or the network) did not answer usefully, even after retries; try again later."""
+    """Xero (or the network) did not answer usefully, even after retries; try again later. ``status`` is Xero's
+    last HTTP status (500, 503...), None when it was not reached at all."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 class UnexpectedReply(XeroError):
