@@ -211,7 +211,7 @@ def test_custom_connection_by_basic_or_form(sandbox, http):
                                              "client_secret": sandbox.custom_client_secret})
     for response in (basic, form):
         assert response.status_code == 200
-        assert set(response.json()) == {"access_token", "expires_in", "token_type"}
+        assert set(response.json()) == {"access_token", "expires_in", "token_type", "scope"}
     no_tenant_header = http.get(ORG, headers=bearer(basic.json()["access_token"], None))
     assert no_tenant_header.status_code == 200
     assert no_tenant_header.json()["Organisations"][0]["OrganisationID"] == sandbox.demo_tenant_id
@@ -241,3 +241,41 @@ def test_token_requests_are_counted_apart(sandbox, http):
     counts = sandbox.control.counters()
     assert counts["token_requests"] == {"authorization_code": 1, "refresh_token": 1}
     assert not any("token" in key for key in counts["requests"])
+
+
+def _claims(id_token: str) -> dict:
+    import base64
+    import json
+
+    payload = id_token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def test_token_replies_say_their_scope_and_carry_an_id_token_for_openid(sandbox, http):
+    from .flows import SCOPES
+
+    body = tokens(http, sandbox)  # authorization code
+    assert body["scope"].split() == SCOPES.split()
+    claims = _claims(body["id_token"])
+    assert claims["aud"] == sandbox.pkce_client_id and claims["email"] == sandbox.login_email
+    again = refresh(http, sandbox, body["refresh_token"]).json()
+    assert again["scope"].split() == SCOPES.split() and _claims(again["id_token"])["aud"] == sandbox.pkce_client_id
+    plain = tokens(http, sandbox, scope="offline_access accounting.invoices")
+    assert plain["scope"] == "offline_access accounting.invoices" and "id_token" not in plain
+
+
+def test_a_custom_connection_token_gets_only_the_scopes_it_asks_for(sandbox, http):
+    asked = http.post("/connect/token", data={"grant_type": "client_credentials", "scope": "accounting.settings.read"},
+                      auth=(sandbox.custom_client_id, sandbox.custom_client_secret))
+    assert asked.status_code == 200 and asked.json()["scope"] == "accounting.settings.read"
+    assert "id_token" not in asked.json()  # no one signed in
+    headers = bearer(asked.json()["access_token"], None)
+    assert http.get(ORG, headers=headers).status_code == 200
+    refused = http.get("/api.xro/2.0/Invoices", headers=headers)
+    assert refused.status_code == 401 and refused.json()["Detail"] == "AuthorizationUnsuccessful"
+    everything = http.post("/connect/token", data={"grant_type": "client_credentials"},
+                           auth=(sandbox.custom_client_id, sandbox.custom_client_secret)).json()
+    assert "accounting.transactions" in everything["scope"].split()
+    unknown = http.post("/connect/token", data={"grant_type": "client_credentials", "scope": "accounting.everything"},
+                        auth=(sandbox.custom_client_id, sandbox.custom_client_secret))
+    assert unknown.status_code == 400 and unknown.json() == {"error": "invalid_scope"}

@@ -7,7 +7,7 @@ The input is a copy of Xero's official spec (github.com/XeroAPI/Xero-OpenAPI): `
 ``xero-identity.yaml`` and ``xero-webhooks.yaml``. The output holds, for the schemas the tests name (``ROOTS``)
 and every schema they reach, only what a validator checks: types, formats, enums, required fields, length and
 range limits, items, properties and references, each ``$ref`` written as the plain name of a schema of the same
-spec. Descriptions, examples and ``x-`` extensions are dropped; OpenAPI 3.1's ``oneOf`` of ``const`` branches
+spec; and every operation (method, path, operationId), for the walk of the sandbox's routes. Descriptions, examples and ``x-`` extensions are dropped; OpenAPI 3.1's ``oneOf`` of ``const`` branches
 becomes an ``enum``. A keyword this script does not know stops it, so a newer spec never loses a constraint
 silently. The output is deterministic: regenerating from the same spec gives the same file.
 
@@ -33,6 +33,7 @@ ROOTS: dict[str, tuple[str, list[str]]] = {
     "identity": ("xero-identity.yaml", ["Connection", "AccessToken"]),
     "webhooks": ("xero-webhooks.yaml", ["WebhookEvent"]),
 }
+HTTP_METHODS = ("get", "put", "post", "patch", "delete")
 KEEP = {"type", "format", "enum", "required", "maxLength", "minLength", "minimum", "maximum", "pattern",
         "additionalProperties"}
 NESTED = {"items", "allOf", "anyOf", "oneOf", "not"}
@@ -96,6 +97,7 @@ def build(spec_dir: Path) -> dict[str, Any]:
                  "edit by hand. $ref values name a schema of the same spec.",
         "source": {},
         "schemas": {},
+        "operations": {},
     }
     for spec, (filename, roots) in ROOTS.items():
         raw = (spec_dir / filename).read_bytes()
@@ -115,6 +117,9 @@ def build(spec_dir: Path) -> dict[str, Any]:
         result["source"][spec] = {"file": filename, "version": str(doc["info"]["version"]),
                                   "sha256": hashlib.sha256(raw).hexdigest(), "roots": roots}
         result["schemas"][spec] = dict(sorted(schemas.items()))
+        result["operations"][spec] = sorted([method.upper(), path, op.get("operationId", "")]
+                                            for path, ops in (doc.get("paths") or {}).items()
+                                            for method, op in ops.items() if method in HTTP_METHODS)
     return result
 
 

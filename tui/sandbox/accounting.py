@@ -313,6 +313,13 @@ def get_payments(call: Call) -> Response:
     return _listing("Payments", [payment_json(call.org, p) for p in page.items], page.pagination)
 
 
+def get_payment(call: Call) -> Response:
+    payment = call.org.payments.get(call.path_params["id"].lower())
+    if payment is None:
+        return _not_found()
+    return responses.xero_json({"Payments": [payment_json(call.org, payment)]})
+
+
 def _echo_payment(raw: dict) -> dict:
     out = _echo(raw, ("Reference",), {}, "PaymentID")
     out["HasValidationErrors"] = True
@@ -358,5 +365,6 @@ ROUTES = [
     route(f"{API}/Invoices/{{id}}", endpoint(write_invoices, INVOICES_WRITE), ["POST"]),
     route(f"{API}/Payments", endpoint(get_payments, PAYMENTS_READ), ["GET"]),
     route(f"{API}/Payments", endpoint(write_payments, PAYMENTS_WRITE), ["PUT", "POST"]),
+    route(f"{API}/Payments/{{id}}", endpoint(get_payment, PAYMENTS_READ), ["GET"]),
     route(f"{API}/Payments/{{id}}", endpoint(write_payments, PAYMENTS_WRITE), ["POST"]),
 ]

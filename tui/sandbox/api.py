@@ -69,13 +69,18 @@ def endpoint(handler: Handler, scopes: tuple[str, ...]) -> Callable[[Request], A
     async def run(request: Request) -> Response:
         state: SandboxState = request.app.state.sandbox
         with state.lock:
+            caller = None
             try:
                 caller = authenticate(state, request.headers.get("authorization"))
                 tenant_id = tenant_of(state, caller, request.headers.get("xero-tenant-id"))
             except ApiAuthError as exc:
-                return responses.problem(exc.status, exc.detail)
-            if not set(scopes) & set(caller.grant.scopes):
-                return responses.problem(401, "AuthorizationUnsuccessful")
+                refused = responses.problem(exc.status, exc.detail)
+                refused.headers.update(limit_headers(request, caller.grant.client_id if caller else None))
+                return refused
+            if not set(scopes) & set(caller.scopes):
+                refused = responses.problem(401, "AuthorizationUnsuccessful")
+                refused.headers.update(state.limiter.remaining(tenant_id, caller.grant.client_id))
+                return refused
         decision = state.limiter.acquire(tenant_id, caller.grant.client_id)
         if not decision.allowed:
             return responses.text(429, responses.TEXT_RATE_LIMITED, decision.headers)
@@ -90,6 +95,14 @@ def endpoint(handler: Handler, scopes: tuple[str, ...]) -> Callable[[Request], A
         return response
 
     return run
+
+
+def limit_headers(request: Request, client_id: str | None = None) -> dict[str, str]:
+    """The rate-limit headers for a reply refused before the limits were applied: for the organisation the
+    request names (if it is one), as they stand."""
+    state: SandboxState = request.app.state.sandbox
+    tenant_id = (request.headers.get("xero-tenant-id") or "").strip().lower()
+    return state.limiter.remaining(tenant_id if tenant_id in state.organisations else None, client_id)
 
 
 async def _handle(request: Request, state: SandboxState, caller: Caller, tenant_id: str, handler: Handler) -> Response:

@@ -168,7 +168,7 @@ async def token(request: Request) -> Response:
             elif grant_type == "refresh_token":
                 body = oauth.refresh(state, client, str(form.get("refresh_token", "")))
             elif grant_type == "client_credentials":
-                body = oauth.client_credentials(state, client)
+                body = oauth.client_credentials(state, client, str(form.get("scope", "")))
             else:
                 raise oauth.OAuthError("unsupported_grant_type")
         except oauth.OAuthError as exc:

@@ -84,6 +84,24 @@ class RateLimiter:
         headers["X-Rate-Limit-Problem"] = problem
         return Decision(False, headers, problem, retry)
 
+    def remaining(self, tenant_id: str | None, client_id: str | None) -> dict[str, str]:
+        """The `X-*Limit-Remaining` headers as they stand, counting nothing: for replies refused before the rate
+        limits (401, 403, an unknown path), which Xero sends them on too. An unknown tenant or app has all left."""
+        s = self._settings
+        now = self._clock.now()
+        with self._lock:
+            minute = self._minute.get(tenant_id or "")
+            day = self._day.get(tenant_id or "")
+            app = self._app_minute.get(client_id or "")
+            for window, span in ((minute, MINUTE), (day, DAY), (app, MINUTE)):
+                if window is not None:
+                    self._prune(window, now, span)
+            return {
+                "X-MinLimit-Remaining": str(max(0, s.minute_limit - len(minute or ()))),
+                "X-DayLimit-Remaining": str(max(0, s.day_limit - len(day or ()))),
+                "X-AppMinLimit-Remaining": str(max(0, s.app_minute_limit - len(app or ()))),
+            }
+
     def release(self, tenant_id: str) -> None:
         with self._lock:
             self._in_flight[tenant_id] -= 1

@@ -205,6 +205,7 @@ class AccessToken:
     client_id: str
     expires: datetime
     tenant_id: str | None = None  # set for custom connections
+    scopes: list[str] | None = None  # what this token may do, when less than its grant (client credentials)
 
 
 @dataclass

@@ -6,7 +6,9 @@ checking the bearer token and tenant of an API call.
 - A refresh token is issued only when `offline_access` was granted. Each refresh token is single-use: using it
   returns a new one, and the old one keeps working for `settings.refresh_grace` (Xero's 30 minutes). A refresh
   token unused for `settings.refresh_token_ttl` (60 days) dies. Anything else is `invalid_grant`.
-- Custom connections get access tokens by `client_credentials`, for their one organisation, never a refresh token.
+- Custom connections get access tokens by `client_credentials`, for their one organisation, never a refresh token;
+  a token asked for fewer scopes (`scope=...`) may do only what they allow.
+- Every token reply says what the token may do (`scope`), and carries an `id_token` when `openid` was granted.
 - Revoking a refresh token ends its grant: its tokens stop working and its connections go. Removing a user's
   last connection to an app does the same to that user's grants with the app.
 All clocks are the sandbox clock. Only SHA-256 digests of codes and tokens are stored.
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
+import json
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -25,6 +29,7 @@ from urllib.parse import urlsplit
 from tui.sandbox.models import AccessToken, AuthCode, Client, Connection, Grant, RefreshToken
 from tui.sandbox.state import SandboxState
 
+ID_TOKEN_KEY = secrets.token_bytes(32)  # this sandbox process's key for the ID tokens it signs
 KNOWN_SCOPES = {
     "openid", "profile", "email", "offline_access",
     "accounting.transactions", "accounting.transactions.read", "accounting.invoices", "accounting.invoices.read",
@@ -104,16 +109,22 @@ def connect(state: SandboxState, *, client: Client, user_id: str, tenant_ids: li
     return code
 
 
-def _issue(state: SandboxState, grant: Grant, *, tenant_id: str | None = None, refresh: bool) -> dict:
+def _issue(state: SandboxState, grant: Grant, *, tenant_id: str | None = None, refresh: bool,
+           scopes: list[str] | None = None) -> dict:
+    """A token reply as Xero's: ``access_token``, ``expires_in``, ``token_type``, ``scope`` (what the token may
+    do), ``refresh_token`` with ``offline_access``, ``id_token`` with ``openid``."""
     now = state.clock.now()
     _prune(state)
     access = secrets.token_urlsafe(48)
     ttl = state.settings.access_token_ttl
     state.access_tokens[digest(access)] = AccessToken(
         digest=digest(access), grant_id=grant.grant_id, client_id=grant.client_id,
-        expires=now + timedelta(seconds=ttl), tenant_id=tenant_id,
+        expires=now + timedelta(seconds=ttl), tenant_id=tenant_id, scopes=scopes,
     )
-    body: dict = {"access_token": access, "expires_in": ttl, "token_type": "Bearer"}
+    granted = scopes if scopes is not None else grant.scopes
+    body: dict = {"access_token": access, "expires_in": ttl, "token_type": "Bearer", "scope": " ".join(granted)}
+    if "openid" in granted and grant.user_id:  # someone signed in (a custom connection has no user)
+        body["id_token"] = id_token(state, grant, now, ttl)
     if refresh and "offline_access" in grant.scopes:
         token = secrets.token_urlsafe(48)
         state.refresh_tokens[digest(token)] = RefreshToken(
@@ -170,7 +181,29 @@ def refresh(state: SandboxState, client: Client, token: str) -> dict:
     return _issue(state, grant, refresh=True)
 
 
-def client_credentials(state: SandboxState, client: Client) -> dict:
+def id_token(state: SandboxState, grant: Grant, now, ttl: int) -> str:
+    """An OpenID Connect ID token for the grant's user (a JWT signed with the sandbox's own key, HS256): who
+    signed in, for the app that asked (``aud``)."""
+    user = state.users.get(grant.user_id) if grant.user_id else None
+    issued = int(now.timestamp())
+    claims = {"iss": "https://identity.xero.com", "aud": grant.client_id, "iat": issued, "nbf": issued,
+              "exp": issued + ttl, "sub": grant.user_id or grant.client_id, "auth_time": issued,
+              "xero_userid": grant.user_id or "", "global_session_id": grant.grant_id}
+    if user is not None and "email" in grant.scopes:
+        claims["email"] = user.email
+    signing_input = f"{_b64(json.dumps({'alg': 'HS256', 'typ': 'JWT'}))}.{_b64(json.dumps(claims))}"
+    mac = hmac.new(ID_TOKEN_KEY, signing_input.encode("ascii"), hashlib.sha256).digest()
+    return f"{signing_input}.{_b64(mac)}"
+
+
+def _b64(data: str | bytes) -> str:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def client_credentials(state: SandboxState, client: Client, asked: str = "") -> dict:
+    """A custom connection's token, for the scopes asked (all of the connection's when none are), or
+    ``invalid_scope`` for one it does not have."""
     if client.kind != "custom":
         raise OAuthError("unauthorized_client")
     conn = next((c for c in state.connections.values() if c.client_id == client.client_id), None)
@@ -181,7 +214,10 @@ def client_credentials(state: SandboxState, client: Client) -> dict:
         grant = Grant(grant_id=conn.auth_event_id, client_id=client.client_id, user_id=None,
                       scopes=sorted(KNOWN_SCOPES - {"offline_access"}), created=state.clock.now())
         state.grants[grant.grant_id] = grant
-    return _issue(state, grant, tenant_id=conn.tenant_id, refresh=False)
+    wanted = asked.split()
+    if any(s not in grant.scopes for s in wanted):
+        raise OAuthError("invalid_scope")
+    return _issue(state, grant, tenant_id=conn.tenant_id, refresh=False, scopes=wanted or None)
 
 
 def _end_grant(state: SandboxState, grant: Grant) -> None:
@@ -219,6 +255,10 @@ def remove_connection(state: SandboxState, conn: Connection) -> None:
 class Caller:
     token: AccessToken
     grant: Grant
+
+    @property
+    def scopes(self) -> list[str]:
+        return self.token.scopes if self.token.scopes is not None else self.grant.scopes
 
 
 def authenticate(state: SandboxState, authorization: str | None) -> Caller:
