@@ -24,12 +24,16 @@ A pass (:meth:`SyncRunner.run_once`)
        (:mod:`.unfinished`); they are never re-sent as they were;
     4. pull (:mod:`.pull`): ``GET Invoices`` with ``If-Modified-Since``, merged field by field (:mod:`.merge`),
        each invoice's payments folded into ours (:func:`tui.store.payments.apply_xero_payments`);
-    5. push (:mod:`.push`, :mod:`.batches`): contacts (:mod:`.contacts`), then invoices with their numbers
-       checked against Xero's (:mod:`.numbers`), 50 to a request, planned from the records as they are now,
-       responses recorded as they arrive; then payments taken or removed here (:mod:`.payments`), 50 to a
-       ``PUT /Payments``, a removal ``POST /Payments/{id}`` DELETED; left requests not planned again are dropped.
+    5. push, in the order Xero takes writes to an invoice (:mod:`.order`): payments removed here (a
+       ``POST /Payments/{id}`` DELETED each, :mod:`.payments`) before invoice updates; contacts (:mod:`.contacts`),
+       then invoices with their numbers checked against Xero's (:mod:`.numbers`), 50 to a request, planned from
+       the records as they are now, responses recorded as they arrive (:mod:`.push`, :mod:`.batches`); an update
+       refused for a payment removed meanwhile sent again; then payments taken here, 50 to a ``PUT /Payments``;
+       left requests not planned again are dropped.
     Xero's errors (disconnected, rate limited, unavailable, a reply it cannot use) end the pass with their
-    message in the sync log; so does anything else that goes wrong: ``run_once`` never raises.
+    message in the sync log; so does anything else that goes wrong: ``run_once`` never raises. A record Xero
+    failed on with a 5xx waits 1, 2, 4... minutes (up to an hour) before it is tried again, alone
+    (``sync_outbox.next_attempt_at``, :func:`.queue.retry_later`).
 
 Tables (:mod:`tui.store.sync_tables`, migration 0003): ``sync_outbox`` (written with each change by the
 store, :mod:`tui.store.sync_queue`; read and cleared by :mod:`.queue`), ``sync_batch`` (write-ahead
