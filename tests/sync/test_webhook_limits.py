@@ -121,6 +121,8 @@ def test_garbage_and_unsigned_requests(receiver, caplog):
         assert http.post(receiver.url, content=body, headers={"x-xero-signature": signature(body, KEY)}
                          ).status_code == 400
         assert http.post(receiver.url, content=_payload(1), headers={"x-xero-signature": "nope"}).status_code == 401
+        assert http.post(receiver.url, content=_payload(1), headers={"x-xero-signature": "caf\xe9".encode("latin-1")}
+                         ).status_code == 401
     assert receiver.woke.calls == 0
     assert "Traceback" not in caplog.text and not any(r.exc_info for r in caplog.records)
 

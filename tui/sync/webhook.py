@@ -10,18 +10,18 @@ always. The webhook key (Xero's developer portal, the app's Webhooks page) is ke
 
 The listener is Starlette on uvicorn (h11), with limits for whoever else reaches the port: a body over 1 MB is
 413 whatever its ``Content-Length`` says (or if it is chunked: counted as it comes), a malformed request 400, a
-body not sent within 5 s 408, headers over 16 KB 431, a wrong signature 401, all without a traceback; a connection that sends no
-request within 5 s, or none after its last for 5 s, is closed; at most 32 are served at once (beyond, 503). A
-payload seen before starts nothing (:class:`~tui.sync.webhook_events.EventLedger`) and new events start at
+body not sent within 5 s 408, headers over 16 KB 431, a wrong signature 401, all without a traceback; a
+connection that sends no request within 5 s, or none after its last for 5 s, is closed; at most 32 are served
+at once (beyond, 503). A payload seen before starts nothing (:class:`~tui.sync.webhook_events.EventLedger`) and new events start at
 most one pass per 5 s (:class:`~tui.sync.webhook_events.Coalescer`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
-import asyncio
 import json
 import logging
 import socket
@@ -71,7 +71,7 @@ def verify(body: bytes, header: str | None, key: str) -> bool:
     """The ``x-xero-signature`` header matches the body (constant-time compare)."""
     if not header or not key:
         return False
-    return hmac.compare_digest(signature(body, key), header.strip())
+    return hmac.compare_digest(signature(body, key).encode("ascii"), header.strip().encode("utf-8"))
 
 
 def invoice_events(events: list[dict]) -> list[dict]:
