@@ -141,6 +141,8 @@ def test_300_idle_connections_are_closed_and_cost_no_threads(receiver):
     try:
         time.sleep(0.5)
         assert threading.active_count() <= threads + 1  # one event loop serves them all
+        reply = _raw(receiver, _head("/xero/webhook", "Content-Length: 0\r\nConnection: close\r\n"))
+        assert _status(reply) == 503  # past the cap on connections at once: refused, not queued behind them
         started = time.monotonic()
         for sock in socks:  # the server hangs up on each after the idle time (2 s here)
             assert sock.recv(1) == b""

@@ -81,6 +81,7 @@ def test_an_endless_reply_is_refused_without_reading_it(sb_cfg, connected, decla
             api.invoices_page()
     finally:
         api.close()
-    server.thread.join(10)
+        server.thread.join(10)
+        server.sock.close()
     assert time.monotonic() - started < 10
     assert server.sent < 20_000_000  # the client stopped reading at the cap; the rest never left the server
