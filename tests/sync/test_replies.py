@@ -187,3 +187,23 @@ def test_a_write_answered_with_fewer_records_than_sent_is_a_sync_problem(connect
     report = c.sync()
     assert report.ok, report.message
     assert _caught_up(c, "TC-0510")
+
+
+def test_a_reply_over_the_size_cap_is_a_sync_problem(connected):
+    """A reply larger than the cap (20 MB; 2,000 bytes here) ends the pass as a problem in the sync log, read only
+    up to the cap; the next pass, with the usual cap, catches up."""
+    from tui.xero_factory import make_api
+
+    c = connected
+    _one_sent_invoice(c, "TC-0990")
+    small = c.runner(api_factory=lambda tenant, kind: make_api(c.cfg, tenant, kind, c.services.secrets,
+                                                               max_reply_bytes=2_000))
+    try:
+        report = small.run_once()
+    finally:
+        small.close()
+    assert not report.ok
+    assert report.message.startswith("Unexpected reply from Xero to GET /api.xro/2.0/Invoices (HTTP 200, ")
+    assert "over the 2,000-byte limit" in report.message
+    assert ("error", report.message) in _sync_log(c)
+    assert c.sync().ok and _caught_up(c, "TC-0990")
