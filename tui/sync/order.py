@@ -36,6 +36,7 @@ def push_in_order(ctx: Context) -> None:
     payments."""
     for allocation in ALLOCATIONS:
         allocation.remove(ctx)
+    earlier = _refused_for_allocations(ctx)  # refused in an earlier pass: sent again below if now free
     push_invoices(ctx)
     refused = _refused_for_allocations(ctx)
     if refused:
@@ -46,7 +47,7 @@ def push_in_order(ctx: Context) -> None:
             for invoice_id in again:
                 queue.release(s, queue.INVOICE, invoice_id)
         if again:
-            ctx.errors -= len(again)  # counted again below if Xero refuses them once more
+            ctx.errors -= len(again - earlier)  # this pass's refusals; counted again if Xero refuses once more
             push_invoices(ctx, only=again)
     payments.push_payments(ctx)
 
