@@ -7,7 +7,8 @@ The input is a copy of Xero's official spec (github.com/XeroAPI/Xero-OpenAPI): `
 ``xero-identity.yaml`` and ``xero-webhooks.yaml``. The output holds, for the schemas the tests name (``ROOTS``)
 and every schema they reach, only what a validator checks: types, formats, enums, required fields, length and
 range limits, items, properties and references, each ``$ref`` written as the plain name of a schema of the same
-spec; and every operation (method, path, operationId), for the walk of the sandbox's routes. Descriptions, examples and ``x-`` extensions are dropped; OpenAPI 3.1's ``oneOf`` of ``const`` branches
+spec; and every operation (method, path, operationId), for the walk of the sandbox's routes. Descriptions,
+examples and ``x-`` extensions are dropped; OpenAPI 3.1's ``oneOf`` of ``const`` branches
 becomes an ``enum``. A keyword this script does not know stops it, so a newer spec never loses a constraint
 silently. The output is deterministic: regenerating from the same spec gives the same file.
 

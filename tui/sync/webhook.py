@@ -12,8 +12,8 @@ The listener is Starlette on uvicorn (h11), with limits for whoever else reaches
 413 whatever its ``Content-Length`` says (or if it is chunked: counted as it comes), a malformed request 400, a
 body not sent within 5 s 408, headers over 16 KB 431, a wrong signature 401, all without a traceback; a
 connection that sends no request within 5 s, or none after its last for 5 s, is closed; at most 32 are served
-at once (beyond, 503). A payload seen before starts nothing (:class:`~tui.sync.webhook_events.EventLedger`) and new events start at
-most one pass per 5 s (:class:`~tui.sync.webhook_events.Coalescer`).
+at once (beyond, 503). A payload seen before starts nothing (:class:`~tui.sync.webhook_events.EventLedger`)
+and new events start at most one pass per 5 s (:class:`~tui.sync.webhook_events.Coalescer`).
 """
 
 from __future__ import annotations
