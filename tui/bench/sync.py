@@ -163,7 +163,8 @@ def bench_sync(invoices: int, customers: int, sample: float) -> int:
         print(f"\nidle polls: {', '.join(f'{n} call(s), {p} pulled' for n, p in idle)}")
 
         # The naive baseline: per invoice, look the contact up by name, create it if missing, PUT the invoice.
-        from tui.sync.mapping import contact_to_xero, invoice_to_xero
+        from tui.sync.contact_view import create_body
+        from tui.sync.mapping import invoice_to_xero
         from tui.xero import wire
 
         n_sample = max(1, int(invoices * sample))
@@ -180,7 +181,7 @@ def bench_sync(invoices: int, customers: int, sample: float) -> int:
                 if found:
                     contact_id = found[0]["ContactID"]
                 else:
-                    contact_id = api.put_contacts([contact_to_xero(cust)], f"naive-c-{inv_id}")[0]["ContactID"]
+                    contact_id = api.put_contacts([create_body(cust)], f"naive-c-{inv_id}")[0]["ContactID"]
                 api.put_invoices([invoice_to_xero(inv, contact_id, codes)], f"naive-i-{inv_id}")
         base_wall = time.perf_counter() - t0
         base_counters = sb.counters()

@@ -286,6 +286,7 @@ class SyncRunner:
                 return
             with ctx.session() as s:
                 confirm_first_sync(s, tenant_id, preview, self.now())
+        from tui.sync.contact_pull import pull_contacts
         from tui.sync.payments import push_payments
         from tui.sync.pull import pull_invoices
         from tui.sync.push import push_invoices
@@ -296,6 +297,7 @@ class SyncRunner:
         # whose answer was lost are found in Xero first, then everything is planned afresh after the pull.
         settle_unfinished(ctx)
         pull_invoices(ctx)
+        pull_contacts(ctx)
         push_invoices(ctx)
         push_payments(ctx)
         discard_unfinished(ctx)
