@@ -114,6 +114,7 @@ class SyncStateRow(SQLModel, table=True):
     # the contacts pull: newest UpdatedDateUTC seen, and when contacts were last read
     contacts_high_water_mark: datetime | None = Field(default=None, sa_type=UTCDateTime)
     contacts_read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_change_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # a pass that moved something
 
 
 class AppPresenceRow(SQLModel, table=True):

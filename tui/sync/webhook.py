@@ -54,12 +54,12 @@ def verify(body: bytes, header: str | None, key: str) -> bool:
 
 
 def invoice_events(body: bytes) -> list[dict]:
-    """The INVOICE events of a verified payload (for the log; the pull does the real work)."""
+    """The INVOICE and CONTACT events of a verified payload (for the log; the pull does the real work)."""
     try:
         events = json.loads(body or b"{}").get("events") or []
     except (ValueError, AttributeError):
         return []
-    return [e for e in events if isinstance(e, dict) and e.get("eventCategory") == "INVOICE"]
+    return [e for e in events if isinstance(e, dict) and e.get("eventCategory") in ("INVOICE", "CONTACT")]
 
 
 class WebhookReceiver:

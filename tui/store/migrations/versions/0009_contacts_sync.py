@@ -24,6 +24,7 @@ def upgrade() -> None:
     with op.batch_alter_table('sync_state') as batch:
         batch.add_column(sa.Column('contacts_high_water_mark', tui.store.types.UTCDateTime(), nullable=True))
         batch.add_column(sa.Column('contacts_read_at', tui.store.types.UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column('last_change_at', tui.store.types.UTCDateTime(), nullable=True))
     with op.batch_alter_table('sync_conflict') as batch:
         batch.add_column(sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False,
                                    server_default='invoice'))
@@ -40,6 +41,7 @@ def downgrade() -> None:
     with op.batch_alter_table('sync_conflict') as batch:
         batch.drop_column('kind')
     with op.batch_alter_table('sync_state') as batch:
+        batch.drop_column('last_change_at')
         batch.drop_column('contacts_read_at')
         batch.drop_column('contacts_high_water_mark')
     with op.batch_alter_table('sync_record') as batch:
