@@ -195,3 +195,50 @@ def _invoice_id(c, number: str) -> int:
 
     with c.services.session() as s:
         return s.exec(select(InvoiceRow.id).where(InvoiceRow.number == number)).one()
+
+
+def test_xero_edits_made_while_a_pass_runs_are_merged_or_kept_as_conflicts(connected):
+    """The bookkeeper saves a contact between two requests of a pass: nothing of either side is lost."""
+    c = connected
+    ids = _synced_customers(c)
+    s, sb = c.services, c.sb.control
+    s.save_customer(replace(s.customer(ids["Ava Brooks"]), email="ava@here.example"))
+    s.save_customer(replace(s.customer(ids["Ben Carter"]), email="ben@here.example"))
+    # Ava's email (the field edited here) as the pass reads contacts; Ben's phone as it reads invoices
+    sb.edit_contact_during("Ava Brooks", {"EmailAddress": "ava@xero.example"}, path="/contacts", method="GET",
+                           tenant_id=c.tenant_id)
+    sb.edit_contact_during("Ben Carter", {"Phones": [{"PhoneType": "DEFAULT", "PhoneNumber": "02 9111 1111"}]},
+                           path="/invoices", method="GET", tenant_id=c.tenant_id)
+    report = c.sync()
+    assert report.ok and report.conflicts == 1, report.message
+    assert not c.sb.state.hooks.pending()
+    (conflict,) = s.sync.conflicts(ids["Ava Brooks"], "contact")
+    assert (conflict.local, conflict.remote) == ("ava@here.example", "ava@xero.example")
+    assert c.xero_contacts("Ava Brooks")[0]["EmailAddress"] == "ava@xero.example"
+    ben = s.customer(ids["Ben Carter"])
+    assert (ben.email, ben.phone) == ("ben@here.example", "02 9111 1111")
+    (x_ben,) = c.xero_contacts("Ben Carter")
+    assert (x_ben["EmailAddress"], _phone(x_ben)) == ("ben@here.example", "02 9111 1111")
+
+
+def test_a_change_made_here_after_the_pass_read_contacts_waits_for_the_next_read(connected):
+    """Edited here while the pass runs, after its contacts read: not sent over a Xero edit the pass never saw."""
+    c = connected
+    ids = _synced_customers(c)
+    s, sb = c.services, c.sb.control
+    s.save_customer(replace(s.customer(ids["Cleo Diaz"]), phone="02 8222 2222"))  # so the pass reads contacts
+    cleo = ids["Cleo Diaz"]
+
+    def edit_here_and_in_xero():  # after the contacts read: Xero and here change Cleo's email
+        sb.edit_contact("Cleo Diaz", c.tenant_id, EmailAddress="cleo@xero.example")
+        s.save_customer(replace(s.customer(cleo), email="cleo@here.example"))
+
+    c.sb.state.hooks.add(edit_here_and_in_xero, path="/contacts", method="POST")
+    report = c.sync()  # Xero's answer to the phone's update has the new email: both emails kept as a conflict
+    assert report.ok and report.conflicts == 1, report.message
+    assert c.xero_contacts("Cleo Diaz")[0]["EmailAddress"] == "cleo@xero.example"  # not overwritten unseen
+    assert _phone(c.xero_contacts("Cleo Diaz")[0]) == "02 8222 2222"
+    assert c.sync().ok
+    assert c.xero_contacts("Cleo Diaz")[0]["EmailAddress"] == "cleo@xero.example"  # held for the user's choice
+    (conflict,) = s.sync.conflicts(cleo, "contact")
+    assert (conflict.local, conflict.remote) == ("cleo@here.example", "cleo@xero.example")

@@ -14,21 +14,30 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from tui.store.customers import get_customer, write_customer_from_xero
+from tui.store.errors import NotFound
 from tui.store.sync_tables import SyncConflictRow
 from tui.sync import queue, records
 from tui.sync.contact_view import LABELS, customer_view
 
 
 def open_contact_conflicts(s: Session, customer_id: int | None = None) -> list:
+    """Open conflicts of customers; "ours" is the customer's value now (edited again since, it is that edit the
+    user keeps or not)."""
     from tui.sync.status import ConflictView
 
     q = select(SyncConflictRow).where(col(SyncConflictRow.resolved_at).is_(None),
                                       col(SyncConflictRow.kind) == queue.CONTACT)
     if customer_id is not None:
         q = q.where(SyncConflictRow.invoice_id == customer_id)
-    return [ConflictView(r.id, r.invoice_id, r.field, LABELS.get(r.field, r.field), json.loads(r.base),
-                         json.loads(r.local), json.loads(r.remote), r.created_at)
-            for r in s.exec(q.order_by(col(SyncConflictRow.id))).all()]
+    out = []
+    for r in s.exec(q.order_by(col(SyncConflictRow.id))).all():
+        try:
+            ours = customer_view(get_customer(s, r.invoice_id)).get(r.field, json.loads(r.local))
+        except NotFound:
+            continue
+        out.append(ConflictView(r.id, r.invoice_id, r.field, LABELS.get(r.field, r.field), json.loads(r.base), ours,
+                                json.loads(r.remote), r.created_at))
+    return out
 
 
 def resolve_contact_conflicts(s: Session, customer_id: int, choices: dict[str, str], now: datetime,

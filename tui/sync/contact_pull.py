@@ -59,12 +59,15 @@ def contacts_due(s: Session, ctx: Context) -> bool:
 
 
 def pull_contacts(ctx: Context) -> None:
-    """Read the contacts changed since the high-water mark (every page) and apply them, when due."""
+    """Read the contacts changed since the high-water mark (every page) and apply them, when due. The customers'
+    changes waiting at that moment are the ones this pass may push (``ctx.contacts_fresh``): one made after the
+    read waits for the next pass, which reads first, so no push carries a value older than the last pull."""
     with ctx.session() as s:
         if not contacts_due(s, ctx):
             return
         state = records.get_state(s, ctx.tenant_id)
         hwm = state.contacts_high_water_mark
+        ctx.contacts_fresh = {e.entity_id: e.seq for e in queue.ready(s, queue.CONTACT, ctx.now(), 100_000)}
     contacts: list[dict] = []
     page = 1
     while True:

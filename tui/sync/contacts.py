@@ -164,9 +164,10 @@ def push_contacts(ctx: Context, needed: set[int]) -> None:
                     index.by_name[c.name] = {"Name": c.name}  # two customers with one name: the second clashes
         if matched:
             _merge_matched(ctx, matched)
-            with ctx.session() as s:  # what the merge left to send
-                linked_entries += [e for e in queue.ready(s, queue.CONTACT, ctx.now(), 10_000)
-                                   if e.entity_id in matched]
+            with ctx.session() as s:  # what the merge left to send (those contacts were just read)
+                merged = [e for e in queue.ready(s, queue.CONTACT, ctx.now(), 10_000) if e.entity_id in matched]
+            ctx.contacts_fresh.update({e.entity_id: e.seq for e in merged})
+            linked_entries += merged
 
     for i in range(0, len(to_create), ctx.batch_size):
         chunk = to_create[i:i + ctx.batch_size]
@@ -201,11 +202,13 @@ def _merge_matched(ctx: Context, matched: dict[int, str]) -> None:
 
 
 def _plan_updates(ctx: Context, entries: list[queue.Entry]) -> list[tuple[queue.Entry, int, dict]]:
-    """(entry, customer id, body) for each linked customer with something changed here; entries with nothing to
-    send are done."""
+    """(entry, customer id, body) for each linked customer with something changed here before this pass read the
+    contacts (a later change waits for the next pass's read); entries with nothing to send are done."""
     out = []
     with ctx.session() as s:
         for e in entries:
+            if ctx.contacts_fresh.get(e.entity_id) != e.seq:
+                continue
             try:
                 c = get_customer(s, e.entity_id)
             except NotFound:
@@ -259,7 +262,9 @@ def _record_contacts(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
                 # merged like any pulled change (what we sent is not Xero's change)
                 rec = records.get_record(s, queue.CONTACT, customer_id)
                 base = {**(records.snapshot_of(rec) or {}), **view_of_body(body)}
-                apply_contact(s, ctx.tenant_id, customer_id, element, now, ctx.time_zone, base=base, force=True)
+                merged = apply_contact(s, ctx.tenant_id, customer_id, element, now, ctx.time_zone, base=base,
+                                       force=True)
+                ctx.conflicts += int(bool(merged.conflicts))
             else:
                 updated = element.get("UpdatedDateUTC")
                 records.record_synced(s, queue.CONTACT, customer_id, ctx.tenant_id, contact_id,
