@@ -8,6 +8,7 @@ exactly as when a Xero user saves while the pass runs. Each hook fires once.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -25,7 +26,7 @@ class Hooks:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending: list[Hook] = []
-        self.fired: list[str] = []
+        self.fired: list[tuple[str, float]] = []  # (label, time.monotonic() when it fired)
 
     def add(self, action: Callable[[], object], *, path: str, method: str | None = None, after: int = 1,
             label: str = "") -> None:
@@ -54,4 +55,4 @@ class Hooks:
                         due.append(hook)
         for hook in due:
             hook.action()
-            self.fired.append(hook.label)
+            self.fired.append((hook.label, time.monotonic()))

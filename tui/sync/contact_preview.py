@@ -17,7 +17,7 @@ from tui.store.tables import BusinessRow, CustomerRow
 from tui.sync import queue, records
 from tui.sync.batches import stops_on_xero_errors
 from tui.sync.contact_pull import CONTACTS_PAGE_SIZE, apply_contact, import_contact
-from tui.sync.contacts import ContactIndex, match_contact
+from tui.sync.contacts import index_contacts, match_contact
 from tui.xero import wire
 
 
@@ -49,6 +49,7 @@ def preview_contacts(ctx) -> ContactsPreview:
         if result.is_last or not result.items:
             break
         page += 1
+    ctx.all_contacts = contacts  # the pass's matching of new customers needs no second read
     out = ContactsPreview()
     for d in contacts:
         updated = d.get("UpdatedDateUTC")
@@ -62,7 +63,7 @@ def preview_contacts(ctx) -> ContactsPreview:
             col(CustomerRow.xero_contact_id).is_not(None))).all())
         ours = [get_customer(s, cid) for cid in s.exec(select(CustomerRow.id).where(
             col(CustomerRow.xero_contact_id).is_(None)).order_by(col(CustomerRow.id))).all()]
-    index = _index([d for d in contacts if str(d["ContactID"]) not in linked] if contacts else [])
+    index = index_contacts([d for d in contacts if str(d["ContactID"]) not in linked])
     taken: set[str] = set(linked)
     for customer in ours:
         contact, _ = match_contact(customer, index)
@@ -76,24 +77,6 @@ def preview_contacts(ctx) -> ContactsPreview:
                                        str(d["ContactID"]), contact=d))
     out.new.sort(key=lambda i: i.name.casefold())
     return out
-
-
-def _index(contacts: list[dict]) -> ContactIndex:
-    from tui.sync.contact_view import customer_id_of
-
-    index = ContactIndex({}, {}, {}, {})
-    for c in contacts:
-        name = str(c.get("Name") or "")
-        email = str(c.get("EmailAddress") or "").strip().lower()
-        if email and c.get("ContactStatus", "ACTIVE") == "ACTIVE":
-            index.by_email.setdefault(email, []).append(c)
-        if name:
-            index.by_name[name] = c
-            index.by_folded_name[name.casefold()] = c
-        number = customer_id_of(c.get("ContactNumber"))
-        if number is not None:
-            index.by_number[number] = c
-    return index
 
 
 def confirm_contacts(s: Session, tenant_id: str, preview: ContactsPreview, now: datetime) -> None:
@@ -117,4 +100,5 @@ def confirm_contacts(s: Session, tenant_id: str, preview: ContactsPreview, now: 
     state = records.get_state(s, tenant_id)
     if state.contacts_high_water_mark is None and preview.high_water is not None:
         state.contacts_high_water_mark = preview.high_water
+        state.contacts_read_at = now  # read just now: the pass goes on without reading them again
         s.add(state)

@@ -43,31 +43,38 @@ class ContactIndex:
 
 
 def read_contacts(ctx: Context) -> ContactIndex:
-    """The organisation's contacts, every page read once (archived included: their names are taken too)."""
-    by_email: dict[str, list[dict]] = {}
-    by_name: dict[str, dict] = {}
-    folded: dict[str, dict] = {}
-    by_number: dict[int, dict] = {}
+    """The organisation's contacts, every page read once (archived included: their names are taken too), unless
+    this pass has read them all already."""
+    if ctx.all_contacts is not None:
+        return index_contacts(ctx.all_contacts)
+    contacts: list[dict] = []
     page = 1
     while True:
         with stops_on_xero_errors(ctx):
             result = ctx.api.contacts_page(page, include_archived=True, summary_only=True,
                                            page_size=ctx.page_size)
-        for c in result.items:
-            name = str(c.get("Name") or "")
-            email = str(c.get("EmailAddress") or "").strip().lower()
-            if email and c.get("ContactStatus", "ACTIVE") == "ACTIVE":
-                by_email.setdefault(email, []).append(c)
-            if name:
-                by_name[name] = c
-                folded[name.casefold()] = c
-            ours = customer_id_of(c.get("ContactNumber"))
-            if ours is not None and not c.get("MergedToContactID"):
-                by_number[ours] = c
+        contacts.extend(result.items)
         if result.is_last or not result.items:
             break
         page += 1
-    return ContactIndex(by_email, by_name, folded, by_number)
+    return index_contacts(contacts)
+
+
+def index_contacts(contacts: list[dict]) -> ContactIndex:
+    """Contacts by email (active ones), name, name ignoring case, and the customer id their ContactNumber names."""
+    index = ContactIndex({}, {}, {}, {})
+    for c in contacts:
+        name = str(c.get("Name") or "")
+        email = str(c.get("EmailAddress") or "").strip().lower()
+        if email and c.get("ContactStatus", "ACTIVE") == "ACTIVE":
+            index.by_email.setdefault(email, []).append(c)
+        if name:
+            index.by_name[name] = c
+            index.by_folded_name[name.casefold()] = c
+        ours = customer_id_of(c.get("ContactNumber"))
+        if ours is not None and not c.get("MergedToContactID"):
+            index.by_number[ours] = c
+    return index
 
 
 def match_contact(customer: Customer, index: ContactIndex) -> tuple[dict | None, str]:

@@ -75,6 +75,8 @@ class Context:
     # contacts are read at most this often unless a change waits or Xero's webhook says one changed
     contacts_every: timedelta = timedelta(seconds=50)
     contacts_changed: bool = False
+    # every contact, when this pass has read them all already (the first sync's preview): matching reuses them
+    all_contacts: list[dict] | None = None
     # customer id -> seq of its queued change when contacts were read this pass: the updates this pass may send
     contacts_fresh: dict[int, int] = field(default_factory=dict)
     pushed: int = 0
