@@ -5,6 +5,7 @@ calls of an idle pass measured here (invoices and contacts read, nothing to send
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -20,6 +21,7 @@ class ContactsBench:
     calls: int  # GET Contacts of the pass that read them
     idle_pass_calls: int  # calls of an idle pass that reads contacts too
     idle_day_calls: int
+    idle_pass_endpoints: dict
 
     @property
     def ok(self) -> bool:
@@ -57,12 +59,19 @@ def bench_contacts(sb, engine, cfg, factory, secrets, total, count: int = 300) -
     with engine.connect() as conn:  # the customers whose phone is Xero's new one
         pulled = conn.execute(select(func.count()).select_from(CustomerRow).where(
             col(CustomerRow.phone).like("02 9% 0000"))).scalar_one()
-    runner = runner_at(30)  # nothing changed since; still inside the hour of the revenue accounts' check
-    try:
-        sb.reset()
-        runner.run_once()
-        idle_calls = total(sb.counters())
-    finally:
-        runner.close()
+    # The day's last change, a second later: a read asks from a second before its newest change (what changed in
+    # that second comes back again, already applied), so this is the day's last second, not the 300 edits'.
+    time.sleep(1.1)
+    sb.control("POST", f"contacts/{linked[0]}/edit", {"fields": {"EmailAddress": "last.change@example.com"}})
+    idle_calls = 0
+    for minutes in (10, 30):  # the first reads that change; the second is a pass of a day when nothing changes
+        runner = runner_at(minutes)  # within the hour of the revenue accounts' check: that is counted apart
+        try:
+            sb.reset()
+            runner.run_once()
+            idle_calls = total(sb.counters())
+            by_endpoint = dict(sb.counters().get("requests", {}))
+        finally:
+            runner.close()
     day = idle_day_passes(start.replace(hour=13, minute=0, second=0, microsecond=0), "Australia/Sydney")
-    return ContactsBench(len(linked), pulled, calls, idle_calls, day * idle_calls + 24)
+    return ContactsBench(len(linked), pulled, calls, idle_calls, day * idle_calls + 24, by_endpoint)

@@ -207,8 +207,9 @@ def bench_sync(invoices: int, customers: int, sample: float) -> int:
         print(f"contacts pulled: {contacts.pulled} in {contacts.calls} calls")
         print(f"  {contacts.changed} changed in Xero; target {math.ceil(contacts.changed / 100) + 1} calls")
         print(f"idle day calls: {contacts.idle_day_calls}")
-        print(f"  {contacts.idle_pass_calls} calls a pass (invoices and contacts read) as the cadence polls with no "
-              f"session open, plus the hourly accounts check; target 500")
+        print(f"  {contacts.idle_pass_calls} calls a pass (invoices and contacts read: "
+              + ", ".join(f"{k} {n}" for k, n in sorted(contacts.idle_pass_endpoints.items()))
+              + ") as the cadence polls with no session open, plus the hourly accounts check; target 500")
         ok = first_idle.ok and not first_idle.pending and total <= floor + 6 and idle[-1][0] == 1 \
             and int(app["stall worst ms"]) <= 50 and paid.ok and contacts.ok
         return 0 if ok else 1
