@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Callable
 
 from tui.bench.soak_contacts import ContactEdits
+from tui.bench.soak_edits import Edit, Lost
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "TC-"
@@ -70,29 +71,6 @@ def start_sync(env: dict[str, str], log: Path, *, once: bool = True) -> subproce
     """``tradiecore sync [--once] --log-file LOG`` as a subprocess."""
     return subprocess.Popen([sys.executable, "-m", "tui", "sync", *(["--once"] if once else []), "--log-file",
                              str(log)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-@dataclass(frozen=True)
-class Edit:
-    side: str  # "here" or "Xero"
-    what: str  # "customer phone", "invoice due date", ...
-    target: str  # the customer's name or the invoice's number
-    key: tuple  # ("customer" | "invoice", id, field)
-    value: str
-    when: str  # "sync down" (after a kill during ...), or "during '<what the sync last logged>'"
-    at: float = 0.0  # time.monotonic() when it was made: the last edit of a field is the one that counts
-
-
-@dataclass(frozen=True)
-class Lost:
-    edit: Edit
-    here: str
-    xero: str
-
-    def __str__(self) -> str:
-        e = self.edit
-        return (f"lost: {e.what} of {e.target} edited in {e.side} ({e.when}) to {e.value!r}: "
-                f"here {self.here!r}, Xero {self.xero!r}")
 
 
 @dataclass

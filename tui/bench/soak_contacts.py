@@ -8,6 +8,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from tui.bench.soak_edits import Edit, Lost
+
 
 class ContactEdits:
     """Mixed into :class:`tui.bench.soak.Soak` (``rng``, ``control``, ``sandbox``, ``services``, ``report``...)."""
@@ -39,8 +41,6 @@ class ContactEdits:
 
     def _edit_contact_in_xero(self, when: str) -> None:
         """A Xero user edits a customer's contact (phone or email), with no syncer running."""
-        from tui.bench.soak import Edit
-
         linked = self._linked_customers()
         if not linked:
             return
@@ -64,8 +64,6 @@ class ContactEdits:
 
     def _settle_armed(self, armed: tuple[int, str, str, str] | None) -> None:
         """After the pass: the armed edit happened (record it, when it did) or never did (drop it)."""
-        from tui.bench.soak import Edit
-
         if armed is None:
             return
         hooks = self.sandbox.state.hooks
@@ -81,8 +79,6 @@ class ContactEdits:
     def _customer_lost(self, edits: list, contacts: dict, held: dict) -> list:
         """The customers' lost edits: per (customer, field), the last edit is here and in Xero, or the open conflict
         shows both sides' last values (a customer held for a conflict keeps its other fields here until then)."""
-        from tui.bench.soak import Lost
-
         lost = []
         by_key: dict[tuple, list] = {}
         for e in sorted((e for e in edits if e.key[0] == "customer"), key=lambda e: e.at):
