@@ -242,3 +242,44 @@ def test_a_change_made_here_after_the_pass_read_contacts_waits_for_the_next_read
     assert c.xero_contacts("Cleo Diaz")[0]["EmailAddress"] == "cleo@xero.example"  # held for the user's choice
     (conflict,) = s.sync.conflicts(cleo, "contact")
     assert (conflict.local, conflict.remote) == ("cleo@here.example", "cleo@xero.example")
+
+
+def test_a_contact_made_in_xero_for_a_customer_not_linked_yet_is_linked_not_added(connected):
+    c = connected
+    assert c.sync().ok  # the baseline
+    s = c.services
+    inv = make_invoice(s, customer_name="Eve Foster", email="eve@example.com", number="CB-100")
+    c.sb.control.create_contact(c.tenant_id, Name="Eve Foster", EmailAddress="eve@example.com", IsCustomer=True,
+                                Phones=[{"PhoneType": "DEFAULT", "PhoneNumber": "02 5000 0000"}])
+    send(s, inv)
+    report = c.sync(now=_later())
+    assert report.ok, report.message
+    assert [x.name for x in s.customers("Eve")[0]] == ["Eve Foster"]
+    eve = s.customer(inv.customer_id)
+    (contact,) = c.xero_contacts("Eve Foster")
+    assert (eve.xero_contact_id, eve.phone) == (contact["ContactID"], "02 5000 0000")
+    assert c.xero_invoices("CB-100")[0]["Contact"]["ContactID"] == contact["ContactID"]
+
+
+def test_a_customer_linked_by_hand_is_merged_before_its_details_are_sent(connected):
+    """Linked to an existing contact (a name clash's fix): its change here does not overwrite Xero's values."""
+    c = connected
+    s = c.services
+    contact = c.sb.control.create_contact(c.tenant_id, Name="Gus Hale", EmailAddress="gus@xero.example",
+                                          Phones=[{"PhoneType": "DEFAULT", "PhoneNumber": "02 4000 0000"}])
+    from tui.domain.customer import Customer
+
+    gus = s.save_customer(Customer("Gus Hale", "gus@here.example"))
+    s.sync.link_customer(gus.id, contact["ContactID"])
+    s.save_customer(replace(s.customer(gus.id), address="4 Here St"))
+    report = c.sync()
+    assert report.ok and report.conflicts == 1, report.message
+    (x,) = c.xero_contacts("Gus Hale")
+    assert (x["EmailAddress"], _phone(x)) == ("gus@xero.example", "02 4000 0000")  # nothing sent over them
+    assert s.customer(gus.id).phone == "02 4000 0000"
+    assert [(k.label, k.local, k.remote) for k in s.sync.conflicts(gus.id, "contact")] == \
+        [("Email", "gus@here.example", "gus@xero.example")]
+    s.sync.resolve_conflicts(gus.id, {"email": "remote"}, "contact")  # the customer's push waited for this
+    assert c.sync().ok
+    (x,) = c.xero_contacts("Gus Hale")
+    assert (x["EmailAddress"], _phone(x), _street(x)) == ("gus@xero.example", "02 4000 0000", "4 Here St")

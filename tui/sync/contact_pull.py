@@ -21,12 +21,12 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from tui.domain.customer import Customer
 from tui.store.customers import add_customer_from_xero, get_customer, set_archived, write_customer_from_xero
-from tui.store.errors import ConflictError
+from tui.store.errors import ConflictError, NotFound
 from tui.store.sync_tables import SyncConflictRow
 from tui.store.tables import CustomerRow, InvoiceRow
 from tui.sync import queue, records
@@ -105,15 +105,19 @@ def apply_contacts(ctx: Context, contacts: list[dict], *, import_after: datetime
             customer_id = linked.get(contact_id)
             if customer_id is None:
                 customer_id = _link_by_number(ctx, s, d, now)
+            fresh = False
             if customer_id is None:
                 updated = _updated(d)
-                if import_after is not None and updated is not None and updated > import_after \
-                        and _is_new_customer(s, d):
+                if import_after is None or updated is None or updated <= import_after or not _is_new_customer(s, d):
+                    continue
+                customer_id = _link_unlinked(s, ctx.tenant_id, d, now)  # ours, not linked yet: never a duplicate
+                if customer_id is None:
                     import_contact(s, ctx.tenant_id, d, now)
                     ctx.pulled += 1
-                continue
+                    continue
+                fresh = True
             result = apply_contact(s, ctx.tenant_id, customer_id, d, now, ctx.time_zone,
-                                   unfinished=ctx.unfinished_contacts.get(customer_id))
+                                   unfinished=ctx.unfinished_contacts.get(customer_id), fresh=fresh)
             if d.get("MergedToContactID") and result.changed:  # the survivor is one of ours now
                 linked.update(_linked(s, [str(d["MergedToContactID"])]))
             if result.failed:
@@ -153,6 +157,26 @@ def _link_by_number(ctx: Context, s: Session, d: dict, now: datetime) -> int | N
     return row.id
 
 
+def _link_unlinked(s: Session, tenant_id: str, d: dict, now: datetime) -> int | None:
+    """A customer of ours not linked yet with this contact's email, else its exact name: linked to it."""
+    view = contact_view(d)
+    unlinked = col(CustomerRow.xero_contact_id).is_(None)
+    row = None
+    if view["email"]:
+        row = s.exec(select(CustomerRow).where(unlinked, func.lower(CustomerRow.email) == view["email"].lower())
+                     .order_by(col(CustomerRow.id))).first()
+    if row is None and view["name"]:
+        row = s.exec(select(CustomerRow).where(unlinked, CustomerRow.name == view["name"])
+                     .order_by(col(CustomerRow.id))).first()
+    if row is None:
+        return None
+    row.xero_contact_id = str(d["ContactID"])
+    s.add(row)
+    records.record_synced(s, queue.CONTACT, row.id, tenant_id, row.xero_contact_id, None, None, now)
+    records.log(s, now, f"{row.name} linked to the contact made for it in Xero", customer_id=row.id)
+    return row.id
+
+
 def _is_new_customer(s: Session, d: dict) -> bool:
     return bool(d.get("IsCustomer")) and d.get("ContactStatus", "ACTIVE") == "ACTIVE" \
         and not d.get("MergedToContactID") and bool(d.get("ContactID"))
@@ -187,7 +211,7 @@ def apply_contact(s: Session, tenant_id: str, customer_id: int, d: dict, now: da
         return Applied()  # our own write coming back, or already applied
     try:
         customer = get_customer(s, customer_id)
-    except Exception:
+    except NotFound:
         return Applied()
     if d.get("MergedToContactID"):
         return _follow_merge(s, tenant_id, customer, str(d["MergedToContactID"]), now, time_zone)

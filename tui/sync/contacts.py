@@ -147,6 +147,17 @@ def push_contacts(ctx: Context, needed: set[int]) -> None:
                           if (r := s.get(CustomerRow, e.entity_id)) is not None and r.xero_contact_id]
         entry_for = {e.entity_id: e for e in contact_entries}
 
+    with ctx.session() as s:  # linked without a version both sides share (linked by hand, or before contacts
+        # were pulled): read and merged field by field before anything is sent over Xero's values
+        unshared = {e.entity_id: s.get(CustomerRow, e.entity_id).xero_contact_id for e in linked_entries
+                    if records.snapshot_of(records.get_record(s, queue.CONTACT, e.entity_id)) is None}
+    if unshared:
+        _merge_matched(ctx, unshared)
+        with ctx.session() as s:
+            linked_entries = [e for e in linked_entries if e.entity_id not in unshared] + \
+                [e for e in queue.ready(s, queue.CONTACT, ctx.now(), 10_000) if e.entity_id in unshared]
+        ctx.contacts_fresh.update({e.entity_id: e.seq for e in linked_entries if e.entity_id in unshared})
+
     to_create: list[tuple[Customer, queue.Entry | None]] = []
     if unlinked:
         index = read_contacts(ctx)
