@@ -40,8 +40,8 @@ store, :mod:`tui.store.sync_queue`; read and cleared by :mod:`.queue`), ``sync_b
 requests), ``sync_record`` (per record: Xero id, UpdatedDateUTC, last synced snapshot, error),
 ``sync_conflict``, ``sync_log``, ``sync_state`` (confirmed, high-water mark, last success, calls today),
 ``sync_lease``, ``app_presence`` (the sessions open, for the cadence: :mod:`.cadence`, :mod:`.presence`;
-migration 0009 with the contacts pull's high-water mark and conflicts on customers), ``sync_request`` (migration 0007: written by :mod:`tui.store.sync_requests`, claimed and
-answered by :mod:`.requests`). Payments (migration 0008): ``payment`` (taken here or read back from Xero, with
+migration 0009 with the contacts pull's high-water mark and conflicts on customers), ``sync_request``
+(migration 0007: written by :mod:`tui.store.sync_requests`, claimed and answered by :mod:`.requests`). Payments (migration 0008): ``payment`` (taken here or read back from Xero, with
 Xero's PaymentID and the Idempotency-Key of the request that carried it) and ``payment_account`` (per method),
 written by :mod:`tui.store.payments`; a payment's sync queue entry has kind ``payment``.
 """

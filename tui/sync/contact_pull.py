@@ -148,7 +148,8 @@ def _link_by_number(ctx: Context, s: Session, d: dict, now: datetime) -> int | N
     if row is None or row.xero_contact_id or d.get("MergedToContactID"):
         return None
     view = contact_view(d)
-    if view["name"].casefold() != row.name.casefold() and not (row.email and view["email"].lower() == row.email.lower()):
+    same_email = bool(row.email) and view["email"].lower() == row.email.lower()
+    if view["name"].casefold() != row.name.casefold() and not same_email:
         return None  # another database's customer of the same number
     row.xero_contact_id = str(d["ContactID"])
     s.add(row)

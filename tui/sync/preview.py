@@ -3,9 +3,9 @@
 For every local invoice already sent (from the "sync invoices sent from" date on): *create* it in Xero, *link*
 it to the invoice Xero already has with the same number (same total, and same contact when known), or report
 a *clash* (the number is taken by a different invoice: renumber). Xero's customer contacts are listed too: new
-ones become customers here, those matching ours are linked (:mod:`tui.sync.contact_preview`). Invoices sent before the date are left out
-of the sync for good. Nothing is pushed until the user confirms (:func:`confirm_first_sync`); connecting
-never duplicates anything.
+ones become customers here, those matching ours are linked (:mod:`tui.sync.contact_preview`). Invoices sent
+before the date are left out of the sync for good. Nothing is pushed until the user confirms
+(:func:`confirm_first_sync`); connecting never duplicates anything.
 """
 
 from __future__ import annotations
