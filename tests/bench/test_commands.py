@@ -38,6 +38,9 @@ def test_sync_runs_the_first_pass_in_the_app_and_counts_the_calls():
     # 20 contacts in one write, 60 invoices in two; four reads (accounts, contacts, two pages of invoices)
     assert figure(out, "total calls") == 7
     assert figure(out, "idle poll calls") == 1
+    # the 20 customers' contacts changed in Xero: read back in one page; an idle day within Xero's budget
+    assert re.search(r"^contacts pulled: 20 in 1 calls", out, re.M), out
+    assert figure(out, "idle day calls") <= 500
     assert "To Do showing 60 rows" in out and "the header says 'Synced just now'" in out
     assert figure(out, "ui stall ms") >= figure(out, "ui stall p99 ms") >= 0
 

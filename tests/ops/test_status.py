@@ -54,12 +54,15 @@ def test_all_well_names_the_organisation_and_who_syncs(connected, tmp_path):
     assert _field(proc.stdout, "Problems") == "none"
     assert f"(pid {sync.pid})" in _field(proc.stdout, "Who syncs")
     assert int(_field(proc.stdout, "Calls today")) > 0
+    # an invoice was just sent here: the service reads Xero every minute, and says when it would slow down
+    assert _field(proc.stdout, "Cadence").startswith("active now; the sync reads Xero every 60 s while an app ")
+    assert "every 15 min overnight" in _field(proc.stdout, "Cadence")
     assert _field(proc.stdout, "Status") == "All well"
     data = json.loads(as_json.stdout)
     assert as_json.returncode == 0 and data["exit_code"] == 0
     assert data["connection"] == "connected" and data["organisation"] == "Demo Company (AU)"
     assert f"(pid {sync.pid})" in data["syncing"] and data["last_success_at"] and data["attention"] == []
-    assert data["calls_today"] == int(_field(proc.stdout, "Calls today"))
+    assert data["calls_today"] == int(_field(proc.stdout, "Calls today")) and data["cadence"] == "active"
 
 
 def test_a_sync_error_needs_attention(connected):

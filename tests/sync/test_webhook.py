@@ -128,3 +128,34 @@ def test_sync_webhook_port_without_a_stored_key_says_how_to_store_one(connected,
                          env=_sync_env(c), stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
     assert "No Xero webhook key is stored" in out.stderr and "--webhook-port N` once in a terminal" in out.stderr
+
+
+def test_a_contact_event_makes_the_loop_read_contacts_at_once(connected, tmp_path):
+    """A contact edited in Xero reaches its customer as soon as Xero's CONTACT event arrives."""
+    c = connected
+    inv = send(c.services, make_invoice(c.services, customer_name="Wes Hook", email="wes@example.com",
+                                        number="TC-0950"))
+    assert c.sync().ok
+    c.services.secrets.set(WEBHOOK_KEY, KEY)
+    port, log = free_port(), tmp_path / "sync.log"
+    proc = subprocess.Popen([sys.executable, "-m", "tui", "sync", "--webhook-port", str(port), "--log-file", str(log)],
+                            cwd=ROOT, env=_sync_env(c), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    try:
+        _wait(lambda: log.exists() and "Synced" in log.read_text(), "the first pass", timeout=30)
+        contact = c.sb.control.edit_contact("Wes Hook", c.tenant_id, EmailAddress="wes@xero.example")
+        event = {"events": [{"resourceUrl": f"https://api.xero.com/api.xro/2.0/Contacts/{contact['ContactID']}",
+                             "resourceId": contact["ContactID"], "eventDateUtc": "2026-11-24T23:00:00.000",
+                             "eventType": "UPDATE", "eventCategory": "CONTACT", "tenantId": c.tenant_id,
+                             "tenantType": "ORGANISATION"}],
+                 "firstEventSequence": 2, "lastEventSequence": 2, "entropy": "QWERTYUIOPASDFGHJKLX"}
+        validate(event, "WebhookEvent", "webhooks")
+        body = json.dumps(event).encode()
+        with httpx.Client(timeout=5) as http:
+            assert http.post(f"http://127.0.0.1:{port}/xero/webhook", content=body,
+                             headers={"x-xero-signature": signature(body, KEY)}).status_code == 200
+        _wait(lambda: c.services.customer(inv.customer_id).email == "wes@xero.example", "the contact pulled")
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err.decode()

@@ -4,9 +4,11 @@ A fresh database with N sent invoices, connected (custom connection) to a sandbo
 ``latency``, so a pass lasts long enough to be killed mid-way. Then, until K passes have been killed:
 
 1. with no syncer running: new customers with sent invoices (their contacts are created by the next pass),
-   edits here, and edits in Xero;
+   edits here, and edits in Xero (invoices and contacts);
 2. a real ``tradiecore sync --once`` subprocess; while it runs, more edits here, at random moments and,
    by chance, right as it starts a batch (e.g. while the contacts of the new customers are being created);
+   one pass in two, a Xero user also saves a contact between two of its requests (the sandbox's hook, as it
+   reads contacts or invoices), and the same customer is edited here in that pass, often the same field;
 3. SIGKILL at a random moment: after a random number of its API calls (as the sandbox counts them) plus a
    random part of a call (a call cut off while it waits out the latency never reaches Xero), or, one pass in
    three, once Xero has done a random one of its writes but holds the answer back.
@@ -16,22 +18,23 @@ Then clean passes until the sync queue is empty (at most ``SETTLE_PASSES``), and
 - duplicates: invoice numbers or contact names Xero holds more than once;
 - missing: sent invoices that are not in Xero;
 - lost edits: edits, made on either side, whose value is not both here and in Xero at the end (the last
-  edit of each field counts). An edit held as a conflict for the user to resolve is not lost: it is counted
-  under conflicts.
+  edit of each field counts). A customer's field edited on both sides and held as a conflict is kept only
+  when the conflict shows both sides' last values (:mod:`tui.bench.soak_contacts`); the conflicts are
+  counted apart.
 
 Edits here are made the way the app makes them: ``save_customer`` (phone, email) and ``save_invoice``
 (reference, due date), each enqueuing its push. Edits in Xero go through the sandbox's control API as a Xero
-user would (an invoice's reference or due date), and only while no syncer runs: in real Xero too, a change
-made while a write of the same invoice is in flight is overwritten by that write (its API has no conditional
-update), which no syncer can prevent. Each invoice's reference is edited on one side only and its due date
-on the other, so no field is edited on both sides. Contacts are edited here only: the control API has no
-contact edit, and the sync does not pull contacts.
+user would: an invoice's reference or due date while no syncer runs (in real Xero too, a change made while a
+write of the same invoice is in flight is overwritten by that write: its API has no conditional update), and
+a contact's phone or email, while no syncer runs or between two of a pass's reads. Each invoice's reference is
+edited on one side only and its due date on the other; a customer's phone and email are edited on both.
 
 ``tests/sync/test_soak.py`` runs the same soak with CI-sized numbers.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -45,6 +48,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
+
+from tui.bench.soak_contacts import ContactEdits
+from tui.bench.soak_edits import Edit, Lost
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "TC-"
@@ -65,28 +71,6 @@ def start_sync(env: dict[str, str], log: Path, *, once: bool = True) -> subproce
     """``tradiecore sync [--once] --log-file LOG`` as a subprocess."""
     return subprocess.Popen([sys.executable, "-m", "tui", "sync", *(["--once"] if once else []), "--log-file",
                              str(log)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-@dataclass(frozen=True)
-class Edit:
-    side: str  # "here" or "Xero"
-    what: str  # "customer phone", "invoice due date", ...
-    target: str  # the customer's name or the invoice's number
-    key: tuple  # ("customer" | "invoice", id, field)
-    value: str
-    when: str  # "sync down" (after a kill during ...), or "during '<what the sync last logged>'"
-
-
-@dataclass(frozen=True)
-class Lost:
-    edit: Edit
-    here: str
-    xero: str
-
-    def __str__(self) -> str:
-        e = self.edit
-        return (f"lost: {e.what} of {e.target} edited in {e.side} ({e.when}) to {e.value!r}: "
-                f"here {self.here!r}, Xero {self.xero!r}")
 
 
 @dataclass
@@ -126,7 +110,7 @@ class SoakReport:
         ]
 
 
-class Soak:
+class Soak(ContactEdits):
     """One soak against a running sandbox (``tui.sandbox.harness.run_sandbox``), in ``workdir``."""
 
     def __init__(self, sandbox, workdir: Path, seed: int, *, db_url: str = "", latency: float = 0.1):
@@ -195,9 +179,11 @@ class Soak:
         """Each invoice's reference is edited on one side and its due date on the other."""
         return "reference" if invoice_id % 2 == 0 else "due_date"
 
-    def _edit_here(self, when: str, unlinked_first: bool = False) -> None:
+    def _edit_here(self, when: str, unlinked_first: bool = False, customer_id: int | None = None,
+                   name: str | None = None) -> None:
         """A customer's phone or email, or an invoice's field of this side; ``unlinked_first``: a customer
-        not yet linked to a Xero contact, if there is one (its contact may be being created right now)."""
+        not yet linked to a Xero contact, if there is one (its contact may be being created right now);
+        ``customer_id`` (and ``name``, "phone" or "email"): that customer's."""
         from sqlmodel import col, select
 
         from tui.store.errors import ConflictError
@@ -209,7 +195,9 @@ class Soak:
                 pool = list(s.exec(select(CustomerRow.id).where(col(CustomerRow.xero_contact_id).is_(None))).all())
         for _ in range(5):  # as a user does when someone saved it meanwhile: open it again, edit again
             try:
-                if pool or self.rng.random() < 0.5:
+                if customer_id is not None:
+                    edit = self._edit_customer(customer_id, when, name)
+                elif pool or self.rng.random() < 0.5:
                     edit = self._edit_customer(self.rng.choice(pool or list(self.customers)), when)
                 else:
                     edit = self._edit_invoice(self.rng.choice(list(self.invoices)), when)
@@ -218,17 +206,17 @@ class Soak:
             self.report.edits.append(edit)
             return
 
-    def _edit_customer(self, customer_id: int, when: str) -> Edit:
+    def _edit_customer(self, customer_id: int, when: str, name: str | None = None) -> Edit:
         c = self.services.customer(customer_id)
         k = len(self.report.edits)
-        if self.rng.random() < 0.5:
+        if name == "phone" or (name is None and self.rng.random() < 0.5):
             c.phone = value = f"04{self.rng.randint(0, 99):02d} {k % 1000:03d} {self.rng.randint(0, 999):03d}"
             what, name = "customer phone", "phone"
         else:
             c.email = value = f"soak{customer_id}.{k}@example.com"
             what, name = "customer email", "email"
         self.services.save_customer(c)
-        return Edit("here", what, c.name, ("customer", customer_id, name), value, when)
+        return Edit("here", what, c.name, ("customer", customer_id, name), value, when, time.monotonic())
 
     def _edit_invoice(self, invoice_id: int, when: str) -> Edit:
         inv = self.services.invoice(invoice_id)
@@ -241,7 +229,7 @@ class Soak:
         self.services.save_invoice(inv)
         self.recent.append(invoice_id)
         return Edit("here", f"invoice {name.replace('_', ' ')}", inv.number, ("invoice", invoice_id, name), value,
-                    when)
+                    when, time.monotonic())
 
     def _new_value(self, name: str, issue_date, k: int) -> str:
         if name == "reference":
@@ -263,7 +251,7 @@ class Soak:
         except ControlError:
             return  # not in Xero yet
         self.report.edits.append(Edit("Xero", f"invoice {name.replace('_', ' ')}", number,
-                                      ("invoice", invoice_id, name), value, when))
+                                      ("invoice", invoice_id, name), value, when, time.monotonic()))
 
     # -- passes ---------------------------------------------------------------------------------------------------
     def _requests(self, writes: bool = False) -> int:
@@ -279,6 +267,8 @@ class Soak:
             self._edit_here(when)
         for _ in range(self.rng.randint(1, 3)):
             self._edit_in_xero(when)
+        for _ in range(self.rng.randint(0, 2)):
+            self._edit_contact_in_xero(when)
         self.run_pass(kill=True)
 
     def run_pass(self, kill: bool) -> None:
@@ -297,6 +287,8 @@ class Soak:
         target = rng.randint(1, max(2, self.calls_guess))
         extra = rng.uniform(0, 1.5 * self.latency) if not held else rng.uniform(0, 0.05)
         edit_at = sorted(rng.uniform(0, self.seconds_guess) for _ in range(rng.randint(0, 3))) if kill else []
+        armed = self._arm_xero_edit() if kill and rng.random() < 0.5 else None
+        both = armed is not None and rng.random() < 0.8  # the same customer edited here in this pass too
         phase, kill_at = "starting", None
         proc = start_sync(self.env, self.log)
         t0 = time.monotonic()
@@ -306,6 +298,11 @@ class Soak:
                 for line in self._log_lines(offset):
                     offset += len(line)
                     phase = _phase(line.decode("utf-8", "replace"))
+                    if both:  # the customer Xero's user is about to save, edited here as the pass starts
+                        both = False
+                        same = rng.random() < 0.5
+                        self._edit_here(f"during '{phase}'", customer_id=armed[0],
+                                        name=armed[1] if same else ("email" if armed[1] == "phone" else "phone"))
                     if kill and rng.random() < 0.6:  # as the syncer starts a batch
                         self._edit_here(f"during '{phase}'", unlinked_first=phase.startswith("Creating"))
                 if edit_at and now - t0 >= edit_at[0]:
@@ -325,6 +322,7 @@ class Soak:
         finally:
             control.clear_faults()
             control.release_holds()  # Xero's answer goes nowhere: the process that asked is gone
+            self._settle_armed(armed)
         if proc.returncode == -signal.SIGKILL:
             self.last_kill = phase + (" (its write done in Xero, the answer not received)" if held else "")
             self.report.kills += 1
@@ -350,14 +348,20 @@ class Soak:
         return lines if text.endswith(b"\n") else lines[:-1]
 
     def settle(self) -> None:
-        """Clean passes, without latency, until nothing is left to push (or ``SETTLE_PASSES`` of them)."""
+        """Clean passes, without latency, until nothing is left to push but what waits for a conflict's choice (or
+        ``SETTLE_PASSES`` of them)."""
+        from sqlalchemy import func
+        from sqlmodel import select
+
+        from tui.store.sync_tables import SyncOutboxRow
         from tui.sync import queue
 
         self.control.configure(latency=0.0)
         for _ in range(SETTLE_PASSES):
             self.run_pass(kill=False)
-            with self.services.session() as s:
-                self.report.pending = queue.pending_count(s)
+            with self.services.session() as s:  # a change held for a conflict waits for the user, not the sync
+                self.report.pending = s.exec(select(func.count()).select_from(SyncOutboxRow).where(
+                    SyncOutboxRow.held != queue.HELD_CONFLICT)).one()
             if not self.report.pending:
                 return
 
@@ -378,27 +382,23 @@ class Soak:
         by_number = {i["InvoiceNumber"]: i for i in org["Invoices"]}
         contacts = {c["ContactID"]: c for c in org["Contacts"]}
         with self.services.session() as s:
-            held = {(row.invoice_id, row.field) for row in s.exec(
-                select(SyncConflictRow).where(col(SyncConflictRow.resolved_at).is_(None))).all()}
-        r.conflicts = len(held)
+            rows = s.exec(select(SyncConflictRow).where(col(SyncConflictRow.resolved_at).is_(None))).all()
+            held = {(row.invoice_id, row.field) for row in rows if row.kind == "invoice"}
+            held_contacts = {(row.invoice_id, row.field): json.loads(row.remote) for row in rows
+                             if row.kind == "contact"}
+        r.conflicts = len(held) + len(held_contacts)
+        r.lost = self._customer_lost(r.edits, contacts, held_contacts)
         last: dict[tuple, Edit] = {}
-        for e in r.edits:
+        for e in sorted(r.edits, key=lambda e: e.at):
             last[e.key] = e
         for (kind, entity_id, name), e in last.items():
-            if kind == "customer":
-                c = self.services.customer(entity_id)
-                here = getattr(c, name)
-                xc = contacts.get(c.xero_contact_id or "", {})
-                xero = str(xc.get("EmailAddress") or "") if name == "email" else next(
-                    (p.get("PhoneNumber", "") for p in xc.get("Phones", []) if p.get("PhoneType") == "DEFAULT"), "")
-            else:
-                inv = self.services.invoice(entity_id)
-                here = inv.reference if name == "reference" else inv.due_date.isoformat()
-                xi = by_number.get(inv.number, {})
-                xero = str(xi.get("Reference") or "") if name == "reference" else \
-                    (wire.parse_date(xi["DueDate"]).isoformat() if xi.get("DueDate") else "")
-                if (entity_id, name) in held:
-                    continue  # waiting for the user's choice: shown, not lost
+            if kind != "invoice" or (entity_id, name) in held:  # customers above; a conflict waits for the user
+                continue
+            inv = self.services.invoice(entity_id)
+            here = inv.reference if name == "reference" else inv.due_date.isoformat()
+            xi = by_number.get(inv.number, {})
+            xero = str(xi.get("Reference") or "") if name == "reference" else \
+                (wire.parse_date(xi["DueDate"]).isoformat() if xi.get("DueDate") else "")
             if here != e.value or xero != e.value:
                 r.lost.append(Lost(e, here, xero))
 

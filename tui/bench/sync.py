@@ -5,8 +5,9 @@ It seeds N sent invoices for C new customers in a fresh demo database, starts a 
 sync as the app does, in TradieApp itself in a fresh process (:mod:`tui.bench.stall`: To Do on screen, every
 import and client inside the measured window, the worst and 99th-percentile lateness of a 10 ms timer),
 prints the calls by endpoint as the sandbox counted them, then an idle poll, then the pass that sends a payment
-taken on each invoice (:mod:`tui.bench.payments`, with its one-call-per-payment baseline), then a naive baseline
-(per invoice: look the contact up, create it if missing, PUT the invoice) on a sample.
+taken on each invoice (:mod:`tui.bench.payments`, with its one-call-per-payment baseline), then the customers'
+contacts changed in Xero read back and the calls of an idle day (:mod:`tui.bench.contacts`), then a naive
+baseline (per invoice: look the contact up, create it if missing, PUT the invoice) on a sample.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import httpx
 
+from tui.bench.contacts import bench_contacts
 from tui.bench.payments import bench_payments
 from tui.bench.seeding import connect_custom, seed
 
@@ -158,12 +160,14 @@ def bench_sync(invoices: int, customers: int, sample: float) -> int:
             idle.append((_total(sb.counters()), r.pulled))
         paid = bench_payments(sb, runner, services, tenant_id, invoice_ids, factory, sample, _total)
         runner.close()
+        contacts = bench_contacts(sb, services.engine, cfg, factory, secrets, _total, customers)
         first_idle = idle_reports[0]
         print(f"  after it: errors {first_idle.errors}; pending {first_idle.pending}")
         print(f"\nidle polls: {', '.join(f'{n} call(s), {p} pulled' for n, p in idle)}")
 
         # The naive baseline: per invoice, look the contact up by name, create it if missing, PUT the invoice.
-        from tui.sync.mapping import contact_to_xero, invoice_to_xero
+        from tui.sync.contact_view import create_body
+        from tui.sync.mapping import invoice_to_xero
         from tui.xero import wire
 
         n_sample = max(1, int(invoices * sample))
@@ -180,7 +184,7 @@ def bench_sync(invoices: int, customers: int, sample: float) -> int:
                 if found:
                     contact_id = found[0]["ContactID"]
                 else:
-                    contact_id = api.put_contacts([contact_to_xero(cust)], f"naive-c-{inv_id}")[0]["ContactID"]
+                    contact_id = api.put_contacts([create_body(cust)], f"naive-c-{inv_id}")[0]["ContactID"]
                 api.put_invoices([invoice_to_xero(inv, contact_id, codes)], f"naive-i-{inv_id}")
         base_wall = time.perf_counter() - t0
         base_counters = sb.counters()
@@ -200,8 +204,14 @@ def bench_sync(invoices: int, customers: int, sample: float) -> int:
         print(f"payments: {paid.calls} calls for {paid.payments} payments (target {paid.target})")
         print(f"payments baseline: {paid.baseline_per_payment:.2f} calls per payment "
               f"({paid.baseline_per_payment * paid.payments:.0f} calls for {paid.payments} payments)")
+        print(f"contacts pulled: {contacts.pulled} in {contacts.calls} calls")
+        print(f"  {contacts.changed} changed in Xero; target {math.ceil(contacts.changed / 100) + 1} calls")
+        print(f"idle day calls: {contacts.idle_day_calls}")
+        print(f"  {contacts.idle_pass_calls} calls a pass (invoices and contacts read: "
+              + ", ".join(f"{k} {n}" for k, n in sorted(contacts.idle_pass_endpoints.items()))
+              + ") as the cadence polls with no session open, plus the hourly accounts check; target 500")
         ok = first_idle.ok and not first_idle.pending and total <= floor + 6 and idle[-1][0] == 1 \
-            and int(app["stall worst ms"]) <= 50 and paid.ok
+            and int(app["stall worst ms"]) <= 50 and paid.ok and contacts.ok
         return 0 if ok else 1
     finally:
         sb.close()

@@ -49,6 +49,7 @@ class Customer:
     id: int | None = None
     version: int = 0
     xero_contact_id: str | None = None
+    archived: bool = False  # archived in Xero (or merged into another contact there)
     extra: dict = field(default_factory=dict)
 
     def validated(self) -> "Customer":
@@ -61,6 +62,7 @@ class Customer:
             id=self.id,
             version=self.version,
             xero_contact_id=self.xero_contact_id,
+            archived=self.archived,
         )
         errors: dict[str, str] = {}
         if not c.name:

@@ -16,6 +16,7 @@ from datetime import datetime
 from tui.clock import utc_now
 from tui.ops import fail, first_line, plural
 from tui.secrets import SecretsError
+from tui.sync.cadence import POLICY
 
 OK, ATTENTION, NOT_CONNECTED, UNREADABLE = 0, 1, 2, 3
 LABEL_WIDTH = 14
@@ -39,6 +40,7 @@ class Status:
     problems: list[dict] = field(default_factory=list)  # the first few: invoice or customer, code, message
     syncing: str | None = None  # the label of the lease holder
     calls_today: int = 0
+    cadence: str = ""  # "active" | "idle" | "overnight": how often the sync service reads Xero now
     attention: list[str] = field(default_factory=list)
 
     @property
@@ -81,13 +83,19 @@ def _read(cfg, engine, now: datetime) -> Status:
     from tui.store.xero_connections import active_connection
     from tui.sync.status import headline, overview, problems
 
+    from tui.store.tables import BusinessRow
+    from tui.sync.cadence import mode
+    from tui.sync.presence import activity
+
     with Session(engine) as s:
         row = active_connection(s)
         ov = overview(s, row.tenant_id if row is not None else None, now)
         found = problems(s, limit=10)
+        business = s.get(BusinessRow, 1)
+        cadence = mode(now, activity(s, now), business.time_zone if business else "Australia/Sydney")
     st = Status(pending=ov.pending, errors=ov.errors, conflicts=ov.conflicts, last_success_at=ov.last_success_at,
                 last_run_at=ov.last_run_at, last_error=ov.last_error, syncing=ov.held_by,
-                calls_today=ov.calls_today,
+                calls_today=ov.calls_today, cadence=cadence,
                 problems=[{"kind": p.kind, "title": p.title, "code": p.code, "message": p.message} for p in found])
     if row is None:
         return st
@@ -148,6 +156,8 @@ def lines(st: Status, now: datetime) -> list[tuple[str, str]]:
            ("Last sync", _when(st.last_success_at, now)), ("Pending", str(st.pending)),
            ("Problems", ", ".join(found) or "none"),
            ("Who syncs", st.syncing or "nobody at the moment"), ("Calls today", str(st.calls_today))]
+    if st.connection == "connected":
+        out.append(("Cadence", f"{st.cadence} now; the sync reads Xero {POLICY}"))
     if st.code == OK:
         out.append(("Status", "All well"))
     elif st.code == ATTENTION:

@@ -97,13 +97,23 @@ def save_contact(
             changes[attr] = str(raw[key])
     addresses = _clean_list(raw.get("Addresses"), _ADDRESS_KEYS)
     if addresses is not None:
-        changes["addresses"] = addresses
+        changes["addresses"] = _by_type(existing.addresses if existing else [], addresses, "AddressType")
     phones = _clean_list(raw.get("Phones"), _PHONE_KEYS)
     if phones is not None:
-        changes["phones"] = phones
+        changes["phones"] = _by_type(existing.phones if existing else [], phones, "PhoneType")
     contact = replace(contact, **changes)
     journal.put("contacts", contact.contact_id, contact)
     return contact, []
+
+
+def _by_type(old: list[dict], new: list[dict], type_key: str) -> list[dict]:
+    """Xero keeps one address (POBOX, STREET) and one phone (DEFAULT, DDI, MOBILE, FAX) of each type: an update
+    replaces the types it names, field by field, and keeps the others as they were."""
+    out = {str(item.get(type_key, "")): dict(item) for item in old}
+    for item in new:
+        kind = str(item.get(type_key, ""))
+        out[kind] = {**out.get(kind, {}), **item}
+    return list(out.values())
 
 
 def _existing(org: Organisation, raw: dict[str, Any]) -> Contact | None:

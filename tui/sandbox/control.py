@@ -25,6 +25,8 @@ Acting as a Xero user (each bumps UpdatedDateUTC as Xero does)
     pay_invoice(ref, amount=None, tenant_id=None, account_code="090", date=None, reference="") -> dict
     void_invoice(ref, tenant_id=None) -> dict
     archive_account(code, tenant_id=None) -> dict
+    create_contact, edit_contact, archive_contact, merge_contacts, edit_contact_during: see
+                                            `tui.sandbox.contact_control`
     revoke_connection(tenant_id=None, client_id=None) -> int   as Xero's Connected Apps screen's Disconnect
     register_redirect_uri(uri, client_id=None)
 `tenant_id=None` means "Demo Company (AU)"; `client_id=None` means the PKCE app. Refused actions raise
@@ -38,6 +40,8 @@ from datetime import datetime
 from typing import Any
 
 from tui.sandbox import oauth
+from tui.sandbox.contact_control import ContactControl
+from tui.sandbox.control_error import ControlError
 from tui.sandbox.invoices import find_invoice, save_invoice
 from tui.sandbox.journal import Journal
 from tui.sandbox.models import Invoice, Organisation
@@ -55,11 +59,7 @@ from tui.sandbox.xero_json import (
 )
 
 
-class ControlError(Exception):
-    """A control action the sandbox refused."""
-
-
-class SandboxControl:
+class SandboxControl(ContactControl):
     def __init__(self, state: SandboxState) -> None:
         self.state = state
 

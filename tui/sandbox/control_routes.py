@@ -13,6 +13,13 @@
     POST   /_sandbox/invoices/{ref}/pay         {"tenant_id": ..., "amount": "10.00", "account_code": "090", ...}
     POST   /_sandbox/invoices/{ref}/void        {"tenant_id": ...}
     POST   /_sandbox/accounts/{code}/archive    {"tenant_id": ...}
+    POST   /_sandbox/contacts                   {"tenant_id": ..., "fields": {"Name": "...", "IsCustomer": true}}
+    POST   /_sandbox/contacts/{ref}/edit        {"tenant_id": ..., "fields": {"EmailAddress": "...", ...}}
+    POST   /_sandbox/contacts/{ref}/archive     {"tenant_id": ...}
+    POST   /_sandbox/contacts/{ref}/merge       {"tenant_id": ..., "into": "<ContactID or Name>"}
+    POST   /_sandbox/contacts/{ref}/edit-during {"tenant_id": ..., "fields": {...}, "path": "/Invoices",
+                                                 "method": "GET", "after": 1}: the edit is made when that
+                                                 request arrives (a Xero user saving while a pass runs)
     POST   /_sandbox/connections/revoke         {"tenant_id": ..., "client_id": ...}
     POST   /_sandbox/redirect-uris              {"uri": "http://127.0.0.1:8765/callback"}
 Bodies are JSON (all fields optional unless shown); a refused action is 400 `{"error": "..."}`.
@@ -88,6 +95,18 @@ ROUTES = [
           ["POST"]),
     route(f"{PREFIX}/accounts/{{code}}/archive",
           _op(lambda c, r, b: c.archive_account(r.path_params["code"], b.get("tenant_id"))), ["POST"]),
+    route(f"{PREFIX}/contacts", _op(lambda c, r, b: c.create_contact(b.get("tenant_id"), **b.get("fields", {}))),
+          ["POST"]),
+    route(f"{PREFIX}/contacts/{{ref}}/edit",
+          _op(lambda c, r, b: c.edit_contact(_ref(r), b.get("tenant_id"), **b.get("fields", {}))), ["POST"]),
+    route(f"{PREFIX}/contacts/{{ref}}/archive",
+          _op(lambda c, r, b: c.archive_contact(_ref(r), b.get("tenant_id"))), ["POST"]),
+    route(f"{PREFIX}/contacts/{{ref}}/merge",
+          _op(lambda c, r, b: c.merge_contacts(_ref(r), b["into"], b.get("tenant_id"))), ["POST"]),
+    route(f"{PREFIX}/contacts/{{ref}}/edit-during",
+          _op(lambda c, r, b: c.edit_contact_during(_ref(r), b.get("fields", {}), path=b["path"],
+                                                    method=b.get("method"), after=int(b.get("after", 1)),
+                                                    tenant_id=b.get("tenant_id"))), ["POST"]),
     route(f"{PREFIX}/connections/revoke",
           _op(lambda c, r, b: {"removed": c.revoke_connection(b.get("tenant_id"), b.get("client_id"))}), ["POST"]),
     route(f"{PREFIX}/redirect-uris",

@@ -261,7 +261,7 @@ def save_invoice(
         journal.put("contacts", new_contact.contact_id, new_contact)
     flag = "is_customer" if inv_type == "ACCREC" else "is_supplier"
     if not getattr(contact, flag):
-        journal.put("contacts", contact.contact_id, replace(contact, **{flag: True}))
+        journal.put("contacts", contact.contact_id, replace(contact, **{flag: True}, updated=now))
     if inv_type == "ACCREC" and not number:
         invoice = replace(invoice, number=next_number(org))
     journal.put("invoices", invoice.invoice_id, invoice)

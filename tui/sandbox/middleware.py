@@ -39,6 +39,7 @@ class SandboxMiddleware:
         if declared is not None and declared > state.settings.max_request_bytes:
             await responses.text(413, responses.TEXT_TOO_LARGE)(scope, receive, send)
             return
+        state.hooks.fire(method, path)
         fault = state.faults.take(method, path)
         delay = state.settings.latency
         if fault is not None and fault.kind == "latency":

@@ -64,6 +64,7 @@ class Contact:
     is_supplier: bool = False
     addresses: list[dict] = field(default_factory=list)
     phones: list[dict] = field(default_factory=list)
+    merged_to: str = ""  # MergedToContactID: merged in Xero into that contact (this one is archived)
 
 
 @dataclass

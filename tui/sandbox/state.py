@@ -13,6 +13,7 @@ from typing import Any, Callable
 from tui.sandbox.clock import SandboxClock
 from tui.sandbox.counters import Counters
 from tui.sandbox.faults import Faults
+from tui.sandbox.hooks import Hooks
 from tui.sandbox.limits import RateLimiter
 from tui.sandbox.models import (
     AccessToken,
@@ -55,6 +56,7 @@ class SandboxState:
         self.sessions: dict[str, str] = {}  # login cookie -> user id
         self.counters = Counters()
         self.faults = Faults()
+        self.hooks = Hooks()  # edits made in Xero between two requests of a client
         self.limiter = RateLimiter(self.clock, self.settings)
 
     # the seeded principals, as `tradiecore sandbox` prints them

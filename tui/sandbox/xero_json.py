@@ -113,7 +113,7 @@ def contact_json(contact: Contact) -> dict[str, Any]:
         "HasValidationErrors": False,
     }
     for key, value in (("ContactNumber", contact.contact_number), ("AccountNumber", contact.account_number),
-                       ("TaxNumber", contact.tax_number)):
+                       ("TaxNumber", contact.tax_number), ("MergedToContactID", contact.merged_to)):
         if value:
             out[key] = value
     return out

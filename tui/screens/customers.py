@@ -72,7 +72,8 @@ class CustomersScreen(BaseScreen):
         self._customers = {c.id: c for c in customers}
         go_to = self._go_to
         self.query_one("#customers", ColumnList).set_entries(
-            [Entry(str(c.id), (c.name, c.email, c.phone)) for c in customers],
+            [Entry(str(c.id), (f"{c.name} (archived)" if c.archived else c.name, c.email, c.phone))
+             for c in customers],
             cursor=None if go_to is None else str(go_to))
         if go_to in self._customers:
             self._go_to = None

@@ -46,6 +46,8 @@ from tui.widgets.line_items import FIELD_LABELS, LineHeader, LineRow
 from tui.widgets.payments_view import PaymentsView
 from tui.widgets.sync_scheduler import PassResult
 
+ARCHIVED = "This customer is archived in Xero: check with the bookkeeper before invoicing them"
+
 AMOUNTS_TEXT = {
     LineAmountTypes.EXCLUSIVE: "Prices entered excluding GST",
     LineAmountTypes.INCLUSIVE: "Prices entered including GST",
@@ -352,6 +354,13 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         button = self.query_one("#customer", Button)
         button.label = self.customer.name if self.customer else "Choose… (F2)"
         button.disabled = bool(self.read_only_reason)
+        self.query_one("#e-customer", FieldError).show(self.customer_note())
+
+    def customer_note(self) -> str:
+        """A new invoice for a customer archived in Xero: said under the customer (it may still be saved)."""
+        archived = self.customer is not None and self.customer.archived and self.invoice is not None \
+            and self.invoice.id is None
+        return ARCHIVED if archived else ""
 
     def banner(self, text: str, *, error: bool = True) -> None:
         self.query_one(Banner).show(text, error=error)
@@ -368,7 +377,8 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self.form.recompute(self.invoice)
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        self.form.show_errors(errors, read_only=bool(self.read_only_reason))
+        note = {"customer": self.customer_note()} if self.customer_note() else {}
+        self.form.show_errors({**note, **errors}, read_only=bool(self.read_only_reason))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self.invoice is None:
@@ -424,7 +434,6 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
             if customer is not None:
                 self.customer = customer
                 self.show_customer()
-                self.query_one("#e-customer", FieldError).show("")
                 self.query_one("#f-issue_date").focus()
 
         self.app.push_screen(CustomerPicker(CustomerEditorScreen), picked)

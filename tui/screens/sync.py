@@ -206,7 +206,7 @@ class SyncScreen(BaseScreen):
         if problem.code == "conflict":
             from tui.screens.sync_conflict import ConflictScreen
 
-            self.app.push_screen(ConflictScreen(problem.entity_id, problem.title))
+            self.app.push_screen(ConflictScreen(problem.entity_id, problem.title, problem.kind))
         elif problem.code == "number_clash":
             self.ask_number(problem)
         elif problem.code == "name_clash":

@@ -1,4 +1,5 @@
-"""One invoice's conflict: the fields changed differently here and in Xero, and the user's choice per field.
+"""One invoice's or customer's conflict: the fields changed differently here and in Xero, and the user's choice
+per field.
 
 A table (one row per field: ours, Xero's, which to keep). l keeps ours, x takes Xero's, space switches;
 Ctrl+S resolves (ours are pushed, Xero's are written here), Escape leaves the conflict open.
@@ -53,9 +54,10 @@ class ConflictScreen(BaseScreen):
         Binding("ctrl+s", "resolve", "Resolve", id="conflict_resolve"),
     ]
 
-    def __init__(self, invoice_id: int, title: str) -> None:
+    def __init__(self, invoice_id: int, title: str, kind: str = "invoice") -> None:
         super().__init__()
-        self.invoice_id = invoice_id
+        self.invoice_id = invoice_id  # or the customer's id, when ``kind`` is "contact"
+        self.kind = kind
         self.invoice_title = title
         self.conflicts: list = []
         self.choices: dict[str, str] = {}
@@ -73,7 +75,7 @@ class ConflictScreen(BaseScreen):
 
     def on_mount(self) -> None:
         self.query_one("#conflict-fields").focus()
-        self.blocking(self.services.sync.conflicts, self.invoice_id, on_done=self.show, group="conflict")
+        self.blocking(self.services.sync.conflicts, self.invoice_id, self.kind, on_done=self.show, group="conflict")
 
     def show(self, conflicts: list) -> None:
         self.conflicts = conflicts
@@ -116,7 +118,7 @@ class ConflictScreen(BaseScreen):
         if not self.conflicts:
             return
         self.say("Resolving…")
-        self.blocking(self.services.sync.resolve_conflicts, self.invoice_id, dict(self.choices),
+        self.blocking(self.services.sync.resolve_conflicts, self.invoice_id, dict(self.choices), self.kind,
                       on_done=self._resolved, on_error=lambda exc: self.say(str(exc), error=True), group="conflict")
 
     def _resolved(self, _: None) -> None:

@@ -2,7 +2,8 @@
 
 Shown when a pass finds Xero already has some of our invoice numbers (in the demo, the sandbox's seeded
 invoices clash with the demo's). The table lists every sent invoice and what the first sync does with it:
-create it in Xero, link it to the matching Xero invoice, or stop at a clash (renumber it on the Sync screen).
+create it in Xero, link it to the matching Xero invoice, or stop at a clash (renumber it on the Sync screen);
+then Xero's customers: linked to the customer here they match, or added as customers.
 "Sync invoices sent from" leaves older invoices out for good. Ctrl+S confirms and syncs; Escape pushes nothing.
 """
 
@@ -31,6 +32,8 @@ ACTIONS = {
     "clash": ("Clash: renumber", "bold red"),
     "excluded": ("Left out", "dim"),
     "skipped": ("Left alone", "dim"),
+    "contact_new": ("Add customer", "green"),
+    "contact_match": ("Link customer", "cyan"),
 }
 
 
@@ -45,7 +48,12 @@ def counts_text(preview) -> Text:
         if i:
             text.append("  ·  ", style="dim")
         text.append(*part)
-    text.append(f"\nXero has {preview.xero_invoice_count:,} invoices in this organisation.", style="dim")
+    contacts = preview.contacts
+    text.append(f"\nXero has {preview.xero_invoice_count:,} invoices in this organisation", style="dim")
+    if contacts.new or contacts.match:
+        text.append(f"; {len(contacts.new)} of its customers will be added here, {len(contacts.match)} linked to "
+                    "yours", style="dim")
+    text.append(".", style="dim")
     return text
 
 
@@ -127,6 +135,11 @@ class FirstSyncPreviewScreen(BaseScreen):
             label, style = ACTIONS[key]
             table.add_row(item.number, item.customer, format_date(item.issue_date), format_money(item.total),
                           Text(label, style=style), item.reason)
+        for key, items in (("contact_match", preview.contacts.match), ("contact_new", preview.contacts.new)):
+            label, style = ACTIONS[key]
+            for c in items:
+                why = f"is your {c.customer}" if c.customer_id is not None else (c.email or "a customer in Xero")
+                table.add_row("", c.name, "", "", Text(label, style=style), why)
         self.refresh_bindings()
 
     def say(self, text: str, error: bool = False) -> None:

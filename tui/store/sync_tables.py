@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from tui.store.types import UTCDateTime
@@ -63,6 +64,8 @@ class SyncRecordRow(SQLModel, table=True):
     error_code: str = ""  # "validation" | "number_clash" | "name_clash" | "contact" | "conflict" | ...
     error_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     excluded: bool = False  # sent before the "sync invoices sent from" date: never pushed
+    # a contact archived (or merged away) in Xero: its customer is shown archived, kept with its invoices
+    archived: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
 
 
 class SyncConflictRow(SQLModel, table=True):
@@ -71,7 +74,8 @@ class SyncConflictRow(SQLModel, table=True):
     __tablename__ = "sync_conflict"
     __table_args__ = (Index("ix_sync_conflict_open", "invoice_id", "resolved_at"),)
     id: int | None = Field(default=None, primary_key=True)
-    invoice_id: int
+    invoice_id: int  # the record's id: an invoice's, or a customer's when ``kind`` is "contact"
+    kind: str = Field(default="invoice", sa_column_kwargs={"server_default": "invoice"})
     field: str
     base: str = Field(sa_column=Column(Text, nullable=False))  # JSON
     local: str = Field(sa_column=Column(Text, nullable=False))
@@ -107,6 +111,19 @@ class SyncStateRow(SQLModel, table=True):
     calls_today: int = 0
     # the hourly check that mapped revenue accounts are still active
     accounts_checked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # the contacts pull: newest UpdatedDateUTC seen, and when contacts were last read
+    contacts_high_water_mark: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    contacts_read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_change_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # a pass that moved something
+
+
+class AppPresenceRow(SQLModel, table=True):
+    """An app session that is open (``seen_at`` renewed every minute): the sync polls fast while any is."""
+
+    __tablename__ = "app_presence"
+    holder: str = Field(primary_key=True)
+    label: str = ""
+    seen_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class SyncLeaseRow(SQLModel, table=True):

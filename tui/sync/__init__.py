@@ -19,11 +19,15 @@ A pass (:meth:`SyncRunner.run_once`)
        through every wait (``XeroApi.watched``), and a pass that lost it stops before sending anything more;
        the open requests are claimed, and answered with the pass's line at its end; a connection whose revenue
        accounts wait ends the pass here, its holder keeping the lease;
-    2. first connection: a preview (:mod:`.preview`) unless nothing in Xero matches or clashes;
+    2. first connection: a preview (:mod:`.preview`, Xero's customers by :mod:`.contact_preview`) unless nothing in
+       Xero matches or clashes;
     3. requests a stopped or killed pass left: what their creations made in Xero is found and linked
        (:mod:`.unfinished`); they are never re-sent as they were;
     4. pull (:mod:`.pull`): ``GET Invoices`` with ``If-Modified-Since``, merged field by field (:mod:`.merge`),
        each invoice's payments folded into ours (:func:`tui.store.payments.apply_xero_payments`);
+       then contacts (:mod:`.contact_pull`) when due: ``GET Contacts`` with ``If-Modified-Since``, pages of 100,
+       merged into the customers field by field (:mod:`.contact_view`), archived and merged contacts followed,
+       customer contacts made in Xero added; conflicts resolved by :mod:`.contact_conflicts`;
     5. push, in the order Xero takes writes to an invoice (:mod:`.order`): payments removed here (a
        ``POST /Payments/{id}`` DELETED each, :mod:`.payments`) before invoice updates; contacts (:mod:`.contacts`),
        then invoices with their numbers checked against Xero's (:mod:`.numbers`), 50 to a request, planned from
@@ -39,8 +43,9 @@ Tables (:mod:`tui.store.sync_tables`, migration 0003): ``sync_outbox`` (written 
 store, :mod:`tui.store.sync_queue`; read and cleared by :mod:`.queue`), ``sync_batch`` (write-ahead
 requests), ``sync_record`` (per record: Xero id, UpdatedDateUTC, last synced snapshot, error),
 ``sync_conflict``, ``sync_log``, ``sync_state`` (confirmed, high-water mark, last success, calls today),
-``sync_lease``, ``sync_request`` (migration 0007: written by :mod:`tui.store.sync_requests`, claimed and
-answered by :mod:`.requests`). Payments (migration 0008): ``payment`` (taken here or read back from Xero, with
+``sync_lease``, ``app_presence`` (the sessions open, for the cadence: :mod:`.cadence`, :mod:`.presence`;
+migration 0009 with the contacts pull's high-water mark and conflicts on customers), ``sync_request``
+(migration 0007: written by :mod:`tui.store.sync_requests`, claimed and answered by :mod:`.requests`). Payments (migration 0008): ``payment`` (taken here or read back from Xero, with
 Xero's PaymentID and the Idempotency-Key of the request that carried it) and ``payment_account`` (per method),
 written by :mod:`tui.store.payments`; a payment's sync queue entry has kind ``payment``.
 """

@@ -6,7 +6,7 @@ import json
 import logging
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from sqlalchemy.engine import Engine
@@ -70,6 +70,15 @@ class Context:
     xero_numbers_hwm: datetime | None = None
     # invoice id -> merge view of what an interrupted request sent to update it (Xero may hold it, or not)
     unfinished_views: dict[int, dict] = field(default_factory=dict)
+    # customer id -> contact view fields an interrupted update sent (Xero may hold them, or not)
+    unfinished_contacts: dict[int, dict] = field(default_factory=dict)
+    # contacts are read at most this often unless a change waits or Xero's webhook says one changed
+    contacts_every: timedelta = timedelta(seconds=50)
+    contacts_changed: bool = False
+    # every contact, when this pass has read them all already (the first sync's preview): matching reuses them
+    all_contacts: list[dict] | None = None
+    # customer id -> seq of its queued change when contacts were read this pass: the updates this pass may send
+    contacts_fresh: dict[int, int] = field(default_factory=dict)
     pushed: int = 0
     pulled: int = 0
     errors: int = 0

@@ -141,21 +141,28 @@ class SyncService:
         with self.services.session() as s:
             return recent_log(s, limit)
 
-    def conflicts(self, invoice_id: int | None = None):
-        """Open conflicts (:class:`~tui.sync.status.ConflictView`: field label, base / ours / Xero's)."""
+    def conflicts(self, invoice_id: int | None = None, kind: str = "invoice"):
+        """Open conflicts (:class:`~tui.sync.status.ConflictView`: field label, base / ours / Xero's) of an invoice,
+        or with ``kind`` "contact" of a customer (``invoice_id`` is then the customer's id)."""
+        from tui.sync.contact_conflicts import open_contact_conflicts
         from tui.sync.status import open_conflicts
 
         with self.services.session() as s:
-            return open_conflicts(s, invoice_id)
+            return open_contact_conflicts(s, invoice_id) if kind == "contact" else open_conflicts(s, invoice_id)
 
     # -- actions ------------------------------------------------------------------------------------------------
-    def resolve_conflicts(self, invoice_id: int, choices: dict[str, str]) -> None:
-        """``choices``: conflict field -> "local" (keep ours, push it) or "remote" (take Xero's)."""
+    def resolve_conflicts(self, invoice_id: int, choices: dict[str, str], kind: str = "invoice") -> None:
+        """``choices``: conflict field -> "local" (keep ours, push it) or "remote" (take Xero's); ``kind`` "contact":
+        a customer's (``invoice_id`` is then the customer's id)."""
+        from tui.sync.contact_conflicts import resolve_contact_conflicts
         from tui.sync.status import resolve_conflicts
 
         tz = self.services.business().time_zone
         with self.services.session() as s:
-            resolve_conflicts(s, invoice_id, choices, self.services.now(), tz)
+            if kind == "contact":
+                resolve_contact_conflicts(s, invoice_id, choices, self.services.now(), tz)
+            else:
+                resolve_conflicts(s, invoice_id, choices, self.services.now(), tz)
 
     def retry(self, invoice_id: int | None = None, customer_id: int | None = None,
               payment_id: int | None = None) -> int:

@@ -12,7 +12,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Mapping
 
-from tui.domain.customer import Customer
 from tui.domain.invoice import Invoice, InvoiceStatus, LineItem, RevenueCategory
 from tui.domain.money import ZERO, cents
 from tui.domain.tax import LineAmountTypes
@@ -54,20 +53,6 @@ def dec(value) -> Decimal:
     if value is None:
         return ZERO
     return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-# -- contacts -------------------------------------------------------------------------------------------------
-
-def contact_to_xero(c: Customer, contact_id: str | None = None) -> dict:
-    body: dict = {"Name": c.name}
-    if contact_id:
-        body["ContactID"] = contact_id
-    body["EmailAddress"] = c.email
-    if c.phone:
-        body["Phones"] = [{"PhoneType": "DEFAULT", "PhoneNumber": c.phone}]
-    if c.address:
-        body["Addresses"] = [{"AddressType": "STREET", "AddressLine1": c.address}]
-    return body
 
 
 # -- invoices -------------------------------------------------------------------------------------------------

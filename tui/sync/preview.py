@@ -2,9 +2,10 @@
 
 For every local invoice already sent (from the "sync invoices sent from" date on): *create* it in Xero, *link*
 it to the invoice Xero already has with the same number (same total, and same contact when known), or report
-a *clash* (the number is taken by a different invoice: renumber). Invoices sent before the date are left out
-of the sync for good. Nothing is pushed until the user confirms (:func:`confirm_first_sync`); connecting
-never duplicates anything.
+a *clash* (the number is taken by a different invoice: renumber). Xero's customer contacts are listed too: new
+ones become customers here, those matching ours are linked (:mod:`tui.sync.contact_preview`). Invoices sent
+before the date are left out of the sync for good. Nothing is pushed until the user confirms
+(:func:`confirm_first_sync`); connecting never duplicates anything.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tui.domain.money import cents
 from tui.store.sync_tables import SyncRecordRow
 from tui.store.tables import BusinessRow, CustomerRow, InvoiceRow
 from tui.sync import queue, records
+from tui.sync.contact_preview import ContactsPreview, confirm_contacts, preview_contacts
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class FirstSyncPreview:
     sync_from: date | None = None
     xero_invoice_count: int = 0
     xero_high_water: datetime | None = None  # newest UpdatedDateUTC seen: the first pull starts there
+    contacts: ContactsPreview = field(default_factory=ContactsPreview)  # Xero's customers: new ones, matches
 
     @property
     def needs_user(self) -> bool:
@@ -121,6 +124,7 @@ def preview_first_sync(ctx, sync_from: date | None = None) -> FirstSyncPreview:
     with ctx.session() as s:
         preview = build_preview(local_sent(s), numbers, sync_from)
     preview.xero_high_water = ctx.xero_numbers_hwm
+    preview.contacts = preview_contacts(ctx)
     return preview
 
 
@@ -144,6 +148,7 @@ def confirm_first_sync(s: Session, tenant_id: str, preview: FirstSyncPreview, no
         queue.drop(s, queue.INVOICE, item.invoice_id)
     for item in preview.create + preview.clash:
         queue.enqueue_invoice(s, item.invoice_id, now)  # a clash is reported on the invoice at push time
+    confirm_contacts(s, tenant_id, preview.contacts, now)
     state.confirmed_at = now
     state.sync_from = preview.sync_from
     if state.high_water_mark is None and preview.xero_high_water is not None:

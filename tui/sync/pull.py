@@ -126,7 +126,8 @@ def apply_remote(ctx: Context, s: Session, invoice_id: int, remote: RemoteInvoic
     what = _describe(inv, new, remote)
     if conflicts:
         s.execute(update(SyncConflictRow)
-                  .where(col(SyncConflictRow.invoice_id) == invoice_id, col(SyncConflictRow.resolved_at).is_(None))
+                  .where(col(SyncConflictRow.invoice_id) == invoice_id, col(SyncConflictRow.kind) == queue.INVOICE,
+                         col(SyncConflictRow.resolved_at).is_(None))
                   .values(resolved_at=now, resolution="superseded"))
         for c in conflicts:
             s.add(SyncConflictRow(invoice_id=invoice_id, field=c.field, base=json.dumps(c.base),

@@ -29,7 +29,7 @@ from tui.clock import POLL_INTERVAL_S, utc_now
 from tui.secrets import SecretsError, TokenStoreUnreadable
 from tui.store.db import session
 from tui.store.xero_connections import active_connection, is_archived, mapped_account, mappings
-from tui.sync import queue, records
+from tui.sync import presence, queue, records
 from tui.sync.context import Context, CountingApi, StopSync
 from tui.sync.lease import DEFAULT_TTL, SERVICE, Lease, lease_holder, service_label, session_label
 from tui.sync.requests import Claim, answer, claim
@@ -110,6 +110,7 @@ class SyncRunner:
         self._mutex = threading.Lock()
         self._claimed = Claim([], False)  # the requests (tui.sync.requests) the pass under way answers
         self.last_report: SyncReport | None = None
+        self.contacts_changed = False  # Xero's webhook woke the loop: the next pass reads contacts too
 
     # -- plumbing ---------------------------------------------------------------------------------------------
     def _api(self, tenant_id: str, kind: str):
@@ -136,6 +137,12 @@ class SyncRunner:
         return ctx
 
     def close(self) -> None:
+        if self.hands_over:  # an app session closing: the sync service may slow down
+            try:
+                with session(self.engine) as s:
+                    presence.gone(s, self.label)
+            except Exception:
+                log.debug("could not say this session is closing", exc_info=True)
         for lease in self._leases.values():
             try:
                 lease.release()
@@ -154,6 +161,8 @@ class SyncRunner:
         """One pass. It never raises: what went wrong is in the report, the log and the sync log."""
         with self._mutex:
             self._claimed = Claim([], False)
+            if self.hands_over:
+                self._here()
             try:
                 report = self._run_once()
             except Exception as exc:  # nothing below caught it (a bug, the database gone): this pass failed
@@ -162,6 +171,15 @@ class SyncRunner:
             self._answer(report)
             self.last_report = report
             return report
+
+    def _here(self) -> None:
+        """An app session's pass: it is open (the sync service polls fast while any is)."""
+        try:
+            with Session(self.engine) as s:
+                conn = active_connection(s)
+            presence.heartbeat(self.engine, conn.tenant_id if conn else None, self.label, self.label, self.now())
+        except Exception:  # the pass itself says what is wrong with the database
+            log.debug("could not renew this session's presence", exc_info=True)
 
     def _answer(self, report: SyncReport) -> None:
         """The requests this pass claimed are answered with its line (their askers are waiting for it); if the
@@ -255,6 +273,7 @@ class SyncRunner:
                 self.on_progress(message)
 
         ctx.on_progress = progress
+        ctx.contacts_changed, self.contacts_changed = self.contacts_changed, False
         report = SyncReport(True, "", tenant_id=tenant_id)
         started = self.now()
         try:
@@ -286,6 +305,7 @@ class SyncRunner:
                 return
             with ctx.session() as s:
                 confirm_first_sync(s, tenant_id, preview, self.now())
+        from tui.sync.contact_pull import pull_contacts
         from tui.sync.order import push_in_order
         from tui.sync.pull import pull_invoices
         from tui.sync.unfinished import discard_unfinished, settle_unfinished
@@ -295,6 +315,7 @@ class SyncRunner:
         # whose answer was lost are found in Xero first, then everything is planned afresh after the pull.
         settle_unfinished(ctx)
         pull_invoices(ctx)
+        pull_contacts(ctx)
         push_in_order(ctx)  # payments removed, invoices, new payments: Xero edits no invoice with a payment
         discard_unfinished(ctx)
         _check_accounts(ctx)
@@ -310,6 +331,8 @@ class SyncRunner:
             report.pending = queue.pending_count(s)
             state = records.get_state(s, ctx.tenant_id)
             state.last_run_at = now
+            if report.pushed or report.pulled:  # the cadence stays fast for a while (tui.sync.cadence)
+                state.last_change_at = now
             if report.ok:
                 state.last_success_at = now
                 state.last_error = ""
@@ -407,6 +430,16 @@ def _setup_logging(log_file: str | None) -> logging.Handler:
     return handler
 
 
+def _cadence(runner: SyncRunner) -> float:
+    """The wait before the next pass as the cadence says (the poll interval if the database cannot tell)."""
+    try:
+        seconds, _ = presence.next_wait(runner.engine, runner.now())
+    except Exception as exc:
+        log.debug("could not read the sync's cadence: %s", exc)
+        seconds = POLL_INTERVAL_S
+    return seconds
+
+
 def _say(line: str) -> None:
     """One line of the service's log on stdout: local time, then what happened (plain text, no colour)."""
     print(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S} {line}", flush=True)
@@ -453,7 +486,7 @@ def _ask_for_the_lease(runner: SyncRunner, report: SyncReport) -> None:
         log.warning("Could not ask %s for the sync: %s", report.held_by, type(exc).__name__)
 
 
-def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERVAL_S,
+def main(cfg, once: bool, log_file: str | None, *, interval: float | None = None,
          stop: threading.Event | None = None, wake: threading.Event | None = None, wait: float = DEFAULT_WAIT_S) -> int:
     """``tradiecore sync``: 0 when the last pass succeeded (or on SIGTERM), 1 when it failed, 2 if not connected,
     3 when this process cannot read the Xero token store (the reason, one line, on stderr).
@@ -464,7 +497,8 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
     over as soon as it falls free. ``--once`` while another process holds the lease asks it for a pass and waits
     for it up to ``wait`` seconds. In a site install the site's key is read first: a process that cannot read it
     raises :class:`~tui.secrets.TokenStoreUnreadable` before opening the database. ``wake`` (e.g. set by
-    :class:`tui.sync.webhook.WebhookReceiver`) starts the next pass at once.
+    :class:`tui.sync.webhook.WebhookReceiver`) starts the next pass at once, which reads contacts too. Between
+    passes the loop waits ``interval`` seconds, or with None as :mod:`tui.sync.cadence` says.
     """
     from tui.site_secrets import check_readable
     from tui.sync.requests import listener_for, wait_for_work
@@ -510,8 +544,11 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float = POLL_INTERV
                 code = 3
             if once or stop.is_set():
                 break
-            seconds = interval if report.retry_after is None else max(1.0, min(report.retry_after, 3600.0))
-            wait_for_work(runner, seconds, wake, listener)
+            seconds = interval if interval is not None else _cadence(runner)
+            if report.retry_after is not None:
+                seconds = max(1.0, min(report.retry_after, 3600.0))
+            if wait_for_work(runner, seconds, wake, listener) == "wake":
+                runner.contacts_changed = True
             wake.clear()
             if stop.is_set():
                 code = 0

@@ -202,8 +202,9 @@ def overview(s: Session, tenant_id: str | None, now: datetime) -> Overview:
     pending = s.exec(select(func.count()).select_from(SyncOutboxRow)).one()
     errors = s.exec(select(func.count()).select_from(SyncRecordRow).where(
         SyncRecordRow.error != "", SyncRecordRow.error_code != "conflict")).one()
-    conflicts = s.exec(select(func.count(func.distinct(SyncConflictRow.invoice_id))).where(
-        col(SyncConflictRow.resolved_at).is_(None))).one()
+    conflicts = sum(s.exec(select(func.count(func.distinct(SyncConflictRow.invoice_id))).where(
+        col(SyncConflictRow.resolved_at).is_(None), col(SyncConflictRow.kind) == kind)).one()
+        for kind in (queue.INVOICE, queue.CONTACT))
     state = s.get(SyncStateRow, tenant_id) if tenant_id else None
     holder = lease_holder(s, tenant_id, now) if tenant_id else None
     business = s.get(BusinessRow, 1)
@@ -249,7 +250,8 @@ class ConflictView:
 def open_conflicts(s: Session, invoice_id: int | None = None) -> list[ConflictView]:
     from tui.sync.merge import FieldConflict
 
-    q = select(SyncConflictRow).where(col(SyncConflictRow.resolved_at).is_(None))
+    q = select(SyncConflictRow).where(col(SyncConflictRow.resolved_at).is_(None),
+                                      col(SyncConflictRow.kind) == queue.INVOICE)
     if invoice_id is not None:
         q = q.where(SyncConflictRow.invoice_id == invoice_id)
     out = []
@@ -298,6 +300,7 @@ def resolve_conflicts(s: Session, invoice_id: int, choices: dict[str, str], now:
     if invoice_view(new, codes) != invoice_view(inv, codes):
         write_from_xero(s, new, now, time_zone, by="sync")
     s.execute(update(SyncConflictRow).where(col(SyncConflictRow.invoice_id) == invoice_id,
+                                            col(SyncConflictRow.kind) == queue.INVOICE,
                                             col(SyncConflictRow.resolved_at).is_(None))
               .values(resolved_at=now, resolution=json.dumps(choices)))
     records.clear_error(s, queue.INVOICE, invoice_id)

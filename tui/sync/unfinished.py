@@ -35,6 +35,7 @@ from tui.sync import queue, records
 from tui.sync.context import Context, loads
 from tui.sync.mapping import apply_view, invoice_from_xero
 from tui.sync.batches import unfinished_batches
+from tui.sync.contact_view import FIELDS, view_of_body
 from tui.sync.contacts import match_contact, read_contacts, requeue_if_changed
 from tui.sync.numbers import is_ours, read_invoice_numbers
 
@@ -42,7 +43,9 @@ from tui.sync.numbers import is_ours, read_invoice_numbers
 def settle_unfinished(ctx: Context) -> None:
     """Link what the creations of interrupted requests made in Xero, and note what their updates sent, for the
     pull (see the module's docstring)."""
-    contacts, _ = _elements(unfinished_batches(ctx, queue.CONTACT), "ContactID")
+    contacts, contact_updates = _elements(unfinished_batches(ctx, queue.CONTACT), "ContactID")
+    for customer_id, sent in contact_updates:
+        ctx.unfinished_contacts[customer_id] = view_of_body(sent)
     invoices, updates = _elements(unfinished_batches(ctx, queue.INVOICE), "InvoiceID")
     for invoice_id, sent in updates:
         ctx.unfinished_views[invoice_id] = invoice_from_xero(sent).view()
@@ -82,16 +85,21 @@ def _settle_contacts(ctx: Context, created: list[tuple[int, dict]]) -> None:
             row = s.get(CustomerRow, customer_id)
             if row is None or row.xero_contact_id:
                 continue
-            as_sent = Customer(name=str(sent.get("Name") or ""), email=str(sent.get("EmailAddress") or ""))
+            as_sent = Customer(name=str(sent.get("Name") or ""), email=str(sent.get("EmailAddress") or ""),
+                               id=customer_id)
             contact, _ = match_contact(as_sent, index)
             if contact is None:
                 continue  # never created (or a clash): planned like any unlinked customer
             row.xero_contact_id = str(contact["ContactID"])
             s.add(row)
-            records.record_synced(s, queue.CONTACT, customer_id, ctx.tenant_id, row.xero_contact_id, None, None, now)
+            # what was sent is the version Xero last had from us: the pull merges Xero's changes against it
+            sent_view = {**dict.fromkeys(FIELDS, ""), **view_of_body(sent),
+                         "number": str(sent.get("ContactNumber") or "")}
+            records.record_synced(s, queue.CONTACT, customer_id, ctx.tenant_id, row.xero_contact_id, None, sent_view,
+                                  now)
             records.log(s, now, f"{as_sent.name} was created in Xero by a request interrupted last time; linked",
                         customer_id=customer_id)
-            requeue_if_changed(s, customer_id, {**sent, "ContactID": row.xero_contact_id}, now)
+            requeue_if_changed(s, customer_id, now)
 
 
 def _settle_invoices(ctx: Context, created: list[tuple[int, dict]]) -> None:
