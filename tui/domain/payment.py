@@ -16,6 +16,7 @@ from enum import Enum
 from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import Invoice, InvoiceStatus
 from tui.domain.money import CENT, ZERO, format_money, parse_decimal
+from tui.domain.text import control_problem
 
 MAX_REFERENCE = 255  # Xero's Reference
 DEFAULT_METHOD = "Default"  # the payment account of every method without its own
@@ -81,7 +82,9 @@ def new_payment(inv: Invoice, amount: Decimal, on: date, method: PaymentMethod, 
     if on < inv.issue_date:
         errors["date"] = "The payment date is before the invoice's issue date"
     reference = reference.strip()
-    if len(reference) > MAX_REFERENCE - len(method.value) - 2:
+    if (problem := control_problem(reference, "reference")) is not None:
+        errors["reference"] = problem
+    elif len(reference) > MAX_REFERENCE - len(method.value) - 2:
         errors["reference"] = f"The reference can be at most {MAX_REFERENCE - len(method.value) - 2} characters"
     if errors:
         raise ValidationError(errors)

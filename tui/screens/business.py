@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from tui.domain.business import BusinessDetails
+from tui.domain.business import BusinessDetails, parse_terms
 from tui.domain.errors import ValidationError
 from tui.screens.base import BaseScreen
 from tui.widgets.header import AppHeader
@@ -124,13 +124,14 @@ class BusinessScreen(BaseScreen):
     def form_values(self) -> tuple[BusinessDetails | None, dict[str, str]]:
         """What the form says, or the fields that cannot even be read (a blank number)."""
         text = {name: self.query_one(f"#{name}", Input).value for name in ("name", "abn", "address", "email", "phone")}
-        terms = self.query_one("#payment_terms_days", Input).value.strip()
-        if not terms.isdigit():
-            return None, {"payment_terms_days": "Enter the number of days, 0 to 365"}
+        try:
+            terms = parse_terms(self.query_one("#payment_terms_days", Input).value)
+        except ValueError as exc:
+            return None, {"payment_terms_days": str(exc)}
         return BusinessDetails(
             **text,
             prices_include_gst=bool(self.query_one("#prices_include_gst", Select).value),
-            payment_terms_days=int(terms),
+            payment_terms_days=terms,
             time_zone=str(self.query_one("#time_zone", Select).value),
         ), {}
 

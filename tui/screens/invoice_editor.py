@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from tui.domain.customer import Customer
-from tui.domain.dates import business_today, format_date
+from tui.domain.dates import DEFAULT_TIME_ZONE, business_today, format_date
 from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import Invoice, InvoiceStatus
 from tui.domain.money import format_money
@@ -357,6 +357,10 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self.query_one(Banner).show(text, error=error)
 
     # -- the form -----------------------------------------------------------------------------------
+    def today(self) -> date:
+        """Today where the business is: typed dates are taken within a window of it."""
+        return business_today(self.services.now(), self.time_zone or DEFAULT_TIME_ZONE)
+
     @property
     def dirty(self) -> bool:
         return self._clean is not None and not self.read_only_reason and self.snapshot() != self._clean
@@ -478,7 +482,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self.save()
 
     def save(self, then: Callable[[], None] | None = None) -> None:
-        inv, errors = self.form.read(self.invoice, self.customer)
+        inv, errors = self.form.read(self.invoice, self.customer, self.today())
         self.show_errors(errors)
         if errors:
             self.notify("Fix the fields marked in red; nothing was saved", severity="warning")

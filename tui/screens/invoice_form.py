@@ -16,7 +16,9 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from tui.domain.customer import Customer
-from tui.domain.dates import parse_date
+from datetime import date
+
+from tui.domain.dates import DUE_YEARS_AHEAD, YEARS_AHEAD, format_date, parse_date
 from tui.domain.invoice import Invoice, LineItem, parse_quantity, parse_unit_price
 from tui.domain.money import format_money
 from tui.domain.tax import LineAmountTypes
@@ -41,6 +43,16 @@ def _parse(errors: dict[str, str], key: str, parse: Callable[[str], object], tex
         return None
 
 
+def read_date(stored: date, today: date, years_ahead: int = YEARS_AHEAD) -> Callable[[str], date]:
+    """A date field's reading: the stored date as it was shown stays (an old invoice from Xero), any other within
+    the window of ``today`` the domain allows."""
+    def read(text: str) -> date:
+        if text.strip() == format_date(stored):
+            return stored
+        return parse_date(text, today=today, years_ahead=years_ahead)
+    return read
+
+
 def read_lines(rows: list[LineRow]) -> tuple[list[LineItem | None], dict[str, str]]:
     """Each row as a LineItem (None where its numbers don't read), with the messages keyed ``lines.N.field``."""
     errors: dict[str, str] = {}
@@ -55,12 +67,12 @@ def read_lines(rows: list[LineRow]) -> tuple[list[LineItem | None], dict[str, st
 
 
 def read_invoice(base: Invoice, customer: Customer | None, text: Callable[[str], str],
-                 rows: list[LineRow]) -> tuple[Invoice, dict[str, str]]:
+                 rows: list[LineRow], today: date) -> tuple[Invoice, dict[str, str]]:
     """``base`` with what is typed (``text(field)`` for the head fields, then the rows), and every message for it:
     what could not be read and, for the rest, what the domain's validation says."""
     errors: dict[str, str] = {}
-    issue = _parse(errors, "issue_date", parse_date, text("issue_date"))
-    due = _parse(errors, "due_date", parse_date, text("due_date"))
+    issue = _parse(errors, "issue_date", read_date(base.issue_date, today), text("issue_date"))
+    due = _parse(errors, "due_date", read_date(base.due_date, today, DUE_YEARS_AHEAD), text("due_date"))
     lines, line_errors = read_lines(rows)
     errors.update(line_errors)
     inv = replace(
@@ -112,9 +124,9 @@ class InvoiceForm:
         return (customer.id if customer else None, *(self.text(f) for f in HEAD_NAMES),
                 *(row.values() for row in self.rows))
 
-    def read(self, base: Invoice, customer: Customer | None) -> tuple[Invoice, dict[str, str]]:
+    def read(self, base: Invoice, customer: Customer | None, today: date) -> tuple[Invoice, dict[str, str]]:
         """The invoice as typed and every message for it (see :func:`read_invoice`)."""
-        return read_invoice(base, customer, self.text, self.rows)
+        return read_invoice(base, customer, self.text, self.rows, today)
 
     def recompute(self, base: Invoice) -> None:
         """Line amounts and totals from what is typed now (lines that don't read yet count as nothing)."""

@@ -6,6 +6,7 @@ invoice as it is after the payment, or None."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -30,7 +31,7 @@ FIELDS = ("amount", "date", "method", "reference")
 class Opened:
     invoice: Invoice
     customer: str
-    today: str
+    today: date
 
 
 class RecordPaymentScreen(WorkerMixin, ModalScreen[Invoice | None]):
@@ -96,7 +97,7 @@ class RecordPaymentScreen(WorkerMixin, ModalScreen[Invoice | None]):
         inv = self.services.invoice(self.invoice_id)
         ensure_takes_payments(inv)
         customer = self.services.customer(inv.customer_id).name
-        return Opened(inv, customer, format_date(self.services.today()))
+        return Opened(inv, customer, self.services.today())
 
     def _opened(self, opened: Opened) -> None:
         self.opened = opened
@@ -106,7 +107,7 @@ class RecordPaymentScreen(WorkerMixin, ModalScreen[Invoice | None]):
             ("Total ", "dim"), format_money(inv.totals.total), ("  Paid ", "dim"), format_money(inv.amount_paid),
             ("  Amount due ", "dim"), (format_money(inv.amount_due), "bold")))
         self.query_one("#f-amount", Input).value = f"{inv.amount_due:,.2f}"
-        self.query_one("#f-date", Input).value = opened.today
+        self.query_one("#f-date", Input).value = format_date(opened.today)
         for widget in self.query("Input, Select, #record"):
             widget.disabled = False
         self.query_one("#f-amount", Input).focus()
@@ -152,7 +153,7 @@ class RecordPaymentScreen(WorkerMixin, ModalScreen[Invoice | None]):
         except ValueError as exc:
             errors["amount"] = str(exc)
         try:
-            on = parse_date(self.query_one("#f-date", Input).value)
+            on = parse_date(self.query_one("#f-date", Input).value, today=self.opened.today)
         except ValueError as exc:
             errors["date"] = str(exc)
         if errors:
