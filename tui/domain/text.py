@@ -24,9 +24,14 @@ def _picture(match: re.Match[str]) -> str:
     return "\u2421" if code == 0x7F else "\ufffd"
 
 
-def visible(text: str) -> str:
-    """``text`` with each control character shown as a harmless sign (ESC as ␛, NUL as ␀, C1 as �)."""
-    return CONTROL.sub(_picture, text) if CONTROL.search(text) else text
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str, *, lines: bool = False) -> str:
+    """``text`` with each control character shown as a harmless sign (ESC as ␛, NUL as ␀, C1 as �); with
+    ``lines`` line breaks stay (a log record's traceback)."""
+    pattern = _CONTROL_BUT_NEWLINE if lines else CONTROL
+    return pattern.sub(_picture, text) if pattern.search(text) else text
 
 
 def quoted(text: str) -> str:
