@@ -144,3 +144,13 @@ async def test_business_details_refuse_control_characters(shop):
         await settle(pilot)
         assert "The business name holds a control character (BEL)" in str(app.screen.query_one("#error-name").render())
         assert shop.business() == before
+
+
+def test_a_new_number_for_a_clash_refuses_control_characters(shop):
+    """The Sync screen's answer to a number clash (a free-text prompt) is refused with the others."""
+    from tui.domain.errors import ValidationError
+
+    before = shop.invoice(SENT)
+    with pytest.raises(ValidationError, match=r"The number holds a control character \(NUL\) at character 5"):
+        shop.sync.renumber(SENT, "INV-\x000199")
+    assert shop.invoice(SENT) == before

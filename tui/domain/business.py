@@ -16,7 +16,7 @@ MAX_TERMS_DAYS = 365
 
 def parse_terms(text: str) -> int:
     """Typed payment terms: whole days, 0 to 365. ValueError quoting what was typed."""
-    return parse_whole(text, what="payment terms in days", low=0, high=MAX_TERMS_DAYS)
+    return parse_whole(text, what="number of days", low=0, high=MAX_TERMS_DAYS)
 
 
 _ABN_WEIGHTS = (10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19)
@@ -64,7 +64,7 @@ class BusinessDetails:
             errors["abn"] = "That is not a valid ABN (11 digits, checked with the ATO's rule)"
         if b.email and (problem := email_problem(b.email)):
             errors["email"] = problem
-        if not 0 <= b.payment_terms_days <= 365:
+        if not 0 <= b.payment_terms_days <= MAX_TERMS_DAYS:
             errors["payment_terms_days"] = "Payment terms are 0 to 365 days"
         if errors:
             raise ValidationError(errors)

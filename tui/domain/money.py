@@ -64,12 +64,12 @@ def parse_whole(text: str, *, what: str, low: int, high: int) -> int:
     ValueError quoting what was typed."""
     shown = text.strip()
     if not shown:
-        raise ValueError(f"Enter the {what} ({low} to {high})")
+        raise ValueError(f"Enter the {what}, {low} to {high}")
     if not re.fullmatch(r"[0-9]+", shown):
-        raise ValueError(f"{quoted(shown)} is not a whole number: the {what} is {low} to {high}, in the digits 0-9")
+        raise ValueError(f"{quoted(shown)} is not a whole number: use the digits 0-9 ({low} to {high})")
     value = int(shown)
     if not low <= value <= high:
-        raise ValueError(f"The {what} is {low} to {high}, not {shown}")
+        raise ValueError(f"The {what} must be {low} to {high}, not {shown}")
     return value
 
 

@@ -40,6 +40,7 @@ from tui.store.versioned import local_hhmm
 from tui.widgets.choice_banner import ChoiceBanner
 from tui.widgets.confirm_modal import ConfirmModal
 from tui.widgets.customer_picker import CustomerPicker
+from tui.widgets.field_checks import FieldChecks
 from tui.widgets.field_error import Banner, FieldError
 from tui.widgets.header import AppHeader
 from tui.widgets.line_items import FIELD_LABELS, LineHeader, LineRow
@@ -141,6 +142,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self.time_zone = ""
         self.payments: list = []
         self.form = InvoiceForm(self)
+        self.checks = FieldChecks(self.form.key_of, self.problems, self.form.show_field, self.form.shown)
         self.busy = False  # a save, send, delete or void is under way: no second one meanwhile
         self._clean: tuple | None = None
         self.newer: Newer | None = None  # written elsewhere while this editor has unsaved edits: asked about
@@ -373,16 +375,25 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         self.form.show_errors(errors, read_only=bool(self.read_only_reason))
+        self.checks.refused(errors, self.form.value_of)
+
+    def problems(self) -> dict[str, str]:
+        """Every message for what is typed now (``FieldChecks`` takes the one for the field in question)."""
+        if self.invoice is None or self.read_only_reason:
+            return {}
+        return self.form.read(self.invoice, self.customer, self.today())[1]
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self.invoice is None:
             return
         box = event.input
-        if box.id and box.id.startswith("f-"):
-            box.remove_class("-invalid")
-            self.query_one(f"#e-{box.id[2:]}", FieldError).show("")
-        else:
+        if not (box.id and box.id.startswith("f-")):
             self.recompute()
+        self.checks.changed(box)
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        if self.invoice is not None:
+            self.checks.left(event.input)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self.invoice is not None:

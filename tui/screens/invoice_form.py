@@ -1,4 +1,5 @@
-"""The invoice editor's form: what was typed, read as a domain Invoice with a message per field, and shown back.
+"""The invoice editor's form: what was typed, read as a domain Invoice with a message per field, and shown back
+(all at once after a save, or one field at a time as people type: ``FieldChecks``).
 
 Reading only turns text into values (dates, quantities, prices: ``tui.domain`` says how each is written); what
 makes an invoice valid is the domain's ``Invoice.problems()``. Every problem shows at once: the fields that did
@@ -84,15 +85,13 @@ def read_invoice(base: Invoice, customer: Customer | None, text: Callable[[str],
         reference=text("reference"),
         lines=[line for line in lines if line is not None],
     )
-    if errors:
-        # Stand-ins for the numbers that did not read, so the other fields' messages line up with their rows.
-        probe = replace(inv, lines=[line or LineItem(row.text("description"), Decimal(1), Decimal(0))
-                                    for line, row in zip(lines, rows)])
-        problems = probe.problems()
-        if issue is None or due is None:
-            problems.pop("due_date", None)
-        errors = problems | errors
-    return inv, errors
+    # Stand-ins for the numbers that did not read, so the other fields' messages line up with their rows.
+    probe = replace(inv, lines=[line or LineItem(row.text("description"), Decimal(1), Decimal(0))
+                                for line, row in zip(lines, rows)])
+    problems = probe.problems()
+    if issue is None or due is None:
+        problems.pop("due_date", None)
+    return inv, problems | errors
 
 
 def totals_rows(shown: Invoice) -> tuple[tuple[str, str], ...]:
@@ -144,6 +143,45 @@ class InvoiceForm:
         for row in shown:
             table.add_row(*row)
         self.screen.query_one("#totals", Static).update(table)
+
+    # -- one field at a time (``FieldChecks``: checking as people type) ----------------------------------------
+    def key_of(self, box: Input) -> str | None:
+        """The field ``box`` is: ``issue_date``, or ``lines.N.quantity`` for a line's."""
+        if box.id and box.id.startswith("f-"):
+            return box.id[2:]
+        row = box.parent.parent if box.parent is not None else None
+        if isinstance(row, LineRow) and (field := row.field_of(box)) is not None:
+            return f"lines.{self.rows.index(row)}.{field}"
+        return None
+
+    def _line(self, key: str) -> tuple[LineRow, str] | None:
+        _, index, field = key.split(".", 2)
+        rows = self.rows
+        return (rows[int(index)], field) if int(index) < len(rows) else None
+
+    def show_field(self, key: str, message: str) -> None:
+        if key.startswith("lines."):
+            if (line := self._line(key)) is not None:
+                line[0].show_error(line[1], message)
+            return
+        self.screen.query_one(f"#e-{key}", FieldError).show(message)
+        if key in HEAD_NAMES:
+            self.screen.query_one(f"#f-{key}", Input).set_class(bool(message), "-invalid")
+
+    def shown(self, key: str) -> str:
+        if key.startswith("lines."):
+            line = self._line(key)
+            return line[0].errors.get(line[1], "") if line is not None else ""
+        return self.screen.query_one(f"#e-{key}", FieldError).message
+
+    def value_of(self, key: str) -> str | None:
+        """What the field named ``key`` holds (None: no such field, or not one typed in)."""
+        if key in HEAD_NAMES:
+            return self.text(key)
+        if key.startswith("lines.") and (line := self._line(key)) is not None and line[1] in FIELD_LABELS:
+            row, field = line
+            return row.text(field) if field in ("description", "quantity", "unit_price") else None
+        return None
 
     def renumber(self) -> None:
         for n, row in enumerate(self.rows, start=1):
