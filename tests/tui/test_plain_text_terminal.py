@@ -15,7 +15,7 @@ HOSTILE = "Aardvark\x1b]0;PWNED\x07 Plumbing \x9b7m\x00Co"
 RAW = {"OSC 0": b"\x1b]0;PWNED", "C1 CSI": b"\xc2\x9b", "NUL": b"\x00"}
 SHOWN = "Aardvark]0;PWNED Plumbing 7mCo"  # the same name on screen: the text, less its control characters
 
-ENTER, ESC, F2, F6, CTRL_E = b"\r", b"\x1b", b"\x1bOQ", b"\x1b[17~", b"\x05"
+ENTER, ESC, F2, F6, CTRL_E, CTRL_O = b"\r", b"\x1b", b"\x1bOQ", b"\x1b[17~", b"\x05", b"\x0f"
 
 
 def _raw_in(output: bytes) -> list[str]:
@@ -30,7 +30,7 @@ def test_a_hostile_customer_name_is_text_on_every_screen(demo_services, cfg):
     session = PtySession([sys.executable, "-m", "tui", "run"], dict(os.environ), cols=100, rows=30)
     editor = f"Invoice {first.number}"
     steps = [  # (a key, a text the screen it leads to shows, a text the one before showed that a screen (not a
-        # dialog over it) hides, what that screen is)
+        # dialog over it) hides, what that screen is: None for one that shows no customer)
         (b"", "Drafts to send", "", "To Do's list"),
         (b"c", "8 customers", "Drafts to send", "Customers"),
         (ENTER, "Ctrl+S saves; Escape goes back", "8 customers", "the customer editor"),
@@ -44,14 +44,20 @@ def test_a_hostile_customer_name_is_text_on_every_screen(demo_services, cfg):
         (F6, "Record a payment on", "", "the record payment dialog"),
         (ESC, editor, "Record a payment on", "the invoice editor again"),
         (CTRL_E, "again to", "", "the send again dialog"),
+        (b"y", editor, "The same invoice and PDF as before", "the invoice editor, sent again"),
+        (ESC, "Drafts to send", "Prices entered", "To Do once more"),
+        (b"s", "Enter opens the highlighted setting", "Drafts to send", None),  # on the way to the outbox
+        (b"e", "SMTP password", "Enter opens the highlighted setting", None),
+        (CTRL_O, "Outbox folder:", "SMTP password", "the outbox, the email to the customer listed"),
+        (ENTER, "Subject: Tax Invoice", "Press Enter to read one", "the email, read"),
     ]
     try:
         for key, shows, gone, what in steps:
             before = len(session.output)
             if key:
                 session.send(key)
-            seen = session.wait_until(lambda screen, shows=shows, gone=gone: screen.shows(shows) and screen.shows(
-                SHOWN) and not (gone and screen.shows(gone)), timeout=30)
+            seen = session.wait_until(lambda screen, shows=shows, gone=gone, what=what: screen.shows(shows) and (
+                what is None or screen.shows(SHOWN)) and not (gone and screen.shows(gone)), timeout=30)
             assert seen is not None, f"{what}: not shown, or the name not as text:\n" + "\n".join(
                 session.screen.lines())
             wrote = _raw_in(bytes(session.output[before:]))
