@@ -44,7 +44,7 @@ def test_a_hostile_customer_name_is_text_on_every_screen(demo_services, cfg):
         (F6, "Record a payment on", "", "the record payment dialog"),
         (ESC, editor, "Record a payment on", "the invoice editor again"),
         (CTRL_E, "again to", "", "the send again dialog"),
-        (b"y", editor, "The same invoice and PDF as before", "the invoice editor, sent again"),
+        (b"y", "Sent again to", "The same invoice and PDF as before", "the invoice editor, sent again"),
         (ESC, "Drafts to send", "Prices entered", "To Do once more"),
         (b"s", "Enter opens the highlighted setting", "Drafts to send", None),  # on the way to the outbox
         (b"e", "SMTP password", "Enter opens the highlighted setting", None),

@@ -72,9 +72,11 @@ def test_whole_numbers(text, expected):
     assert parse_terms(text) == expected
 
 
-@pytest.mark.parametrize("text,message", [("1_4", "'1_4' is not a whole number"), ("\uff11\uff14", "not a whole number"),
-                                          ("366", "The number of days must be 0 to 365, not 366"), ("-1", "'-1' is not a whole number"),
-                                          ("14.0", "'14.0' is not a whole number"), ("", "Enter the number of days, 0 to 365")])
+@pytest.mark.parametrize("text,message", [
+    ("1_4", "'1_4' is not a whole number"), ("\uff11\uff14", "not a whole number"),
+    ("366", "The number of days must be 0 to 365, not 366"), ("-1", "'-1' is not a whole number"),
+    ("14.0", "'14.0' is not a whole number"), ("", "Enter the number of days, 0 to 365"),
+])
 def test_whole_numbers_refused(text, message):
     with pytest.raises(ValueError, match=message):
         parse_terms(text)

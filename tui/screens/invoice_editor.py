@@ -275,6 +275,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
                 await self._show(data, refocus)
 
     async def _show(self, data: Loaded, refocus: bool) -> None:
+        self._clean = None  # nothing unsaved while the fields are being filled (Esc now leaves without asking)
         inv = self.invoice = data.invoice
         self.customer = data.customer
         self.time_zone = data.time_zone
