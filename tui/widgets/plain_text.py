@@ -19,7 +19,7 @@ from tui.domain.text import CONTROL
 
 class PlainText(LineFilter):
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        if not any(CONTROL.search(segment.text) for segment in segments):
+        if CONTROL.search("".join([segment.text for segment in segments])) is None:
             return segments
         out = []
         for text, style, control in segments:
