@@ -31,6 +31,7 @@ from textual.signal import Signal
 
 from tui.services import import_store
 from tui.widgets.commands import ListProvider
+from tui.widgets.plain_text import PlainText
 from tui.widgets.sync_scheduler import POLL_INTERVAL_S, PassResult, SyncScheduler
 
 if TYPE_CHECKING:
@@ -129,6 +130,9 @@ def xero_commands():
     return XeroCommands
 
 
+PLAIN_TEXT = PlainText()
+
+
 class TradieApp(App):
     """tradiecore's terminal app. ``services`` is everything the screens can do; ``demo`` marks demo data."""
 
@@ -176,6 +180,10 @@ class TradieApp(App):
             self.sub_title = "demo"
 
     # -- start-up -------------------------------------------------------------------------------------
+    def get_line_filters(self):
+        """Textual's filters, then :class:`PlainText`: no control character in any text reaches the terminal."""
+        return [*super().get_line_filters(), PLAIN_TEXT]
+
     def get_default_screen(self):
         from tui.screens.todo import TodoScreen
 

@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="with --once while another process syncs: wait this long for the pass asked of it "
                            "(default 120)")
     sync.add_argument("--log-file", metavar="FILE", help="log here instead of stderr (each pass is on stdout too)")
-    sync.add_argument("--webhook-port", type=int, metavar="N",
+    sync.add_argument("--webhook-port", type=_port, metavar="N",
                       help="also receive Xero's webhooks on this port (path /xero/webhook): a change in Xero "
                            "starts a pass at once")
     sync.add_argument("--webhook-host", default="127.0.0.1", metavar="H",
@@ -68,13 +68,24 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _seconds(text: str) -> float:
+    from tui.domain.money import parse_decimal
+
     try:
-        value = float(text)
+        value = parse_decimal(text, places=3, what="seconds")
     except ValueError:
-        value = -1.0
+        value = -1
     if not 1 <= value <= 86400:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds between 1 and 86400")
-    return value
+    return float(value)
+
+
+def _port(text: str) -> int:
+    from tui.domain.money import parse_whole
+
+    try:
+        return parse_whole(text, what="port", low=1, high=65535)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _ops(cfg, args: argparse.Namespace) -> int:

@@ -27,6 +27,9 @@ from typing import Any, Mapping
 
 import platformdirs
 
+from tui.domain.money import parse_whole
+from tui.domain.text import control_problem
+
 APP_NAME = "tradiecore"
 ENV_PREFIX = "TRADIECORE_"
 
@@ -165,10 +168,13 @@ def _coerce(raw: Any, typ: Any, where: str) -> Any:
             return False
         raise ConfigError(f"{where}: expected true or false, got {raw!r}")
     if typ in (int, "int"):
+        text = str(raw) if isinstance(raw, (int, str)) and not isinstance(raw, bool) else ""
         try:
-            return int(raw)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{where}: expected a whole number, got {raw!r}") from None
+            return parse_whole(text, what="port", low=1, high=65535)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+    if (problem := control_problem(str(raw), "value")) is not None:
+        raise ConfigError(f"{where}: {problem}")
     return str(raw)
 
 

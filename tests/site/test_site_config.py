@@ -91,7 +91,7 @@ def test_the_demo_is_each_users_own(dirs):
 
 @pytest.mark.parametrize("text, message", [
     ('[site]\ndata_dir = "shop"\n', "[site] data_dir: expected an absolute path, got 'shop'"),
-    ("[mail]\nport = 'many'\n", "[mail] port: expected a whole number, got 'many'"),
+    ("[mail]\nport = 'many'\n", "[mail] port: 'many' is not a whole number"),
     ("[site\n", "config.toml: "),
 ])
 def test_a_bad_site_file_says_which_and_why(dirs, text, message):

@@ -164,7 +164,7 @@ async def test_business_details_blank_name_and_terms(demo_services):
         await pilot.press("ctrl+s")
         await settle(pilot)
         text = screen_text(app)
-        assert "Enter the business name" in text and "Payment terms are 0 to 365 days" in text
+        assert "Enter the business name" in text and "The number of days must be 0 to 365, not 400" in text
     assert demo_services.business() == before
 
 

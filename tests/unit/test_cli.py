@@ -26,4 +26,4 @@ def test_a_bad_config_value_is_reported_not_raised(tmp_path):
     out = subprocess.run([sys.executable, "-m", "tui", "sync", "--once"], capture_output=True, text=True, env=env,
                          timeout=60)
     assert out.returncode == 2
-    assert "TRADIECORE_MAIL_PORT: expected a whole number" in out.stderr
+    assert "TRADIECORE_MAIL_PORT: 'many' is not a whole number" in out.stderr

@@ -41,7 +41,32 @@ def test_flags_win_over_the_environment(env, monkeypatch):
 
 def test_bad_values_say_where(env, monkeypatch):
     monkeypatch.setenv("TRADIECORE_MAIL_PORT", "lots")
-    with pytest.raises(config.ConfigError, match="TRADIECORE_MAIL_PORT: expected a whole number"):
+    with pytest.raises(config.ConfigError, match="TRADIECORE_MAIL_PORT: 'lots' is not a whole number"):
+        config.load()
+
+
+@pytest.mark.parametrize("value", ["1_5", "\u0661\u0662", "\uff11\uff12", "1e3", "25.0", "0", "70000", "-25", "+25"])
+def test_numbers_in_the_environment_are_read_one_way(env, monkeypatch, value):
+    monkeypatch.setenv("TRADIECORE_MAIL_PORT", value)
+    with pytest.raises(config.ConfigError) as raised:
+        config.load()
+    assert str(raised.value).startswith("TRADIECORE_MAIL_PORT: ")
+    monkeypatch.setenv("TRADIECORE_MAIL_PORT", " 2525 ")
+    assert config.load().mail.port == 2525
+
+
+@pytest.mark.parametrize("text", ['port = "1_5"', 'port = "\uff12\uff15"', "port = 0", "port = 99999", "port = true",
+                                  "port = 25.0"])
+def test_numbers_in_config_toml_are_read_one_way(env, text):
+    (env / "config").mkdir(exist_ok=True)
+    (env / "config" / "config.toml").write_text(f"[mail]\n{text}\n", encoding="utf-8")
+    with pytest.raises(config.ConfigError, match=r"config.toml \[mail\] port: "):
+        config.load()
+
+
+def test_control_characters_in_config_are_refused(env, monkeypatch):
+    monkeypatch.setenv("TRADIECORE_MAIL_FROM", "accounts@example.com\x1b]0;x\x07")
+    with pytest.raises(config.ConfigError, match=r"TRADIECORE_MAIL_FROM: The value holds a control character \(ESC\)"):
         config.load()
 
 

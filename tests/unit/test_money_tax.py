@@ -43,7 +43,7 @@ def test_a_quantity_takes_no_thousands_separator():
 
 @pytest.mark.parametrize(
     "text,message",
-    [("", "Enter a price"), ("abc", "is not a number"), ("1.23456", "at most 4 decimal places"), ("NaN", "not a number")],
+    [("", "Enter the price"), ("abc", "is not a number"), ("1.23456", "at most 4 decimal places"), ("NaN", "not a number")],
 )
 def test_parse_decimal_rejects_with_a_message(text, message):
     with pytest.raises(ValueError, match=message):

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from tui.domain.errors import ValidationError
+from tui.domain.text import control_problems
 
 MAX_NAME = 255  # Xero's Contact Name limit
 MAX_EMAIL = 255  # Xero's Contact EmailAddress limit (ASCII only: Xero refuses accents and other scripts)
@@ -64,7 +65,10 @@ class Customer:
             xero_contact_id=self.xero_contact_id,
             archived=self.archived,
         )
-        errors: dict[str, str] = {}
+        errors = control_problems({"name": (c.name, "name"), "email": (c.email, "email address"),
+                                   "phone": (c.phone, "phone number"), "address": (c.address, "address")})
+        if errors:
+            raise ValidationError(errors)
         if not c.name:
             errors["name"] = "Enter the customer's name"
         elif len(c.name) > MAX_NAME:

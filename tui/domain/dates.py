@@ -2,25 +2,51 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
+from tui.domain.text import quoted
+
 DEFAULT_TIME_ZONE = "Australia/Sydney"
+# Typed dates are taken from 10 years before today to a year after it (a due date: 2 years after)
+YEARS_BACK = 10
+YEARS_AHEAD = 1
+DUE_YEARS_AHEAD = 2
+_DAY_FIRST = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})\2([0-9]{4})")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
-def parse_date(text: str) -> date:
-    """Accept 25/11/2026, 25-11-2026 or 2026-11-25. ValueError says what was wrong."""
+def _years_from(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def parse_date(text: str, *, today: date, years_back: int = YEARS_BACK, years_ahead: int = YEARS_AHEAD) -> date:
+    """Accept 25/11/2026, 25-11-2026 or 2026-11-25 in ASCII digits, from ``years_back`` years before ``today`` to
+    ``years_ahead`` after it. ValueError says what was wrong, quoting what was typed."""
     raw = text.strip()
     if not raw:
         raise ValueError("Enter a date")
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    if raw.count("/") == 2 or raw.count("-") == 2:
-        raise ValueError(f"{raw} is not a real date")
-    raise ValueError(f"{raw!r} is not a date: use DD/MM/YYYY")
+    if (m := _DAY_FIRST.fullmatch(raw)) is not None:
+        day, month, year = int(m[1]), int(m[3]), int(m[4])
+    elif (m := _ISO.fullmatch(raw)) is not None:
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    else:
+        raise ValueError(f"{quoted(raw)} is not a date: use DD/MM/YYYY")
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{quoted(raw)} is not a real date") from None
+    earliest, latest = _years_from(today, -years_back), _years_from(today, years_ahead)
+    if value < earliest:
+        raise ValueError(f"{quoted(raw)} is more than {years_back} years ago: a date from {format_date(earliest)}")
+    if value > latest:
+        ahead = "a year" if years_ahead == 1 else f"{years_ahead} years"
+        raise ValueError(f"{quoted(raw)} is more than {ahead} ahead: a date up to {format_date(latest)}")
+    return value
 
 
 def format_date(value: date) -> str:

@@ -14,6 +14,7 @@ from enum import Enum
 from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.money import ZERO, cents, parse_decimal
 from tui.domain.tax import DEFAULT_TAX_RATE, LineAmountTypes, line_tax, tax_rate
+from tui.domain.text import control_problem, control_problems
 
 MAX_QUANTITY = Decimal("100000")
 MAX_UNIT_PRICE = Decimal("10000000")
@@ -136,6 +137,7 @@ class Invoice:
             errors.update({f"lines.{i}.{k}": v for k, v in line_errors(line).items()})
         if len(self.reference) > 255:
             errors["reference"] = "The reference can be at most 255 characters"
+        errors.update(control_problems({"number": (self.number, "number"), "reference": (self.reference, "reference")}))
         return errors
 
     def ensure_editable(self) -> None:
@@ -182,6 +184,8 @@ def line_errors(line: LineItem) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not line.description.strip():
         errors["description"] = "Describe the work or item"
+    elif (problem := control_problem(line.description, "description")) is not None:
+        errors["description"] = problem
     elif len(line.description) > MAX_DESCRIPTION:
         errors["description"] = f"At most {MAX_DESCRIPTION} characters"
     if line.quantity <= 0:

@@ -16,6 +16,7 @@ from enum import Enum
 from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import Invoice, InvoiceStatus
 from tui.domain.money import CENT, ZERO, format_money, parse_decimal
+from tui.domain.text import control_problem
 
 MAX_REFERENCE = 255  # Xero's Reference
 DEFAULT_METHOD = "Default"  # the payment account of every method without its own
@@ -70,22 +71,35 @@ def new_payment(inv: Invoice, amount: Decimal, on: date, method: PaymentMethod, 
     """A payment taken here on ``inv``: ValidationError naming each bad field (amount above the amount due
     refused with the amount due shown), TransitionError when the invoice takes no payments."""
     ensure_takes_payments(inv)
+    errors = payment_problems(inv, amount=amount, on=on, method=method, reference=reference)
+    if errors:
+        raise ValidationError(errors)
+    return Payment(invoice_id=inv.id, amount=amount, date=on, method=method, reference=reference.strip())
+
+
+def payment_problems(inv: Invoice, *, amount: Decimal | None = None, on: date | None = None,
+                     method: PaymentMethod = PaymentMethod.CASH, reference: str | None = None) -> dict[str, str]:
+    """A message for each bad field of a payment on ``inv`` among those given (a field left None is not checked:
+    a dialog checks each field as the person leaves it)."""
     errors: dict[str, str] = {}
     due = inv.amount_due
-    if amount <= ZERO:
+    if amount is None:
+        pass
+    elif amount <= ZERO:
         errors["amount"] = "The amount must be more than zero"
     elif amount.quantize(CENT) != amount:
         errors["amount"] = "Use at most 2 decimal places for the amount"
     elif amount > due:
         errors["amount"] = f"More than the amount due of {format_money(due)}"
-    if on < inv.issue_date:
+    if on is not None and on < inv.issue_date:
         errors["date"] = "The payment date is before the invoice's issue date"
-    reference = reference.strip()
-    if len(reference) > MAX_REFERENCE - len(method.value) - 2:
-        errors["reference"] = f"The reference can be at most {MAX_REFERENCE - len(method.value) - 2} characters"
-    if errors:
-        raise ValidationError(errors)
-    return Payment(invoice_id=inv.id, amount=amount, date=on, method=method, reference=reference)
+    reference = (reference or "").strip()
+    limit = MAX_REFERENCE - len(method.value) - 2
+    if (problem := control_problem(reference, "reference")) is not None:
+        errors["reference"] = problem
+    elif len(reference) > limit:
+        errors["reference"] = f"The reference can be at most {limit} characters"
+    return errors
 
 
 def ensure_takes_payments(inv: Invoice) -> None:

@@ -10,7 +10,9 @@ import sys
 
 def fail(message: str, code: int = 1) -> int:
     """Say what went wrong on stderr, as one line, and return the exit code."""
-    print(f"tradiecore: {' '.join(message.split())}", file=sys.stderr)
+    from tui.domain.text import visible
+
+    print(f"tradiecore: {visible(' '.join(message.split()))}", file=sys.stderr)
     return code
 
 

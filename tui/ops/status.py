@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from tui.clock import utc_now
+from tui.domain.text import visible
 from tui.ops import fail, first_line, plural
 from tui.secrets import SecretsError
 from tui.sync.cadence import POLICY
@@ -198,5 +199,5 @@ def status(cfg, *, json_output: bool = False) -> int:
         if json_output:
             print(json.dumps({"error": str(exc), "exit_code": UNREADABLE}, indent=2))
         return fail(str(exc), UNREADABLE)
-    print(as_json(st) if json_output else render(st, now))
+    print(as_json(st) if json_output else visible(render(st, now), lines=True))  # names from Xero: text only
     return st.code

@@ -11,9 +11,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from tui.domain.business import BusinessDetails
+from tui.domain.business import BusinessDetails, parse_terms
 from tui.domain.errors import ValidationError
 from tui.screens.base import BaseScreen
+from tui.widgets.field_checks import FieldChecks
 from tui.widgets.header import AppHeader
 
 AUSTRALIAN_TIME_ZONES = [
@@ -43,7 +44,8 @@ class BusinessScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.details: BusinessDetails | None = None
-        self._errored_values: dict[str, str] = {}  # field -> the value its message is about
+        self.checks = FieldChecks(lambda box: box.id if box.id in FIELDS else None, self.problems,
+                                  self._show_field, self._shown)
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self.TITLE)
@@ -93,15 +95,10 @@ class BusinessScreen(BaseScreen):
 
     # -- errors under the fields ----------------------------------------------------------------------
     def show_errors(self, errors: dict[str, str]) -> None:
-        self._errored_values = {
-            name: w.value for name in errors if name in FIELDS and isinstance(w := self.query_one(f"#{name}"), Input)
-        }
         for name in FIELDS:
-            message = errors.get(name, "")
-            error = self.query_one(f"#error-{name}", Static)
-            error.update(message)
-            error.set_class(bool(message), "-shown")
-            self.query_one(f"#field-{name}").set_class(bool(message), "-invalid")
+            self._show_field(name, errors.get(name, ""))
+        self.checks.refused(errors, lambda name: w.value if name in FIELDS and isinstance(
+            w := self.query_one(f"#{name}"), Input) else None)
         unknown = {k: v for k, v in errors.items() if k not in FIELDS}
         if unknown:
             self.notify("; ".join(unknown.values()), severity="error")
@@ -109,30 +106,48 @@ class BusinessScreen(BaseScreen):
         if first:
             self.query_one(f"#{first}").focus()
 
+    def _show_field(self, name: str, message: str) -> None:
+        error = self.query_one(f"#error-{name}", Static)
+        error.update(message)
+        error.set_class(bool(message), "-shown")
+        self.query_one(f"#field-{name}").set_class(bool(message), "-invalid")
+
+    def _shown(self, name: str) -> str:
+        error = self.query_one(f"#error-{name}", Static)
+        return str(error.render()) if error.has_class("-shown") else ""
+
+    # -- checking as people type ----------------------------------------------------------------------
+    def problems(self) -> dict[str, str]:
+        """The message for each field as typed now: what does not read, else the domain's rules."""
+        details, errors = self.form_values()
+        try:
+            details.validated()
+        except ValidationError as exc:
+            return exc.errors | errors
+        return errors
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        """Editing a field clears its message (until the next save checks it again)."""
-        name = event.input.id
-        if name in FIELDS and name in self._errored_values and event.value != self._errored_values[name]:
-            del self._errored_values[name]
-            error = self.query_one(f"#error-{name}", Static)
-            if error.has_class("-shown"):
-                error.update("")
-                error.remove_class("-shown")
-                self.query_one(f"#field-{name}").remove_class("-invalid")
+        self.checks.changed(event.input)
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        self.checks.left(event.input)
 
     # -- saving ---------------------------------------------------------------------------------------
-    def form_values(self) -> tuple[BusinessDetails | None, dict[str, str]]:
-        """What the form says, or the fields that cannot even be read (a blank number)."""
+    def form_values(self) -> tuple[BusinessDetails, dict[str, str]]:
+        """What the form says, with a message for each field that cannot even be read (the days of payment
+        terms; read as 0 meanwhile)."""
         text = {name: self.query_one(f"#{name}", Input).value for name in ("name", "abn", "address", "email", "phone")}
-        terms = self.query_one("#payment_terms_days", Input).value.strip()
-        if not terms.isdigit():
-            return None, {"payment_terms_days": "Enter the number of days, 0 to 365"}
+        errors: dict[str, str] = {}
+        try:
+            terms = parse_terms(self.query_one("#payment_terms_days", Input).value)
+        except ValueError as exc:
+            terms, errors = 0, {"payment_terms_days": str(exc)}
         return BusinessDetails(
             **text,
             prices_include_gst=bool(self.query_one("#prices_include_gst", Select).value),
-            payment_terms_days=int(terms),
+            payment_terms_days=terms,
             time_zone=str(self.query_one("#time_zone", Select).value),
-        ), {}
+        ), errors
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -142,8 +157,9 @@ class BusinessScreen(BaseScreen):
     def action_save(self) -> None:
         if self.details is None:  # still loading
             return
-        details, errors = self.form_values()
-        if details is None:
+        details, _ = self.form_values()
+        errors = self.problems()
+        if errors:
             self.show_errors(errors)
             self.notify("Not saved: fix the marked fields", severity="error")
             return

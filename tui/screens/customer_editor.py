@@ -1,4 +1,5 @@
-"""Customer editor: name, email, phone, address; errors shown at each field; Ctrl+S saves and goes back."""
+"""Customer editor: name, email, phone, address; each field's message appears as it is left and goes once it reads
+right; Ctrl+S saves and goes back (refused: the messages at their fields, the focus on the first)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tui.domain.customer import Customer
 from tui.domain.errors import ValidationError
 from tui.screens.base import EditorScreen
 from tui.store.errors import ConflictError, DuplicateError
+from tui.widgets.field_checks import FieldChecks
 from tui.widgets.field_error import Banner, FieldError
 from tui.widgets.header import AppHeader
 
@@ -42,6 +44,8 @@ class CustomerEditorScreen(EditorScreen):
         self.customer = Customer(name="")
         self._clean: tuple[str, ...] | None = None
         self.saving = False
+        self.checks = FieldChecks(self._key_of, self.problems, self._show_field,
+                                  lambda key: self.query_one(f"#e-{key}", FieldError).message)
         self.title = "New customer" if customer_id is None else "Edit customer"
 
     def compose(self) -> ComposeResult:
@@ -86,10 +90,31 @@ class CustomerEditorScreen(EditorScreen):
     def dirty(self) -> bool:
         return self._clean is not None and self.values() != self._clean
 
+    def edited(self) -> Customer:
+        return replace(self.customer, **dict(zip((f for f, _, _ in FIELDS), self.values())))
+
+    # -- checking as people type ------------------------------------------------------------------------------
+    @staticmethod
+    def _key_of(box: Input) -> str | None:
+        return box.id[2:] if box.id and box.id.startswith("f-") else None
+
+    def problems(self) -> dict[str, str]:
+        """The domain's message for each field as typed now."""
+        try:
+            self.edited().validated()
+        except ValidationError as exc:
+            return exc.errors
+        return {}
+
+    def _show_field(self, field: str, message: str) -> None:
+        self.query_one(f"#e-{field}", FieldError).show(message)
+        self.query_one(f"#field-{field}").set_class(bool(message), "-invalid")
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id and event.input.id.startswith("f-"):
-            self.query_one(f"#field-{event.input.id[2:]}").remove_class("-invalid")
-            self.query_one(f"#e-{event.input.id[2:]}", FieldError).show("")
+        self.checks.changed(event.input)
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        self.checks.left(event.input)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.focus_next()
@@ -98,9 +123,8 @@ class CustomerEditorScreen(EditorScreen):
         if self._clean is None or self.saving:
             return
         self.saving = True
-        edited = replace(self.customer, **dict(zip((f for f, _, _ in FIELDS), self.values())))
         self.show_errors({})
-        self.blocking(self.services.save_customer, edited, on_done=self._saved, on_error=self._save_failed)
+        self.blocking(self.services.save_customer, self.edited(), on_done=self._saved, on_error=self._save_failed)
 
     def _saved(self, customer: Customer) -> None:
         self.saving = False
@@ -110,10 +134,11 @@ class CustomerEditorScreen(EditorScreen):
 
     def _save_failed(self, exc: Exception) -> None:
         self.saving = False
-        if isinstance(exc, ValidationError):
-            self.show_errors(exc.errors)
-        elif isinstance(exc, DuplicateError):
-            self.show_errors({exc.field: str(exc)})
+        if isinstance(exc, (ValidationError, DuplicateError)):
+            errors = exc.errors if isinstance(exc, ValidationError) else {exc.field: str(exc)}
+            self.show_errors(errors)
+            self.checks.refused(errors, lambda key: self.query_one(f"#f-{key}", Input).value
+                                if key in {f for f, _, _ in FIELDS} else None)
         elif isinstance(exc, ConflictError):
             self.query_one(Banner).show(str(exc))
             self.notify(str(exc), title="Not saved", severity="error", timeout=10)
@@ -125,8 +150,7 @@ class CustomerEditorScreen(EditorScreen):
         first = None
         for field, _, _ in FIELDS:
             message = errors.get(field, "")
-            self.query_one(f"#e-{field}", FieldError).show(message)
-            self.query_one(f"#field-{field}").set_class(bool(message), "-invalid")
+            self._show_field(field, message)
             if message and first is None:
                 first = field
         unplaced = [m for f, m in errors.items() if f not in {f for f, _, _ in FIELDS}]

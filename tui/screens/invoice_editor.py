@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from tui.domain.customer import Customer
-from tui.domain.dates import business_today, format_date
+from tui.domain.dates import DEFAULT_TIME_ZONE, business_today, format_date
 from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import Invoice, InvoiceStatus
 from tui.domain.money import format_money
@@ -40,6 +40,7 @@ from tui.store.versioned import local_hhmm
 from tui.widgets.choice_banner import ChoiceBanner
 from tui.widgets.confirm_modal import ConfirmModal
 from tui.widgets.customer_picker import CustomerPicker
+from tui.widgets.field_checks import FieldChecks
 from tui.widgets.field_error import Banner, FieldError
 from tui.widgets.header import AppHeader
 from tui.widgets.line_items import FIELD_LABELS, LineHeader, LineRow
@@ -143,6 +144,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self.time_zone = ""
         self.payments: list = []
         self.form = InvoiceForm(self)
+        self.checks = FieldChecks(self.form.key_of, self.problems, self.form.show_field, self.form.shown)
         self.busy = False  # a save, send, delete or void is under way: no second one meanwhile
         self._clean: tuple | None = None
         self.newer: Newer | None = None  # written elsewhere while this editor has unsaved edits: asked about
@@ -275,6 +277,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
                 await self._show(data, refocus)
 
     async def _show(self, data: Loaded, refocus: bool) -> None:
+        self._clean = None  # nothing unsaved while the fields are being filled (Esc now leaves without asking)
         inv = self.invoice = data.invoice
         self.customer = data.customer
         self.time_zone = data.time_zone
@@ -366,6 +369,10 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self.query_one(Banner).show(text, error=error)
 
     # -- the form -----------------------------------------------------------------------------------
+    def today(self) -> date:
+        """Today where the business is: typed dates are taken within a window of it."""
+        return business_today(self.services.now(), self.time_zone or DEFAULT_TIME_ZONE)
+
     @property
     def dirty(self) -> bool:
         return self._clean is not None and not self.read_only_reason and self.snapshot() != self._clean
@@ -379,16 +386,25 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
     def show_errors(self, errors: dict[str, str]) -> None:
         note = {"customer": self.customer_note()} if self.customer_note() else {}
         self.form.show_errors({**note, **errors}, read_only=bool(self.read_only_reason))
+        self.checks.refused(errors, self.form.value_of)
+
+    def problems(self) -> dict[str, str]:
+        """Every message for what is typed now (``FieldChecks`` takes the one for the field in question)."""
+        if self.invoice is None or self.read_only_reason:
+            return {}
+        return self.form.read(self.invoice, self.customer, self.today())[1]
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self.invoice is None:
             return
         box = event.input
-        if box.id and box.id.startswith("f-"):
-            box.remove_class("-invalid")
-            self.query_one(f"#e-{box.id[2:]}", FieldError).show("")
-        else:
+        if not (box.id and box.id.startswith("f-")):
             self.recompute()
+        self.checks.changed(box)
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        if self.invoice is not None:
+            self.checks.left(event.input)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self.invoice is not None:
@@ -487,7 +503,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self.save()
 
     def save(self, then: Callable[[], None] | None = None) -> None:
-        inv, errors = self.form.read(self.invoice, self.customer)
+        inv, errors = self.form.read(self.invoice, self.customer, self.today())
         self.show_errors(errors)
         if errors:
             self.notify("Fix the fields marked in red; nothing was saved", severity="warning")

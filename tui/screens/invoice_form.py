@@ -1,4 +1,5 @@
-"""The invoice editor's form: what was typed, read as a domain Invoice with a message per field, and shown back.
+"""The invoice editor's form: what was typed, read as a domain Invoice with a message per field, and shown back
+(all at once after a save, or one field at a time as people type: ``FieldChecks``).
 
 Reading only turns text into values (dates, quantities, prices: ``tui.domain`` says how each is written); what
 makes an invoice valid is the domain's ``Invoice.problems()``. Every problem shows at once: the fields that did
@@ -16,7 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from tui.domain.customer import Customer
-from tui.domain.dates import parse_date
+from datetime import date
+
+from tui.domain.dates import DUE_YEARS_AHEAD, YEARS_AHEAD, format_date, parse_date
 from tui.domain.invoice import Invoice, LineItem, parse_quantity, parse_unit_price
 from tui.domain.money import format_money
 from tui.domain.tax import LineAmountTypes
@@ -41,6 +44,16 @@ def _parse(errors: dict[str, str], key: str, parse: Callable[[str], object], tex
         return None
 
 
+def read_date(stored: date, today: date, years_ahead: int = YEARS_AHEAD) -> Callable[[str], date]:
+    """A date field's reading: the stored date as it was shown stays (an old invoice from Xero), any other within
+    the window of ``today`` the domain allows."""
+    def read(text: str) -> date:
+        if text.strip() == format_date(stored):
+            return stored
+        return parse_date(text, today=today, years_ahead=years_ahead)
+    return read
+
+
 def read_lines(rows: list[LineRow]) -> tuple[list[LineItem | None], dict[str, str]]:
     """Each row as a LineItem (None where its numbers don't read), with the messages keyed ``lines.N.field``."""
     errors: dict[str, str] = {}
@@ -55,12 +68,12 @@ def read_lines(rows: list[LineRow]) -> tuple[list[LineItem | None], dict[str, st
 
 
 def read_invoice(base: Invoice, customer: Customer | None, text: Callable[[str], str],
-                 rows: list[LineRow]) -> tuple[Invoice, dict[str, str]]:
+                 rows: list[LineRow], today: date) -> tuple[Invoice, dict[str, str]]:
     """``base`` with what is typed (``text(field)`` for the head fields, then the rows), and every message for it:
     what could not be read and, for the rest, what the domain's validation says."""
     errors: dict[str, str] = {}
-    issue = _parse(errors, "issue_date", parse_date, text("issue_date"))
-    due = _parse(errors, "due_date", parse_date, text("due_date"))
+    issue = _parse(errors, "issue_date", read_date(base.issue_date, today), text("issue_date"))
+    due = _parse(errors, "due_date", read_date(base.due_date, today, DUE_YEARS_AHEAD), text("due_date"))
     lines, line_errors = read_lines(rows)
     errors.update(line_errors)
     inv = replace(
@@ -72,15 +85,13 @@ def read_invoice(base: Invoice, customer: Customer | None, text: Callable[[str],
         reference=text("reference"),
         lines=[line for line in lines if line is not None],
     )
-    if errors:
-        # Stand-ins for the numbers that did not read, so the other fields' messages line up with their rows.
-        probe = replace(inv, lines=[line or LineItem(row.text("description"), Decimal(1), Decimal(0))
-                                    for line, row in zip(lines, rows)])
-        problems = probe.problems()
-        if issue is None or due is None:
-            problems.pop("due_date", None)
-        errors = problems | errors
-    return inv, errors
+    # Stand-ins for the numbers that did not read, so the other fields' messages line up with their rows.
+    probe = replace(inv, lines=[line or LineItem(row.text("description"), Decimal(1), Decimal(0))
+                                for line, row in zip(lines, rows)])
+    problems = probe.problems()
+    if issue is None or due is None:
+        problems.pop("due_date", None)
+    return inv, problems | errors
 
 
 def totals_rows(shown: Invoice) -> tuple[tuple[str, str], ...]:
@@ -112,9 +123,9 @@ class InvoiceForm:
         return (customer.id if customer else None, *(self.text(f) for f in HEAD_NAMES),
                 *(row.values() for row in self.rows))
 
-    def read(self, base: Invoice, customer: Customer | None) -> tuple[Invoice, dict[str, str]]:
+    def read(self, base: Invoice, customer: Customer | None, today: date) -> tuple[Invoice, dict[str, str]]:
         """The invoice as typed and every message for it (see :func:`read_invoice`)."""
-        return read_invoice(base, customer, self.text, self.rows)
+        return read_invoice(base, customer, self.text, self.rows, today)
 
     def recompute(self, base: Invoice) -> None:
         """Line amounts and totals from what is typed now (lines that don't read yet count as nothing)."""
@@ -132,6 +143,45 @@ class InvoiceForm:
         for row in shown:
             table.add_row(*row)
         self.screen.query_one("#totals", Static).update(table)
+
+    # -- one field at a time (``FieldChecks``: checking as people type) ----------------------------------------
+    def key_of(self, box: Input) -> str | None:
+        """The field ``box`` is: ``issue_date``, or ``lines.N.quantity`` for a line's."""
+        if box.id and box.id.startswith("f-"):
+            return box.id[2:]
+        row = box.parent.parent if box.parent is not None else None
+        if isinstance(row, LineRow) and (field := row.field_of(box)) is not None:
+            return f"lines.{self.rows.index(row)}.{field}"
+        return None
+
+    def _line(self, key: str) -> tuple[LineRow, str] | None:
+        _, index, field = key.split(".", 2)
+        rows = self.rows
+        return (rows[int(index)], field) if int(index) < len(rows) else None
+
+    def show_field(self, key: str, message: str) -> None:
+        if key.startswith("lines."):
+            if (line := self._line(key)) is not None:
+                line[0].show_error(line[1], message)
+            return
+        self.screen.query_one(f"#e-{key}", FieldError).show(message)
+        if key in HEAD_NAMES:
+            self.screen.query_one(f"#f-{key}", Input).set_class(bool(message), "-invalid")
+
+    def shown(self, key: str) -> str:
+        if key.startswith("lines."):
+            line = self._line(key)
+            return line[0].errors.get(line[1], "") if line is not None else ""
+        return self.screen.query_one(f"#e-{key}", FieldError).message
+
+    def value_of(self, key: str) -> str | None:
+        """What the field named ``key`` holds (None: no such field, or not one typed in)."""
+        if key in HEAD_NAMES:
+            return self.text(key)
+        if key.startswith("lines.") and (line := self._line(key)) is not None and line[1] in FIELD_LABELS:
+            row, field = line
+            return row.text(field) if field in ("description", "quantity", "unit_price") else None
+        return None
 
     def renumber(self) -> None:
         for n, row in enumerate(self.rows, start=1):

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Static
 
-from tui.domain.dates import format_date, parse_date
+from tui.domain.dates import business_today, format_date, parse_date
 from tui.domain.money import format_money
 from tui.screens.base import BaseScreen
 from tui.widgets.fitted_table import FittedTable
@@ -119,9 +119,9 @@ class FirstSyncPreviewScreen(BaseScreen):
         event.stop()
         text = event.value.strip()
         try:
-            sync_from = parse_date(text) if text else None
-        except ValueError:
-            self.say("Enter the date as DD/MM/YYYY, or leave it blank for every sent invoice.", error=True)
+            sync_from = parse_date(text, today=business_today(self.services.now())) if text else None
+        except ValueError as exc:
+            self.say(f"{exc} (or leave it blank for every sent invoice)", error=True)
             return
         self.say("")
         self.load(sync_from)

@@ -26,6 +26,7 @@ from typing import Any, Callable
 from sqlmodel import Session
 
 from tui.clock import POLL_INTERVAL_S, utc_now
+from tui.domain.text import visible
 from tui.secrets import SecretsError, TokenStoreUnreadable
 from tui.store.db import session
 from tui.store.xero_connections import active_connection, is_archived, mapped_account, mappings
@@ -413,6 +414,14 @@ def _keep_alive(ctx: Context) -> None:
 
 # -- headless -------------------------------------------------------------------------------------------------------
 
+class PlainFormatter(logging.Formatter):
+    """Log records as plain text: a control character from Xero's messages or a name (ESC, NUL ...) is written
+    as a visible sign, never raw to the terminal or the log file."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible(super().format(record), lines=True)
+
+
 def _setup_logging(log_file: str | None) -> logging.Handler:
     """Logging to ``log_file`` (everything from INFO: each pass, stops), else to stderr from WARNING: there the
     passes are on stdout already, and what went wrong stands out."""
@@ -421,7 +430,7 @@ def _setup_logging(log_file: str | None) -> logging.Handler:
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.setFormatter(PlainFormatter("%(asctime)s %(levelname)s %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
@@ -442,12 +451,12 @@ def _cadence(runner: SyncRunner) -> float:
 
 def _say(line: str) -> None:
     """One line of the service's log on stdout: local time, then what happened (plain text, no colour)."""
-    print(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S} {line}", flush=True)
+    print(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S} {visible(line)}", flush=True)
 
 
 def _fail(message: str) -> None:
     """Why ``tradiecore sync --once`` exits 1, in one line on stderr (and in the log file, if there is one)."""
-    print(f"tradiecore sync: {message}", file=sys.stderr, flush=True)
+    print(f"tradiecore sync: {visible(message)}", file=sys.stderr, flush=True)
     log.info("%s", message)
 
 
@@ -540,7 +549,7 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float | None = None
                     report.pushed, report.pulled, report.pending, report.errors, report.calls)
             code = 0 if report.ok or stop.is_set() else (2 if report.not_connected else 1)
             if report.store_unreadable and once:
-                print(f"tradiecore: {report.message}", file=sys.stderr, flush=True)
+                print(f"tradiecore: {visible(report.message)}", file=sys.stderr, flush=True)
                 code = 3
             if once or stop.is_set():
                 break

@@ -344,8 +344,13 @@ def renumber_invoice(s: Session, invoice_id: int, number: str, now: datetime, us
     """The fix for a number clash: give the invoice a free number; it is pushed with it on the next pass."""
     from tui.store.invoices import _check_number_free, set_status
 
+    from tui.domain.errors import ValidationError
+    from tui.domain.text import control_problem
+
     inv = get_invoice(s, invoice_id)
     number = number.strip()
+    if (problem := control_problem(number, "number")) is not None:
+        raise ValidationError({"number": problem})
     _check_number_free(s, number, invoice_id)
     inv.number = number
     set_status(s, inv, user or "sync", now, time_zone)  # writes the row and enqueues it

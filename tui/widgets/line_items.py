@@ -84,6 +84,7 @@ class LineRow(Vertical):
     def __init__(self, line: LineItem | None = None, *, disabled: bool = False):
         super().__init__(disabled=disabled)
         self.line = line
+        self.errors: dict[str, str] = {}  # field -> the message shown for it
 
     def compose(self) -> ComposeResult:
         line = self.line
@@ -122,11 +123,20 @@ class LineRow(Vertical):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """``errors``: field -> message for this line (empty clears them)."""
+        self.errors = errors = {field: message for field, message in errors.items() if message}
         for field in FIELD_LABELS:
             for widget in self.query(f".{field}"):
                 widget.set_class(field in errors, "-invalid")
         self.query_one(FieldError).show(
             "\n".join(f"{label}: {errors[f]}" for f, label in FIELD_LABELS.items() if f in errors))
+
+    def show_error(self, field: str, message: str) -> None:
+        """One field's message ("" clears it), the others' staying."""
+        self.show_errors({**self.errors, field: message})
+
+    def field_of(self, box: Input) -> str | None:
+        """Which of this line's fields ``box`` is."""
+        return next((field for field in FIELD_LABELS if box.has_class(field)), None)
 
     def focus_field(self, field: str = "description") -> None:
         self.query_one(f".{field}").focus()
