@@ -7,7 +7,10 @@ MailError, NotFound. Nothing here knows about Textual.
 
 from __future__ import annotations
 
+import os
 import threading
+import time
+import uuid
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Callable
@@ -46,6 +49,17 @@ def import_store() -> None:
             import sqlalchemy.orm  # noqa: F401
 
             _store_imported = True
+
+
+def _pause_after_claim() -> None:
+    """For the crash tests: with TRADIECORE_TEST_PAUSE_AFTER_CLAIM=PATH, a process that has just committed a send's
+    claim writes PATH and waits there to be killed, as a crash between the claim and the email would leave it."""
+    marker = os.environ.get("TRADIECORE_TEST_PAUSE_AFTER_CLAIM")
+    if marker:
+        with open(marker, "w", encoding="utf-8") as fh:
+            fh.write(str(os.getpid()))
+        while True:
+            time.sleep(1)
 
 
 class Services:
@@ -99,10 +113,20 @@ class Services:
                 close_engine(self._engine)
                 self._engine = None
 
+    @contextmanager
     def session(self):
-        from tui.store.db import session
+        """One transaction (committed at the end, rolled back on any error). An error of the database itself
+        leaves as a sentence for the person (:func:`tui.store.errors.in_words`), never the SQL behind it."""
+        from sqlalchemy.exc import SQLAlchemyError
 
-        return session(self.engine)
+        from tui.store.db import session
+        from tui.store.errors import in_words
+
+        try:
+            with session(self.engine) as s:
+                yield s
+        except SQLAlchemyError as exc:
+            raise in_words(exc) from exc
 
     @property
     def sync(self):
@@ -253,8 +277,9 @@ class Services:
     def delete_invoice(self, inv: Invoice) -> None:
         from tui.store.invoices import delete_invoice
 
+        tz = self.business().time_zone
         with self.session() as s:
-            delete_invoice(s, inv)
+            delete_invoice(s, inv, tz)
 
     def void_invoice(self, inv: Invoice) -> Invoice:
         from tui.store.invoices import get_invoice, set_status
@@ -292,29 +317,76 @@ class Services:
             return remove_payment(s, payment_id, self.user, self.now(), tz)
 
     def send_invoice(self, inv: Invoice) -> str:
-        """Email the invoice as saved; on success it moves DRAFT -> SENT. Returns where the mail went.
+        """Email the draft as saved, once, however many people press Send: claim -> email -> done.
 
-        A failed delivery leaves the invoice a draft with the reason recorded and raises MailError.
+        The claim is a versioned write committed before anything leaves the computer (:mod:`tui.store.sends`);
+        whoever claims second gets SendClaimed ("INV-0001 was sent by alice at 12:47") and nothing is emailed.
+        Then the email (its Message-ID made from the send id), then DRAFT -> SENT with its sync queue entry.
+        A failed delivery leaves it a draft with the reason and raises NotSent. A process killed after the claim
+        leaves the send to :meth:`resume_sends`. Returns where the mail went.
         """
-        from tui.mail.transport import MailError, make_mailer
-        from tui.store.invoices import record_send_error, set_status
+        from tui.store.sends import claim_send
 
         business = self.business()
-        stored = self.invoice(inv.id)
-        if stored.version != inv.version:
-            stored.version = inv.version  # set_status below refuses it with who changed it and when
-        customer = self.customer(stored.customer_id)
+        customer = self.customer(self.invoice(inv.id).customer_id)
         self._check_email(customer)
-        sent = stored.sent(customer.email, self.now())
-        message = self._invoice_email(business, customer, sent)
-        try:
-            where = make_mailer(self.cfg, self.secrets).send(message)
-        except MailError as exc:
-            with self.session() as s:
-                record_send_error(s, stored.id, str(exc))
-            raise
+        self._from_address(business)
         with self.session() as s:
-            set_status(s, sent, self.user, self.now(), business.time_zone)
+            claim = claim_send(s, inv.id, inv.version, customer.email, self.user, self.now(), business.time_zone)
+        _pause_after_claim()
+        return self._deliver(claim, business)
+
+    def resume_sends(self) -> list[str]:
+        """Finish the sends whose process died between its claim and recording it done (killed, crashed, the
+        machine restarted): each is taken over (one process wins) and its email sent with the claim's send id,
+        so it keeps its Message-ID; into the local outbox it is not sent again when the outbox already holds it.
+        Run at the start of the app and of ``tradiecore sync``. Returns one line per send finished or failed."""
+        from tui.store.errors import NotSent
+        from tui.store.sends import abandoned_sends, take_over_send
+
+        with self.session() as s:
+            found = abandoned_sends(s, self.now())
+        if not found:
+            return []
+        business = self.business()
+        done = []
+        for invoice_id, send_id, holder in found:
+            with self.session() as s:
+                claim = take_over_send(s, invoice_id, send_id, holder, self.now())
+            if claim is None:  # another process took it over first
+                continue
+            try:
+                where = self._deliver(claim, business)
+            except NotSent as exc:
+                done.append(f"{claim.invoice.number} was not sent: {exc}")
+            else:
+                done.append(f"{claim.invoice.number}, claimed by {claim.by}, sent: {where}")
+        return done
+
+    def _deliver(self, claim, business: BusinessDetails) -> str:
+        """The email of a claimed send, then the send recorded done (or released with the reason)."""
+        from dataclasses import replace
+
+        from tui.mail.transport import MailError, make_mailer
+        from tui.store.errors import NotSent
+        from tui.store.sends import finish_send, release_send
+
+        try:
+            customer = replace(self.customer(claim.invoice.customer_id), email=claim.to)
+            message = self._invoice_email(business, customer, claim.invoice, send_id=claim.send_id)
+            mailer = make_mailer(self.cfg, self.secrets)
+            holds = getattr(mailer, "holds", None)
+            if holds is not None and holds(message["Message-ID"]):
+                where = f"Already in the outbox for {claim.to}"
+            else:
+                where = mailer.send(message)
+        except (MailError, ValidationError) as exc:
+            why = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+            with self.session() as s:
+                version = release_send(s, claim, why, self.now())
+            raise NotSent(why, version) from None
+        with self.session() as s:
+            finish_send(s, claim, self.now())
         return where
 
     def send_again(self, invoice_id: int) -> str:
@@ -346,13 +418,17 @@ class Services:
             raise ValidationError({"customer": f"{customer.name}'s email address needs fixing before sending: "
                                                f"{problem}"})
 
-    def _invoice_email(self, business: BusinessDetails, customer: Customer, inv: Invoice):
-        from tui.mail.render import render_invoice_email
-
+    def _from_address(self, business: BusinessDetails) -> str:
         from_addr = self.cfg.mail.from_ or business.email
         if not from_addr:
             raise ValidationError({"from": "Set the business email (Settings -> Business details) to send invoices"})
-        return render_invoice_email(business, customer, inv, from_addr=from_addr)
+        return from_addr
+
+    def _invoice_email(self, business: BusinessDetails, customer: Customer, inv: Invoice, send_id: str = ""):
+        from tui.mail.render import render_invoice_email
+
+        return render_invoice_email(business, customer, inv, from_addr=self._from_address(business),
+                                    send_id=send_id or uuid.uuid4().hex)
 
     def has_smtp_password(self) -> bool:
         return bool(self.secrets.get(SMTP_PASSWORD_KEY))

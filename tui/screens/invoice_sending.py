@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tui.domain.errors import TransitionError, ValidationError
 from tui.screens.send_invoice import SendAgainModal, SendInvoiceModal
+from tui.store.errors import NotSent, SendClaimed
 
 
 class InvoiceSending:
@@ -38,6 +39,13 @@ class InvoiceSending:
         if isinstance(exc, ValidationError):
             self.show_errors(exc.errors)
             return
+        if isinstance(exc, SendClaimed):  # someone else's send: nothing went from here; show the invoice as it is
+            self.banner(f"Not sent from here: {exc}", error=False)
+            self.notify(str(exc), title="Already sent" if exc.done else "Being sent", timeout=10)
+            self.load()
+            return
+        if isinstance(exc, NotSent):  # the claim was released: the draft moved on to this version
+            self.invoice.version = exc.version
         self.banner(f"Not sent: {exc}")
         self.notify(str(exc), title="Not sent: the invoice is still a draft", severity="error", timeout=10)
 
