@@ -207,8 +207,22 @@ class TradieApp(App):
 
     def _store_loaded(self) -> None:
         self.refresh_business()
+        self._resume_sends()
         if self.background_sync:
             self.sync_scheduler.start()
+
+    @work(thread=True, exit_on_error=False, group="resume-sends")
+    def _resume_sends(self) -> None:
+        """Sends a killed process claimed and never finished: sent now, once (``Services.resume_sends``)."""
+        try:
+            lines = self.services.resume_sends()
+        except Exception as exc:  # shown, never raised into the app loop
+            self.call_from_thread(self.notify, str(exc), title="Unfinished sends not retried", severity="error")
+            return
+        for line in lines:
+            self.call_from_thread(self.notify, line, title="An interrupted send, finished", timeout=10)
+        if lines:
+            self.call_from_thread(self.records_changed)
 
     def on_unmount(self) -> None:
         self.sync_scheduler.close()

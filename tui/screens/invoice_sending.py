@@ -40,9 +40,13 @@ class InvoiceSending:
             self.show_errors(exc.errors)
             return
         if isinstance(exc, SendClaimed):  # someone else's send: nothing went from here; show the invoice as it is
-            self.banner(f"Not sent from here: {exc}", error=False)
             self.notify(str(exc), title="Already sent" if exc.done else "Being sent", timeout=10)
-            self.load()
+
+            async def shown(loaded) -> None:
+                await self._loaded(loaded)
+                self.banner(f"Not sent from here: {exc}", error=False)
+
+            self.blocking(self._fetch, on_done=shown, on_error=self._load_failed, group="load")
             return
         if isinstance(exc, NotSent):  # the claim was released: the draft moved on to this version
             self.invoice.version = exc.version
