@@ -7,6 +7,7 @@ saw in each trial (the invoice's status and number, the editor's banner and the 
   send ID...       open each draft, Ctrl+E, and at the barrier answer the confirmation (Send)
   number CUSTOMER TRIALS
                    open a new invoice for the customer, type a line, and at the barrier press Ctrl+S
+  start            only start (and so finish the sends a killed process left), and say what the toasts said
 
 The barrier is a file per session and trial in BARRIER_DIR: each session writes its own and waits for the other's.
 """
@@ -42,9 +43,13 @@ def barrier(folder: Path, trial: int, me: str, other: str) -> None:
 
 
 async def settled(pilot, editor) -> None:
+    await until(pilot, lambda: not editor.busy, "the editor to finish")
+    await settled_app(pilot)
+
+
+async def settled_app(pilot) -> None:
     from textual.worker import WorkerCancelled
 
-    await until(pilot, lambda: not editor.busy, "the editor to finish")
     for _ in range(3):
         try:
             await pilot.app.workers.wait_for_complete()
@@ -80,7 +85,11 @@ async def run(mode: str, folder: Path, me: str, other: str, args: list[str]) -> 
     results = []
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app._started_up, "To Do's first rows")
-        trials = [int(a) for a in args] if mode == "send" else range(int(args[1]))
+        if mode == "start":
+            await until(pilot, lambda: bool(app.business_name), "the store to be loaded")
+            await settled_app(pilot)
+            results.append({"toasts": [f"{n.title}: {n.message}" for n in app._notifications]})
+        trials = [int(a) for a in args] if mode == "send" else range(int(args[1])) if mode == "number" else []
         for trial, invoice_id in enumerate(trials):
             app.clear_notifications()
             if mode == "send":
