@@ -277,6 +277,25 @@ class TradieApp(App):
     def action_help(self) -> None:
         self.show_help()
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q and the palette's Quit: with unsaved edits in an editor, ask first, as Escape does."""
+        from tui.screens.base import EditorScreen
+        from tui.widgets.confirm_modal import ConfirmModal
+
+        if isinstance(self.screen, ConfirmModal):
+            return  # already asking
+        editor = next((s for s in reversed(self.screen_stack) if isinstance(s, EditorScreen) and s.dirty), None)
+        if editor is None:
+            self.exit()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.exit()
+
+        self.push_screen(ConfirmModal(editor.DISCARD_QUESTION, "Discard and quit", "Keep editing", danger=True),
+                         answered)
+
     def show_todo(self) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()

@@ -327,14 +327,32 @@ class Services:
         """
         from tui.store.sends import claim_send
 
-        business = self.business()
-        customer = self.customer(self.invoice(inv.id).customer_id)
-        self._check_email(customer)
-        self._from_address(business)
+        business, customer = self.check_send(inv)
         with self.session() as s:
             claim = claim_send(s, inv.id, inv.version, customer.email, self.user, self.now(), business.time_zone)
         _pause_after_claim()
         return self._deliver(claim, business)
+
+    def check_send(self, inv: Invoice) -> tuple[BusinessDetails, Customer]:
+        """What a send needs before anyone is asked to confirm it: the business's name and an address to send
+        from, and the customer's email. ValidationError saying what to fill in; the business and customer."""
+        business = self.business()
+        if not business.name:
+            raise ValidationError({"from": "Fill in the business details (Settings -> Business details) to send "
+                                           "invoices: a tax invoice shows the business's name"})
+        self._from_address(business)
+        customer = self.customer(self.invoice(inv.id).customer_id)
+        self._check_email(customer)
+        return business, customer
+
+    def business_warnings(self) -> list[str]:
+        """To Do's lines about the business itself: details still empty, so nothing can be sent."""
+        business = self.business()
+        if not business.name:
+            return ["Business details are empty: fill them in under Settings to send invoices"]
+        if not (self.cfg.mail.from_ or business.email):
+            return ["The business has no email to send invoices from: add it under Settings"]
+        return []
 
     def resume_sends(self) -> list[str]:
         """Finish the sends whose process died between its claim and recording it done (killed, crashed, the

@@ -21,6 +21,10 @@ class InvoiceSending:
             self.confirm_send()
 
     def confirm_send(self) -> None:
+        """What the send needs is checked first (business details, the customer's email); then the question."""
+        self.act(self.services.check_send, self.invoice, on_done=self._ask_to_send, on_error=self._send_failed)
+
+    def _ask_to_send(self, _checked) -> None:
         def answered(send: bool | None) -> None:
             if send:
                 self.banner("Sending…", error=False)
