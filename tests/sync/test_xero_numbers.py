@@ -3,7 +3,6 @@ start above it (the renumbering of a clash stays for numbers typed here)."""
 
 from __future__ import annotations
 
-
 from tests.sync.conftest import connect_business, make_invoice
 
 
