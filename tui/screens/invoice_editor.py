@@ -394,8 +394,14 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
             return {}
         return self.form.read(self.invoice, self.customer, self.today())[1]
 
+    @property
+    def _typing(self) -> bool:
+        """A change is someone typing: not the lines being replaced by a load (which recomputes once done), nor
+        the editor on its way out (its rows half removed)."""
+        return self.invoice is not None and self.is_current and not self._showing.locked()
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        if self.invoice is None:
+        if not self._typing:
             return
         box = event.input
         if not (box.id and box.id.startswith("f-")):
@@ -407,7 +413,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
             self.checks.left(event.input)
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if self.invoice is not None:
+        if self._typing:
             self.recompute()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -54,6 +54,8 @@ def counts_text(preview) -> Text:
         text.append(f"; {len(contacts.new)} of its customers will be added here, {len(contacts.match)} linked to "
                     "yours", style="dim")
     text.append(".", style="dim")
+    if preview.next_number:
+        text.append(f" New invoices here start at {preview.next_number}.", style="dim")
     return text
 
 

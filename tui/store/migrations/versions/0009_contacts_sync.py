@@ -1,7 +1,7 @@
 """contacts both ways: contacts archived in Xero, the contacts pull's high-water mark, conflicts on customers, and the
 app sessions open (the sync's cadence)
 
-Revision ID: 0009_contacts
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-07
 """
@@ -12,7 +12,7 @@ import sqlmodel
 import tui.store.types
 
 
-revision = '0009_contacts'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None
