@@ -17,12 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.message import Message
 
 from tui.clock import POLL_INTERVAL_S
 from tui.services import import_store
 
 WATCH_EVERY_S = 1.0
 ASK_TIMEOUT_S = 60.0  # how long Sync now waits for the holder's pass
+
+
+class SyncWanted(Message):
+    """A sync pass is wanted: the services queued something for Xero, or someone asked (Sync now). Posted to the
+    app from any thread; the app runs the pass, or asks the lease holder for it."""
 
 
 @dataclass(frozen=True)
