@@ -55,9 +55,8 @@ KINDS = {
     "payment_account": "xero",
 }
 #: tables whose writes wait for a sync pass to reach Xero (a send, an edit of a sent invoice, a payment, a
-#: conflict settled, the revenue accounts reviewed, the first sync confirmed, a problem retried)
-XERO_BOUND = {"sync_outbox", "payment", "sync_conflict", "xero_connection", "account_mapping", "payment_account",
-              "sync_state"}
+#: conflict settled, the revenue accounts reviewed or remapped, a problem retried, a reconnect)
+XERO_BOUND = {"sync_outbox", "payment", "sync_conflict", "xero_connection", "account_mapping", "payment_account"}
 #: the column that names the record a row belongs to, where it is not ``id``
 _RECORD_COLUMN = {"line_item": "invoice_id"}
 

@@ -101,7 +101,8 @@ class SyncScheduler:
 
     def _done(self, result: PassResult) -> None:
         self.passes += 1
-        self._held_by_other = result.held_by is not None
+        # handed over to the sync service: it holds the lease, or is about to (should it die, take it back)
+        self._held_by_other = result.held_by is not None or self.app.services.sync.runner().handed_over
         self.app.sync_passed(result)
 
     # -- the look every second ------------------------------------------------------------------------------
