@@ -209,6 +209,7 @@ class TradieApp(App):
     def _store_loaded(self) -> None:
         self.refresh_business()
         self._watch_changes()
+        self._resume_sends()
         if self.background_sync:
             self.sync_scheduler.start()
 
@@ -222,6 +223,19 @@ class TradieApp(App):
         services.on_commit = lambda _changes: self.change_watcher.poke()
         services.on_sync_wanted = lambda: self.post_message(SyncWanted())
         self.change_watcher.start()
+
+    @work(thread=True, exit_on_error=False, group="resume-sends")
+    def _resume_sends(self) -> None:
+        """Sends a killed process claimed and never finished: sent now, once (``Services.resume_sends``)."""
+        try:
+            lines = self.services.resume_sends()
+        except Exception as exc:  # shown, never raised into the app loop
+            self.call_from_thread(self.notify, str(exc), title="Unfinished sends not retried", severity="error")
+            return
+        for line in lines:
+            self.call_from_thread(self.notify, line, title="An interrupted send, finished", timeout=10)
+        if lines:
+            self.call_from_thread(self.records_changed)
 
     def on_unmount(self) -> None:
         if self.change_watcher is not None:
@@ -278,6 +292,25 @@ class TradieApp(App):
 
     def action_help(self) -> None:
         self.show_help()
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q and the palette's Quit: with unsaved edits in an editor, ask first, as Escape does."""
+        from tui.screens.base import EditorScreen
+        from tui.widgets.confirm_modal import ConfirmModal
+
+        if isinstance(self.screen, ConfirmModal):
+            return  # already asking
+        editor = next((s for s in reversed(self.screen_stack) if isinstance(s, EditorScreen) and s.dirty), None)
+        if editor is None:
+            self.exit()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.exit()
+
+        self.push_screen(ConfirmModal(editor.DISCARD_QUESTION, "Discard and quit", "Keep editing", danger=True),
+                         answered)
 
     def show_todo(self) -> None:
         while len(self.screen_stack) > 1:

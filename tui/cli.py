@@ -115,6 +115,7 @@ def _sync(cfg, args: argparse.Namespace) -> int:
         print("tradiecore: --wait goes with --once (how long to wait for the pass asked of another process)",
               file=sys.stderr)
         return 2
+    _resume_sends(cfg)
     if args.webhook_port is None:
         return sync_main(cfg, once=args.once, log_file=args.log_file,
                          wait=DEFAULT_WAIT_S if args.wait is None else args.wait)
@@ -149,6 +150,20 @@ def _sync(cfg, args: argparse.Namespace) -> int:
         return sync_main(cfg, once=False, log_file=args.log_file, wake=wake)
     finally:
         receiver.stop()
+
+
+def _resume_sends(cfg) -> None:
+    """Before syncing: the invoice emails a killed process claimed and never finished go now, once."""
+    from tui.services import Services
+
+    services = Services(cfg)
+    try:
+        for line in services.resume_sends():
+            print(f"tradiecore: an interrupted send, finished: {line}", file=sys.stderr, flush=True)
+    except Exception as exc:  # the sync goes on; the next start (or an app session) tries again
+        print(f"tradiecore: unfinished sends not retried: {exc}", file=sys.stderr, flush=True)
+    finally:
+        services.close()
 
 
 def _no_way_in(cfg) -> bool:

@@ -2,7 +2,8 @@
 
 Screens call these from thread workers (never on the UI loop) and show what they return or raise:
 ValidationError (per field), ConflictError ("changed by X at HH:MM"), TransitionError, DuplicateError,
-MailError, NotFound. Nothing here knows about Textual.
+SendClaimed ("INV-0001 was sent by alice at 12:47"), NotSent, MailError, NotFound, and StoreError for what the
+database itself refused, in words (:meth:`Services.session`). Nothing here knows about Textual.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from typing import TYPE_CHECKING, Callable
 from tui.clock import utc_now
 from tui.config import Config, current_user
 from tui.domain.business import BusinessDetails
-from tui.domain.customer import Customer, email_problem
+from tui.domain.customer import Customer
 from tui.domain.dates import business_today
 from tui.domain.errors import ValidationError
 from tui.domain.invoice import Invoice
+from tui.sending import Sending
 
 if TYPE_CHECKING:  # the keyring is imported when a secret is first needed, not on the way to the first frame
     from tui.secrets import SecretStore
@@ -56,7 +58,7 @@ def open_change_feed(services: "Services"):
     return ChangeFeed(services.engine)
 
 
-class Services:
+class Services(Sending):
     def __init__(
         self,
         cfg: Config,
@@ -115,14 +117,22 @@ class Services:
 
     @contextmanager
     def session(self):
-        """One transaction, committed on success. After the commit, what it changed is told (``on_commit``) and,
-        when it queued anything for Xero (a send, an edit of a sent invoice, a payment, a conflict settled, the
-        accounts reviewed), a sync pass is asked for (``on_sync_wanted``): the write path decides, not a screen."""
+        """One transaction (committed at the end, rolled back on any error). An error of the database itself
+        leaves as a sentence for the person (:func:`tui.store.errors.in_words`), never the SQL behind it. After the
+        commit, what it changed is told (``on_commit``) and, when it queued anything for Xero (a send, an edit of
+        a sent invoice, a payment, a conflict settled, the accounts reviewed), a sync pass is asked for
+        (``on_sync_wanted``): the write path decides, not a screen."""
+        from sqlalchemy.exc import SQLAlchemyError
+
         from tui.store.changes import committed
         from tui.store.db import session
+        from tui.store.errors import in_words
 
-        with session(self.engine) as s:
-            yield s
+        try:
+            with session(self.engine) as s:
+                yield s
+        except SQLAlchemyError as exc:
+            raise in_words(exc) from exc
         changes = committed(s)
         if changes.ids and self.on_commit is not None:
             self.on_commit(changes)
@@ -291,8 +301,9 @@ class Services:
     def delete_invoice(self, inv: Invoice) -> None:
         from tui.store.invoices import delete_invoice
 
+        tz = self.business().time_zone
         with self.session() as s:
-            delete_invoice(s, inv)
+            delete_invoice(s, inv, tz)
 
     def void_invoice(self, inv: Invoice) -> Invoice:
         from tui.store.invoices import get_invoice, set_status
@@ -328,69 +339,6 @@ class Services:
         tz = self.business().time_zone
         with self.session() as s:
             return remove_payment(s, payment_id, self.user, self.now(), tz)
-
-    def send_invoice(self, inv: Invoice) -> str:
-        """Email the invoice as saved; on success it moves DRAFT -> SENT. Returns where the mail went.
-
-        A failed delivery leaves the invoice a draft with the reason recorded and raises MailError.
-        """
-        from tui.mail.transport import MailError, make_mailer
-        from tui.store.invoices import record_send_error, set_status
-
-        business = self.business()
-        stored = self.invoice(inv.id)
-        if stored.version != inv.version:
-            stored.version = inv.version  # set_status below refuses it with who changed it and when
-        customer = self.customer(stored.customer_id)
-        self._check_email(customer)
-        sent = stored.sent(customer.email, self.now())
-        message = self._invoice_email(business, customer, sent)
-        try:
-            where = make_mailer(self.cfg, self.secrets).send(message)
-        except MailError as exc:
-            with self.session() as s:
-                record_send_error(s, stored.id, str(exc))
-            raise
-        with self.session() as s:
-            set_status(s, sent, self.user, self.now(), business.time_zone)
-        return where
-
-    def send_again(self, invoice_id: int) -> str:
-        """Email a sent (or paid) invoice again, as saved, the same way as the first time. Returns where it went.
-
-        The invoice itself is left as it is (status, version, nothing for Xero); the activity log notes who sent
-        it again and to whom. A failed delivery raises MailError and records nothing.
-        """
-        from tui.mail.transport import make_mailer
-        from tui.sync.records import log
-
-        business = self.business()
-        stored = self.invoice(invoice_id)
-        stored.ensure_can_send_again()
-        customer = self.customer(stored.customer_id)
-        self._check_email(customer)
-        message = self._invoice_email(business, customer, stored)
-        where = make_mailer(self.cfg, self.secrets).send(message)
-        with self.session() as s:
-            log(s, self.now(), f"{stored.number} sent again to {customer.email} by {self.user}",
-                invoice_id=stored.id, customer_id=customer.id)
-        return where
-
-    @staticmethod
-    def _check_email(customer: Customer) -> None:
-        if not customer.email:
-            raise ValidationError({"customer": f"{customer.name} has no email address: add one to send"})
-        if problem := email_problem(customer.email):  # saved before emails were checked as Xero checks them
-            raise ValidationError({"customer": f"{customer.name}'s email address needs fixing before sending: "
-                                               f"{problem}"})
-
-    def _invoice_email(self, business: BusinessDetails, customer: Customer, inv: Invoice):
-        from tui.mail.render import render_invoice_email
-
-        from_addr = self.cfg.mail.from_ or business.email
-        if not from_addr:
-            raise ValidationError({"from": "Set the business email (Settings -> Business details) to send invoices"})
-        return render_invoice_email(business, customer, inv, from_addr=from_addr)
 
     def has_smtp_password(self) -> bool:
         return bool(self.secrets.get(SMTP_PASSWORD_KEY))

@@ -49,3 +49,17 @@ def test_scale_times_to_do_the_filters_and_the_memory():
     assert figure(out, "customers filter key ms") > 0
     assert figure(out, "accounts filter key ms") > 0
     assert 20 < figure(out, "peak rss mb") < 2000
+
+
+def test_sessions_races_two_processes_and_counts_emails_and_numbers():
+    from contextlib import nullcontext
+
+    from tests.store.conftest import throwaway_postgres
+
+    postgres = os.environ.get("TRADIECORE_TEST_POSTGRES_URL")
+    with throwaway_postgres() if postgres else nullcontext("") as db:
+        out = bench("sessions", "--trials", "3", *(["--db", db] if db else []))
+    databases = ["SQLite:", "PostgreSQL:"] if db else ["SQLite:"]
+    assert [line for line in out.splitlines() if not line.startswith(" ") and line.endswith(":")] == databases
+    assert len(re.findall(r"^  send race: 3 trials, emails: 3, duplicates: 0  \(", out, re.M)) == len(databases), out
+    assert len(re.findall(r"^  number race: 6 saves, clashes: 0  \(", out, re.M)) == len(databases), out

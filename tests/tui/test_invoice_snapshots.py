@@ -132,3 +132,16 @@ def test_delete_draft_question(snap_compare, demo, size):
 def test_customer_picker(snap_compare, demo, size):
     assert snap_compare(ScreenApp(demo, lambda: InvoiceEditorScreen(DRAFT)), terminal_size=size,
                         run_before=pressing("f2"))
+
+
+def test_quit_with_unsaved_edits_80x24(snap_compare, demo):
+    """Ctrl+Q with the invoice edited: the same question as Escape, before anything is thrown away."""
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await type_into(pilot, "#f-reference", "Stage 2")
+        await pilot.press("ctrl+q")
+        await quiet(pilot)
+
+    assert snap_compare(ScreenApp(demo, lambda: InvoiceEditorScreen(DRAFT)), terminal_size=SMALL,
+                        run_before=run_before)

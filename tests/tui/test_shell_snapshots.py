@@ -51,8 +51,14 @@ def test_todo_empty(snap_compare, env, tmp_path):
     from tui.domain.business import BusinessDetails
 
     services = make_services(tmp_path / "empty", seed=False)
-    services.save_business(BusinessDetails(name="Fresh Start Electrical"))
+    services.save_business(BusinessDetails(name="Fresh Start Electrical", email="office@freshstart.example"))
     assert snap_compare(TradieApp(services), terminal_size=SIZE, run_before=goto())
+
+
+def test_todo_business_details_empty_80x24(snap_compare, env, tmp_path):
+    """A new install: To Do says the business details come first (nothing can be sent without them)."""
+    services = make_services(tmp_path / "new", seed=False)
+    assert snap_compare(TradieApp(services, background_sync=False), terminal_size=SMALL, run_before=goto())
 
 
 def test_settings(snap_compare, shell):

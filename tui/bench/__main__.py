@@ -1,4 +1,4 @@
-"""``python -m tui.bench startup|sync|scale|soak``: the benchmarks' command line."""
+"""``python -m tui.bench startup|sync|scale|soak|sessions``: the benchmarks' command line."""
 
 from __future__ import annotations
 
@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--seed", type=int, help="replay a run (every run prints its seed)")
     k.add_argument("--latency", type=float, default=0.1, help="seconds the sandbox adds to every call")
     k.add_argument("--db", default="", metavar="URL", help="a PostgreSQL database to use (default: SQLite)")
+    n = sub.add_parser("sessions", help="two sessions at the same instant: the same draft sent, new invoices saved")
+    n.add_argument("--trials", type=int, default=20)
+    n.add_argument("--db", default="", metavar="URL", help="a scratch PostgreSQL database to run on besides SQLite")
     args = p.parse_args(argv)
     if args.what == "startup":
         from tui.bench.startup import bench_startup
@@ -42,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         return bench_scale(args.invoices, args.customers, args.runs)
     if args.what == "soak":
         return bench_soak(args)
+    if args.what == "sessions":
+        from tui.bench.sessions import bench_sessions
+
+        return bench_sessions(args.trials, args.db)
     return bench_sync(args.invoices, args.customers, args.sample)
 
 

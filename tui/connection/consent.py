@@ -256,7 +256,24 @@ class ConsentSteps:
             self.chart_of_accounts()  # default mappings and archived flags
         except XeroError as exc:
             log.warning("Xero: chart of accounts not loaded after connecting: %s", exc)
+        try:
+            self.xero_invoice_numbers()
+        except XeroError as exc:  # the first pass reads them again before it creates anything
+            log.warning("Xero: invoice numbers not read after connecting: %s", exc)
         return self.overview()
+
+    def xero_invoice_numbers(self) -> str:
+        """Read the invoice numbers the organisation holds (voided and deleted count) and keep the highest of the
+        business's prefix, so the next invoice numbered here is above it, before anything is emailed. Returns that
+        next number."""
+        from tui.store.numbering import next_number, record_xero_numbers
+        from tui.sync.numbers import ALL_STATUSES
+
+        with self.api() as api:
+            found = api.invoices(statuses=ALL_STATUSES, where='Type=="ACCREC"', summary_only=True)
+        with self.services.session() as s:
+            record_xero_numbers(s, (str(i.get("InvoiceNumber") or "") for i in found))
+            return next_number(s)
 
     def abandon(self, pending: PendingConnection) -> None:
         """The user left the organisation picker: nothing is stored, and the connections this consent created

@@ -26,7 +26,7 @@ from tui.domain.invoice import Invoice
 from tui.mail.errors import MailError
 from tui.mail.view import InvoiceView, invoice_view, one_line
 
-__all__ = ["render_invoice_email"]
+__all__ = ["message_id", "render_invoice_email"]
 
 
 # -- plain text ---------------------------------------------------------------------------------------
@@ -182,6 +182,13 @@ def _pdf_filename(number: str) -> str:
     return f"Tax-Invoice-{safe}.pdf" if safe else "Tax-Invoice.pdf"
 
 
+def message_id(send_id: str, number: str, domain: str) -> str:
+    """The Message-ID of a send's email: the same for every attempt of that send."""
+    safe_id = re.sub(r"[^A-Za-z0-9]", "", send_id)
+    safe_number = re.sub(r"[^A-Za-z0-9.-]", "", number)
+    return f"<{safe_id}.{safe_number or 'invoice'}@{domain}>"
+
+
 def render_invoice_email(
     business: BusinessDetails,
     customer: Customer,
@@ -189,12 +196,15 @@ def render_invoice_email(
     *,
     from_addr: str,
     now: datetime | None = None,
+    send_id: str = "",
 ) -> EmailMessage:
     """The invoice as a ready-to-send email to ``customer.email``.
 
     ``from_addr`` is the sending address (``[mail] from``); when empty the business's email is used.
     ``now`` fixes the Date header (tests); the PDF is dated from the invoice's issue date, so the same
-    invoice always gives the same PDF bytes. Raises MailError when there is nobody to send to or from.
+    invoice always gives the same PDF bytes. ``send_id``: the send this email belongs to; its Message-ID is made
+    from it (``<send_id.INV-0001@domain>``), so a retry of the same send is recognisably the same message.
+    Raises MailError when there is nobody to send to or from.
     """
     # Imported here: fpdf2 (and Pillow behind it) costs start-up time the app should not pay until it sends.
     from tui.mail.pdf import invoice_pdf
@@ -214,7 +224,8 @@ def render_invoice_email(
         msg["Reply-To"] = _address(view.business_name, view.business_email, "The business email")
     msg["Date"] = format_datetime((now or datetime.now(timezone.utc)).astimezone(_zone(business.time_zone)))
     domain = sender.rpartition("@")[2] or "tradiecore.invalid"
-    msg["Message-ID"] = make_msgid(idstring=re.sub(r"[^A-Za-z0-9.-]", "", view.number) or None, domain=domain)
+    msg["Message-ID"] = message_id(send_id, view.number, domain) if send_id else \
+        make_msgid(idstring=re.sub(r"[^A-Za-z0-9.-]", "", view.number) or None, domain=domain)
 
     msg.set_content(_text_body(view), subtype="plain", charset="utf-8")
     msg.add_alternative(_html_body(view), subtype="html", charset="utf-8")

@@ -236,6 +236,24 @@ class OutboxMailer:
             raise MailError(f"Could not save the email in the outbox {self.folder}: {exc.strerror or exc}") from None
         return f"Saved to the outbox for {to}: {self.folder / 'new' / key}"
 
+    def holds(self, message_id: str) -> bool:
+        """The outbox already has a message with this Message-ID (a send retried after a crash: not saved twice)."""
+        wanted = message_id.strip()
+        for sub in ("new", "cur"):
+            try:
+                entries = [p for p in (self.folder / sub).iterdir() if p.is_file() and not p.name.startswith(".")]
+            except OSError:
+                continue
+            for path in entries:
+                try:
+                    with path.open("rb") as fh:
+                        headers = BytesParser(policy=policy.default).parse(fh, headersonly=True)
+                except OSError:
+                    continue
+                if str(headers.get("Message-ID", "")).strip() == wanted:
+                    return True
+        return False
+
 
 def _item(path: Path) -> OutboxItem | None:
     try:

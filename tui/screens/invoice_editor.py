@@ -221,7 +221,11 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         if newer is None or self.invoice is None or newer.loaded.invoice.version <= self.invoice.version:
             return  # nothing new, or this editor saved or loaded it meanwhile
         if not self.dirty:
+            banner = self.query_one(Banner)
+            said, error = banner.message, banner.has_class("-error")  # e.g. why a send from here did not go
             await self._reload(newer.loaded)
+            if said and not banner.message:  # still true of what happened: it stays until the next action
+                banner.show(said, error=error)
             return
         self.newer = newer
         inv = newer.loaded.invoice

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tui.domain.errors import TransitionError, ValidationError
 from tui.screens.send_invoice import SendAgainModal, SendInvoiceModal
+from tui.store.errors import NotSent, SendClaimed
 
 
 class InvoiceSending:
@@ -20,6 +21,10 @@ class InvoiceSending:
             self.confirm_send()
 
     def confirm_send(self) -> None:
+        """What the send needs is checked first (business details, the customer's email); then the question."""
+        self.act(self.services.check_send, self.invoice, on_done=self._ask_to_send, on_error=self._send_failed)
+
+    def _ask_to_send(self, _checked) -> None:
         def answered(send: bool | None) -> None:
             if send:
                 self.banner("Sending…", error=False)
@@ -37,6 +42,17 @@ class InvoiceSending:
         if isinstance(exc, ValidationError):
             self.show_errors(exc.errors)
             return
+        if isinstance(exc, SendClaimed):  # someone else's send: nothing went from here; show the invoice as it is
+            self.notify(str(exc), title="Already sent" if exc.done else "Being sent", timeout=10)
+
+            async def shown(loaded) -> None:
+                await self._loaded(loaded)
+                self.banner(f"Not sent from here: {exc}", error=False)
+
+            self.blocking(self._fetch, on_done=shown, on_error=self._load_failed, group="load")
+            return
+        if isinstance(exc, NotSent):  # the claim was released: the draft moved on to this version
+            self.invoice.version = exc.version
         self.banner(f"Not sent: {exc}")
         self.notify(str(exc), title="Not sent: the invoice is still a draft", severity="error", timeout=10)
 

@@ -46,6 +46,8 @@ def counts_text(preview) -> Text:
             text.append("  ·  ", style="dim")
         text.append(*part)
     text.append(f"\nXero has {preview.xero_invoice_count:,} invoices in this organisation.", style="dim")
+    if preview.next_number:
+        text.append(f" New invoices here start at {preview.next_number}.", style="dim")
     return text
 
 

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, OptionList, Static
 
 from tui.domain.dates import format_date
+from tui.domain.invoice import InvoiceStatus
 from tui.domain.money import format_money
 from tui.screens.base import BaseScreen
 from tui.widgets.column_list import ColumnList, Entry
@@ -156,15 +157,16 @@ class TodoScreen(BaseScreen):
     def _loaded(self) -> None:
         """After each load: the Xero warnings, and (the first time) the app's other start-up work; all of it waits
         for the rows, so its imports never hold them up."""
-        self.blocking(self._xero_warnings, on_done=self.show_warnings, on_error=lambda exc: None,
+        self.blocking(self._warnings, on_done=self.show_warnings, on_error=lambda exc: None,
                       group="xero-warnings")
         self.app.first_rows_shown()
 
-    def _xero_warnings(self) -> list[str]:
-        return self.services.xero.todo_warnings()
+    def _warnings(self) -> list[str]:
+        return self.services.business_warnings() + self.services.xero.todo_warnings()
 
     def show_warnings(self, lines: list[str]) -> None:
-        """Xero problems that need the user: an archived mapped account, a connection about to expire."""
+        """What needs the user before work can flow: business details still empty, an archived mapped Xero
+        account, a connection about to expire."""
         warnings = self.query_one("#todo-warnings", Static)
         warnings.update(Text("\n".join(f"⚠ {line}" for line in lines), style="bold yellow"))
         warnings.display = bool(lines)
@@ -220,6 +222,10 @@ class TodoScreen(BaseScreen):
         invoice_id = self.highlighted_invoice_id
         if invoice_id is None:
             self.notify("Move to a sent invoice first", severity="warning")
+            return
+        row = next((r for g in self.groups for r in g.rows if r.id == invoice_id), None)
+        if row is not None and row.status is InvoiceStatus.DRAFT:
+            self.notify(f"{row.number} is a draft: send it before recording a payment", severity="warning")
             return
 
         def recorded(inv) -> None:

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import Invoice, InvoiceStatus, LineItem, RevenueCategory
 from tui.domain.tax import LineAmountTypes
-from tui.store.errors import DuplicateError, NotFound
+from tui.store.errors import DuplicateError, NotFound, SendClaimed
+from tui.store.numbering import take_number
 from tui.store.sync_queue import enqueue_invoice
 from tui.store.tables import CustomerRow, InvoiceRow, LineItemRow
-from tui.store.versioned import bump_version
-
-NUMBER_PREFIX = "INV-"
-
+from tui.store.versioned import bump_version, local_hhmm
 
 def _to_domain(row: InvoiceRow, lines: list[LineItemRow]) -> Invoice:
     return Invoice(
@@ -77,16 +74,17 @@ def send_error(s: Session, invoice_id: int) -> str:
     return row.send_error if row else ""
 
 
-def next_number(s: Session) -> str:
-    """INV-0001, INV-0002, ...: one more than the highest number of that form."""
-    numbers = s.exec(
-        select(InvoiceRow.number)
-        .where(col(InvoiceRow.number).like(f"{NUMBER_PREFIX}%"))
-        .order_by(func.length(InvoiceRow.number).desc(), col(InvoiceRow.number).desc())
-        .limit(20)
-    ).all()
-    highest = max((int(m.group(1)) for n in numbers if (m := re.fullmatch(r"INV-(\d+)", n))), default=0)
-    return f"{NUMBER_PREFIX}{highest + 1:04d}"
+def claimed_error(row: InvoiceRow, time_zone: str) -> SendClaimed:
+    """Who claimed (or made) the send of this invoice, and when: the sentence a second sender gets."""
+    at = row.send_claimed_at or row.sent_at or row.updated_at
+    return SendClaimed(row.number, row.send_by or row.updated_by, at, local_hhmm(at, time_zone),
+                       done=row.status != InvoiceStatus.DRAFT.value)
+
+
+def _ensure_not_being_sent(row: InvoiceRow, time_zone: str) -> None:
+    """A draft whose send is under way (:mod:`tui.store.sends`) is neither saved nor deleted meanwhile."""
+    if row.send_id and row.status == InvoiceStatus.DRAFT.value:
+        raise claimed_error(row, time_zone)
 
 
 def _check_number_free(s: Session, number: str, invoice_id: int | None) -> None:
@@ -115,16 +113,19 @@ def _write_lines(s: Session, invoice_id: int, lines: list[LineItem]) -> None:
 
 
 def save_invoice(s: Session, inv: Invoice, user: str, now: datetime, time_zone: str) -> Invoice:
-    """Insert or update (at the version it was read) after validating; lines are replaced whole."""
+    """Insert or update (at the version it was read) after validating; lines are replaced whole. A blank number
+    takes the next one (:func:`~tui.store.numbering.take_number`) as the transaction's first statement."""
     inv.validate()
+    number = inv.number.strip() or take_number(s)
     if inv.id is not None:
         stored = s.get(InvoiceRow, inv.id)
         if stored is None:
             raise NotFound("This invoice no longer exists")
+        _ensure_not_being_sent(stored, time_zone)
         get_invoice(s, inv.id).ensure_editable()
     if s.get(CustomerRow, inv.customer_id) is None:
         raise ValidationError({"customer": "That customer no longer exists"})
-    inv.number = inv.number.strip() or next_number(s)
+    inv.number = number
     _check_number_free(s, inv.number, inv.id)
     values = _row_values(inv) | {"updated_at": now, "updated_by": user}
     if inv.id is None:
@@ -181,7 +182,10 @@ def record_send_error(s: Session, invoice_id: int, message: str) -> None:
         s.add(row)
 
 
-def delete_invoice(s: Session, inv: Invoice) -> None:
+def delete_invoice(s: Session, inv: Invoice, time_zone: str = "UTC") -> None:
+    row = s.get(InvoiceRow, inv.id)
+    if row is not None:
+        _ensure_not_being_sent(row, time_zone)
     stored = get_invoice(s, inv.id)
     stored.ensure_deletable()
     if stored.version != inv.version:

@@ -62,10 +62,26 @@ class InvoiceRow(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_to: str = ""
     send_error: str = ""
+    # the send under way or done (:mod:`tui.store.sends`): its id (the email's Message-ID comes from it), who
+    # claimed it and when, and the process doing it ("host:pid:token"; empty once the send is recorded done)
+    send_id: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    send_by: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    send_claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    send_holder: str = Field(default="", sa_column_kwargs={"server_default": ""})
     version: int = 1
     updated_at: datetime = Field(sa_type=UTCDateTime)
     updated_by: str = ""
     xero_invoice_id: str | None = Field(default=None, index=True)
+
+
+class InvoiceNumberingRow(SQLModel, table=True):
+    """Per number prefix ("INV-"): the row a new invoice's number is taken under (``taken`` counts them, and the
+    update locks the row until the insert commits), and the highest number Xero holds with that prefix."""
+
+    __tablename__ = "invoice_numbering"
+    prefix: str = Field(primary_key=True)
+    xero_highest: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    taken: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class LineItemRow(SQLModel, table=True):

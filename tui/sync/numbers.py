@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from tui.domain.invoice import Invoice
 from tui.domain.money import cents
+from tui.store.numbering import record_xero_numbers
 from tui.store.tables import InvoiceRow
 from tui.sync.batches import stops_on_xero_errors
 from tui.sync.context import Context
@@ -49,6 +50,8 @@ def read_invoice_numbers(ctx: Context) -> dict[str, dict]:
         page += 1
     ctx.xero_numbers = numbers
     ctx.xero_numbers_hwm = hwm
+    with ctx.session() as s:  # numbers taken here from now on start above Xero's
+        record_xero_numbers(s, numbers)
     return numbers
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from tui.domain.dates import DEFAULT_TIME_ZONE, business_today
 from tui.domain.invoice import InvoiceStatus
 from tui.domain.money import cents
+from tui.store.numbering import next_number
 from tui.store.sync_tables import SyncRecordRow
 from tui.store.tables import BusinessRow, CustomerRow, InvoiceRow
 from tui.sync import queue, records
@@ -58,6 +59,7 @@ class FirstSyncPreview:
     sync_from: date | None = None
     xero_invoice_count: int = 0
     xero_high_water: datetime | None = None  # newest UpdatedDateUTC seen: the first pull starts there
+    next_number: str = ""  # the number the next new invoice here takes (above Xero's highest of the prefix)
 
     @property
     def needs_user(self) -> bool:
@@ -117,9 +119,10 @@ def preview_first_sync(ctx, sync_from: date | None = None) -> FirstSyncPreview:
     """Read Xero's invoice numbers (once) and sort our sent invoices. ``ctx``: a :class:`~tui.sync.context.Context`."""
     from tui.sync.numbers import read_invoice_numbers
 
-    numbers = read_invoice_numbers(ctx)
+    numbers = read_invoice_numbers(ctx)  # also keeps Xero's highest number, so the next number is above it
     with ctx.session() as s:
         preview = build_preview(local_sent(s), numbers, sync_from)
+        preview.next_number = next_number(s)
     preview.xero_high_water = ctx.xero_numbers_hwm
     return preview
 

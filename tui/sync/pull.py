@@ -22,6 +22,7 @@ from tui.domain.invoice import InvoiceStatus
 from tui.domain.money import format_money
 from tui.domain.payment import after_payments
 from tui.store.invoices import get_invoice, write_from_xero
+from tui.store.numbering import record_xero_numbers
 from tui.store.payments import apply_xero_payments
 from tui.store.sync_tables import SyncConflictRow
 from tui.store.tables import InvoiceRow
@@ -69,6 +70,7 @@ def apply_page(ctx: Context, remotes: list[RemoteInvoice]) -> None:
         return
     now = ctx.now()
     with ctx.session() as s:
+        record_xero_numbers(s, [r.number for r in remotes])  # numbers taken here start above Xero's
         ids = [r.xero_id for r in remotes]
         local = {
             xid: iid for iid, xid in s.exec(

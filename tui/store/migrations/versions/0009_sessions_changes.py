@@ -2,7 +2,7 @@
 sync service standing by for the sync lease (sync_lease.standby*)
 
 Revision ID: 0009_sessions
-Revises: 0008
+Revises: 0009_send
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ import tui.store.types
 
 
 revision = '0009_sessions'
-down_revision = '0008'
+down_revision = '0009_send'
 branch_labels = None
 depends_on = None
 
