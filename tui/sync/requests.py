@@ -1,7 +1,7 @@
 """Passes asked of the sync lease holder: the half that serves them, and the asker's wait.
 
 The lease holder (``tradiecore sync``'s loop, or the app session that holds the lease) checks for open requests
-at least every second (:func:`has_open`, or a :class:`Listener` woken by PostgreSQL's ``NOTIFY``); each pass
+four times a second (:func:`has_open`, or a :class:`Listener` woken by PostgreSQL's ``NOTIFY``); each pass
 claims the open ones as it starts (:func:`claim`: what was sent before the request is in that pass) and answers
 them as it ends (:func:`answer`). The sync service, finding an app session holding the lease, asks for a pass
 with ``handover``: the session lets go of the lease after it, and the service takes it. A process that does not
@@ -29,7 +29,7 @@ from tui.sync.lease import lease_holder, standby
 log = logging.getLogger("tui.sync")
 
 KEEP_ANSWERED = timedelta(days=1)  # answered requests are deleted after this
-CHECK_EVERY_S = 1.0  # how often a holder, or a process waiting for the lease, looks at the database
+CHECK_EVERY_S = 0.25  # how often a holder, or a process waiting for the lease, looks at the database (one read)
 
 
 def has_open(s: Session, tenant_id: str) -> bool:
@@ -115,7 +115,7 @@ def ask_for_pass(runner, tenant_id: str, requested_by: str, timeout: float,
 
 class Listener:
     """PostgreSQL: a connection of its own listening (``LISTEN``) for requests, so a holder hears one at once.
-    Should that connection drop, it waits by the clock (the holder still looks every second) and reconnects."""
+    Should that connection drop, it waits by the clock (the holder still looks four times a second) and reconnects."""
 
     RECONNECT_S = 30.0
 
@@ -146,7 +146,7 @@ class Listener:
         try:
             return any(True for _ in self._conn.notifies(timeout=timeout, stop_after=1))
         except Exception as exc:
-            log.warning("Lost the connection listening for sync requests (looking every second instead): %s",
+            log.warning("Lost the connection listening for sync requests (looking four times a second instead): %s",
                         type(exc).__name__)
             self.close()
             self._retry_at = time.monotonic() + self.RECONNECT_S
@@ -163,7 +163,7 @@ class Listener:
 
 
 def listener_for(engine) -> Listener | None:
-    """A :class:`Listener` on PostgreSQL; None elsewhere (SQLite: the holder polls every second)."""
+    """A :class:`Listener` on PostgreSQL; None elsewhere (SQLite: the holder polls four times a second)."""
     if engine.dialect.name != "postgresql":
         return None
     try:
