@@ -30,6 +30,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterator
 
+from tui.bench.seen import change_seen, sent_to_xero
+
 BUSINESS = ("Harbour City Plumbing", "accounts@hcp.example")
 PEOPLE = ("alice", "bob")
 
@@ -133,18 +135,6 @@ def number_race(shop: Shop) -> tuple[str, bool]:
     if errors:
         line += f" (first: {errors[0][3]})"
     return line, clashes == 0
-
-
-def change_seen(shop: Shop) -> tuple[str, bool]:
-    from tui.bench.seen import change_seen as measure
-
-    return measure(shop)
-
-
-def sent_to_xero(shop: Shop) -> tuple[str, bool]:
-    from tui.bench.seen import sent_to_xero as measure
-
-    return measure(shop)
 
 
 #: The measured lines, in order: each takes the Shop and returns (its line, whether it met its target).
