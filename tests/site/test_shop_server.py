@@ -98,7 +98,7 @@ class Server(SitePaths):
                               capture_output=True, text=True, timeout=180,
                               env=self.shell_env(entry.pw_dir, TRADIECORE_USER=user))
 
-    def tradiecore_argv(self, user: str, *argv: str) -> subprocess.CompletedProcess:
+    def run_as(self, user: str, *argv: str) -> subprocess.CompletedProcess:
         """``argv`` as ``user``, with that user's groups, in their own home."""
         entry = pwd.getpwnam(user)
         return subprocess.run(["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--init-groups",
@@ -274,7 +274,7 @@ def test_readme_install_then_two_members_and_the_service(server):
 
 def _run_the_shop(server: Server, service: Service) -> None:
     # root's python3 is no use to staff: the README's venv is built on one they can run
-    denied = server.tradiecore_argv("alice", str(server.roots_python_dir / "python3"), "-c", "pass")
+    denied = server.run_as("alice", "/bin/sh", "-c", f"{server.roots_python_dir / 'python3'} -c pass")
     assert denied.returncode != 0 and "Permission denied" in denied.stderr, denied
     # Alice sets up the business's details and reviews the revenue accounts, then sends an invoice: the service
     # sends it to Xero
