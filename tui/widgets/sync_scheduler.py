@@ -39,6 +39,7 @@ class PassResult:
     needs_confirmation: bool = False
     changed: bool = False  # something pushed, pulled or failed, or Xero disconnected: lists reload
     held_by: str | None = None  # another process holds the sync lease (its label)
+    handed_over: bool = False  # this pass let the sync service have the lease (it holds it, or is about to)
 
 
 def status_line(status, report=None) -> Text:
@@ -66,7 +67,7 @@ def run_pass(services, ask: bool = False) -> PassResult:
     line = status_line(status, report)
     if asked is not None and not asked.done:
         line = Text(f"No pass from {holder_name(report.held_by)} within {ASK_TIMEOUT_S:g} s", style="bold red")
-    return PassResult(line, report.needs_confirmation, changed, status.sync.held_by)
+    return PassResult(line, report.needs_confirmation, changed, status.sync.held_by, sync.runner().handed_over)
 
 
 class SyncScheduler:
@@ -116,7 +117,7 @@ class SyncScheduler:
         if again is not None:
             self.nudge(again)  # asked for while that pass ran: it may have started too early for it
         # handed over to the sync service: it holds the lease, or is about to (should it die, take it back)
-        self._held_by_other = result.held_by is not None or self.app.services.sync.runner().handed_over
+        self._held_by_other = result.held_by is not None or result.handed_over
         self.app.sync_passed(result)
 
     # -- the look every second ------------------------------------------------------------------------------
