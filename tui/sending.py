@@ -118,8 +118,13 @@ class Sending:
                 where = f"Already in the outbox for {claim.to}"
             else:
                 where = mailer.send(message)
-        except (MailError, ValidationError) as exc:
-            why = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+        except Exception as exc:  # the mailers turn every failure of theirs into MailError: nothing went
+            if isinstance(exc, ValidationError):
+                why = "; ".join(exc.errors.values())
+            elif isinstance(exc, MailError):
+                why = str(exc)
+            else:  # the email could not even be made (or the store failed reading for it)
+                why = f"the email could not be made ({type(exc).__name__}: {exc})"
             with self.session() as s:
                 version = release_send(s, claim, why, self.now())
             raise NotSent(why, version) from None

@@ -66,6 +66,7 @@ class Shop:
     work: Path
     mail_port: int | None
     services: object  # the test's own Services on the same database (to seed and to look)
+    customer_id: int = 0
 
     def env(self, user: str, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TRADIECORE_")}

@@ -10,9 +10,11 @@ import os
 from collections import Counter
 
 import pytest
+from sqlmodel import select
 
 from tests.send.conftest import finished
 from tui.domain.invoice import InvoiceStatus
+from tui.store.tables import InvoiceRow
 
 TRIALS = int(os.environ.get("TRADIECORE_RACE_TRIALS", "20"))  # fewer only to try a change quickly
 pytestmark = pytest.mark.timeout(900)  # 20 trials of two real app sessions: minutes on a busy machine
@@ -32,8 +34,6 @@ def test_two_sessions_send_the_same_draft_at_once_one_email(shop, smtp_inbox, tm
         inv = shop.services.invoice(int(invoice_id))
         assert inv.status is InvoiceStatus.SENT
         with shop.services.session() as s:
-            from tui.store.tables import InvoiceRow
-
             sender = s.get(InvoiceRow, inv.id).send_by
         assert sender in ("alice", "bob")
         loser = "bob" if sender == "alice" else "alice"
@@ -61,9 +61,5 @@ def test_two_sessions_save_new_invoices_at_once_distinct_numbers(shop, tmp_path)
     numbers = [t["number"] for t in seen]
     assert len(set(numbers)) == 2 * TRIALS
     assert sorted(numbers) == [f"INV-{n:04d}" for n in range(1, 2 * TRIALS + 1)]
-    stored, count = shop.services.customers()  # every one is in the database under its number
-    from tui.store.tables import InvoiceRow
-    from sqlmodel import select
-
-    with shop.services.session() as s:
+    with shop.services.session() as s:  # every one is in the database under its number
         assert sorted(s.exec(select(InvoiceRow.number)).all()) == sorted(numbers)

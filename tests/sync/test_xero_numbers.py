@@ -3,8 +3,6 @@ start above it (the renumbering of a clash stays for numbers typed here)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from tests.sync.conftest import connect_business, make_invoice
 
 

@@ -377,8 +377,14 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
     def show_errors(self, errors: dict[str, str]) -> None:
         self.form.show_errors(errors, read_only=bool(self.read_only_reason))
 
+    @property
+    def _typing(self) -> bool:
+        """A change is someone typing: not the lines being replaced by a load (which recomputes once done), nor
+        the editor on its way out (its rows half removed)."""
+        return self.invoice is not None and self.is_current and not self._showing.locked()
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        if self.invoice is None:
+        if not self._typing:
             return
         box = event.input
         if box.id and box.id.startswith("f-"):
@@ -388,7 +394,7 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
             self.recompute()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if self.invoice is not None:
+        if self._typing:
             self.recompute()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -70,7 +70,6 @@ def apply_page(ctx: Context, remotes: list[RemoteInvoice]) -> None:
         return
     now = ctx.now()
     with ctx.session() as s:
-        record_xero_numbers(s, [r.number for r in remotes])  # numbers taken here start above Xero's
         ids = [r.xero_id for r in remotes]
         local = {
             xid: iid for iid, xid in s.exec(
@@ -82,6 +81,7 @@ def apply_page(ctx: Context, remotes: list[RemoteInvoice]) -> None:
             if invoice_id is None:
                 continue  # not ours
             apply_remote(ctx, s, invoice_id, remote, now)
+        record_xero_numbers(s, [r.number for r in remotes])  # numbers taken here start above Xero's
 
 
 def apply_remote(ctx: Context, s: Session, invoice_id: int, remote: RemoteInvoice, now: datetime) -> None:
