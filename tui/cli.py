@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     setup.add_argument("--db", dest="site_db", metavar="URL",
                        help="the business's database (default: SQLite in the data dir)")
     setup.add_argument("--user", dest="site_user", metavar="NAME", help="the user the sync service runs as")
+    setup.add_argument("--xero-base", dest="xero_base", metavar="URL", default=argparse.SUPPRESS,
+                       help="a Xero other than Xero's own (a sandbox): kept in the site config for everyone")
     sync = sub.add_parser("sync", help="run the Xero sync headless (a loop; --once for cron)")
     sync.add_argument("--once", action="store_true", help="one pass, then exit")
     sync.add_argument("--wait", type=_seconds, metavar="SECONDS",
@@ -211,7 +213,7 @@ def _main(argv: list[str] | None) -> int:
         from tui.site_setup import setup_site
 
         return setup_site(cfg, data_dir=args.data_dir, group=args.group, db=args.site_db, user=args.site_user,
-                          say=print, complain=lambda line: print(line, file=sys.stderr))
+                          say=print, complain=lambda line: print(line, file=sys.stderr), xero_base=args.xero_base)
     if cfg.is_site:  # what the app and the sync make in the shared data dir stays the group's to write
         os.umask(config.SITE_UMASK)
     else:  # a single-user install's data is its owner's alone

@@ -22,6 +22,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 
@@ -39,6 +40,9 @@ CONFIG_HEADER = ("# tradiecore's site config: every user of this server reads it
                  "# Written by `tradiecore setup --site`; [mail] and [xero] settings may be added here too.\n")
 
 
+XERO_URL_KEYS = ("login_url", "identity_url", "api_url")  # what --xero-base sets, in [xero]
+
+
 class SetupRefused(Exception):
     """Setup cannot go ahead; ``str`` is the one line to show. Nothing was made."""
 
@@ -53,6 +57,7 @@ class SitePlan:
     gid: int
     db_url: str  # "" : SQLite in the data dir
     user: str = ""
+    xero_base: str = ""  # --xero-base: the Xero address (a sandbox) kept for everyone
     config_text: str = ""  # the site config as it is to be
     config_mode: int = CONFIG_MODE
     old_config: str | None = None  # as it is now (None: no file)
@@ -156,9 +161,10 @@ def _first_line(exc: BaseException) -> str:
 
 
 def plan_site(cfg: Config, *, data_dir: str | None = None, group: str | None = None, db: str | None = None,
-              user: str | None = None, euid: int | None = None) -> SitePlan:
+              user: str | None = None, euid: int | None = None, xero_base: str | None = None) -> SitePlan:
     """Check everything setup is to do, with what the site config says now as the defaults; nothing is made.
-    :class:`SetupRefused` says the first thing in the way."""
+    :class:`SetupRefused` says the first thing in the way. ``xero_base`` (``--xero-base``, e.g. a sandbox): kept
+    in the site config's ``[xero]`` as all three Xero addresses, for the sync service and every member."""
     site_dir = cfg.site_dir
     old_text, old = _read_site_file(cfg.site_config_path)
     old_site = old.get("site") if isinstance(old.get("site"), dict) else {}
@@ -187,6 +193,10 @@ def plan_site(cfg: Config, *, data_dir: str | None = None, group: str | None = N
             make_url(db_url)
         except Exception:
             raise SetupRefused(f"--db: not a database URL: {db_url!r}") from None
+    if xero_base:
+        parts = urlsplit(xero_base)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SetupRefused(f"--xero-base: not an http(s) address: {xero_base!r}")
     plan = SitePlan(site_dir=site_dir, data_dir=data, group=group, gid=gid, db_url=db_url, user=user,
                     old_config=old_text)
     _check_creatable(site_dir)
@@ -201,6 +211,10 @@ def plan_site(cfg: Config, *, data_dir: str | None = None, group: str | None = N
         text = set_key(text, "site", "user", user)
     if db_url:
         text = set_key(text, "database", "url", db_url)
+    if xero_base:
+        for key in XERO_URL_KEYS:
+            text = set_key(text, "xero", key, xero_base.rstrip("/"))
+        plan.xero_base = xero_base.rstrip("/")
     plan.config_text = text
     plan.config_mode = SECRET_CONFIG_MODE if db_url and make_url(db_url).password else CONFIG_MODE
     return plan
@@ -316,7 +330,8 @@ def _config(plan: SitePlan, say: Callable[[str], None]) -> None:
     os.replace(tmp, path)
     verb = "Wrote" if plan.old_config is None else "Updated"
     user = f", user = {plan.user}" if plan.user else ""
-    say(f"{verb} the site config {path} ([site] group = {plan.group}, data_dir = {plan.data_dir}{user}; "
+    xero = f"; [xero] at {plan.xero_base}" if plan.xero_base else ""
+    say(f"{verb} the site config {path} ([site] group = {plan.group}, data_dir = {plan.data_dir}{user}{xero}; "
         f"mode {plan.config_mode:04o})")
 
 
@@ -357,10 +372,10 @@ def _undo(plan: SitePlan) -> None:
 
 
 def setup_site(cfg: Config, *, data_dir: str | None, group: str | None, db: str | None, user: str | None,
-               say: Callable[[str], None], complain: Callable[[str], None]) -> int:
+               say: Callable[[str], None], complain: Callable[[str], None], xero_base: str | None = None) -> int:
     """``tradiecore setup --site``: 0 done (or nothing to do), 2 refused (nothing made), 1 failed (undone)."""
     try:
-        plan = plan_site(cfg, data_dir=data_dir, group=group, db=db, user=user)
+        plan = plan_site(cfg, data_dir=data_dir, group=group, db=db, user=user, xero_base=xero_base)
     except SetupRefused as exc:
         complain(f"tradiecore: {exc}")
         return 2

@@ -66,3 +66,7 @@ def test_sessions_races_two_processes_and_counts_emails_and_numbers():
     assert [line for line in out.splitlines() if not line.startswith(" ") and line.endswith(":")] == databases
     assert len(re.findall(r"^  send race: 3 trials, emails: 3, duplicates: 0  \(", out, re.M)) == len(databases), out
     assert len(re.findall(r"^  number race: 6 saves, clashes: 0  \(", out, re.M)) == len(databases), out
+    seen = re.findall(r"^  change seen by the other session: p50 (\d+) ms, max (\d+) ms \(", out, re.M)
+    sent = re.findall(r"^  sent to in Xero: p50 (\d+) ms, p95 (\d+) ms \(", out, re.M)
+    assert len(seen) == len(sent) == len(databases), out
+    assert all(0 < int(p50) <= int(worst) for p50, worst in seen + sent), out

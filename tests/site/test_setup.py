@@ -172,3 +172,21 @@ def test_a_failure_while_acting_removes_what_was_made(site_paths, monkeypatch):
                           "[Errno 28] No space left on device"]
     assert len(said) == 5  # site dir, key, data dir, outbox, database: each made, then removed again
     _nothing_made(p)
+
+
+def test_the_xero_address_given_is_kept_in_the_site_config_for_everyone(site_paths):
+    """`--xero-base` (a sandbox, say): the service and every member read it from the site config, with no
+    TRADIECORE_XERO_BASE of their own."""
+    p = site_paths
+    base = "http://127.0.0.1:8099"
+    done = p.setup("--data-dir", str(p.data_dir), "--group", GROUP, "--xero-base", base + "/")
+    assert done.returncode == 0, done.stderr
+    assert f"[xero] at {base}; mode 0644)" in done.stdout
+    assert tomllib.loads(p.config.read_text())["xero"] == {"login_url": base, "identity_url": base, "api_url": base}
+    env = {k: v for k, v in p.env().items() if k != "TRADIECORE_XERO_BASE"}
+    cfg = config.load(env=env)
+    assert (cfg.xero.login_url, cfg.xero.identity_url, cfg.xero.api_url) == (base, base, base)
+    again = p.setup()  # kept by a later run without the flag
+    assert again.returncode == 0 and "Nothing to change" in again.stdout
+    refused = p.setup("--xero-base", "sandbox:8099")
+    assert refused.returncode == 2 and "--xero-base: not an http(s) address" in refused.stderr

@@ -1,9 +1,11 @@
 """The shop server end to end, as README.md's "Install on a shop server" sets it up.
 
-Root runs the README's lines exactly, in a temporary root (its /opt, /var/lib, /usr/local/bin and /etc/tradiecore
-moved under a temporary dir): a virtualenv from the system's Python with a copy of this project installed, a real
-group and real users (`groupadd`, `useradd`, `usermod`), `setup --site`, `connect --custom` against the sandbox,
-`service --install` (systemd does not run here: it says so) and `status`. Then the unit `tradiecore service`
+Root runs the README's lines exactly, in a temporary root (its /opt, /var/lib, /var/backups, /usr/local/bin and
+/etc/tradiecore moved under a temporary dir), with a `python3` first on root's PATH that no other user can run (a
+copy of the interpreter in a 0700 dir, as pyenv's in root's home is): a virtualenv from the system's Python with a
+copy of this project installed, a real group and real users (`groupadd`, `useradd`, `usermod`), `setup --site`,
+`connect --custom` against the sandbox, `service --install` (systemd does not run here: it says so), `status`,
+the backup folder and a backup. Then the unit `tradiecore service`
 prints runs as the user it names, and two members of staff, each as their own Unix user, run app sessions
 (tests/site/session.py): both see the same invoices; an invoice Alice sends reaches Xero through the service; Bob's
 Sync now is carried out by the service; `status --json` is the same for both; someone outside the group is told
@@ -29,8 +31,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import skip_or_fail
-from tests.multiuser import ROOT, can_switch_users, shared_tmp
+from tests.multiuser import ROOT, SYSTEM_PYTHON, can_switch_users, shared_tmp
 from tests.site.conftest import SitePaths
+
+pytestmark = pytest.mark.timeout(1800)  # pip installs the project into a new virtualenv, as the README does
 
 GROUP, SERVICE_USER, MEMBERS, OUTSIDER = "tradies", "tradiesync", ("alice", "bob"), "mallory"
 USERS = (SERVICE_USER, *MEMBERS, OUTSIDER)
@@ -61,14 +65,22 @@ class Server(SitePaths):
     def python(self) -> str:
         return str(self.base / "opt" / "tradiecore" / "bin" / "python")
 
+    @property
+    def roots_python_dir(self) -> Path:
+        """Where root's own ``python3`` is: first on root's PATH, and no one else's to enter."""
+        return self.base / "root-only" / "bin"
+
     def shell_env(self, home: str = "/root", **extra: str) -> dict[str, str]:
-        return {"PATH": f"{self.base / 'usr' / 'local' / 'bin'}:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8",
+        mine = f"{self.roots_python_dir}:" if home == "/root" else ""
+        return {"PATH": f"{mine}{self.base / 'usr' / 'local' / 'bin'}:/usr/sbin:/usr/bin:/sbin:/bin",
+                "LANG": "C.UTF-8",
                 "HOME": home, "TRADIECORE_SITE_DIR": str(self.site_dir), "TRADIECORE_XERO_BASE": self.sb.base_url,
                 **extra}
 
     def here(self, line: str) -> str:
         """A README line with its absolute paths moved under this server's temporary root."""
-        line = re.sub(r"(?<![\w./])(/opt/|/var/lib/|/usr/local/bin/)", lambda m: f"{self.base}{m[1]}", line)
+        line = re.sub(r"(?<![\w./])(/opt/|/var/lib/|/var/backups/|/usr/local/bin/)", lambda m: f"{self.base}{m[1]}",
+                      line)
         line = line.replace("./tradiecore", str(self.base / "src"))
         return line.replace("YOUR_CLIENT_ID", self.sb.custom_client_id)
 
@@ -85,6 +97,13 @@ class Server(SitePaths):
                                "--", str(self.base / "usr" / "local" / "bin" / "tradiecore"), *args], cwd="/",
                               capture_output=True, text=True, timeout=180,
                               env=self.shell_env(entry.pw_dir, TRADIECORE_USER=user))
+
+    def run_as(self, user: str, *argv: str) -> subprocess.CompletedProcess:
+        """``argv`` as ``user``, with that user's groups, in their own home."""
+        entry = pwd.getpwnam(user)
+        return subprocess.run(["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--init-groups",
+                               "--", *argv], cwd="/", capture_output=True, text=True, timeout=60,
+                              env=self.shell_env(entry.pw_dir))
 
     def _session_argv(self, user: str, action: str, arg: str) -> tuple[list[str], dict[str, str]]:
         entry = pwd.getpwnam(user)
@@ -185,6 +204,12 @@ def server():
     for sub in ("work", "usr/local/bin", "var/lib", "opt"):
         (base / sub).mkdir(parents=True)
         (base / sub).chmod(0o755)
+    if not Path(SYSTEM_PYTHON).exists():
+        skip_or_fail(f"the README installs on Debian's {SYSTEM_PYTHON} (apt-get install python3-venv)")
+    roots = base / "root-only"  # root's python3, where only root may go (pyenv's in /root is so)
+    (roots / "bin").mkdir(parents=True)
+    roots.chmod(0o700)
+    shutil.copy2(os.path.realpath(SYSTEM_PYTHON), roots / "bin" / "python3")
     src = base / "src"  # the clone the README installs from, readable by every user
     shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info",
                                                              ".pytest_cache", "__snapshots__"))
@@ -203,9 +228,12 @@ def server():
 def test_readme_install_then_two_members_and_the_service(server):
     # -- the README's lines, as root ---------------------------------------------------------------------------
     lines = readme_lines()
-    assert [line.split()[0] for line in lines] == ["python3", "/opt/tradiecore/bin/pip", "ln", "groupadd", "useradd",
-                                                   "usermod", "usermod", "tradiecore", "tradiecore", "tradiecore",
-                                                   "tradiecore"]
+    assert [line.split()[0] for line in lines] == [SYSTEM_PYTHON, "/opt/tradiecore/bin/pip", "ln", "groupadd",
+                                                   "useradd", "usermod", "usermod", "tradiecore", "tradiecore",
+                                                   "tradiecore", "tradiecore", "install", "tradiecore"]
+    # root's own python3 runs for root, and for nobody else (what made staff's "Permission denied")
+    assert server.root("python3 -c 'import sys; print(sys.executable)'").stdout.startswith(
+        str(server.roots_python_dir))
     for line in lines:
         done = server.root(server.here(line))
         if line == "tradiecore service --install" and not Path("/run/systemd/system").exists():
@@ -218,6 +246,11 @@ def test_readme_install_then_two_members_and_the_service(server):
             assert "revenue accounts" in done.stdout
         else:
             assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"
+    backups = server.base / "var" / "backups" / "tradiecore"
+    assert oct(backups.stat().st_mode & 0o7777) == "0o2750"
+    assert (backups.stat().st_uid, backups.stat().st_gid) == (0, grp.getgrnam(GROUP).gr_gid)
+    copies = list(backups.glob("20*.db"))
+    assert len(copies) == 1 and copies[0].stat().st_size > 0, copies
     connect = next(done for line, done in server.ran if " connect " in line)
     assert "Connected to Demo Company (AU)" in connect.stdout
     assert set(grp.getgrnam(GROUP).gr_mem) == set(MEMBERS)
@@ -240,6 +273,9 @@ def test_readme_install_then_two_members_and_the_service(server):
 
 
 def _run_the_shop(server: Server, service: Service) -> None:
+    # root's python3 is no use to staff: the README's venv is built on one they can run
+    denied = server.run_as("alice", "/bin/sh", "-c", f"{server.roots_python_dir / 'python3'} -c pass")
+    assert denied.returncode != 0 and "Permission denied" in denied.stderr, denied
     # Alice sets up the business's details and reviews the revenue accounts, then sends an invoice: the service
     # sends it to Xero
     server.session("alice", "set-up")

@@ -365,3 +365,20 @@ async def test_header_gives_way_with_the_business_name_first(demo_services):
         await pilot.resize_terminal(120, 24)
         await settle(pilot)
         assert "Harbour City Plumbing Pty Ltd" in screen_text(app).splitlines()[0]
+
+
+async def test_email_settings_on_a_site_install_name_the_site_config_that_root_edits(demo_services, tmp_path):
+    from pathlib import Path
+
+    from tests.connect.helpers import screen_text as widget_text
+    from tui.secrets import FileSecretStore
+
+    cfg = replace(demo_services.cfg, is_site=True, site_dir=Path("/etc/tradiecore"))
+    services = Services(cfg, now=demo_services.now, user="bob", secrets=FileSecretStore(tmp_path / "secrets.json"))
+    app = TradieApp(services)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.goto("email")
+        await settle(pilot)
+        text = widget_text(app).replace("\n", "")  # every widget's text, scrolled out of sight or not
+        assert "root adds to the site config /etc/tradiecore/config.toml (every member's sessions use it)" in text
+        assert ".config/tradiecore" not in text and str(cfg.config_dir) not in text

@@ -7,6 +7,8 @@ app's screens call, for each database in turn:
 - ``send race: N trials, emails: N, duplicates: 0``: both send the same draft; the emails are counted in the
   local outbox (one Maildir the two share), per invoice number.
 - ``number race: N saves, clashes: 0``: both save a new invoice; a clash is a save refused or a number twice.
+- ``change seen by the other session: p50 X ms, max Y ms`` and ``sent to in Xero: p50 X ms, p95 Y ms``: how
+  soon a change reaches everyone (:mod:`tui.bench.seen`).
 
 One function per measured line (:data:`MEASURES`): each takes the :class:`Shop` and returns its line and whether
 it met its target. PostgreSQL runs when ``--db URL`` names a scratch database, or in a throwaway database made on
@@ -27,6 +29,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterator
+
+from tui.bench.seen import change_seen, sent_to_xero
 
 BUSINESS = ("Harbour City Plumbing", "accounts@hcp.example")
 PEOPLE = ("alice", "bob")
@@ -134,7 +138,7 @@ def number_race(shop: Shop) -> tuple[str, bool]:
 
 
 #: The measured lines, in order: each takes the Shop and returns (its line, whether it met its target).
-MEASURES: list[Callable[[Shop], tuple[str, bool]]] = [send_race, number_race]
+MEASURES: list[Callable[[Shop], tuple[str, bool]]] = [send_race, number_race, change_seen, sent_to_xero]
 
 
 def _draft(services, customer_id: int, n: int) -> int:

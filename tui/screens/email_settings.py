@@ -17,9 +17,14 @@ from tui.screens.base import BaseScreen
 from tui.widgets.header import AppHeader
 
 
-def how_to_change(config_path: str) -> Text:
+def how_to_change(config_path: str, site: bool = False) -> Text:
+    """Where the ``[mail]`` settings go: the user's config.toml, or on a site install the site's (the business's
+    mail, for every member and the sync service), which root edits."""
+    where = [("To send by SMTP, root adds to the site config ", ""), (config_path, "bold"),
+             (" (every member's sessions use it):\n", "")] if site else \
+        [("To send by SMTP, add to ", ""), (config_path, "bold"), (":\n", "")]
     return Text.assemble(
-        ("To send by SMTP, add to ", ""), (config_path, "bold"), (":\n", ""),
+        *where,
         ("  [mail]\n"
          "  host = \"smtp.example.com\"\n"
          "  port = 587\n"
@@ -60,7 +65,8 @@ class EmailSettingsScreen(BaseScreen):
                 yield Button("Save password", id="save", variant="primary", compact=True)
                 yield Button("Clear password", id="clear", compact=True)
                 yield Button("Outbox", id="outbox", compact=True)
-            yield Static(how_to_change(str(cfg.config_dir / "config.toml")), id="mail-how", classes="message")
+            yield Static(how_to_change(str(cfg.site_config_path if cfg.is_site else cfg.config_dir / "config.toml"),
+                                       site=cfg.is_site), id="mail-how", classes="message")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -101,3 +101,11 @@ def add_customer_from_xero(s: Session, customer: Customer, now: datetime) -> Cus
     s.add(row)
     s.flush()
     return _to_domain(row)
+
+
+def last_change(s: Session, customer_id: int) -> tuple[Customer, str, datetime]:
+    """The customer as stored now, who saved it last and when (an open editor says who changed it)."""
+    row = s.get(CustomerRow, customer_id)
+    if row is None:
+        raise NotFound("This customer no longer exists")
+    return _to_domain(row), row.updated_by, row.updated_at

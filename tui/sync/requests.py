@@ -1,7 +1,7 @@
 """Passes asked of the sync lease holder: the half that serves them, and the asker's wait.
 
 The lease holder (``tradiecore sync``'s loop, or the app session that holds the lease) checks for open requests
-at least every second (:func:`has_open`, or a :class:`Listener` woken by PostgreSQL's ``NOTIFY``); each pass
+four times a second (:func:`has_open`, or a :class:`Listener` woken by PostgreSQL's ``NOTIFY``); each pass
 claims the open ones as it starts (:func:`claim`: what was sent before the request is in that pass) and answers
 them as it ends (:func:`answer`). The sync service, finding an app session holding the lease, asks for a pass
 with ``handover``: the session lets go of the lease after it, and the service takes it. A process that does not
@@ -24,12 +24,12 @@ from tui.store.db import session
 from tui.store.sync_requests import CHANNEL, PassRequest, get_request, request_pass
 from tui.store.sync_tables import SyncRequestRow, SyncStateRow
 from tui.store.xero_connections import active_connection
-from tui.sync.lease import lease_holder
+from tui.sync.lease import lease_holder, standby
 
 log = logging.getLogger("tui.sync")
 
 KEEP_ANSWERED = timedelta(days=1)  # answered requests are deleted after this
-CHECK_EVERY_S = 1.0  # how often a holder, or a process waiting for the lease, looks at the database
+CHECK_EVERY_S = 0.25  # how often a holder, or a process waiting for the lease, looks at the database (one read)
 
 
 def has_open(s: Session, tenant_id: str) -> bool:
@@ -73,14 +73,17 @@ class Watch:
     open_requests: bool
     last_run_at: datetime | None  # the last pass, by whoever ran it
     last_error: str
+    standby: str = ""  # the holder id of the sync service standing by for the lease, if one is
 
 
 def watch(s: Session, tenant_id: str, holder_id: str, now: datetime) -> Watch:
     """One cheap read: the lease row, whether a request is open, and the organisation's last pass."""
     holder = lease_holder(s, tenant_id, now)
     state = s.get(SyncStateRow, tenant_id)
+    waiting = standby(s, tenant_id, now)
     return Watch(holder is not None and holder.holder == holder_id, holder.label if holder else None,
-                 has_open(s, tenant_id), state.last_run_at if state else None, state.last_error if state else "")
+                 has_open(s, tenant_id), state.last_run_at if state else None, state.last_error if state else "",
+                 waiting[0] if waiting else "")
 
 
 def ask_for_pass(runner, tenant_id: str, requested_by: str, timeout: float,
@@ -112,7 +115,7 @@ def ask_for_pass(runner, tenant_id: str, requested_by: str, timeout: float,
 
 class Listener:
     """PostgreSQL: a connection of its own listening (``LISTEN``) for requests, so a holder hears one at once.
-    Should that connection drop, it waits by the clock (the holder still looks every second) and reconnects."""
+    Should that connection drop, it waits by the clock (the holder still looks four times a second) and reconnects."""
 
     RECONNECT_S = 30.0
 
@@ -143,7 +146,7 @@ class Listener:
         try:
             return any(True for _ in self._conn.notifies(timeout=timeout, stop_after=1))
         except Exception as exc:
-            log.warning("Lost the connection listening for sync requests (looking every second instead): %s",
+            log.warning("Lost the connection listening for sync requests (looking four times a second instead): %s",
                         type(exc).__name__)
             self.close()
             self._retry_at = time.monotonic() + self.RECONNECT_S
@@ -160,7 +163,7 @@ class Listener:
 
 
 def listener_for(engine) -> Listener | None:
-    """A :class:`Listener` on PostgreSQL; None elsewhere (SQLite: the holder polls every second)."""
+    """A :class:`Listener` on PostgreSQL; None elsewhere (SQLite: the holder polls four times a second)."""
     if engine.dialect.name != "postgresql":
         return None
     try:
@@ -172,7 +175,9 @@ def listener_for(engine) -> Listener | None:
 
 def wait_for_work(runner, seconds: float, wake: threading.Event, listener: Listener | None = None) -> str:
     """The sync loop's wait between passes: up to ``seconds``, cut short by ``wake`` (SIGTERM, a webhook), by a
-    request while ``runner`` holds the lease, or by the lease falling free while another process held it.
+    request while ``runner`` holds the lease, or by the lease falling free while another process held it (its
+    holder quit, handed it over or died). While another process holds it, ``runner`` stands by for it
+    (:meth:`~tui.sync.lease.Lease.stand_by`), so no app session takes it first.
 
     Returns why it ended: "wake", "request", "lease free" or "time".
     """
@@ -194,9 +199,14 @@ def wait_for_work(runner, seconds: float, wake: threading.Event, listener: Liste
             if look is not None and look.mine and look.open_requests:
                 return "request"
             held = look is not None and look.held_by is not None
-            if not held and held_by_other:
+            if look is not None and not held and (held_by_other or look.standby == runner.holder_id(conn.tenant_id)):
                 return "lease free"
             held_by_other = held and not look.mine
+            if held_by_other:
+                try:
+                    runner.stand_by(conn.tenant_id)
+                except Exception as exc:  # looked at again in a second
+                    log.debug("could not stand by for the sync lease: %s", exc)
         slice_ = min(CHECK_EVERY_S, remaining)
         if listener is not None:
             listener.wait(slice_)  # a request notified: checked at once, above

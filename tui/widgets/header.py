@@ -60,16 +60,17 @@ class AppHeader(Horizontal):
 
     def _show_business(self, name: str) -> None:
         self._business = name
-        self.query_one("#header-business", Static).update(name)
-        self._fit()
+        for slot in self.query("#header-business").results(Static):  # none while the header is being removed
+            slot.update(name)
+            self._fit()
 
     def _show_sync(self, status) -> None:
         """The sync status (``app.sync_status``: plain text or a Rich Text, red when something is wrong)."""
         self._status = str(status or "")
-        slot = self.query_one("#sync-status", Static)
-        slot.update(status or "")
-        slot.set_class(not status, "-empty")
-        self._fit()
+        for slot in self.query("#sync-status").results(Static):  # none while the header is being removed
+            slot.update(status or "")
+            slot.set_class(not status, "-empty")
+            self._fit()
 
     def on_resize(self) -> None:
         self._fit()

@@ -17,12 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.message import Message
 
 from tui.clock import POLL_INTERVAL_S
 from tui.services import import_store
 
 WATCH_EVERY_S = 1.0
 ASK_TIMEOUT_S = 60.0  # how long Sync now waits for the holder's pass
+
+
+class SyncWanted(Message):
+    """A sync pass is wanted: the services queued something for Xero, or someone asked (Sync now). Posted to the
+    app from any thread; the app runs the pass, or asks the lease holder for it."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,7 @@ class PassResult:
     needs_confirmation: bool = False
     changed: bool = False  # something pushed, pulled or failed, or Xero disconnected: lists reload
     held_by: str | None = None  # another process holds the sync lease (its label)
+    handed_over: bool = False  # this pass let the sync service have the lease (it holds it, or is about to)
 
 
 def status_line(status, report=None) -> Text:
@@ -60,7 +67,7 @@ def run_pass(services, ask: bool = False) -> PassResult:
     line = status_line(status, report)
     if asked is not None and not asked.done:
         line = Text(f"No pass from {holder_name(report.held_by)} within {ASK_TIMEOUT_S:g} s", style="bold red")
-    return PassResult(line, report.needs_confirmation, changed, status.sync.held_by)
+    return PassResult(line, report.needs_confirmation, changed, status.sync.held_by, sync.runner().handed_over)
 
 
 class SyncScheduler:
@@ -73,6 +80,8 @@ class SyncScheduler:
         self._timers = []
         self._held_by_other = False  # at the last look, another process held the lease
         self._seen_pass = None  # the other holder's last pass shown in the header
+        self._again: bool | None = None  # a pass asked for while one ran (True: asked of the holder)
+        self._in_pass = False  # a pass is under way (from nudge() until its result is shown)
         self.passes = 0  # passes finished (tests wait on it)
 
     def start(self) -> None:
@@ -83,19 +92,32 @@ class SyncScheduler:
         self.nudge()
 
     def nudge(self, ask: bool = False):
-        """A pass now, in a thread worker (a pass already running finishes first: the runner runs one at a time).
-        ``ask``: someone asked for it, so while another process holds the lease it is asked of that process."""
+        """A pass now, in a thread worker; while one is under way, one more right after it (however many ask
+        meanwhile). ``ask``: someone asked for it, so while another process holds the lease it is asked of that
+        process."""
+        if self._running:
+            self._again = (self._again or False) or ask
+            return None
+        self._in_pass = True
         return self.app.run_worker(lambda: self._pass(ask), thread=True, exit_on_error=False, group="sync",
-                                   exclusive=True, name="sync pass")
+                                   name="sync pass")
 
     def _pass(self, ask: bool) -> None:
-        import_store()
-        result = run_pass(self.app.services, ask)
+        try:
+            import_store()
+            result = run_pass(self.app.services, ask)
+        except Exception as exc:  # run_pass says what failed; this is for anything before it
+            result = PassResult(Text(f"Sync failed: {exc}", style="bold red"))
         self.app.call_from_thread(self._done, result)
 
     def _done(self, result: PassResult) -> None:
         self.passes += 1
-        self._held_by_other = result.held_by is not None
+        self._in_pass = False
+        again, self._again = self._again, None
+        if again is not None:
+            self.nudge(again)  # asked for while that pass ran: it may have started too early for it
+        # handed over to the sync service: it holds the lease, or is about to (should it die, take it back)
+        self._held_by_other = result.held_by is not None or result.handed_over
         self.app.sync_passed(result)
 
     # -- the look every second ------------------------------------------------------------------------------
@@ -106,7 +128,7 @@ class SyncScheduler:
     @property
     def _running(self) -> bool:
         """A pass is under way (or about to start)."""
-        return self._busy("sync")
+        return self._in_pass
 
     def watch(self) -> None:
         """The look every ``watch_every`` seconds (skipped while a pass, or the last look, is still going)."""
