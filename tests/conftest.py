@@ -1,7 +1,13 @@
-"""Shared test set-up: a private data dir per test, a fixed clock, an in-memory keyring, no animations."""
+"""Shared test set-up: a private data dir per test, a fixed clock, an in-memory keyring, no animations.
+
+The host is never read: tests/isolation.py (a plugin, below) gives the run a stand-in shop server's site install
+as its default site, and fails a test that starts a tradiecore process without its own site, config and data dirs.
+Syncers look at the lease and for requests every 0.1 s (``TRADIECORE_SYNC_LOOK_S``), not every second.
+"""
 
 from __future__ import annotations
 
+import gc
 import os
 from datetime import datetime, timezone
 
@@ -11,6 +17,9 @@ import pytest
 
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 os.environ.setdefault("TRADIECORE_USER", "sam")
+os.environ["TRADIECORE_SYNC_LOOK_S"] = "0.1"
+
+pytest_plugins = ["tests.isolation"]
 
 # 10:00 on Wednesday 25 November 2026 in Sydney: every snapshot and To Do grouping uses this instant.
 FIXED_NOW = datetime(2026, 11, 24, 23, 0, tzinfo=timezone.utc)
@@ -43,6 +52,15 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
 
 @pytest.fixture(autouse=True)
+def unfrozen_gc():
+    """``TradieApp`` moves what start-up made into the collector's permanent generation (``gc.freeze()``); in a
+    long-lived test process that would keep every finished test's app alive, so each test gives it back."""
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()
+
+
+@pytest.fixture(autouse=True)
 def memory_keyring():
     previous = keyring.get_keyring()
     ring = MemoryKeyring()
@@ -57,7 +75,7 @@ def env(tmp_path, monkeypatch):
     TRADIECORE_* from the developer's shell leaks in."""
     for name in list(os.environ):
         if name.startswith("TRADIECORE_") and name not in ("TRADIECORE_REQUIRE_ALL", "TRADIECORE_USER",
-                                                             "TRADIECORE_TEST_POSTGRES_URL"):
+                                                             "TRADIECORE_TEST_POSTGRES_URL", "TRADIECORE_SYNC_LOOK_S"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("TRADIECORE_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("TRADIECORE_DATA_DIR", str(tmp_path / "data"))

@@ -3,8 +3,8 @@ can run.
 
 The test process's own Python may sit where other users cannot read it (e.g. under /root). Then
 :func:`other_user_python` builds a virtualenv from the system Python in /tmp, readable by everyone, with the
-project's dependencies installed from a copy of the project; it is kept between runs, keyed by pyproject.toml,
-and the code under test always comes from this checkout (``PYTHONPATH``, ahead of what the venv installed).
+project's dependencies installed from a copy of the project; it is kept between runs, keyed by the project's
+dependencies (built once: parallel test workers wait for the one building it), and the code under test always comes from this checkout (``PYTHONPATH``, ahead of what the venv installed).
 """
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 from typing import Sequence
+
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parent.parent
 NOBODY = 65534
@@ -70,11 +73,18 @@ def shared_tmp(prefix: str = "tradiecore-") -> Path:
 @functools.lru_cache(maxsize=None)
 def other_user_python() -> str:
     """A Python any uid can run, with the project's dependencies: this process's own if it can, else a venv
-    from the system Python, built once per pyproject.toml (a minute or two) and kept in /tmp."""
+    from the system Python, built once per list of dependencies (a minute or two) and kept in /tmp."""
     if _works_for_nobody(sys.executable):
         return sys.executable
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:12]
+    # keyed by the dependencies alone: a change to the test extra or pytest's settings reuses it
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    digest = hashlib.sha256("\n".join(sorted(deps)).encode()).hexdigest()[:12]
     venv = Path(tempfile.gettempdir()) / f"tradiecore-multiuser-venv-{digest}"
+    with FileLock(f"{venv}.lock"):  # parallel workers (pytest -n): one builds it, the others wait and use it
+        return _kept_venv(venv)
+
+
+def _kept_venv(venv: Path) -> str:
     python = venv / "bin" / "python"
     if python.exists() and _works_for_nobody(str(python)):
         return str(python)

@@ -54,6 +54,25 @@ def site_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(env.get("TRADIECORE_SITE_DIR") or "/etc/tradiecore")
 
 
+SYNC_LOOK_S = 0.25
+
+
+def sync_look_seconds(env: Mapping[str, str] | None = None) -> float:
+    """How often a process that may sync looks at the lease and for passes asked of it: four times a second, or
+    ``TRADIECORE_SYNC_LOOK_S`` (0.01 to 60; the tests run at 0.1)."""
+    env = os.environ if env is None else env
+    raw = env.get("TRADIECORE_SYNC_LOOK_S", "")
+    if not raw:
+        return SYNC_LOOK_S
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ConfigError(f"TRADIECORE_SYNC_LOOK_S: expected seconds, got {raw!r}") from None
+    if not 0.01 <= seconds <= 60:
+        raise ConfigError(f"TRADIECORE_SYNC_LOOK_S: expected 0.01 to 60 seconds, got {raw!r}")
+    return seconds
+
+
 def current_user() -> str:
     """Who is at the keyboard (``TRADIECORE_USER``, else the login name): stamped on what they change."""
     return os.environ.get(f"{ENV_PREFIX}USER") or getpass.getuser()

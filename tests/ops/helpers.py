@@ -7,14 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tui.bench.soak import ROOT, sync_env
+from tui.bench.childenv import ROOT, config_dirs
+from tui.bench.soak import sync_env
 
 
 def cli_env(cfg, base_url: str = "http://127.0.0.1:9", client_id: str | None = None, **extra: str) -> dict:
-    """The environment of a `tradiecore` subprocess on ``cfg``'s config and data dirs (secrets in the file);
-    without ``client_id`` no Xero client id is set."""
-    env = sync_env(base_url, client_id or "", TRADIECORE_CONFIG_DIR=str(cfg.config_dir),
-                   TRADIECORE_DATA_DIR=str(cfg.data_dir), **extra)
+    """The environment of a `tradiecore` subprocess on ``cfg``'s config, data and site dirs (secrets in the
+    file); without ``client_id`` no Xero client id is set."""
+    env = sync_env(base_url, client_id or "", config_dirs(cfg), **extra)
     if client_id is None:
         del env["TRADIECORE_XERO_CLIENT_ID"]
     return env

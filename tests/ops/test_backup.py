@@ -10,7 +10,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from tests.ops.helpers import cli_env, one_line_error, query, tradiecore
-from tui.bench.soak import ROOT
+from tui.bench.childenv import ROOT
 
 
 def _db(cfg):

@@ -13,7 +13,7 @@ import time
 
 from tests.ops.helpers import connected_env, query, tradiecore
 from tests.sync.test_kill import seed_sent
-from tui.bench.soak import ROOT
+from tui.bench.childenv import ROOT
 
 
 def copy_db_alone(c, tmp_path):

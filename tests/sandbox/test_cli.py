@@ -9,14 +9,15 @@ from pathlib import Path
 import httpx
 
 from tests.xero_schema import validate_response
+from tui.bench.childenv import child_env, home_dirs
 
 KEYS = ["base_url", "login_email", "login_password", "pkce_client_id", "custom_client_id", "custom_client_secret"]
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _start(*args: str) -> tuple[subprocess.Popen, dict[str, str]]:
+def _start(home: Path, *args: str) -> tuple[subprocess.Popen, dict[str, str]]:
     proc = subprocess.Popen([sys.executable, "-m", "tui", "sandbox", "--port", "0", *args], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            env=child_env(home_dirs(home)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines = [proc.stdout.readline().rstrip("\n") for _ in KEYS]
     pairs = [line.split(": ", 1) for line in lines]
     assert [k for k, _ in pairs] == KEYS, lines
@@ -41,7 +42,7 @@ def _token(client: httpx.Client, info: dict[str, str]) -> dict[str, str]:
 
 def test_sandbox_command_prints_its_lines_and_serves(tmp_path):
     state = tmp_path / "demo" / "sandbox.json"
-    proc, info = _start("--state", str(state), "--redirect-uri", "http://127.0.0.1:9999/cb")
+    proc, info = _start(tmp_path, "--state", str(state), "--redirect-uri", "http://127.0.0.1:9999/cb")
     try:
         assert info["base_url"].startswith("http://127.0.0.1:")
         with _client(info) as client:
@@ -51,7 +52,7 @@ def test_sandbox_command_prints_its_lines_and_serves(tmp_path):
     finally:
         _stop(proc)
     assert state.is_file()
-    proc, again = _start("--state", str(state))
+    proc, again = _start(tmp_path, "--state", str(state))
     try:
         assert {k: again[k] for k in KEYS[1:]} == {k: info[k] for k in KEYS[1:]}
         with _client(again) as client:
@@ -68,15 +69,16 @@ def test_sandbox_command_prints_its_lines_and_serves(tmp_path):
         _stop(proc)
 
 
-def test_control_flag_enables_the_control_endpoints():
-    proc, info = _start("--control")
+def test_control_flag_enables_the_control_endpoints(tmp_path):
+    proc, info = _start(tmp_path, "--control")
     try:
         assert httpx.get(info["base_url"] + "/_sandbox/counters").status_code == 200
     finally:
         _stop(proc)
 
 
-def test_plain_http_redirect_uris_only_on_localhost():
+def test_plain_http_redirect_uris_only_on_localhost(tmp_path):
     result = subprocess.run([sys.executable, "-m", "tui", "sandbox", "--port", "0", "--redirect-uri",
-                             "http://example.com/callback"], cwd=REPO, capture_output=True, text=True, timeout=30)
+                             "http://example.com/callback"], cwd=REPO, env=child_env(home_dirs(tmp_path)),
+                            capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "https" in result.stderr and result.stdout == ""

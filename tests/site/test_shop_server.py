@@ -225,6 +225,7 @@ def server():
         shutil.rmtree(base, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_readme_install_then_two_members_and_the_service(server):
     # -- the README's lines, as root ---------------------------------------------------------------------------
     lines = readme_lines()

@@ -9,6 +9,7 @@ from alembic import command
 from sqlalchemy import inspect, text
 
 from tests.multiuser import ROOT
+from tui.bench.childenv import child_env, home_dirs
 from tui.domain.customer import Customer
 from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import Invoice, InvoiceStatus, LineItem
@@ -221,6 +222,7 @@ def test_a_current_database_starts_without_importing_alembic(tmp_path):
     e.dispose()
     script = ("import sys; from tui.store.db import make_engine, migrate; "
               f"migrate(make_engine({url!r})); print(sorted(m for m in sys.modules if m.startswith('alembic')))")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                          env=child_env(home_dirs(tmp_path)))
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"

@@ -18,12 +18,12 @@ def test_sync_once_exits_when_the_keyring_hangs(connected, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "tui", "sync", "--once", "--log-file", str(log)],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        _, err = proc.communicate(timeout=10)
+        _, err = proc.communicate(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
-        raise AssertionError(f"still running after 10 s; log: {log.read_text() if log.exists() else ''}") from None
-    assert time.monotonic() - started < 10
+        raise AssertionError(f"still running after 20 s; log: {log.read_text() if log.exists() else ''}") from None
+    assert time.monotonic() - started < 20  # the keyring's 5 s, and a start-up on a busy machine
     assert proc.returncode == 1, err.decode()
     said = err.decode() + log.read_text()
     assert "Cannot read the Xero connection's secrets: the keyring did not answer within 5 s" in said, said

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.bench.soak import ROOT, start_sync, sync_env
+from tui.bench.childenv import ROOT, config_dirs
+from tui.bench.soak import start_sync, sync_env
 from tui.sync import queue
 
 
@@ -41,8 +42,7 @@ def seed_sent(services, invoices: int, customers: int, prefix: str = "TC-"):
 
 
 def _env(c) -> dict:
-    return sync_env(c.sb.base_url, c.sb.pkce_client_id, TRADIECORE_CONFIG_DIR=str(c.cfg.config_dir),
-                    TRADIECORE_DATA_DIR=str(c.cfg.data_dir))
+    return sync_env(c.sb.base_url, c.sb.pkce_client_id, config_dirs(c.cfg))
 
 
 def _start(c, log: Path) -> subprocess.Popen:

@@ -23,7 +23,8 @@ import pytest
 from tests.connect.helpers import screen_text, wait_for
 from tests.store.conftest import postgres_url, throwaway_postgres  # noqa: F401  (a fixture)
 from tests.sync.conftest import make_invoice, send
-from tui.bench.soak import ROOT, sync_env
+from tui.bench.childenv import ROOT, home_dirs
+from tui.bench.soak import sync_env
 from tui.services import Services
 from tui.sync.lease import lease_holder
 
@@ -99,10 +100,8 @@ def _shop(sandbox, work: Path, db_url: str = "") -> Shop:
     from tui.secrets import FileSecretStore, secrets_file
     from tui.services import Services
 
-    extra = {"TRADIECORE_CONFIG_DIR": str(work / "config"), "TRADIECORE_DATA_DIR": str(work / "data")}
-    if db_url:
-        extra["TRADIECORE_DATABASE_URL"] = db_url
-    env = sync_env(sandbox.base_url, sandbox.custom_client_id, TRADIECORE_USER="sam", **extra)
+    extra = {"TRADIECORE_DATABASE_URL": db_url} if db_url else {}
+    env = sync_env(sandbox.base_url, sandbox.custom_client_id, home_dirs(work), TRADIECORE_USER="sam", **extra)
     cfg = config.load(env=env)
     secrets = FileSecretStore(secrets_file(cfg))
     services = Services(cfg, user="sam", secrets=secrets)  # the wall clock, like the subprocesses

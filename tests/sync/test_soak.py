@@ -20,6 +20,8 @@ from tui.bench.soak import run_soak
 
 KILLS = 20
 
+pytestmark = pytest.mark.slow
+
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def soak(request, tmp_path_factory):
     from tui.sandbox.harness import run_sandbox

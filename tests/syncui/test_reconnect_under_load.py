@@ -18,6 +18,7 @@ TESTS = [
 RUNS = 20
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_the_reconnect_tests_pass_20_times_in_a_row_with_both_cores_busy():
     burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]

@@ -12,6 +12,7 @@ import sys
 import textwrap
 
 from tests.multiuser import ROOT
+from tui.bench.childenv import home_dirs
 
 STARTS = 12
 
@@ -44,8 +45,7 @@ SCRIPT = textwrap.dedent("""
 def test_the_start_up_workers_first_imports_never_clash(tmp_path, env):
     for n in range(STARTS):
         home = tmp_path / f"start{n}"
-        run_env = {**os.environ, "TRADIECORE_CONFIG_DIR": str(home / "config"), "TRADIECORE_DATA_DIR": str(home / "data"),
-                   "TRADIECORE_SECRETS_STORE": "file", "PYTHONPATH": str(ROOT)}
+        run_env = {**os.environ, **home_dirs(home), "TRADIECORE_SECRETS_STORE": "file", "PYTHONPATH": str(ROOT)}
         done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=run_env, capture_output=True, text=True,
                               timeout=120)
         assert done.returncode == 0, done.stderr[-2000:]

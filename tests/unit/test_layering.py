@@ -16,6 +16,8 @@ from pathlib import Path
 import grimp
 import pytest
 
+from tui.bench.childenv import child_env, home_dirs
+
 ROOT = Path(__file__).resolve().parents[2]
 
 CASES = {
@@ -32,10 +34,11 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_imports_stay_in_their_layer(name):
+def test_imports_stay_in_their_layer(name, tmp_path):
     modules, forbidden = CASES[name]
     code = f"import sys, {modules}; print(','.join(m for m in {forbidden!r} if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=child_env(home_dirs(tmp_path)))
     assert out.stdout.strip() == ""
     assert out.stderr == ""  # nor any import-time warning on the terminal
 

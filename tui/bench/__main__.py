@@ -1,4 +1,6 @@
-"""``python -m tui.bench startup|sync|scale|soak|sessions``: the benchmarks' command line."""
+"""``python -m tui.bench startup|sync|scale|soak|sessions|all``: the benchmarks' command line. Each ends with a
+``PASS`` or ``MISS`` line per target (:mod:`tui.bench.targets`) and exits 1 on a miss; ``all`` runs them all, then
+repeats every target's line at the end."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from tui.bench.sync import bench_sync
+from tui.bench.targets import Target, verdict
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     n = sub.add_parser("sessions", help="two sessions at the same instant: the same draft sent, new invoices saved")
     n.add_argument("--trials", type=int, default=20)
     n.add_argument("--db", default="", metavar="URL", help="a scratch PostgreSQL database to run on besides SQLite")
+    a = sub.add_parser("all", help="every benchmark at its default size, then a PASS or MISS line per target")
+    a.set_defaults(kills=20, invoices=200, customers=60, seed=None, latency=0.1, db="")
     args = p.parse_args(argv)
+    if args.what == "all":
+        return bench_all(args)
     if args.what == "startup":
         from tui.bench.startup import bench_startup
 
@@ -52,7 +59,35 @@ def main(argv: list[str] | None = None) -> int:
     return bench_sync(args.invoices, args.customers, args.sample)
 
 
-def bench_soak(args) -> int:
+def bench_all(args, say=print) -> int:
+    """Every benchmark at its default size, one after another; then every target's line again, all together."""
+    from tui.bench.scale import bench_scale
+    from tui.bench.sessions import bench_sessions
+    from tui.bench.startup import bench_startup
+
+    lines: list[str] = []
+
+    def keep(line: str) -> None:
+        say(line)
+        if line.startswith(("PASS ", "MISS ")):
+            lines.append(line)
+
+    runs = [("startup", lambda: bench_startup(5, 1000, 300, say=keep)),
+            ("sync", lambda: bench_sync(1000, 300, 0.1, say=keep)),
+            ("scale", lambda: bench_scale(100_000, 10_000, 3, say=keep)),
+            ("sessions", lambda: bench_sessions(20, say=keep)),
+            ("soak", lambda: bench_soak(args, say=keep))]
+    for name, run in runs:
+        say(f"\n== python -m tui.bench {name}")
+        if run() and not any(line.startswith("MISS ") for line in lines):
+            lines.append(f"MISS {name}: did not finish")
+    say("\n== targets")
+    for line in lines:
+        say(line)
+    return 1 if any(line.startswith("MISS ") for line in lines) or not lines else 0
+
+
+def bench_soak(args, say=print) -> int:
     """The soak of :mod:`tui.bench.soak` against a sandbox in this process; 0 when nothing was lost."""
     from tui.bench.soak import run_soak
     from tui.sandbox.harness import run_sandbox
@@ -60,10 +95,12 @@ def bench_soak(args) -> int:
     with run_sandbox() as sb:
         report = run_soak(sb, Path(tempfile.mkdtemp(prefix="tradiecore-soak-")), kills=args.kills,
                           invoices=args.invoices, customers=args.customers, seed=args.seed, db_url=args.db,
-                          latency=args.latency, say=lambda line: print(line, flush=True))
+                          latency=args.latency, say=lambda line: say(line))
     for line in report.lines():
-        print(line)
-    return 0 if not (report.duplicates or report.missing or report.lost) else 1
+        say(line)
+    return verdict([Target("soak duplicates", len(report.duplicates), 0),
+                    Target("soak missing invoices", len(report.missing), 0),
+                    Target("soak lost edits", len(report.lost), 0)], say)
 
 
 if __name__ == "__main__":

@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.widgets import Footer, Header, OptionList
 
+TITLE = "Bare Textual"
 FIRST_ROW = "Reference row 001"
 
 
 class BareApp(App):
-    TITLE = "Bare Textual"
+    TITLE = TITLE
 
     def compose(self) -> ComposeResult:
         yield Header()

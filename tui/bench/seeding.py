@@ -39,14 +39,14 @@ def seed(services, invoices: int, customers: int, prefix: str = "TC-") -> list[i
 def seed_home(home, invoices: int, customers: int, env: dict[str, str] | None = None) -> dict[str, str]:
     """A business with ``invoices`` sent invoices for ``customers`` customers in its own config and data dirs under
     ``home`` (seeded through the store up to 1,000 and 300, copied in SQL beyond); the environment to run
-    ``tradiecore`` on it. This process's environment points there too."""
+    ``tradiecore`` on it (its own config, data and site dirs). This process's environment points there too."""
     import os
 
     from tui import config
+    from tui.bench.childenv import child_env, home_dirs
     from tui.services import Services
 
-    env = {**os.environ, **(env or {}), "TRADIECORE_CONFIG_DIR": str(home / "config"),
-           "TRADIECORE_DATA_DIR": str(home / "data"), "TRADIECORE_SECRETS_STORE": "file"}
+    env = child_env(home_dirs(home), **(env or {}), TRADIECORE_SECRETS_STORE="file")
     os.environ.update(env)
     services = Services(config.load(), user="bench")
     try:

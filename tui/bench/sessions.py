@@ -25,12 +25,13 @@ import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterator
 
 from tui.bench.seen import change_seen, sent_to_xero
+from tui.bench.targets import Target, verdict
 
 BUSINESS = ("Harbour City Plumbing", "accounts@hcp.example")
 PEOPLE = ("alice", "bob")
@@ -100,7 +101,7 @@ def _race(shop: Shop, mode: str, args: list[int]) -> list[tuple]:
     return outcomes
 
 
-def send_race(shop: Shop) -> tuple[str, bool]:
+def send_race(shop: Shop) -> tuple[str, Target]:
     from email import policy
     from email.parser import BytesParser
 
@@ -123,10 +124,10 @@ def send_race(shop: Shop) -> tuple[str, bool]:
     line = f"send race: {shop.trials} trials, emails: {emails}, duplicates: {duplicates}"
     if errors:
         line += f", errors: {len(errors)} (first: {errors[0][3]})"
-    return line, emails == shop.trials and not duplicates and not errors
+    return line, Target("send race emails over one a draft", abs(shop.trials - emails) + duplicates + len(errors), 0)
 
 
-def number_race(shop: Shop) -> tuple[str, bool]:
+def number_race(shop: Shop) -> tuple[str, Target]:
     outcomes = _race(shop, "number", list(range(shop.trials)))
     numbers = Counter(o[3] for o in outcomes if o[2] == "saved")
     errors = [o for o in outcomes if o[2] == "error"]
@@ -134,11 +135,11 @@ def number_race(shop: Shop) -> tuple[str, bool]:
     line = f"number race: {len(outcomes)} saves, clashes: {clashes}"
     if errors:
         line += f" (first: {errors[0][3]})"
-    return line, clashes == 0
+    return line, Target("number race clashes", clashes, 0)
 
 
-#: The measured lines, in order: each takes the Shop and returns (its line, whether it met its target).
-MEASURES: list[Callable[[Shop], tuple[str, bool]]] = [send_race, number_race, change_seen, sent_to_xero]
+#: The measured lines, in order: each takes the Shop and returns its line and its target.
+MEASURES: list[Callable[[Shop], tuple[str, Target]]] = [send_race, number_race, change_seen, sent_to_xero]
 
 
 def _draft(services, customer_id: int, n: int) -> int:
@@ -198,17 +199,17 @@ def _databases(db: str) -> Iterator[list[tuple[str, str | None]]]:
 
 
 def bench_sessions(trials: int = 20, db: str = "", say: Callable[[str], None] = print) -> int:
-    """Every measured line for each database; 0 when every one met its target."""
-    ok = True
+    """Every measured line for each database, then a PASS or MISS line a target; 0 when every one met its target."""
+    targets: list[Target] = []
     with _databases(db) as databases:
         for label, url in databases:
             say(f"{label}:")
             with _shop(label, url, trials) as shop:
                 for measure in MEASURES:
                     started = time.perf_counter()
-                    line, met = measure(shop)
-                    ok &= met
+                    line, target = measure(shop)
+                    targets.append(replace(target, name=f"{label} {target.name}"))
                     say(f"  {line}  ({time.perf_counter() - started:.1f} s)")
     if len(databases) == 1:
         say("(PostgreSQL: give --db URL, or set TRADIECORE_TEST_POSTGRES_URL)")
-    return 0 if ok else 1
+    return verdict(targets, say)

@@ -35,7 +35,6 @@ edited on one side only and its due date on the other; a customer's phone and em
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import signal
@@ -49,22 +48,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
+from tui.bench.childenv import ROOT, child_env, home_dirs
 from tui.bench.soak_contacts import ContactEdits
 from tui.bench.soak_edits import Edit, Lost
 
-ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "TC-"
 SETTLE_PASSES = 8
 PASS_TIMEOUT_S = 120.0
 
 
-def sync_env(base_url: str, client_id: str, **extra: str) -> dict[str, str]:
-    """The environment of a ``tradiecore sync`` subprocess against ``base_url``: this process's own, without
-    any TRADIECORE_* setting but the user, plus these."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRADIECORE_") or k == "TRADIECORE_USER"}
-    env.update({"TRADIECORE_XERO_BASE": base_url, "TRADIECORE_XERO_CLIENT_ID": client_id,
-                "TRADIECORE_SECRETS_STORE": "file", "PYTHONPATH": str(ROOT)}, **extra)
-    return env
+def sync_env(base_url: str, client_id: str, dirs: dict[str, str], **extra: str) -> dict[str, str]:
+    """The environment of a ``tradiecore sync`` subprocess against ``base_url`` on ``dirs`` (config, data and
+    site: :func:`tui.bench.childenv.child_env`), secrets in the file, plus ``extra``."""
+    return child_env(dirs, TRADIECORE_XERO_BASE=base_url, TRADIECORE_XERO_CLIENT_ID=client_id,
+                     TRADIECORE_SECRETS_STORE="file", **extra)
 
 
 def start_sync(env: dict[str, str], log: Path, *, once: bool = True) -> subprocess.Popen:
@@ -121,10 +118,8 @@ class Soak(ContactEdits):
         self.sandbox, self.control, self.latency = sandbox, sandbox.control, latency
         self.rng = random.Random(seed)
         self.report = SoakReport(seed)
-        extra = {"TRADIECORE_CONFIG_DIR": str(workdir / "config"), "TRADIECORE_DATA_DIR": str(workdir / "data")}
-        if db_url:
-            extra["TRADIECORE_DATABASE_URL"] = db_url
-        self.env = sync_env(sandbox.base_url, sandbox.custom_client_id, **extra)
+        extra = {"TRADIECORE_DATABASE_URL": db_url} if db_url else {}
+        self.env = sync_env(sandbox.base_url, sandbox.custom_client_id, home_dirs(workdir), **extra)
         self.cfg = config.load(env=self.env)
         self.secrets = FileSecretStore(secrets_file(self.cfg))
         self.services = Services(self.cfg, user="office", secrets=self.secrets)

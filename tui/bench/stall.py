@@ -1,16 +1,20 @@
-"""``python -m tui.bench.stall``: the UI's stalls during the first sync pass, measured in TradieApp itself.
+"""``python -m tui.bench.stall OUT``: the UI's stalls during the first sync pass, measured in TradieApp itself.
 
-Run in a fresh process by ``python -m tui.bench sync`` (the business seeded and connected, the environment
-pointing at it and at the sandbox): the real app starts headless at 100x30 as ``tradiecore run`` would; the
-window opens when To Do has its first rows, which is when the app starts its background sync, and closes when
-that first pass is done. Everything the pass needs (the sync modules, the Xero client, the HTTP client) is
-imported and built inside the window, as in the app. A 10 ms timer on the UI loop meanwhile: its lateness is the
-stall. Prints ``key: value`` lines for the parent.
+Run by ``python -m tui.bench sync`` in a 100x30 pseudo-terminal (:func:`run_in_terminal`; the business seeded
+and connected, the environment pointing at it and at the sandbox): the real app starts as ``tradiecore run``
+would and draws every frame to the terminal, as a user's terminal gets it; the window opens when To Do has its
+first rows, which is when the app starts its background sync, and closes when that first pass is done.
+Everything the pass needs (the sync modules, the Xero client, the HTTP client) is imported and built inside the
+window, as in the app. A 10 ms timer on the UI loop meanwhile: its lateness is the stall. Writes ``key: value``
+lines to the file OUT for the parent.
 """
 
 from __future__ import annotations
 
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 from tui.app import TradieApp
 from tui.widgets.sync_scheduler import PassResult
@@ -56,24 +60,40 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def main() -> int:
+def run_in_terminal(env: dict[str, str], timeout: float = 600) -> dict[str, str]:
+    """The first pass in TradieApp in a fresh process drawing to a 100x30 pseudo-terminal; the ``key: value``
+    lines it wrote."""
+    from tui.bench.childenv import ROOT
+    from tui.bench.pty_run import PtySession
+
+    out = Path(tempfile.mkdtemp(prefix="tradiecore-stall-")) / "stall.txt"
+    session = PtySession([sys.executable, "-m", "tui.bench.stall", str(out)], env, cwd=str(ROOT))
+    try:
+        session.wait_until(lambda screen: False, timeout=timeout)  # drains the terminal until the app exits
+    finally:
+        session.close()
+    if not out.exists():
+        raise RuntimeError("the app's first sync failed to run; its terminal showed:\n"
+                           + "\n".join(session.screen.lines()))
+    return dict(line.split(": ", 1) for line in out.read_text().splitlines() if ": " in line)
+
+
+def main(argv: list[str]) -> int:
     from tui import config
     from tui.services import Services
 
     services = Services(config.load(), user="bench")
     app = StallMeter(services)
     try:
-        app.run(headless=True, size=(100, 30))
+        app.run()  # on the terminal it was given: every frame drawn and written
     finally:
         services.close()
-    print(f"to do rows: {app.rows}")
-    print(f"first pass: {app.status}")
-    print(f"window s: {app.window_s:.2f}")
-    print(f"ticks: {len(app.lateness)}")
-    print(f"stall worst ms: {max(app.lateness, default=0) * 1000:.0f}")
-    print(f"stall p99 ms: {percentile(app.lateness, 0.99) * 1000:.0f}")
+    lines = [f"to do rows: {app.rows}", f"first pass: {app.status}", f"window s: {app.window_s:.2f}",
+             f"ticks: {len(app.lateness)}", f"stall worst ms: {max(app.lateness, default=0) * 1000:.0f}",
+             f"stall p99 ms: {percentile(app.lateness, 0.99) * 1000:.0f}"]
+    Path(argv[0]).write_text("\n".join(lines) + "\n")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

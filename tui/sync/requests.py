@@ -1,9 +1,10 @@
 """Passes asked of the sync lease holder: the half that serves them, and the asker's wait.
 
 The lease holder (``tradiecore sync``'s loop, or the app session that holds the lease) checks for open requests
-four times a second (:func:`has_open`, or a :class:`Listener` woken by PostgreSQL's ``NOTIFY``); each pass
-claims the open ones as it starts (:func:`claim`: what was sent before the request is in that pass) and answers
-them as it ends (:func:`answer`). The sync service, finding an app session holding the lease, asks for a pass
+at every sync look (a quarter of a second unless :func:`tui.config.sync_look_seconds` says otherwise:
+:func:`has_open`, or a :class:`Listener` woken by PostgreSQL's ``NOTIFY``); each pass claims the open ones as
+it starts (:func:`claim`: what was sent before the request is in that pass) and answers them as it ends
+(:func:`answer`). The sync service, finding an app session holding the lease, asks for a pass
 with ``handover``: the session lets go of the lease after it, and the service takes it. A process that does not
 hold the lease asks and waits (:func:`ask_for_pass`); if the holder quits meanwhile, the asker takes the lease
 and runs the pass itself. The asking half, writing the request, is the store's (:mod:`tui.store.sync_requests`).
@@ -20,6 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
+from tui.config import sync_look_seconds
 from tui.store.db import session
 from tui.store.sync_requests import CHANNEL, PassRequest, get_request, request_pass
 from tui.store.sync_tables import SyncRequestRow, SyncStateRow
@@ -29,7 +31,6 @@ from tui.sync.lease import lease_holder, standby
 log = logging.getLogger("tui.sync")
 
 KEEP_ANSWERED = timedelta(days=1)  # answered requests are deleted after this
-CHECK_EVERY_S = 0.25  # how often a holder, or a process waiting for the lease, looks at the database (one read)
 
 
 def has_open(s: Session, tenant_id: str) -> bool:
@@ -207,7 +208,7 @@ def wait_for_work(runner, seconds: float, wake: threading.Event, listener: Liste
                     runner.stand_by(conn.tenant_id)
                 except Exception as exc:  # looked at again in a second
                     log.debug("could not stand by for the sync lease: %s", exc)
-        slice_ = min(CHECK_EVERY_S, remaining)
+        slice_ = min(sync_look_seconds(), remaining)  # how often a holder, or one waiting for the lease, looks
         if listener is not None:
             listener.wait(slice_)  # a request notified: checked at once, above
         else:

@@ -6,7 +6,8 @@ sync status and tells the screens (``app.sync_passed_signal``).
 
 One process syncs an organisation at a time (the lease). While another holds it (the sync service, or another
 person's session), a pass here is only a look at the database: what someone asked for (:meth:`nudge` with
-``ask``) is asked of the holder, and this session waits for the holder's pass. Every ``watch_every`` seconds the
+``ask``) is asked of the holder, and this session waits for the holder's pass. Every ``watch_every`` seconds (the
+sync look, :func:`tui.config.sync_look_seconds`) the
 scheduler also looks at the lease (:meth:`watch`): a holder here serves the passes others asked for; a session
 whose holder quit takes the lease over at once; a session that does not hold it shows the holder's last pass.
 Nothing here blocks the UI loop and nothing here raises into it: a failed pass is a red status line.
@@ -20,9 +21,9 @@ from rich.text import Text
 from textual.message import Message
 
 from tui.clock import POLL_INTERVAL_S
+from tui.config import sync_look_seconds
 from tui.services import import_store
 
-WATCH_EVERY_S = 1.0
 ASK_TIMEOUT_S = 60.0  # how long Sync now waits for the holder's pass
 
 
@@ -73,10 +74,10 @@ def run_pass(services, ask: bool = False) -> PassResult:
 class SyncScheduler:
     """Schedules passes for an app: ``start()`` once mounted, ``nudge()`` for a pass now, ``close()`` at exit."""
 
-    def __init__(self, app, interval: float | None = POLL_INTERVAL_S, watch_every: float = WATCH_EVERY_S):
+    def __init__(self, app, interval: float | None = POLL_INTERVAL_S, watch_every: float | None = None):
         self.app = app
         self.interval = interval
-        self.watch_every = watch_every
+        self.watch_every = sync_look_seconds() if watch_every is None else watch_every
         self._timers = []
         self._held_by_other = False  # at the last look, another process held the lease
         self._seen_pass = None  # the other holder's last pass shown in the header
