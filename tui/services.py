@@ -338,6 +338,15 @@ class Services:
                 invoice_id=stored.id, customer_id=customer.id)
         return where
 
+    def invoice_pdf(self, invoice_id: int) -> tuple[str, bytes]:
+        """The invoice as saved, as the PDF its email carries: (file name, bytes)."""
+        from tui.mail.render import invoice_pdf_file
+
+        stored = self.invoice(invoice_id)
+        if stored.customer_id is None:
+            raise ValidationError({"customer": "Choose a customer first: the PDF is addressed to them"})
+        return invoice_pdf_file(self.business(), self.customer(stored.customer_id), stored)
+
     @staticmethod
     def _check_email(customer: Customer) -> None:
         if not customer.email:
