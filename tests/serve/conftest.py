@@ -128,3 +128,6 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+from tests.connect.conftest import redirect_port, sandbox  # noqa: E402,F401  (the Xero sandbox on loopback)
