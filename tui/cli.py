@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     service.add_argument("--install", action="store_true", help="write, enable and start it (needs systemd, root)")
     service.add_argument("--unit-dir", default="/etc/systemd/system", metavar="DIR",
                          help="where --install writes the unit (default /etc/systemd/system)")
+    service.add_argument("--serve", action="store_true",
+                         help="the unit of `tradiecore serve` (the app for browsers, on 127.0.0.1 behind your https "
+                              "proxy) instead of the sync service's")
+    service.add_argument("--port", type=int, default=8080, help="with --serve: the port (default 8080)")
+    service.add_argument("--public-url", metavar="URL", help="with --serve: the https address people open")
     serve = sub.add_parser("serve", help="the app in a web browser, for signed-in staff (--add-user NAME gives a "
                                          "sign-in link)")
     serve.add_argument("--host", default="127.0.0.1",
@@ -125,7 +130,10 @@ def _ops(cfg, args: argparse.Namespace) -> int:
     if args.command == "service":
         from tui.ops.service import service
 
-        return service(cfg, do_install=args.install, unit_dir=Path(args.unit_dir))
+        serve = None
+        if args.serve:
+            serve = ("--port", str(args.port), *(("--public-url", args.public_url) if args.public_url else ()))
+        return service(cfg, do_install=args.install, unit_dir=Path(args.unit_dir), serve=serve)
     from tui.ops.connect import connect_custom
 
     return connect_custom(cfg, args.client_id)
