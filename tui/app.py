@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -31,7 +31,8 @@ from textual.signal import Signal
 
 from tui.services import import_store
 from tui.widgets.commands import ListProvider
-from tui.widgets.sync_scheduler import POLL_INTERVAL_S, PassResult, SyncScheduler
+from tui.widgets.records import ChangeWatcher, RecordsChanged
+from tui.widgets.sync_scheduler import POLL_INTERVAL_S, PassResult, SyncScheduler, SyncWanted
 
 if TYPE_CHECKING:
     from tui.config import Config
@@ -158,8 +159,8 @@ class TradieApp(App):
         self.sync_scheduler = SyncScheduler(self, sync_interval)
         #: Published after every sync pass; the screens that show sync state subscribe to it.
         self.sync_passed_signal: Signal[PassResult] = Signal(self, "sync-passed")
-        #: Published when invoices, customers or the business changed (a save, a pass that changed something).
-        self.records_changed_signal: Signal[None] = Signal(self, "records-changed")
+        #: Every commit of any process, seen through the store's change feed: each screen gets RecordsChanged.
+        self.change_watcher: ChangeWatcher | None = None
         self.background_sync = background_sync
         self._started_up = False
         self._preview_offered = False
@@ -207,10 +208,25 @@ class TradieApp(App):
 
     def _store_loaded(self) -> None:
         self.refresh_business()
+        self._watch_changes()
         if self.background_sync:
             self.sync_scheduler.start()
 
+    def _watch_changes(self) -> None:
+        """From now on every commit, here or in any other process, reaches the screens as RecordsChanged; a
+        commit here that queued something for Xero asks for a sync pass."""
+        from tui.services import open_change_feed
+
+        services = self.services
+        self.change_watcher = ChangeWatcher(self, partial(open_change_feed, services))
+        services.on_commit = lambda _changes: self.change_watcher.poke()
+        services.on_sync_wanted = lambda: self.post_message(SyncWanted())
+        self.change_watcher.start()
+
     def on_unmount(self) -> None:
+        if self.change_watcher is not None:
+            self.change_watcher.close()
+        self.services.on_commit = self.services.on_sync_wanted = None
         self.sync_scheduler.close()
 
     @work(thread=True, exit_on_error=False, group="business", exclusive=True)
@@ -366,11 +382,24 @@ class TradieApp(App):
         if self._review_waiting and not self._preview_offered and self._at_rest():
             self.show_first_sync_preview()
 
-    # -- after saves ----------------------------------------------------------------------------------
-    def records_changed(self) -> None:
-        """Screens call this after saving anything that changes what needs doing: the screens listing records
-        (To Do) reload."""
-        self.records_changed_signal.publish(None)
+    # -- what changed ---------------------------------------------------------------------------------
+    @on(SyncWanted)
+    def _sync_wanted(self) -> None:
+        """The write path queued something for Xero, or someone asked for a pass: one now."""
+        self.sync_now()
+
+    @on(RecordsChanged)
+    def _records_changed(self, message: RecordsChanged) -> None:
+        """A commit (of this session, another, the sync) changed records: every screen on the stack is told, and
+        the header follows the business's name."""
+        if message.touches("business"):
+            self.refresh_business()
+        for screen in self.screen_stack:
+            screen.post_message(message.copy())
+
+    def records_changed(self, ids: dict[str, frozenset[int] | None] | None = None) -> None:
+        """Tell every screen now that records changed (``ids``: kind -> ids, None: anything may have)."""
+        self.post_message(RecordsChanged(ids))
 
 
 def run_app(cfg: "Config", xero_setup: "Callable[[Config], Config] | None" = None) -> int:

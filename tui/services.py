@@ -48,6 +48,14 @@ def import_store() -> None:
             _store_imported = True
 
 
+def open_change_feed(services: "Services"):
+    """A :class:`~tui.store.changes.ChangeFeed` on the business's database: what every process commits."""
+    import_store()
+    from tui.store.changes import ChangeFeed
+
+    return ChangeFeed(services.engine)
+
+
 class Services:
     def __init__(
         self,
@@ -72,6 +80,12 @@ class Services:
         self._lock = threading.RLock()
         self._sync = None
         self._xero = None
+        #: Called (from whatever thread committed) after a commit made through :meth:`session` that changed
+        #: records, with the store's :class:`~tui.store.changes.Changes` (the app: its screens follow at once).
+        self.on_commit: Callable[[object], None] | None = None
+        #: Called when a pass is wanted: a commit queued something for Xero, or someone asked (Sync now).
+        #: The app runs one (or asks the lease holder for one); nothing else here starts a pass.
+        self.on_sync_wanted: Callable[[], None] | None = None
 
     # -- plumbing -----------------------------------------------------------------------------------
     @property
@@ -99,10 +113,27 @@ class Services:
                 close_engine(self._engine)
                 self._engine = None
 
+    @contextmanager
     def session(self):
+        """One transaction, committed on success. After the commit, what it changed is told (``on_commit``) and,
+        when it queued anything for Xero (a send, an edit of a sent invoice, a payment, a conflict settled, the
+        accounts reviewed), a sync pass is asked for (``on_sync_wanted``): the write path decides, not a screen."""
+        from tui.store.changes import committed
         from tui.store.db import session
 
-        return session(self.engine)
+        with session(self.engine) as s:
+            yield s
+        changes = committed(s)
+        if changes.ids and self.on_commit is not None:
+            self.on_commit(changes)
+        if changes.xero_bound:
+            self.request_sync()
+
+    def request_sync(self) -> None:
+        """A sync pass, now (Sync now, a problem retried, after a reconnect): the app runs it, or asks the
+        process holding the sync lease for it."""
+        if self.on_sync_wanted is not None:
+            self.on_sync_wanted()
 
     @property
     def sync(self):
@@ -203,6 +234,13 @@ class Services:
 
         with self.session() as s:
             return get_customer(s, customer_id)
+
+    def customer_last_change(self, customer_id: int):
+        """The customer as stored, who saved it last and when (for an open editor that another session beat)."""
+        from tui.store.customers import last_change
+
+        with self.session() as s:
+            return last_change(s, customer_id)
 
     def save_customer(self, customer: Customer) -> Customer:
         from tui.store.customers import save_customer

@@ -24,6 +24,7 @@ from tests.connect.helpers import screen_text, wait_for
 from tests.store.conftest import postgres_url, throwaway_postgres  # noqa: F401  (a fixture)
 from tests.sync.conftest import make_invoice, send
 from tui.bench.soak import ROOT, sync_env
+from tui.services import Services
 from tui.sync.lease import lease_holder
 
 HOST = socket.gethostname()
@@ -240,7 +241,8 @@ async def test_session_syncing_serves_sync_once_then_hands_the_lease_to_the_serv
         assert shop.holder() == shop.session_label()
         assert str(app.sync_status) == "Synced just now"  # this session syncs: no "by"
 
-        second = send(shop.services, make_invoice(shop.services, number="TC-2005"))
+        elsewhere = Services(shop.services.cfg, user="sam")  # not this session: its sends ask it for a pass
+        second = send(elsewhere, make_invoice(elsewhere, number="TC-2005"))
         proc = await asyncio.to_thread(shop.sync_once)
         assert proc.returncode == 0, proc.stderr
         assert re.fullmatch(rf"{STAMP} Synced: sent 1 \(pending 0, calls \d+\) by "

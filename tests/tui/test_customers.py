@@ -153,11 +153,11 @@ async def test_second_save_from_a_stale_copy_is_refused(demo_services, cfg):
     app = ScreenApp(demo_services, lambda: CustomerEditorScreen(olivia.id))
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
+        await type_into(pilot, "#f-phone", "0499 999 999")  # an editor with nothing typed would follow alex's save
         alex = Services(cfg, now=lambda: FIXED_NOW, user="alex")
         theirs = alex.customer(olivia.id)
         theirs.phone = "0412 000 000"
         alex.save_customer(theirs)
-        await type_into(pilot, "#f-phone", "0499 999 999")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, CustomerEditorScreen)

@@ -225,11 +225,11 @@ async def test_second_save_from_a_stale_copy_is_refused(demo_services, cfg):
     app = ScreenApp(demo_services, lambda: InvoiceEditorScreen(DRAFT))
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
+        await type_into(pilot, "#f-reference", "Sam's change")  # an editor with nothing typed would follow alex
         alex = Services(cfg, now=lambda: FIXED_NOW, user="alex")
         theirs = alex.invoice(DRAFT)
         theirs.reference = "Alex's change"
         alex.save_invoice(theirs)
-        await type_into(pilot, "#f-reference", "Sam's change")
         await pilot.press("ctrl+s")
         await settle(pilot)
         banner = editor(app).query_one("#banner").message

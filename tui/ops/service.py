@@ -79,7 +79,7 @@ def unit(cfg, serve: tuple[str, ...] | None = None) -> str:
     service = [f"User={user}", *([f"Group={group}"] if group else []),
                *(f"Environment={_quote(pair)}" for pair in environment),
                f"ExecStart={sync_command(('sync',) if serve is None else ('serve', *serve))}",
-               "Restart=on-failure", "RestartSec=30",
+               "Restart=on-failure", "RestartSec=2",
                "NoNewPrivileges=yes", "ProtectSystem=strict",
                # written: the database and its WAL; the secrets file and its locks, where tokens are refreshed
                f"ReadWritePaths={_quote(str(data))} {_quote(str(config))}",

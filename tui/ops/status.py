@@ -11,7 +11,8 @@ import json
 import sqlite3
 import textwrap
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui.clock import utc_now
 from tui.ops import fail, first_line, plural
@@ -40,6 +41,7 @@ class Status:
     syncing: str | None = None  # the label of the lease holder
     calls_today: int = 0
     attention: list[str] = field(default_factory=list)
+    time_zone: str = "UTC"  # the business's: the times above are printed in it, with its offset
 
     @property
     def code(self) -> int:
@@ -78,16 +80,18 @@ def gather(cfg, now: datetime | None = None) -> Status:
 def _read(cfg, engine, now: datetime) -> Status:
     from sqlmodel import Session
 
+    from tui.store.business import load_business
     from tui.store.xero_connections import active_connection
     from tui.sync.status import headline, overview, problems
 
     with Session(engine) as s:
+        time_zone = load_business(s).time_zone
         row = active_connection(s)
         ov = overview(s, row.tenant_id if row is not None else None, now)
         found = problems(s, limit=10)
     st = Status(pending=ov.pending, errors=ov.errors, conflicts=ov.conflicts, last_success_at=ov.last_success_at,
                 last_run_at=ov.last_run_at, last_error=ov.last_error, syncing=ov.held_by,
-                calls_today=ov.calls_today,
+                calls_today=ov.calls_today, time_zone=time_zone,
                 problems=[{"kind": p.kind, "title": p.title, "code": p.code, "message": p.message} for p in found])
     if row is None:
         return st
@@ -128,24 +132,38 @@ def _tokens_here(cfg, engine, tenant_id: str) -> bool:
 
 # -- output ---------------------------------------------------------------------------------------------------
 
-def _when(at: datetime | None, now: datetime) -> str:
+def local_time(at: datetime, time_zone: str) -> str:
+    """``at`` in the business's time zone, with its offset: "2026-12-07 12:44 AEDT (+11:00)"."""
+    try:
+        local = at.astimezone(ZoneInfo(time_zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        local = at.astimezone(timezone.utc)
+    offset = local.strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:]}" if offset else "+00:00"
+    name = local.tzname() or ""
+    label = offset if not name or name.startswith(("+", "-")) else f"{name} ({offset})"
+    return f"{local:%Y-%m-%d %H:%M} {label}"
+
+
+def _when(at: datetime | None, now: datetime, time_zone: str) -> str:
     from tui.sync.status import ago
 
-    return f"{ago(at, now)} ({at:%Y-%m-%d %H:%M} UTC)" if at is not None else "never"
+    return f"{ago(at, now)} ({local_time(at, time_zone)})" if at is not None else "never"
 
 
 def lines(st: Status, now: datetime) -> list[tuple[str, str]]:
     if st.connection == "not connected":
         conn = "Not connected to Xero" + (f" ({st.reason})" if st.reason else "")
     elif st.connection == "disconnected":
-        conn = f"Disconnected {_when(st.since, now)}: {st.reason or 'Xero ended the connection'}"
+        conn = f"Disconnected {_when(st.since, now, st.time_zone)}: {st.reason or 'Xero ended the connection'}"
     else:
         kind = "custom connection" if st.kind == "custom" else "signed in"
-        conn = f"Connected ({kind}) since {st.since:%Y-%m-%d %H:%M} UTC" if st.since else f"Connected ({kind})"
+        conn = f"Connected ({kind}) since {local_time(st.since, st.time_zone)}" if st.since \
+            else f"Connected ({kind})"
     found = [plural(st.errors, "sync error")] if st.errors else []
     found += [plural(st.conflicts, "conflict")] if st.conflicts else []
     out = [("Organisation", st.organisation or "-"), ("Connection", conn),
-           ("Last sync", _when(st.last_success_at, now)), ("Pending", str(st.pending)),
+           ("Last sync", _when(st.last_success_at, now, st.time_zone)), ("Pending", str(st.pending)),
            ("Problems", ", ".join(found) or "none"),
            ("Who syncs", st.syncing or "nobody at the moment"), ("Calls today", str(st.calls_today))]
     if st.code == OK:

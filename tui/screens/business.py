@@ -6,6 +6,7 @@ under each field, and nothing is saved until every field is right.
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -15,6 +16,7 @@ from tui.domain.business import BusinessDetails
 from tui.domain.errors import ValidationError
 from tui.screens.base import BaseScreen
 from tui.widgets.header import AppHeader
+from tui.widgets.records import RecordsChanged
 
 AUSTRALIAN_TIME_ZONES = [
     "Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane", "Australia/Adelaide", "Australia/Darwin",
@@ -78,6 +80,22 @@ class BusinessScreen(BaseScreen):
     def _loaded(self, details: BusinessDetails) -> None:
         self.fill(details)
         self.query_one("#name", Input).focus()
+
+    @on(RecordsChanged)
+    def _records_changed(self, message: RecordsChanged) -> None:
+        """Another session saved the business details: shown here unless something is typed and not saved."""
+        if message.touches("business") and getattr(self, "details", None) is not None:
+            self.follow_up(self.services.business, on_done=self._follow)
+
+    def _follow(self, details: BusinessDetails) -> None:
+        if details == self.details:
+            return
+        typed, _errors = self.form_values()
+        if typed is None or typed != self.details:
+            self.notify("The business details were changed in another session; what you typed is kept until you "
+                        "save it or leave.", title="Business details", severity="warning", timeout=8)
+            return
+        self.fill(details)
 
     def fill(self, details: BusinessDetails) -> None:
         self.details = details
@@ -154,8 +172,6 @@ class BusinessScreen(BaseScreen):
         self.show_errors({})
         self.fill(details)
         self.notify("Business details saved", title="Saved")
-        self.app.refresh_business()
-        self.app.records_changed()  # the time zone decides what is overdue
 
     def save_failed(self, exc: Exception) -> None:
         if isinstance(exc, ValidationError):

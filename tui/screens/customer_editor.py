@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -13,8 +14,10 @@ from tui.domain.customer import Customer
 from tui.domain.errors import ValidationError
 from tui.screens.base import EditorScreen
 from tui.store.errors import ConflictError, DuplicateError
+from tui.store.versioned import local_hhmm
 from tui.widgets.field_error import Banner, FieldError
 from tui.widgets.header import AppHeader
+from tui.widgets.records import RecordsChanged
 
 FIELDS = (
     ("name", "Name", "Customer or business name"),
@@ -78,6 +81,28 @@ class CustomerEditorScreen(EditorScreen):
 
     def _failed(self, exc: Exception) -> None:
         self.query_one(Banner).show(str(exc))
+
+    # -- another session saved this customer meanwhile ------------------------------------------------------
+    @on(RecordsChanged)
+    def _records_changed(self, message: RecordsChanged) -> None:
+        if self.customer.id is not None and self._clean is not None and not self.saving \
+                and message.touches("customer", self.customer.id):
+            self.follow_up(self._fetch_newer, self.customer.id, on_done=self._follow, on_error=self._failed)
+
+    def _fetch_newer(self, customer_id: int):
+        customer, by, at = self.services.customer_last_change(customer_id)
+        return customer, by, at, self.services.business().time_zone
+
+    def _follow(self, newer) -> None:
+        customer, by, at, time_zone = newer
+        if customer.version <= self.customer.version or self._clean is None:
+            return
+        if not self.dirty:
+            self._loaded(customer)
+            return
+        self.query_one(Banner).show(
+            f"This customer was changed by {by or 'someone else'} at {local_hhmm(at, time_zone)} while you were "
+            "editing: your changes are kept here, but saving them is refused until you open it again.")
 
     def values(self) -> tuple[str, ...]:
         return tuple(self.query_one(f"#f-{field}", Input).value for field, _, _ in FIELDS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Input, OptionList, Static
@@ -11,6 +12,7 @@ from tui.screens.base import BaseScreen
 from tui.widgets.column_list import ColumnList, Entry, Rows
 from tui.widgets.customer_picker import count_text
 from tui.widgets.header import AppHeader
+from tui.widgets.records import RecordsChanged
 from tui.widgets.table_rows import Column
 
 SHOWN = 200  # rows the list shows at most; the filter narrows the rest
@@ -56,6 +58,13 @@ class CustomersScreen(BaseScreen):
 
     def on_screen_resume(self) -> None:
         self.load()
+
+    @on(RecordsChanged)
+    def _records_changed(self, message: RecordsChanged) -> None:
+        """A customer added or changed, in this session or another: the list follows."""
+        if message.touches("customer") and self.is_mounted:
+            search = self.search
+            self.follow_up(self.services.customers, search, SHOWN, on_done=lambda result: self._show(search, *result))
 
     @property
     def search(self) -> str:

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Callable
 from zoneinfo import ZoneInfo
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -44,6 +45,7 @@ from tui.widgets.field_error import Banner, FieldError
 from tui.widgets.header import AppHeader
 from tui.widgets.line_items import FIELD_LABELS, LineHeader, LineRow
 from tui.widgets.payments_view import PaymentsView
+from tui.widgets.records import RecordsChanged
 from tui.widgets.sync_scheduler import PassResult
 
 AMOUNTS_TEXT = {
@@ -179,12 +181,10 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
 
     def on_mount(self) -> None:
         self.app.sync_passed_signal.subscribe(self, self._sync_passed, immediate=True)
-        self.app.records_changed_signal.subscribe(self, self._records_changed)
         self.load()
 
     def on_unmount(self) -> None:
         self.app.sync_passed_signal.unsubscribe(self)
-        self.app.records_changed_signal.unsubscribe(self)
 
     def _sync_passed(self, _: PassResult) -> None:
         self.load_sync_state()
@@ -206,12 +206,15 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         return Loaded(inv, customer, send_error, services.business().time_zone, payments)
 
     # -- following the records ------------------------------------------------------------------------
-    def _records_changed(self, _: None) -> None:
-        """Records changed (a sync pass, a conflict settled, a save): look whether this invoice moved on."""
+    @on(RecordsChanged)
+    def _records_changed(self, message: RecordsChanged) -> None:
+        """Records changed (another session's save, a sync pass, a conflict settled): look whether this invoice
+        moved on."""
         inv = self.invoice
-        if inv is not None and inv.id is not None and not self.busy:
-            self.blocking(self._fetch_newer, inv.id, inv.version, on_done=self._follow,
-                          on_error=self._load_failed, group="follow")
+        if inv is not None and inv.id is not None and not self.busy \
+                and message.touches(("invoice", "payment"), inv.id):
+            self.follow_up(self._fetch_newer, inv.id, inv.version, on_done=self._follow,
+                           on_error=self._load_failed, group="follow")
 
     def _fetch_newer(self, invoice_id: int, version: int) -> Newer | None:
         newer = self.services.newer_invoice(invoice_id, version)
@@ -498,7 +501,6 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         self._clean = self.snapshot()
         self.refresh_bindings()
         self.app.records_changed()
-        self.app.sync_now()
         if then is None:
             self.notify(f"Saved {saved.number}", title="Invoice saved")
         else:
@@ -544,7 +546,6 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
     def _voided(self, inv: Invoice) -> None:
         self.notify(f"Voided {inv.number}")
         self.app.records_changed()
-        self.app.sync_now()
         self.load()
 
 
@@ -563,5 +564,4 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
             self.notify(f"{inv.number}: {inv.status.label}, {format_money(inv.amount_due)} due",
                         title="Payments updated")
             self.app.records_changed()
-            self.app.sync_now()
             self.load()

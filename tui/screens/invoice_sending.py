@@ -34,7 +34,6 @@ class InvoiceSending:
         to = self.customer.email if self.customer else ""
         self.notify(where, title=f"Sent to {to}", timeout=8)
         self.app.records_changed()
-        self.app.sync_now()
         self.load()
 
     def _send_failed(self, exc: Exception) -> None:

@@ -254,13 +254,12 @@ class SyncScreen(BaseScreen):
     def _fixed(self, message: str) -> None:
         self.say(message)
         self.reload()
-        self.app.sync_now()
 
     # -- actions --------------------------------------------------------------------------------------
     def action_sync_now(self) -> None:
         self._waiting_for_pass = True
         self.say("Syncing…")
-        self.app.sync_now()
+        self.services.request_sync()
 
     def pass_finished(self, status: Text) -> None:
         """A pass has ended: "Syncing…" (if this screen asked for it) gives way to what the pass came to."""

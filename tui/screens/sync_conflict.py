@@ -123,4 +123,3 @@ class ConflictScreen(BaseScreen):
         self.app.notify(f"{self.invoice_title}: conflict resolved", timeout=4)
         self.app.pop_screen()
         self.app.records_changed()
-        self.app.sync_now()

@@ -143,4 +143,3 @@ class FirstSyncPreviewScreen(BaseScreen):
     def _confirmed(self, _: None) -> None:
         self.app.notify("First sync confirmed: syncing now.", timeout=4)
         self.app.pop_screen()
-        self.app.sync_now()

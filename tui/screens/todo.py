@@ -8,6 +8,7 @@ services and, if it wants its own colour or status text, an entry in ``GROUP_STY
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, OptionList, Static
@@ -17,6 +18,7 @@ from tui.domain.money import format_money
 from tui.screens.base import BaseScreen
 from tui.widgets.column_list import ColumnList, Entry
 from tui.widgets.header import AppHeader
+from tui.widgets.records import RecordsChanged
 from tui.widgets.table_rows import Column
 
 COLUMNS = [
@@ -126,15 +128,15 @@ class TodoScreen(BaseScreen):
         warnings.display = False
         warnings.styles.padding = (0, 1)
         self.query_one("#todo-list", ColumnList).rows.focus()
-        self.app.records_changed_signal.subscribe(self, self._records_changed, immediate=True)
         self.reload()
 
-    def on_unmount(self) -> None:
-        self.app.records_changed_signal.unsubscribe(self)
-
-    def _records_changed(self, _: None) -> None:
-        """Something was saved, here or by a sync pass: the lists may have changed."""
-        self.reload()
+    @on(RecordsChanged)
+    def _records_changed(self, _: RecordsChanged) -> None:
+        """Something was committed, in this session, another or by a sync pass: the lists may have changed."""
+        if self.loaded:
+            self.follow_up(self.services.todo, self.ROW_LIMIT, on_done=self.show_groups, on_error=self._load_failed)
+        else:
+            self.reload()
 
     def on_screen_resume(self) -> None:
         if self.loaded:  # back from another screen: someone may have changed something
@@ -225,6 +227,5 @@ class TodoScreen(BaseScreen):
                 self.notify(f"{inv.number}: {inv.status.label}, {format_money(inv.amount_due)} due",
                             title="Payment recorded")
                 self.app.records_changed()
-                self.app.sync_now()
 
         self.app.push_screen(RecordPaymentScreen(invoice_id), recorded)

@@ -167,7 +167,6 @@ class XeroScreen(BaseScreen):
 
         def reviewed(_overview) -> None:
             self.app.xero_changed()
-            self.app.sync_now()
             self.dismiss(None)
 
         self.blocking(self.xero.accounts_reviewed, on_done=reviewed,

@@ -38,8 +38,7 @@ def start_connect_flow(app, *, on_connected: Callable[[XeroOverview], None] | No
     def after_choice(overview: XeroOverview | None) -> None:
         if overview is None:
             return
-        app.xero_changed()
-        app.sync_now()  # a reconnect: what waited in the queue goes now (a new connection waits for its accounts)
+        app.xero_changed()  # a reconnect's commit asks for a pass: what waited in the queue goes now
         if on_connected is not None:
             on_connected(overview)
         else:

@@ -63,3 +63,11 @@ def save_customer(s: Session, customer: Customer, user: str, now: datetime, time
 
         enqueue_contact(s, c.id, now)
     return c
+
+
+def last_change(s: Session, customer_id: int) -> tuple[Customer, str, datetime]:
+    """The customer as stored now, who saved it last and when (an open editor says who changed it)."""
+    row = s.get(CustomerRow, customer_id)
+    if row is None:
+        raise NotFound("This customer no longer exists")
+    return _to_domain(row), row.updated_by, row.updated_at

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
+import tui.store.changes  # noqa: F401  (announces every committed change: session events)
 from tui.store.fairness import watch
 from tui.store.schema import BUSY_TIMEOUT_S, MIGRATIONS, head_revisions, sqlite_path
 

@@ -118,6 +118,9 @@ class SyncLeaseRow(SQLModel, table=True):
     holder_label: str = ""  # "sam on shop-server (pid 4711)", "the sync service on ...": shown to the others
     acquired_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
+    standby: str = ""  # the sync service waiting for the lease: a free lease is its alone meanwhile
+    standby_label: str = ""
+    standby_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class SyncRequestRow(SQLModel, table=True):

@@ -235,3 +235,4 @@ class SyncService:
             raise RuntimeError("Connect to Xero first")
         with self.services.session() as s:
             confirm_first_sync(s, tenant, preview, self.services.now(), by=self.services.user)
+        self.services.request_sync()  # the first sync may go now

@@ -24,7 +24,7 @@ from tui.store.db import session
 from tui.store.sync_requests import CHANNEL, PassRequest, get_request, request_pass
 from tui.store.sync_tables import SyncRequestRow, SyncStateRow
 from tui.store.xero_connections import active_connection
-from tui.sync.lease import lease_holder
+from tui.sync.lease import lease_holder, standby
 
 log = logging.getLogger("tui.sync")
 
@@ -73,14 +73,17 @@ class Watch:
     open_requests: bool
     last_run_at: datetime | None  # the last pass, by whoever ran it
     last_error: str
+    standby: str = ""  # the holder id of the sync service standing by for the lease, if one is
 
 
 def watch(s: Session, tenant_id: str, holder_id: str, now: datetime) -> Watch:
     """One cheap read: the lease row, whether a request is open, and the organisation's last pass."""
     holder = lease_holder(s, tenant_id, now)
     state = s.get(SyncStateRow, tenant_id)
+    waiting = standby(s, tenant_id, now)
     return Watch(holder is not None and holder.holder == holder_id, holder.label if holder else None,
-                 has_open(s, tenant_id), state.last_run_at if state else None, state.last_error if state else "")
+                 has_open(s, tenant_id), state.last_run_at if state else None, state.last_error if state else "",
+                 waiting[0] if waiting else "")
 
 
 def ask_for_pass(runner, tenant_id: str, requested_by: str, timeout: float,
@@ -172,7 +175,9 @@ def listener_for(engine) -> Listener | None:
 
 def wait_for_work(runner, seconds: float, wake: threading.Event, listener: Listener | None = None) -> str:
     """The sync loop's wait between passes: up to ``seconds``, cut short by ``wake`` (SIGTERM, a webhook), by a
-    request while ``runner`` holds the lease, or by the lease falling free while another process held it.
+    request while ``runner`` holds the lease, or by the lease falling free while another process held it (its
+    holder quit, handed it over or died). While another process holds it, ``runner`` stands by for it
+    (:meth:`~tui.sync.lease.Lease.stand_by`), so no app session takes it first.
 
     Returns why it ended: "wake", "request", "lease free" or "time".
     """
@@ -194,9 +199,14 @@ def wait_for_work(runner, seconds: float, wake: threading.Event, listener: Liste
             if look is not None and look.mine and look.open_requests:
                 return "request"
             held = look is not None and look.held_by is not None
-            if not held and held_by_other:
+            if look is not None and not held and (held_by_other or look.standby == runner.holder_id(conn.tenant_id)):
                 return "lease free"
             held_by_other = held and not look.mine
+            if held_by_other:
+                try:
+                    runner.stand_by(conn.tenant_id)
+                except Exception as exc:  # looked at again in a second
+                    log.debug("could not stand by for the sync lease: %s", exc)
         slice_ = min(CHECK_EVERY_S, remaining)
         if listener is not None:
             listener.wait(slice_)  # a request notified: checked at once, above

@@ -31,7 +31,7 @@ from tui.store.db import session
 from tui.store.xero_connections import active_connection, is_archived, mapped_account, mappings
 from tui.sync import queue, records
 from tui.sync.context import Context, CountingApi, StopSync
-from tui.sync.lease import DEFAULT_TTL, SERVICE, Lease, lease_holder, service_label, session_label
+from tui.sync.lease import DEFAULT_TTL, SERVICE, Lease, lease_holder, service_label, session_label, standby
 from tui.sync.requests import Claim, answer, claim
 from tui.xero.api import WAIT_SLICE_S
 from tui.xero_factory import make_api
@@ -39,7 +39,6 @@ from tui.xero_factory import make_api
 log = logging.getLogger("tui.sync")
 
 DEFAULT_WAIT_S = 120.0  # `tradiecore sync --once` waits this long for the pass it asked of another process
-HANDOVER_GRACE_S = 10.0  # after handing the lease to the sync service, a session leaves it for the service this long
 
 
 @dataclass
@@ -102,7 +101,7 @@ class SyncRunner:
         self.stop = stop or threading.Event()  # set it (SIGTERM, app exit) to end a pass before its next request
         self.lease_ttl = lease_ttl
         self.hands_over = hands_over  # an app session's: lets the sync service have the lease when it asks
-        self._handed_over_at: float | None = None  # time.monotonic() of the last handover
+        self.handed_over = False  # the last pass let the sync service have the lease
         self._secrets = secrets
         self._api_factory = api_factory
         self._apis: dict[str, Any] = {}
@@ -128,6 +127,10 @@ class SyncRunner:
     def holder_id(self, tenant_id: str) -> str:
         """This runner's holder id in ``tenant_id``'s lease row (whether it holds the lease now or not)."""
         return self._lease(tenant_id).holder
+
+    def stand_by(self, tenant_id: str) -> None:
+        """The sync service waits for ``tenant_id``'s lease: a free one is left for it (see :mod:`tui.sync.lease`)."""
+        self._lease(tenant_id).stand_by()
 
     def context(self, tenant_id: str, kind: str = "oauth") -> Context:
         ctx = Context(engine=self.engine, api=CountingApi(self._api(tenant_id, kind)), tenant_id=tenant_id,
@@ -175,8 +178,8 @@ class SyncRunner:
         except Exception as exc:  # the askers time out and say so; the pass itself is recorded
             log.warning("Could not answer the sync requests: %s", type(exc).__name__)
         if claimed.handover and self.hands_over and report.tenant_id:
-            self._lease(report.tenant_id).release()
-            self._handed_over_at = time.monotonic()
+            self._lease(report.tenant_id).release()  # left to the service, standing by for it
+            self.handed_over = True
 
     def _failed(self, exc: Exception) -> SyncReport:
         """A pass that failed in a way nothing foresaw: one line in the log and in the sync log; the next pass
@@ -222,12 +225,13 @@ class SyncRunner:
             return SyncReport(False, f"Disconnected from Xero: {conn.reason}" if conn.reason
                               else "Disconnected from Xero", pending=pending, disconnected=True, tenant_id=tenant_id)
         lease = self._lease(tenant_id)
-        just_handed_over = self._handed_over_at is not None and \
-            time.monotonic() - self._handed_over_at < HANDOVER_GRACE_S
-        if just_handed_over or not lease.acquire():
+        if lease.acquire():
+            self.handed_over = False
+        else:
             with Session(self.engine) as s:
                 holder = lease_holder(s, tenant_id, self.now())
-            who = holder.label if holder else "another process"
+                waiting = standby(s, tenant_id, self.now()) if holder is None else None
+            who = holder.label if holder else waiting[1] if waiting else "another process"
             return SyncReport(False, f"Sync runs in {who}", pending=pending, held_by=who, tenant_id=tenant_id)
         with session(self.engine) as s:  # asked for before this pass starts: this pass answers them
             self._claimed = claim(s, tenant_id, self.now())
@@ -449,6 +453,7 @@ def _ask_for_the_lease(runner: SyncRunner, report: SyncReport) -> None:
     from tui.store.sync_requests import request_pass
 
     try:
+        runner.stand_by(report.tenant_id)  # from now on a free lease is the service's alone
         with session(runner.engine) as s:
             request_pass(s, report.tenant_id, runner.label, runner.now(), handover=True)
     except Exception as exc:  # asked again at the next poll

@@ -17,12 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.message import Message
 
 from tui.clock import POLL_INTERVAL_S
 from tui.services import import_store
 
 WATCH_EVERY_S = 1.0
 ASK_TIMEOUT_S = 60.0  # how long Sync now waits for the holder's pass
+
+
+class SyncWanted(Message):
+    """A sync pass is wanted: the services queued something for Xero, or someone asked (Sync now). Posted to the
+    app from any thread; the app runs the pass, or asks the lease holder for it."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,8 @@ class SyncScheduler:
 
     def _done(self, result: PassResult) -> None:
         self.passes += 1
-        self._held_by_other = result.held_by is not None
+        # handed over to the sync service: it holds the lease, or is about to (should it die, take it back)
+        self._held_by_other = result.held_by is not None or self.app.services.sync.runner().handed_over
         self.app.sync_passed(result)
 
     # -- the look every second ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Callable
 
 from tui.services import import_store
@@ -44,3 +45,23 @@ class WorkerMixin:
 
     def show_error(self, exc: Exception) -> None:
         self.notify(str(exc) or type(exc).__name__, title="Something went wrong", severity="error", timeout=8)
+
+    def follow_up(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None],
+                  on_error: Callable[[Exception], None] | None = None, group: str = "follow") -> None:
+        """A reload that RecordsChanged starts: one at a time per ``group``, never cancelling the one under way
+        (it may be reading the older copy); changes seen meanwhile run one more after it."""
+        again: set[str] = self.__dict__.setdefault("_follow_again", set())
+        if any(w.group == group and w.node is self and not w.is_finished for w in self.workers):
+            again.add(group)
+            return
+
+        async def finish(result: Any, handler: Callable[[Any], Any]) -> None:
+            outcome = handler(result)
+            if inspect.isawaitable(outcome):
+                await outcome
+            if group in again:
+                again.discard(group)
+                self.follow_up(fn, *args, on_done=on_done, on_error=on_error, group=group)
+
+        self.blocking(fn, *args, on_done=lambda r: finish(r, on_done),
+                      on_error=lambda exc: finish(exc, on_error or self.show_error), group=group, exclusive=False)

@@ -3,6 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
+import tui.store.changes  # noqa: F401
 import tui.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 engine = context.config.attributes["engine"]
