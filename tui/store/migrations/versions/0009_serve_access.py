@@ -1,7 +1,7 @@
 """serve access: one-time sign-in links and browser sessions of `tradiecore serve`, stored as digests
 
 Revision ID: 0009_serve
-Revises: 0008
+Revises: 0009_sessions
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import tui.store.types
 
 
 revision = '0009_serve'
-down_revision = '0008'
+down_revision = '0009_sessions'  # chained after the sessions branch's migration, merged here
 branch_labels = None
 depends_on = None
 
