@@ -1,4 +1,4 @@
-"""``python -m tui.bench startup|sync|scale|soak``: the benchmarks' command line."""
+"""``python -m tui.bench startup|sync|scale|soak|serve``: the benchmarks' command line."""
 
 from __future__ import annotations
 
@@ -31,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--seed", type=int, help="replay a run (every run prints its seed)")
     k.add_argument("--latency", type=float, default=0.1, help="seconds the sandbox adds to every call")
     k.add_argument("--db", default="", metavar="URL", help="a PostgreSQL database to use (default: SQLite)")
+    w = sub.add_parser("serve", help="the app in a browser tab (tradiecore serve, Chromium) against a terminal: first "
+                                     "screen and memory per tab")
+    w.add_argument("--runs", type=int, default=3)
+    w.add_argument("--tabs", type=int, default=3, help="tabs open at once for the memory figure")
+    w.add_argument("--invoices", type=int, default=1000)
+    w.add_argument("--customers", type=int, default=300)
     args = p.parse_args(argv)
     if args.what == "startup":
         from tui.bench.startup import bench_startup
@@ -40,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         from tui.bench.scale import bench_scale
 
         return bench_scale(args.invoices, args.customers, args.runs)
+    if args.what == "serve":
+        from tui.bench.serve import bench_serve
+
+        return bench_serve(args.runs, args.tabs, args.invoices, args.customers)
     if args.what == "soak":
         return bench_soak(args)
     return bench_sync(args.invoices, args.customers, args.sample)
