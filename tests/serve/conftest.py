@@ -75,7 +75,7 @@ def start_serve(tmp: Path, env: dict[str, str], *args: str) -> Served:
                             stderr=log.open("w"), text=True)
     line = proc.stdout.readline()
     assert "Serving tradiecore on" in line, f"{line}\n{log.read_text()}"
-    url = re.search(r"on (http\S+)", line).group(1)
+    url = f"http://127.0.0.1:{port}"  # what the test reaches (the public URL may be a proxy's)
     return Served(url, proc, env, log, argv)
 
 

@@ -113,3 +113,16 @@ def test_a_tab_inherits_no_secrets(name):
     assert name not in env
     assert env == {"PATH": "/usr/bin", "TRADIECORE_DATA_DIR": "/data", "TRADIECORE_XERO_BASE": "http://sb",
                    "TRADIECORE_XERO_CLIENT_ID": "id", "TRADIECORE_USER": "alice", "TRADIECORE_SERVED": "1"}
+
+
+def test_https_public_url_makes_the_cookie_secure_and_another_host_warns(serve):
+    served = serve("--public-url", "https://office.example.com.au")
+    token = served.add_user("alice").split("#", 1)[1]
+    assert "https://office.example.com.au/signin#" in served.add_user("bob")
+    answer = httpx.post(f"{served.url}/signin", data={"token": token},
+                        headers={"Origin": "https://office.example.com.au"})
+    assert answer.status_code == 303
+    assert "secure" in answer.headers["set-cookie"].lower()
+
+    wide = serve("--host", "0.0.0.0")
+    assert "must sit behind a reverse proxy that serves it over https" in wide.log_text()
