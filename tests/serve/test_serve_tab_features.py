@@ -49,6 +49,7 @@ def test_connect_to_xero_from_a_browser_tab_with_the_address_pasted(browser, ser
                               "TRADIECORE_XERO_CLIENT_ID": sandbox.pkce_client_id,
                               "TRADIECORE_XERO_REDIRECT_PORT": str(redirect_port)})
     tab = signed_in(browser, served)
+    tab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.url)
     captured: list[str] = []
 
     def answer(route):  # Xero sends the browser to the server's loopback: from a laptop, nothing answers there
@@ -70,6 +71,11 @@ def test_connect_to_xero_from_a_browser_tab_with_the_address_pasted(browser, ser
     xero = opened.value
     tab.wait_for("Xero opens in a new tab of this browser")
     assert "ssh -L" not in tab.text()
+    tab.page.bring_to_front()
+    tab.press("Control+y")  # copy the link: OSC 52, which the page hands to the browser's clipboard
+    tab.wait_for("Link copied")
+    copied = tab.page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith(f"{sandbox.base_url}/") and "code_challenge=" in copied
     xero.wait_for_selector("#email")
     xero.fill("#email", sandbox.login_email)
     xero.fill("#password", sandbox.login_password)
