@@ -63,6 +63,27 @@ def _parser() -> argparse.ArgumentParser:
     service.add_argument("--install", action="store_true", help="write, enable and start it (needs systemd, root)")
     service.add_argument("--unit-dir", default="/etc/systemd/system", metavar="DIR",
                          help="where --install writes the unit (default /etc/systemd/system)")
+    service.add_argument("--serve", action="store_true",
+                         help="the unit of `tradiecore serve` (the app for browsers, on 127.0.0.1 behind your https "
+                              "proxy) instead of the sync service's")
+    service.add_argument("--port", type=int, default=8080, help="with --serve: the port (default 8080)")
+    service.add_argument("--public-url", metavar="URL", help="with --serve: the https address people open")
+    serve = sub.add_parser("serve", help="the app in a web browser, for signed-in staff (--add-user NAME gives a "
+                                         "sign-in link)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default 127.0.0.1; any other must sit behind an https proxy)")
+    serve.add_argument("--port", type=int, default=8080, help="default 8080")
+    serve.add_argument("--public-url", metavar="URL",
+                       help="the address people open, e.g. https://office.example.com.au behind a proxy "
+                            "(default http://HOST:PORT)")
+    serve.add_argument("--max-tabs", type=int, default=20, metavar="N", help="tabs open at once (default 20)")
+    serve.add_argument("--idle-minutes", type=_minutes, default=30.0, metavar="M",
+                       help="close a tab nobody has typed in for this long (default 30)")
+    who = serve.add_mutually_exclusive_group()
+    who.add_argument("--add-user", metavar="NAME", help="print a one-time sign-in link for NAME (root on a site "
+                                                        "install)")
+    who.add_argument("--remove-user", metavar="NAME", help="sign NAME out everywhere and void their links")
+    who.add_argument("--revoke-all", action="store_true", help="sign everyone out and void every link")
     connect = sub.add_parser("connect", help="connect Xero without the app: a custom connection (secret on stdin)")
     connect.add_argument("--custom", action="store_true", required=True, help="a Xero custom connection")
     connect.add_argument("--client-id", required=True, metavar="ID", help="the custom connection's client id")
@@ -90,6 +111,16 @@ def _port(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 24 * 60:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes up to a day")
+    return value
+
+
 def _ops(cfg, args: argparse.Namespace) -> int:
     """The shop server's commands (tui/ops): they say what matters themselves, so log records stay off stderr."""
     import logging
@@ -112,7 +143,10 @@ def _ops(cfg, args: argparse.Namespace) -> int:
     if args.command == "service":
         from tui.ops.service import service
 
-        return service(cfg, do_install=args.install, unit_dir=Path(args.unit_dir))
+        serve = None
+        if args.serve:
+            serve = ("--port", str(args.port), *(("--public-url", args.public_url) if args.public_url else ()))
+        return service(cfg, do_install=args.install, unit_dir=Path(args.unit_dir), serve=serve)
     from tui.ops.connect import connect_custom
 
     return connect_custom(cfg, args.client_id)
@@ -243,6 +277,10 @@ def _main(argv: list[str] | None) -> int:
         return 3
     if command in ("status", "backup", "restore", "connect"):
         return _ops(cfg, args)
+    if command == "serve":
+        from tui.serve.command import serve
+
+        return serve(cfg, args)
     from tui.app import run_app
 
     return run_app(cfg)

@@ -340,6 +340,15 @@ class Services(Sending):
         with self.session() as s:
             return remove_payment(s, payment_id, self.user, self.now(), tz)
 
+    def invoice_pdf(self, invoice_id: int) -> tuple[str, bytes]:
+        """The invoice as saved, as the PDF its email carries: (file name, bytes)."""
+        from tui.mail.render import invoice_pdf_file
+
+        stored = self.invoice(invoice_id)
+        if stored.customer_id is None:
+            raise ValidationError({"customer": "Choose a customer first: the PDF is addressed to them"})
+        return invoice_pdf_file(self.business(), self.customer(stored.customer_id), stored)
+
     def has_smtp_password(self) -> bool:
         return bool(self.secrets.get(SMTP_PASSWORD_KEY))
 

@@ -1,6 +1,6 @@
-"""``python -m tui.bench startup|sync|scale|soak|sessions|all``: the benchmarks' command line. Each ends with a
-``PASS`` or ``MISS`` line per target (:mod:`tui.bench.targets`) and exits 1 on a miss; ``all`` runs them all, then
-repeats every target's line at the end."""
+"""``python -m tui.bench startup|sync|scale|soak|sessions|serve|all``: the benchmarks' command line. Each ends
+with a ``PASS`` or ``MISS`` line per target (:mod:`tui.bench.targets`) and exits 1 on a miss; ``all`` runs them
+all, then repeats every target's line at the end."""
 
 from __future__ import annotations
 
@@ -39,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("--db", default="", metavar="URL", help="a scratch PostgreSQL database to run on besides SQLite")
     a = sub.add_parser("all", help="every benchmark at its default size, then a PASS or MISS line per target")
     a.set_defaults(kills=20, invoices=200, customers=60, seed=None, latency=0.1, db="")
+    w = sub.add_parser("serve", help="the app in a browser tab (tradiecore serve, Chromium) against a terminal: first "
+                                     "screen and memory per tab")
+    w.add_argument("--runs", type=int, default=3)
+    w.add_argument("--tabs", type=int, default=3, help="tabs open at once for the memory figure")
+    w.add_argument("--invoices", type=int, default=1000)
+    w.add_argument("--customers", type=int, default=300)
     args = p.parse_args(argv)
     if args.what == "all":
         return bench_all(args)
@@ -50,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         from tui.bench.scale import bench_scale
 
         return bench_scale(args.invoices, args.customers, args.runs)
+    if args.what == "serve":
+        from tui.bench.serve import bench_serve
+
+        return bench_serve(args.runs, args.tabs, args.invoices, args.customers)
     if args.what == "soak":
         return bench_soak(args)
     if args.what == "sessions":
@@ -62,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 def bench_all(args, say=print) -> int:
     """Every benchmark at its default size, one after another; then every target's line again, all together."""
     from tui.bench.scale import bench_scale
+    from tui.bench.serve import bench_serve
     from tui.bench.sessions import bench_sessions
     from tui.bench.startup import bench_startup
 
@@ -76,6 +87,7 @@ def bench_all(args, say=print) -> int:
             ("sync", lambda: bench_sync(1000, 300, 0.1, say=keep)),
             ("scale", lambda: bench_scale(100_000, 10_000, 3, say=keep)),
             ("sessions", lambda: bench_sessions(20, say=keep)),
+            ("serve", lambda: bench_serve(3, 3, 1000, 300, say=keep)),
             ("soak", lambda: bench_soak(args, say=keep))]
     for name, run in runs:
         say(f"\n== python -m tui.bench {name}")

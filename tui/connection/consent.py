@@ -45,6 +45,7 @@ class Started:
     forward_host: str = ""  # the server's name in forward_command (the user replaces it behind a jump host)
     problem: str = ""  # why the listener is not running, if it is not
     demo_login: tuple[str, str] | None = None  # tradiecore demo: the sandbox's login, as the sandbox printed it
+    browser_tab: bool = False  # the app is in a browser tab (tradiecore serve): Xero opens in a new tab beside it
 
 
 @dataclass
@@ -134,6 +135,7 @@ class ConsentSteps:
             forward_host=self.forward_host(),
             problem=problem,
             demo_login=self.cfg.demo_login,
+            browser_tab=self.browser_tab,
         )
 
     def wait(self, started: Started) -> str:

@@ -19,13 +19,14 @@ class XeroConnection(ConsentSteps, AccountSteps, PaymentAccountSteps, StatusStep
 
     def __init__(self, services, *, wait_timeout: float | None = None):
         """``services``: the app's :class:`~tui.services.Services` (configuration, secrets, database, clock)."""
-        from tui.xero.browser import can_open_browser, is_remote_session
+        from tui.xero.browser import can_open_browser, in_browser_tab, is_remote_session
         from tui.xero.callback import DEFAULT_TIMEOUT_S
 
         self.services = services
         self.wait_timeout = DEFAULT_TIMEOUT_S if wait_timeout is None else wait_timeout
         self.remote = is_remote_session()
         self.open_browser = can_open_browser()
+        self.browser_tab = in_browser_tab()
 
     def __repr__(self) -> str:
         return f"<XeroConnection {self.cfg.xero.api_url}>"

@@ -206,9 +206,6 @@ def render_invoice_email(
     from it (``<send_id.INV-0001@domain>``), so a retry of the same send is recognisably the same message.
     Raises MailError when there is nobody to send to or from.
     """
-    # Imported here: fpdf2 (and Pillow behind it) costs start-up time the app should not pay until it sends.
-    from tui.mail.pdf import invoice_pdf
-
     if not customer.email.strip():
         raise MailError(f"{customer.name.strip() or 'This customer'} has no email address: add one to send the invoice")
     sender = from_addr.strip() or business.email.strip()
@@ -229,11 +226,19 @@ def render_invoice_email(
 
     msg.set_content(_text_body(view), subtype="plain", charset="utf-8")
     msg.add_alternative(_html_body(view), subtype="html", charset="utf-8")
-    created = datetime.combine(invoice.issue_date, time(0, 0), tzinfo=timezone.utc)
-    msg.add_attachment(
-        invoice_pdf(view, created=created),
-        maintype="application",
-        subtype="pdf",
-        filename=_pdf_filename(view.number),
-    )
+    name, pdf = _pdf_of(view, invoice)
+    msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=name)
     return msg
+
+
+def invoice_pdf_file(business: BusinessDetails, customer: Customer, invoice: Invoice) -> tuple[str, bytes]:
+    """The PDF an email of the invoice carries, on its own (a download): (file name, bytes)."""
+    return _pdf_of(invoice_view(business, customer, invoice), invoice)
+
+
+def _pdf_of(view, invoice: Invoice) -> tuple[str, bytes]:
+    # Imported here: fpdf2 (and Pillow behind it) costs start-up time the app should not pay until it sends.
+    from tui.mail.pdf import invoice_pdf
+
+    created = datetime.combine(invoice.issue_date, time(0, 0), tzinfo=timezone.utc)
+    return _pdf_filename(view.number), invoice_pdf(view, created=created)

@@ -1,5 +1,6 @@
-"""``tradiecore service [--install]``: the systemd unit that runs ``tradiecore sync`` as the business's sync
-service, printed, or installed and started where systemd runs."""
+"""``tradiecore service [--install] [--serve]``: the systemd unit that runs ``tradiecore sync`` as the business's
+sync service (or, with ``--serve``, ``tradiecore serve``: the app for browsers), printed, or installed and started
+where systemd runs."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tui.config import config_dir, data_dir, site_dir
 from tui.ops import fail
 
 UNIT_NAME = "tradiecore-sync.service"
+SERVE_UNIT_NAME = "tradiecore-serve.service"
 UNIT_DIR = Path("/etc/systemd/system")
 SYSTEMD_RUNNING = Path("/run/systemd/system")  # what sd_booted() checks: systemd is this machine's init
 
@@ -29,13 +31,15 @@ def _quote(word: str) -> str:
     return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def sync_command() -> str:
-    """The absolute command for ``tradiecore sync``: the entry point beside this Python, else ``python -m tui``."""
+def sync_command(args: tuple[str, ...] = ("sync",)) -> str:
+    """The absolute command for ``tradiecore sync`` (or other ``args``): the entry point beside this Python, else
+    ``python -m tui``."""
     python = Path(sys.executable).absolute()
     entry = python.parent / "tradiecore"
+    words = " ".join(_quote(arg) for arg in args)
     if entry.is_file() and os.access(entry, os.X_OK):
-        return f"{_quote(str(entry))} sync"
-    return f"{_quote(str(python))} -m tui sync"
+        return f"{_quote(str(entry))} {words}"
+    return f"{_quote(str(python))} -m tui {words}"
 
 
 def service_user(cfg) -> tuple[str, str]:
@@ -65,8 +69,8 @@ def service_dirs(cfg, user: str) -> tuple[Path, Path]:
     return dirs[0], dirs[1]
 
 
-def unit(cfg) -> str:
-    """The unit file's text."""
+def unit(cfg, serve: tuple[str, ...] | None = None) -> str:
+    """The unit file's text: the sync service's, or with ``serve`` (its options) ``tradiecore serve``'s."""
     user, group = service_user(cfg)
     data, config = service_dirs(cfg, user)
     environment = [f"TRADIECORE_DATA_DIR={data}", f"TRADIECORE_CONFIG_DIR={config}"]
@@ -74,21 +78,22 @@ def unit(cfg) -> str:
         environment.insert(0, f"TRADIECORE_SITE_DIR={cfg.site_dir}")
     service = [f"User={user}", *([f"Group={group}"] if group else []),
                *(f"Environment={_quote(pair)}" for pair in environment),
-               f"ExecStart={sync_command()}",
+               f"ExecStart={sync_command(('sync',) if serve is None else ('serve', *serve))}",
                "Restart=on-failure", "RestartSec=2",
                "NoNewPrivileges=yes", "ProtectSystem=strict",
                # written: the database and its WAL; the secrets file and its locks, where tokens are refreshed
                f"ReadWritePaths={_quote(str(data))} {_quote(str(config))}",
                "PrivateTmp=yes"]
+    name, what = (UNIT_NAME, "tradiecore Xero sync") if serve is None else (SERVE_UNIT_NAME, "tradiecore in a web browser")
     return "\n".join([
-        f"# {UNIT_NAME}: written by `tradiecore service`",
-        "[Unit]", "Description=tradiecore Xero sync", "Wants=network-online.target",
+        f"# {name}: written by `tradiecore service`",
+        "[Unit]", f"Description={what}", "Wants=network-online.target",
         "After=network-online.target", "",
         "[Service]", "Type=simple", *service, "",
         "[Install]", "WantedBy=multi-user.target", ""])
 
 
-def install(cfg, unit_dir: Path, *, systemd_running: bool | None = None) -> int:
+def install(cfg, unit_dir: Path, *, systemd_running: bool | None = None, serve: tuple[str, ...] | None = None) -> int:
     """Write the unit into ``unit_dir``, make the service's dirs if missing (owned by its user), reload systemd,
     enable and start the service. Where systemd is not this machine's init, say so and write nothing (exit 2)."""
     running = SYSTEMD_RUNNING.is_dir() if systemd_running is None else systemd_running
@@ -100,38 +105,40 @@ def install(cfg, unit_dir: Path, *, systemd_running: bool | None = None) -> int:
     if systemctl is None:
         return fail("systemctl is not on PATH; nothing was installed", 2)
     try:
-        text = unit(cfg)
+        text = unit(cfg, serve)
         user, group = service_user(cfg)
         dirs = service_dirs(cfg, user)
     except NoServiceUser as exc:
         return fail(str(exc), 2)
-    path = unit_dir / UNIT_NAME
+    name = UNIT_NAME if serve is None else SERVE_UNIT_NAME
+    path = unit_dir / name
     try:
         for folder in dirs:  # ProtectSystem=strict: the service could not make them itself
             if not folder.exists():
                 folder.mkdir(mode=0o750, parents=True)
                 shutil.chown(folder, user, group or None)
         unit_dir.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{UNIT_NAME}.partial")
+        partial = path.with_name(f".{name}.partial")
         partial.write_text(text, encoding="utf-8")
         partial.chmod(0o644)
         os.replace(partial, path)
     except (OSError, LookupError) as exc:
         return fail(f"cannot install {path}: {exc}")
-    for args in (["daemon-reload"], ["enable", "--now", UNIT_NAME]):
+    for args in (["daemon-reload"], ["enable", "--now", name]):
         done = subprocess.run([systemctl, *args], capture_output=True, text=True)
         if done.returncode != 0:
             said = (done.stderr or done.stdout).strip().splitlines()
             return fail(f"wrote {path}, but systemctl {' '.join(args)} failed: {said[0] if said else done.returncode}")
-    print(f"Installed {path} and started it: systemctl status {UNIT_NAME}; journalctl -u {UNIT_NAME}")
+    print(f"Installed {path} and started it: systemctl status {name}; journalctl -u {name}")
     return 0
 
 
-def service(cfg, *, do_install: bool = False, unit_dir: Path = UNIT_DIR) -> int:
+def service(cfg, *, do_install: bool = False, unit_dir: Path = UNIT_DIR, serve: tuple[str, ...] | None = None) -> int:
+    """``serve``: the options of ``tradiecore serve`` in its unit (None: the sync service's unit)."""
     if do_install:
-        return install(cfg, unit_dir)
+        return install(cfg, unit_dir, serve=serve)
     try:
-        text = unit(cfg)
+        text = unit(cfg, serve)
     except NoServiceUser as exc:
         return fail(str(exc), 2)
     print(text, end="")

@@ -134,6 +134,9 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         Binding("f8", "delete", "Delete draft", id="delete"),
         Binding("f8", "void", "Void", id="void"),
         Binding("ctrl+y", "app.goto('sync')", "Sync", id="invoice_sync", show=False),
+        Binding("f9", "download_pdf", "PDF", id="download_pdf", show=False, tooltip="Download the PDF"),
+        # a browser keeps Ctrl+N for itself (a new window): in a browser tab (tradiecore serve) Alt+N adds a line
+        Binding("alt+n", "add_line", "Add line", id="add_line_alt", show=False),
     ]
 
     def __init__(self, invoice_id: int | None = None, customer_id: int | None = None):
@@ -443,6 +446,8 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
             return inv is not None and inv.status is InvoiceStatus.SENT
         if action == "record_payment":
             return inv is not None and inv.status is InvoiceStatus.SENT
+        if action == "download_pdf":
+            return inv is not None and inv.id is not None
         if action == "remove_payment":
             return inv is not None and bool(removable(self.payments))
         return True

@@ -1,10 +1,13 @@
 """The invoice editor's Ctrl+E: a draft is saved and sent the first time; a sent or paid invoice is sent again.
+F9: the PDF alone, as a download in a browser tab (``tradiecore serve``), else into the downloads folder.
 
 Both ask first (``send_invoice``'s dialogs) and run the mail in a worker through the services; what goes wrong is
 shown in the editor's banner. Sending again changes nothing on the invoice: unsaved edits are not sent.
 """
 
 from __future__ import annotations
+
+import io
 
 from tui.domain.errors import TransitionError, ValidationError
 from tui.screens.send_invoice import SendAgainModal, SendInvoiceModal
@@ -89,3 +92,21 @@ class InvoiceSending:
         message = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
         self.banner(f"Not sent again: {message}")
         self.notify(message, title="Not sent again", severity="error", timeout=10)
+
+    # -- the PDF alone --------------------------------------------------------------------------------------
+    def action_download_pdf(self) -> None:
+        if self.dirty or self.invoice.id is None:
+            self.banner("Save first (Ctrl+S): the PDF is the invoice as saved")
+            return
+        self.blocking(self.services.invoice_pdf, self.invoice.id, on_done=self._deliver_pdf,
+                      on_error=self._pdf_failed, group="pdf")
+
+    def _deliver_pdf(self, named: tuple[str, bytes]) -> None:
+        name, data = named
+        self.app.deliver_binary(io.BytesIO(data), save_filename=name, mime_type="application/pdf")
+        self.notify("Your browser downloads it." if self.app.is_web else "Saved in your downloads folder.",
+                    title=name, timeout=6)
+
+    def _pdf_failed(self, exc: Exception) -> None:
+        message = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+        self.banner(f"No PDF: {message}")

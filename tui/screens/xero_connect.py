@@ -5,7 +5,8 @@ Over SSH (or with no display) no browser is started on the server: the modal sho
 hyperlink; Copy puts it on the laptop's clipboard with OSC 52; Link alone shows nothing but the link, for
 selecting it with the mouse), the exact ``ssh -L`` command that lets the laptop's browser reach this server's
 callback port (in the demo, the sandbox's port too), and a field for pasting the address the browser ended on.
-The pasted address holds a one-time code, so the field is masked.
+The pasted address holds a one-time code, so the field is masked. In a browser tab (``tradiecore serve``) Xero
+opens in a new tab of the same browser, and the address that tab ends on is pasted the same way.
 
 The dialog fits any screen from 80x24 up: the explanations and the link scroll, while the paste field, the
 feedback line and the buttons are docked at its foot, so what has the focus (and what Enter acts on) is always
@@ -143,7 +144,13 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
             self.xero.cancel(started)
             return
         self.started = started
-        if started.open_browser:
+        if started.browser_tab:  # served to a browser: Xero opens in a tab beside this one, which the answer
+            # (an address on this server's loopback) cannot reach: the person pastes it here
+            status = Text("Xero opens in a new tab of this browser (if it did not: Ctrl+O, or open this link). Log "
+                          "in and select Allow Access; that tab then shows a page that cannot be reached.")
+            self.query_one("#connect-open").display = True
+            self.app.open_url(started.url)
+        elif started.open_browser:
             status = Text("Your browser is opening Xero. Log in and select Allow Access; tradiecore carries on by "
                           "itself. If no browser appeared, open this link:")
             self.query_one("#connect-open").display = True
@@ -158,7 +165,7 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
                                    (password, "bold"), "\n", status)  # one line at 80 columns
         self.query_one("#connect-status", Static).update(status)
         self.query_one("#connect-url", Static).update(url_text(started.url))
-        if not started.open_browser:
+        if not started.open_browser and not started.browser_tab:
             self.query_one("#connect-ssh", Static).update(
                 "So that Xero's answer reaches this server, run this on your laptop first and leave it running:")
             self.query_one("#connect-ssh-command", Static).update(started.forward_command)
@@ -170,7 +177,8 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
             self.query_one("#connect-ssh").display = True
             self.query_one("#connect-ssh-command").display = True
         self.query_one("#connect-paste-label", Static).update(
-            "Browser on a page that cannot be reached? Paste its whole address, Enter:")
+            "Copy that page's whole address from the address bar, paste it here, Enter:" if started.browser_tab
+            else "Browser on a page that cannot be reached? Paste its whole address, Enter:")
         if started.problem:
             self.say(started.problem, error=True)
         else:

@@ -180,3 +180,6 @@ class SharedSecretRow(SQLModel, table=True):
     name: str = Field(primary_key=True)
     blob: bytes = Field(sa_column=Column(LargeBinary(), nullable=False))
     updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+from tui.store.serve_access import ServeLinkRow, ServeSessionRow  # noqa: E402,F401  (`tradiecore serve`'s sign-ins)

@@ -42,6 +42,7 @@ class CustomerPicker(WorkerMixin, ModalScreen):
     BINDINGS = [
         Binding("escape", "dismiss_none", "Cancel", id="back"),
         Binding("ctrl+n", "new_customer", "New customer", id="new_customer"),
+        Binding("alt+n", "new_customer", "New customer", id="new_customer_alt", show=False),  # Ctrl+N in a browser
         Binding("down", "focus_list", show=False, id="picker_to_list"),
     ]
 

@@ -23,6 +23,13 @@ def is_remote_session(env: Mapping[str, str] | None = None) -> bool:
     return bool(env.get("SSH_CONNECTION") or env.get("SSH_TTY"))
 
 
+def in_browser_tab(env: Mapping[str, str] | None = None) -> bool:
+    """True in the app process of a browser tab of ``tradiecore serve`` (which sets ``TRADIECORE_SERVED``): a URL
+    opened there opens in the person's own browser, which cannot reach this server's loopback listener."""
+    env = os.environ if env is None else env
+    return env.get("TRADIECORE_SERVED") == "1"
+
+
 def can_open_browser(env: Mapping[str, str] | None = None, platform: str | None = None) -> bool:
     """True when a graphical browser can open on this machine for the user sitting at it."""
     env = os.environ if env is None else env
