@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from tui.domain.errors import ValidationError
 from tui.domain.text import control_problems
 
-MAX_NAME = 255  # Xero's Contact Name limit
+MAX_NAME = 255  # Xero's Contact Name limit, and its FirstName's and LastName's
 MAX_EMAIL = 255  # Xero's Contact EmailAddress limit (ASCII only: Xero refuses accents and other scripts)
 # RFC 5322 "atext" and dots: what a plain address may hold before the @
 _LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
@@ -46,7 +46,10 @@ class Customer:
     name: str
     email: str = ""
     phone: str = ""
-    address: str = ""
+    address: str = ""  # the street address (Xero's STREET)
+    first_name: str = ""
+    last_name: str = ""
+    postal_address: str = ""  # where letters go (Xero's POBOX address)
     id: int | None = None
     version: int = 0
     xero_contact_id: str | None = None
@@ -60,19 +63,28 @@ class Customer:
             email=self.email.strip(),
             phone=self.phone.strip(),
             address=self.address.strip(),
+            first_name=self.first_name.strip(),
+            last_name=self.last_name.strip(),
+            postal_address=self.postal_address.strip(),
             id=self.id,
             version=self.version,
             xero_contact_id=self.xero_contact_id,
             archived=self.archived,
         )
         errors = control_problems({"name": (c.name, "name"), "email": (c.email, "email address"),
-                                   "phone": (c.phone, "phone number"), "address": (c.address, "address")})
+                                   "phone": (c.phone, "phone number"), "address": (c.address, "address"),
+                                   "first_name": (c.first_name, "first name"),
+                                   "last_name": (c.last_name, "last name"),
+                                   "postal_address": (c.postal_address, "postal address")})
         if errors:
             raise ValidationError(errors)
         if not c.name:
             errors["name"] = "Enter the customer's name"
         elif len(c.name) > MAX_NAME:
             errors["name"] = f"Names can be at most {MAX_NAME} characters"
+        for key, what in (("first_name", "First names"), ("last_name", "Last names")):
+            if len(getattr(c, key)) > MAX_NAME:
+                errors[key] = f"{what} can be at most {MAX_NAME} characters"
         if c.email and (problem := email_problem(c.email)):
             errors["email"] = problem
         if c.phone and not re.fullmatch(r"[0-9 +()\-]{6,20}", c.phone):

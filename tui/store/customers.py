@@ -14,12 +14,12 @@ from tui.store.sync_tables import SyncRecordRow
 from tui.store.tables import CustomerRow
 from tui.store.versioned import bump_version
 
-_FIELDS = ("name", "email", "phone", "address")
+_FIELDS = ("name", "email", "phone", "address", "first_name", "last_name", "postal_address")
 
 
 def _to_domain(row: CustomerRow, archived: bool | None = False) -> Customer:
     return Customer(
-        name=row.name, email=row.email, phone=row.phone, address=row.address,
+        **{f: getattr(row, f) for f in _FIELDS},
         id=row.id, version=row.version, xero_contact_id=row.xero_contact_id, archived=bool(archived),
     )
 
@@ -96,7 +96,7 @@ def write_customer_from_xero(s: Session, customer: Customer, now: datetime, time
 
 def add_customer_from_xero(s: Session, customer: Customer, now: datetime) -> Customer:
     """A customer made in Xero, linked to its contact (``customer.xero_contact_id``); nothing to push."""
-    row = CustomerRow(name=customer.name, email=customer.email, phone=customer.phone, address=customer.address,
+    row = CustomerRow(**{f: getattr(customer, f) for f in _FIELDS},
                       xero_contact_id=customer.xero_contact_id, version=1, updated_at=now, updated_by="Xero")
     s.add(row)
     s.flush()

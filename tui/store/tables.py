@@ -37,6 +37,9 @@ class CustomerRow(SQLModel, table=True):
     email: str = ""
     phone: str = ""
     address: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    postal_address: str = ""
     version: int = 1
     updated_at: datetime = Field(sa_type=UTCDateTime)
     updated_by: str = ""
