@@ -6,6 +6,7 @@ Used by `tradiecore demo` and, with a fixed clock, by the snapshot tests.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 from decimal import Decimal
@@ -26,10 +27,11 @@ BUSINESS = BusinessDetails(
 )
 
 CUSTOMERS = [
-    Customer("Olivia Nguyen", "olivia.nguyen@example.com", "0412 555 018", "3/21 Glebe Point Road, Glebe NSW 2037"),
+    Customer("Olivia Nguyen", "olivia.nguyen@example.com", "0412 555 018", "3/21 Glebe Point Road, Glebe NSW 2037",
+             first_name="Olivia", last_name="Nguyen"),
     Customer("Jack & Mia O'Brien", "obriens@example.com", "0433 555 271", "8 Fern Avenue, Marrickville NSW 2204"),
     Customer("Sunrise Strata Management", "levies@sunrisestrata.example", "02 9555 7720",
-             "Level 4, 88 George Street, Parramatta NSW 2150"),
+             "Level 4, 88 George Street, Parramatta NSW 2150", postal_address="PO Box 412, Parramatta NSW 2124"),
     Customer("Bondi Beach Cafe", "owner@bondibeachcafe.example", "02 9555 3311", "112 Campbell Parade, Bondi Beach NSW 2026"),
     Customer("Priya Sharma", "priya.sharma@example.com", "0421 555 904", "56 Railway Parade, Kogarah NSW 2217"),
     Customer("Coastal Builders Pty Ltd", "ap@coastalbuilders.example", "02 4555 6100", "2 Industrial Drive, Mayfield NSW 2304"),
@@ -96,6 +98,6 @@ def seed_demo_if_new(services) -> None:
 def seed_demo(services) -> None:
     """Write the demo business, customers and invoices through the same services the screens use."""
     services.save_business(BUSINESS)
-    ids = [services.save_customer(Customer(c.name, c.email, c.phone, c.address)).id for c in CUSTOMERS]
+    ids = [services.save_customer(replace(c)).id for c in CUSTOMERS]
     for inv in demo_invoices(ids, services.today()):
         services.save_invoice(inv)

@@ -85,7 +85,8 @@ async def test_new_customer_saved_and_listed(demo_services):
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, CustomerEditorScreen)
-        await pilot.press(*"Zoe Tran", "tab", *"zoe@example.com", "tab", *"0400 111 222", "tab", *"1 Pitt St, Sydney")
+        await pilot.press(*"Zoe Tran", "tab", *"Zoe", "tab", *"Tran", "tab", *"zoe@example.com", "tab",
+                          *"0400 111 222", "tab", *"1 Pitt St, Sydney", "tab", *"PO Box 7, Sydney")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, CustomersScreen)
@@ -94,20 +95,23 @@ async def test_new_customer_saved_and_listed(demo_services):
     found, total = demo_services.customers("zoe")
     assert total == 1
     assert (found[0].email, found[0].phone, found[0].address) == ("zoe@example.com", "0400 111 222", "1 Pitt St, Sydney")
+    assert (found[0].first_name, found[0].last_name, found[0].postal_address) == ("Zoe", "Tran", "PO Box 7, Sydney")
 
 
 async def test_invalid_customer_shows_errors_at_fields_and_saves_nothing(demo_services):
     app = ScreenApp(demo_services, CustomerEditorScreen)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        await pilot.press("tab", *"not an email", "tab", *"call me", "ctrl+s")
+        await pilot.press("tab", *"A" * 256, "tab", "tab", *"not an email", "tab", *"call me", "ctrl+s")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CustomerEditorScreen)
         assert screen.query_one("#e-name").message == "Enter the customer's name"
         assert screen.query_one("#e-email").message == "'not an email' is not an email address"
         assert screen.query_one("#e-phone").message == "Phone numbers use digits, spaces, + ( ) and -"
+        assert screen.query_one("#e-first_name").message == "First names can be at most 255 characters"
         assert screen.query_one("#e-address").message == ""
+        assert screen.query_one("#e-postal_address").message == ""
         assert screen.focused.id == "f-name"
         # typing in a field clears its message
         await pilot.press(*"Ann")

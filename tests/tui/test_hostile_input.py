@@ -116,7 +116,9 @@ async def test_customer_editor_refuses_control_characters(shop):
     before = shop.customer(1)
     cases = [("name", "Jo\x00Smith", "The name holds a control character (NUL) at character 3"),
              ("address", "1 Main St\x1b]0;owned\x07", "The address holds a control character (ESC) at character 10"),
-             ("phone", "0412\x9b555", "The phone number holds a control character (U+009B)")]
+             ("phone", "0412\x9b555", "The phone number holds a control character (U+009B)"),
+             ("last_name", "Ng\tuyen", "The last name holds a control character (tab) at character 3"),
+             ("postal_address", "PO Box 1\x00", "The postal address holds a control character (NUL) at character 9")]
     app = ScreenApp(shop, lambda: CustomerEditorScreen(1))
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)

@@ -139,8 +139,9 @@ def test_visible():
 
 def test_records_refuse_control_characters_in_every_text_field():
     with pytest.raises(ValueError) as err:
-        Customer(name="Jo\x00", email="jo@example.com", phone="0412 555 018", address="1 St\x1b]0;x\x07").validated()
-    assert set(err.value.errors) == {"name", "address"}
+        Customer(name="Jo\x00", email="jo@example.com", phone="0412 555 018", address="1 St\x1b]0;x\x07",
+                 first_name="Jo\x9b", last_name="Smith", postal_address="PO Box\x7f1").validated()
+    assert set(err.value.errors) == {"name", "address", "first_name", "postal_address"}
     inv = Invoice(customer_id=1, issue_date=TODAY, due_date=TODAY, number="INV-1\x1b", reference="PO\x00",
                   lines=[LineItem("Tap\x9b", D(1), D(1))])
     assert set(inv.problems()) == {"number", "reference", "lines.0.description"}

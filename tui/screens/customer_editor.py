@@ -1,5 +1,6 @@
-"""Customer editor: name, email, phone, address; each field's message appears as it is left and goes once it reads
-right; Ctrl+S saves and goes back (refused: the messages at their fields, the focus on the first)."""
+"""Customer editor: name, first and last name, email, phone, street and postal address; each field's message
+appears as it is left and goes once it reads right; Ctrl+S saves and goes back (refused: the messages at their
+fields, the focus on the first)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,12 @@ from tui.widgets.records import RecordsChanged
 
 FIELDS = (
     ("name", "Name", "Customer or business name"),
+    ("first_name", "First name", "The person to deal with"),
+    ("last_name", "Last name", ""),
     ("email", "Email", "Where invoices are sent"),
     ("phone", "Phone", "e.g. 0412 555 018"),
-    ("address", "Address", "Street, suburb, state, postcode"),
+    ("address", "Street address", "Street, suburb, state, postcode"),
+    ("postal_address", "Postal address", "PO Box or street, suburb, state, postcode"),
 )
 
 
