@@ -17,7 +17,7 @@ from tui.store.customers import get_customer, write_customer_from_xero
 from tui.store.errors import NotFound
 from tui.store.sync_tables import SyncConflictRow
 from tui.sync import queue, records
-from tui.sync.contact_view import LABELS, customer_view
+from tui.sync.contact_view import LABELS, changed_fields, customer_view
 
 
 def open_contact_conflicts(s: Session, customer_id: int | None = None) -> list:
@@ -53,8 +53,7 @@ def resolve_contact_conflicts(s: Session, customer_id: int, choices: dict[str, s
               .values(resolved_at=now, resolution=json.dumps(choices)))
     records.clear_error(s, queue.CONTACT, customer_id)
     snapshot = records.snapshot_of(records.get_record(s, queue.CONTACT, customer_id))
-    local = customer_view(customer)
-    if snapshot is not None and all(local[k] == snapshot.get(k) for k in local):
+    if snapshot is not None and not changed_fields(customer_view(customer), snapshot):
         queue.drop(s, queue.CONTACT, customer_id)  # Xero's kept throughout: nothing to push
     else:
         queue.enqueue_contact(s, customer_id, now)

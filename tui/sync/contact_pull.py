@@ -186,8 +186,7 @@ def _is_new_customer(s: Session, d: dict) -> bool:
 def import_contact(s: Session, tenant_id: str, d: dict, now: datetime) -> Customer:
     """A customer contact made in Xero becomes a customer here, linked to it."""
     view = contact_view(d)
-    customer = add_customer_from_xero(s, Customer(name=view["name"], email=view["email"], phone=view["phone"],
-                                                  address=view["address"], xero_contact_id=str(d["ContactID"])), now)
+    customer = add_customer_from_xero(s, Customer(**view, xero_contact_id=str(d["ContactID"])), now)
     records.record_synced(s, queue.CONTACT, customer.id, tenant_id, str(d["ContactID"]), _updated(d), snapshot(d),
                           now)
     records.log(s, now, f"{customer.name}: a customer made in Xero, added here", customer_id=customer.id)
@@ -229,7 +228,8 @@ def apply_contact(s: Session, tenant_id: str, customer_id: int, d: dict, now: da
     else:
         merged = {}
         for name in FIELDS:
-            b = base.get(name) if base is not None else _guess_base(local[name], remote[name])
+            # no base, or one kept before this field was held: guessed
+            b = base[name] if base is not None and name in base else _guess_base(local[name], remote[name])
             merged[name] = _pick(name, b, local[name], remote[name], conflicts)
     archived = d.get("ContactStatus") == "ARCHIVED"
     result = Applied(conflicts=conflicts)

@@ -1,8 +1,9 @@
 """A customer and a Xero contact as the same small *view*, for three-way merges, and the bodies sent to Xero.
 
-The view holds only what both sides hold: ``name``, ``email``, ``phone`` (Xero's DEFAULT phone, its country and
-area codes and number as one text) and ``address`` (Xero's STREET address, its lines, city, region, postcode and
-country as one text). A contact's other fields (first and last name, the postal address, other phones, its
+The view holds only what both sides hold: ``name``, ``first_name`` and ``last_name`` (Xero's FirstName and
+LastName), ``email``, ``phone`` (Xero's DEFAULT phone, its country and area codes and number as one text),
+``address`` (Xero's STREET address, its lines, city, region, postcode and country as one text) and
+``postal_address`` (Xero's POBOX address, the same way). A contact's other fields (other phones, its
 ContactNumber, groups...) are not ours: a write from here never names them, so it never blanks them.
 
 An update sends only the fields of the view that changed here since Xero last confirmed the contact
@@ -16,8 +17,10 @@ from typing import Mapping
 
 from tui.domain.customer import Customer
 
-FIELDS = ("name", "email", "phone", "address")
-LABELS = {"name": "Name", "email": "Email", "phone": "Phone", "address": "Address"}
+FIELDS = ("name", "first_name", "last_name", "email", "phone", "address", "postal_address")
+LABELS = {"name": "Name", "first_name": "First name", "last_name": "Last name", "email": "Email", "phone": "Phone",
+          "address": "Street address", "postal_address": "Postal address"}
+_ADDRESS_TYPES = {"address": "STREET", "postal_address": "POBOX"}
 CONTACT_NUMBER_PREFIX = "TC-"
 _PHONE_PARTS = ("PhoneCountryCode", "PhoneAreaCode", "PhoneNumber")
 _ADDRESS_PARTS = ("AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4", "City", "Region", "PostalCode",
@@ -37,7 +40,7 @@ def customer_id_of(number: str | None) -> int | None:
 
 
 def customer_view(c: Customer) -> dict:
-    return {"name": c.name.strip(), "email": c.email.strip(), "phone": c.phone.strip(), "address": c.address.strip()}
+    return {k: getattr(c, k).strip() for k in FIELDS}
 
 
 def _typed(items, type_key: str, kind: str) -> Mapping:
@@ -47,22 +50,26 @@ def _typed(items, type_key: str, kind: str) -> Mapping:
 def contact_view(d: Mapping) -> dict:
     """The view of a contact as Xero returns it."""
     phone = _typed(d.get("Phones"), "PhoneType", "DEFAULT")
-    address = _typed(d.get("Addresses"), "AddressType", "STREET")
-    return {
+    view = {
         "name": str(d.get("Name") or "").strip(),
+        "first_name": str(d.get("FirstName") or "").strip(),
+        "last_name": str(d.get("LastName") or "").strip(),
         "email": str(d.get("EmailAddress") or "").strip(),
         "phone": " ".join(str(phone.get(k) or "").strip() for k in _PHONE_PARTS if str(phone.get(k) or "").strip()),
-        "address": ", ".join(str(address.get(k) or "").strip() for k in _ADDRESS_PARTS
-                             if str(address.get(k) or "").strip()),
     }
+    for key, kind in _ADDRESS_TYPES.items():
+        address = _typed(d.get("Addresses"), "AddressType", kind)
+        view[key] = ", ".join(str(address.get(k) or "").strip() for k in _ADDRESS_PARTS
+                              if str(address.get(k) or "").strip())
+    return {k: view[k] for k in FIELDS}
 
 
 def view_of_body(body: Mapping) -> dict:
     """The fields of the view a body sent to Xero sets (only those it names)."""
     full = contact_view(body)
-    named = {"name": "Name" in body, "email": "EmailAddress" in body,
-             "phone": bool(_typed(body.get("Phones"), "PhoneType", "DEFAULT")),
-             "address": bool(_typed(body.get("Addresses"), "AddressType", "STREET"))}
+    named = {"name": "Name" in body, "first_name": "FirstName" in body, "last_name": "LastName" in body,
+             "email": "EmailAddress" in body, "phone": bool(_typed(body.get("Phones"), "PhoneType", "DEFAULT")),
+             **{k: bool(_typed(body.get("Addresses"), "AddressType", kind)) for k, kind in _ADDRESS_TYPES.items()}}
     return {k: v for k, v in full.items() if named[k]}
 
 
@@ -70,14 +77,19 @@ def _fields(view: Mapping) -> dict:
     body: dict = {}
     if "name" in view:
         body["Name"] = view["name"]
+    if "first_name" in view:
+        body["FirstName"] = view["first_name"]
+    if "last_name" in view:
+        body["LastName"] = view["last_name"]
     if "email" in view:
         body["EmailAddress"] = view["email"]
     if "phone" in view:
         body["Phones"] = [{"PhoneType": "DEFAULT", "PhoneNumber": view["phone"], "PhoneAreaCode": "",
                            "PhoneCountryCode": ""}]
-    if "address" in view:
-        body["Addresses"] = [{"AddressType": "STREET", "AddressLine1": view["address"],
-                              **{k: "" for k in _ADDRESS_PARTS[1:]}}]
+    addresses = [{"AddressType": kind, "AddressLine1": view[key], **{k: "" for k in _ADDRESS_PARTS[1:]}}
+                 for key, kind in _ADDRESS_TYPES.items() if key in view]
+    if addresses:  # Xero replaces only the address types named
+        body["Addresses"] = addresses
     return body
 
 
@@ -91,11 +103,11 @@ def create_body(c: Customer) -> dict:
 
 
 def changed_fields(local: Mapping, base: Mapping | None) -> dict:
-    """What changed here since ``base`` (Xero's last confirmed view); without a base, what we hold that is not blank
-    (never a blank over a value we have not seen)."""
+    """What changed here since ``base`` (Xero's last confirmed view); without a base, or for a field the base does not
+    hold (kept before that field was), what we hold that is not blank (never a blank over a value we have not seen)."""
     if base is None:
-        return {k: v for k, v in local.items() if v}
-    return {k: local[k] for k in FIELDS if local.get(k) != base.get(k)}
+        base = {}
+    return {k: local[k] for k in FIELDS if (local[k] != base[k] if k in base else bool(local[k]))}
 
 
 def update_body(contact_id: str, changes: Mapping, number: str | None = None) -> dict:
