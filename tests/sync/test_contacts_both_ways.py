@@ -25,8 +25,12 @@ def _phone(contact: dict) -> str:
     return next(p["PhoneNumber"] for p in contact["Phones"] if p["PhoneType"] == "DEFAULT")
 
 
+def _address(contact: dict, kind: str = "STREET") -> dict:
+    return next(a for a in contact["Addresses"] if a["AddressType"] == kind)
+
+
 def _street(contact: dict) -> str:
-    return next(a["AddressLine1"] for a in contact["Addresses"] if a["AddressType"] == "STREET")
+    return _address(contact)["AddressLine1"]
 
 
 def test_created_contacts_carry_our_customer_id(connected):
@@ -37,53 +41,93 @@ def test_created_contacts_carry_our_customer_id(connected):
         assert contact["ContactNumber"] == f"TC-{customer_id}"
 
 
+# what the bookkeeper sets in Xero for each customer, and how it reads here
+XERO_EDITS = {name: {"first_name": first, "last_name": last, "email": f"accounts{i}@xero.example",
+                     "phone": f"02 9000 000{i}", "address": f"{i} Xero St, Sydney",
+                     "postal_address": f"PO Box {i}0, Sydney, 2001"}
+              for i, (name, first, last) in enumerate([("Ava Brooks", "Ava", "Brooks"), ("Ben Carter", "Ben", "Carter"),
+                                                       ("Cleo Diaz", "Cleo", "Diaz")])}
+
+
 def test_xero_edits_come_here_ours_go_there_and_both_sides_are_a_conflict(connected):
     c = connected
     ids = _synced_customers(c)
     sb = c.sb.control
-    for i, (name, _) in enumerate(PEOPLE):  # the bookkeeper edits email, phone and street address in Xero
-        sb.edit_contact(name, c.tenant_id, EmailAddress=f"accounts{i}@xero.example",
+    for i, (name, _) in enumerate(PEOPLE):  # the bookkeeper edits every field we hold but the name in Xero
+        sb.edit_contact(name, c.tenant_id, FirstName=XERO_EDITS[name]["first_name"],
+                        LastName=XERO_EDITS[name]["last_name"], EmailAddress=f"accounts{i}@xero.example",
                         Phones=[{"PhoneType": "DEFAULT", "PhoneNumber": f"02 9000 000{i}"}],
-                        Addresses=[{"AddressType": "STREET", "AddressLine1": f"{i} Xero St", "City": "Sydney"}])
+                        Addresses=[{"AddressType": "STREET", "AddressLine1": f"{i} Xero St", "City": "Sydney"},
+                                   {"AddressType": "POBOX", "AddressLine1": f"PO Box {i}0", "City": "Sydney",
+                                    "PostalCode": "2001"}])
     s = c.services
     ava = s.customer(ids["Ava Brooks"])  # a different field here
     s.save_customer(replace(ava, name="Ava Brooks-Ng"))
-    ben = s.customer(ids["Ben Carter"])  # the same field here
-    s.save_customer(replace(ben, email="ben.carter@here.example"))
+    ben = s.customer(ids["Ben Carter"])  # the same fields here: email and postal address
+    s.save_customer(replace(ben, email="ben.carter@here.example", postal_address="PO Box 77, Glebe NSW 2037"))
+    cleo = s.customer(ids["Cleo Diaz"])  # the same fields here: first and last name
+    s.save_customer(replace(cleo, first_name="Cleopatra", last_name="Diaz-Ruiz"))
 
     report = c.sync()
-    assert report.ok and report.conflicts == 1, report.message
+    assert report.ok and report.conflicts == 2, report.message
 
     ava, ben, cleo = (s.customer(ids[n]) for n, _ in PEOPLE)
-    assert (ava.name, ava.email, ava.phone, ava.address) == \
-        ("Ava Brooks-Ng", "accounts0@xero.example", "02 9000 0000", "0 Xero St, Sydney")
-    assert (cleo.email, cleo.phone, cleo.address) == ("accounts2@xero.example", "02 9000 0002", "2 Xero St, Sydney")
-    # Ben: Xero's phone and address taken; the email is a conflict showing both values, nothing sent over Xero's
-    assert (ben.phone, ben.address) == ("02 9000 0001", "1 Xero St, Sydney")
-    (conflict,) = s.sync.conflicts(ids["Ben Carter"], "contact")
-    assert (conflict.label, conflict.local, conflict.remote) == \
-        ("Email", "ben.carter@here.example", "accounts1@xero.example")
-    (problem,) = [p for p in s.sync.problems() if p.code == "conflict"]
-    assert (problem.kind, problem.entity_id) == ("contact", ids["Ben Carter"])
+    assert (ava.name, ava.first_name, ava.last_name, ava.email, ava.phone, ava.address, ava.postal_address) == \
+        ("Ava Brooks-Ng", "Ava", "Brooks", "accounts0@xero.example", "02 9000 0000", "0 Xero St, Sydney",
+         "PO Box 00, Sydney, 2001")
+    assert (cleo.email, cleo.phone, cleo.address, cleo.postal_address) == \
+        ("accounts2@xero.example", "02 9000 0002", "2 Xero St, Sydney", "PO Box 20, Sydney, 2001")
+    # Ben: Xero's names, phone and street address taken; the email and postal address are conflicts showing both
+    # values, nothing sent over Xero's
+    assert (ben.first_name, ben.last_name, ben.phone, ben.address) == ("Ben", "Carter", "02 9000 0001",
+                                                                       "1 Xero St, Sydney")
+    assert [(k.label, k.local, k.remote) for k in s.sync.conflicts(ids["Ben Carter"], "contact")] == \
+        [("Email", "ben.carter@here.example", "accounts1@xero.example"),
+         ("Postal address", "PO Box 77, Glebe NSW 2037", "PO Box 10, Sydney, 2001")]
+    assert [(k.label, k.local, k.remote) for k in s.sync.conflicts(ids["Cleo Diaz"], "contact")] == \
+        [("First name", "Cleopatra", "Cleo"), ("Last name", "Diaz-Ruiz", "Diaz")]
+    problems = [p for p in s.sync.problems() if p.code == "conflict"]
+    assert sorted((p.kind, p.entity_id) for p in problems) == sorted(("contact", ids[n]) for n in
+                                                                     ("Ben Carter", "Cleo Diaz"))
+    # every value set in Xero is here, or in a conflict showing it
+    for name, edits in XERO_EDITS.items():
+        here = s.customer(ids[name])
+        in_conflict = {k.field: k.remote for k in s.sync.conflicts(ids[name], "contact")}
+        for field, value in edits.items():
+            assert getattr(here, field) == value or in_conflict.get(field) == value, (name, field)
 
     (x_ava,) = c.xero_contacts("Ava Brooks-Ng")  # our name went to Xero; Xero's own edits were kept there
-    assert (x_ava["EmailAddress"], _phone(x_ava), _street(x_ava)) == \
-        ("accounts0@xero.example", "02 9000 0000", "0 Xero St")
-    assert x_ava["Addresses"][0]["City"] == "Sydney"
+    assert (x_ava["FirstName"], x_ava["LastName"], x_ava["EmailAddress"], _phone(x_ava), _street(x_ava)) == \
+        ("Ava", "Brooks", "accounts0@xero.example", "02 9000 0000", "0 Xero St")
+    assert _address(x_ava)["City"] == "Sydney"
+    assert {k: _address(x_ava, "POBOX")[k] for k in ("AddressLine1", "City", "PostalCode")} == \
+        {"AddressLine1": "PO Box 00", "City": "Sydney", "PostalCode": "2001"}
     (x_ben,) = c.xero_contacts("Ben Carter")
-    assert x_ben["EmailAddress"] == "accounts1@xero.example"
+    assert (x_ben["EmailAddress"], _address(x_ben, "POBOX")["AddressLine1"]) == ("accounts1@xero.example",
+                                                                                 "PO Box 10")
+    (x_cleo,) = c.xero_contacts("Cleo Diaz")
+    assert (x_cleo["FirstName"], x_cleo["LastName"]) == ("Cleo", "Diaz")
     assert len(c.xero_contacts()) == len({x["Name"] for x in c.xero_contacts()})  # 0 duplicates
 
-    # keep ours: it goes to Xero; nothing else of Xero's is touched
-    s.sync.resolve_conflicts(ids["Ben Carter"], {"email": "local"}, "contact")
+    # keep ours, or take Xero's: ours goes to Xero; nothing else of Xero's is touched
+    s.sync.resolve_conflicts(ids["Ben Carter"], {"email": "local", "postal_address": "remote"}, "contact")
+    s.sync.resolve_conflicts(ids["Cleo Diaz"], {"first_name": "local", "last_name": "remote"}, "contact")
     assert c.sync().ok
     (x_ben,) = c.xero_contacts("Ben Carter")
-    assert (x_ben["EmailAddress"], _phone(x_ben)) == ("ben.carter@here.example", "02 9000 0001")
-    assert not s.sync.conflicts(ids["Ben Carter"], "contact")
+    assert (x_ben["EmailAddress"], _phone(x_ben), _address(x_ben, "POBOX")["AddressLine1"]) == \
+        ("ben.carter@here.example", "02 9000 0001", "PO Box 10")
+    assert s.customer(ids["Ben Carter"]).postal_address == "PO Box 10, Sydney, 2001"
+    (x_cleo,) = c.xero_contacts("Cleo Diaz")
+    assert (x_cleo["FirstName"], x_cleo["LastName"], x_cleo["EmailAddress"]) == \
+        ("Cleopatra", "Diaz", "accounts2@xero.example")
+    cleo = s.customer(ids["Cleo Diaz"])
+    assert (cleo.first_name, cleo.last_name) == ("Cleopatra", "Diaz")
+    assert not s.sync.conflicts(ids["Ben Carter"], "contact") and not s.sync.conflicts(ids["Cleo Diaz"], "contact")
     assert s.sync.overview().conflicts == 0
 
 
 def test_take_xeros_value_and_fields_we_do_not_hold_are_never_blanked(connected):
+    """Xero's names and postal address come here; its MOBILE phone, which we do not hold, stays as it is."""
     c = connected
     ids = _synced_customers(c)
     c.sb.control.edit_contact("Cleo Diaz", c.tenant_id, FirstName="Cleo", LastName="Diaz",
@@ -94,7 +138,9 @@ def test_take_xeros_value_and_fields_we_do_not_hold_are_never_blanked(connected)
     s.save_customer(replace(s.customer(ids["Cleo Diaz"]), email="cleo@here.example", phone="02 8000 0000"))
     assert c.sync().conflicts == 1
     s.sync.resolve_conflicts(ids["Cleo Diaz"], {"email": "remote"}, "contact")
-    assert s.customer(ids["Cleo Diaz"]).email == "cleo@xero.example"
+    cleo = s.customer(ids["Cleo Diaz"])
+    assert (cleo.email, cleo.first_name, cleo.last_name, cleo.postal_address) == \
+        ("cleo@xero.example", "Cleo", "Diaz", "PO Box 9")  # changed in Xero only: taken
     assert c.sync().ok
     (x,) = c.xero_contacts("Cleo Diaz")
     assert (x["FirstName"], x["LastName"], x["EmailAddress"]) == ("Cleo", "Diaz", "cleo@xero.example")
@@ -109,13 +155,64 @@ def test_an_idle_pass_does_not_write_contacts_and_a_re_push_sends_only_what_chan
     writes = c.writes()
     c.sb.control.edit_contact("Ava Brooks", c.tenant_id, EmailAddress="ava@xero.example")
     s = c.services
-    s.save_customer(replace(s.customer(ids["Ava Brooks"]), phone="02 7000 0000"))
+    s.save_customer(replace(s.customer(ids["Ava Brooks"]), phone="02 7000 0000", first_name="Ava",
+                            postal_address="PO Box 5, Bondi NSW 2026"))
     assert c.sync().ok
-    assert c.writes() == writes + 1  # one POST with Ava's phone
+    assert c.writes() == writes + 1  # one POST with Ava's phone, first name and postal address
     (x,) = c.xero_contacts("Ava Brooks")
-    assert (x["EmailAddress"], _phone(x)) == ("ava@xero.example", "02 7000 0000")
+    assert (x["EmailAddress"], _phone(x), x["FirstName"], _address(x, "POBOX")["AddressLine1"]) == \
+        ("ava@xero.example", "02 7000 0000", "Ava", "PO Box 5, Bondi NSW 2026")
+    assert not [a for a in x["Addresses"] if a["AddressType"] == "STREET" and a["AddressLine1"]]
     assert s.customer(ids["Ava Brooks"]).email == "ava@xero.example"
     assert c.sync().ok and c.writes() == writes + 1
+
+
+def test_a_contact_synced_before_names_and_postal_addresses_were_held_is_not_blanked(connected):
+    """Its last synced copy has no first/last name or postal address, and neither has the customer here (the
+    columns were added since): a change made here sends only that change, never a blank over Xero's values."""
+    import json
+
+    from tui.store.sync_tables import SyncRecordRow
+    from tui.store.tables import CustomerRow
+
+    c = connected
+    ids = _synced_customers(c)
+    c.sb.control.edit_contact("Ben Carter", c.tenant_id, FirstName="Ben", LastName="Carter",
+                              Addresses=[{"AddressType": "POBOX", "AddressLine1": "PO Box 3", "City": "Ryde"}])
+    s = c.services
+    assert c.sync(now=_later()).ok
+    ben_id = ids["Ben Carter"]
+    assert s.customer(ben_id).postal_address == "PO Box 3, Ryde"
+
+    def as_before_the_upgrade():
+        with s.session() as db:
+            row = db.get(CustomerRow, ben_id)
+            row.first_name = row.last_name = row.postal_address = ""
+            db.add(row)
+            rec = db.get(SyncRecordRow, ("contact", ben_id))
+            rec.snapshot = json.dumps({k: v for k, v in json.loads(rec.snapshot).items()
+                                       if k not in ("first_name", "last_name", "postal_address")})
+            db.add(rec)
+
+    as_before_the_upgrade()
+    s.save_customer(replace(s.customer(ben_id), phone="02 6111 1111"))
+    report = c.sync(now=_later(4))
+    assert report.ok and report.conflicts == 0, report.message
+    (x,) = c.xero_contacts("Ben Carter")
+    assert (x["FirstName"], x["LastName"], _address(x, "POBOX")["AddressLine1"], _phone(x)) == \
+        ("Ben", "Carter", "PO Box 3", "02 6111 1111")
+    # Xero changes the postal address while the customer is edited here: merged field by field, Xero's taken (a
+    # blank here against no known copy is no conflict)
+    as_before_the_upgrade()
+    c.sb.control.advance_clock(5)
+    c.sb.control.edit_contact("Ben Carter", c.tenant_id,
+                              Addresses=[{"AddressType": "POBOX", "AddressLine1": "PO Box 4"}])
+    s.save_customer(replace(s.customer(ben_id), email="ben@here.example"))
+    report = c.sync(now=_later(6))
+    assert report.ok and report.conflicts == 0, report.message
+    ben = s.customer(ben_id)
+    assert (ben.first_name, ben.postal_address, ben.email) == ("Ben", "PO Box 4, Ryde", "ben@here.example")
+    assert c.xero_contacts("Ben Carter")[0]["EmailAddress"] == "ben@here.example"
 
 
 def _later(minutes: float = 2):
