@@ -8,6 +8,7 @@ import sqlite3
 import stat
 
 from tests.ops.helpers import tradiecore
+from tui.bench.childenv import home_dirs
 from tui.bench.soak import sync_env
 
 
@@ -16,8 +17,7 @@ def _mode(path) -> int:
 
 
 def _env(tmp_path) -> dict:
-    return sync_env("http://127.0.0.1:9", "", TRADIECORE_CONFIG_DIR=str(tmp_path / "config"),
-                    TRADIECORE_DATA_DIR=str(tmp_path / "data"), TRADIECORE_SITE_DIR=str(tmp_path / "site"))
+    return sync_env("http://127.0.0.1:9", "", home_dirs(tmp_path))
 
 
 def test_a_new_install_makes_its_data_private(tmp_path):

@@ -113,10 +113,10 @@ def test_a_hanging_keyring_times_out(memory_keyring):
     release.set()
 
 
-def test_the_sync_look_is_a_second_unless_the_environment_says_otherwise():
+def test_the_sync_look_is_a_quarter_second_unless_the_environment_says_otherwise():
     from tui.config import ConfigError, sync_look_seconds
 
-    assert sync_look_seconds({}) == 1.0
+    assert sync_look_seconds({}) == 0.25
     assert sync_look_seconds({"TRADIECORE_SYNC_LOOK_S": "0.1"}) == 0.1
     for bad in ("soon", "0", "61"):
         with pytest.raises(ConfigError, match="TRADIECORE_SYNC_LOOK_S"):

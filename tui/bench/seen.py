@@ -91,6 +91,7 @@ def change_seen(shop) -> tuple[str, Target]:
 
 
 def sent_to_xero(shop) -> tuple[str, Target]:
+    from tui.bench.childenv import config_dirs
     from tui.bench.seeding import connect_custom
     from tui.bench.soak import start_sync, sync_env
     from tui.config import XeroConfig
@@ -114,8 +115,7 @@ def sent_to_xero(shop) -> tuple[str, Target]:
         # the earlier lines' sent invoices clash with the sandbox's own numbers: the first sync is reviewed and
         # confirmed as a person would on its preview (the clashes wait on the Sync screen; new numbers are clear)
         services.sync.confirm_first_sync(services.sync.first_sync_preview())
-        env = sync_env(sb.base_url, sb.custom_client_id, TRADIECORE_DATABASE_URL=shop.url,
-                       TRADIECORE_CONFIG_DIR=str(cfg.config_dir), TRADIECORE_DATA_DIR=str(cfg.data_dir))
+        env = sync_env(sb.base_url, sb.custom_client_id, config_dirs(cfg), TRADIECORE_DATABASE_URL=shop.url)
         service = start_sync(env, Path(shop.work) / "sync.log", once=False)
         took = []
         try:
