@@ -13,7 +13,7 @@ from tui.bench.pty_run import PtySession
 # OSC 0 (set the window title), C1 CSI (reverse video), NUL: none may reach the terminal as they are
 HOSTILE = "Aardvark\x1b]0;PWNED\x07 Plumbing \x9b7m\x00Co"
 RAW = {"OSC 0": b"\x1b]0;PWNED", "C1 CSI": b"\xc2\x9b", "NUL": b"\x00"}
-SHOWN = "Aardvark]0;PWNED Plumbing 7mCo"  # the same name on screen: the text, less its control characters
+SHOWN = "Aardvark]0;PWNED Plumbing"  # the name on screen, less its control characters (a list may cut its end)
 
 ENTER, ESC, F2, F6, CTRL_E, CTRL_O = b"\r", b"\x1b", b"\x1bOQ", b"\x1b[17~", b"\x05", b"\x0f"
 
