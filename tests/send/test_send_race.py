@@ -16,12 +16,18 @@ from tests.send.conftest import finished
 from tui.domain.invoice import InvoiceStatus
 from tui.store.tables import InvoiceRow
 
-TRIALS = int(os.environ.get("TRADIECORE_RACE_TRIALS", "20"))  # fewer only to try a change quickly
+FULL = int(os.environ.get("TRADIECORE_RACE_TRIALS", "20"))  # fewer only to try a change quickly
 pytestmark = pytest.mark.timeout(900)  # 20 trials of two real app sessions: minutes on a busy machine
 
 
-def test_two_sessions_send_the_same_draft_at_once_one_email(shop, smtp_inbox, tmp_path):
-    ids = [str(i) for i in shop.drafts(TRIALS)]
+@pytest.fixture(params=[pytest.param(3, id="3-trials"), pytest.param(FULL, id="full", marks=pytest.mark.slow)])
+def trials(request) -> int:
+    """3 trials in the quick tier; the full 20 in the slow one."""
+    return request.param
+
+
+def test_two_sessions_send_the_same_draft_at_once_one_email(shop, smtp_inbox, tmp_path, trials):
+    ids = [str(i) for i in shop.drafts(trials)]
     barrier = tmp_path / "barrier"
     barrier.mkdir()
     alice = shop.session("alice", "send", str(barrier), "alice", "bob", *ids)
@@ -46,10 +52,10 @@ def test_two_sessions_send_the_same_draft_at_once_one_email(shop, smtp_inbox, tm
         assert lost["banner"].startswith("Not sent from here: ")
 
 
-def test_two_sessions_save_new_invoices_at_once_distinct_numbers(shop, tmp_path):
+def test_two_sessions_save_new_invoices_at_once_distinct_numbers(shop, tmp_path, trials):
     barrier = tmp_path / "barrier"
     barrier.mkdir()
-    args = (str(shop.customer_id), str(TRIALS))
+    args = (str(shop.customer_id), str(trials))
     alice = shop.session("alice", "number", str(barrier), "alice", "bob", *args)
     bob = shop.session("bob", "number", str(barrier), "bob", "alice", *args)
     seen = finished(alice) + finished(bob)
@@ -59,7 +65,7 @@ def test_two_sessions_save_new_invoices_at_once_distinct_numbers(shop, tmp_path)
         assert not any("wrong" in t or "Not saved" in t or "SQL" in t for t in trial["toasts"]), trial
         assert any(t.startswith("Invoice saved: Saved INV-") for t in trial["toasts"]), trial
     numbers = [t["number"] for t in seen]
-    assert len(set(numbers)) == 2 * TRIALS
-    assert sorted(numbers) == [f"INV-{n:04d}" for n in range(1, 2 * TRIALS + 1)]
+    assert len(set(numbers)) == 2 * trials
+    assert sorted(numbers) == [f"INV-{n:04d}" for n in range(1, 2 * trials + 1)]
     with shop.services.session() as s:  # every one is in the database under its number
         assert sorted(s.exec(select(InvoiceRow.number)).all()) == sorted(numbers)

@@ -30,7 +30,19 @@ async def next_pass(pilot) -> None:
     done = app.sync_scheduler.passes
     app.sync_now()
     await wait_for(pilot, lambda: app.sync_scheduler.passes > done, what="a sync pass")
-    await pilot.app.workers.wait_for_complete()
+    await settled(pilot)
+
+
+async def settled(pilot) -> None:
+    """Every worker done; one cancelled meanwhile (a screen reloading for a newer change) is waited past."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(100):
+        try:
+            await pilot.app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            continue
     await pilot.pause()
 
 
@@ -38,8 +50,7 @@ async def startup_pass(pilot) -> None:
     """Wait until the pass the app runs at start-up has its result on screen (however early it finished)."""
     app = pilot.app
     await wait_for(pilot, lambda: app.sync_scheduler.passes >= 1, what="the start-up sync pass")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settled(pilot)
 
 
 def conflicted(c, number: str, ours: str = "Ours", theirs: str = "Theirs"):

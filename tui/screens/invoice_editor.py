@@ -225,8 +225,8 @@ class InvoiceEditorScreen(InvoiceSending, EditorScreen):
         return None if newer is None else Newer(self._with_customer(newer.invoice), newer.by, newer.at)
 
     async def _follow(self, newer: Newer | None) -> None:
-        if newer is None or self.invoice is None or newer.loaded.invoice.version <= self.invoice.version:
-            return  # nothing new, or this editor saved or loaded it meanwhile
+        if newer is None or self.invoice is None or self.busy or newer.loaded.invoice.version <= self.invoice.version:
+            return  # nothing new, this editor saved or loaded it meanwhile, or it is sending (it reloads after)
         if not self.dirty:
             banner = self.query_one(Banner)
             said, error = banner.message, banner.has_class("-error")  # e.g. why a send from here did not go

@@ -49,10 +49,18 @@ class InvoiceSending:
             self.notify(str(exc), title="Already sent" if exc.done else "Being sent", timeout=10)
 
             async def shown(loaded) -> None:
-                await self._loaded(loaded)
-                self.banner(f"Not sent from here: {exc}", error=False)
+                try:
+                    await self._loaded(loaded)
+                    self.banner(f"Not sent from here: {exc}", error=False)
+                finally:
+                    self.busy = False
 
-            self.blocking(self._fetch, on_done=shown, on_error=self._load_failed, group="load")
+            def not_shown(error: Exception) -> None:
+                self.busy = False
+                self._load_failed(error)
+
+            self.busy = True  # until the invoice as it is now is shown: no reload for a change meanwhile clears it
+            self.blocking(self._fetch, on_done=shown, on_error=not_shown, group="load")
             return
         if isinstance(exc, NotSent):  # the claim was released: the draft moved on to this version
             self.invoice.version = exc.version
