@@ -59,7 +59,7 @@ def make_host_site(root: Path) -> Path:
 def _runs_tradiecore(argv: list[str]) -> bool:
     for i, arg in enumerate(argv):
         nxt = argv[i + 1] if i + 1 < len(argv) else ""
-        if os.path.basename(arg) == "tradiecore":
+        if os.path.basename(arg) == "tradiecore" and not any(c.isspace() for c in arg):  # not a shell line
             return True
         if arg == "-m" and (nxt == "tui" or nxt.startswith(("tui.", "tests."))):
             return True

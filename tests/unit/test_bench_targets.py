@@ -40,15 +40,20 @@ def test_all_runs_every_benchmark_and_ends_with_every_target(monkeypatch):
         return run
 
     import tui.bench.scale
+    import tui.bench.serve
+    import tui.bench.sessions
     import tui.bench.startup
 
     monkeypatch.setattr(tui.bench.startup, "bench_startup", fake("startup", Target("first frame ratio", 1.1, 1.3)))
     monkeypatch.setattr(bench_main, "bench_sync", fake("sync", Target("ui stall worst", 70, 50, "ms")))
     monkeypatch.setattr(tui.bench.scale, "bench_scale", fake("scale", Target("peak memory", 104, 250, "MB")))
+    monkeypatch.setattr(tui.bench.sessions, "bench_sessions", fake("sessions", Target("number race clashes", 0, 0)))
+    monkeypatch.setattr(tui.bench.serve, "bench_serve", fake("serve"))
     monkeypatch.setattr(bench_main, "bench_soak", fake("soak", Target("soak lost edits", 0, 0)))
     out: list[str] = []
     assert bench_main.bench_all(SimpleNamespace(), say=out.append) == 1
-    assert ran == ["startup", "sync", "scale", "soak"]
+    assert ran == ["startup", "sync", "scale", "sessions", "serve", "soak"]
     end = out[out.index("\n== targets") + 1:]
     assert end == ["PASS first frame ratio: 1.1 (target <= 1.3)", "MISS ui stall worst: 70 ms (target <= 50 ms)",
-                   "PASS peak memory: 104 MB (target <= 250 MB)", "PASS soak lost edits: 0 (target <= 0)"]
+                   "PASS peak memory: 104 MB (target <= 250 MB)", "PASS number race clashes: 0 (target <= 0)",
+                   "PASS soak lost edits: 0 (target <= 0)"]
