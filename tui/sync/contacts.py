@@ -82,11 +82,15 @@ def match_contact(customer: Customer, index: ContactIndex) -> tuple[dict | None,
     numbered = index.by_number.get(customer.id) if customer.id is not None else None
     if numbered is not None and same_party(customer, numbered):
         return numbered, ""
+    # a contact carrying another of our customers' numbers is that customer's, whatever its email or name says
+    # (two customers may share an accounts email)
+    others = {c.get("ContactID") for number, c in index.by_number.items() if number != customer.id}
     email = customer.email.strip().lower()
-    if email and len(index.by_email.get(email, [])) == 1:
-        return index.by_email[email][0], ""
-    if email and len(index.by_email.get(email, [])) > 1:
-        exact = [c for c in index.by_email[email] if c.get("Name") == customer.name]
+    by_email = [c for c in index.by_email.get(email, []) if c.get("ContactID") not in others] if email else []
+    if len(by_email) == 1:
+        return by_email[0], ""
+    if len(by_email) > 1:
+        exact = [c for c in by_email if c.get("Name") == customer.name]
         if len(exact) == 1:
             return exact[0], ""
     same = index.by_name.get(customer.name) or index.by_folded_name.get(customer.name.casefold())
@@ -94,7 +98,7 @@ def match_contact(customer: Customer, index: ContactIndex) -> tuple[dict | None,
         return None, ""
     their_email = str(same.get("EmailAddress") or "").strip().lower()
     if same.get("Name") == customer.name and (not their_email or not email or their_email == email) \
-            and same.get("ContactStatus", "ACTIVE") == "ACTIVE":
+            and same.get("ContactStatus", "ACTIVE") == "ACTIVE" and same.get("ContactID") not in others:
         return same, ""
     what = f" ({their_email})" if their_email else ""
     archived = " (archived)" if same.get("ContactStatus") == "ARCHIVED" else ""
