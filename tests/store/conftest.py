@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import uuid
 from contextlib import contextmanager
 from typing import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from tests.conftest import skip_or_fail
+from tui.bench.scratch_db import throwaway_database
 
 
 @contextmanager
@@ -19,16 +18,8 @@ def throwaway_postgres() -> Iterator[str]:
     base = os.environ.get("TRADIECORE_TEST_POSTGRES_URL")
     if not base:
         skip_or_fail("TRADIECORE_TEST_POSTGRES_URL is not set (CI sets it to the local PostgreSQL)")
-    name = f"tradiecore_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database(base, "tradiecore_test") as url:
+        yield url
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ import os
 import shutil
 import tempfile
 import time
-import uuid
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -30,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterator
 
+from tui.bench.scratch_db import throwaway_database
 from tui.bench.seen import change_seen, sent_to_xero
 from tui.bench.targets import Target, verdict
 
@@ -170,29 +170,12 @@ def _shop(label: str, url: str | None, trials: int) -> Iterator[Shop]:
 
 
 @contextmanager
-def _throwaway_postgres(server_url: str) -> Iterator[str]:
-    """A new database on the server ``server_url`` names, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-
-    name = f"tradiecore_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
 def _databases(db: str) -> Iterator[list[tuple[str, str | None]]]:
     server = os.environ.get("TRADIECORE_TEST_POSTGRES_URL", "")
     if db:
         yield [("SQLite", None), ("PostgreSQL", db)]
     elif server:
-        with _throwaway_postgres(server) as url:
+        with throwaway_database(server, "tradiecore_bench") as url:
             yield [("SQLite", None), ("PostgreSQL", url)]
     else:
         yield [("SQLite", None)]
