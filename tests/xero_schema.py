@@ -57,7 +57,10 @@ LOCAL_SCHEMAS: dict[str, dict[str, Any]] = {
 }
 # accounting resources under /api.xro/2.0/ and the schema of their 200 responses
 RESOURCE_SCHEMAS = {"organisation": "Organisations", "accounts": "Accounts", "taxrates": "TaxRates",
-                    "contacts": "Contacts", "invoices": "Invoices", "payments": "Payments"}
+                    "contacts": "Contacts", "invoices": "Invoices", "payments": "Payments",
+                    "creditnotes": "CreditNotes"}
+# replies under a record (`/CreditNotes/{id}/Allocations`) by method: Xero answers a DELETE with the one record
+SUB_SCHEMAS = {("allocations", "PUT"): "Allocations", ("allocations", "DELETE"): "Allocation"}
 TEXT_STATUSES = {404, 413, 429, 500, 503}
 
 
@@ -176,5 +179,8 @@ def validate_response(response: Any) -> None:
         validate(_json(response), "Error")
         return
     assert status == 200, f"unexpected status {status} for {method} {path}"
-    resource = path.split("/")[3]
-    validate(_json(response), RESOURCE_SCHEMAS[resource])
+    parts = path.split("/")
+    if len(parts) > 5:
+        validate(_json(response), SUB_SCHEMAS[parts[5], method])
+        return
+    validate(_json(response), RESOURCE_SCHEMAS[parts[3]])

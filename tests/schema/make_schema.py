@@ -30,7 +30,8 @@ OUT = Path(__file__).resolve().parent / "xero_schema.json"
 #: spec name -> (file in the spec folder, the schemas the tests validate bodies against)
 ROOTS: dict[str, tuple[str, list[str]]] = {
     "accounting": ("xero_accounting.yaml",
-                   ["Organisations", "Accounts", "TaxRates", "Contacts", "Invoices", "Payments", "Error"]),
+                   ["Organisations", "Accounts", "TaxRates", "Contacts", "Invoices", "Payments", "CreditNotes",
+                    "Allocations", "Error"]),
     "identity": ("xero-identity.yaml", ["Connection", "AccessToken"]),
     "webhooks": ("xero-webhooks.yaml", ["WebhookEvent"]),
 }

@@ -28,7 +28,7 @@ from tui.sandbox.contacts import save_contact
 from tui.sandbox.invoices import STATUSES, find_invoice, save_invoice
 from tui.sandbox.journal import Journal
 from tui.sandbox.models import Account, Contact, Invoice, Payment, TaxRate
-from tui.sandbox.payments import save_payment
+from tui.sandbox.refunds import save_any_payment
 from tui.sandbox.query import (
     id_list,
     modified_since,
@@ -77,6 +77,7 @@ def _invoice_fields(call: Call) -> Callable[[Invoice], dict[str, Any]]:
                 "reference": i.reference, "contact.contactid": contact.contact_id, "contact.name": contact.name,
                 "date": i.date, "duedate": i.due_date, "total": i.total, "subtotal": i.sub_total,
                 "totaltax": i.total_tax, "amountdue": i.amount_due, "amountpaid": i.amount_paid,
+                "amountcredited": i.amount_credited,
                 "senttocontact": i.sent_to_contact, "currencycode": i.currency_code,
                 "lineamounttypes": i.line_amount_types, "updateddateutc": i.updated}
     return fields
@@ -84,11 +85,16 @@ def _invoice_fields(call: Call) -> Callable[[Invoice], dict[str, Any]]:
 
 def _payment_fields(call: Call) -> Callable[[Payment], dict[str, Any]]:
     def fields(p: Payment) -> dict[str, Any]:
-        invoice = call.org.invoices[p.invoice_id]
+        invoice = call.org.invoices.get(p.invoice_id)
+        note = call.org.credit_notes.get(p.credit_note_id)
+        kind = (("ACCRECPAYMENT" if invoice.type == "ACCREC" else "ACCPAYPAYMENT") if invoice else
+                "ARCREDITPAYMENT" if note.type == "ACCRECCREDIT" else "APCREDITPAYMENT")
         return {"paymentid": p.payment_id, "status": p.status, "date": p.date, "amount": p.amount,
-                "reference": p.reference, "invoice.invoiceid": invoice.invoice_id,
-                "invoice.invoicenumber": invoice.number, "updateddateutc": p.updated,
-                "paymenttype": "ACCRECPAYMENT" if invoice.type == "ACCREC" else "ACCPAYPAYMENT"}
+                "reference": p.reference, "invoice.invoiceid": invoice.invoice_id if invoice else None,
+                "invoice.invoicenumber": invoice.number if invoice else None,
+                "creditnote.creditnoteid": note.credit_note_id if note else None,
+                "creditnote.creditnotenumber": note.number if note else None,
+                "updateddateutc": p.updated, "paymenttype": kind}
     return fields
 
 
@@ -327,7 +333,8 @@ def _echo_payment(raw: dict) -> dict:
 
 
 def write_payments(call: Call) -> Response:
-    """PUT/POST /Payments creates payments (or deletes them: ``PaymentID`` with ``Status: DELETED``);
+    """PUT/POST /Payments creates payments on invoices or credit notes (refunds: `tui.sandbox.refunds`), or
+    deletes them (``PaymentID`` with ``Status: DELETED``);
     POST /Payments/{id} takes ``{"Status": "DELETED"}``."""
     if "id" in call.path_params:
         if call.path_params["id"].lower() not in call.org.payments:
@@ -335,7 +342,7 @@ def write_payments(call: Call) -> Response:
         if isinstance(call.body, dict):
             call.body = _single(call.body, "Payments", "PaymentID", call.path_params["id"].lower())
     return _batch(call, "Payments", "InvoiceID",
-                  lambda journal, raw: save_payment(journal, raw, now=call.now),
+                  lambda journal, raw: save_any_payment(journal, raw, now=call.now),
                   lambda p: payment_json(call.org, p), _echo_payment)
 
 

@@ -11,7 +11,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tui.sandbox import accounting, control_routes, identity, left_out, responses
+from tui.sandbox import accounting, control_routes, credit_note_routes, identity, left_out, responses
 from tui.sandbox.api import limit_headers
 from tui.sandbox.middleware import API_PREFIX, SandboxMiddleware
 from tui.sandbox.state import SandboxState
@@ -23,7 +23,7 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 
 def create_app(state: SandboxState, control: bool = False) -> Starlette:
-    routes = identity.ROUTES + accounting.ROUTES + left_out.ROUTES + (control_routes.ROUTES if control else [])
+    routes = identity.ROUTES + accounting.ROUTES + credit_note_routes.ROUTES + left_out.ROUTES + (control_routes.ROUTES if control else [])
     app = Starlette(routes=routes, middleware=[Middleware(SandboxMiddleware)],
                     exception_handlers={404: _not_found})
     app.state.sandbox = state

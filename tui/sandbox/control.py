@@ -27,6 +27,8 @@ Acting as a Xero user (each bumps UpdatedDateUTC as Xero does)
     archive_account(code, tenant_id=None) -> dict
     create_contact, edit_contact, archive_contact, merge_contacts, edit_contact_during: see
                                             `tui.sandbox.contact_control`
+    credit_note, create_credit_note, edit_credit_note, allocate_credit_note, remove_allocation,
+    refund_credit_note: see `tui.sandbox.credit_note_control`
     revoke_connection(tenant_id=None, client_id=None) -> int   as Xero's Connected Apps screen's Disconnect
     register_redirect_uri(uri, client_id=None)
 `tenant_id=None` means "Demo Company (AU)"; `client_id=None` means the PKCE app. Refused actions raise
@@ -42,6 +44,8 @@ from typing import Any
 from tui.sandbox import oauth
 from tui.sandbox.contact_control import ContactControl
 from tui.sandbox.control_error import ControlError
+from tui.sandbox.credit_note_control import CreditNoteControl
+from tui.sandbox.credit_note_json import credit_note_json
 from tui.sandbox.invoices import find_invoice, save_invoice
 from tui.sandbox.journal import Journal
 from tui.sandbox.models import Invoice, Organisation
@@ -59,7 +63,7 @@ from tui.sandbox.xero_json import (
 )
 
 
-class SandboxControl(ContactControl):
+class SandboxControl(ContactControl, CreditNoteControl):
     def __init__(self, state: SandboxState) -> None:
         self.state = state
 
@@ -132,6 +136,7 @@ class SandboxControl(ContactControl):
             "Contacts": [contact_json(c) for c in org.contacts.values()],
             "Invoices": [invoice_json(org, i, unitdp=4) for i in org.invoices.values()],
             "Payments": [payment_json(org, p) for p in org.payments.values()],
+            "CreditNotes": [credit_note_json(org, c, unitdp=4) for c in org.credit_notes.values()],
         }
 
     def invoice(self, ref: str, tenant_id: str | None = None) -> dict[str, Any]:

@@ -208,7 +208,7 @@ def save_invoice(
         if old_status in ("VOIDED", "DELETED") or status not in TRANSITIONS[old_status]:
             return None, [MSG_NOT_MODIFIABLE]
         edits_money = any(k in raw for k in ("LineItems", "LineAmountTypes", "Contact", "CurrencyCode"))
-        if existing.amount_paid > 0 and (edits_money or status == "VOIDED"):
+        if existing.amount_paid + existing.amount_credited > 0 and (edits_money or status == "VOIDED"):
             return None, [MSG_HAS_PAYMENTS]
 
     contact = existing and org.contacts.get(existing.contact_id)
@@ -254,6 +254,7 @@ def save_invoice(
         amount_paid=existing.amount_paid if existing else ZERO,
         payment_ids=list(existing.payment_ids) if existing else [],
         fully_paid_on=existing.fully_paid_on if existing else None,
+        amount_credited=existing.amount_credited if existing else ZERO,
     ), org)
     if invoice.total < 0:
         return None, ["Invoice total cannot be negative."]

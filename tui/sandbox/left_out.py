@@ -1,8 +1,8 @@
-"""The operations Xero's spec defines for the resources the sandbox holds (Accounts, Contacts, Invoices, Payments)
-that it deliberately does not serve: attachments, history, PDFs, online invoice links, emailing, CIS settings, and
-changing the chart of accounts. Each is answered, after the usual token, organisation and scope checks, with a 501
-in Xero's `Error` shape (`Type: NotImplementedException`), never a bare 404 or 405, so a client meeting one knows
-what it met. A route served elsewhere (`tui.sandbox.accounting`) comes first and wins.
+"""The operations Xero's spec defines for the resources the sandbox holds (Accounts, Contacts, Invoices, Payments,
+CreditNotes) that it deliberately does not serve: attachments, history, PDFs, online invoice links, emailing, CIS
+settings, and changing the chart of accounts. Each is answered, after the usual token, organisation and scope
+checks, with a 501 in Xero's `Error` shape (`Type: NotImplementedException`), never a bare 404 or 405, so a client
+meeting one knows what it met. A route served elsewhere (`tui.sandbox.accounting`) comes first and wins.
 """
 
 from __future__ import annotations
@@ -45,6 +45,13 @@ LEFT_OUT = [
     ("POST", "/Invoices/{id}/Email", INVOICES),
     ("GET", "/Invoices/{id}/History", INVOICES),
     ("PUT", "/Invoices/{id}/History", INVOICES),
+    ("GET", "/CreditNotes/{id}/pdf", INVOICES),
+    ("GET", "/CreditNotes/{id}/Attachments", INVOICES),
+    ("GET", "/CreditNotes/{id}/Attachments/{name}", INVOICES),
+    ("POST", "/CreditNotes/{id}/Attachments/{name}", INVOICES),
+    ("PUT", "/CreditNotes/{id}/Attachments/{name}", INVOICES),
+    ("GET", "/CreditNotes/{id}/History", INVOICES),
+    ("PUT", "/CreditNotes/{id}/History", INVOICES),
     ("GET", "/Payments/{id}/History", PAYMENTS),
     ("PUT", "/Payments/{id}/History", PAYMENTS),
 ]

@@ -102,10 +102,60 @@ class Invoice:
     amount_paid: Decimal = Decimal("0.00")
     payment_ids: list[str] = field(default_factory=list)
     fully_paid_on: date | None = None
+    amount_credited: Decimal = Decimal("0.00")  # credit notes allocated to it (`tui.sandbox.allocations`)
 
     @property
     def amount_due(self) -> Decimal:
-        return Decimal("0.00") if self.status in ("VOIDED", "DELETED") else self.total - self.amount_paid
+        if self.status in ("VOIDED", "DELETED"):
+            return Decimal("0.00")
+        return self.total - self.amount_paid - self.amount_credited
+
+
+@dataclass
+class CreditNote:
+    """A credit note: lines and totals as an invoice's; its credit goes to invoices (allocations) or back to the
+    contact (payments, i.e. refunds)."""
+
+    credit_note_id: str
+    type: str  # ACCRECCREDIT or ACCPAYCREDIT
+    contact_id: str
+    number: str
+    status: str
+    line_amount_types: str
+    updated: datetime
+    date: date | None = None
+    due_date: date | None = None
+    reference: str = ""
+    currency_code: str = "AUD"
+    sent_to_contact: bool = False
+    line_items: list[LineItem] = field(default_factory=list)
+    sub_total: Decimal = Decimal("0.00")
+    total_tax: Decimal = Decimal("0.00")
+    total: Decimal = Decimal("0.00")
+    amount_allocated: Decimal = Decimal("0.00")
+    amount_paid: Decimal = Decimal("0.00")  # refunded
+    allocation_ids: list[str] = field(default_factory=list)
+    payment_ids: list[str] = field(default_factory=list)
+    fully_paid_on: date | None = None
+
+    @property
+    def remaining_credit(self) -> Decimal:
+        if self.status in ("VOIDED", "DELETED"):
+            return Decimal("0.00")
+        return self.total - self.amount_allocated - self.amount_paid
+
+
+@dataclass
+class Allocation:
+    """Part of a credit note's credit applied to an invoice of the same contact."""
+
+    allocation_id: str
+    credit_note_id: str
+    invoice_id: str
+    amount: Decimal
+    date: date
+    updated: datetime
+    deleted: bool = False
 
 
 @dataclass
@@ -118,6 +168,7 @@ class Payment:
     updated: datetime
     reference: str = ""
     status: str = "AUTHORISED"
+    credit_note_id: str = ""  # a refund: paid out against this credit note (invoice_id is then empty)
 
 
 @dataclass
@@ -135,6 +186,8 @@ class Organisation:
     contacts: dict[str, Contact] = field(default_factory=dict)
     invoices: dict[str, Invoice] = field(default_factory=dict)
     payments: dict[str, Payment] = field(default_factory=dict)
+    credit_notes: dict[str, CreditNote] = field(default_factory=dict)
+    allocations: dict[str, Allocation] = field(default_factory=dict)
     next_invoice_number: int = 1
 
     def account_by_code(self, code: str) -> Account | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from tui.sandbox.invoices import find_invoice
@@ -28,6 +29,32 @@ def _account(org: Organisation, ref: Any) -> Account | None:
     return None
 
 
+def new_payment(org: Organisation, raw: dict[str, Any], *, status: str, outstanding: Decimal,
+                now: datetime) -> tuple[Payment | None, list[str]]:
+    """A payment from a request item against a document in ``status`` with ``outstanding`` left on it, not yet
+    tied to the document (the caller sets ``invoice_id`` or ``credit_note_id``); or the errors."""
+    errors: list[str] = []
+    account = _account(org, raw.get("Account"))
+    if account is None or account.status != "ACTIVE":
+        errors.append("Account could not be found.")
+    elif account.type != "BANK" and not account.enable_payments:
+        errors.append("Payments can only be made to bank accounts or accounts with payments enabled.")
+    if status != "AUTHORISED":
+        errors.append("Payments can only be made against AUTHORISED documents.")
+    amount = to_decimal(raw.get("Amount"))
+    if amount is None or amount <= 0:
+        errors.append("Payment amount must be greater than zero.")
+    elif status == "AUTHORISED" and money(amount) > outstanding:
+        errors.append(MSG_TOO_MUCH)
+    pay_date = parse_date(str(raw["Date"])) if raw.get("Date") else now.date()
+    if pay_date is None:
+        errors.append("Date is not a valid date.")
+    if errors:
+        return None, errors
+    return Payment(payment_id=str(uuid.uuid4()), invoice_id="", account_id=account.account_id, date=pay_date,
+                   amount=money(amount), updated=now, reference=str(raw.get("Reference") or "")), []
+
+
 def save_payment(journal: Journal, raw: dict[str, Any], *, now: datetime) -> tuple[Payment | None, list[str]]:
     """Apply one payment from a request item to its invoice; the stored payment or the errors."""
     org = journal.org
@@ -40,30 +67,13 @@ def save_payment(journal: Journal, raw: dict[str, Any], *, now: datetime) -> tup
     invoice = find_invoice(org, key) if key else None
     if invoice is None:
         return None, [MSG_NOT_FOUND]
-    errors: list[str] = []
-    account = _account(org, raw.get("Account"))
-    if account is None or account.status != "ACTIVE":
-        errors.append("Account could not be found.")
-    elif account.type != "BANK" and not account.enable_payments:
-        errors.append("Payments can only be made to bank accounts or accounts with payments enabled.")
-    if invoice.status != "AUTHORISED":
-        errors.append("Payments can only be made against AUTHORISED documents.")
-    amount = to_decimal(raw.get("Amount"))
-    if amount is None or amount <= 0:
-        errors.append("Payment amount must be greater than zero.")
-    elif invoice.status == "AUTHORISED" and money(amount) > invoice.amount_due:
-        errors.append(MSG_TOO_MUCH)
-    pay_date = parse_date(str(raw["Date"])) if raw.get("Date") else now.date()
-    if pay_date is None:
-        errors.append("Date is not a valid date.")
-    if errors:
+    payment, errors = new_payment(org, raw, status=invoice.status, outstanding=invoice.amount_due, now=now)
+    if payment is None:
         return None, errors
-    payment = Payment(
-        payment_id=str(uuid.uuid4()), invoice_id=invoice.invoice_id, account_id=account.account_id,
-        date=pay_date, amount=money(amount), updated=now, reference=str(raw.get("Reference") or ""),
-    )
+    payment = replace(payment, invoice_id=invoice.invoice_id)
+    pay_date = payment.date
     paid = invoice.amount_paid + payment.amount
-    fully_paid = paid >= invoice.total
+    fully_paid = paid + invoice.amount_credited >= invoice.total
     journal.put("payments", payment.payment_id, payment)
     journal.put("invoices", invoice.invoice_id, replace(
         invoice, amount_paid=paid, payment_ids=[*invoice.payment_ids, payment.payment_id], updated=now,

@@ -26,6 +26,7 @@ _TABLES = ("organisations", "users", "clients", "connections", "grants", "codes"
            "refresh_tokens", "idempotency")
 _TYPES = {cls.__name__: cls for cls in (
     models.Account, models.TaxRate, models.Contact, models.LineItem, models.Invoice, models.Payment,
+    models.CreditNote, models.Allocation,
     models.Organisation, models.User, models.Client, models.Connection, models.Grant, models.AuthCode,
     models.AccessToken, models.RefreshToken, IdempotentResponse,
 )}

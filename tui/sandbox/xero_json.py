@@ -161,6 +161,18 @@ def payment_ref_json(payment: Payment) -> dict[str, Any]:
     }
 
 
+def credit_refs_json(org: Organisation, invoice: Invoice) -> list[dict[str, Any]]:
+    """The credit notes allocated to an invoice, as embedded in it: each allocation's applied amount."""
+    out = []
+    for allocation in org.allocations.values():
+        if allocation.invoice_id == invoice.invoice_id and not allocation.deleted:
+            note = org.credit_notes[allocation.credit_note_id]
+            out.append({"CreditNoteID": note.credit_note_id, "CreditNoteNumber": note.number,
+                        "Date": ms_date(allocation.date), "AppliedAmount": allocation.amount, "Total": note.total,
+                        "HasErrors": False})
+    return out
+
+
 def invoice_json(org: Organisation, invoice: Invoice, *, unitdp: int = 2, lines: bool = True,
                  summary: bool = False) -> dict[str, Any]:
     """An invoice; `lines=False` leaves out line items (lists without paging), `summary` the heavy parts too."""
@@ -172,13 +184,13 @@ def invoice_json(org: Organisation, invoice: Invoice, *, unitdp: int = 2, lines:
     }
     if not summary:
         out["Payments"] = [payment_ref_json(org.payments[p]) for p in invoice.payment_ids]
-        out["CreditNotes"] = []
+        out["CreditNotes"] = credit_refs_json(org, invoice) if invoice.amount_credited else []
         out["Prepayments"] = []
         out["Overpayments"] = []
     out.update({
         "AmountDue": invoice.amount_due,
         "AmountPaid": invoice.amount_paid,
-        "AmountCredited": Decimal("0.00"),
+        "AmountCredited": invoice.amount_credited,
         "SentToContact": invoice.sent_to_contact,
         "CurrencyRate": ONE,
         "IsDiscounted": False,
@@ -207,8 +219,20 @@ def invoice_json(org: Organisation, invoice: Invoice, *, unitdp: int = 2, lines:
 
 
 def payment_json(org: Organisation, payment: Payment) -> dict[str, Any]:
-    invoice = org.invoices[payment.invoice_id]
+    """A payment against an invoice, or against a credit note (a refund: ARCREDITPAYMENT or APCREDITPAYMENT)."""
     account = org.accounts[payment.account_id]
+    if payment.credit_note_id:
+        note = org.credit_notes[payment.credit_note_id]
+        kind = "ARCREDITPAYMENT" if note.type == "ACCRECCREDIT" else "APCREDITPAYMENT"
+        document = {"CreditNote": {"Type": note.type, "CreditNoteID": note.credit_note_id,
+                                   "CreditNoteNumber": note.number,
+                                   "Contact": contact_ref_json(org.contacts[note.contact_id])}}
+    else:
+        invoice = org.invoices[payment.invoice_id]
+        kind = "ACCRECPAYMENT" if invoice.type == "ACCREC" else "ACCPAYPAYMENT"
+        document = {"Invoice": {"Type": invoice.type, "InvoiceID": invoice.invoice_id,
+                                "InvoiceNumber": invoice.number,
+                                "Contact": contact_ref_json(org.contacts[invoice.contact_id])}}
     return {
         "PaymentID": payment.payment_id,
         "Date": ms_date(payment.date),
@@ -216,18 +240,13 @@ def payment_json(org: Organisation, payment: Payment) -> dict[str, Any]:
         "Amount": payment.amount,
         "Reference": payment.reference,
         "CurrencyRate": ONE,
-        "PaymentType": "ACCRECPAYMENT" if invoice.type == "ACCREC" else "ACCPAYPAYMENT",
+        "PaymentType": kind,
         "Status": payment.status,
         "UpdatedDateUTC": ms_date(payment.updated),
         "HasAccount": True,
         "IsReconciled": False,
         "Account": {"AccountID": account.account_id, "Code": account.code},
-        "Invoice": {
-            "Type": invoice.type,
-            "InvoiceID": invoice.invoice_id,
-            "InvoiceNumber": invoice.number,
-            "Contact": contact_ref_json(org.contacts[invoice.contact_id]),
-        },
+        **document,
         "HasValidationErrors": False,
     }
 
