@@ -96,6 +96,7 @@ class Invoice:
     amounts: LineAmountTypes = LineAmountTypes.EXCLUSIVE
     status: InvoiceStatus = InvoiceStatus.DRAFT
     amount_paid: Decimal = ZERO
+    amount_credited: Decimal = ZERO  # credit notes allocated to it
     sent_at: datetime | None = None
     sent_to: str = ""
     id: int | None = None
@@ -107,7 +108,7 @@ class Invoice:
 
     @property
     def amount_due(self) -> Decimal:
-        return self.totals.total - self.amount_paid
+        return self.totals.total - self.amount_paid - self.amount_credited
 
     @property
     def editable(self) -> bool:
@@ -129,15 +130,7 @@ class Invoice:
             errors["customer"] = "Choose a customer"
         if self.due_date < self.issue_date:
             errors["due_date"] = "The due date is before the issue date"
-        if not self.lines:
-            errors["lines"] = "Add at least one line"
-        if len(self.lines) > MAX_LINES:
-            errors["lines"] = f"An invoice can have at most {MAX_LINES} lines"
-        for i, line in enumerate(self.lines):
-            errors.update({f"lines.{i}.{k}": v for k, v in line_errors(line).items()})
-        if len(self.reference) > 255:
-            errors["reference"] = "The reference can be at most 255 characters"
-        errors.update(control_problems({"number": (self.number, "number"), "reference": (self.reference, "reference")}))
+        errors.update(document_problems(self.lines, self.number, self.reference, "An invoice"))
         return errors
 
     def ensure_editable(self) -> None:
@@ -147,6 +140,8 @@ class Invoice:
             raise TransitionError("This invoice is voided and cannot be changed")
         if self.status is InvoiceStatus.SENT and self.amount_paid > 0:
             raise TransitionError("This invoice has a payment: remove the payment before editing")
+        if self.status is InvoiceStatus.SENT and self.amount_credited > 0:
+            raise TransitionError("This invoice has a credit note allocated: remove the allocation before editing")
 
     def sent(self, to: str, at: datetime) -> "Invoice":
         if self.status is not InvoiceStatus.DRAFT:
@@ -166,6 +161,8 @@ class Invoice:
             raise TransitionError(f"Only a sent invoice can be voided; this invoice is {self.status.label}")
         if self.amount_paid > 0:
             raise TransitionError("This invoice has payments: remove them before voiding")
+        if self.amount_credited > 0:
+            raise TransitionError("This invoice has credit notes allocated: remove them before voiding")
         return replace(self, status=InvoiceStatus.VOIDED)
 
     def ensure_deletable(self) -> None:
@@ -178,6 +175,22 @@ class Invoice:
         if paid.status is InvoiceStatus.SENT and paid.amount_due <= 0:
             paid = replace(paid, status=InvoiceStatus.PAID)
         return paid
+
+
+def document_problems(lines: list[LineItem], number: str, reference: str, what: str) -> dict[str, str]:
+    """The lines' (keyed ``lines.N.field``), number's and reference's problems, shared by invoices and credit notes;
+    ``what`` names the document ("An invoice")."""
+    errors: dict[str, str] = {}
+    if not lines:
+        errors["lines"] = "Add at least one line"
+    if len(lines) > MAX_LINES:
+        errors["lines"] = f"{what} can have at most {MAX_LINES} lines"
+    for i, line in enumerate(lines):
+        errors.update({f"lines.{i}.{k}": v for k, v in line_errors(line).items()})
+    if len(reference) > 255:
+        errors["reference"] = "The reference can be at most 255 characters"
+    errors.update(control_problems({"number": (number, "number"), "reference": (reference, "reference")}))
+    return errors
 
 
 def line_errors(line: LineItem) -> dict[str, str]:

@@ -93,13 +93,20 @@ def payment_problems(inv: Invoice, *, amount: Decimal | None = None, on: date | 
         errors["amount"] = f"More than the amount due of {format_money(due)}"
     if on is not None and on < inv.issue_date:
         errors["date"] = "The payment date is before the invoice's issue date"
+    if (problem := reference_problem(reference, method)) is not None:
+        errors["reference"] = problem
+    return errors
+
+
+def reference_problem(reference: str | None, method: PaymentMethod) -> str | None:
+    """Why a payment's (or a refund's) reference cannot go to Xero after its method's label; None when it can."""
     reference = (reference or "").strip()
     limit = MAX_REFERENCE - len(method.value) - 2
     if (problem := control_problem(reference, "reference")) is not None:
-        errors["reference"] = problem
-    elif len(reference) > limit:
-        errors["reference"] = f"The reference can be at most {limit} characters"
-    return errors
+        return problem
+    if len(reference) > limit:
+        return f"The reference can be at most {limit} characters"
+    return None
 
 
 def ensure_takes_payments(inv: Invoice) -> None:
