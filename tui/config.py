@@ -142,6 +142,7 @@ class Config:
     is_site: bool = False  # a site config file exists: the business is shared by the site's group
     demo: bool = False
     demo_login: tuple[str, str] | None = None  # tradiecore demo: the login (email, password) its sandbox printed
+    outbox_at: Path | None = None  # the outbox's real folder when it is not shown_outbox_dir (screenshots, tests)
 
     @property
     def database_url(self) -> str:
@@ -153,6 +154,11 @@ class Config:
 
     @property
     def outbox_dir(self) -> Path:
+        return self.outbox_at or self.shown_outbox_dir
+
+    @property
+    def shown_outbox_dir(self) -> Path:
+        """The outbox folder as screens name it: the data dir's ``outbox``."""
         return self.data_dir / "outbox"
 
     @property

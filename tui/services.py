@@ -379,4 +379,4 @@ class Services(Sending):
         m = self.cfg.mail
         if m.host:
             return f"SMTP {m.host}:{m.port}{' with STARTTLS' if m.starttls else ''}{f' as {m.user}' if m.user else ''}"
-        return f"Local outbox folder {self.cfg.outbox_dir}"
+        return f"Local outbox folder {self.cfg.shown_outbox_dir}"

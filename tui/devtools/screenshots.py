@@ -55,6 +55,7 @@ def make_services(tmp: Path, *, seed: bool = True, mail: MailConfig | None = Non
         mail=mail or MailConfig(),
         config_dir=SHOWN_CONFIG_DIR,
         data_dir=SHOWN_DATA_DIR,
+        outbox_at=tmp / "outbox",
     )
     secrets = ShownFileSecretStore(tmp / "secrets.json", SHOWN_CONFIG_DIR / "secrets.json")
     services = Services(cfg, now=lambda: now, user="sam", secrets=secrets)

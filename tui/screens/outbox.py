@@ -47,7 +47,7 @@ class OutboxScreen(BaseScreen):
         cfg = self.services.cfg
         where = "Invoices are emailed by " + self.services.describe_mail() if cfg.mail_uses_smtp else \
             "Invoices are saved here instead of being emailed: no SMTP server is set up (Settings -> Email)"
-        self.query_one("#outbox-where", Static).update(f"{where}.\nOutbox folder: {cfg.outbox_dir}")
+        self.query_one("#outbox-where", Static).update(f"{where}.\nOutbox folder: {cfg.shown_outbox_dir}")
         self.query_one(OutboxTable).focus()
         self.action_refresh()
 
