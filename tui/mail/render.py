@@ -24,14 +24,44 @@ from tui.domain.business import BusinessDetails
 from tui.domain.customer import Customer
 from tui.domain.invoice import Invoice
 from tui.mail.errors import MailError
-from tui.mail.view import InvoiceView, invoice_view, one_line
+from tui.mail.credit_view import AdjustmentView
+from tui.mail.view import InvoiceView, LineView, invoice_view, one_line
 
-__all__ = ["message_id", "render_invoice_email"]
+__all__ = ["headed_message", "message_id", "pdf_filename", "render_invoice_email", "text_seller", "text_table"]
 
 
 # -- plain text ---------------------------------------------------------------------------------------
 
 _DESC_WIDTH = 30
+
+
+def text_seller(v: InvoiceView | AdjustmentView) -> list[str]:
+    """The business's name, ABN, address, phone and email, a line each."""
+    out = [v.business_name]
+    if v.abn:
+        out.append(f"ABN {v.abn}")
+    out += v.business_address.splitlines()
+    for label, value in (("Phone", v.business_phone), ("Email", v.business_email)):
+        if value:
+            out.append(f"{label}: {value}")
+    return out
+
+
+def text_table(lines: tuple[LineView, ...], amount_heading: str, totals_rows: list[tuple[str, str]]) -> list[str]:
+    """The lines as a fixed-width table, descriptions wrapped, then the totals under the amounts."""
+    header = f"{'Description':<{_DESC_WIDTH}} {'Qty':>8} {'Unit price':>13} {'GST':>9} {amount_heading:>19}"
+    out = [header, "-" * len(header)]
+    for line in lines:
+        wrapped = []
+        for para in line.description.splitlines() or [""]:
+            wrapped += textwrap.wrap(para, _DESC_WIDTH) or [""]
+        first = wrapped[0] if wrapped else ""
+        out.append(f"{first:<{_DESC_WIDTH}} {line.quantity:>8} {line.unit_price:>13} {line.gst:>9} {line.amount:>19}")
+        out += wrapped[1:]
+    out.append("-" * len(header))
+    for label, value in totals_rows:
+        out.append(f"{label:>{len(header) - 20}} {value:>19}")
+    return out
 
 
 def _text_body(v: InvoiceView) -> str:
@@ -40,13 +70,7 @@ def _text_body(v: InvoiceView) -> str:
     out += [greeting, ""]
     out += [v.intro, ""]
     out += [v.title.upper(), ""]
-    out.append(v.business_name)
-    if v.abn:
-        out.append(f"ABN {v.abn}")
-    out += v.business_address.splitlines()
-    for label, value in (("Phone", v.business_phone), ("Email", v.business_email)):
-        if value:
-            out.append(f"{label}: {value}")
+    out += text_seller(v)
     out += ["", "Bill to:", v.customer_name]
     out += v.customer_address.splitlines()
     out.append("")
@@ -59,18 +83,7 @@ def _text_body(v: InvoiceView) -> str:
         if value:
             out.append(f"{label + ':':<16}{value}")
     out.append("")
-    header = f"{'Description':<{_DESC_WIDTH}} {'Qty':>8} {'Unit price':>13} {'GST':>9} {v.amount_heading:>19}"
-    out += [header, "-" * len(header)]
-    for line in v.lines:
-        wrapped = []
-        for para in line.description.splitlines() or [""]:
-            wrapped += textwrap.wrap(para, _DESC_WIDTH) or [""]
-        first = wrapped[0] if wrapped else ""
-        out.append(f"{first:<{_DESC_WIDTH}} {line.quantity:>8} {line.unit_price:>13} {line.gst:>9} {line.amount:>19}")
-        out += wrapped[1:]
-    out.append("-" * len(header))
-    for label, value in v.totals_rows:
-        out.append(f"{label:>{len(header) - 20}} {value:>19}")
+    out += text_table(v.lines, v.amount_heading, v.totals_rows)
     out += ["", v.prices_note, "", v.request, "", "Thank you,", v.business_name]
     return "\n".join(out) + "\n"
 
@@ -177,9 +190,11 @@ def _zone(name: str) -> tzinfo:
         return timezone.utc
 
 
-def _pdf_filename(number: str) -> str:
+def pdf_filename(number: str, kind: str = "Tax Invoice") -> str:
+    """``Tax-Invoice-INV-0001.pdf``: the document's kind and number, safe as a file name anywhere."""
+    stem = kind.replace(" ", "-")
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-.")
-    return f"Tax-Invoice-{safe}.pdf" if safe else "Tax-Invoice.pdf"
+    return f"{stem}-{safe}.pdf" if safe else f"{stem}.pdf"
 
 
 def message_id(send_id: str, number: str, domain: str) -> str:
@@ -187,6 +202,29 @@ def message_id(send_id: str, number: str, domain: str) -> str:
     safe_id = re.sub(r"[^A-Za-z0-9]", "", send_id)
     safe_number = re.sub(r"[^A-Za-z0-9.-]", "", number)
     return f"<{safe_id}.{safe_number or 'invoice'}@{domain}>"
+
+
+def headed_message(business: BusinessDetails, customer: Customer, view: InvoiceView | AdjustmentView, *,
+                   from_addr: str, now: datetime | None, send_id: str, what: str) -> EmailMessage:
+    """An empty message of ``view`` (an invoice's or a credit note's) to the customer, its headers filled in (see
+    :func:`render_invoice_email`). ``what`` names the document in the errors. Raises MailError when there is
+    nobody to send to or from."""
+    if not customer.email.strip():
+        raise MailError(f"{customer.name.strip() or 'This customer'} has no email address: add one to send {what}")
+    sender = from_addr.strip() or business.email.strip()
+    if not sender:
+        raise MailError("There is no address to send from: set the business email in Settings")
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["Subject"] = one_line(f"{view.title} from {view.business_name}" if view.business_name else view.title)
+    msg["From"] = _address(view.business_name, sender, "The sending address")
+    msg["To"] = _address(view.customer_name, customer.email, f"{view.customer_name or 'The customer'}'s email")
+    if view.business_email and view.business_email.lower() != sender.lower():
+        msg["Reply-To"] = _address(view.business_name, view.business_email, "The business email")
+    msg["Date"] = format_datetime((now or datetime.now(timezone.utc)).astimezone(_zone(business.time_zone)))
+    domain = sender.rpartition("@")[2] or "tradiecore.invalid"
+    msg["Message-ID"] = message_id(send_id, view.number, domain) if send_id else \
+        make_msgid(idstring=re.sub(r"[^A-Za-z0-9.-]", "", view.number) or None, domain=domain)
+    return msg
 
 
 def render_invoice_email(
@@ -206,24 +244,9 @@ def render_invoice_email(
     from it (``<send_id.INV-0001@domain>``), so a retry of the same send is recognisably the same message.
     Raises MailError when there is nobody to send to or from.
     """
-    if not customer.email.strip():
-        raise MailError(f"{customer.name.strip() or 'This customer'} has no email address: add one to send the invoice")
-    sender = from_addr.strip() or business.email.strip()
-    if not sender:
-        raise MailError("There is no address to send from: set the business email in Settings")
     view = invoice_view(business, customer, invoice)
-
-    msg = EmailMessage(policy=policy.SMTP)
-    msg["Subject"] = one_line(f"{view.title} from {view.business_name}" if view.business_name else view.title)
-    msg["From"] = _address(view.business_name, sender, "The sending address")
-    msg["To"] = _address(view.customer_name, customer.email, f"{view.customer_name or 'The customer'}'s email")
-    if view.business_email and view.business_email.lower() != sender.lower():
-        msg["Reply-To"] = _address(view.business_name, view.business_email, "The business email")
-    msg["Date"] = format_datetime((now or datetime.now(timezone.utc)).astimezone(_zone(business.time_zone)))
-    domain = sender.rpartition("@")[2] or "tradiecore.invalid"
-    msg["Message-ID"] = message_id(send_id, view.number, domain) if send_id else \
-        make_msgid(idstring=re.sub(r"[^A-Za-z0-9.-]", "", view.number) or None, domain=domain)
-
+    msg = headed_message(business, customer, view, from_addr=from_addr, now=now, send_id=send_id,
+                         what="the invoice")
     msg.set_content(_text_body(view), subtype="plain", charset="utf-8")
     msg.add_alternative(_html_body(view), subtype="html", charset="utf-8")
     name, pdf = _pdf_of(view, invoice)
@@ -241,4 +264,4 @@ def _pdf_of(view, invoice: Invoice) -> tuple[str, bytes]:
     from tui.mail.pdf import invoice_pdf
 
     created = datetime.combine(invoice.issue_date, time(0, 0), tzinfo=timezone.utc)
-    return _pdf_filename(view.number), invoice_pdf(view, created=created)
+    return pdf_filename(view.number), invoice_pdf(view, created=created)

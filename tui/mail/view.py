@@ -13,7 +13,7 @@ from decimal import Decimal
 from tui.domain.business import BusinessDetails, format_abn
 from tui.domain.customer import Customer
 from tui.domain.dates import format_date
-from tui.domain.invoice import Invoice
+from tui.domain.invoice import Invoice, LineItem
 from tui.domain.money import format_money
 from tui.domain.tax import LineAmountTypes, tax_rate
 
@@ -116,16 +116,17 @@ class InvoiceView:
         return rows
 
 
-def invoice_view(business: BusinessDetails, customer: Customer, invoice: Invoice) -> InvoiceView:
-    amounts = invoice.amounts
-    t = invoice.totals
+def pricing(amounts: LineAmountTypes) -> tuple[str, str]:
+    """The amount column's heading and the note saying whether prices include GST."""
     if amounts is LineAmountTypes.INCLUSIVE:
-        heading, note = "Amount (incl. GST)", "Prices include GST."
-    elif amounts is LineAmountTypes.EXCLUSIVE:
-        heading, note = "Amount (excl. GST)", "Prices exclude GST; GST is added below."
-    else:
-        heading, note = "Amount", "No GST applies to this invoice."
-    lines = tuple(
+        return "Amount (incl. GST)", "Prices include GST."
+    if amounts is LineAmountTypes.EXCLUSIVE:
+        return "Amount (excl. GST)", "Prices exclude GST; GST is added below."
+    return "Amount", "No GST applies to this invoice."
+
+
+def line_views(lines: list[LineItem], amounts: LineAmountTypes) -> tuple[LineView, ...]:
+    return tuple(
         LineView(
             description=line.description.strip(),
             quantity=format_quantity(line.quantity),
@@ -133,8 +134,15 @@ def invoice_view(business: BusinessDetails, customer: Customer, invoice: Invoice
             gst=_gst_label(line.tax_type, amounts),
             amount=format_money(line.line_amount),
         )
-        for line in invoice.lines
+        for line in lines
     )
+
+
+def invoice_view(business: BusinessDetails, customer: Customer, invoice: Invoice) -> InvoiceView:
+    amounts = invoice.amounts
+    t = invoice.totals
+    heading, note = pricing(amounts)
+    lines = line_views(invoice.lines, amounts)
     return InvoiceView(
         business_name=one_line(business.name),
         abn=format_abn(business.abn.strip()),
