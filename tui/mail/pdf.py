@@ -44,7 +44,7 @@ def invoice_pdf(view: InvoiceView, *, created: datetime) -> bytes:
         pdf.multi_cell(width, size * 0.5, _t(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     pdf.set_font("Helvetica", "B", 20)
-    pdf.cell(width, 10, "TAX INVOICE", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(width, 10, _t(view.document.upper()), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
     line(view.business_name, 12, "B")
     if view.abn:
@@ -64,7 +64,7 @@ def invoice_pdf(view: InvoiceView, *, created: datetime) -> bytes:
     pdf.ln(4)
 
     for label, value in (
-        ("Invoice number", view.number),
+        (view.number_label, view.number),
         ("Issue date", view.issue_date),
         ("Due date", view.due_date),
         ("Reference", view.reference),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from datetime import datetime, time, timezone, tzinfo
+from datetime import date, datetime, time, timezone, tzinfo
 from email import policy
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -51,7 +51,7 @@ def _text_body(v: InvoiceView) -> str:
     out += v.customer_address.splitlines()
     out.append("")
     for label, value in (
-        ("Invoice number", v.number),
+        (v.number_label, v.number),
         ("Issue date", v.issue_date),
         ("Due date", v.due_date),
         ("Reference", v.reference),
@@ -119,7 +119,7 @@ def _html_body(v: InvoiceView) -> str:
     facts = "".join(
         f'<tr><td style="padding:2px 8px 2px 0">{label}</td><td>{_h(value)}</td></tr>'
         for label, value in (
-            ("Invoice number", v.number),
+            (v.number_label, v.number),
             ("Issue date", v.issue_date),
             ("Due date", v.due_date),
             ("Reference", v.reference),
@@ -177,9 +177,10 @@ def _zone(name: str) -> tzinfo:
         return timezone.utc
 
 
-def _pdf_filename(number: str) -> str:
+def _pdf_filename(number: str, document: str = "Tax Invoice") -> str:
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-.")
-    return f"Tax-Invoice-{safe}.pdf" if safe else "Tax-Invoice.pdf"
+    stem = document.replace(" ", "-")
+    return f"{stem}-{safe}.pdf" if safe else f"{stem}.pdf"
 
 
 def message_id(send_id: str, number: str, domain: str) -> str:
@@ -208,10 +209,18 @@ def render_invoice_email(
     """
     if not customer.email.strip():
         raise MailError(f"{customer.name.strip() or 'This customer'} has no email address: add one to send the invoice")
+    return render_view_email(business, customer, invoice_view(business, customer, invoice), invoice.issue_date,
+                             from_addr=from_addr, now=now, send_id=send_id)
+
+
+def render_view_email(business: BusinessDetails, customer: Customer, view: InvoiceView, issue_date: date, *,
+                      from_addr: str, now: datetime | None = None, send_id: str = "") -> EmailMessage:
+    """The email of a document's view (a tax invoice, an adjustment note) to ``customer.email``, with its PDF."""
+    if not customer.email.strip():
+        raise MailError(f"{customer.name.strip() or 'This customer'} has no email address: add one to send")
     sender = from_addr.strip() or business.email.strip()
     if not sender:
         raise MailError("There is no address to send from: set the business email in Settings")
-    view = invoice_view(business, customer, invoice)
 
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = one_line(f"{view.title} from {view.business_name}" if view.business_name else view.title)
@@ -226,19 +235,20 @@ def render_invoice_email(
 
     msg.set_content(_text_body(view), subtype="plain", charset="utf-8")
     msg.add_alternative(_html_body(view), subtype="html", charset="utf-8")
-    name, pdf = _pdf_of(view, invoice)
+    name, pdf = view_pdf(view, issue_date)
     msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=name)
     return msg
 
 
 def invoice_pdf_file(business: BusinessDetails, customer: Customer, invoice: Invoice) -> tuple[str, bytes]:
     """The PDF an email of the invoice carries, on its own (a download): (file name, bytes)."""
-    return _pdf_of(invoice_view(business, customer, invoice), invoice)
+    return view_pdf(invoice_view(business, customer, invoice), invoice.issue_date)
 
 
-def _pdf_of(view, invoice: Invoice) -> tuple[str, bytes]:
+def view_pdf(view: InvoiceView, issue_date: date) -> tuple[str, bytes]:
+    """A document's PDF, dated from its issue date (the same document always gives the same bytes)."""
     # Imported here: fpdf2 (and Pillow behind it) costs start-up time the app should not pay until it sends.
     from tui.mail.pdf import invoice_pdf
 
-    created = datetime.combine(invoice.issue_date, time(0, 0), tzinfo=timezone.utc)
-    return _pdf_filename(view.number), invoice_pdf(view, created=created)
+    created = datetime.combine(issue_date, time(0, 0), tzinfo=timezone.utc)
+    return _pdf_filename(view.number, view.document), invoice_pdf(view, created=created)

@@ -89,9 +89,15 @@ class InvoiceView:
     amount_due: str
     prices_note: str
     paid_in_full: bool = False
+    document: str = "Tax Invoice"  # the words the ATO asks for: "Tax Invoice", or "Adjustment Note"
+    number_label: str = "Invoice number"
+    note_intro: str = ""  # an adjustment note's own sentences (:func:`tui.mail.credit_view.credit_note_view`)
+    note_request: str = ""
 
     @property
     def intro(self) -> str:
+        if self.note_intro:
+            return self.note_intro
         what = f"tax invoice {self.number}" if self.number else "a tax invoice"
         if self.paid_in_full:
             return f"Please find {what} for {self.total}, which is paid in full. A PDF copy is attached."
@@ -99,20 +105,23 @@ class InvoiceView:
 
     @property
     def request(self) -> str:
+        if self.note_request:
+            return self.note_request
         if self.paid_in_full:
             return "Nothing is owing on this invoice."
         return f"Please pay {self.amount_due} by {self.due_date}."
 
     @property
     def title(self) -> str:
-        return f"Tax Invoice {self.number}".strip()
+        return f"{self.document} {self.number}".strip()
 
     @property
     def totals_rows(self) -> list[tuple[str, str]]:
         rows = [(self.subtotal_label, self.subtotal), (self.gst_label, self.gst), (self.total_label, self.total)]
         if self.amount_paid is not None:
             rows.append(("Less amount paid", self.amount_paid))
-        rows.append(("Amount due", self.amount_due))
+        if self.amount_due:
+            rows.append(("Amount due", self.amount_due))
         return rows
 
 
