@@ -85,7 +85,7 @@ class Sending:
         with self.session() as s:
             found = abandoned_sends(s, self.now())
         if not found:
-            return []
+            return self.resume_credit_note_sends()
         business = self.business()
         done = []
         for invoice_id, send_id, holder in found:
@@ -99,7 +99,7 @@ class Sending:
                 done.append(f"{claim.invoice.number} was not sent: {exc}")
             else:
                 done.append(f"{claim.invoice.number}, claimed by {claim.by}, sent: {where}")
-        return done
+        return done + self.resume_credit_note_sends()
 
     def _deliver(self, claim, business: BusinessDetails) -> str:
         """The email of a claimed send, then the send recorded done (or released with the reason)."""

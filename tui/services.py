@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 from tui.clock import utc_now
 from tui.config import Config, current_user
+from tui.credit_notes_service import CreditNoteServices
 from tui.domain.business import BusinessDetails
 from tui.domain.customer import Customer
 from tui.domain.dates import business_today
@@ -58,7 +59,7 @@ def open_change_feed(services: "Services"):
     return ChangeFeed(services.engine)
 
 
-class Services(Sending):
+class Services(Sending, CreditNoteServices):
     def __init__(
         self,
         cfg: Config,

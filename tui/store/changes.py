@@ -48,6 +48,10 @@ KINDS = {
     "invoice": "invoice",
     "line_item": "invoice",
     "payment": "payment",
+    "credit_note": "credit_note",
+    "credit_note_line": "credit_note",
+    "credit_allocation": "credit_note",
+    "credit_refund": "credit_note",
     "sync_conflict": "sync",
     "sync_outbox": "sync",
     "xero_connection": "xero",
@@ -58,7 +62,8 @@ KINDS = {
 #: conflict settled, the revenue accounts reviewed or remapped, a problem retried, a reconnect)
 XERO_BOUND = {"sync_outbox", "payment", "sync_conflict", "xero_connection", "account_mapping", "payment_account"}
 #: the column that names the record a row belongs to, where it is not ``id``
-_RECORD_COLUMN = {"line_item": "invoice_id"}
+_RECORD_COLUMN = {"line_item": "invoice_id", "credit_note_line": "credit_note_id",
+                  "credit_allocation": "credit_note_id", "credit_refund": "credit_note_id"}
 
 
 class ChangeRow(SQLModel, table=True):

@@ -34,6 +34,7 @@ def _to_domain(row: InvoiceRow, lines: list[LineItemRow]) -> Invoice:
         amounts=LineAmountTypes(row.amounts),
         status=InvoiceStatus(row.status),
         amount_paid=row.amount_paid,
+        amount_credited=row.amount_credited,
         sent_at=row.sent_at,
         sent_to=row.sent_to,
         id=row.id,
@@ -98,7 +99,7 @@ def _row_values(inv: Invoice) -> dict:
         "number": inv.number, "customer_id": inv.customer_id, "issue_date": inv.issue_date,
         "due_date": inv.due_date, "reference": inv.reference.strip(), "amounts": inv.amounts.value,
         "status": inv.status.value, "total": inv.totals.total, "amount_paid": inv.amount_paid,
-        "sent_at": inv.sent_at, "sent_to": inv.sent_to,
+        "amount_credited": inv.amount_credited, "sent_at": inv.sent_at, "sent_to": inv.sent_to,
     }
 
 

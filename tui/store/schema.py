@@ -14,6 +14,9 @@ BUSY_TIMEOUT_S = 15
 INVOICE = "invoice"
 CONTACT = "contact"
 PAYMENT = "payment"  # a payment taken here, or its removal
+CREDIT_NOTE = "credit_note"  # a credit note sent here (or voided)
+ALLOCATION = "allocation"  # credit allocated to an invoice here, or its removal
+REFUND = "refund"  # a refund of credit made here, or its removal
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -62,6 +62,7 @@ class InvoiceRow(SQLModel, table=True):
     status: str = "DRAFT"
     total: Decimal = _money()  # kept with the lines, so lists never load lines
     amount_paid: Decimal = _money()
+    amount_credited: Decimal = _money(server_default="0")  # credit notes allocated to it
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_to: str = ""
     send_error: str = ""
@@ -185,4 +186,7 @@ class SharedSecretRow(SQLModel, table=True):
     updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+from tui.store.credit_tables import (  # noqa: E402,F401  (credit notes, on the same metadata)
+    CreditAllocationRow, CreditNoteLineRow, CreditNoteNumberingRow, CreditNoteRow, CreditRefundRow,
+)
 from tui.store.serve_access import ServeLinkRow, ServeSessionRow  # noqa: E402,F401  (`tradiecore serve`'s sign-ins)
