@@ -150,6 +150,12 @@ class CreditNoteActions:
         self.dismiss(None)
 
     def action_void(self) -> None:
+        try:
+            self.note.voided()
+        except TransitionError as exc:
+            self.banner(str(exc))
+            return
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self.act(self.services.void_credit_note, self.note, on_done=self._changed)

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
+from textual.content import Content
 from textual.widgets import Checkbox, Input, Static
 
 from tui.domain.credit import LinePick
@@ -47,6 +48,18 @@ def _plain(value: Decimal, min_places: int = 0) -> str:
     return f"{value:.{places}f}"
 
 
+class Tick(Checkbox):
+    """A three-cell checkbox that reads without colour: [✓] ticked, [ ] not; Space or Enter toggles it."""
+
+    DEFAULT_CSS = """
+    Tick, Tick.-textual-compact { width: 3; border: none; padding: 0; background: transparent; }
+    Tick:focus { background: $block-cursor-background; color: $block-cursor-foreground; }
+    """
+
+    def render(self) -> Content:
+        return Content("[✓]" if self.value else "[ ]")
+
+
 class CreditLineHeader(Grid):
     DEFAULT_CSS = f"""
     CreditLineHeader {{ {GRID_CSS} color: $text-muted; text-style: bold; }}
@@ -70,7 +83,6 @@ class CreditLineRow(Vertical):
     DEFAULT_CSS = f"""
     CreditLineRow {{ height: auto; }}
     CreditLineRow > Grid {{ {GRID_CSS} }}
-    CreditLineRow Checkbox {{ width: 3; }}
     CreditLineRow .num {{ color: $text-muted; }}
     CreditLineRow .description {{ text-wrap: nowrap; text-overflow: ellipsis; }}
     CreditLineRow .gst {{ color: $text-muted; }}
@@ -91,7 +103,7 @@ class CreditLineRow(Vertical):
     def compose(self) -> ComposeResult:
         line = self.line
         with Grid():
-            yield Checkbox(value=self.start_picked, compact=True, classes="picked")
+            yield Tick(value=self.start_picked, compact=True, classes="picked")
             yield Static(f"{self.number}.", classes="num")
             yield Static(line.description, classes="description", markup=False)
             yield NumberInput(_plain(line.quantity), placeholder="Qty", compact=True, classes="quantity")
@@ -105,7 +117,7 @@ class CreditLineRow(Vertical):
 
     @property
     def picked(self) -> bool:
-        return self.query_one(Checkbox).value
+        return self.query_one(Tick).value
 
     def text(self, field: str) -> str:
         return self.query_one(f".{field}", Input).value
@@ -133,7 +145,7 @@ class CreditLineRow(Vertical):
         self.show_errors({**self.errors, field: message})
 
     def focus_field(self, field: str = "quantity") -> None:
-        self.query_one(f".{field}" if field in LABELS else Checkbox).focus()
+        self.query_one(f".{field}" if field in LABELS else Tick).focus()
 
 
 def read_row(row: CreditLineRow) -> tuple[Decimal | None, Decimal | None, dict[str, str]]:

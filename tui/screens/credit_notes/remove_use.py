@@ -55,7 +55,7 @@ class RemoveCreditUseScreen(WorkerMixin, ModalScreen[CreditNote | None]):
             else:
                 yield Static(f"Nothing of {self.number} was allocated or refunded here: what was done in Xero is "
                              "removed there. Esc to go back.", markup=False)
-            yield OptionList(*(Option(Text.assemble(format_date(u.date), "  ", describe(u, self.numbers).capitalize()),
+            yield OptionList(*(Option(Text.assemble(format_date(u.date), "  ", describe(u, self.numbers)[:1].upper() + describe(u, self.numbers)[1:]),
                                       id=key) for key, u in self.uses.items()), id="uses")
 
     def on_mount(self) -> None:
