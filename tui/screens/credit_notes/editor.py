@@ -261,6 +261,8 @@ class CreditNoteEditorScreen(CreditNoteActions, EditorScreen):
             made = draft_from_invoice(data.invoice, on, picks, credited_before=before)
         except (ValidationError, TransitionError) as exc:
             rules = exc.errors if isinstance(exc, ValidationError) else {"lines": str(exc)}
+            if not picks and "lines" in rules:  # no line to add here: the lines to credit are ticked
+                rules["lines"] = "Tick a line to credit (Space)"
             return None, rules | errors
         note = replace(data.note, lines=made.lines, issue_date=on,
                        reference=self.query_one("#f-reference", Input).value.strip())
