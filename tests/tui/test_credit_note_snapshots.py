@@ -7,33 +7,15 @@ Update after an intended change: python -m pytest tests/tui/test_credit_note_sna
 
 from __future__ import annotations
 
-from dataclasses import replace
-from decimal import Decimal
-
 import pytest
 from tests.tui.screen_harness import ScreenApp, type_into
 from tests.tui.test_invoice_snapshots import SIZE, SMALL, demo, quiet  # noqa: F401  (demo: the fixture)
 
-from tui.domain.credit import LinePick
-from tui.domain.invoice import LineItem
-from tui.domain.payment import PaymentMethod
+from tui.devtools.screenshots import credit_note_in_use
 from tui.screens.credit_notes.editor import CreditNoteEditorScreen
 
-SENT, PAID = 1, 3
+SENT = 1  # INV-0101: Olivia Nguyen, two lines, nothing paid
 SIZES = pytest.mark.parametrize("size", [SIZE, SMALL], ids=["usual", "80x24"])
-
-
-def used_credit_note(services) -> int:
-    """A credit note from the paid INV-0103 ($580.80 of credit): $80.80 refunded, $100.00 allocated to another invoice
-    of the customer, which still owes $120.00."""
-    note = services.save_credit_note(services.credit_note_from_invoice(PAID, [LinePick(0)]))
-    services.send_credit_note(note)
-    services.refund_credit(note.id, Decimal("80.80"), services.today(), PaymentMethod.BANK_TRANSFER, "EFT 4471")
-    other = services.new_invoice(services.invoice(PAID).customer_id)
-    other = services.save_invoice(replace(other, lines=[LineItem("Backflow valve service", Decimal(1), Decimal(200))]))
-    services.send_invoice(other)
-    services.allocate_credit(note.id, other.id, Decimal("100.00"), services.today())
-    return note.id
 
 
 async def part_credit(pilot) -> None:
@@ -77,14 +59,14 @@ def test_send_credit_note_question(snap_compare, demo, size):
 
 @SIZES
 def test_sent_credit_note_refunded_in_part(snap_compare, demo, size):
-    note_id = used_credit_note(demo)
+    note_id = credit_note_in_use(demo)
     assert snap_compare(ScreenApp(demo, lambda: CreditNoteEditorScreen(note_id)), terminal_size=size,
                         run_before=quiet)
 
 
 @SIZES
 def test_refund_dialog_refuses_more_than_the_credit(snap_compare, demo, size):
-    note_id = used_credit_note(demo)
+    note_id = credit_note_in_use(demo)
 
     async def run_before(pilot):
         await quiet(pilot)
@@ -100,11 +82,11 @@ def test_refund_dialog_refuses_more_than_the_credit(snap_compare, demo, size):
 
 @SIZES
 def test_allocate_dialog_refuses_more_than_the_invoice_owes(snap_compare, demo, size):
-    note_id = used_credit_note(demo)
+    note_id = credit_note_in_use(demo)
 
     async def run_before(pilot):
         await quiet(pilot)
-        await pilot.press("f5")
+        await pilot.press("f4")
         await quiet(pilot)
         await type_into(pilot, "#f-amount", "300")
         await pilot.press("ctrl+s")
@@ -116,7 +98,7 @@ def test_allocate_dialog_refuses_more_than_the_invoice_owes(snap_compare, demo, 
 
 @SIZES
 def test_remove_an_allocation(snap_compare, demo, size):
-    note_id = used_credit_note(demo)
+    note_id = credit_note_in_use(demo)
 
     async def run_before(pilot):
         await quiet(pilot)

@@ -142,7 +142,7 @@ async def test_credit_allocated_to_another_invoice_not_more_than_it_owes(demo_se
     app = ScreenApp(demo_services, lambda: CreditNoteEditorScreen(note_id))
     async with app.run_test(size=(80, 24)) as pilot:
         await editor_at(pilot, CreditNoteStatus.SENT)
-        await pilot.press("f5")
+        await pilot.press("f4")
         allocate = await dialog(pilot, AllocateCreditScreen)
         await wait_for(pilot, lambda: allocate.invoices, what="the invoices owing")
         assert allocate.query_one("#f-amount").value == "220.00"  # what the invoice owes, less than the credit

@@ -1,4 +1,4 @@
-"""Allocate a credit note's credit to another of the customer's invoices (F5 in the credit note editor): the invoice
+"""Allocate a credit note's credit to another of the customer's invoices (F4 in the credit note editor): the invoice
 (those still owing), the amount (the credit left or what the invoice owes, whichever is less, to start with) and
 the date. An amount over either is refused at the field, saying which. Dismisses with the credit note as it is
 after the allocation, or None."""

@@ -1,7 +1,7 @@
 """Credit note editor: a credit (adjustment) note made from a sent invoice's lines, all or some (Space ticks a line),
 with the quantities and prices to credit; its totals and GST as the domain works them out. A draft is saved
 (Ctrl+S) and sent (Ctrl+E, after a question): emailed as an adjustment note and allocated to its invoice. A sent
-one's credit left is refunded (F6) or allocated to another of the customer's invoices (F5); an allocation or
+one's credit left is refunded (F6) or allocated to another of the customer's invoices (F4); an allocation or
 refund is removed (F7); a sent note with nothing used is voided, a draft deleted (F8).
 
 The screen shows what the services say: per-field messages from ValidationError, a sentence from
@@ -95,7 +95,7 @@ class CreditNoteEditorScreen(CreditNoteActions, EditorScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="credit_save"),
         Binding("ctrl+e", "send", "Send", id="credit_send", priority=True),
-        Binding("f5", "allocate", "Allocate", id="credit_allocate", tooltip="Allocate credit to an invoice"),
+        Binding("f4", "allocate", "Allocate", id="credit_allocate", tooltip="Allocate credit to an invoice"),
         Binding("f6", "refund", "Refund", id="credit_refund", tooltip="Refund credit to the customer"),
         Binding("f7", "remove_use", "Remove", id="credit_remove", tooltip="Remove an allocation or refund"),
         Binding("f8", "delete", "Delete draft", id="credit_delete"),
