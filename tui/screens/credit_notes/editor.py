@@ -164,9 +164,14 @@ class CreditNoteEditorScreen(CreditNoteActions, EditorScreen):
 
     @on(RecordsChanged)
     def _records_changed(self, message: RecordsChanged) -> None:
-        note = self.note
-        if note is not None and note.id is not None and not self.busy and not self.dirty \
-                and message.touches(("credit_note", "allocation", "refund", "invoice")):
+        """Another session, a sync pass or a dialog here changed this credit note or its invoice: shown anew,
+        unless there are unsaved edits."""
+        data = self.data
+        if data is None or data.note.id is None or self.busy or self.dirty:
+            return
+        invoice_id = data.invoice.id if data.invoice is not None else None
+        if message.touches("credit_note", data.note.id) or \
+                (invoice_id is not None and message.touches("invoice", invoice_id)):
             self.load()
 
     async def _show(self, data: Loaded) -> None:
