@@ -9,6 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from tests.connect.helpers import wait_for
+from tests.store.test_credit_note_services import queued
 from tests.tui.screen_harness import ScreenApp, text_of, type_into
 
 from tui.domain.credit import LinePick
@@ -18,6 +19,7 @@ from tui.screens.credit_notes.allocate import AllocateCreditScreen
 from tui.screens.credit_notes.editor import CreditNoteEditorScreen
 from tui.screens.credit_notes.refund import RefundCreditScreen
 from tui.screens.credit_notes.remove_use import RemoveCreditUseScreen
+from tui.store.sync_queue import ALLOCATION, CREDIT_NOTE, REFUND
 from tui.widgets.confirm_modal import ConfirmModal
 
 SENT, PAID = 1, 3  # demo data: INV-0101 (Olivia Nguyen, two lines, nothing paid); INV-0103 (Sunrise Strata, paid)
@@ -76,6 +78,8 @@ async def test_a_part_credit_is_sent_as_an_adjustment_note_and_allocated(demo_se
     assert demo_services.invoice(SENT).amount_due == invoice.amount_due - Decimal("1100.00")
     assert [item.subject for item in demo_services.outbox()][0] == \
         "Adjustment Note CN-0001 from Harbour City Plumbing Pty Ltd"
+    assert queued(demo_services, CREDIT_NOTE) == [note.id]  # for Xero: the credit note, then its allocation
+    assert len(queued(demo_services, ALLOCATION)) == 1
 
 
 async def test_more_than_the_invoice_is_refused_at_the_field_and_nothing_saved(demo_services):
@@ -121,6 +125,7 @@ async def test_refund_refused_over_the_credit_then_made_and_removed(demo_service
         assert "Credit left $500.00" in flat(text_of(editor.query_one("#totals")))
         [made] = demo_services.credit_note_refunds(note_id)
         assert (made.amount, made.reference) == (Decimal("80.80"), "EFT 4471")
+        assert queued(demo_services, REFUND) == [made.id]
 
         await pilot.press("f7")
         await dialog(pilot, RemoveCreditUseScreen)
@@ -155,7 +160,8 @@ async def test_credit_allocated_to_another_invoice_not_more_than_it_owes(demo_se
         editor = await editor_at(pilot, CreditNoteStatus.PART_ALLOCATED)
         assert f"Allocated to {other.number} $220.00" in flat(text_of(editor.query_one("#uses")))
     assert demo_services.invoice(other.id).amount_due == Decimal("0.00")
-    assert [a.amount for a in demo_services.credit_note_allocations(note_id)] == [Decimal("220.00")]
+    [allocation] = demo_services.credit_note_allocations(note_id)
+    assert allocation.amount == Decimal("220.00") and allocation.id in queued(demo_services, ALLOCATION)
 
 
 async def test_void_a_credit_note_with_nothing_used(demo_services):
