@@ -175,3 +175,21 @@ async def test_void_a_credit_note_with_nothing_used(demo_services):
         editor = await editor_at(pilot, CreditNoteStatus.VOIDED)
         assert text_of(editor.query_one("#status")) == "Voided"
     assert demo_services.credit_note(note_id).status is CreditNoteStatus.VOIDED
+
+
+async def test_a_saved_draft_opens_with_its_lines_ticked_and_priced(demo_services):
+    draft = demo_services.save_credit_note(
+        demo_services.credit_note_from_invoice(SENT, [LinePick(1, unit_price=Decimal("1000"))]))
+    app = ScreenApp(demo_services, lambda: CreditNoteEditorScreen(draft.id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = await editor_at(pilot, CreditNoteStatus.DRAFT)
+        assert [row.values() for row in editor.rows] == [(False, "3.5", "95.00"), (True, "1", "1000.00")]
+        assert text_of(editor.query_one("#heading-text")) == "Credit note CN-0001"
+        assert "Total credit $1,100.00" in flat(text_of(editor.query_one("#totals")))
+        await pilot.press("space")  # the first line ticked too: unsaved, so Esc asks
+        await pilot.press("escape")
+        await dialog(pilot, ConfirmModal)
+        await pilot.press("n")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(demo_services.credit_note(draft.id).lines) == 2, what="the draft saved")
+    assert demo_services.credit_note(draft.id).totals.total == Decimal("1465.75")  # (332.50 + 1000) x 1.1
