@@ -19,6 +19,7 @@ from tui.store.sync_tables import SyncBatchRow
 from tui.store.tables import XeroConnectionRow
 from tui.sync import queue, records
 from tui.sync.context import Context, StopSync, dumps, loads
+from tui.sync.credit_calls import credit_calls
 from tui.xero import wire
 from tui.xero.errors import Disconnected, RateLimited, Unavailable, ValidationFailed, XeroError
 
@@ -60,6 +61,7 @@ def transmit(ctx: Context, batch: SyncBatchRow) -> list[dict] | None:
         ("invoice", "POST"): ctx.api.post_invoices,
         ("payment", "PUT"): ctx.api.put_payments,
         ("payment", "POST"): lambda elements, key: [ctx.api.delete_payment(elements[0]["PaymentID"], key)],
+        **credit_calls(ctx.api),
     }[(batch.kind, batch.method)]
     with stops_on_xero_errors(ctx):
         try:

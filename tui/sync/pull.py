@@ -90,6 +90,8 @@ def apply_remote(ctx: Context, s: Session, invoice_id: int, remote: RemoteInvoic
             and remote.updated_utc <= rec.xero_updated_utc:
         return  # our own write coming back, or already applied
     inv = get_invoice(s, invoice_id)
+    if remote.amount_credited != inv.amount_credited:  # a credit note allocated or removed in Xero
+        ctx.credit_notes_changed = True
     remote_view = remote.view()
     local_view = invoice_view(inv, ctx.codes)
     base = records.snapshot_of(rec) or local_view

@@ -311,6 +311,7 @@ class SyncRunner:
             with ctx.session() as s:
                 confirm_first_sync(s, tenant_id, preview, self.now())
         from tui.sync.contact_pull import pull_contacts
+        from tui.sync.credit_pull import pull_credit_notes
         from tui.sync.order import push_in_order
         from tui.sync.pull import pull_invoices
         from tui.sync.unfinished import discard_unfinished, settle_unfinished
@@ -321,6 +322,7 @@ class SyncRunner:
         settle_unfinished(ctx)
         pull_invoices(ctx)
         pull_contacts(ctx)
+        pull_credit_notes(ctx)  # after the invoices: an invoice's amount due follows the credit allocated to it
         push_in_order(ctx)  # payments removed, invoices, new payments: Xero edits no invoice with a payment
         discard_unfinished(ctx)
         _check_accounts(ctx)

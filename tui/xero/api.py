@@ -26,6 +26,7 @@ import httpx
 from tui import __version__
 from tui.config import XeroConfig
 from tui.xero import replies, wire
+from tui.xero.credit_notes import CreditNotesApi
 from tui.xero.errors import (
     Disconnected,
     Forbidden,
@@ -68,7 +69,7 @@ class Page:
         return len(self.items) < self.page_size
 
 
-class XeroApi:
+class XeroApi(CreditNotesApi):
     """One organisation's (tenant's) view of Xero. Thread-safe; share one per tenant."""
 
     def __init__(
