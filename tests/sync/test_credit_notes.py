@@ -184,3 +184,50 @@ def test_killed_between_write_ahead_and_answer_no_duplicate_credit_note(connecte
         from tui.store.credit_tables import CreditNoteRow
 
         assert s.get(CreditNoteRow, note.id).xero_credit_note_id == x["CreditNoteID"]
+
+
+def test_a_creditnote_event_makes_the_loop_read_credit_notes_at_once(connected, tmp_path):
+    """A credit note made in Xero for our customer (left as credit) shows here as soon as Xero's CREDITNOTE event
+    arrives; without an event or a credited invoice, a pass costs no call for credit notes."""
+    import json
+    import subprocess
+    import sys
+
+    import httpx
+
+    from tests.sync.test_webhook import KEY, ROOT, _sync_env, _wait, free_port
+    from tests.xero_schema import validate
+    from tui.sync.webhook import WEBHOOK_KEY, signature
+
+    c = connected
+    inv = sent_in_xero(c, "TC-0910")
+    assert "credit_notes_page" not in c.sync().calls_by_endpoint
+    c.services.secrets.set(WEBHOOK_KEY, KEY)
+    port, log = free_port(), tmp_path / "sync.log"
+    proc = subprocess.Popen([sys.executable, "-m", "tui", "sync", "--webhook-port", str(port), "--log-file",
+                             str(log)], cwd=ROOT, env=_sync_env(c), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait(lambda: log.exists() and "Synced" in log.read_text(), "the first pass", timeout=30)
+        contact = xero_invoice(c, "TC-0910")["Contact"]["ContactID"]
+        made = c.sb.control.create_credit_note(
+            Contact={"ContactID": contact}, CreditNoteNumber="XCN-88", Date="2026-11-20",
+            LineItems=[{"Description": "Goodwill", "Quantity": "1", "UnitAmount": "20.00", "AccountCode": "200",
+                        "TaxType": "OUTPUT"}])
+        event = {"events": [{"resourceUrl": f"https://api.xero.com/api.xro/2.0/CreditNotes/{made['CreditNoteID']}",
+                             "resourceId": made["CreditNoteID"], "eventDateUtc": "2026-11-24T23:00:00.000",
+                             "eventType": "CREATE", "eventCategory": "CREDITNOTE", "tenantId": c.tenant_id,
+                             "tenantType": "ORGANISATION"}],
+                 "firstEventSequence": 3, "lastEventSequence": 3, "entropy": "QWERTYUIOPASDFGHJKLZ"}
+        validate(event, "WebhookEvent", "webhooks")
+        body = json.dumps(event).encode()
+        with httpx.Client(timeout=5) as http:
+            assert http.post(f"http://127.0.0.1:{port}/xero/webhook", content=body,
+                             headers={"x-xero-signature": signature(body, KEY)}).status_code == 200
+        _wait(lambda: c.services.unused_credit(inv.customer_id) == D("22.00"), "the credit note pulled")
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err.decode()
+    [note] = c.services.credit_notes(inv.customer_id)
+    assert (note.number, note.status, note.remaining_credit) == ("XCN-88", S.SENT, D("22.00"))

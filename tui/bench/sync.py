@@ -25,6 +25,7 @@ import httpx
 
 from tui.bench.childenv import child_env, home_dirs
 from tui.bench.contacts import bench_contacts
+from tui.bench.credit_notes import bench_credit_notes
 from tui.bench.payments import bench_payments
 from tui.bench.seeding import connect_custom, seed
 from tui.bench.stall import run_in_terminal
@@ -152,6 +153,7 @@ def bench_sync(invoices: int, customers: int, sample: float, say=print) -> int:
             idle_reports.append(r)
             idle.append((_total(sb.counters()), r.pulled))
         paid = bench_payments(sb, runner, services, tenant_id, invoice_ids, factory, sample, _total)
+        credited = bench_credit_notes(sb, runner, services, tenant_id, invoice_ids, factory, sample, _total)
         runner.close()
         contacts = bench_contacts(sb, services.engine, cfg, factory, secrets, _total, customers)
         first_idle = idle_reports[0]
@@ -198,6 +200,10 @@ def bench_sync(invoices: int, customers: int, sample: float, say=print) -> int:
         print(f"payments baseline: {paid.baseline_per_payment:.2f} calls per payment "
               f"({paid.baseline_per_payment * paid.payments:.0f} calls for {paid.payments} payments, projected from "
               f"a one-call-per-payment client measured on a {sample:.0%} sample)")
+        print(f"credit notes: {credited.calls} calls for {credited.notes} credit notes (target {credited.target})")
+        print(f"credit notes baseline: {credited.baseline_per_note:.2f} calls per credit note "
+              f"({credited.baseline_per_note * credited.notes:.0f} calls for {credited.notes}, projected from a "
+              f"one-call-per-credit-note client measured on a {sample:.0%} sample)")
         print(f"contacts pulled: {contacts.pulled} in {contacts.calls} calls")
         print(f"  {contacts.changed} changed in Xero; target {math.ceil(contacts.changed / 100) + 1} calls")
         print(f"idle day calls: {contacts.idle_day_calls}")
@@ -209,6 +215,7 @@ def bench_sync(invoices: int, customers: int, sample: float, say=print) -> int:
             Target("first sync left pending", first_idle.pending + (0 if first_idle.ok else 1), 0),
             Target("idle poll calls", idle[-1][0], 1),
             Target("payments calls", paid.calls if paid.ok else float("inf"), paid.target),
+            Target("credit notes calls", credited.calls if credited.ok else float("inf"), credited.target),
             Target("contacts pulled calls", contacts.calls if contacts.ok else float("inf"),
                    math.ceil(contacts.changed / 100) + 1),
             Target("idle day calls", contacts.idle_day_calls, 500),
