@@ -11,7 +11,7 @@ Xero is added; one of ours Xero no longer lists was removed there. The credit no
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlmodel import Session, col, select
@@ -32,22 +32,22 @@ from tui.sync.mapping import category_for, dec
 from tui.sync.pull import PULL_OVERLAP
 from tui.xero import wire
 
-TAKEN_STATUSES = ("AUTHORISED", "PAID", "VOIDED")  # a draft or deleted credit note in Xero is not read back
+READ_EVERY = timedelta(hours=1)  # with nothing else to say they changed, credit notes are read this often
 _STATUS = {"AUTHORISED": CreditNoteStatus.SENT, "PAID": CreditNoteStatus.SENT, "VOIDED": CreditNoteStatus.VOIDED}
 
 
 def credit_notes_due(s: Session, ctx: Context) -> bool:
     """Credit notes are read when something of theirs waits to be pushed (the pull links what a lost answer made
     first), when an invoice read back has credit allocated in Xero that is not ours yet, when Xero's webhook woke
-    the pass, or (once this business has credit notes) every ``ctx.contacts_every``: otherwise a pass costs no
-    call for them."""
+    the pass, or (once this business has credit notes) every :data:`READ_EVERY`: otherwise a pass costs no call
+    for them."""
     state = records.get_state(s, ctx.tenant_id)
     if ctx.credit_notes_changed or ctx.contacts_changed \
             or any(queue.pending_count(s, kind) for kind in (CREDIT_NOTE, ALLOCATION, REFUND)):
         return True
     if state.credit_notes_read_at is None:
         return s.exec(select(CreditNoteRow.id).limit(1)).first() is not None
-    return ctx.now() - state.credit_notes_read_at >= ctx.contacts_every
+    return ctx.now() - state.credit_notes_read_at >= READ_EVERY
 
 
 def pull_credit_notes(ctx: Context) -> None:
