@@ -257,3 +257,12 @@ def test_sent_times_are_after_the_claim(shop):
     services.send_credit_note(note)
     sent = services.credit_note(note.id)
     assert sent.sent_to == "olivia@example.com" and sent.sent_at - services.now() <= timedelta(0)
+
+
+def test_to_do_shows_what_is_still_due_after_a_credit(shop):
+    services, customer_id = shop
+    inv = sent_invoice(services, customer_id)
+    services.send_credit_note(services.save_credit_note(
+        services.credit_note_from_invoice(inv.id, [LinePick(0, quantity=D(1))])))  # $11.00 of $110.00
+    rows = [r for g in services.todo() for r in g.rows if r.id == inv.id]
+    assert [r.amount_due for r in rows] == [D("99.00")]

@@ -26,6 +26,12 @@ class CreditNotesBench:
         """Creations 50 to a request, one allocation request per credit note, and two reads."""
         return math.ceil(self.notes / 50) + self.notes + 2
 
+    def print_summary(self, sample: float) -> None:
+        print(f"credit notes: {self.calls} calls for {self.notes} credit notes (target {self.target})")
+        print(f"credit notes baseline: {self.baseline_per_note:.2f} calls per credit note "
+              f"({self.baseline_per_note * self.notes:.0f} calls for {self.notes}, projected from a "
+              f"one-call-per-credit-note client measured on a {sample:.0%} sample)")
+
 
 def send_credit_notes(services, invoice_ids: list[int]) -> list[int]:
     """A credit note from each invoice's first line (one, at $1.00), sent as the app records a send: claimed, then

@@ -200,10 +200,7 @@ def bench_sync(invoices: int, customers: int, sample: float, say=print) -> int:
         print(f"payments baseline: {paid.baseline_per_payment:.2f} calls per payment "
               f"({paid.baseline_per_payment * paid.payments:.0f} calls for {paid.payments} payments, projected from "
               f"a one-call-per-payment client measured on a {sample:.0%} sample)")
-        print(f"credit notes: {credited.calls} calls for {credited.notes} credit notes (target {credited.target})")
-        print(f"credit notes baseline: {credited.baseline_per_note:.2f} calls per credit note "
-              f"({credited.baseline_per_note * credited.notes:.0f} calls for {credited.notes}, projected from a "
-              f"one-call-per-credit-note client measured on a {sample:.0%} sample)")
+        credited.print_summary(sample)
         print(f"contacts pulled: {contacts.pulled} in {contacts.calls} calls")
         print(f"  {contacts.changed} changed in Xero; target {math.ceil(contacts.changed / 100) + 1} calls")
         print(f"idle day calls: {contacts.idle_day_calls}")

@@ -72,14 +72,17 @@ def apply_page(ctx: Context, remotes: list[RemoteInvoice]) -> None:
     with ctx.session() as s:
         ids = [r.xero_id for r in remotes]
         local = {
-            xid: iid for iid, xid in s.exec(
-                select(InvoiceRow.id, InvoiceRow.xero_invoice_id).where(col(InvoiceRow.xero_invoice_id).in_(ids))
+            xid: (iid, credited) for iid, xid, credited in s.exec(
+                select(InvoiceRow.id, InvoiceRow.xero_invoice_id, InvoiceRow.amount_credited)
+                .where(col(InvoiceRow.xero_invoice_id).in_(ids))
             ).all()
         }
         for remote in remotes:
-            invoice_id = local.get(remote.xero_id)
+            invoice_id, credited = local.get(remote.xero_id, (None, None))
             if invoice_id is None:
                 continue  # not ours
+            if remote.amount_credited != credited:  # a credit note allocated or removed in Xero: read them too
+                ctx.credit_notes_changed = True
             apply_remote(ctx, s, invoice_id, remote, now)
         record_xero_numbers(s, [r.number for r in remotes])  # numbers taken here start above Xero's
 
@@ -90,8 +93,6 @@ def apply_remote(ctx: Context, s: Session, invoice_id: int, remote: RemoteInvoic
             and remote.updated_utc <= rec.xero_updated_utc:
         return  # our own write coming back, or already applied
     inv = get_invoice(s, invoice_id)
-    if remote.amount_credited != inv.amount_credited:  # a credit note allocated or removed in Xero
-        ctx.credit_notes_changed = True
     remote_view = remote.view()
     local_view = invoice_view(inv, ctx.codes)
     base = records.snapshot_of(rec) or local_view
