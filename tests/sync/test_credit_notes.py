@@ -231,3 +231,32 @@ def test_a_creditnote_event_makes_the_loop_read_credit_notes_at_once(connected, 
     assert proc.returncode == 0, err.decode()
     [note] = c.services.credit_notes(inv.customer_id)
     assert (note.number, note.status, note.remaining_credit) == ("XCN-88", S.SENT, D("22.00"))
+
+
+def test_a_refund_without_the_payments_scope_stops_the_pass_saying_so(sandbox, xservices, xero_cfg, monkeypatch):
+    import tests.sync.conftest as sync_conftest
+    from tui.domain.business import BusinessDetails
+    from tui.domain.invoice import LineItem
+    from tui.sync import records
+    from tui.sync.payments import SCOPE_MESSAGE, needs_payments_scope
+
+    monkeypatch.setattr(sync_conftest, "DEFAULT_SCOPES",
+                        "offline_access accounting.invoices accounting.contacts accounting.settings.read")
+    xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
+    c = sync_conftest.connect_business(sandbox, xservices, xero_cfg)
+    pay_into(c)
+    inv = sent_in_xero(c, "TC-0911")
+    note = c.services.new_credit_note(inv.customer_id)  # goodwill, not against an invoice: left as credit
+    note.lines = [LineItem("Goodwill", D(1), D("20.00"))]
+    note = c.services.save_credit_note(note)
+    c.services.send_credit_note(note)
+    refund = c.services.refund_credit(note.id, D("22.00"), None, PaymentMethod.BANK_TRANSFER)
+    assert refund.status is S.REFUNDED
+
+    report = c.sync()
+    assert not report.ok and report.message == SCOPE_MESSAGE
+    assert xero_notes(c, note.number)[0]["Payments"] == []  # the credit note went; its refund waits
+    with c.services.session() as s:
+        rec = records.get_record(s, "refund", c.services.credit_note_refunds(note.id)[0].id)
+        assert (rec.error_code, rec.error) == ("scope", SCOPE_MESSAGE)
+        assert needs_payments_scope(s)

@@ -13,7 +13,9 @@ from datetime import datetime
 from sqlalchemy import case, literal
 from sqlmodel import Session, select
 
-from tui.store.schema import ALLOCATION, CONTACT, CREDIT_NOTE, INVOICE, PAYMENT, REFUND  # noqa: F401  (the kinds, named here for the sync)
+from tui.store.schema import (  # noqa: F401  (the kinds, named here for the sync)
+    ALLOCATION, CONTACT, CREDIT_NOTE, INVOICE, PAYMENT, REFUND,
+)
 from tui.store.sync_tables import SyncOutboxRow
 
 HELD_CONFLICT = "conflict"  # waits until the user resolves the conflict

@@ -24,6 +24,7 @@ from tui.domain.invoice import InvoiceStatus
 from tui.domain.money import format_money
 from tui.domain.payment import PaymentMethod, PaymentOrigin
 from tui.store.payments import account_for, payment_accounts, payment_of
+from tui.store.sync_queue import REFUND
 from tui.store.sync_tables import SyncBatchRow, SyncOutboxRow, SyncRecordRow
 from tui.store.tables import InvoiceRow, PaymentRow
 from tui.sync import queue, records
@@ -162,9 +163,11 @@ def _refused_for_scope(ctx: Context, batch: SyncBatchRow) -> None:
 
 
 def needs_payments_scope(s: Session) -> bool:
-    """A payment waits for the user to grant the payments scope (Continue on the Xero screen)."""
+    """A payment (or a credit note's refund) waits for the user to grant the payments scope (Continue on the Xero
+    screen)."""
     return s.exec(select(SyncRecordRow.entity_id).where(
-        SyncRecordRow.kind == queue.PAYMENT, SyncRecordRow.error_code == SCOPE_CODE).limit(1)).first() is not None
+        col(SyncRecordRow.kind).in_((queue.PAYMENT, REFUND)),
+        SyncRecordRow.error_code == SCOPE_CODE).limit(1)).first() is not None
 
 
 def _record(ctx: Context, batch: SyncBatchRow, elements: list[dict]) -> None:

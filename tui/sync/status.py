@@ -30,7 +30,7 @@ from tui.store.sync_tables import (
     SyncStateRow,
 )
 from tui.store.tables import AccountMappingRow, BusinessRow, CustomerRow, InvoiceRow, PaymentRow, XeroConnectionRow
-from tui.sync import queue, records
+from tui.sync import credit_status, queue, records
 from tui.sync.lease import lease_holder
 
 
@@ -88,7 +88,7 @@ def invoice_states(s: Session, invoice_ids: list[int]) -> dict[int, InvoiceSyncS
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # "invoice" | "contact" | "payment"
+    kind: str  # "invoice" | "contact" | "payment" | "credit_note" | "allocation" | "refund"
     entity_id: int
     title: str  # "INV-0042 Olivia Nguyen" or the customer's name
     code: str  # validation | number_clash | name_clash | contact | conflict | totals | pull
@@ -113,6 +113,10 @@ def problems(s: Session, limit: int = 200) -> list[Problem]:
             cust = s.get(CustomerRow, inv.customer_id)
             title = f"{inv.number} {cust.name if cust else ''}".strip()
             invoice_id = inv.id
+        elif r.kind in credit_status.KINDS:
+            if (found := credit_status.credit_title(s, r.kind, r.entity_id)) is None:
+                continue
+            title, invoice_id = found
         else:
             cust = s.get(CustomerRow, r.entity_id)
             if cust is None:
@@ -334,7 +338,8 @@ def retry(s: Session, invoice_id: int | None = None, customer_id: int | None = N
         return queue.release(s, queue.CONTACT, customer_id)
     n = queue.release(s)
     for rec in s.exec(select(SyncRecordRow).where(col(SyncRecordRow.error_code).in_(
-            ["validation", "number_clash", "name_clash", "contact", "payment", queue.UNAVAILABLE]))).all():
+            ["validation", "number_clash", "name_clash", "contact", "payment", queue.UNAVAILABLE,
+             *credit_status.RETRIED_CODES]))).all():
         records.clear_error(s, rec.kind, rec.entity_id)
     return n
 
