@@ -28,10 +28,17 @@ S = CreditNoteStatus
 
 
 @pytest.fixture
-def shop(services):
+def shop(cfg, db_url):
+    """Sam's business with one customer, on SQLite and on PostgreSQL."""
+    from tests.conftest import FIXED_NOW
+    from tui.config import DatabaseConfig
+    from tui.services import Services
+
+    services = Services(replace(cfg, database=DatabaseConfig(url=db_url)), now=lambda: FIXED_NOW, user="sam")
     services.save_business(BusinessDetails(name="Sam's Plumbing", abn="51 824 753 556", email="sam@example.com"))
     olivia = services.save_customer(Customer(name="Olivia Brown", email="olivia@example.com"))
-    return services, olivia.id
+    yield services, olivia.id
+    services.close()
 
 
 def sent_invoice(services, customer_id, lines=None):
@@ -214,13 +221,13 @@ def test_a_draft_is_edited_and_deleted_but_a_sent_one_is_final(shop):
     assert [n.number for n in services.credit_notes(customer_id)] == ["CN-0001"]
 
 
-def test_two_people_send_the_same_draft_at_once_one_email(shop, cfg):
+def test_two_people_send_the_same_draft_at_once_one_email(shop):
     from tui.services import Services
 
     services, customer_id = shop
     inv = sent_invoice(services, customer_id)
     note = services.save_credit_note(services.credit_note_from_invoice(inv.id))
-    people = [Services(cfg, now=services.now, user=u) for u in ("alice", "bob")]
+    people = [Services(services.cfg, now=services.now, user=u) for u in ("alice", "bob")]
     for p in people:
         p.engine  # migrated before the race
     barrier = threading.Barrier(2)
