@@ -169,21 +169,31 @@ def test_over_allocation_is_refused_here_and_by_xero(connected):
     assert xero_notes(c, note.number)[0]["Allocations"] == []
 
 
-def test_killed_between_write_ahead_and_answer_no_duplicate_credit_note(connected, tmp_path):
+KILL_POINTS = {"credit notes request": ("/api.xro/2.0/creditnotes", ["PUT"]),
+               "allocations request": ("/api.xro/2.0/creditnotes/", ["PUT"])}  # paths hold what they contain
+
+
+@pytest.mark.parametrize("point", list(KILL_POINTS))
+def test_killed_between_write_ahead_and_answer_nothing_is_made_twice(connected, tmp_path, point):
     c = connected
     inv = sent_in_xero(c, "TC-0909")
     note = credit(c, inv)
     log = tmp_path / "sync.log"
-    kill_at_held_write(c, log, "/api.xro/2.0/creditnotes", ["PUT"], "the credit notes request")  # Xero made it
+    path, methods = KILL_POINTS[point]
+    kill_at_held_write(c, log, path, methods, f"the {point}")  # Xero did it; the syncer never heard
     proc = _start(c, log)
     assert proc.wait(timeout=120) == 0, log.read_text()
-    assert len(xero_notes(c, note.number)) == 1
-    x = xero_notes(c, note.number)[0]
-    assert x["Status"] == "PAID" and len(x["Allocations"]) == 1
+    [x] = xero_notes(c, note.number)  # one credit note, allocated once
+    assert x["Status"] == "PAID" and [D(str(a["Amount"])) for a in x["Allocations"]] == [D("209.00")]
+    assert D(str(xero_invoice(c, "TC-0909")["AmountDue"])) == 0
     with c.services.session() as s:
         from tui.store.credit_tables import CreditNoteRow
+        from tui.sync import queue
 
         assert s.get(CreditNoteRow, note.id).xero_credit_note_id == x["CreditNoteID"]
+        assert queue.pending_count(s) == 0
+    [allocation] = c.services.credit_note_allocations(note.id)
+    assert allocation.xero_allocation_id == x["Allocations"][0]["AllocationID"]
 
 
 def test_a_creditnote_event_makes_the_loop_read_credit_notes_at_once(connected, tmp_path):
