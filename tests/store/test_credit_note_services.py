@@ -273,3 +273,25 @@ def test_to_do_shows_what_is_still_due_after_a_credit(shop):
         services.credit_note_from_invoice(inv.id, [LinePick(0, quantity=D(1))])))  # $11.00 of $110.00
     rows = [r for g in services.todo() for r in g.rows if r.id == inv.id]
     assert [r.amount_due for r in rows] == [D("99.00")]
+
+
+def test_a_send_whose_process_died_after_the_claim_is_finished_once_at_start(shop):
+    import socket
+
+    from tui.store.credit_sends import claim_credit_note_send
+    from tui.store.credit_tables import CreditNoteRow
+
+    services, customer_id = shop
+    inv = sent_invoice(services, customer_id)
+    note = services.save_credit_note(services.credit_note_from_invoice(inv.id))
+    with services.session() as s:  # claimed by a process that was killed before it emailed
+        claim_credit_note_send(s, note.id, note.version, "olivia@example.com", "alice", services.now(), "UTC")
+        s.get(CreditNoteRow, note.id).send_holder = f"{socket.gethostname()}:999999:dead"
+    with pytest.raises(SendClaimed, match="CN-0001 is being sent by alice"):
+        services.send_credit_note(services.credit_note(note.id))
+
+    [line] = services.resume_sends()
+    assert line.startswith("CN-0001, claimed by alice, sent: ")
+    assert sum("CN-0001" in m["Subject"] for m in outbox_messages(services)) == 1
+    assert services.credit_note(note.id).status is S.ALLOCATED
+    assert services.resume_sends() == []  # once
