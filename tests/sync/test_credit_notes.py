@@ -62,6 +62,8 @@ def test_a_full_credit_note_goes_as_accreccredit_and_is_allocated_to_its_invoice
     assert [D(str(a["Amount"])) for a in x["Allocations"]] == [D("209.00")]
     assert xero_invoice(c, "TC-0901")["Status"] == "PAID"
     assert c.sync().ok and len(xero_notes(c)) == 1  # nothing sent twice
+    here = c.services.invoice(inv.id)  # the invoice read back (Xero moved it with the allocation) stays credited
+    assert (here.status, here.amount_credited, here.amount_due) == (InvoiceStatus.PAID, D("209.00"), 0)
 
 
 def test_a_part_credit_note_allocated_and_the_rest_refunded(connected):

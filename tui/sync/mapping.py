@@ -214,6 +214,7 @@ def apply_view(inv: Invoice, view: Mapping, codes: AccountCodes) -> Invoice:
         amounts=LineAmountTypes(view["amounts"]),
         status=InvoiceStatus(view["status"]),
         amount_paid=inv.amount_paid,
+        amount_credited=inv.amount_credited,
         sent_at=inv.sent_at,
         sent_to=inv.sent_to,
         id=inv.id,
