@@ -37,13 +37,13 @@ _STATUS = {"AUTHORISED": CreditNoteStatus.SENT, "PAID": CreditNoteStatus.SENT, "
 
 
 def credit_notes_due(s: Session, ctx: Context) -> bool:
-    """Credit notes are read when something of theirs waits to be pushed (the pull links what a lost answer made
-    first), when an invoice read back has credit allocated in Xero that is not ours yet, when Xero's webhook woke
-    the pass, or (once this business has credit notes) every :data:`READ_EVERY`: otherwise a pass costs no call
-    for them."""
+    """Credit notes are read when something of theirs is ready to be pushed (the pull links what a lost answer
+    made first; one held for a refusal costs no read a pass), when an invoice read back has credit allocated in
+    Xero that is not ours yet, when Xero's webhook woke the pass, or (once this business has credit notes) every
+    :data:`READ_EVERY`: otherwise a pass costs no call for them."""
     state = records.get_state(s, ctx.tenant_id)
     if ctx.credit_notes_changed or ctx.contacts_changed \
-            or any(queue.pending_count(s, kind) for kind in (CREDIT_NOTE, ALLOCATION, REFUND)):
+            or any(queue.ready(s, kind, ctx.now(), 1) for kind in (CREDIT_NOTE, ALLOCATION, REFUND)):
         return True
     if state.credit_notes_read_at is None:
         return s.exec(select(CreditNoteRow.id).limit(1)).first() is not None
