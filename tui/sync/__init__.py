@@ -1,7 +1,7 @@
 """Two-way invoice sync with Xero. No Textual in here: the app's worker and ``tradiecore sync`` share it all.
 
 Entry points
-    ``services.sync`` (:class:`tui.sync.facade.SyncService`): what the screens call (from thread workers):
+    ``services.sync`` (:class:`tui.services.sync.SyncService`): what the screens call (from thread workers):
         ``run_once()``, ``header()``, ``overview()``, ``invoice_state(id)``, ``invoice_states(ids)``,
         ``problems()``, ``log()``, ``conflicts(invoice_id=None)``, ``resolve_conflicts(id, {field: "local"|"remote"})``,
         ``retry(invoice_id=None, customer_id=None)``, ``renumber(id, number)``, ``link_customer(id, contact_id)``,

@@ -20,7 +20,7 @@ from tui.domain.customer import Customer
 from tui.domain.dates import business_today
 from tui.domain.errors import ValidationError
 from tui.domain.invoice import Invoice
-from tui.sending import Sending
+from tui.services.sending import Sending
 
 if TYPE_CHECKING:  # the keyring is imported when a secret is first needed, not on the way to the first frame
     from tui.secrets import SecretStore
@@ -151,7 +151,7 @@ class Services(Sending):
         self._set_up_xero()
         with self._lock:
             if self._sync is None:
-                from tui.sync.facade import SyncService
+                from tui.services.sync import SyncService
 
                 self._sync = SyncService(self)
             return self._sync
