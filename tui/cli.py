@@ -154,7 +154,7 @@ def _ops(cfg, args: argparse.Namespace) -> int:
 
 def _sync(cfg, args: argparse.Namespace) -> int:
     """`tradiecore sync`, with the webhook listener beside the loop when ``--webhook-port`` asks for it."""
-    from tui.sync.runner import DEFAULT_WAIT_S, main as sync_main
+    from tui.ops.sync import DEFAULT_WAIT_S, main as sync_main
 
     if args.wait is not None and not args.once:
         print("tradiecore: --wait goes with --once (how long to wait for the pass asked of another process)",

@@ -4,7 +4,7 @@ A single-user install keeps its secrets in that user's keyring or 0600 file (:fu
 A site install (:attr:`tui.config.Config.is_site`) has one business for several Unix users, so its secrets are
 the business's: each is a Fernet-encrypted row of ``shared_secret`` in the business's database
 (:class:`SiteSecretStore`), and the Xero token set the encrypted row of ``xero_token_set``
-(:func:`tui.xero_factory.token_store_for`). Both use one key, the file ``secrets.key`` in the site dir, mode
+(:func:`tui.connection.factory.token_store_for`). Both use one key, the file ``secrets.key`` in the site dir, mode
 0640, owned by root and the site's group (``tradiecore setup --site`` makes it). Whoever cannot read that file
 cannot read a secret: :class:`~tui.secrets.TokenStoreUnreadable`, with the reason and the group to join.
 """

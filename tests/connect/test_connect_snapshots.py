@@ -78,7 +78,7 @@ def sandboxed(snap_services, sandbox, redirect_port):
 
 
 def _connected(services, http_browser):
-    xero = services.xero
+    xero = services.connection
     connect_service(xero, http_browser)
     return xero
 

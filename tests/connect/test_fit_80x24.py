@@ -50,7 +50,7 @@ async def test_the_connect_dialog_fits_at_80x24(where, xservices, http_browser, 
 
     if where == "ssh":
         monkeypatch.setenv("SSH_CONNECTION", SSH)
-    xero = xservices.xero
+    xero = xservices.connection
     opened: list[str] = []
     app = TradieApp(xservices)
     if where == "desktop":
@@ -131,7 +131,7 @@ async def _xero_screen(pilot, xservices, http_browser, reviewed=True):
     from tui.screens.xero import XeroScreen
     from tui.screens.xero_flow import open_xero_screen
 
-    await asyncio.to_thread(connect_service, xservices.xero, http_browser, reviewed=reviewed)
+    await asyncio.to_thread(connect_service, xservices.connection, http_browser, reviewed=reviewed)
     open_xero_screen(pilot.app)
     screen = await wait_for(pilot, lambda: isinstance(pilot.app.screen, XeroScreen) and pilot.app.screen)
     await wait_for(pilot, lambda: screen.query_one("#revenue-accounts", OptionList).option_count and laid_out(screen),

@@ -16,7 +16,7 @@ from tui.secrets import TokenStoreUnreadable
 from tui.site_secrets import SiteSecretStore, open_secrets
 from tui.store.db import make_engine, migrate
 from tui.xero.tokens import EncryptedTokenStore, TokenSet
-from tui.xero_factory import organisation_store, uses_database_tokens
+from tui.connection.factory import organisation_store, uses_database_tokens
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

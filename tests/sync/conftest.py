@@ -68,14 +68,13 @@ class Connected:
     def runner(self, **kw):
         """A runner whose retries wait milliseconds, not seconds (the schedule itself is the client's business)."""
         from tui.sync.runner import SyncRunner
-        from tui.xero_factory import make_api
+        from tui.connection.factory import make_api
         from tui.xero.ratelimit import Backoff
 
-        kw.setdefault("secrets", self.services.secrets)
         backoff = kw.pop("backoff", Backoff(base=0.01, cap=0.05))
         kw.setdefault("api_factory", lambda tenant, kind: make_api(self.cfg, tenant, kind, self.services.secrets,
                                                                    backoff=backoff))
-        return SyncRunner(self.engine, self.cfg, **kw)
+        return SyncRunner(self.engine, **kw)
 
     def sync(self, **kw):
         runner = self.runner(**kw)

@@ -101,7 +101,7 @@ class VirtualClock:
 
 
 def test_rate_limit_storm_completes(connected):
-    from tui.xero_factory import make_api
+    from tui.connection.factory import make_api
     from tui.xero.ratelimit import Backoff, RateLimiter
 
     c = connected
@@ -256,8 +256,8 @@ def test_renumbered_mapped_account_is_not_flagged_archived(connected):
         s.add(mapping)
     report = c.sync()
     assert report.ok and report.calls_by_endpoint.get("accounts") == 1, report.message
-    assert c.services.xero.overview().archived == ()
-    assert not any("archived" in line for line in c.services.xero.todo_warnings())
+    assert c.services.connection.overview().archived == ()
+    assert not any("archived" in line for line in c.services.connection.todo_warnings())
     with c.services.session() as s:
         assert not s.get(AccountMappingRow, (c.tenant_id, "General Sales")).archived
 

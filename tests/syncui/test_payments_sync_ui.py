@@ -21,7 +21,7 @@ async def test_a_missing_payment_account_is_named_on_the_sync_screen(connected):
     from tui.screens.sync import SyncScreen
 
     c = connected
-    xero = c.services.xero
+    xero = c.services.connection
     card = next(a for a in xero.payment_chart() if a.code == "090")
     xero.save_payment_account("Card", card)
     inv = send(c.services, make_invoice(c.services, number="TC-0850"))

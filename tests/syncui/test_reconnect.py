@@ -93,12 +93,14 @@ async def test_quitting_before_the_accounts_are_reviewed_keeps_the_sync_waiting(
     from tui.screens.todo import TodoScreen
     from tui.screens.xero import XeroScreen
     from tui.screens.xero_flow import open_xero_screen
+    from tui.connection.factory import api_factory
     from tui.sync.runner import SyncRunner
 
     xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     tenant = connect_service(xero, http_browser, reviewed=False).tenant_id  # as the picker leaves it
     send(xservices, make_invoice(xservices, number="TC-0720"))
-    elsewhere = SyncRunner(xservices.engine, xservices.cfg, secrets=xservices.secrets)
+    elsewhere = SyncRunner(xservices.engine,
+                           api_factory=api_factory(xservices.cfg, xservices.secrets, xservices.engine))
     report = elsewhere.run_once()
     elsewhere.close()  # as `tradiecore sync --once` ends: the lease it held while the accounts wait is let go
     assert report.accounts_pending and not report.ok and "TC-0720" not in xero_numbers(sandbox, tenant)

@@ -38,7 +38,7 @@ def expected_states(services, typed: str) -> list[tuple[str, str]]:
     under the list), from the same accounts and the screen's own matching."""
     from tui.screens.account_picker import MAX_SHOWN, matches
 
-    accounts = services.xero.chart_of_accounts()
+    accounts = services.connection.chart_of_accounts()
     states = []
     for n in range(len(typed) + 1):
         found = [a for a in accounts if matches(a, typed[:n].lower().split())]
@@ -104,7 +104,7 @@ def bench_chart(home: Path, runs: int, say=print) -> tuple[int, list[float]]:
         try:
             tenant_id = connect_custom(services, cfg, secrets, sb.custom_client_secret)
             add_accounts(sb, tenant_id)
-            count = len(services.xero.chart_of_accounts())
+            count = len(services.connection.chart_of_accounts())
             states = expected_states(services, TYPED)
         finally:
             services.close()

@@ -105,7 +105,7 @@ def bench_sync(invoices: int, customers: int, sample: float, say=print) -> int:
     from tui.services import Services
     from tui.sync.runner import SyncRunner
     from tui.xero.ratelimit import Limits, RateLimiter
-    from tui.xero_factory import make_api
+    from tui.connection.factory import make_api
 
     sb = Sandbox()
     try:
@@ -144,7 +144,7 @@ def bench_sync(invoices: int, customers: int, sample: float, say=print) -> int:
               + "; ".join(f"{name} daily limit {limit}: {total / limit:.1%} of a day"
                           for name, limit in DAY_LIMITS.items()))
 
-        runner = SyncRunner(services.engine, cfg, api_factory=factory, secrets=secrets, label="bench")
+        runner = SyncRunner(services.engine, api_factory=factory, label="bench")
         idle, idle_reports = [], []
         for _ in range(2):
             sb.reset()
@@ -153,7 +153,7 @@ def bench_sync(invoices: int, customers: int, sample: float, say=print) -> int:
             idle.append((_total(sb.counters()), r.pulled))
         paid = bench_payments(sb, runner, services, tenant_id, invoice_ids, factory, sample, _total)
         runner.close()
-        contacts = bench_contacts(sb, services.engine, cfg, factory, secrets, _total, customers)
+        contacts = bench_contacts(sb, services.engine, factory, _total, customers)
         first_idle = idle_reports[0]
         print(f"  after it: errors {first_idle.errors}; pending {first_idle.pending}")
         print(f"\nidle polls: {', '.join(f'{n} call(s), {p} pulled' for n, p in idle)}")

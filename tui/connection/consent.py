@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from tui.config import ConfigError, write_client_id
 from tui.xero.errors import AuthFailed, NotConfigured, XeroError
-from tui.xero_factory import CLIENT_SECRET_KEY
+from tui.connection.factory import CLIENT_SECRET_KEY
 
 if TYPE_CHECKING:  # keep the Xero client's imports (authlib, httpx) off the app's start-up path
     from tui.connection.status import XeroOverview

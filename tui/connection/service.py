@@ -1,6 +1,6 @@
 """The :class:`XeroConnection` service object: one business's Xero connection, for the screens. Its steps live
 in :mod:`~tui.connection.consent`, :mod:`~tui.connection.accounts` and :mod:`~tui.connection.status`; what it
-builds to talk to Xero comes from :mod:`tui.xero_factory`, what it stores goes through
+builds to talk to Xero comes from :mod:`tui.connection.factory`, what it stores goes through
 :mod:`tui.store.xero_connections`.
 """
 
@@ -11,11 +11,11 @@ from tui.connection.consent import ConsentSteps
 from tui.connection.payment_accounts import PaymentAccountSteps
 from tui.connection.status import StatusSteps
 from tui.xero.errors import Disconnected, NotConfigured
-from tui.xero_factory import CLIENT_SECRET_KEY, api_with, oauth_for, organisation_store, token_manager
+from tui.connection.factory import CLIENT_SECRET_KEY, api_with, oauth_for, organisation_store, token_manager
 
 
 class XeroConnection(ConsentSteps, AccountSteps, PaymentAccountSteps, StatusSteps):
-    """One business's Xero connection, for the screens (``services.xero``). All methods block."""
+    """One business's Xero connection, for the screens (``services.connection``). All methods block."""
 
     def __init__(self, services, *, wait_timeout: float | None = None):
         """``services``: the app's :class:`~tui.services.Services` (configuration, secrets, database, clock)."""

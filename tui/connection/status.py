@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from tui.connection.accounts import MappedAccount
 from tui.xero.errors import Disconnected, NotConfigured, XeroError
-from tui.xero_factory import api_with
+from tui.connection.factory import api_with
 
 if TYPE_CHECKING:
     from tui.sync.status import Overview

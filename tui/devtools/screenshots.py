@@ -142,7 +142,7 @@ def connect_to_sandbox(services, sandbox, redirect_port: int, config_dir: Path) 
     cfg = services.cfg.with_xero_base(sandbox.base_url)
     services.cfg = replace(cfg, config_dir=config_dir,
                            xero=replace(cfg.xero, client_id=sandbox.pkce_client_id, redirect_port=redirect_port))
-    xero = services.xero
+    xero = services.connection
     started = xero.start()
     back = _consent_over_http(started.url, sandbox.login_email, sandbox.login_password)
     pending = xero.finish(started, xero.code_from_paste(started, back))

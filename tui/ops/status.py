@@ -126,7 +126,7 @@ def _tokens_here(cfg, engine, tenant_id: str) -> bool:
     from tui.secrets import TokenStoreUnreadable
     from tui.site_secrets import open_secrets
     from tui.xero.tokens import TokenKeyError
-    from tui.xero_factory import organisation_store
+    from tui.connection.factory import organisation_store
 
     try:
         return organisation_store(cfg, tenant_id, open_secrets(cfg, engine), engine).load() is not None

@@ -113,10 +113,10 @@ class AccountPickerScreen(BaseScreen):
         self.blocking(self.fetch, on_done=self.show_accounts, on_error=self.load_failed, group="chart-of-accounts")
 
     def fetch(self) -> list[Account]:
-        return self.services.xero.chart_of_accounts()
+        return self.services.connection.chart_of_accounts()
 
     def store(self, account: Account) -> XeroOverview:
-        return self.services.xero.save_mapping(self.mapping.category, account)
+        return self.services.connection.save_mapping(self.mapping.category, account)
 
     def show_accounts(self, accounts: list[Account]) -> None:
         self.accounts = list(accounts)
@@ -217,7 +217,7 @@ class PaymentAccountPickerScreen(AccountPickerScreen):
         "Add one in Xero, then press Ctrl+R to load them again."
 
     def fetch(self) -> list[Account]:
-        return self.services.xero.payment_chart()
+        return self.services.connection.payment_chart()
 
     def store(self, account: Account) -> XeroOverview:
-        return self.services.xero.save_payment_account(self.mapping.category, account)
+        return self.services.connection.save_payment_account(self.mapping.category, account)

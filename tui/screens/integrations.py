@@ -75,7 +75,7 @@ class IntegrationsScreen(BaseScreen):
 
     def check_xero(self) -> None:
         """Ask Xero whether the connection still works (a disconnect made in Xero shows up red here)."""
-        self.blocking(lambda: self.services.xero.check(), on_done=lambda _: self.reload(),
+        self.blocking(lambda: self.services.connection.check(), on_done=lambda _: self.reload(),
                       on_error=lambda exc: self.log.warning(f"Xero not checked: {exc}"), group="xero-check")
 
     def on_screen_resume(self) -> None:
@@ -94,7 +94,7 @@ class IntegrationsScreen(BaseScreen):
 
     def reload(self) -> None:
         def load():
-            return self.services.xero.status(), self.services.business().time_zone
+            return self.services.connection.status(), self.services.business().time_zone
 
         self.blocking(load, on_done=self._show_status, group="xero-status")
 

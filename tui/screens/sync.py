@@ -160,7 +160,7 @@ class SyncScreen(BaseScreen):
 
     def _load(self) -> SyncView:
         sync = self.services.sync
-        return SyncView(self.services.xero.status(), sync.problems(), sync.log(100),
+        return SyncView(self.services.connection.status(), sync.problems(), sync.log(100),
                         self.services.business().time_zone)
 
     def show(self, view: SyncView) -> None:

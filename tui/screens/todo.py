@@ -162,7 +162,7 @@ class TodoScreen(BaseScreen):
         self.app.first_rows_shown()
 
     def _warnings(self) -> list[str]:
-        return self.services.business_warnings() + self.services.xero.todo_warnings()
+        return self.services.business_warnings() + self.services.connection.todo_warnings()
 
     def show_warnings(self, lines: list[str]) -> None:
         """What needs the user before work can flow: business details still empty, an archived mapped Xero

@@ -128,8 +128,8 @@ class XeroScreen(BaseScreen):
         self.ask_disconnect = ask_disconnect
 
     @property
-    def xero(self):
-        return self.services.xero
+    def connection(self):
+        return self.services.connection
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self.TITLE)
@@ -169,7 +169,7 @@ class XeroScreen(BaseScreen):
             self.app.xero_changed()
             self.dismiss(None)
 
-        self.blocking(self.xero.accounts_reviewed, on_done=reviewed,
+        self.blocking(self.connection.accounts_reviewed, on_done=reviewed,
                       on_error=lambda exc: self.say(str(exc), error=True), group="xero-reviewed")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -187,7 +187,7 @@ class XeroScreen(BaseScreen):
         """Show what is stored straight away; ``check``: then ask Xero (status, archived accounts)."""
 
         def load():
-            return self.xero.status(), self.services.business().time_zone
+            return self.connection.status(), self.services.business().time_zone
 
         def loaded(result) -> None:
             self.show(*result)
@@ -202,8 +202,8 @@ class XeroScreen(BaseScreen):
         self.blocking(load, on_done=loaded, group="xero-load")
 
     def _refreshed(self) -> XeroStatus:
-        self.xero.refresh()
-        return self.xero.status()
+        self.connection.refresh()
+        return self.connection.status()
 
     def checked(self, status: XeroStatus) -> None:
         self.show(status, self.time_zone)
@@ -271,7 +271,7 @@ class XeroScreen(BaseScreen):
             self.say("")
             return
         self.say("Saved.")
-        self.blocking(self.xero.status, on_done=lambda status: self.show(status, self.time_zone),
+        self.blocking(self.connection.status, on_done=lambda status: self.show(status, self.time_zone),
                       group="xero-load")
 
     # -- connect, disconnect --------------------------------------------------------------------------
@@ -295,8 +295,8 @@ class XeroScreen(BaseScreen):
                              self._disconnect_confirmed)
 
     def _disconnected(self) -> XeroStatus:
-        self.xero.disconnect()
-        return self.xero.status()
+        self.connection.disconnect()
+        return self.connection.status()
 
     def _disconnect_confirmed(self, yes: bool | None) -> None:
         if not yes:

@@ -95,17 +95,17 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
 
     def __init__(self, xero: XeroConnection | None = None, reconnect: str = "") -> None:
         super().__init__()
-        self._xero = xero
+        self._connection = xero
         self.reconnect = reconnect  # the organisation being reconnected, if any
         self.started: Started | None = None
         self.finishing = False  # a code is being exchanged: a second one (listener or paste) is not taken
         self.finished = False
 
     @property
-    def xero(self) -> XeroConnection:
-        if self._xero is None:
-            self._xero = self.app.services.xero
-        return self._xero
+    def connection(self) -> XeroConnection:
+        if self._connection is None:
+            self._connection = self.app.services.connection
+        return self._connection
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="connect-dialog") as dialog:
@@ -131,17 +131,17 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
         for wid in ("#connect-ssh", "#connect-ssh-command", "#connect-ssh-note", "#connect-open"):
             self.query_one(wid).display = False
         self.query_one("#connect-paste", Input).focus()  # "paste it here": a paste lands where the dialog says
-        self.blocking(self.xero.start, on_done=self.show_started, on_error=self.failed, group="xero-start")
+        self.blocking(self.connection.start, on_done=self.show_started, on_error=self.failed, group="xero-start")
 
     def on_unmount(self) -> None:
         # Leaving (or quitting the app) while waiting: stop the listener, so no thread waits on for minutes.
         if self.started is not None:
-            self.xero.cancel(self.started)
+            self.connection.cancel(self.started)
 
     # -- showing the sign-in --------------------------------------------------------------------------
     def show_started(self, started: Started) -> None:
         if self.finished:  # cancelled while the listener was starting
-            self.xero.cancel(started)
+            self.connection.cancel(started)
             return
         self.started = started
         if started.browser_tab:  # served to a browser: Xero opens in a tab beside this one, which the answer
@@ -182,7 +182,7 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
         if started.problem:
             self.say(started.problem, error=True)
         else:
-            self.blocking(self.xero.wait, started, on_done=self.got_code, on_error=self.failed, group="xero-wait")
+            self.blocking(self.connection.wait, started, on_done=self.got_code, on_error=self.failed, group="xero-wait")
 
     def say(self, text: str, error: bool = False) -> None:
         message = self.query_one("#connect-message", Static)
@@ -195,7 +195,7 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
             return
         self.finishing = True
         self.say("Xero answered. Fetching your organisations…")
-        self.blocking(self.xero.finish, self.started, code, on_done=self.done, on_error=self.failed,
+        self.blocking(self.connection.finish, self.started, code, on_done=self.done, on_error=self.failed,
                       group="xero-finish")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -208,7 +208,7 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
         pasted = event.value
         event.input.value = ""
         self.say("Checking the address…")
-        self.blocking(self.xero.code_from_paste, self.started, pasted, on_done=self.got_code,
+        self.blocking(self.connection.code_from_paste, self.started, pasted, on_done=self.got_code,
                       on_error=self.paste_refused, group="xero-paste")
 
     def paste_refused(self, exc: Exception) -> None:
@@ -261,7 +261,7 @@ class ConnectScreen(WorkerMixin, ModalScreen[PendingConnection | None]):
             return
         self.finished = True
         if self.started is not None:
-            self.xero.cancel(self.started)  # stops the listener: the port is free again
+            self.connection.cancel(self.started)  # stops the listener: the port is free again
         self.dismiss(None)
 
 

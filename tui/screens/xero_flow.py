@@ -26,7 +26,7 @@ def start_connect_flow(app, *, on_connected: Callable[[XeroOverview], None] | No
     No client id and no custom connection: the setup screen, which says what to register at Xero.
     ``on_connected``: what to do at the end instead of opening the Xero screen (the Xero screen's Continue).
     """
-    xero = app.services.xero
+    xero = app.services.connection
     if not xero.cfg.xero.client_id:
         def after_setup(overview: XeroOverview | None) -> None:
             if overview is not None:

@@ -89,7 +89,7 @@ class OrganisationsScreen(BaseScreen):
         org = self.pending.organisations[index if index is not None else self.pending.suggested]
         self.busy = True
         self.say(f"Setting up {org.name}…")
-        xero = self.services.xero
+        xero = self.services.connection
         self.blocking(xero.choose, self.pending, org, on_done=self.done, on_error=self.refused, group="xero-choose")
 
     def say(self, text: str, error: bool = False) -> None:
@@ -113,6 +113,6 @@ class OrganisationsScreen(BaseScreen):
         """However the picker is left without a choice (Cancel, Back, another screen), the new consent's
         connections are removed at Xero again, off the UI loop."""
         if not self.chosen:
-            xero = self.services.xero
+            xero = self.services.connection
             self.app.run_worker(lambda: (import_store(), xero.abandon(self.pending)), thread=True, exit_on_error=False,
                                 group="xero-abandon")

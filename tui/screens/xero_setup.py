@@ -38,7 +38,7 @@ class XeroSetupScreen(BaseScreen):
     BINDINGS = [Binding("ctrl+s", "connect_custom", "Connect custom", id="setup_custom")]
 
     def compose(self) -> ComposeResult:
-        xero = self.app.services.xero
+        xero = self.app.services.connection
         yield AppHeader(self.TITLE)
         with VerticalScroll(id="setup-body"):
             yield Static("No Xero client id is set", classes="setup-heading")
@@ -85,7 +85,7 @@ class XeroSetupScreen(BaseScreen):
             self.say("Enter both the client id and the client secret.", error=True)
             return
         self.say("Connecting with the custom connection…")
-        xero = self.services.xero
+        xero = self.services.connection
         self.blocking(xero.setup_custom, client_id, secret, on_done=self.connected,
                       on_error=lambda e: self.say(str(e), error=True), group="xero-custom")
 

@@ -77,11 +77,11 @@ class Services(Sending):
         self._secrets = secrets
         self._engine = None
         self._seed = seed
-        self._xero_setup = xero_setup
-        self._xero_setup_lock = threading.Lock()
+        self._connection_setup = xero_setup
+        self._connection_setup_lock = threading.Lock()
         self._lock = threading.RLock()
         self._sync = None
-        self._xero = None
+        self._connection = None
         #: Called (from whatever thread committed) after a commit made through :meth:`session` that changed
         #: records, with the store's :class:`~tui.store.changes.Changes` (the app: its screens follow at once).
         self.on_commit: Callable[[object], None] | None = None
@@ -157,22 +157,22 @@ class Services(Sending):
             return self._sync
 
     @property
-    def xero(self):
+    def connection(self):
         """The Xero connection (:class:`~tui.connection.XeroConnection`): connect, accounts, status, disconnect."""
         self._set_up_xero()
         with self._lock:
-            if self._xero is None:
+            if self._connection is None:
                 from tui.connection import XeroConnection
 
-                self._xero = XeroConnection(self)
-            return self._xero
+                self._connection = XeroConnection(self)
+            return self._connection
 
     def _set_up_xero(self) -> None:
         """``xero_setup``, once it has succeeded (its own lock: the database is not held up meanwhile)."""
-        with self._xero_setup_lock:
-            if self._xero_setup is not None:
-                self.cfg = self._xero_setup(self.cfg)
-                self._xero_setup = None
+        with self._connection_setup_lock:
+            if self._connection_setup is not None:
+                self.cfg = self._connection_setup(self.cfg)
+                self._connection_setup = None
 
     @property
     def secrets(self) -> SecretStore:

@@ -27,18 +27,19 @@ class SyncService:
     # -- the engine ---------------------------------------------------------------------------------------------
     def runner(self):
         """The one :class:`~tui.sync.runner.SyncRunner` of this process (created on first use)."""
+        from tui.connection.factory import api_factory
         from tui.sync.lease import session_label
         from tui.sync.runner import SyncRunner
 
         with self._lock:
             if self._runner is None:
                 s = self.services
-                self._runner = SyncRunner(s.engine, s.cfg, now=lambda: s.now(), label=session_label(s.user),
-                                          secrets=s.secrets, hands_over=True)
+                self._runner = SyncRunner(s.engine, api_factory=api_factory(s.cfg, s.secrets, s.engine),
+                                          now=lambda: s.now(), label=session_label(s.user), hands_over=True)
             return self._runner
 
     def run_once(self):
-        """One pass: push what is pending, pull what changed. Returns a :class:`~tui.sync.runner.SyncReport`."""
+        """One pass: push what is pending, pull what changed. Returns a :class:`~tui.sync.report.SyncReport`."""
         return self.runner().run_once()
 
     def ask_for_pass(self, timeout: float = 60.0):

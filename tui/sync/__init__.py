@@ -9,7 +9,7 @@ Entry points
         ``watch()``, ``close()``.
     :class:`tui.sync.runner.SyncRunner`: ``run_once() -> SyncReport`` (pushed, pulled, errors, conflicts,
         pending, calls, message, disconnected, held_by, needs_confirmation, retry_after).
-    :func:`tui.sync.runner.main`: ``tradiecore sync [--once [--wait SECONDS]] [--log-file FILE]``.
+    :func:`tui.ops.sync.main`: ``tradiecore sync [--once [--wait SECONDS]] [--log-file FILE]``.
     :mod:`.requests`: passes asked of the lease holder by processes that do not hold it, and the holder's wait
         for them (``LISTEN/NOTIFY`` on PostgreSQL, a look every second on SQLite).
 

@@ -60,7 +60,7 @@ def run_pass(services, ask: bool = False) -> PassResult:
     try:
         report = sync.run_once()
         asked = sync.ask_for_pass(ASK_TIMEOUT_S) if report.held_by and ask else None
-        status = services.xero.status()
+        status = services.connection.status()
     except Exception as exc:  # network, database: shown in the header, the next pass tries again
         return PassResult(Text(f"Sync failed: {exc}" if str(exc) else "Sync failed", style="bold red"))
     changed = bool(report.pushed or report.pulled or report.errors or report.conflicts or report.held_by
@@ -144,7 +144,7 @@ class SyncScheduler:
         result = None
         if look is not None and look.held_by and not look.mine \
                 and (look.last_run_at, look.last_error) != self._seen_pass:
-            status = self.app.services.xero.status()
+            status = self.app.services.connection.status()
             result = PassResult(status_line(status), changed=True, held_by=status.sync.held_by)
         self.app.call_from_thread(self._looked, look, result)
 
@@ -168,7 +168,7 @@ class SyncScheduler:
 
     def _restate(self) -> None:
         import_store()
-        status = self.app.services.xero.status()
+        status = self.app.services.connection.status()
         self.app.call_from_thread(setattr, self.app, "sync_status", status_line(status))
 
     def close(self) -> None:

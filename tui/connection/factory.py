@@ -91,6 +91,11 @@ def make_api(cfg, tenant_id: str, kind: str = "oauth", secrets=None, token_store
                     **api_options)
 
 
+def api_factory(cfg, secrets, engine):
+    """What the sync runner builds its APIs with: ``(tenant_id, kind) -> XeroApi`` (:func:`make_api`) on ``engine``."""
+    return lambda tenant_id, kind: make_api(cfg, tenant_id, kind, secrets, engine=engine)
+
+
 def api_with(cfg, manager, tenant_id: str, **api_options):
     """An API over ``manager`` that closes the manager's OAuth client when it is closed."""
     from tui.xero.api import XeroApi
