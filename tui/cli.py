@@ -170,8 +170,8 @@ def _sync(cfg, args: argparse.Namespace) -> int:
     import getpass
     import threading
 
-    from tui.secrets import SecretsError, TokenStoreUnreadable
-    from tui.site_secrets import open_secrets
+    from tui.credentials.user_store import SecretsError, TokenStoreUnreadable
+    from tui.credentials.site_store import open_secrets
     from tui.sync.webhook import NoWebhookKey, WebhookReceiver, webhook_key
 
     ask = (lambda: getpass.getpass("Xero webhook key (your app's Webhooks page at Xero): ")) \
@@ -255,8 +255,8 @@ def _main(argv: list[str] | None) -> int:
     if command == "service":
         return _ops(cfg, args)
     if command == "sync":
-        from tui.secrets import SecretsError, TokenStoreUnreadable
-        from tui.site_secrets import check_readable
+        from tui.credentials.user_store import SecretsError, TokenStoreUnreadable
+        from tui.credentials.site_store import check_readable
 
         try:
             check_readable(cfg)  # the key first: "are you in the group?" names the token store

@@ -10,7 +10,7 @@ Search order for every key (first wins):
 
 A site config file makes this a site install (:attr:`Config.is_site`): one business for every member of the
 site's Unix group, its data in the site's data dir (``[site] data_dir``; ``TRADIECORE_DATA_DIR`` still wins) and
-its secrets shared (:mod:`tui.site_secrets`). Per-person settings (the keymap, ``[keys]``) are read from the
+its secrets shared (:mod:`tui.credentials.site_store`). Per-person settings (the keymap, ``[keys]``) are read from the
 user's own config.toml only, never from the site's.
 """
 

@@ -2,7 +2,7 @@
 
 Run as root. It writes the site config (``config.toml`` in the site dir, mode 0644, or 0640 root:group when the
 database URL carries a password), the site's key (``secrets.key``, 0640 root:group: the key of the shared
-secrets and of the Xero token set, :mod:`tui.site_secrets`), and makes the data dir (root:group, mode 2770:
+secrets and of the Xero token set, :mod:`tui.credentials.site_store`), and makes the data dir (root:group, mode 2770:
 setgid, so everything made in it belongs to the group), the mail outbox in it, and the database, migrated (a
 SQLite file 0660 root:group; SQLite gives its ``-wal`` and ``-shm`` files the same mode and owner). The app and
 the sync of a site install run with umask 007 (:mod:`tui.cli`), so whatever else they make there stays
@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 
 from tui.config import SITE_DATA_DIR_KEY, SITE_UMASK, Config, set_key
-from tui.site_secrets import KEY_FILE, KEY_FILE_MODE
+from tui.credentials.site_store import KEY_FILE, KEY_FILE_MODE
 
 DEFAULT_GROUP = "tradiecore"
 DEFAULT_DATA_DIR = Path("/var/lib/tradiecore")

@@ -170,7 +170,7 @@ def test_write_client_id_keeps_the_rest_of_config(tmp_path):
 
 
 def test_token_file_is_0600_and_no_code_or_token_in_logs(xero, http_browser, xservices, caplog):
-    from tui.secrets import FileSecretStore, secrets_file
+    from tui.credentials.user_store import FileSecretStore, secrets_file
 
     store = FileSecretStore(secrets_file(xservices.cfg))
     xservices._secrets = store
@@ -256,7 +256,7 @@ def test_database_token_store_encrypts_and_shares_one_set(xero, http_browser, xs
     # another machine without the key is told what to copy
     from tui.xero.tokens import TokenKeyError
 
-    from tui.secrets import FileSecretStore
+    from tui.credentials.user_store import FileSecretStore
 
     other_secrets = FileSecretStore(xservices.cfg.config_dir / "other-machine.json")
     with pytest.raises(TokenKeyError, match="xero.token-key"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets as pysecrets
+import secrets
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -40,7 +40,7 @@ def pkce_tokens(sb, tenant_id: str | None = None):
     from tui.xero.tokens import TokenSet
 
     tenant_id = tenant_id or sb.demo_tenant_id
-    verifier = pysecrets.token_urlsafe(48)
+    verifier = secrets.token_urlsafe(48)
     with sb.state.lock:
         code = sandbox_oauth.connect(
             sb.state, client=sb.state.pkce_client, user_id=sb.state.login_user.user_id, tenant_ids=[tenant_id],

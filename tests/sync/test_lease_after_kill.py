@@ -16,7 +16,7 @@ from tui.bench.soak import ROOT
 HOLDER = """
 import sys, time
 from tui import config
-from tui.secrets import FileSecretStore, secrets_file
+from tui.credentials.user_store import FileSecretStore, secrets_file
 from tui.connection.factory import api_factory
 from tui.store.db import make_engine
 from tui.sync.lease import session_label

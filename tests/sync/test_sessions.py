@@ -97,7 +97,7 @@ def _shop(sandbox, work: Path, db_url: str = "") -> Shop:
     from tui import config
     from tui.bench.seeding import connect_custom
     from tui.domain.business import BusinessDetails
-    from tui.secrets import FileSecretStore, secrets_file
+    from tui.credentials.user_store import FileSecretStore, secrets_file
     from tui.services import Services
 
     extra = {"TRADIECORE_DATABASE_URL": db_url} if db_url else {}

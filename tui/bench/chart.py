@@ -92,7 +92,7 @@ def bench_chart(home: Path, runs: int, say=print) -> tuple[int, list[float]]:
     from tui import config
     from tui.bench.seeding import connect_custom, seed_home
     from tui.sandbox.harness import run_sandbox
-    from tui.secrets import FileSecretStore, secrets_file
+    from tui.credentials.user_store import FileSecretStore, secrets_file
     from tui.services import Services
 
     with run_sandbox() as sb:

@@ -96,7 +96,7 @@ def sent_to_xero(shop) -> tuple[str, Target]:
     from tui.bench.soak import start_sync, sync_env
     from tui.config import XeroConfig
     from tui.sandbox.harness import run_sandbox
-    from tui.secrets import FileSecretStore, secrets_file
+    from tui.credentials.user_store import FileSecretStore, secrets_file
     from tui.store.xero_connections import active_connection
     from tui.sync.lease import SERVICE, lease_holder
     from tui.widgets.sync_scheduler import run_pass

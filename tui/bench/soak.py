@@ -112,7 +112,7 @@ class Soak(ContactEdits):
 
     def __init__(self, sandbox, workdir: Path, seed: int, *, db_url: str = "", latency: float = 0.1):
         from tui import config
-        from tui.secrets import FileSecretStore, secrets_file
+        from tui.credentials.user_store import FileSecretStore, secrets_file
         from tui.services import Services
 
         self.sandbox, self.control, self.latency = sandbox, sandbox.control, latency

@@ -101,7 +101,7 @@ def bench_sync(invoices: int, customers: int, sample: float, say=print) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="tradiecore-bench-"))
     os.environ.update(child_env(home_dirs(tmp), TRADIECORE_SECRETS_STORE="file"))
     from tui import config
-    from tui.secrets import FileSecretStore, secrets_file
+    from tui.credentials.user_store import FileSecretStore, secrets_file
     from tui.services import Services
     from tui.sync.runner import SyncRunner
     from tui.xero.ratelimit import Limits, RateLimiter

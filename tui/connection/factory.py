@@ -22,14 +22,14 @@ def token_store_for(cfg, tenant_id: str, secrets, engine=None, *, create_key: bo
 
     A site install: a Fernet-encrypted row of ``xero_token_set`` in the business's database (SQLite or
     PostgreSQL; ``engine``, default one of ``cfg``'s database), locked in the database, its key the site's key
-    file (:func:`tui.site_secrets.read_site_key`), readable by every member of the site's group.
+    file (:func:`tui.credentials.site_store.read_site_key`), readable by every member of the site's group.
     Otherwise, SQLite (one server, one OS user): the secrets store (keyring, else the 0600 file), locked by a
     file lock. PostgreSQL (``engine`` given): the encrypted row, its key the secret ``xero.token-key`` in each
     machine's secrets store. The machine that connects creates it (``create_key``); copy the same value into
     every other machine's keyring or secrets.json.
     """
-    from tui.site_secrets import read_site_key
-    from tui.store.token_rows import DatabaseTokenRow
+    from tui.credentials.site_store import read_site_key
+    from tui.credentials.token_rows import DatabaseTokenRow
     from tui.xero.tokens import EncryptedTokenStore, TokenCipher, secret_token_store
 
     if cfg.is_site:
@@ -52,7 +52,7 @@ def organisation_store(cfg, tenant_id: str, secrets, engine=None, *, create_key:
 def oauth_for(cfg, secrets=None, kind: str | None = None):
     """The app's OAuth client. ``kind`` "custom": client id and the stored secret (NotConfigured when either is
     missing); "oauth": PKCE; None: a custom connection when a client secret is stored, else PKCE."""
-    from tui.site_secrets import open_secrets
+    from tui.credentials.site_store import open_secrets
     from tui.xero.errors import NotConfigured
     from tui.xero.oauth import XeroOAuth
 
@@ -71,7 +71,7 @@ def oauth_for(cfg, secrets=None, kind: str | None = None):
 def token_manager(cfg, tenant_id: str, kind: str = "oauth", secrets=None, engine=None, token_store=None):
     """The token manager of an organisation's one shared set (``token_store``: default
     :func:`organisation_store`)."""
-    from tui.site_secrets import open_secrets
+    from tui.credentials.site_store import open_secrets
     from tui.xero.tokens import TokenManager
 
     secrets = secrets or open_secrets(cfg, engine)

@@ -27,7 +27,7 @@ from typing import Callable
 from urllib.parse import urljoin
 
 from tui.config import Config, DatabaseConfig, MailConfig
-from tui.secrets import FileSecretStore
+from tui.credentials.user_store import FileSecretStore
 
 #: 10:00 on Wednesday 25 November 2026 in Sydney (the tests' clock too).
 FIXED_NOW = datetime(2026, 11, 24, 23, 0, tzinfo=timezone.utc)

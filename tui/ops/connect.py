@@ -10,7 +10,7 @@ import os
 import sys
 
 from tui.ops import fail
-from tui.secrets import SecretsError
+from tui.credentials.user_store import SecretsError
 
 SECRET_ENV = "TRADIECORE_XERO_CLIENT_SECRET"
 

@@ -116,12 +116,12 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float | None = None
     for it (the session lets go after one more pass); while another process holds it, the loop waits and takes it
     over as soon as it falls free. ``--once`` while another process holds the lease asks it for a pass and waits
     for it up to ``wait`` seconds. In a site install the site's key is read first: a process that cannot read it
-    raises :class:`~tui.secrets.TokenStoreUnreadable` before opening the database. ``wake`` (e.g. set by
+    raises :class:`~tui.credentials.user_store.TokenStoreUnreadable` before opening the database. ``wake`` (e.g. set by
     :class:`tui.sync.webhook.WebhookReceiver`) starts the next pass at once, which reads contacts too. Between
     passes the loop waits ``interval`` seconds, or with None as :mod:`tui.sync.cadence` says.
     """
     from tui.connection.factory import api_factory
-    from tui.site_secrets import check_readable, open_secrets
+    from tui.credentials.site_store import check_readable, open_secrets
     from tui.store.db import close_engine, make_engine, migrate
     from tui.sync.requests import listener_for
 

@@ -23,7 +23,7 @@ from tui.domain.invoice import Invoice
 from tui.services.sending import Sending
 
 if TYPE_CHECKING:  # the keyring is imported when a secret is first needed, not on the way to the first frame
-    from tui.secrets import SecretStore
+    from tui.credentials.user_store import SecretStore
 
 
 SMTP_PASSWORD_KEY = "smtp-password"  # the secrets-store key the mailer reads
@@ -178,7 +178,7 @@ class Services(Sending):
     def secrets(self) -> SecretStore:
         """This install's secrets store: the user's keyring or file, or a site install's shared store."""
         if self._secrets is None:
-            from tui.site_secrets import open_secrets
+            from tui.credentials.site_store import open_secrets
 
             self._secrets = open_secrets(self.cfg, self.engine if self.cfg.is_site else None)
         return self._secrets

@@ -23,7 +23,7 @@ from typing import Any, Callable
 from sqlmodel import Session
 
 from tui.clock import utc_now
-from tui.secrets import SecretsError, TokenStoreUnreadable
+from tui.credentials.user_store import SecretsError, TokenStoreUnreadable
 from tui.store.db import session
 from tui.store.xero_connections import active_connection, is_archived, mapped_account, mappings
 from tui.sync import presence, queue, records

@@ -1,12 +1,12 @@
 """The secrets of a site install: shared by every member of the site's Unix group and by the sync service.
 
-A single-user install keeps its secrets in that user's keyring or 0600 file (:func:`tui.secrets.open_store`).
+A single-user install keeps its secrets in that user's keyring or 0600 file (:func:`tui.credentials.user_store.open_store`).
 A site install (:attr:`tui.config.Config.is_site`) has one business for several Unix users, so its secrets are
 the business's: each is a Fernet-encrypted row of ``shared_secret`` in the business's database
 (:class:`SiteSecretStore`), and the Xero token set the encrypted row of ``xero_token_set``
 (:func:`tui.connection.factory.token_store_for`). Both use one key, the file ``secrets.key`` in the site dir, mode
 0640, owned by root and the site's group (``tradiecore setup --site`` makes it). Whoever cannot read that file
-cannot read a secret: :class:`~tui.secrets.TokenStoreUnreadable`, with the reason and the group to join.
+cannot read a secret: :class:`~tui.credentials.user_store.TokenStoreUnreadable`, with the reason and the group to join.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken
 
 from tui.config import Config
-from tui.secrets import SecretStore, TokenStoreUnreadable, open_store
-from tui.store.shared_secrets import SharedSecretRows
+from tui.credentials.user_store import SecretStore, TokenStoreUnreadable, open_store
+from tui.credentials.shared_rows import SharedSecretRows
 
 KEY_FILE = "secrets.key"
 KEY_FILE_MODE = 0o640
@@ -85,7 +85,7 @@ class SiteSecretStore(SecretStore):
 
 def open_secrets(cfg: Config, engine=None) -> SecretStore:
     """The secrets store of this install: the shared one of a site install (over ``engine``, default an engine
-    of ``cfg``'s database), else this user's (:func:`tui.secrets.open_store`)."""
+    of ``cfg``'s database), else this user's (:func:`tui.credentials.user_store.open_store`)."""
     if not cfg.is_site:
         return open_store(cfg)
     if engine is None:

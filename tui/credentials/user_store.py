@@ -1,5 +1,5 @@
 """The secrets of a single-user install: SMTP password, Xero token sets, client secrets, the database token key.
-(A site install shares the business's secrets among its group: :mod:`tui.site_secrets`, through the same
+(A site install shares the business's secrets among its group: :mod:`tui.credentials.site_store`, through the same
 :class:`SecretStore` interface.)
 
 Keyring first, each call bounded by a timeout (a desktop unlock prompt must never hang the app): the call runs

@@ -1,6 +1,6 @@
 """The rows of ``shared_secret``: a site install's business-wide secrets, as ciphertext only.
 
-:class:`tui.site_secrets.SiteSecretStore` encrypts and decrypts; the key stays in the site dir, never here.
+:class:`tui.credentials.site_store.SiteSecretStore` encrypts and decrypts; the key stays in the site dir, never here.
 """
 
 from __future__ import annotations
