@@ -244,7 +244,7 @@ def _main(argv: list[str] | None) -> int:
         print(f"tradiecore: {exc}", file=sys.stderr)
         return 3 if command == "status" else 2
     if command == "setup":
-        from tui.site_setup import setup_site
+        from tui.ops.site_setup import setup_site
 
         return setup_site(cfg, data_dir=args.data_dir, group=args.group, db=args.site_db, user=args.site_user,
                           say=print, complain=lambda line: print(line, file=sys.stderr), xero_base=args.xero_base)
