@@ -18,7 +18,6 @@ from __future__ import annotations
 import gc
 import os
 import time
-import tomllib
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -29,11 +28,12 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.signal import Signal
 
+from tui.config import POLL_INTERVAL_S, load_keymap
 from tui.services import import_store
 from tui.widgets.commands import ListProvider
 from tui.widgets.plain_text import PlainText
 from tui.widgets.records import ChangeWatcher, RecordsChanged
-from tui.widgets.sync_scheduler import POLL_INTERVAL_S, PassResult, SyncScheduler, SyncWanted
+from tui.widgets.sync_scheduler import PassResult, SyncScheduler, SyncWanted
 
 if TYPE_CHECKING:
     from tui.config import Config
@@ -79,44 +79,6 @@ class GoToCommands(ListProvider):
             (f"Go to {title}", _DESTINATION_HELP[name], partial(app.goto, name))
             for name, title in DESTINATIONS.items()
         ]
-
-
-def _keys_from(table: object, where: str, problems: list[str]) -> dict[str, str]:
-    if not isinstance(table, dict):
-        problems.append(f"{where}: [keys] must be a table of binding id = \"key,key\"")
-        return {}
-    keymap: dict[str, str] = {}
-    for binding_id, keys in table.items():
-        if isinstance(keys, str) and keys.strip():
-            keymap[str(binding_id)] = keys.replace(" ", "")
-        else:
-            problems.append(f"{where}: [keys] {binding_id} must be a non-empty string such as \"ctrl+n\"")
-    return keymap
-
-
-def load_keymap(config_dir: Path, env: dict[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
-    """The user's key remapping: ``[keys]`` in config.toml, then ``TRADIECORE_KEYS_<ID>`` (environment wins).
-
-    Returns the keymap (binding id -> comma-separated keys) and any problems, to show rather than crash on.
-    """
-    env = dict(os.environ if env is None else env)
-    problems: list[str] = []
-    keymap: dict[str, str] = {}
-    path = config_dir / "config.toml"
-    try:
-        parsed = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        parsed = {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        parsed = {}
-        problems.append(f"{path}: {exc}")
-    if "keys" in parsed:
-        keymap.update(_keys_from(parsed["keys"], str(path), problems))
-    prefix = "TRADIECORE_KEYS_"
-    for name, value in env.items():
-        if name.startswith(prefix) and value.strip():
-            keymap[name[len(prefix):].lower()] = value.replace(" ", "")
-    return keymap, problems
 
 
 def animations_off() -> bool:

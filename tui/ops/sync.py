@@ -12,7 +12,7 @@ import sys
 import threading
 from datetime import datetime
 
-from tui.clock import POLL_INTERVAL_S
+from tui.config import POLL_INTERVAL_S
 from tui.domain.text import visible
 from tui.store.db import session
 from tui.sync import presence

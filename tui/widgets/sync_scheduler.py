@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.message import Message
 
-from tui.clock import POLL_INTERVAL_S
-from tui.config import sync_look_seconds
+from tui.config import POLL_INTERVAL_S, sync_look_seconds
 from tui.services import import_store
 
 ASK_TIMEOUT_S = 60.0  # how long Sync now waits for the holder's pass
