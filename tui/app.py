@@ -30,56 +30,17 @@ from textual.signal import Signal
 
 from tui.config import POLL_INTERVAL_S, load_keymap
 from tui.services import import_store
-from tui.widgets.commands import ListProvider
 from tui.widgets.plain_text import PlainText
-from tui.widgets.records import ChangeWatcher, RecordsChanged
-from tui.widgets.sync_scheduler import PassResult, SyncScheduler, SyncWanted
+from tui.shell.change_watcher import ChangeWatcher
+from tui.shell.commands import DESTINATIONS, GoToCommands
+from tui.widgets.records import RecordsChanged
+from tui.shell.sync_scheduler import PassResult, SyncScheduler, SyncWanted
 
 if TYPE_CHECKING:
     from tui.config import Config
     from tui.services import Services
 
 CSS_DIR = Path(__file__).parent
-
-#: Every place the command palette can go: action name -> what the palette calls it.
-DESTINATIONS: dict[str, str] = {
-    "todo": "To Do",
-    "customers": "Customers",
-    "new_invoice": "New invoice",
-    "settings": "Settings",
-    "business": "Business details",
-    "email": "Email",
-    "integrations": "Integrations",
-    "outbox": "Outbox",
-    "sync": "Sync",
-    "help": "Help",
-}
-
-_DESTINATION_HELP = {
-    "todo": "Overdue invoices, drafts to send, invoices awaiting payment",
-    "customers": "Find, add and edit customers",
-    "new_invoice": "Start a new invoice",
-    "settings": "Business details, email and integrations",
-    "business": "Name, ABN, address, email, GST, payment terms, time zone",
-    "email": "How invoices are emailed; the SMTP password",
-    "integrations": "Xero and its connection status",
-    "outbox": "Emails saved to the local outbox folder",
-    "sync": "Xero sync: errors, conflicts, recent activity, Sync now",
-    "help": "The keyboard map",
-}
-
-
-class GoToCommands(ListProvider):
-    """``Go to <screen>`` for every screen, in the command palette (Ctrl+P)."""
-
-    def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
-        app = self.app
-        assert isinstance(app, TradieApp)
-        return [
-            (f"Go to {title}", _DESTINATION_HELP[name], partial(app.goto, name))
-            for name, title in DESTINATIONS.items()
-        ]
-
 
 def animations_off() -> bool:
     return os.environ.get("TEXTUAL_ANIMATIONS", "").lower() in ("none", "disabled")

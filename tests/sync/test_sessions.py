@@ -351,7 +351,7 @@ def test_postgres_listener_cut_off_looks_by_the_clock_then_listens_again(postgre
 async def test_session_says_when_the_holder_does_not_answer(sqlite_shop, monkeypatch):
     """A holder that never serves requests: Sync now gives up after its wait and says so, in red."""
     from tui.sync.lease import Lease
-    from tui.widgets import sync_scheduler
+    from tui.shell import sync_scheduler
 
     shop = sqlite_shop
     monkeypatch.setattr(sync_scheduler, "ASK_TIMEOUT_S", 1.0)

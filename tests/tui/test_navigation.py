@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from tui.app import DESTINATIONS, GoToCommands, TradieApp
+from tui.app import TradieApp
+from tui.shell.commands import DESTINATIONS, GoToCommands
 from tui.devtools.screenshots import screen_text, settle
 
 

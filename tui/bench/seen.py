@@ -99,7 +99,7 @@ def sent_to_xero(shop) -> tuple[str, Target]:
     from tui.credentials.user_store import FileSecretStore, secrets_file
     from tui.store.xero_connections import active_connection
     from tui.sync.lease import SERVICE, lease_holder
-    from tui.widgets.sync_scheduler import run_pass
+    from tui.shell.sync_scheduler import run_pass
 
     with run_sandbox() as sb:
         sb.control.configure(latency=0.05, minute_limit=100_000, day_limit=1_000_000)

@@ -47,7 +47,7 @@ from tui.widgets.header import AppHeader
 from tui.widgets.line_items import FIELD_LABELS, LineHeader, LineRow
 from tui.widgets.payments_view import PaymentsView
 from tui.widgets.records import RecordsChanged
-from tui.widgets.sync_scheduler import PassResult
+from tui.shell.sync_scheduler import PassResult
 
 ARCHIVED = "This customer is archived in Xero: check with the bookkeeper before invoicing them"
 
