@@ -49,7 +49,7 @@ def animations_off() -> bool:
 def xero_commands():
     """The palette's Xero commands, imported when the palette first opens (the Xero screens are not on the way
     to the first frame)."""
-    from tui.screens.xero_flow import XeroCommands
+    from tui.screens.xero.flow import XeroCommands
 
     return XeroCommands
 
@@ -248,7 +248,7 @@ class TradieApp(App):
             self.pop_screen()
 
     def show_customers(self) -> None:
-        from tui.screens.customers import CustomersScreen
+        from tui.screens.customers.screen import CustomersScreen
 
         self.push_screen(CustomersScreen())
 
@@ -257,43 +257,43 @@ class TradieApp(App):
 
     def open_invoice(self, invoice_id: int | None, customer_id: int | None = None) -> None:
         """The invoice editor: an existing invoice by id, or a new one (optionally for a customer)."""
-        from tui.screens.invoice_editor import InvoiceEditorScreen
+        from tui.screens.invoices.editor import InvoiceEditorScreen
 
         self.push_screen(InvoiceEditorScreen(invoice_id=invoice_id, customer_id=customer_id))
 
     def show_outbox(self) -> None:
-        from tui.screens.outbox import OutboxScreen
+        from tui.screens.invoices.outbox import OutboxScreen
 
         self.push_screen(OutboxScreen())
 
     def show_settings(self) -> None:
-        from tui.screens.settings import SettingsScreen
+        from tui.screens.settings.screen import SettingsScreen
 
         self.push_screen(SettingsScreen())
 
     def show_business(self) -> None:
-        from tui.screens.business import BusinessScreen
+        from tui.screens.settings.business import BusinessScreen
 
         self.push_screen(BusinessScreen())
 
     def show_email(self) -> None:
-        from tui.screens.email_settings import EmailSettingsScreen
+        from tui.screens.settings.email import EmailSettingsScreen
 
         self.push_screen(EmailSettingsScreen())
 
     def show_integrations(self) -> None:
-        from tui.screens.integrations import IntegrationsScreen
+        from tui.screens.settings.integrations import IntegrationsScreen
 
         self.push_screen(IntegrationsScreen())
 
     def show_sync(self) -> None:
-        from tui.screens.sync import SyncScreen
+        from tui.screens.sync.screen import SyncScreen
 
         if not isinstance(self.screen, SyncScreen):
             self.push_screen(SyncScreen())
 
     def show_first_sync_preview(self) -> None:
-        from tui.screens.sync_preview import FirstSyncPreviewScreen
+        from tui.screens.sync.preview import FirstSyncPreviewScreen
 
         self._preview_offered = True  # opened from the Sync screen too: never offered again on its own
         if not isinstance(self.screen, FirstSyncPreviewScreen):
@@ -335,7 +335,7 @@ class TradieApp(App):
 
     def _at_rest(self) -> bool:
         """On To Do or the Sync screen: nothing being typed or chosen that a new screen would interrupt."""
-        from tui.screens.sync import SyncScreen
+        from tui.screens.sync.screen import SyncScreen
         from tui.screens.todo import TodoScreen
 
         return isinstance(self.screen, (TodoScreen, SyncScreen))

@@ -19,7 +19,7 @@ def app_for(services):
 
 
 async def open_connect_modal(pilot):
-    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero.connect import ConnectScreen
 
     app = pilot.app
     await pilot.press("s", "i")  # To Do -> Settings -> Integrations
@@ -37,8 +37,8 @@ async def browser(chromium, sandbox, url, **kw):
 
 
 async def test_connect_allow_access_shows_xero_screen(xservices, sandbox, chromium):
-    from tui.screens.xero import XeroScreen
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.screen import XeroScreen
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     app = app_for(xservices)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -55,8 +55,8 @@ async def test_connect_allow_access_shows_xero_screen(xservices, sandbox, chromi
 
 
 async def test_cancel_on_consent_page_changes_nothing(xservices, sandbox, chromium):
-    from tui.screens.integrations import IntegrationsScreen
-    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.settings.integrations import IntegrationsScreen
+    from tui.screens.xero.connect import ConnectScreen
 
     app = app_for(xservices)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -73,7 +73,7 @@ async def test_cancel_on_consent_page_changes_nothing(xservices, sandbox, chromi
 async def test_paste_back_of_the_redirect_address(xservices, sandbox, chromium):
     from textual.widgets import Input
 
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     app = app_for(xservices)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -91,8 +91,8 @@ async def test_paste_back_of_the_redirect_address(xservices, sandbox, chromium):
 
 
 async def test_two_organisations_picker(xservices, sandbox, chromium):
-    from tui.screens.xero import XeroScreen
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.screen import XeroScreen
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     connect_second_organisation(sandbox)
     app = app_for(xservices)
@@ -111,10 +111,10 @@ async def test_two_organisations_picker(xservices, sandbox, chromium):
 
 
 async def test_reconnect_after_revoke_keeps_tenant_and_mappings(xservices, xero, sandbox, chromium):
-    from tui.screens.integrations import IntegrationsScreen
-    from tui.screens.xero import XeroScreen
-    from tui.screens.xero_connect import ConnectScreen
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.settings.integrations import IntegrationsScreen
+    from tui.screens.xero.screen import XeroScreen
+    from tui.screens.xero.connect import ConnectScreen
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     app = app_for(xservices)
     async with app.run_test(size=(100, 32)) as pilot:

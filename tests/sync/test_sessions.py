@@ -141,7 +141,7 @@ def _session(shop):
 
 async def test_session_asks_the_service_and_shows_its_pass(shop):
     """The service holds the lease; the session does not sync but its Sync now is done by the service, at once."""
-    from tui.screens.sync import SyncScreen
+    from tui.screens.sync.screen import SyncScreen
 
     with shop.start_loop() as loop:
         _wait(lambda: shop.holder() == loop.label, "the service to hold the lease", timeout=30)

@@ -36,7 +36,7 @@ def add_accounts(sb, tenant_id: str, count: int = ACCOUNTS) -> None:
 def expected_states(services, typed: str) -> list[tuple[str, str]]:
     """What the chart shows when it opens, then after each key of ``typed``: (the first row's code, the message
     under the list), from the same accounts and the screen's own matching."""
-    from tui.screens.account_picker import MAX_SHOWN, matches
+    from tui.screens.xero.account_picker import MAX_SHOWN, matches
 
     accounts = services.connection.chart_of_accounts()
     states = []

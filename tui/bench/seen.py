@@ -35,7 +35,7 @@ def _watching_session(shop, trials: int, ready, seen) -> None:
 
     async def run() -> None:
         from tui.app import TradieApp
-        from tui.screens.customers import CustomersScreen
+        from tui.screens.customers.screen import CustomersScreen
 
         services = shop.services("bob")
         app = TradieApp(services, cursor_blink=False, background_sync=False)

@@ -217,7 +217,7 @@ class TodoScreen(BaseScreen):
     # -- payments -------------------------------------------------------------------------------------
     def action_record_payment(self) -> None:
         """Record a payment on the highlighted invoice; fully paid, it leaves To Do for Paid."""
-        from tui.screens.record_payment import RecordPaymentScreen
+        from tui.screens.payments.record import RecordPaymentScreen
 
         invoice_id = self.highlighted_invoice_id
         if invoice_id is None:

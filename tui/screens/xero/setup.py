@@ -90,7 +90,7 @@ class XeroSetupScreen(BaseScreen):
                       on_error=lambda e: self.say(str(e), error=True), group="xero-custom")
 
     def connected(self, pending: PendingConnection) -> None:
-        from tui.screens.xero_orgs import OrganisationsScreen
+        from tui.screens.xero.orgs import OrganisationsScreen
 
         self.query_one("#custom-client-secret", Input).value = ""
         self.say("")

@@ -204,7 +204,7 @@ class SyncScreen(BaseScreen):
         if problem is None:
             return
         if problem.code == "conflict":
-            from tui.screens.sync_conflict import ConflictScreen
+            from tui.screens.sync.conflict import ConflictScreen
 
             self.app.push_screen(ConflictScreen(problem.entity_id, problem.title, problem.kind))
         elif problem.code == "number_clash":

@@ -12,10 +12,10 @@ from functools import partial
 from typing import Callable
 
 from tui.connection import PendingConnection, XeroOverview
-from tui.screens.xero import XeroScreen
-from tui.screens.xero_connect import ConnectScreen
-from tui.screens.xero_orgs import OrganisationsScreen
-from tui.screens.xero_setup import XeroSetupScreen
+from tui.screens.xero.screen import XeroScreen
+from tui.screens.xero.connect import ConnectScreen
+from tui.screens.xero.orgs import OrganisationsScreen
+from tui.screens.xero.setup import XeroSetupScreen
 from tui.services import import_store
 from tui.widgets.commands import ListProvider
 

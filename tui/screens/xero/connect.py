@@ -1,5 +1,5 @@
 """Connect to Xero: the waiting modal while the user logs in and allows access in a browser (the flow that
-strings the steps together is :mod:`tui.screens.xero_flow`).
+strings the steps together is :mod:`tui.screens.xero.flow`).
 
 Over SSH (or with no display) no browser is started on the server: the modal shows the link (an OSC 8
 hyperlink; Copy puts it on the laptop's clipboard with OSC 52; Link alone shows nothing but the link, for

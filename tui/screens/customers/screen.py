@@ -111,7 +111,7 @@ class CustomersScreen(BaseScreen):
         self.edit(int(event.option.id))
 
     def edit(self, customer_id: int | None) -> None:
-        from tui.screens.customer_editor import CustomerEditorScreen
+        from tui.screens.customers.editor import CustomerEditorScreen
 
         def saved(customer: Customer | None) -> None:
             if customer is not None:
@@ -123,7 +123,7 @@ class CustomersScreen(BaseScreen):
         self.edit(None)
 
     def action_new_invoice(self) -> None:
-        from tui.screens.invoice_editor import InvoiceEditorScreen
+        from tui.screens.invoices.editor import InvoiceEditorScreen
 
         if self.selected_id is None:
             self.notify("Choose a customer first", severity="warning")

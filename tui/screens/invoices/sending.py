@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 
 from tui.domain.errors import TransitionError, ValidationError
-from tui.screens.send_invoice import SendAgainModal, SendInvoiceModal
+from tui.screens.invoices.send import SendAgainModal, SendInvoiceModal
 from tui.store.errors import NotSent, SendClaimed
 
 

@@ -31,11 +31,11 @@ from tui.domain.invoice import Invoice, InvoiceStatus
 from tui.domain.money import format_money
 from tui.domain.tax import LineAmountTypes
 from tui.screens.base import EditorScreen
-from tui.screens.customer_editor import CustomerEditorScreen
-from tui.screens.invoice_form import HEAD_FIELDS, InvoiceForm
-from tui.screens.invoice_sending import InvoiceSending
-from tui.screens.record_payment import RecordPaymentScreen
-from tui.screens.remove_payment import RemovePaymentScreen, removable
+from tui.screens.customers.editor import CustomerEditorScreen
+from tui.screens.invoices.form import HEAD_FIELDS, InvoiceForm
+from tui.screens.invoices.sending import InvoiceSending
+from tui.screens.payments.record import RecordPaymentScreen
+from tui.screens.payments.remove import RemovePaymentScreen, removable
 from tui.store.errors import ConflictError, DuplicateError
 from tui.store.versioned import local_hhmm
 from tui.widgets.choice_banner import ChoiceBanner

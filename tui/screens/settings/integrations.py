@@ -121,7 +121,7 @@ class IntegrationsScreen(BaseScreen):
 
         Connected or disconnected: the Xero screen (Revenue Accounts; Continue reconnects). Else Connect to Xero.
         """
-        from tui.screens.xero_flow import open_xero_screen, start_connect_flow
+        from tui.screens.xero.flow import open_xero_screen, start_connect_flow
 
         if status is not None and status.state in ("connected", "disconnected"):
             open_xero_screen(self.app)

@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from tui.connection import XeroOverview, XeroStatus
 from tui.domain.dates import format_when
 from tui.screens.base import BaseScreen
-from tui.screens.xero_connect import CONNECT_CSS
+from tui.screens.xero.connect import CONNECT_CSS
 from tui.widgets.header import AppHeader
 
 
@@ -120,7 +120,7 @@ class XeroScreen(BaseScreen):
     ]
 
     def __init__(self, reconnect: Callable[[XeroScreen], None], ask_disconnect: bool = False) -> None:
-        """``reconnect``: what Continue does (:func:`tui.screens.xero_flow.continue_connect`)."""
+        """``reconnect``: what Continue does (:func:`tui.screens.xero.flow.continue_connect`)."""
         super().__init__()
         self.reconnect = reconnect
         self.overview: XeroOverview | None = None
@@ -256,7 +256,7 @@ class XeroScreen(BaseScreen):
         if self.overview.state != "connected":
             self.say("Reconnect first (Continue): the chart of accounts comes from Xero.", error=True)
             return
-        from tui.screens.account_picker import AccountPickerScreen, PaymentAccountPickerScreen
+        from tui.screens.xero.account_picker import AccountPickerScreen, PaymentAccountPickerScreen
 
         if event.option_list.id == "payment-accounts":
             mapping = next(m for m in self.overview.payment_accounts if m.category == event.option.id)
