@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from tests.syncui.conftest import make_invoice, screen_text, send, startup_pass, sync_app, wait_for
-from tui.screens.invoices.editor import ARCHIVED
+from tui.screens.invoices.showing import ARCHIVED
 
 SIZE = (100, 32)
 
