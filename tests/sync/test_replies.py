@@ -10,7 +10,7 @@ import pytest
 
 from tests.sync.conftest import make_invoice, send
 from tests.sync.test_kill import run_sync_once
-from tui.sync import queue
+from tui.sync import outbox
 
 #: where each malformed reply is met: (path, methods, what the message names)
 WHERE = {
@@ -37,7 +37,7 @@ def expected(where: str, kind: str) -> tuple[str, str]:
 
 def _pending(c) -> int:
     with c.services.session() as s:
-        return queue.pending_count(s)
+        return outbox.pending_count(s)
 
 
 def _sync_log(c) -> list[tuple[str, str]]:

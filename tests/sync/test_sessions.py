@@ -294,8 +294,8 @@ def test_postgres_request_wakes_the_holder_through_notify(postgres_url):
 
     from tui.clock import utc_now
     from tui.store.db import make_engine, migrate, session
-    from tui.store.sync_requests import request_pass
-    from tui.sync.requests import has_open, listener_for
+    from tui.store.pass_requests import request_pass
+    from tui.sync.pass_requests import has_open, listener_for
 
     engine, other = make_engine(postgres_url), make_engine(postgres_url)
     migrate(engine)
@@ -323,8 +323,8 @@ def test_postgres_listener_cut_off_looks_by_the_clock_then_listens_again(postgre
 
     from tui.clock import utc_now
     from tui.store.db import make_engine, migrate, session
-    from tui.store.sync_requests import request_pass
-    from tui.sync.requests import listener_for
+    from tui.store.pass_requests import request_pass
+    from tui.sync.pass_requests import listener_for
 
     engine, other = make_engine(postgres_url), make_engine(postgres_url)
     migrate(engine)
@@ -370,7 +370,7 @@ def test_a_request_made_during_a_pass_is_answered_by_the_next_pass(connected):
     """A pass answers what was asked before it started; a request made while it runs waits for the next one."""
     import threading
 
-    from tui.store.sync_requests import get_request, request_pass
+    from tui.store.pass_requests import get_request, request_pass
 
     c = connected
     c.sb.control.inject("hold", 1, path="/api.xro/2.0/invoices", methods=["GET"])

@@ -19,7 +19,7 @@ SENT_TO = "owner@bondibeachcafe.example"
 
 
 def queue_state(services, invoice_id: int):
-    from tui.sync.queue import get_entry, pending_count
+    from tui.sync.outbox import get_entry, pending_count
 
     with services.session() as s:
         return pending_count(s), get_entry(s, "invoice", invoice_id)

@@ -224,7 +224,7 @@ def seed_baseline(services, invoices: int, customers: int) -> list[int]:
     from tui.domain.invoice import Invoice, InvoiceStatus, LineItem, RevenueCategory
     from tui.store.customers import save_customer
     from tui.store.invoices import save_invoice
-    from tui.sync import queue
+    from tui.sync import outbox
 
     now = services.now()
     today = services.today()
@@ -237,6 +237,6 @@ def seed_baseline(services, invoices: int, customers: int) -> list[int]:
                           lines=[LineItem(f"Job {n}", Decimal("1.5"), Decimal("95.00"), RevenueCategory.LABOUR)],
                           number=f"NB-{n + 1:05d}", status=InvoiceStatus.SENT, sent_to="x@example.com", sent_at=now)
             inv = save_invoice(s, inv, "bench", now, "Australia/Sydney")
-            queue.drop(s, queue.INVOICE, inv.id)  # the baseline pushes these itself
+            outbox.drop(s, outbox.INVOICE, inv.id)  # the baseline pushes these itself
             out.append(inv.id)
     return out

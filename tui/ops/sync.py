@@ -72,7 +72,7 @@ def _fail(message: str) -> None:
 
 def _ask_holder(runner: SyncRunner, report: SyncReport, wait: float, stop: threading.Event) -> int:
     """``--once`` while another process holds the lease: ask it for a pass, wait, and say what came of it."""
-    from tui.sync.requests import ask_for_pass
+    from tui.sync.pass_requests import ask_for_pass
 
     try:
         request = ask_for_pass(runner, report.tenant_id, runner.label, wait, stop)
@@ -96,7 +96,7 @@ def _ask_holder(runner: SyncRunner, report: SyncReport, wait: float, stop: threa
 def _ask_for_the_lease(runner: SyncRunner, report: SyncReport) -> None:
     """The service found an app session syncing: it asks the session for a pass and then the lease (the session
     lets go after that pass; the loop's wait sees the lease fall free and takes it)."""
-    from tui.store.sync_requests import request_pass
+    from tui.store.pass_requests import request_pass
 
     try:
         runner.stand_by(report.tenant_id)  # from now on a free lease is the service's alone
@@ -112,7 +112,7 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float | None = None
     3 when this process cannot read the Xero token store (the reason, one line, on stderr).
 
     One line a pass on stdout. The loop holds the organisation's lease and serves the passes app sessions and
-    ``--once`` ask for (:mod:`tui.sync.requests`). Finding an app session holding it, the loop asks the session
+    ``--once`` ask for (:mod:`tui.sync.pass_requests`). Finding an app session holding it, the loop asks the session
     for it (the session lets go after one more pass); while another process holds it, the loop waits and takes it
     over as soon as it falls free. ``--once`` while another process holds the lease asks it for a pass and waits
     for it up to ``wait`` seconds. In a site install the site's key is read first: a process that cannot read it
@@ -123,7 +123,7 @@ def main(cfg, once: bool, log_file: str | None, *, interval: float | None = None
     from tui.connection.factory import api_factory
     from tui.credentials.site_store import check_readable, open_secrets
     from tui.store.db import close_engine, make_engine, migrate
-    from tui.sync.requests import listener_for
+    from tui.sync.pass_requests import listener_for
 
     check_readable(cfg)
     handler = _setup_logging(log_file)
@@ -169,7 +169,7 @@ def _stop_on_sigterm(stop: threading.Event, wake: threading.Event):
 def _loop(runner: SyncRunner, once: bool, interval: float | None, wait: float, stop: threading.Event,
           wake: threading.Event, listener) -> int:
     """Pass after pass until ``once`` is done or ``stop`` is set; the exit code of the last."""
-    from tui.sync.requests import wait_for_work
+    from tui.sync.pass_requests import wait_for_work
 
     shown_holder = None
     while True:

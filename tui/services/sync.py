@@ -45,9 +45,9 @@ class SyncService:
     def ask_for_pass(self, timeout: float = 60.0):
         """While another process holds the lease: ask it for a pass and wait for it (at most ``timeout`` s).
 
-        The :class:`~tui.store.sync_requests.PassRequest` as last read (``done`` once answered), or None if
+        The :class:`~tui.store.pass_requests.PassRequest` as last read (``done`` once answered), or None if
         there is nothing to ask (not connected). Should the holder quit meanwhile, this process syncs instead."""
-        from tui.sync.requests import ask_for_pass
+        from tui.sync.pass_requests import ask_for_pass
 
         tenant = self._tenant()
         if tenant is None:
@@ -56,9 +56,9 @@ class SyncService:
         return ask_for_pass(runner, tenant, runner.label, timeout, self._closing)
 
     def watch(self):
-        """:class:`~tui.sync.requests.Watch`: the lease, open requests and the last pass, in one cheap read
+        """:class:`~tui.sync.pass_requests.Watch`: the lease, open requests and the last pass, in one cheap read
         (None when not connected)."""
-        from tui.sync.requests import watch
+        from tui.sync.pass_requests import watch
 
         tenant = self._tenant()
         if tenant is None:

@@ -7,7 +7,7 @@ secret).
 
 A pass: take the organisation's lease (one syncer per organisation across processes and machines, renewed
 through every wait, checked before every request), claim the passes other processes asked for
-(:mod:`tui.sync.requests`), link what requests a stopped or killed pass left created in
+(:mod:`tui.sync.pass_requests`), link what requests a stopped or killed pass left created in
 Xero, pull what changed in Xero, push contacts and invoices from the sync queue, record the outcome (a pass that
 fails, however it fails, is a failed report, never an exception) and answer those requests with it. Nothing
 here imports Textual.
@@ -26,11 +26,11 @@ from tui.clock import utc_now
 from tui.credentials.user_store import SecretsError, TokenStoreUnreadable
 from tui.store.db import session
 from tui.store.xero_connections import active_connection, is_archived, mapped_account, mappings
-from tui.sync import presence, queue, records
+from tui.sync import presence, outbox, records
 from tui.sync.context import Context, CountingApi, StopSync
 from tui.sync.lease import DEFAULT_TTL, Lease, lease_holder, session_label, standby
 from tui.sync.report import SyncReport, pass_line
-from tui.sync.requests import Claim, answer, claim
+from tui.sync.pass_requests import Claim, answer, claim
 from tui.xero.api import WAIT_SLICE_S
 
 log = logging.getLogger("tui.sync")
@@ -74,7 +74,7 @@ class SyncRunner:
         self._apis: dict[str, Any] = {}
         self._leases: dict[str, Lease] = {}
         self._mutex = threading.Lock()
-        self._claimed = Claim([], False)  # the requests (tui.sync.requests) the pass under way answers
+        self._claimed = Claim([], False)  # the requests (tui.sync.pass_requests) the pass under way answers
         self.last_report: SyncReport | None = None
         self.contacts_changed = False  # Xero's webhook woke the loop: the next pass reads contacts too
 
@@ -199,7 +199,7 @@ class SyncRunner:
     def _run_once(self) -> SyncReport:
         with Session(self.engine) as s:
             conn = active_connection(s)
-            pending = queue.pending_count(s)
+            pending = outbox.pending_count(s)
         if conn is None:
             return SyncReport(False, "Not connected to Xero", pending=pending, not_connected=True)
         tenant_id = conn.tenant_id
@@ -296,7 +296,7 @@ class SyncRunner:
         report.calls_by_endpoint = dict(ctx.api.calls)
         now = self.now()
         with ctx.session() as s:
-            report.pending = queue.pending_count(s)
+            report.pending = outbox.pending_count(s)
             state = records.get_state(s, ctx.tenant_id)
             state.last_run_at = now
             if report.pushed or report.pulled:  # the cadence stays fast for a while (tui.sync.cadence)

@@ -1,6 +1,6 @@
 """The sync queue as the sync sees it: what is ready to push, and clearing an entry once Xero has it.
 
-Entries are written by the store (:mod:`tui.store.sync_queue`), in the same transaction as the change they
+Entries are written by the store (:mod:`tui.store.sync_outbox`), in the same transaction as the change they
 stand for; its names (kinds, hold reasons, ``enqueue_invoice``) are the sync's vocabulary too, imported here.
 An entry is removed only if its ``seq`` is still the one that was pushed, so an edit made while a push is in
 flight is never lost.
@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, func, or_, update
 from sqlmodel import Session, col, select
 
-from tui.store.sync_queue import (  # noqa: F401  (re-exported: the sync enqueues and names kinds through here)
+from tui.store.sync_outbox import (  # noqa: F401  (re-exported: the sync enqueues and names kinds through here)
     CONTACT,
     HELD_CLASH,
     HELD_CONFLICT,
@@ -137,7 +137,3 @@ def pending_count(s: Session, kind: str | None = None) -> int:
     if kind is not None:
         q = q.where(SyncOutboxRow.kind == kind)
     return s.exec(q).one()
-
-
-def pending_ids(s: Session, kind: str) -> set[int]:
-    return set(s.exec(select(SyncOutboxRow.entity_id).where(SyncOutboxRow.kind == kind)).all())

@@ -7,7 +7,7 @@ it starts (:func:`claim`: what was sent before the request is in that pass) and 
 (:func:`answer`). The sync service, finding an app session holding the lease, asks for a pass
 with ``handover``: the session lets go of the lease after it, and the service takes it. A process that does not
 hold the lease asks and waits (:func:`ask_for_pass`); if the holder quits meanwhile, the asker takes the lease
-and runs the pass itself. The asking half, writing the request, is the store's (:mod:`tui.store.sync_requests`).
+and runs the pass itself. The asking half, writing the request, is the store's (:mod:`tui.store.pass_requests`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from tui.config import sync_look_seconds
 from tui.store.db import session
-from tui.store.sync_requests import CHANNEL, PassRequest, get_request, request_pass
+from tui.store.pass_requests import CHANNEL, PassRequest, get_request, request_pass
 from tui.store.sync_tables import SyncRequestRow, SyncStateRow
 from tui.store.xero_connections import active_connection
 from tui.sync.lease import lease_holder, standby

@@ -4,7 +4,7 @@ reads the answer.
 A process that does not hold an organisation's sync lease does not sync; it writes a request row and the holder
 runs a pass for it: the holder checks for open requests at least every second, and on PostgreSQL it is woken
 at once by a ``NOTIFY`` on :data:`CHANNEL`, sent when the request commits. The half that claims and answers
-requests is the sync's (:mod:`tui.sync.requests`).
+requests is the sync's (:mod:`tui.sync.pass_requests`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 One entry per record (``kind``, ``entity_id``): a second edit before the first is pushed bumps the entry's
 ``seq`` instead of adding a row, so ten edits cost one write to Xero. The entry only says *that* a record
 must be pushed; the push reads the record as it is at that moment. The half that reads and clears the queue
-is the sync's (:mod:`tui.sync.queue`).
+is the sync's (:mod:`tui.sync.outbox`).
 """
 
 from __future__ import annotations
