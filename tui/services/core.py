@@ -151,9 +151,9 @@ class Services(Sending):
         self._set_up_xero()
         with self._lock:
             if self._sync is None:
-                from tui.services.sync import SyncService
+                from tui.services.wiring import sync_service
 
-                self._sync = SyncService(self)
+                self._sync = sync_service(self)
             return self._sync
 
     @property
@@ -162,9 +162,9 @@ class Services(Sending):
         self._set_up_xero()
         with self._lock:
             if self._connection is None:
-                from tui.connection import XeroConnection
+                from tui.services.wiring import xero_connection
 
-                self._connection = XeroConnection(self)
+                self._connection = xero_connection(self)
             return self._connection
 
     def _set_up_xero(self) -> None:

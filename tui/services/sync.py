@@ -10,16 +10,33 @@ from __future__ import annotations
 import logging
 import threading
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Callable, ContextManager
 
 from sqlmodel import select
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from tui.sync.runner import SyncRunner
 
 log = logging.getLogger(__name__)
 
 
 class SyncService:
-    def __init__(self, services):
-        self.services = services
+    """The sync for the screens. It is handed what it works with: ``session`` (one transaction), ``now``, ``user``,
+    ``time_zone`` (the business's, read when needed), ``request_sync`` (a pass wanted) and ``make_runner`` (this
+    process's :class:`~tui.sync.runner.SyncRunner`, made on first use)."""
+
+    def __init__(self, *, session: Callable[[], ContextManager[Session]], now: Callable[[], datetime], user: str,
+                 time_zone: Callable[[], str], request_sync: Callable[[], None],
+                 make_runner: Callable[[], SyncRunner]):
+        self._session = session
+        self._now = now
+        self._user = user
+        self._time_zone = time_zone
+        self._request_sync = request_sync
+        self._make_runner = make_runner
         self._runner = None
         self._lock = threading.Lock()
         self._closing = threading.Event()  # ends a wait for another process's pass at exit
@@ -27,15 +44,9 @@ class SyncService:
     # -- the engine ---------------------------------------------------------------------------------------------
     def runner(self):
         """The one :class:`~tui.sync.runner.SyncRunner` of this process (created on first use)."""
-        from tui.connection.factory import api_factory
-        from tui.sync.lease import session_label
-        from tui.sync.runner import SyncRunner
-
         with self._lock:
             if self._runner is None:
-                s = self.services
-                self._runner = SyncRunner(s.engine, api_factory=api_factory(s.cfg, s.secrets, s.engine),
-                                          now=lambda: s.now(), label=session_label(s.user), hands_over=True)
+                self._runner = self._make_runner()
             return self._runner
 
     def run_once(self):
@@ -64,8 +75,8 @@ class SyncService:
         if tenant is None:
             return None
         holder_id = self.runner().holder_id(tenant)
-        with self.services.session() as s:
-            return watch(s, tenant, holder_id, self.services.now())
+        with self._session() as s:
+            return watch(s, tenant, holder_id, self._now())
 
     def close(self) -> None:
         """At exit: release the lease so another process can take over at once."""
@@ -78,7 +89,7 @@ class SyncService:
     def _tenant(self) -> str | None:
         from tui.store.xero_connections import active_connection
 
-        with self.services.session() as s:
+        with self._session() as s:
             conn = active_connection(s)
             return conn.tenant_id if conn is not None else None
 
@@ -96,50 +107,50 @@ class SyncService:
         from tui.sync.status import overview
 
         if session is None:
-            with self.services.session() as s:
+            with self._session() as s:
                 return self.overview(s)
         conn = active_connection(session)
-        result = overview(session, conn.tenant_id if conn is not None else None, self.services.now())
+        result = overview(session, conn.tenant_id if conn is not None else None, self._now())
         if result.held_by == self.runner().label:  # this process: nobody else to name
             result = replace(result, held_by=None)
         return result
 
     def header(self) -> str:
         """"Synced 1 min ago", "3 pending · Synced just now", "2 sync errors · ..." (red when overview().is_error)."""
-        return self.overview().header(self.services.now())
+        return self.overview().header(self._now())
 
     def invoice_state(self, invoice_id: int):
         """:class:`~tui.sync.status.InvoiceSyncState` for the invoice editor."""
         from tui.sync.status import invoice_state
 
-        with self.services.session() as s:
+        with self._session() as s:
             return invoice_state(s, invoice_id)
 
     def invoice_states(self, invoice_ids: list[int]):
         from tui.sync.status import invoice_states
 
-        with self.services.session() as s:
+        with self._session() as s:
             return invoice_states(s, invoice_ids)
 
     def problems(self, limit: int = 200):
         """Sync errors for To Do's "sync problems" group and the Sync screen (:class:`~tui.sync.status.Problem`)."""
         from tui.sync.status import problems
 
-        with self.services.session() as s:
+        with self._session() as s:
             return problems(s, limit)
 
     def todo_group(self, limit: int = 200):
         """To Do's "Sync problems" group (also included by ``services.todo()`` when it has rows)."""
         from tui.sync.status import todo_group
 
-        with self.services.session() as s:
+        with self._session() as s:
             return todo_group(s, limit)
 
     def log(self, limit: int = 200):
         """Recent activity, newest first (rows with ``at``, ``level``, ``message``, ``invoice_id``)."""
         from tui.sync.status import recent_log
 
-        with self.services.session() as s:
+        with self._session() as s:
             return recent_log(s, limit)
 
     def conflicts(self, invoice_id: int | None = None, kind: str = "invoice"):
@@ -148,7 +159,7 @@ class SyncService:
         from tui.sync.contact_conflicts import open_contact_conflicts
         from tui.sync.status import open_conflicts
 
-        with self.services.session() as s:
+        with self._session() as s:
             return open_contact_conflicts(s, invoice_id) if kind == "contact" else open_conflicts(s, invoice_id)
 
     # -- actions ------------------------------------------------------------------------------------------------
@@ -158,12 +169,12 @@ class SyncService:
         from tui.sync.contact_conflicts import resolve_contact_conflicts
         from tui.sync.status import resolve_conflicts
 
-        tz = self.services.business().time_zone
-        with self.services.session() as s:
+        tz = self._time_zone()
+        with self._session() as s:
             if kind == "contact":
-                resolve_contact_conflicts(s, invoice_id, choices, self.services.now(), tz)
+                resolve_contact_conflicts(s, invoice_id, choices, self._now(), tz)
             else:
-                resolve_conflicts(s, invoice_id, choices, self.services.now(), tz)
+                resolve_conflicts(s, invoice_id, choices, self._now(), tz)
 
     def retry(self, invoice_id: int | None = None, customer_id: int | None = None,
               payment_id: int | None = None) -> int:
@@ -171,23 +182,23 @@ class SyncService:
         released."""
         from tui.sync.status import retry
 
-        with self.services.session() as s:
+        with self._session() as s:
             return retry(s, invoice_id, customer_id, payment_id)
 
     def renumber(self, invoice_id: int, number: str):
         """The fix for an invoice-number clash (DuplicateError if the number is used here)."""
         from tui.sync.status import renumber_invoice
 
-        tz = self.services.business().time_zone
-        with self.services.session() as s:
-            return renumber_invoice(s, invoice_id, number, self.services.now(), self.services.user, tz)
+        tz = self._time_zone()
+        with self._session() as s:
+            return renumber_invoice(s, invoice_id, number, self._now(), self._user, tz)
 
     def clashing_contact(self, customer_id: int) -> dict | None:
         """The Xero contact whose name a customer's clashes with (one call), to offer linking to it."""
         from tui.store.tables import CustomerRow
         from tui.xero.wire import where_equals
 
-        with self.services.session() as s:
+        with self._session() as s:
             customer = s.get(CustomerRow, customer_id)
             name = customer.name if customer else ""
         with self._counted_context() as ctx:
@@ -199,8 +210,8 @@ class SyncService:
         from tui.sync.contacts import link_customer
 
         tenant = self._tenant() or ""
-        with self.services.session() as s:
-            link_customer(s, customer_id, contact_id, tenant, self.services.now())
+        with self._session() as s:
+            link_customer(s, customer_id, contact_id, tenant, self._now())
 
     def first_sync_preview(self, sync_from: date | None = None):
         """What the first sync would do (reads Xero's invoice numbers: one call). Needs a connection."""
@@ -219,7 +230,7 @@ class SyncService:
             yield ctx
         finally:
             try:
-                with self.services.session() as s:
+                with self._session() as s:
                     records.add_calls(s, ctx.tenant_id, ctx.api.total, ctx.today())
             except Exception:  # a count is not worth hiding the lookup's own result or error for
                 log.warning("Could not count the Xero calls just made", exc_info=True)
@@ -231,7 +242,7 @@ class SyncService:
         tenant = self._tenant()
         if tenant is None:
             raise RuntimeError("Connect to Xero first")
-        with self.services.session() as s:
+        with self._session() as s:
             kind = s.exec(select(XeroConnectionRow.kind).where(XeroConnectionRow.tenant_id == tenant)).first() or "oauth"
         return self.runner().context(tenant, kind)
 
@@ -241,6 +252,6 @@ class SyncService:
         tenant = self._tenant()
         if tenant is None:
             raise RuntimeError("Connect to Xero first")
-        with self.services.session() as s:
-            confirm_first_sync(s, tenant, preview, self.services.now(), by=self.services.user)
-        self.services.request_sync()  # the first sync may go now
+        with self._session() as s:
+            confirm_first_sync(s, tenant, preview, self._now(), by=self._user)
+        self._request_sync()  # the first sync may go now
