@@ -35,7 +35,7 @@ def _watching_session(shop, trials: int, ready, seen) -> None:
 
     async def run() -> None:
         from tui.app import TradieApp
-        from tui.screens.customers import CustomersScreen
+        from tui.screens.customers.screen import CustomersScreen
 
         services = shop.services("bob")
         app = TradieApp(services, cursor_blink=False, background_sync=False)
@@ -96,10 +96,10 @@ def sent_to_xero(shop) -> tuple[str, Target]:
     from tui.bench.soak import start_sync, sync_env
     from tui.config import XeroConfig
     from tui.sandbox.harness import run_sandbox
-    from tui.secrets import FileSecretStore, secrets_file
+    from tui.credentials.user_store import FileSecretStore, secrets_file
     from tui.store.xero_connections import active_connection
     from tui.sync.lease import SERVICE, lease_holder
-    from tui.widgets.sync_scheduler import run_pass
+    from tui.shell.sync_scheduler import run_pass
 
     with run_sandbox() as sb:
         sb.control.configure(latency=0.05, minute_limit=100_000, day_limit=1_000_000)

@@ -112,7 +112,7 @@ class Soak(ContactEdits):
 
     def __init__(self, sandbox, workdir: Path, seed: int, *, db_url: str = "", latency: float = 0.1):
         from tui import config
-        from tui.secrets import FileSecretStore, secrets_file
+        from tui.credentials.user_store import FileSecretStore, secrets_file
         from tui.services import Services
 
         self.sandbox, self.control, self.latency = sandbox, sandbox.control, latency
@@ -349,14 +349,14 @@ class Soak(ContactEdits):
         from sqlmodel import select
 
         from tui.store.sync_tables import SyncOutboxRow
-        from tui.sync import queue
+        from tui.sync import outbox
 
         self.control.configure(latency=0.0)
         for _ in range(SETTLE_PASSES):
             self.run_pass(kill=False)
             with self.services.session() as s:  # a change held for a conflict waits for the user, not the sync
                 self.report.pending = s.exec(select(func.count()).select_from(SyncOutboxRow).where(
-                    SyncOutboxRow.held != queue.HELD_CONFLICT)).one()
+                    SyncOutboxRow.held != outbox.HELD_CONFLICT)).one()
             if not self.report.pending:
                 return
 

@@ -101,11 +101,11 @@ def bench_sync(invoices: int, customers: int, sample: float, say=print) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="tradiecore-bench-"))
     os.environ.update(child_env(home_dirs(tmp), TRADIECORE_SECRETS_STORE="file"))
     from tui import config
-    from tui.secrets import FileSecretStore, secrets_file
+    from tui.credentials.user_store import FileSecretStore, secrets_file
     from tui.services import Services
     from tui.sync.runner import SyncRunner
     from tui.xero.ratelimit import Limits, RateLimiter
-    from tui.xero_factory import make_api
+    from tui.connection.factory import make_api
 
     sb = Sandbox()
     try:
@@ -144,7 +144,7 @@ def bench_sync(invoices: int, customers: int, sample: float, say=print) -> int:
               + "; ".join(f"{name} daily limit {limit}: {total / limit:.1%} of a day"
                           for name, limit in DAY_LIMITS.items()))
 
-        runner = SyncRunner(services.engine, cfg, api_factory=factory, secrets=secrets, label="bench")
+        runner = SyncRunner(services.engine, api_factory=factory, label="bench")
         idle, idle_reports = [], []
         for _ in range(2):
             sb.reset()
@@ -153,7 +153,7 @@ def bench_sync(invoices: int, customers: int, sample: float, say=print) -> int:
             idle.append((_total(sb.counters()), r.pulled))
         paid = bench_payments(sb, runner, services, tenant_id, invoice_ids, factory, sample, _total)
         runner.close()
-        contacts = bench_contacts(sb, services.engine, cfg, factory, secrets, _total, customers)
+        contacts = bench_contacts(sb, services.engine, factory, _total, customers)
         first_idle = idle_reports[0]
         print(f"  after it: errors {first_idle.errors}; pending {first_idle.pending}")
         print(f"\nidle polls: {', '.join(f'{n} call(s), {p} pulled' for n, p in idle)}")
@@ -224,7 +224,7 @@ def seed_baseline(services, invoices: int, customers: int) -> list[int]:
     from tui.domain.invoice import Invoice, InvoiceStatus, LineItem, RevenueCategory
     from tui.store.customers import save_customer
     from tui.store.invoices import save_invoice
-    from tui.sync import queue
+    from tui.sync import outbox
 
     now = services.now()
     today = services.today()
@@ -237,6 +237,6 @@ def seed_baseline(services, invoices: int, customers: int) -> list[int]:
                           lines=[LineItem(f"Job {n}", Decimal("1.5"), Decimal("95.00"), RevenueCategory.LABOUR)],
                           number=f"NB-{n + 1:05d}", status=InvoiceStatus.SENT, sent_to="x@example.com", sent_at=now)
             inv = save_invoice(s, inv, "bench", now, "Australia/Sydney")
-            queue.drop(s, queue.INVOICE, inv.id)  # the baseline pushes these itself
+            outbox.drop(s, outbox.INVOICE, inv.id)  # the baseline pushes these itself
             out.append(inv.id)
     return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -120,7 +119,3 @@ def loads(text: str):
     from tui.xero import wire
 
     return wire.loads(text)
-
-
-def jdump(obj) -> str:
-    return json.dumps(obj, sort_keys=True)

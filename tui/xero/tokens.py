@@ -7,7 +7,7 @@ other out. There is therefore exactly one stored :class:`TokenSet` per connectio
 token *before* the new access token is used. A refresh whose response is lost leaves the stored set as it
 was; the next attempt sends the same refresh token again, which Xero accepts within its 30-minute grace
 period. ``invalid_grant`` means the connection is gone: :class:`~tui.xero.errors.Disconnected`. No stored set
-(or a store this process cannot read) is :class:`~tui.secrets.TokenStoreUnreadable`: only Xero ends a connection.
+(or a store this process cannot read) is :class:`~tui.credentials.user_store.TokenStoreUnreadable`: only Xero ends a connection.
 
 Two storage backends behind one :class:`TokenStore` protocol:
 
@@ -16,7 +16,7 @@ Two storage backends behind one :class:`TokenStore` protocol:
 * :class:`EncryptedTokenStore` (a site install, where several Unix users share the business; or processes on
   several machines sharing a PostgreSQL database): the token set is a Fernet-encrypted blob in a database row
   (a :class:`TokenRow` the store layer provides, locked with ``SELECT ... FOR UPDATE``). A site install's key
-  is the site's key file (:mod:`tui.site_secrets`); otherwise the key is a secret in each machine's secrets
+  is the site's key file (:mod:`tui.credentials.site_store`); otherwise the key is a secret in each machine's secrets
   store. To install that key on a second machine, copy it from the first: ``tradiecore`` keeps it under
   :data:`TOKEN_KEY_SECRET`; put the same value under the same name in the new machine's keyring (or
   ``secrets.json``). Without the key the row cannot be read, so the database alone never gives the tokens away.
@@ -37,7 +37,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from filelock import FileLock
 
 from tui.config import Config
-from tui.secrets import SecretStore, TokenStoreUnreadable, open_store
+from tui.credentials.user_store import SecretStore, TokenStoreUnreadable, open_store
 from tui.xero.errors import AuthFailed, Disconnected, Unavailable, XeroError
 from tui.xero.oauth import XeroOAuth
 from tui.xero.ratelimit import Backoff
@@ -319,7 +319,7 @@ class TokenManager:
 
     def current(self) -> TokenSet:
         """The stored token set, read again; :class:`Disconnected` when Xero ended it, and
-        :class:`~tui.secrets.TokenStoreUnreadable` when there is none here (this process may just be looking in
+        :class:`~tui.credentials.user_store.TokenStoreUnreadable` when there is none here (this process may just be looking in
         the wrong place: another user's keyring): never a reason to mark the connection Disconnected."""
         tokens = self.store.load()
         if tokens is None:
