@@ -21,7 +21,7 @@ from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import InvoiceStatus, LineItem
 from tui.domain.payment import PaymentMethod
 from tui.store.errors import SendClaimed
-from tui.store.sync_queue import ALLOCATION, CREDIT_NOTE, REFUND
+from tui.store.sync_outbox import ALLOCATION, CREDIT_NOTE, REFUND
 from tui.store.sync_tables import SyncOutboxRow
 
 S = CreditNoteStatus

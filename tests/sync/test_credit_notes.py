@@ -190,10 +190,10 @@ def test_killed_between_write_ahead_and_answer_nothing_is_made_twice(connected, 
     assert D(str(xero_invoice(c, "TC-0909")["AmountDue"])) == 0
     with c.services.session() as s:
         from tui.store.credit_tables import CreditNoteRow
-        from tui.sync import queue
+        from tui.sync import outbox
 
         assert s.get(CreditNoteRow, note.id).xero_credit_note_id == x["CreditNoteID"]
-        assert queue.pending_count(s) == 0
+        assert outbox.pending_count(s) == 0
     [allocation] = c.services.credit_note_allocations(note.id)
     assert allocation.xero_allocation_id == x["Allocations"][0]["AllocationID"]
 

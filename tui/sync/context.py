@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -37,8 +36,8 @@ CREDIT_NOTE_CALLS = ("credit_notes_page", "put_credit_notes", "void_credit_note"
 class CountingApi:
     """The Xero API with a count of calls made through it (per method), for status and the benchmark."""
 
-    COUNTED = ("accounts", "contacts_page", "invoices_page", "put_contacts", "post_contacts", "put_invoices",
-               "post_invoices", "put_payments", "delete_payment", *CREDIT_NOTE_CALLS)
+    COUNTED = ("accounts", "contacts_page", "invoices_page", "put_contacts", "post_contacts", "post_invoices",
+               "put_payments", "delete_payment", *CREDIT_NOTE_CALLS)
 
     def __init__(self, api: Any):
         self._api = api
@@ -126,7 +125,3 @@ def loads(text: str):
     from tui.xero import wire
 
     return wire.loads(text)
-
-
-def jdump(obj) -> str:
-    return json.dumps(obj, sort_keys=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from tui.store.sync_queue import ALLOCATION, CREDIT_NOTE, REFUND
+from tui.store.sync_outbox import ALLOCATION, CREDIT_NOTE, REFUND
 from tui.xero.errors import NotFound
 
 CREATE, UPDATE, DELETE = "PUT", "POST", "DELETE"

@@ -21,12 +21,12 @@ from tui.store.credit_notes import get_credit_note
 from tui.store.credit_tables import CreditNoteRow
 from tui.store.sync_tables import SyncBatchRow
 from tui.store.tables import CustomerRow
-from tui.sync import queue, records
+from tui.sync import outbox, records
 from tui.sync.batches import delete_batch, element_errors, prepare, transmit
 from tui.sync.context import Context, loads
 from tui.sync.credit_calls import CREATE, UPDATE
 from tui.sync.mapping import invoice_to_xero
-from tui.store.sync_queue import CREDIT_NOTE
+from tui.store.sync_outbox import CREDIT_NOTE
 from tui.xero import wire
 
 
@@ -34,7 +34,7 @@ def push_credit_notes(ctx: Context) -> None:
     """Creations 50 to a request, then voids (each its own request)."""
     now = ctx.now()
     with ctx.session() as s:
-        entries = queue.ready(s, CREDIT_NOTE, now, 100_000)
+        entries = outbox.ready(s, CREDIT_NOTE, now, 100_000)
     creations: list[tuple[dict, list]] = []
     voids: list[tuple[dict, list]] = []
     with ctx.session() as s:
@@ -49,18 +49,18 @@ def push_credit_notes(ctx: Context) -> None:
         _send(ctx, UPDATE, [void])
 
 
-def _plan(ctx: Context, s: Session, e: queue.Entry) -> tuple[str, dict] | None:
+def _plan(ctx: Context, s: Session, e: outbox.Entry) -> tuple[str, dict] | None:
     row = s.get(CreditNoteRow, e.entity_id)
     if row is None or row.origin == PaymentOrigin.XERO.value or row.status == CreditNoteStatus.DRAFT.value:
-        queue.complete(s, e.id, e.seq)
+        outbox.complete(s, e.id, e.seq)
         return None
     if row.status == CreditNoteStatus.VOIDED.value:
         if not row.xero_credit_note_id:  # never reached Xero (a lost answer that did is linked, then voided)
-            queue.complete(s, e.id, e.seq)
+            outbox.complete(s, e.id, e.seq)
             return None
         return UPDATE, {"CreditNoteID": row.xero_credit_note_id, "Status": "VOIDED"}
     if row.xero_credit_note_id:  # in Xero already: a sent credit note never changes
-        queue.complete(s, e.id, e.seq)
+        outbox.complete(s, e.id, e.seq)
         return None
     customer = s.get(CustomerRow, row.customer_id)
     if customer is None or not customer.xero_contact_id:
@@ -113,7 +113,7 @@ def _record(ctx: Context, batch: SyncBatchRow, elements: list[dict]) -> None:
                 message = f"{number} was refused by Xero: {'; '.join(messages)}"
                 records.record_error(s, CREDIT_NOTE, note_id, ctx.tenant_id, "credit_note", message, now)
                 records.log(s, now, message, "error")
-                queue.hold(s, entry_id, seq, queue.HELD_ERROR)
+                outbox.hold(s, entry_id, seq, outbox.HELD_ERROR)
                 ctx.errors += 1
                 continue
             xero_id = str(element.get("CreditNoteID") or sent.get("CreditNoteID") or "")
@@ -123,7 +123,7 @@ def _record(ctx: Context, batch: SyncBatchRow, elements: list[dict]) -> None:
                 s.add(row)
             records.record_synced(s, CREDIT_NOTE, note_id, ctx.tenant_id, xero_id,
                                   wire.parse_datetime(updated) if updated else None, None, now)
-            queue.complete(s, entry_id, seq)
+            outbox.complete(s, entry_id, seq)
             ctx.pushed += 1
             done += 1
         if done:

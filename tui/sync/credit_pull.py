@@ -23,9 +23,9 @@ from tui.domain.payment import PaymentOrigin
 from tui.store.credit_notes import record_xero_credit_note_numbers, write_lines
 from tui.store.credit_tables import CreditAllocationRow, CreditNoteRow, CreditRefundRow
 from tui.store.credit_use import recount_credit_note, recount_invoice
-from tui.store.sync_queue import ALLOCATION, CREDIT_NOTE, REFUND, enqueue
+from tui.store.sync_outbox import ALLOCATION, CREDIT_NOTE, REFUND, enqueue
 from tui.store.tables import CustomerRow, InvoiceRow
-from tui.sync import queue, records
+from tui.sync import outbox, records
 from tui.sync.batches import stops_on_xero_errors
 from tui.sync.context import Context
 from tui.sync.mapping import category_for, dec
@@ -43,7 +43,7 @@ def credit_notes_due(s: Session, ctx: Context) -> bool:
     :data:`READ_EVERY`: otherwise a pass costs no call for them."""
     state = records.get_state(s, ctx.tenant_id)
     if ctx.credit_notes_changed or ctx.contacts_changed \
-            or any(queue.ready(s, kind, ctx.now(), 1) for kind in (CREDIT_NOTE, ALLOCATION, REFUND)):
+            or any(outbox.ready(s, kind, ctx.now(), 1) for kind in (CREDIT_NOTE, ALLOCATION, REFUND)):
         return True
     if state.credit_notes_read_at is None:
         return s.exec(select(CreditNoteRow.id).limit(1)).first() is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from tui.store.credit_tables import CreditAllocationRow, CreditNoteRow, CreditRefundRow
-from tui.store.sync_queue import ALLOCATION, CREDIT_NOTE, REFUND
+from tui.store.sync_outbox import ALLOCATION, CREDIT_NOTE, REFUND
 from tui.store.tables import CustomerRow
 
 KINDS = (CREDIT_NOTE, ALLOCATION, REFUND)

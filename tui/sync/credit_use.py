@@ -19,10 +19,10 @@ from tui.domain.money import format_money
 from tui.domain.payment import PaymentMethod, PaymentOrigin
 from tui.store.credit_tables import CreditAllocationRow, CreditNoteRow, CreditRefundRow
 from tui.store.payments import account_for, payment_accounts
-from tui.store.sync_queue import ALLOCATION, REFUND
+from tui.store.sync_outbox import ALLOCATION, REFUND
 from tui.store.sync_tables import SyncBatchRow, SyncOutboxRow
 from tui.store.tables import InvoiceRow
-from tui.sync import queue, records
+from tui.sync import outbox, records
 from tui.sync.batches import delete_batch, element_errors, prepare, transmit
 from tui.sync.context import Context, StopSync, loads
 from tui.sync.credit_calls import CREATE, DELETE, UPDATE
@@ -71,16 +71,16 @@ def _planned(ctx: Context, kind: str, removals: bool) -> list[tuple[dict, list]]
     out = []
     with ctx.session() as s:
         accounts = payment_accounts(s, ctx.tenant_id)
-        for e in queue.ready(s, kind, now, 100_000):
+        for e in outbox.ready(s, kind, now, 100_000):
             row = s.get(TABLES[kind], e.entity_id)
             if row is None or row.origin == PaymentOrigin.XERO.value:
-                queue.complete(s, e.id, e.seq)
+                outbox.complete(s, e.id, e.seq)
                 continue
             if (row.removed_at is not None) != removals:
                 continue
             xero_id = getattr(row, XERO_ID[kind])
             if removals and not xero_id or not removals and xero_id:
-                queue.complete(s, e.id, e.seq)  # never reached Xero, or there already (a lost answer: the pull links)
+                outbox.complete(s, e.id, e.seq)  # never reached Xero, or there already (a lost answer: the pull links)
                 records.clear_error(s, kind, row.id)
                 continue
             element = plan(ctx, s, row, accounts)
@@ -180,7 +180,7 @@ def _record(ctx: Context, kind: str, batch: SyncBatchRow, elements: list[dict]) 
                 message = f"{what} was refused by Xero: {'; '.join(messages)}"
                 records.record_error(s, kind, entity_id, ctx.tenant_id, kind, message, now)
                 records.log(s, now, message, "error")
-                queue.hold(s, entry_id, seq, queue.HELD_ERROR)
+                outbox.hold(s, entry_id, seq, outbox.HELD_ERROR)
                 ctx.errors += 1
                 continue
             xero_id = str(element.get(id_field) or sent.get(id_field) or "")
@@ -188,7 +188,7 @@ def _record(ctx: Context, kind: str, batch: SyncBatchRow, elements: list[dict]) 
                 setattr(row, XERO_ID[kind], xero_id)
                 s.add(row)
             records.record_synced(s, kind, entity_id, ctx.tenant_id, xero_id, None, None, now)
-            queue.complete(s, entry_id, seq)
+            outbox.complete(s, entry_id, seq)
             ctx.pushed += 1
             done += 1
         if done:
