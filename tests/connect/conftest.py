@@ -61,7 +61,7 @@ def xservices(cfg, sandbox, redirect_port):
 
 @pytest.fixture
 def xero(xservices):
-    conn = xservices.xero
+    conn = xservices.connection
     conn.wait_timeout = 30
     return conn
 

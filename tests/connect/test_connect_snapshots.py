@@ -78,14 +78,14 @@ def sandboxed(snap_services, sandbox, redirect_port):
 
 
 def _connected(services, http_browser):
-    xero = services.xero
+    xero = services.connection
     connect_service(xero, http_browser)
     return xero
 
 
 @SIZES
 def test_waiting_modal_over_ssh(snap_compare, snap_services, size):
-    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero.connect import ConnectScreen
 
     fake = FixedSignIn(snap_services)
 
@@ -105,7 +105,7 @@ def test_waiting_modal_over_ssh(snap_compare, snap_services, size):
 @SIZES
 def test_waiting_modal_local(snap_compare, snap_services, size):
     """At a desktop: the browser opens by itself (here: nowhere), no ssh line, an Open browser button."""
-    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero.connect import ConnectScreen
 
     fake = FixedSignIn(snap_services, local=True)
     app = TradieApp(snap_services)
@@ -128,7 +128,7 @@ def test_waiting_modal_local(snap_compare, snap_services, size):
 
 @SIZES
 def test_link_alone(snap_compare, snap_services, size):
-    from tui.screens.xero_connect import ConnectScreen, LinkScreen
+    from tui.screens.xero.connect import ConnectScreen, LinkScreen
 
     fake = FixedSignIn(snap_services)
 
@@ -147,7 +147,7 @@ def test_link_alone(snap_compare, snap_services, size):
 
 
 def test_waiting_modal_access_not_allowed(snap_compare, snap_services):
-    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero.connect import ConnectScreen
 
     fake = FixedSignIn(snap_services, answer=AccessDenied())
 
@@ -162,7 +162,7 @@ def test_waiting_modal_access_not_allowed(snap_compare, snap_services):
 @SIZES
 def test_organisation_picker(snap_compare, snap_services, size):
     from tui.connection import PendingConnection
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     pending = PendingConnection(tokens=None, organisations=[
         Organisation("3f1b8c2e-5d4a-4b7e-9a61-0c2d8e7f4a10", "Harbour City Plumbing (Demo)", "ORGANISATION", "c1"),
@@ -179,7 +179,7 @@ def test_organisation_picker(snap_compare, snap_services, size):
 
 @SIZES
 def test_xero_screen(snap_compare, sandboxed, http_browser, size):
-    from tui.screens.xero_flow import open_xero_screen
+    from tui.screens.xero.flow import open_xero_screen
 
     _connected(sandboxed, http_browser)
 
@@ -193,7 +193,7 @@ def test_xero_screen(snap_compare, sandboxed, http_browser, size):
 
 @SIZES
 def test_chart_of_accounts_filtered(snap_compare, sandboxed, http_browser, size):
-    from tui.screens.xero_flow import open_xero_screen
+    from tui.screens.xero.flow import open_xero_screen
 
     _connected(sandboxed, http_browser)
 
@@ -210,7 +210,7 @@ def test_chart_of_accounts_filtered(snap_compare, sandboxed, http_browser, size)
 
 
 def test_xero_screen_archived_account_flagged(snap_compare, sandboxed, http_browser, sandbox):
-    from tui.screens.xero_flow import open_xero_screen
+    from tui.screens.xero.flow import open_xero_screen
 
     xero = _connected(sandboxed, http_browser)
     labour = next(a for a in xero.chart_of_accounts() if a.code == "210")
@@ -242,7 +242,7 @@ def test_integrations_disconnected_red(snap_compare, sandboxed, http_browser, sa
 
 
 def test_xero_screen_continue(snap_compare, sandboxed, http_browser, sandbox):
-    from tui.screens.xero_flow import open_xero_screen
+    from tui.screens.xero.flow import open_xero_screen
 
     xero = _connected(sandboxed, http_browser)
     sandbox.control.revoke_connection()
@@ -257,7 +257,7 @@ def test_xero_screen_continue(snap_compare, sandboxed, http_browser, sandbox):
 
 
 def test_missing_client_id(snap_compare, snap_services):
-    from tui.screens.xero_flow import start_connect_flow
+    from tui.screens.xero.flow import start_connect_flow
 
     assert not snap_services.cfg.xero.client_id
 

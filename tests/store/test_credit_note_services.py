@@ -22,17 +22,24 @@ from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import InvoiceStatus, LineItem
 from tui.domain.payment import PaymentMethod
 from tui.store.errors import SendClaimed
-from tui.store.sync_queue import ALLOCATION, CREDIT_NOTE, REFUND
+from tui.store.sync_outbox import ALLOCATION, CREDIT_NOTE, REFUND
 from tui.store.sync_tables import SyncOutboxRow
 
 S = CreditNoteStatus
 
 
 @pytest.fixture
-def shop(services):
+def shop(cfg, db_url):
+    """Sam's business with one customer, on SQLite and on PostgreSQL."""
+    from tests.conftest import FIXED_NOW
+    from tui.config import DatabaseConfig
+    from tui.services import Services
+
+    services = Services(replace(cfg, database=DatabaseConfig(url=db_url)), now=lambda: FIXED_NOW, user="sam")
     services.save_business(BusinessDetails(name="Sam's Plumbing", abn="51 824 753 556", email="sam@example.com"))
     olivia = services.save_customer(Customer(name="Olivia Brown", email="olivia@example.com"))
-    return services, olivia.id
+    yield services, olivia.id
+    services.close()
 
 
 def sent_invoice(services, customer_id, lines=None):
@@ -216,13 +223,13 @@ def test_a_draft_is_edited_and_deleted_but_a_sent_one_is_final(shop):
     assert [n.number for n in services.credit_notes(customer_id)] == ["CN-0001"]
 
 
-def test_two_people_send_the_same_draft_at_once_one_email(shop, cfg):
+def test_two_people_send_the_same_draft_at_once_one_email(shop):
     from tui.services import Services
 
     services, customer_id = shop
     inv = sent_invoice(services, customer_id)
     note = services.save_credit_note(services.credit_note_from_invoice(inv.id))
-    people = [Services(cfg, now=services.now, user=u) for u in ("alice", "bob")]
+    people = [Services(services.cfg, now=services.now, user=u) for u in ("alice", "bob")]
     for p in people:
         p.engine  # migrated before the race
     barrier = threading.Barrier(2)
@@ -259,3 +266,34 @@ def test_sent_times_are_after_the_claim(shop):
     services.send_credit_note(note)
     sent = services.credit_note(note.id)
     assert sent.sent_to == "olivia@example.com" and sent.sent_at - services.now() <= timedelta(0)
+
+
+def test_to_do_shows_what_is_still_due_after_a_credit(shop):
+    services, customer_id = shop
+    inv = sent_invoice(services, customer_id)
+    services.send_credit_note(services.save_credit_note(
+        services.credit_note_from_invoice(inv.id, [LinePick(0, quantity=D(1))])))  # $11.00 of $110.00
+    rows = [r for g in services.todo() for r in g.rows if r.id == inv.id]
+    assert [r.amount_due for r in rows] == [D("99.00")]
+
+
+def test_a_send_whose_process_died_after_the_claim_is_finished_once_at_start(shop):
+    import socket
+
+    from tui.store.credit_sends import claim_credit_note_send
+    from tui.store.credit_tables import CreditNoteRow
+
+    services, customer_id = shop
+    inv = sent_invoice(services, customer_id)
+    note = services.save_credit_note(services.credit_note_from_invoice(inv.id))
+    with services.session() as s:  # claimed by a process that was killed before it emailed
+        claim_credit_note_send(s, note.id, note.version, "olivia@example.com", "alice", services.now(), "UTC")
+        s.get(CreditNoteRow, note.id).send_holder = f"{socket.gethostname()}:999999:dead"
+    with pytest.raises(SendClaimed, match="CN-0001 is being sent by alice"):
+        services.send_credit_note(services.credit_note(note.id))
+
+    [line] = services.resume_sends()
+    assert line.startswith("CN-0001, claimed by alice, sent: ")
+    assert sum("CN-0001" in m["Subject"] for m in outbox_messages(services)) == 1
+    assert services.credit_note(note.id).status is S.ALLOCATED
+    assert services.resume_sends() == []  # once

@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 
 from tui.store.db import make_engine, migrate, session
 from tui.store.tables import XeroTokenSetRow
-from tui.store.token_rows import DatabaseTokenRow
+from tui.credentials.token_rows import DatabaseTokenRow
 from tui.store.types import UTCDateTime
 
 SYDNEY = ZoneInfo("Australia/Sydney")
@@ -76,11 +76,12 @@ def test_every_time_column_of_the_tables_is_utc():
 
     columns = [c for t in SQLModel.metadata.sorted_tables for c in t.columns
                if isinstance(c.type, DateTime) or isinstance(getattr(c.type, "impl", None), DateTime)]
-    assert len(columns) == 48  # sync_request: requested_at, started_at, done_at; shared_secret: updated_at;
+    assert len(columns) == 50  # sync_request: requested_at, started_at, done_at; shared_secret: updated_at;
     # payment: created_at, removed_at; sync_state: contacts_high_water_mark, contacts_read_at, last_change_at;
     # app_presence: seen_at; invoice: send_claimed_at; sync_lease: standby_until; change_log: at;
     # serve_link, serve_session: created_at, expires_at; credit_note: sent_at, send_claimed_at, updated_at;
-    # credit_allocation, credit_refund: created_at, removed_at
+    # credit_allocation, credit_refund: created_at, removed_at; sync_state: credit_notes_high_water_mark,
+    # credit_notes_read_at
     assert [f"{c.table.name}.{c.name}" for c in columns if not isinstance(c.type, UTCDateTime)] == []
 
 

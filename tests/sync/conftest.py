@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets as pysecrets
+import secrets
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -40,7 +40,7 @@ def pkce_tokens(sb, tenant_id: str | None = None):
     from tui.xero.tokens import TokenSet
 
     tenant_id = tenant_id or sb.demo_tenant_id
-    verifier = pysecrets.token_urlsafe(48)
+    verifier = secrets.token_urlsafe(48)
     with sb.state.lock:
         code = sandbox_oauth.connect(
             sb.state, client=sb.state.pkce_client, user_id=sb.state.login_user.user_id, tenant_ids=[tenant_id],
@@ -68,14 +68,13 @@ class Connected:
     def runner(self, **kw):
         """A runner whose retries wait milliseconds, not seconds (the schedule itself is the client's business)."""
         from tui.sync.runner import SyncRunner
-        from tui.xero_factory import make_api
+        from tui.connection.factory import make_api
         from tui.xero.ratelimit import Backoff
 
-        kw.setdefault("secrets", self.services.secrets)
         backoff = kw.pop("backoff", Backoff(base=0.01, cap=0.05))
         kw.setdefault("api_factory", lambda tenant, kind: make_api(self.cfg, tenant, kind, self.services.secrets,
                                                                    backoff=backoff))
-        return SyncRunner(self.engine, self.cfg, **kw)
+        return SyncRunner(self.engine, **kw)
 
     def sync(self, **kw):
         runner = self.runner(**kw)

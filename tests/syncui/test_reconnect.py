@@ -51,9 +51,9 @@ async def test_continue_reconnects_and_the_queue_drains(xservices, xero, http_br
 async def test_first_connection_waits_for_the_revenue_accounts_before_it_syncs(xservices, xero, http_browser,
                                                                                sandbox):
     from tui.domain.business import BusinessDetails
-    from tui.screens.account_picker import AccountPickerScreen
+    from tui.screens.xero.account_picker import AccountPickerScreen
     from tui.screens.todo import TodoScreen
-    from tui.screens.xero import XeroScreen
+    from tui.screens.xero.screen import XeroScreen
 
     xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     send(xservices, make_invoice(xservices, number="TC-0710"))
@@ -91,14 +91,16 @@ async def test_quitting_before_the_accounts_are_reviewed_keeps_the_sync_waiting(
     """The wait is stored with the connection: a restart, or ``tradiecore sync`` elsewhere, still waits."""
     from tui.domain.business import BusinessDetails
     from tui.screens.todo import TodoScreen
-    from tui.screens.xero import XeroScreen
-    from tui.screens.xero_flow import open_xero_screen
+    from tui.screens.xero.screen import XeroScreen
+    from tui.screens.xero.flow import open_xero_screen
+    from tui.connection.factory import api_factory
     from tui.sync.runner import SyncRunner
 
     xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     tenant = connect_service(xero, http_browser, reviewed=False).tenant_id  # as the picker leaves it
     send(xservices, make_invoice(xservices, number="TC-0720"))
-    elsewhere = SyncRunner(xservices.engine, xservices.cfg, secrets=xservices.secrets)
+    elsewhere = SyncRunner(xservices.engine,
+                           api_factory=api_factory(xservices.cfg, xservices.secrets, xservices.engine))
     report = elsewhere.run_once()
     elsewhere.close()  # as `tradiecore sync --once` ends: the lease it held while the accounts wait is let go
     assert report.accounts_pending and not report.ok and "TC-0720" not in xero_numbers(sandbox, tenant)

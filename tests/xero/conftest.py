@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tui.config import Config, XeroConfig
-from tui.secrets import FileSecretStore
+from tui.credentials.user_store import FileSecretStore
 from tui.xero.api import XeroApi
 from tui.xero.sign_in import Consent, organisations, save_connection
 from tui.xero.oauth import XeroOAuth

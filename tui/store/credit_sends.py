@@ -24,7 +24,7 @@ from tui.store.credit_use import add_allocation
 from tui.store.errors import ConflictError, NotFound
 from tui.store.invoices import get_invoice
 from tui.store.sends import ABANDONED_AFTER, _gone, this_process
-from tui.store.sync_queue import CREDIT_NOTE, enqueue
+from tui.store.sync_outbox import CREDIT_NOTE, enqueue
 from tui.store.versioned import local_hhmm
 
 

@@ -23,7 +23,7 @@ from tui.store.credit_notes import get_credit_note, set_state
 from tui.store.credit_tables import CreditAllocationRow, CreditNoteRow, CreditRefundRow
 from tui.store.errors import NotFound
 from tui.store.invoices import get_invoice
-from tui.store.sync_queue import ALLOCATION, CREDIT_NOTE, REFUND, enqueue
+from tui.store.sync_outbox import ALLOCATION, CREDIT_NOTE, REFUND, enqueue
 from tui.store.tables import InvoiceRow
 
 
@@ -139,7 +139,7 @@ def add_allocation(s: Session, note: CreditNote, invoice: Invoice, amount: Decim
 
 
 def remove_allocation(s: Session, allocation_id: int, user: str, now: datetime) -> CreditNote:
-    """An allocation made here by mistake: it no longer counts, and the removal waits in the sync queue."""
+    """An allocation made here by mistake: it no longer counts, and the removal waits in the sync outbox."""
     row = s.get(CreditAllocationRow, allocation_id)
     if row is None:
         raise NotFound("This allocation no longer exists")

@@ -115,6 +115,9 @@ class SyncStateRow(SQLModel, table=True):
     contacts_high_water_mark: datetime | None = Field(default=None, sa_type=UTCDateTime)
     contacts_read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_change_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # a pass that moved something
+    # the credit notes pull: newest UpdatedDateUTC seen, and when credit notes were last read
+    credit_notes_high_water_mark: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    credit_notes_read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AppPresenceRow(SQLModel, table=True):

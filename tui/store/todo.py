@@ -18,8 +18,8 @@ from tui.store.schema import INVOICE
 TODO_NOTES = {"conflict": "Conflict", "number_clash": "Renumber", "contact": "Customer", "name_clash": "Customer"}
 TODO_NOTE_OTHER = "Sync error"
 
-_SUMMARY = ("SELECT i.id, i.number, c.name, i.issue_date, i.due_date, i.status, i.total, i.amount_paid{extra} "
-            "FROM invoice i JOIN customer c ON c.id = i.customer_id{join} "
+_SUMMARY = ("SELECT i.id, i.number, c.name, i.issue_date, i.due_date, i.status, i.total, i.amount_paid, "
+            "i.amount_credited{extra} FROM invoice i JOIN customer c ON c.id = i.customer_id{join} "
             "WHERE {where} ORDER BY {order} LIMIT :limit")
 _COUNT = "SELECT count(*) FROM invoice i{join} WHERE {where}"
 #: key, title, where, order: overdue first, then drafts to send, then sent and awaiting payment.
@@ -42,11 +42,12 @@ class InvoiceSummary:
     status: InvoiceStatus
     total: Decimal
     amount_paid: Decimal
+    amount_credited: Decimal = Decimal(0)  # credit notes allocated to it
     note: str = ""  # what a list says the row needs, where its status does not (e.g. "Renumber")
 
     @property
     def amount_due(self) -> Decimal:
-        return self.total - self.amount_paid
+        return self.total - self.amount_paid - self.amount_credited
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def _group(reader: Reader, where: str, order: str, limit: int, join: str = "", e
 def _summary(r: tuple, note: str = "") -> InvoiceSummary:
     return InvoiceSummary(id=r[0], number=r[1], customer=r[2], issue_date=_day(r[3]), due_date=_day(r[4]),
                           status=InvoiceStatus(r[5]), total=Decimal(str(r[6])), amount_paid=Decimal(str(r[7])),
-                          note=note)
+                          amount_credited=Decimal(str(r[8])), note=note)
 
 
 def todo_groups(reader: Reader, today: date, limit: int = 200) -> list[TodoGroup]:
@@ -124,4 +125,4 @@ def sync_group(reader: Reader, limit: int = 200) -> TodoGroup:
     count, rows = _group(reader, _SYNC_WHERE, "i.due_date, i.id", limit, join=_SYNC_JOIN, extra=", r.error_code",
                          invoice=INVOICE)
     return TodoGroup(key="sync", title="Sync problems", count=count,
-                     rows=[_summary(r, TODO_NOTES.get(r[8], TODO_NOTE_OTHER)) for r in rows])
+                     rows=[_summary(r, TODO_NOTES.get(r[9], TODO_NOTE_OTHER)) for r in rows])

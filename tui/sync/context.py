@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -30,11 +29,15 @@ class StopSync(Exception):
         self.retry_after = retry_after
 
 
+CREDIT_NOTE_CALLS = ("credit_notes_page", "put_credit_notes", "void_credit_note", "put_allocations",
+                     "delete_allocation")
+
+
 class CountingApi:
     """The Xero API with a count of calls made through it (per method), for status and the benchmark."""
 
-    COUNTED = ("accounts", "contacts_page", "invoices_page", "put_contacts", "post_contacts", "put_invoices",
-               "post_invoices", "put_payments", "delete_payment")
+    COUNTED = ("accounts", "contacts_page", "invoices_page", "put_contacts", "post_contacts", "post_invoices",
+               "put_payments", "delete_payment", *CREDIT_NOTE_CALLS)
 
     def __init__(self, api: Any):
         self._api = api
@@ -75,6 +78,8 @@ class Context:
     # contacts are read at most this often unless a change waits or Xero's webhook says one changed
     contacts_every: timedelta = timedelta(seconds=50)
     contacts_changed: bool = False
+    # an invoice read back this pass has credit allocated in Xero that is not ours yet: credit notes are read too
+    credit_notes_changed: bool = False
     # every contact, when this pass has read them all already (the first sync's preview): matching reuses them
     all_contacts: list[dict] | None = None
     # customer id -> seq of its queued change when contacts were read this pass: the updates this pass may send
@@ -120,7 +125,3 @@ def loads(text: str):
     from tui.xero import wire
 
     return wire.loads(text)
-
-
-def jdump(obj) -> str:
-    return json.dumps(obj, sort_keys=True)

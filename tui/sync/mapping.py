@@ -110,6 +110,7 @@ class RemoteInvoice:
     total: Decimal = ZERO
     amount_paid: Decimal = ZERO
     amount_due: Decimal = ZERO
+    amount_credited: Decimal = ZERO
     updated_utc: datetime | None = None
     type: str = "ACCREC"
     payments: list[XeroPayment] = field(default_factory=list)
@@ -159,6 +160,7 @@ def invoice_from_xero(d: Mapping) -> RemoteInvoice:
         total=dec(d.get("Total")),
         amount_paid=dec(d.get("AmountPaid")),
         amount_due=dec(d.get("AmountDue")),
+        amount_credited=dec(d.get("AmountCredited")),
         updated_utc=wire.parse_datetime(updated) if updated else None,
         type=str(d.get("Type") or "ACCREC"),
         payments=[XeroPayment(str(p.get("PaymentID") or ""), wire.parse_date(p["Date"]), dec(p.get("Amount")),
@@ -212,6 +214,7 @@ def apply_view(inv: Invoice, view: Mapping, codes: AccountCodes) -> Invoice:
         amounts=LineAmountTypes(view["amounts"]),
         status=InvoiceStatus(view["status"]),
         amount_paid=inv.amount_paid,
+        amount_credited=inv.amount_credited,
         sent_at=inv.sent_at,
         sent_to=inv.sent_to,
         id=inv.id,

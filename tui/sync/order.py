@@ -6,7 +6,8 @@ before the invoice's update, and new payments after it (onto the invoice as upda
 same (a removal made while the pass was sending) is sent again in the same pass once the removal has gone.
 
 Each kind of allocation is one entry of :data:`ALLOCATIONS`: how to send its removals, and whether Xero still
-holds one against an invoice. Credit-note allocations join the list when they exist.
+holds one against an invoice: payments, and credit notes' allocations. Credit notes go after the invoices, then
+their allocations and refunds (:mod:`tui.sync.credit_notes`, :mod:`tui.sync.credit_use`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Callable
 from sqlmodel import Session, col, select
 
 from tui.store.sync_tables import SyncOutboxRow, SyncRecordRow
-from tui.sync import payments, queue
+from tui.sync import credit_use, outbox, payments
+from tui.sync.credit_notes import push_credit_notes
 from tui.sync.context import Context
 from tui.sync.push import ALLOCATED, push_invoices
 
@@ -28,12 +30,13 @@ class Allocation:
     holds: Callable[[Session, int], bool]  # Xero still holds one against the invoice (by local id)
 
 
-ALLOCATIONS = (Allocation(payments.remove_payments, payments.holds_payments),)
+ALLOCATIONS = (Allocation(payments.remove_payments, payments.holds_payments),
+               Allocation(credit_use.remove_allocations, credit_use.holds_allocations))
 
 
 def push_in_order(ctx: Context) -> None:
     """Removals, then the invoices (again, for those refused only for an allocation now removed), then new
-    payments."""
+    payments, credit notes, and what uses their credit."""
     for allocation in ALLOCATIONS:
         allocation.remove(ctx)
     earlier = _refused_for_allocations(ctx)  # refused in an earlier pass: sent again below if now free
@@ -45,11 +48,13 @@ def push_in_order(ctx: Context) -> None:
         with ctx.session() as s:
             again = {i for i in refused if not any(a.holds(s, i) for a in ALLOCATIONS)}
             for invoice_id in again:
-                queue.release(s, queue.INVOICE, invoice_id)
+                outbox.release(s, outbox.INVOICE, invoice_id)
         if again:
             ctx.errors -= len(again - earlier)  # this pass's refusals; counted again if Xero refuses once more
             push_invoices(ctx, only=again)
     payments.push_payments(ctx)
+    push_credit_notes(ctx)
+    credit_use.push_credit_use(ctx)
 
 
 def _refused_for_allocations(ctx: Context) -> set[int]:
@@ -58,6 +63,6 @@ def _refused_for_allocations(ctx: Context) -> set[int]:
             select(SyncRecordRow.entity_id)
             .join(SyncOutboxRow, (col(SyncOutboxRow.kind) == col(SyncRecordRow.kind))
                   & (col(SyncOutboxRow.entity_id) == col(SyncRecordRow.entity_id)))
-            .where(SyncRecordRow.kind == queue.INVOICE, SyncRecordRow.error_code == ALLOCATED,
-                   SyncOutboxRow.held == queue.HELD_ERROR)).all())
+            .where(SyncRecordRow.kind == outbox.INVOICE, SyncRecordRow.error_code == ALLOCATED,
+                   SyncOutboxRow.held == outbox.HELD_ERROR)).all())
 

@@ -75,9 +75,10 @@ def verify(body: bytes, header: str | None, key: str) -> bool:
 
 
 def invoice_events(events: list[dict]) -> list[dict]:
-    """The INVOICE and CONTACT events among ``events`` (the pull does the real work: they only say a pass is
-    worth it)."""
-    return [e for e in events if isinstance(e, dict) and e.get("eventCategory") in ("INVOICE", "CONTACT")]
+    """The INVOICE, CONTACT and CREDITNOTE events among ``events`` (the pull does the real work: they only say a
+    pass is worth it)."""
+    return [e for e in events if isinstance(e, dict)
+            and e.get("eventCategory") in ("INVOICE", "CONTACT", "CREDITNOTE")]
 
 
 def _payload(body: bytes) -> dict | None:

@@ -36,6 +36,9 @@ def upgrade() -> None:
     with op.batch_alter_table('invoice') as batch:
         batch.add_column(sa.Column('amount_credited', tui.store.types.ExactDecimal(), nullable=False,
                                    server_default='0'))
+    with op.batch_alter_table('sync_state') as batch:
+        batch.add_column(sa.Column('credit_notes_high_water_mark', tui.store.types.UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column('credit_notes_read_at', tui.store.types.UTCDateTime(), nullable=True))
     op.create_table('credit_note',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', _S(length=255), nullable=False),
@@ -130,5 +133,8 @@ def downgrade() -> None:
     op.drop_table('credit_note_numbering')
     for table in ('credit_refund', 'credit_allocation', 'credit_note_line', 'credit_note'):
         op.drop_table(table)
+    with op.batch_alter_table('sync_state') as batch:
+        batch.drop_column('credit_notes_read_at')
+        batch.drop_column('credit_notes_high_water_mark')
     with op.batch_alter_table('invoice') as batch:
         batch.drop_column('amount_credited')
