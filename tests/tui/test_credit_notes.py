@@ -19,7 +19,7 @@ from tui.screens.credit_notes.allocate import AllocateCreditScreen
 from tui.screens.credit_notes.editor import CreditNoteEditorScreen
 from tui.screens.credit_notes.refund import RefundCreditScreen
 from tui.screens.credit_notes.remove_use import RemoveCreditUseScreen
-from tui.store.sync_queue import ALLOCATION, CREDIT_NOTE, REFUND
+from tui.store.sync_outbox import ALLOCATION, CREDIT_NOTE, REFUND
 from tui.widgets.confirm_modal import ConfirmModal
 
 SENT, PAID = 1, 3  # demo data: INV-0101 (Olivia Nguyen, two lines, nothing paid); INV-0103 (Sunrise Strata, paid)

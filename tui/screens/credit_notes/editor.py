@@ -164,17 +164,20 @@ class CreditNoteEditorScreen(CreditNoteActions, EditorScreen):
 
     @on(RecordsChanged)
     def _records_changed(self, message: RecordsChanged) -> None:
-        """Another session, a sync pass or a dialog here changed this credit note or its invoice: shown anew,
-        unless there are unsaved edits."""
-        data = self.data
-        if data is None or data.note.id is None or self.busy or self.dirty:
-            return
-        invoice_id = data.invoice.id if data.invoice is not None else None
-        if message.touches("credit_note", data.note.id) or \
-                (invoice_id is not None and message.touches("invoice", invoice_id)):
+        """Another session, a sync pass or a dialog changed this credit note: shown anew when it moved on from the
+        version on screen (not for this editor's own save), unless there are unsaved edits."""
+        note = self.note
+        if note is not None and note.id is not None and message.touches("credit_note", note.id):
+            self.follow_up(self.services.newer_credit_note, note.id, note.version, on_done=self._follow,
+                           on_error=lambda exc: None)
+
+    def _follow(self, newer: CreditNote | None) -> None:
+        if newer is not None and not self.busy and not self.dirty and newer.version > self.note.version:
             self.load()
 
     async def _show(self, data: Loaded) -> None:
+        """Show ``data``; shown again (a reload), the focus stays on the same field where it still is."""
+        where = self._focus_place() if self.data is not None else (0, "picked")
         self._clean = None
         self.data = data
         note = data.note
@@ -195,8 +198,18 @@ class CreditNoteEditorScreen(CreditNoteActions, EditorScreen):
             self.banner(f"Not sent yet: the last attempt failed: {data.send_error}")
         self._clean = self.snapshot()
         self.refresh_bindings()
-        if not self.read_only and self.rows:
-            self.rows[0].focus_field("picked")
+        if where is not None and not self.read_only and self.rows:
+            self.rows[min(where[0], len(self.rows) - 1)].focus_field(where[1])
+
+    def _focus_place(self) -> tuple[int, str] | None:
+        """The line and field the focus is in (None: not in a line)."""
+        node = self.focused
+        while node is not None and not isinstance(node, CreditLineRow):
+            node = node.parent
+        if node is None:
+            return None
+        field = next((f for f in ("quantity", "unit_price") if self.focused.has_class(f)), "picked")
+        return self.rows.index(node), field
 
     async def _show_lines(self, data: Loaded) -> None:
         note, invoice = data.note, data.invoice
