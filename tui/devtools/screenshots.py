@@ -194,6 +194,7 @@ SHOTS = [
     Shot("new-invoice", goto=["new_invoice"]),
     Shot("invoice", press=["enter"]),
     Shot("outbox", goto=["outbox"]),
+    Shot("credit-note", prepare=credit_note_in_use, press=["end", "enter"]),  # To Do's last row: the credit note
 ]
 
 

@@ -60,7 +60,7 @@ def todo_entries(rows: list[NoteRow]) -> list[Entry]:
         entries.append(Entry(id=f"{ID_PREFIX}{note.id}", values=(
             note.number, row.customer, format_date(note.issue_date),
             format_money(note.totals.total if draft else note.remaining_credit),
-            Text("Draft", style="yellow") if draft else Text("Credit left", style="green"))))
+            Text("Draft", style="yellow") if draft else Text("Credit", style="green"))))
     return entries
 
 
