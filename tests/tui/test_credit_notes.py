@@ -193,3 +193,61 @@ async def test_a_saved_draft_opens_with_its_lines_ticked_and_priced(demo_service
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: len(demo_services.credit_note(draft.id).lines) == 2, what="the draft saved")
     assert demo_services.credit_note(draft.id).totals.total == Decimal("1465.75")  # (332.50 + 1000) x 1.1
+
+
+async def test_f4_and_the_palette_open_a_credit_note_and_the_invoice_shows_its_credit(demo_services):
+    from tui.screens.invoices.editor import InvoiceEditorScreen
+
+    app = ScreenApp(demo_services, lambda: InvoiceEditorScreen(2))  # INV-0102, sent, can still be edited
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, InvoiceEditorScreen) and app.screen.invoice,
+                       what="the invoice editor")
+        await pilot.press("f4")  # not in the footer here (Save and Add line fill it), but F4 works
+        editor = await editor_at(pilot, CreditNoteStatus.DRAFT)
+        assert editor.data.invoice.number == "INV-0102"
+        await type_into(pilot, editor.rows[0].query_one(".unit_price"), "100")
+        await pilot.press("ctrl+e")
+        await dialog(pilot, ConfirmModal)
+        await pilot.press("y")
+        await editor_at(pilot, CreditNoteStatus.ALLOCATED)
+        await pilot.press("escape")
+        invoice_editor = await wait_for(pilot, lambda: isinstance(app.screen, InvoiceEditorScreen)
+                                        and app.screen.query_one("#credits").display and app.screen,
+                                        what="the invoice editor listing its credit")
+        assert "Credited $110.00 by CN-0001" in flat(text_of(invoice_editor.query_one("#credits")))
+        assert "Credited $110.00 Amount due $313.50" in flat(text_of(invoice_editor.query_one("#totals")))
+
+        await pilot.press("ctrl+p")
+        await pilot.press(*"credit note")
+        await wait_for(pilot, lambda: "Credit note for INV-0102" in str(app.screen.query("CommandList").first().
+                                                                         get_option_at_index(0).prompt),
+                       what="the palette's credit note command")
+        await pilot.press("enter")
+        editor = await editor_at(pilot, CreditNoteStatus.DRAFT)
+        assert "up to $313.50 can be credited" in text_of(editor.query_one("#about"))
+
+
+async def test_to_do_and_the_customer_list_credit_notes_with_credit_left(demo_services):
+    from tui.devtools.screenshots import credit_note_in_use
+    from tui.screens.customers.editor import CustomerEditorScreen
+    from tui.screens.todo import TodoScreen
+
+    note_id = credit_note_in_use(demo_services)  # CN-0001, $400.00 of credit left
+    customer = demo_services.invoice(PAID).customer_id
+    app = ScreenApp(demo_services, lambda: CustomerEditorScreen(customer))
+    async with app.run_test(size=(80, 24)) as pilot:
+        credit = await wait_for(pilot, lambda: app.screen.query("CustomerCredit") and
+                                app.screen.query_one("CustomerCredit").display and app.screen.query_one("CustomerCredit"),
+                                what="the customer's credit")
+        assert text_of(credit.query_one("#credit-heading")) == "Credit notes · unused credit $400.00"
+        credit.query_one("OptionList").focus()
+        await pilot.press("enter")
+        editor = await editor_at(pilot, CreditNoteStatus.PART_ALLOCATED)
+        assert editor.note.id == note_id
+        await pilot.press("escape", "escape")
+        todo = await wait_for(pilot, lambda: isinstance(app.screen, TodoScreen) and app.screen.credit_rows
+                              and app.screen, what="To Do listing the credit note")
+        [entry] = [e for e in todo.query_one("#todo-list").entries if e.id == f"credit_note:{note_id}"]
+        assert entry.values[:4] == ("CN-0001", "Sunrise Strata Management", "25/11/2026", "$400.00")
+        await pilot.press("end", "enter")
+        await editor_at(pilot, CreditNoteStatus.PART_ALLOCATED)

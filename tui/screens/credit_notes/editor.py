@@ -145,7 +145,8 @@ class CreditNoteEditorScreen(CreditNoteActions, EditorScreen):
         services = self.services
         if self.credit_note_id is None:
             invoice = services.invoice(self.invoice_id)
-            note = draft_from_invoice(invoice, services.today())
+            # every line, whatever the invoice can still be credited: that is checked as the lines are read
+            note = draft_from_invoice(invoice, services.today(), credited_before=-invoice.totals.total)
         else:
             note = services.credit_note(self.credit_note_id)
             invoice = services.invoice(note.invoice_id) if note.invoice_id is not None else None

@@ -110,6 +110,7 @@ class CustomerCredit(WorkerMixin, Vertical):
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([Option(note_line(n), id=f"{ID_PREFIX}{n.id}") for n in notes])
+        options.highlighted = 0 if notes else None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
