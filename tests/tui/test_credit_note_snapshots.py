@@ -1,11 +1,13 @@
 """SVG snapshots of credit notes on the demo data (fixed clock, size and data), each at the usual size and at 80x24:
 the editor on a new draft (a line left out, a price lowered), with refused lines, asking to send, and a sent credit
-note with a refund and an allocation; the refund and allocate dialogs refusing too much; removing an allocation.
+note with a refund and an allocation; the refund and allocate dialogs refusing too much; removing an allocation; an invoice listing its credit.
 
 Update after an intended change: python -m pytest tests/tui/test_credit_note_snapshots.py --snapshot-update
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
 from tests.connect.helpers import wait_for
@@ -13,10 +15,12 @@ from tests.tui.screen_harness import ScreenApp, type_into
 from tests.tui.test_invoice_snapshots import SIZE, SMALL, demo, quiet  # noqa: F401  (demo: the fixture)
 
 from tui.devtools.screenshots import credit_note_in_use
+from tui.domain.credit import LinePick
 from tui.screens.credit_notes.allocate import AllocateCreditScreen
 from tui.screens.credit_notes.editor import CreditNoteEditorScreen
 from tui.screens.credit_notes.refund import RefundCreditScreen
 from tui.screens.credit_notes.remove_use import RemoveCreditUseScreen
+from tui.screens.invoices.editor import InvoiceEditorScreen
 from tui.widgets.confirm_modal import ConfirmModal
 
 SENT = 1  # INV-0101: Olivia Nguyen, two lines, nothing paid
@@ -132,3 +136,16 @@ def test_remove_an_allocation(snap_compare, demo, size):
 
     assert snap_compare(ScreenApp(demo, lambda: CreditNoteEditorScreen(note_id)), terminal_size=size,
                         run_before=run_before)
+
+
+@SIZES
+def test_invoice_with_a_credit(snap_compare, demo, size):
+    note = demo.save_credit_note(demo.credit_note_from_invoice(2, [LinePick(0, unit_price=Decimal("100"))]))
+    demo.send_credit_note(note)
+
+    async def run_before(pilot):
+        await shown(pilot, lambda screen: isinstance(screen, InvoiceEditorScreen) and screen.invoice is not None)
+        pilot.app.screen.query_one("#form").scroll_end(animate=False)
+        await quiet(pilot)
+
+    assert snap_compare(ScreenApp(demo, lambda: InvoiceEditorScreen(2)), terminal_size=size, run_before=run_before)
