@@ -272,3 +272,30 @@ def test_a_refund_without_the_payments_scope_stops_the_pass_saying_so(sandbox, x
         rec = records.get_record(s, "refund", c.services.credit_note_refunds(note.id)[0].id)
         assert (rec.error_code, rec.error) == ("scope", SCOPE_MESSAGE)
         assert needs_payments_scope(s)
+
+
+def test_a_refused_allocation_is_a_sync_problem_named_by_its_credit_note_and_retried(connected):
+    from tui.sync.status import problems
+
+    c = connected
+    first = sent_in_xero(c, "TC-0912")
+    c.services.record_payment(first, D("209.00"), c.services.today(), PaymentMethod.CASH)
+    note = credit(c, c.services.invoice(first.id), [LinePick(0, quantity=D(1))])  # $104.50 left as credit
+    second = sent_in_xero(c, "TC-0913")
+    c.services.allocate_credit(note.id, second.id, D("104.50"))
+    c.sb.control.pay_invoice("TC-0913", amount="209.00")  # paid in full in Xero meanwhile
+    assert c.sync().errors >= 1
+    with c.services.session() as s:
+        [problem] = [p for p in problems(s) if p.kind == "allocation"]
+    assert (problem.title, problem.code, problem.invoice_id) == ("CN-0001 Olivia Nguyen", "allocation", second.id)
+    assert "already been paid off" in problem.message
+
+    allocation = c.services.credit_note_allocations(note.id)[0]
+    assert c.services.sync.retry(record=("allocation", allocation.id)) == 1  # Retry: Xero refuses it again
+    assert c.sync().errors >= 1
+    c.services.remove_allocation(allocation.id)  # the fix: the credit stays the customer's
+    report = c.sync()
+    assert report.ok, report.message
+    with c.services.session() as s:
+        assert [p for p in problems(s) if p.kind == "allocation"] == []
+    assert c.services.credit_note(note.id).remaining_credit == D("104.50")
