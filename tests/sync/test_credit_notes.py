@@ -299,3 +299,32 @@ def test_a_refused_allocation_is_a_sync_problem_named_by_its_credit_note_and_ret
     with c.services.session() as s:
         assert [p for p in problems(s) if p.kind == "allocation"] == []
     assert c.services.credit_note(note.id).remaining_credit == D("104.50")
+
+
+def test_credit_used_in_xero_on_an_invoice_we_do_not_have_is_not_offered_here(connected):
+    from tui.connection.factory import make_api
+
+    c = connected
+    inv = sent_in_xero(c, "TC-0914")
+    contact = xero_invoice(c, "TC-0914")["Contact"]["ContactID"]
+    with make_api(c.cfg, c.tenant_id, "oauth", c.services.secrets) as api:  # an invoice made in Xero alone
+        api.post_invoices([{"Type": "ACCREC", "Contact": {"ContactID": contact}, "InvoiceNumber": "XERO-1",
+                           "Date": "2026-11-20", "DueDate": "2026-12-04", "Status": "AUTHORISED",
+                           "LineItems": [{"Description": "Xero only", "Quantity": 1, "UnitAmount": "100.00",
+                                          "AccountCode": "200", "TaxType": "OUTPUT"}]}], "test-xero-only-1")
+    made = c.sb.control.create_credit_note(
+        Contact={"ContactID": contact}, CreditNoteNumber="XCN-99", Date="2026-11-20",
+        LineItems=[{"Description": "Goodwill", "Quantity": "1", "UnitAmount": "50.00", "AccountCode": "200",
+                    "TaxType": "OUTPUT"}])
+    c.sb.control.allocate_credit_note(made["CreditNoteID"], "XERO-1", amount="22.00")
+    c.sb.control.allocate_credit_note(made["CreditNoteID"], "TC-0914", amount="11.00")
+
+    assert c.sync().ok
+    [note] = c.services.credit_notes(inv.customer_id)
+    assert (note.number, note.status, note.amount_allocated, note.remaining_credit) == (
+        "XCN-99", S.PART_ALLOCATED, D("33.00"), D("22.00"))  # $55 less $22 elsewhere and $11 on TC-0914
+    assert c.services.unused_credit(inv.customer_id) == D("22.00")
+    assert c.services.invoice(inv.id).amount_due == D("198.00")
+    with pytest.raises(ValidationError) as err:
+        c.services.allocate_credit(note.id, inv.id, D("30.00"))
+    assert err.value.errors == {"amount": "More than the credit left on XCN-99 ($22.00)"}

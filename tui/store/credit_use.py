@@ -90,14 +90,19 @@ def unused_credit(s: Session, customer_id: int) -> Decimal:
 
 
 def recount_credit_note(s: Session, credit_note_id: int, user: str, now: datetime) -> CreditNote:
-    """The credit note's amounts allocated and refunded from its rows that count; its state follows."""
+    """The credit note's amounts allocated and refunded from its rows that count (and what Xero allocated to
+    invoices that are not ours); its state follows."""
     note = get_credit_note(s, credit_note_id)
     if note.status in (CreditNoteStatus.DRAFT, CreditNoteStatus.VOIDED):
         return note
-    allocations = s.exec(select(CreditAllocationRow).where(CreditAllocationRow.credit_note_id == credit_note_id))
+    allocations = [allocation_of(r) for r in s.exec(select(CreditAllocationRow).where(
+        CreditAllocationRow.credit_note_id == credit_note_id))]
+    elsewhere = s.get(CreditNoteRow, credit_note_id).amount_elsewhere  # to invoices Xero has and we do not
+    if elsewhere:
+        allocations.append(Allocation(credit_note_id, 0, elsewhere, note.issue_date))
     refunds = s.exec(select(CreditRefundRow).where(CreditRefundRow.credit_note_id == credit_note_id))
     try:
-        new = after_use(note, [allocation_of(r) for r in allocations], [refund_of(r) for r in refunds])
+        new = after_use(note, allocations, [refund_of(r) for r in refunds])
     except ValueError:  # Xero's own count (read back) is the truth there: more used than we know of locally
         return note
     if (new.status, new.amount_allocated, new.amount_refunded) != (note.status, note.amount_allocated,

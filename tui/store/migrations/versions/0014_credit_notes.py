@@ -51,6 +51,7 @@ def upgrade() -> None:
     sa.Column('total', tui.store.types.ExactDecimal(), nullable=False),
     sa.Column('amount_allocated', tui.store.types.ExactDecimal(), nullable=False),
     sa.Column('amount_refunded', tui.store.types.ExactDecimal(), nullable=False),
+    sa.Column('amount_elsewhere', tui.store.types.ExactDecimal(), nullable=False),
     sa.Column('origin', _S(), nullable=False),
     sa.Column('sent_at', tui.store.types.UTCDateTime(), nullable=True),
     sa.Column('sent_to', _S(), nullable=False),
