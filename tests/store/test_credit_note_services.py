@@ -14,6 +14,7 @@ from email.parser import BytesParser
 import pytest
 
 from tui.domain.business import BusinessDetails
+from tui.domain.dates import format_date
 from tui.domain.credit import LinePick
 from tui.domain.credit_note import CreditNoteStatus
 from tui.domain.customer import Customer
@@ -81,7 +82,8 @@ def test_a_full_credit_note_is_sent_as_an_adjustment_note_and_allocated_to_its_i
     assert len(mail) == 1 and mail[0]["Subject"] == "Adjustment Note CN-0001 from Sam's Plumbing"
     text = mail[0].get_body(preferencelist=("plain",)).get_content()
     assert "ADJUSTMENT NOTE CN-0001" in text and "ABN 51 824 753 556" in text
-    assert f"reduces the price for tax invoice {inv.number} by $110.00, including a GST adjustment of $10.00" in text
+    assert f"reduces tax invoice {inv.number} of {format_date(inv.issue_date)} by $110.00, including GST of $10.00" \
+        in text
     assert "Amount due" not in text
     attachment = next(mail[0].iter_attachments())
     assert attachment.get_filename() == "Adjustment-Note-CN-0001.pdf"
@@ -96,7 +98,7 @@ def test_the_pdf_says_adjustment_note(shop):
     name, pdf = services.credit_note_pdf(note.id)
     words = pdf_text(pdf).replace("\n", " ")
     assert name == "Adjustment-Note-CN-0001.pdf"
-    for expected in ("ADJUSTMENT NOTE", "51 824 753 556", "Credit note number", "CN-0001", "GST adjustment",
+    for expected in ("ADJUSTMENT NOTE", "51 824 753 556", "Adjustment note number", "CN-0001", "GST adjustment",
                      "$88.00", f"tax invoice {inv.number}"):
         assert expected in words, expected
 

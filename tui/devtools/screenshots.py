@@ -158,6 +158,26 @@ def _disconnected(services, sandbox) -> None:
         raise RuntimeError(f"the sync pass did not find the connection gone: {report.message}")
 
 
+def credit_note_in_use(services) -> int:
+    """A credit note from the paid INV-0103 ($580.80 of credit): $80.80 refunded, $100.00 allocated to another invoice
+    of the customer, which still owes $120.00; its id."""
+    from decimal import Decimal
+
+    from tui.domain.credit import LinePick
+    from tui.domain.invoice import LineItem
+    from tui.domain.payment import PaymentMethod
+
+    paid = services.invoice(3)
+    note = services.save_credit_note(services.credit_note_from_invoice(paid.id, [LinePick(0)]))
+    services.send_credit_note(note)
+    services.refund_credit(note.id, Decimal("80.80"), services.today(), PaymentMethod.BANK_TRANSFER, "EFT 4471")
+    other = services.save_invoice(replace(services.new_invoice(paid.customer_id),
+                                          lines=[LineItem("Backflow valve service", Decimal(1), Decimal(200))]))
+    services.send_invoice(other)
+    services.allocate_credit(note.id, other.id, Decimal("100.00"), services.today())
+    return note.id
+
+
 SHOTS = [
     Shot("todo"),
     Shot("todo-80x24", size=(80, 24)),
@@ -174,6 +194,7 @@ SHOTS = [
     Shot("new-invoice", goto=["new_invoice"]),
     Shot("invoice", press=["enter"]),
     Shot("outbox", goto=["outbox"]),
+    Shot("credit-note", prepare=credit_note_in_use, press=["end", "enter"]),  # To Do's last row: the credit note
 ]
 
 
@@ -206,12 +227,15 @@ async def take(shot: Shot, out: Path, work: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tui.devtools.screenshots", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="screenshots", help="where the SVGs go (default: screenshots)")
+    parser.add_argument("--only", action="append", metavar="NAME", help="just this shot (repeatable), e.g. invoice")
     args = parser.parse_args(argv)
     os.environ["TEXTUAL_ANIMATIONS"] = "none"
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tradiecore-screens-") as work:
         for shot in SHOTS:
+            if args.only and shot.name not in args.only:
+                continue
             path = asyncio.run(take(shot, out, Path(work)))
             print(path)
     return 0

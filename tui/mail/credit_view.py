@@ -1,59 +1,125 @@
-"""A credit note as an Australian adjustment note: the same email and PDF as a tax invoice (:mod:`tui.mail.render`),
-with the words the ATO asks an adjustment note to show: "Adjustment Note", the supplier's name and ABN, the date
-of issue, the buyer, the amount of the adjustment and of the GST adjustment, a brief explanation, and the tax
-invoice it adjusts (its number)."""
+"""A credit note as every part of its email shows it: one ``AdjustmentView`` of display strings.
+
+For GST an adjustment note must show (the ATO's list): that it is an adjustment note, the supplier's name and ABN,
+the date it is issued, the customer, the original tax invoice it adjusts, a description of each adjustment (the
+lines), the amount of the adjustment and the GST in it. A credit note with no GST on it is titled "Credit Note".
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
-from email.message import EmailMessage
+from dataclasses import dataclass
 
-from tui.domain.business import BusinessDetails
+from tui.domain.business import BusinessDetails, format_abn
 from tui.domain.credit_note import CreditNote
 from tui.domain.customer import Customer
+from tui.domain.dates import format_date
 from tui.domain.invoice import Invoice
 from tui.domain.money import format_money
-from tui.mail.errors import MailError
-from tui.mail.render import render_view_email, view_pdf
-from tui.mail.view import InvoiceView, invoice_view
-
-DOCUMENT = "Adjustment Note"
+from tui.domain.tax import LineAmountTypes
+from tui.mail.view import LineView, line_views, one_line, pricing
 
 
-def credit_note_view(business: BusinessDetails, customer: Customer, note: CreditNote,
-                     invoice_number: str = "") -> InvoiceView:
-    """The view the adjustment note's text, HTML and PDF are drawn from: the credit note's lines and totals as an
-    invoice's, the credit in place of the amount due."""
-    as_invoice = Invoice(customer_id=note.customer_id, issue_date=note.issue_date, due_date=note.issue_date,
-                         lines=note.lines, number=note.number, reference=note.reference, amounts=note.amounts)
-    base = invoice_view(business, customer, as_invoice)
+_PRICES = {LineAmountTypes.INCLUSIVE: "Prices include GST.", LineAmountTypes.EXCLUSIVE: "Prices exclude GST.",
+           LineAmountTypes.NO_TAX: "No GST applies to this credit note."}
+
+
+@dataclass(frozen=True)
+class AdjustmentView:
+    business_name: str
+    abn: str
+    business_address: str
+    business_email: str
+    business_phone: str
+    customer_name: str
+    customer_address: str
+    number: str
+    reference: str
+    issue_date: str
+    adjusts: str  # the original invoice's number
+    adjusts_date: str  # and its date
+    lines: tuple[LineView, ...]
+    amount_heading: str
+    subtotal: str
+    gst: str
+    total: str
+    prices_note: str
+    with_gst: bool
+
+    @property
+    def kind(self) -> str:
+        return "Adjustment Note" if self.with_gst else "Credit Note"
+
+    @property
+    def title(self) -> str:
+        return f"{self.kind} {self.number}".strip()
+
+    @property
+    def original(self) -> str:
+        """The original invoice, as the facts and sentences name it: "tax invoice INV-0001 of 25/11/2026"."""
+        if not self.adjusts:
+            return ""
+        what = "tax invoice" if self.with_gst else "invoice"
+        return f"{what} {self.adjusts} of {self.adjusts_date}" if self.adjusts_date else f"{what} {self.adjusts}"
+
+    @property
+    def intro(self) -> str:
+        what = f"{self.kind.lower()} {self.number}" if self.number else f"an {self.kind.lower()}"
+        adjusts = f", which adjusts {self.original}" if self.adjusts else ""
+        return f"Please find {what} for {self.total}{adjusts}. A PDF copy is attached."
+
+    @property
+    def statement(self) -> str:
+        """What the adjustment is: the amount, and the GST in it."""
+        what = self.original or "your account"
+        gst = f", including GST of {self.gst}" if self.with_gst else ""
+        return f"This {self.kind.lower()} reduces {what} by {self.total}{gst}."
+
+    @property
+    def next_step(self) -> str:
+        if not self.adjusts:
+            return "The credit is kept for your next invoice, or refunded to you."
+        return (f"The credit is applied to what {self.adjusts} still owes; any credit left over is refunded to you "
+                "or kept for your next invoice.")
+
+    @property
+    def facts(self) -> list[tuple[str, str]]:
+        invoice = "tax invoice" if self.with_gst else "invoice"
+        rows = [(f"{self.kind.capitalize()} number", self.number), ("Date of issue", self.issue_date),
+                (f"Adjusts {invoice}", self.adjusts), ("Invoice date", self.adjusts_date), ("Reference", self.reference)]
+        return [(label, value) for label, value in rows if value]
+
+    @property
+    def totals_rows(self) -> list[tuple[str, str]]:
+        if not self.with_gst:
+            return [("Total credit", self.total)]
+        return [("Subtotal (excl. GST)", self.subtotal), ("GST adjustment", self.gst),
+                ("Total adjustment (incl. GST)", self.total)]
+
+
+def adjustment_view(business: BusinessDetails, customer: Customer, note: CreditNote,
+                    invoice: Invoice | None) -> AdjustmentView:
+    """``invoice``: the tax invoice the credit note adjusts (None when it adjusts none)."""
+    with_gst = note.amounts is not LineAmountTypes.NO_TAX
+    heading, _ = pricing(note.amounts)
     t = note.totals
-    what = f"adjustment note {note.number}" if note.number else "an adjustment note"
-    against = f" for tax invoice {invoice_number}" if invoice_number else ""
-    explanation = (f"This adjustment note reduces the price{against} by {format_money(t.total)}, "
-                   f"including a GST adjustment of {format_money(t.tax)}.")
-    return replace(base, document=DOCUMENT, number_label="Credit note number", due_date="", amount_due="",
-                   amount_paid=None, total_label="Total credit (incl. GST)" if t.tax else "Total credit",
-                   gst_label="GST adjustment", paid_in_full=False,
-                   note_intro=f"Please find {what}{against}, crediting {format_money(t.total)}. "
-                              "A PDF copy is attached.",
-                   note_request=explanation)
-
-
-def render_credit_note_email(business: BusinessDetails, customer: Customer, note: CreditNote, *,
-                             invoice_number: str = "", from_addr: str, now: datetime | None = None,
-                             send_id: str = "") -> EmailMessage:
-    """The credit note as a ready-to-send adjustment note email to ``customer.email`` (MailError: nobody to send
-    to or from)."""
-    if not customer.email.strip():
-        raise MailError(f"{customer.name.strip() or 'This customer'} has no email address: add one to send the "
-                        "credit note")
-    view = credit_note_view(business, customer, note, invoice_number)
-    return render_view_email(business, customer, view, note.issue_date, from_addr=from_addr, now=now,
-                             send_id=send_id)
-
-
-def credit_note_pdf_file(business: BusinessDetails, customer: Customer, note: CreditNote,
-                         invoice_number: str = "") -> tuple[str, bytes]:
-    return view_pdf(credit_note_view(business, customer, note, invoice_number), note.issue_date)
+    return AdjustmentView(
+        business_name=one_line(business.name),
+        abn=format_abn(business.abn.strip()),
+        business_address=business.address.strip(),
+        business_email=business.email.strip(),
+        business_phone=business.phone.strip(),
+        customer_name=one_line(customer.name),
+        customer_address=customer.address.strip(),
+        number=note.number.strip(),
+        reference=note.reference.strip(),
+        issue_date=format_date(note.issue_date),
+        adjusts=invoice.number.strip() if invoice is not None else "",
+        adjusts_date=format_date(invoice.issue_date) if invoice is not None else "",
+        lines=line_views(note.lines, note.amounts),
+        amount_heading=heading,
+        subtotal=format_money(t.subtotal),
+        gst=format_money(t.tax),
+        total=format_money(t.total),
+        prices_note=_PRICES[note.amounts],
+        with_gst=with_gst,
+    )

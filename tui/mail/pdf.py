@@ -28,7 +28,7 @@ def _t(text: str) -> str:
 def invoice_pdf(view: InvoiceView, *, created: datetime) -> bytes:
     pdf = _new_pdf(view, created)
     pdf.set_font("Helvetica", "B", 20)
-    pdf.cell(pdf.epw, 10, _t(view.document.upper()), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(pdf.epw, 10, "TAX INVOICE", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
     _parties(pdf, view)
     _details(pdf, view)
@@ -83,7 +83,7 @@ def _parties(pdf: FPDF, view: InvoiceView) -> None:
 def _details(pdf: FPDF, view: InvoiceView) -> None:
     """Number, dates and reference, each labelled."""
     for label, value in (
-        (view.number_label, view.number),
+        ("Invoice number", view.number),
         ("Issue date", view.issue_date),
         ("Due date", view.due_date),
         ("Reference", view.reference),

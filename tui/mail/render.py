@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import datetime, time, timezone, tzinfo
 from email import policy
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -24,14 +24,44 @@ from tui.domain.business import BusinessDetails
 from tui.domain.customer import Customer
 from tui.domain.invoice import Invoice
 from tui.mail.errors import MailError
-from tui.mail.view import InvoiceView, invoice_view, one_line
+from tui.mail.credit_view import AdjustmentView
+from tui.mail.view import InvoiceView, LineView, invoice_view, one_line
 
-__all__ = ["message_id", "render_invoice_email"]
+__all__ = ["headed_message", "message_id", "pdf_filename", "render_invoice_email", "text_seller", "text_table"]
 
 
 # -- plain text ---------------------------------------------------------------------------------------
 
 _DESC_WIDTH = 30
+
+
+def text_seller(v: InvoiceView | AdjustmentView) -> list[str]:
+    """The business's name, ABN, address, phone and email, a line each."""
+    out = [v.business_name]
+    if v.abn:
+        out.append(f"ABN {v.abn}")
+    out += v.business_address.splitlines()
+    for label, value in (("Phone", v.business_phone), ("Email", v.business_email)):
+        if value:
+            out.append(f"{label}: {value}")
+    return out
+
+
+def text_table(lines: tuple[LineView, ...], amount_heading: str, totals_rows: list[tuple[str, str]]) -> list[str]:
+    """The lines as a fixed-width table, descriptions wrapped, then the totals under the amounts."""
+    header = f"{'Description':<{_DESC_WIDTH}} {'Qty':>8} {'Unit price':>13} {'GST':>9} {amount_heading:>19}"
+    out = [header, "-" * len(header)]
+    for line in lines:
+        wrapped = []
+        for para in line.description.splitlines() or [""]:
+            wrapped += textwrap.wrap(para, _DESC_WIDTH) or [""]
+        first = wrapped[0] if wrapped else ""
+        out.append(f"{first:<{_DESC_WIDTH}} {line.quantity:>8} {line.unit_price:>13} {line.gst:>9} {line.amount:>19}")
+        out += wrapped[1:]
+    out.append("-" * len(header))
+    for label, value in totals_rows:
+        out.append(f"{label:>{len(header) - 20}} {value:>19}")
+    return out
 
 
 def _text_body(v: InvoiceView) -> str:
@@ -40,18 +70,12 @@ def _text_body(v: InvoiceView) -> str:
     out += [greeting, ""]
     out += [v.intro, ""]
     out += [v.title.upper(), ""]
-    out.append(v.business_name)
-    if v.abn:
-        out.append(f"ABN {v.abn}")
-    out += v.business_address.splitlines()
-    for label, value in (("Phone", v.business_phone), ("Email", v.business_email)):
-        if value:
-            out.append(f"{label}: {value}")
+    out += text_seller(v)
     out += ["", "Bill to:", v.customer_name]
     out += v.customer_address.splitlines()
     out.append("")
     for label, value in (
-        (v.number_label, v.number),
+        ("Invoice number", v.number),
         ("Issue date", v.issue_date),
         ("Due date", v.due_date),
         ("Reference", v.reference),
@@ -59,18 +83,7 @@ def _text_body(v: InvoiceView) -> str:
         if value:
             out.append(f"{label + ':':<16}{value}")
     out.append("")
-    header = f"{'Description':<{_DESC_WIDTH}} {'Qty':>8} {'Unit price':>13} {'GST':>9} {v.amount_heading:>19}"
-    out += [header, "-" * len(header)]
-    for line in v.lines:
-        wrapped = []
-        for para in line.description.splitlines() or [""]:
-            wrapped += textwrap.wrap(para, _DESC_WIDTH) or [""]
-        first = wrapped[0] if wrapped else ""
-        out.append(f"{first:<{_DESC_WIDTH}} {line.quantity:>8} {line.unit_price:>13} {line.gst:>9} {line.amount:>19}")
-        out += wrapped[1:]
-    out.append("-" * len(header))
-    for label, value in v.totals_rows:
-        out.append(f"{label:>{len(header) - 20}} {value:>19}")
+    out += text_table(v.lines, v.amount_heading, v.totals_rows)
     out += ["", v.prices_note, "", v.request, "", "Thank you,", v.business_name]
     return "\n".join(out) + "\n"
 
@@ -135,7 +148,7 @@ def _html_facts(v: InvoiceView) -> str:
     return "".join(
         f'<tr><td style="padding:2px 8px 2px 0">{label}</td><td>{_h(value)}</td></tr>'
         for label, value in (
-            (v.number_label, v.number),
+            ("Invoice number", v.number),
             ("Issue date", v.issue_date),
             ("Due date", v.due_date),
             ("Reference", v.reference),
@@ -198,9 +211,10 @@ def _zone(name: str) -> tzinfo:
         return timezone.utc
 
 
-def _pdf_filename(number: str, document: str = "Tax Invoice") -> str:
+def pdf_filename(number: str, kind: str = "Tax Invoice") -> str:
+    """``Tax-Invoice-INV-0001.pdf``: the document's kind and number, safe as a file name anywhere."""
+    stem = kind.replace(" ", "-")
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-.")
-    stem = document.replace(" ", "-")
     return f"{stem}-{safe}.pdf" if safe else f"{stem}.pdf"
 
 
@@ -209,6 +223,29 @@ def message_id(send_id: str, number: str, domain: str) -> str:
     safe_id = re.sub(r"[^A-Za-z0-9]", "", send_id)
     safe_number = re.sub(r"[^A-Za-z0-9.-]", "", number)
     return f"<{safe_id}.{safe_number or 'invoice'}@{domain}>"
+
+
+def headed_message(business: BusinessDetails, customer: Customer, view: InvoiceView | AdjustmentView, *,
+                   from_addr: str, now: datetime | None, send_id: str, what: str) -> EmailMessage:
+    """An empty message of ``view`` (an invoice's or a credit note's) to the customer, its headers filled in (see
+    :func:`render_invoice_email`). ``what`` names the document in the errors. Raises MailError when there is
+    nobody to send to or from."""
+    if not customer.email.strip():
+        raise MailError(f"{customer.name.strip() or 'This customer'} has no email address: add one to send {what}")
+    sender = from_addr.strip() or business.email.strip()
+    if not sender:
+        raise MailError("There is no address to send from: set the business email in Settings")
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["Subject"] = one_line(f"{view.title} from {view.business_name}" if view.business_name else view.title)
+    msg["From"] = _address(view.business_name, sender, "The sending address")
+    msg["To"] = _address(view.customer_name, customer.email, f"{view.customer_name or 'The customer'}'s email")
+    if view.business_email and view.business_email.lower() != sender.lower():
+        msg["Reply-To"] = _address(view.business_name, view.business_email, "The business email")
+    msg["Date"] = format_datetime((now or datetime.now(timezone.utc)).astimezone(_zone(business.time_zone)))
+    domain = sender.rpartition("@")[2] or "tradiecore.invalid"
+    msg["Message-ID"] = message_id(send_id, view.number, domain) if send_id else \
+        make_msgid(idstring=re.sub(r"[^A-Za-z0-9.-]", "", view.number) or None, domain=domain)
+    return msg
 
 
 def render_invoice_email(
@@ -228,48 +265,24 @@ def render_invoice_email(
     from it (``<send_id.INV-0001@domain>``), so a retry of the same send is recognisably the same message.
     Raises MailError when there is nobody to send to or from.
     """
-    if not customer.email.strip():
-        raise MailError(f"{customer.name.strip() or 'This customer'} has no email address: add one to send the invoice")
-    return render_view_email(business, customer, invoice_view(business, customer, invoice), invoice.issue_date,
-                             from_addr=from_addr, now=now, send_id=send_id)
-
-
-def render_view_email(business: BusinessDetails, customer: Customer, view: InvoiceView, issue_date: date, *,
-                      from_addr: str, now: datetime | None = None, send_id: str = "") -> EmailMessage:
-    """The email of a document's view (a tax invoice, an adjustment note) to ``customer.email``, with its PDF."""
-    if not customer.email.strip():
-        raise MailError(f"{customer.name.strip() or 'This customer'} has no email address: add one to send")
-    sender = from_addr.strip() or business.email.strip()
-    if not sender:
-        raise MailError("There is no address to send from: set the business email in Settings")
-
-    msg = EmailMessage(policy=policy.SMTP)
-    msg["Subject"] = one_line(f"{view.title} from {view.business_name}" if view.business_name else view.title)
-    msg["From"] = _address(view.business_name, sender, "The sending address")
-    msg["To"] = _address(view.customer_name, customer.email, f"{view.customer_name or 'The customer'}'s email")
-    if view.business_email and view.business_email.lower() != sender.lower():
-        msg["Reply-To"] = _address(view.business_name, view.business_email, "The business email")
-    msg["Date"] = format_datetime((now or datetime.now(timezone.utc)).astimezone(_zone(business.time_zone)))
-    domain = sender.rpartition("@")[2] or "tradiecore.invalid"
-    msg["Message-ID"] = message_id(send_id, view.number, domain) if send_id else \
-        make_msgid(idstring=re.sub(r"[^A-Za-z0-9.-]", "", view.number) or None, domain=domain)
-
+    view = invoice_view(business, customer, invoice)
+    msg = headed_message(business, customer, view, from_addr=from_addr, now=now, send_id=send_id,
+                         what="the invoice")
     msg.set_content(_text_body(view), subtype="plain", charset="utf-8")
     msg.add_alternative(_html_body(view), subtype="html", charset="utf-8")
-    name, pdf = view_pdf(view, issue_date)
+    name, pdf = _pdf_of(view, invoice)
     msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=name)
     return msg
 
 
 def invoice_pdf_file(business: BusinessDetails, customer: Customer, invoice: Invoice) -> tuple[str, bytes]:
     """The PDF an email of the invoice carries, on its own (a download): (file name, bytes)."""
-    return view_pdf(invoice_view(business, customer, invoice), invoice.issue_date)
+    return _pdf_of(invoice_view(business, customer, invoice), invoice)
 
 
-def view_pdf(view: InvoiceView, issue_date: date) -> tuple[str, bytes]:
-    """A document's PDF, dated from its issue date (the same document always gives the same bytes)."""
+def _pdf_of(view, invoice: Invoice) -> tuple[str, bytes]:
     # Imported here: fpdf2 (and Pillow behind it) costs start-up time the app should not pay until it sends.
     from tui.mail.pdf import invoice_pdf
 
-    created = datetime.combine(issue_date, time(0, 0), tzinfo=timezone.utc)
-    return _pdf_filename(view.number, view.document), invoice_pdf(view, created=created)
+    created = datetime.combine(invoice.issue_date, time(0, 0), tzinfo=timezone.utc)
+    return pdf_filename(view.number), invoice_pdf(view, created=created)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from tui.domain.business import BusinessDetails, format_abn
 from tui.domain.customer import Customer
 from tui.domain.dates import format_date
-from tui.domain.invoice import Invoice
+from tui.domain.invoice import Invoice, LineItem
 from tui.domain.money import format_money
 from tui.domain.tax import LineAmountTypes, tax_rate
 
@@ -89,15 +89,9 @@ class InvoiceView:
     amount_due: str
     prices_note: str
     paid_in_full: bool = False
-    document: str = "Tax Invoice"  # the words the ATO asks for: "Tax Invoice", or "Adjustment Note"
-    number_label: str = "Invoice number"
-    note_intro: str = ""  # an adjustment note's own sentences (:func:`tui.mail.credit_view.credit_note_view`)
-    note_request: str = ""
 
     @property
     def intro(self) -> str:
-        if self.note_intro:
-            return self.note_intro
         what = f"tax invoice {self.number}" if self.number else "a tax invoice"
         if self.paid_in_full:
             return f"Please find {what} for {self.total}, which is paid in full. A PDF copy is attached."
@@ -105,36 +99,34 @@ class InvoiceView:
 
     @property
     def request(self) -> str:
-        if self.note_request:
-            return self.note_request
         if self.paid_in_full:
             return "Nothing is owing on this invoice."
         return f"Please pay {self.amount_due} by {self.due_date}."
 
     @property
     def title(self) -> str:
-        return f"{self.document} {self.number}".strip()
+        return f"Tax Invoice {self.number}".strip()
 
     @property
     def totals_rows(self) -> list[tuple[str, str]]:
         rows = [(self.subtotal_label, self.subtotal), (self.gst_label, self.gst), (self.total_label, self.total)]
         if self.amount_paid is not None:
             rows.append(("Less amount paid", self.amount_paid))
-        if self.amount_due:
-            rows.append(("Amount due", self.amount_due))
+        rows.append(("Amount due", self.amount_due))
         return rows
 
 
-def invoice_view(business: BusinessDetails, customer: Customer, invoice: Invoice) -> InvoiceView:
-    amounts = invoice.amounts
-    t = invoice.totals
+def pricing(amounts: LineAmountTypes) -> tuple[str, str]:
+    """The amount column's heading and the note saying whether prices include GST."""
     if amounts is LineAmountTypes.INCLUSIVE:
-        heading, note = "Amount (incl. GST)", "Prices include GST."
-    elif amounts is LineAmountTypes.EXCLUSIVE:
-        heading, note = "Amount (excl. GST)", "Prices exclude GST; GST is added below."
-    else:
-        heading, note = "Amount", "No GST applies to this invoice."
-    lines = tuple(
+        return "Amount (incl. GST)", "Prices include GST."
+    if amounts is LineAmountTypes.EXCLUSIVE:
+        return "Amount (excl. GST)", "Prices exclude GST; GST is added below."
+    return "Amount", "No GST applies to this invoice."
+
+
+def line_views(lines: list[LineItem], amounts: LineAmountTypes) -> tuple[LineView, ...]:
+    return tuple(
         LineView(
             description=line.description.strip(),
             quantity=format_quantity(line.quantity),
@@ -142,8 +134,15 @@ def invoice_view(business: BusinessDetails, customer: Customer, invoice: Invoice
             gst=_gst_label(line.tax_type, amounts),
             amount=format_money(line.line_amount),
         )
-        for line in invoice.lines
+        for line in lines
     )
+
+
+def invoice_view(business: BusinessDetails, customer: Customer, invoice: Invoice) -> InvoiceView:
+    amounts = invoice.amounts
+    t = invoice.totals
+    heading, note = pricing(amounts)
+    lines = line_views(invoice.lines, amounts)
     return InvoiceView(
         business_name=one_line(business.name),
         abn=format_abn(business.abn.strip()),

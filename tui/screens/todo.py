@@ -17,6 +17,8 @@ from tui.domain.dates import format_date
 from tui.domain.invoice import InvoiceStatus
 from tui.domain.money import format_money
 from tui.screens.base import BaseScreen
+from tui.screens.credit_notes.commands import open_credit_note
+from tui.screens.credit_notes.lists import credit_note_id, todo_entries, todo_rows
 from tui.widgets.column_list import ColumnList, Entry
 from tui.widgets.header import AppHeader
 from tui.widgets.records import RecordsChanged
@@ -113,6 +115,7 @@ class TodoScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.groups: list = []
+        self.credit_rows: list = []  # the credit notes To Do lists after the invoices
         self.loaded = False
 
     def compose(self) -> ComposeResult:
@@ -180,14 +183,24 @@ class TodoScreen(BaseScreen):
     def show_groups(self, groups) -> None:
         self.groups = list(groups)
         self.loaded = True
+        self.query_one("#todo-list", ColumnList).loading = False
+        self.query_one("#todo-summary", Static).update(summary_text(self.groups))
+        self._show_entries()
+        self._loaded()
+        self.blocking(todo_rows, self.services, on_done=self.show_credit_notes, on_error=lambda exc: None,
+                      group="credit-notes")
+
+    def show_credit_notes(self, rows: list) -> None:
+        """The credit notes to act on (drafts, credit left), after the invoices."""
+        self.credit_rows = rows
+        self._show_entries()
+
+    def _show_entries(self) -> None:
         todo_list = self.query_one("#todo-list", ColumnList)
-        todo_list.loading = False
-        empty = not any(g.count for g in self.groups)
+        empty = not any(g.count for g in self.groups) and not self.credit_rows
         todo_list.display = not empty
         self.query_one("#todo-empty").display = empty
-        self.query_one("#todo-summary", Static).update(summary_text(self.groups))
-        todo_list.set_entries(group_entries(self.groups))
-        self._loaded()
+        todo_list.set_entries(group_entries(self.groups) + todo_entries(self.credit_rows))
 
     # -- opening invoices -----------------------------------------------------------------------------
     @staticmethod
@@ -201,6 +214,8 @@ class TodoScreen(BaseScreen):
         invoice_id = self._invoice_id(event.option.id)
         if invoice_id is not None:
             self.app.open_invoice(invoice_id)
+        elif (note_id := credit_note_id(event.option.id)) is not None:
+            open_credit_note(self.app, note_id)
 
     def action_open(self) -> None:
         rows = self.query_one("#todo-list", ColumnList).rows

@@ -132,16 +132,15 @@ class CreditNoteServices:
     def _deliver_credit_note(self, claim, business: BusinessDetails) -> str:
         from dataclasses import replace
 
-        from tui.mail.credit_view import render_credit_note_email
+        from tui.mail.credit_render import render_credit_note_email
         from tui.mail.transport import MailError, make_mailer
         from tui.store.credit_sends import finish_credit_note_send, release_credit_note_send
         from tui.store.errors import NotSent
 
         try:
             customer = replace(self.customer(claim.note.customer_id), email=claim.to)
-            message = render_credit_note_email(business, customer, claim.note, from_addr=self._from_address(business),
-                                               invoice_number=self._invoice_number(claim.note),
-                                               send_id=claim.send_id)
+            message = render_credit_note_email(business, customer, claim.note, self._adjusted(claim.note),
+                                               from_addr=self._from_address(business), send_id=claim.send_id)
             mailer = make_mailer(self.cfg, self.secrets)
             holds = getattr(mailer, "holds", None)
             if holds is not None and holds(message["Message-ID"]):
@@ -158,20 +157,20 @@ class CreditNoteServices:
             finish_credit_note_send(s, claim, self.now(), business.time_zone)
         return where
 
-    def _invoice_number(self, note: CreditNote) -> str:
-        return self.invoice(note.invoice_id).number if note.invoice_id is not None else ""
+    def _adjusted(self, note: CreditNote) -> Invoice | None:
+        """The tax invoice the credit note adjusts (None: made from none)."""
+        return self.invoice(note.invoice_id) if note.invoice_id is not None else None
 
     def credit_note_pdf(self, credit_note_id: int) -> tuple[str, bytes]:
-        from tui.mail.credit_view import credit_note_pdf_file
+        from tui.mail.credit_render import credit_note_pdf_file
 
         note = self.credit_note(credit_note_id)
         if note.customer_id is None:
             raise ValidationError({"customer": "Choose a customer first: the PDF is addressed to them"})
-        return credit_note_pdf_file(self.business(), self.customer(note.customer_id), note,
-                                    self._invoice_number(note))
+        return credit_note_pdf_file(self.business(), self.customer(note.customer_id), note, self._adjusted(note))
 
     def send_credit_note_again(self, credit_note_id: int) -> str:
-        from tui.mail.credit_view import render_credit_note_email
+        from tui.mail.credit_render import render_credit_note_email
         from tui.mail.transport import make_mailer
 
         note = self.credit_note(credit_note_id)
@@ -179,7 +178,7 @@ class CreditNoteServices:
             raise ValidationError({"status": "This credit note is a draft: send it first"})
         business, customer = self.business(), self.customer(note.customer_id)
         self._check_email(customer)
-        message = render_credit_note_email(business, customer, note, invoice_number=self._invoice_number(note),
+        message = render_credit_note_email(business, customer, note, self._adjusted(note),
                                            from_addr=self._from_address(business), send_id=uuid.uuid4().hex)
         return make_mailer(self.cfg, self.secrets).send(message)
 

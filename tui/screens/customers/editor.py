@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Label, Static
 from tui.domain.customer import Customer
 from tui.domain.errors import ValidationError
 from tui.screens.base import EditorScreen
+from tui.screens.credit_notes.lists import CustomerCredit
 from tui.store.errors import ConflictError, DuplicateError
 from tui.store.versioned import local_hhmm
 from tui.widgets.field_checks import FieldChecks
@@ -68,6 +69,8 @@ class CustomerEditorScreen(EditorScreen):
                         yield Input(placeholder=placeholder, id=f"f-{field}", compact=True,
                                     disabled=self.customer_id is not None)
                         yield FieldError(id=f"e-{field}", classes="field-error")
+            if self.customer_id is not None:
+                yield CustomerCredit(self.customer_id)  # their credit notes and unused credit (Enter opens one)
         yield Footer()
 
     def on_mount(self) -> None:

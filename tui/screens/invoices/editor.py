@@ -26,6 +26,7 @@ from tui.domain.customer import Customer
 from tui.domain.dates import DEFAULT_TIME_ZONE, business_today
 from tui.domain.invoice import Invoice, InvoiceStatus
 from tui.screens.base import EditorScreen
+from tui.screens.credit_notes.commands import CreditNoteCommands, can_credit
 from tui.screens.customers.editor import CustomerEditorScreen
 from tui.screens.invoices.form import HEAD_FIELDS, InvoiceForm
 from tui.screens.invoices.saving import InvoiceSaving
@@ -34,6 +35,7 @@ from tui.screens.invoices.showing import InvoiceShowing, Newer
 from tui.screens.payments.remove import removable
 from tui.shell.sync_scheduler import PassResult
 from tui.widgets.choice_banner import ChoiceBanner
+from tui.widgets.credits_view import CreditsView
 from tui.widgets.customer_picker import CustomerPicker
 from tui.widgets.field_checks import FieldChecks
 from tui.widgets.field_error import Banner, FieldError
@@ -70,6 +72,7 @@ class InvoiceEditorScreen(InvoiceShowing, InvoiceSaving, InvoiceSending, EditorS
     InvoiceEditorScreen #totals { width: 100%; height: auto; margin-top: 1; }
     """
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    COMMANDS = {CreditNoteCommands}  # "Credit note for INV-0101" in the palette, on a sent or paid invoice
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("ctrl+e", "send", "Send", id="send", priority=True),
@@ -84,6 +87,11 @@ class InvoiceEditorScreen(InvoiceShowing, InvoiceSaving, InvoiceSending, EditorS
         Binding("f8", "void", "Void", id="void"),
         Binding("ctrl+y", "app.goto('sync')", "Sync", id="invoice_sync", show=False),
         Binding("f9", "download_pdf", "PDF", id="download_pdf", show=False, tooltip="Download the PDF"),
+        # in the footer on an invoice that can no longer be edited (room there at 80 columns); Help and the palette
+        # list it on one that still can (Save and Add line fill the footer)
+        Binding("f4", "credit_note", "Credit note", id="credit_note", tooltip="A credit note from this invoice"),
+        Binding("f4", "credit_note('editable')", "Credit note", id="credit_note_editable", show=False,
+                tooltip="A credit note from this invoice"),
         # a browser keeps Ctrl+N for itself (a new window): in a browser tab (tradiecore serve) Alt+N adds a line
         Binding("alt+n", "add_line", "Add line", id="add_line_alt", show=False),
     ]
@@ -130,6 +138,7 @@ class InvoiceEditorScreen(InvoiceShowing, InvoiceSaving, InvoiceSending, EditorS
             yield FieldError(id="e-lines")
             yield Static("", id="totals")
             yield PaymentsView(id="payments", markup=False)
+            yield CreditsView(id="credits")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -225,6 +234,8 @@ class InvoiceEditorScreen(InvoiceShowing, InvoiceSaving, InvoiceSending, EditorS
             return inv is not None and inv.id is not None
         if action == "remove_payment":
             return inv is not None and bool(removable(self.payments))
+        if action == "credit_note":  # one of its two bindings, as the footer has room (see BINDINGS)
+            return can_credit(inv) and bool(self.read_only_reason) != bool(parameters)
         return True
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:

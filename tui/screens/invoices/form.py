@@ -98,9 +98,10 @@ def totals_rows(shown: Invoice) -> tuple[tuple[str, str], ...]:
     """The totals under the lines: (label, amount) in Rich markup."""
     t = shown.totals
     gst = "Includes GST" if shown.amounts is LineAmountTypes.INCLUSIVE else "GST"
+    credited = (("Credited", format_money(shown.amount_credited)),) if shown.amount_credited else ()
     return (("Subtotal", format_money(t.subtotal)), (gst, format_money(t.tax)),
             ("[b]Total[/]", f"[b]{format_money(t.total)}[/]"), ("Amount paid", format_money(shown.amount_paid)),
-            ("[b]Amount due[/]", f"[b]{format_money(shown.amount_due)}[/]"))
+            *credited, ("[b]Amount due[/]", f"[b]{format_money(shown.amount_due)}[/]"))
 
 
 class InvoiceForm:

@@ -11,6 +11,7 @@ from textual.widgets import Input
 from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import Invoice
 from tui.domain.money import format_money
+from tui.screens.credit_notes.commands import open_credit_note
 from tui.screens.payments.record import RecordPaymentScreen
 from tui.screens.payments.remove import RemovePaymentScreen
 from tui.store.errors import ConflictError, DuplicateError
@@ -105,6 +106,13 @@ class InvoiceSaving:
                         severity="warning")
             return
         self.app.push_screen(RecordPaymentScreen(self.invoice.id), self._payments_changed)
+
+    def action_credit_note(self, _: str = "") -> None:
+        if self.dirty:
+            self.notify("Save your changes first (Ctrl+S): a credit note credits the invoice as saved",
+                        severity="warning")
+            return
+        open_credit_note(self.app, invoice_id=self.invoice.id)
 
     def action_remove_payment(self) -> None:
         self.app.push_screen(RemovePaymentScreen(self.invoice.number, self.payments), self._payments_changed)

@@ -22,6 +22,7 @@ from tui.store.versioned import local_hhmm
 from tui.widgets.choice_banner import ChoiceBanner
 from tui.widgets.field_error import Banner, FieldError
 from tui.widgets.line_items import FIELD_LABELS, LineRow
+from tui.widgets.credits_view import CreditsView
 from tui.widgets.payments_view import PaymentsView
 
 ARCHIVED = "This customer is archived in Xero: check with the bookkeeper before invoicing them"
@@ -40,6 +41,7 @@ class Loaded:
     send_error: str
     time_zone: str
     payments: list
+    credits: list  # the credit notes allocated to it
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,8 @@ class InvoiceShowing:
         send_error = services.send_error(inv.id) if inv.id is not None and inv.status is InvoiceStatus.DRAFT else ""
         customer = services.customer(inv.customer_id) if inv.customer_id is not None else None
         payments = services.payments(inv.id) if inv.id is not None else []
-        return Loaded(inv, customer, send_error, services.business().time_zone, payments)
+        credits = services.invoice_credits(inv.id) if inv.id is not None else []
+        return Loaded(inv, customer, send_error, services.business().time_zone, payments, credits)
 
     # -- following the records ------------------------------------------------------------------------
     def _fetch_newer(self, invoice_id: int, version: int) -> Newer | None:
@@ -162,6 +165,7 @@ class InvoiceShowing:
         self.time_zone = data.time_zone
         self.payments = data.payments
         self.query_one(PaymentsView).show(data.payments)
+        self.query_one(CreditsView).show(data.credits)
         try:
             inv.ensure_editable()
             self.read_only_reason = ""
