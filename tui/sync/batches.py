@@ -56,7 +56,6 @@ def transmit(ctx: Context, batch: SyncBatchRow) -> list[dict] | None:
     call = {
         ("contact", "PUT"): ctx.api.put_contacts,
         ("contact", "POST"): ctx.api.post_contacts,
-        ("invoice", "PUT"): ctx.api.put_invoices,
         ("invoice", "POST"): ctx.api.post_invoices,
         ("payment", "PUT"): ctx.api.put_payments,
         ("payment", "POST"): lambda elements, key: [ctx.api.delete_payment(elements[0]["PaymentID"], key)],

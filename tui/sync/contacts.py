@@ -164,32 +164,8 @@ def push_contacts(ctx: Context, needed: set[int]) -> None:
 
     to_create: list[tuple[Customer, outbox.Entry | None]] = []
     if unlinked:
-        index = read_contacts(ctx)
-        matched: dict[int, str] = {}
-        now = ctx.now()
-        with ctx.session() as s:
-            for c in unlinked:
-                contact, clash = match_contact(c, index)
-                if contact is not None:
-                    row = s.get(CustomerRow, c.id)
-                    row.xero_contact_id = str(contact["ContactID"])
-                    s.add(row)
-                    records.record_synced(s, outbox.CONTACT, c.id, ctx.tenant_id, row.xero_contact_id, None, None, now)
-                    records.log(s, now, f"Linked {c.name} to the existing Xero contact", customer_id=c.id)
-                    matched[c.id] = row.xero_contact_id
-                elif clash:
-                    records.record_error(s, outbox.CONTACT, c.id, ctx.tenant_id, "name_clash", clash, now)
-                    records.log(s, now, f"{c.name}: {clash}", "error", customer_id=c.id)
-                    ctx.errors += 1
-                else:
-                    to_create.append((c, entry_for.get(c.id)))
-                    index.by_name[c.name] = {"Name": c.name}  # two customers with one name: the second clashes
-        if matched:
-            _merge_matched(ctx, matched)
-            with ctx.session() as s:  # what the merge left to send (those contacts were just read)
-                merged = [e for e in outbox.ready(s, outbox.CONTACT, ctx.now(), 10_000) if e.entity_id in matched]
-            ctx.contacts_fresh.update({e.entity_id: e.seq for e in merged})
-            linked_entries += merged
+        to_create, merged = _match_unlinked(ctx, unlinked, entry_for)
+        linked_entries += merged
 
     for i in range(0, len(to_create), ctx.batch_size):
         chunk = to_create[i:i + ctx.batch_size]
@@ -206,6 +182,41 @@ def push_contacts(ctx: Context, needed: set[int]) -> None:
                         [[e.id, cid, e.seq] for e, cid, _ in chunk])
         ctx.progress(f"Updating {len(chunk)} contacts in Xero")
         _record_contacts(ctx, batch, transmit(ctx, batch))
+
+
+def _match_unlinked(ctx: Context, unlinked: list[Customer], entry_for: dict[int, outbox.Entry]) \
+        -> tuple[list[tuple[Customer, outbox.Entry | None]], list[outbox.Entry]]:
+    """Customers not linked yet, against Xero's contacts read now: each evidently the same as one is linked and
+    merged with it, one whose name another contact holds is a clash shown on it, the rest are to create.
+    Returns those to create (with their queue entry) and the entries the merges left to send."""
+    to_create: list[tuple[Customer, outbox.Entry | None]] = []
+    index = read_contacts(ctx)
+    matched: dict[int, str] = {}
+    now = ctx.now()
+    with ctx.session() as s:
+        for c in unlinked:
+            contact, clash = match_contact(c, index)
+            if contact is not None:
+                row = s.get(CustomerRow, c.id)
+                row.xero_contact_id = str(contact["ContactID"])
+                s.add(row)
+                records.record_synced(s, outbox.CONTACT, c.id, ctx.tenant_id, row.xero_contact_id, None, None, now)
+                records.log(s, now, f"Linked {c.name} to the existing Xero contact", customer_id=c.id)
+                matched[c.id] = row.xero_contact_id
+            elif clash:
+                records.record_error(s, outbox.CONTACT, c.id, ctx.tenant_id, "name_clash", clash, now)
+                records.log(s, now, f"{c.name}: {clash}", "error", customer_id=c.id)
+                ctx.errors += 1
+            else:
+                to_create.append((c, entry_for.get(c.id)))
+                index.by_name[c.name] = {"Name": c.name}  # two customers with one name: the second clashes
+    merged: list[outbox.Entry] = []
+    if matched:
+        _merge_matched(ctx, matched)
+        with ctx.session() as s:  # what the merge left to send (those contacts were just read)
+            merged = [e for e in outbox.ready(s, outbox.CONTACT, ctx.now(), 10_000) if e.entity_id in matched]
+        ctx.contacts_fresh.update({e.entity_id: e.seq for e in merged})
+    return to_create, merged
 
 
 def _merge_matched(ctx: Context, matched: dict[int, str]) -> None:

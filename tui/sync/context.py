@@ -32,8 +32,8 @@ class StopSync(Exception):
 class CountingApi:
     """The Xero API with a count of calls made through it (per method), for status and the benchmark."""
 
-    COUNTED = ("accounts", "contacts_page", "invoices_page", "put_contacts", "post_contacts", "put_invoices",
-               "post_invoices", "put_payments", "delete_payment")
+    COUNTED = ("accounts", "contacts_page", "invoices_page", "put_contacts", "post_contacts", "post_invoices",
+               "put_payments", "delete_payment")
 
     def __init__(self, api: Any):
         self._api = api

@@ -127,25 +127,32 @@ def apply_remote(ctx: Context, s: Session, invoice_id: int, remote: RemoteInvoic
     ctx.pulled += 1
     what = _describe(inv, new, remote)
     if conflicts:
-        s.execute(update(SyncConflictRow)
-                  .where(col(SyncConflictRow.invoice_id) == invoice_id, col(SyncConflictRow.kind) == outbox.INVOICE,
-                         col(SyncConflictRow.resolved_at).is_(None))
-                  .values(resolved_at=now, resolution="superseded"))
-        for c in conflicts:
-            s.add(SyncConflictRow(invoice_id=invoice_id, field=c.field, base=json.dumps(c.base),
-                                  local=json.dumps(c.local), remote=json.dumps(c.remote),
-                                  remote_updated_utc=remote.updated_utc, created_at=now))
-        labels = ", ".join(c.label for c in conflicts)
-        message = f"Changed here and in Xero: {labels}. Choose which to keep."
-        records.record_error(s, outbox.INVOICE, invoice_id, ctx.tenant_id, "conflict", message, now)
-        records.log(s, now, f"{inv.number}: {message}", "warning", invoice_id=invoice_id)
-        if entry is not None:
-            outbox.hold_entity(s, outbox.INVOICE, invoice_id, outbox.HELD_CONFLICT)
-        ctx.conflicts += 1
+        _hold_conflicts(ctx, s, inv.number, invoice_id, conflicts, remote, now, held=entry is not None)
     else:
         if entry is not None and invoice_view(new, ctx.codes) == remote_view:
             outbox.drop(s, outbox.INVOICE, invoice_id)  # nothing of ours left to push
         records.log(s, now, f"{inv.number}: {what} in Xero", invoice_id=invoice_id)
+
+
+def _hold_conflicts(ctx: Context, s: Session, number: str, invoice_id: int, conflicts: list, remote: RemoteInvoice,
+                    now: datetime, *, held: bool) -> None:
+    """Fields changed here and in Xero: the invoice's open conflicts replaced by these, shown on the invoice and
+    in the log, and its change waiting here (``held``) held until the user chooses."""
+    s.execute(update(SyncConflictRow)
+              .where(col(SyncConflictRow.invoice_id) == invoice_id, col(SyncConflictRow.kind) == outbox.INVOICE,
+                     col(SyncConflictRow.resolved_at).is_(None))
+              .values(resolved_at=now, resolution="superseded"))
+    for c in conflicts:
+        s.add(SyncConflictRow(invoice_id=invoice_id, field=c.field, base=json.dumps(c.base),
+                              local=json.dumps(c.local), remote=json.dumps(c.remote),
+                              remote_updated_utc=remote.updated_utc, created_at=now))
+    labels = ", ".join(c.label for c in conflicts)
+    message = f"Changed here and in Xero: {labels}. Choose which to keep."
+    records.record_error(s, outbox.INVOICE, invoice_id, ctx.tenant_id, "conflict", message, now)
+    records.log(s, now, f"{number}: {message}", "warning", invoice_id=invoice_id)
+    if held:
+        outbox.hold_entity(s, outbox.INVOICE, invoice_id, outbox.HELD_CONFLICT)
+    ctx.conflicts += 1
 
 
 def _describe(before, after, remote: RemoteInvoice) -> str:

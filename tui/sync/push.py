@@ -162,55 +162,71 @@ def _record_invoices(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
         for (entry_id, invoice_id, seq), element, body in zip(json.loads(batch.entries), elements, sent):
             messages = element_errors(element)
             row = s.get(InvoiceRow, invoice_id)
-            if messages and creations_refused and row is not None and not body.get("InvoiceID"):
-                existing = (ctx.xero_numbers or {}).get(row.number)
-                inv = get_invoice(s, invoice_id)
-                contact_id = body.get("Contact", {}).get("ContactID")
-                if existing is not None and existing["InvoiceID"] not in linked_ids \
-                        and is_ours(inv, contact_id, existing):
-                    _link_invoice(s, invoice_id, existing["InvoiceID"])
-                    linked_ids.add(existing["InvoiceID"])
-                    records.record_synced(s, outbox.INVOICE, invoice_id, ctx.tenant_id, existing["InvoiceID"],
-                                          None, invoice_view(inv, ctx.codes), now)
-                    records.log(s, now, f"{inv.number} was already in Xero (an earlier attempt); linked",
-                                invoice_id=invoice_id)
-                    outbox.complete(s, entry_id, seq)
-                    ctx.pushed += 1
-                    continue
-            if messages:
-                message = "; ".join(messages)
-                clash = "must be unique" in message.lower()
-                code = "number_clash" if clash else ALLOCATED if ALLOCATED_MESSAGE in message else "validation"
-                if clash and row is not None:
-                    fix = suggest_number(s, ctx.xero_numbers or {}, row.number)
-                    message = f"{message} Renumber this invoice (for example to {fix}) and it will be sent."
-                records.record_error(s, outbox.INVOICE, invoice_id, ctx.tenant_id, code, message, now)
-                records.log(s, now, f"Xero refused {row.number if row else 'an invoice'}: {message}", "error",
-                            invoice_id=invoice_id)
+            if messages and creations_refused and row is not None and not body.get("InvoiceID") \
+                    and _link_if_ours(ctx, s, row, body, linked_ids, now):
+                outbox.complete(s, entry_id, seq)
+                ctx.pushed += 1
+            elif messages:
+                _record_refusal(ctx, s, invoice_id, row, messages, now)
+                clash = "must be unique" in "; ".join(messages).lower()
                 outbox.hold(s, entry_id, seq, outbox.HELD_CLASH if clash else outbox.HELD_ERROR)
                 ctx.errors += 1
-                continue
-            remote = invoice_from_xero(element)
-            if row is None:  # deleted here meanwhile (cannot happen to a sent invoice, but never crash on it)
+            elif row is None:  # deleted here meanwhile (cannot happen to a sent invoice, but never crash on it)
                 outbox.complete(s, entry_id, seq)
-                continue
-            if not row.xero_invoice_id:
-                row.xero_invoice_id = remote.xero_id
-                s.add(row)
-            inv = get_invoice(s, invoice_id)
-            keep_error = False
-            if remote.status is not InvoiceStatus.VOIDED and not totals_match(inv, remote):
-                keep_error = True
-                records.record_error(
-                    s, outbox.INVOICE, invoice_id, ctx.tenant_id, "totals",
-                    f"Xero's total {remote.total} differs from ours {inv.totals.total}: check the tax rates and "
-                    "account mapping", now)
-                ctx.errors += 1
-            records.record_synced(s, outbox.INVOICE, invoice_id, ctx.tenant_id, remote.xero_id, remote.updated_utc,
-                                  remote.view() if remote.lines or remote.status is not InvoiceStatus.VOIDED
-                                  else {**invoice_view(inv, ctx.codes), "status": "VOIDED"},
-                                  now, keep_error=keep_error)
-            outbox.complete(s, entry_id, seq)
-            ctx.pushed += 1
+            else:
+                _record_accepted(ctx, s, row, element, now)
+                outbox.complete(s, entry_id, seq)
+                ctx.pushed += 1
         delete_batch(s, batch)
         records.log(s, now, f"Sent {len(elements)} invoice{'s' if len(elements) != 1 else ''} to Xero")
+
+
+def _link_if_ours(ctx: Context, s: Session, row: InvoiceRow, body: dict, linked_ids: set, now: datetime) -> bool:
+    """A create refused for its number: when the invoice in Xero with that number is evidently this one (an
+    earlier attempt whose answer was lost), link it and record it synced. True when it did."""
+    existing = (ctx.xero_numbers or {}).get(row.number)
+    inv = get_invoice(s, row.id)
+    contact_id = body.get("Contact", {}).get("ContactID")
+    if existing is None or existing["InvoiceID"] in linked_ids or not is_ours(inv, contact_id, existing):
+        return False
+    _link_invoice(s, row.id, existing["InvoiceID"])
+    linked_ids.add(existing["InvoiceID"])
+    records.record_synced(s, outbox.INVOICE, row.id, ctx.tenant_id, existing["InvoiceID"], None,
+                          invoice_view(inv, ctx.codes), now)
+    records.log(s, now, f"{inv.number} was already in Xero (an earlier attempt); linked", invoice_id=row.id)
+    return True
+
+
+def _record_refusal(ctx: Context, s: Session, invoice_id: int, row: InvoiceRow | None, messages: list[str],
+                    now: datetime) -> None:
+    """Xero refused this invoice: its messages on the invoice, with a new number to try for a clash."""
+    message = "; ".join(messages)
+    clash = "must be unique" in message.lower()
+    code = "number_clash" if clash else ALLOCATED if ALLOCATED_MESSAGE in message else "validation"
+    if clash and row is not None:
+        fix = suggest_number(s, ctx.xero_numbers or {}, row.number)
+        message = f"{message} Renumber this invoice (for example to {fix}) and it will be sent."
+    records.record_error(s, outbox.INVOICE, invoice_id, ctx.tenant_id, code, message, now)
+    records.log(s, now, f"Xero refused {row.number if row else 'an invoice'}: {message}", "error",
+                invoice_id=invoice_id)
+
+
+def _record_accepted(ctx: Context, s: Session, row: InvoiceRow, element: dict, now: datetime) -> None:
+    """Xero took this invoice: its id and what it holds now, with an error kept when its total differs."""
+    remote = invoice_from_xero(element)
+    if not row.xero_invoice_id:
+        row.xero_invoice_id = remote.xero_id
+        s.add(row)
+    inv = get_invoice(s, row.id)
+    keep_error = False
+    if remote.status is not InvoiceStatus.VOIDED and not totals_match(inv, remote):
+        keep_error = True
+        records.record_error(
+            s, outbox.INVOICE, row.id, ctx.tenant_id, "totals",
+            f"Xero's total {remote.total} differs from ours {inv.totals.total}: check the tax rates and "
+            "account mapping", now)
+        ctx.errors += 1
+    records.record_synced(s, outbox.INVOICE, row.id, ctx.tenant_id, remote.xero_id, remote.updated_utc,
+                          remote.view() if remote.lines or remote.status is not InvoiceStatus.VOIDED
+                          else {**invoice_view(inv, ctx.codes), "status": "VOIDED"},
+                          now, keep_error=keep_error)
