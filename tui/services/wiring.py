@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tui.connection import XeroConnection
-    from tui.services.core import Services
     from tui.services.sync import SyncService
 
 
-def sync_service(services: Services) -> SyncService:
-    """The sync's side for the screens, with this process's runner made on first use."""
+def sync_service(services) -> SyncService:
+    """The sync's side for ``services`` (:class:`~tui.services.Services`), its runner made on first use."""
     from tui.services.sync import SyncService
 
     def make_runner():
@@ -34,8 +33,8 @@ def sync_service(services: Services) -> SyncService:
                        make_runner=make_runner)
 
 
-def xero_connection(services: Services) -> XeroConnection:
-    """The Xero connection, working on the services' configuration, secrets, database and clock."""
+def xero_connection(services) -> XeroConnection:
+    """The Xero connection, working on the configuration, secrets, database and clock of ``services``."""
     from tui.connection import XeroConnection
     from tui.connection.service import Wiring
 
