@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tui.connection import XeroConnection
+    from tui.connection.service import Wiring
     from tui.services.sync import SyncService
 
 
@@ -33,15 +34,21 @@ def sync_service(services) -> SyncService:
                        make_runner=make_runner)
 
 
-def xero_connection(services) -> XeroConnection:
-    """The Xero connection, working on the configuration, secrets, database and clock of ``services``."""
-    from tui.connection import XeroConnection
+def connection_wiring(services) -> Wiring:
+    """What the Xero connection works with: the configuration, secrets, database and clock of ``services``."""
     from tui.connection.service import Wiring
 
     def set_config(cfg) -> None:
         services.cfg = cfg
 
-    return XeroConnection(Wiring(
+    return Wiring(
         config=lambda: services.cfg, set_config=set_config, secrets=lambda: services.secrets,
         engine=lambda: services.engine, session=services.session, now=lambda: services.now(), user=services.user,
-        sync_overview=lambda s: services.sync.overview(s)))
+        sync_overview=lambda s: services.sync.overview(s))
+
+
+def xero_connection(services) -> XeroConnection:
+    """The Xero connection of ``services``."""
+    from tui.connection import XeroConnection
+
+    return XeroConnection(connection_wiring(services))
