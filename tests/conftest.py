@@ -19,7 +19,13 @@ os.environ["TEXTUAL_ANIMATIONS"] = "none"
 os.environ.setdefault("TRADIECORE_USER", "sam")
 os.environ["TRADIECORE_SYNC_LOOK_S"] = "0.1"
 
-pytest_plugins = ["tests.isolation"]
+pytest_plugins = [
+    "tests.isolation",
+    "tests.fixtures.template_db",
+    "tests.fixtures.postgres",
+    "tests.fixtures.sync",
+    "tests.fixtures.connect",
+]
 
 # 10:00 on Wednesday 25 November 2026 in Sydney: every snapshot and To Do grouping uses this instant.
 FIXED_NOW = datetime(2026, 11, 24, 23, 0, tzinfo=timezone.utc)

@@ -12,11 +12,10 @@ from dataclasses import replace
 
 import pytest
 
-from tests.connect.conftest import sandbox_cfg
 from tests.connect.helpers import connect_service, screen_text, wait_for
 from tui.app import TradieApp
 from tui.connection import Started, XeroConnection
-from tui.devtools.screenshots import make_services, settle
+from tui.devtools.screenshots import settle
 from tui.xero.sign_in import Organisation
 from tui.xero.errors import AccessDenied, Cancelled
 
@@ -63,18 +62,6 @@ async def settle_while_waiting(pilot) -> None:
         if others:  # an empty list would mean every worker
             await pilot.app.workers.wait_for_complete(others)
     await pilot.pause()
-
-
-@pytest.fixture
-def snap_services(env, tmp_path):
-    return make_services(tmp_path / "snap")
-
-
-@pytest.fixture
-def sandboxed(snap_services, sandbox, redirect_port):
-    """Demo data, with the Xero settings pointing at the sandbox."""
-    snap_services.cfg = sandbox_cfg(snap_services.cfg, sandbox, redirect_port)
-    return snap_services
 
 
 def _connected(services, http_browser):

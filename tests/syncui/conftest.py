@@ -1,20 +1,11 @@
-"""The sync screens under Pilot against the sandbox over HTTP (the sync tests' fixtures: one server, reset per test)."""
+"""The sync screens under Pilot against the sandbox over HTTP (tests/fixtures/sync.py: one server, reset per test)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.connect.helpers import screen_text, wait_for
-from tests.sync.conftest import (  # noqa: F401  (fixtures)
-    _sandbox_server,
-    connect_business,
-    connected,
-    make_invoice,
-    sandbox,
-    send,
-    xero_cfg,
-    xservices,
-)
+from tests.fixtures.sync import connect_business, make_invoice, send
 
 
 def sync_app(services):
@@ -102,5 +93,5 @@ def set_account_code():
     return set_code
 
 
-__all__ = ["conflicted", "header", "header_is_red", "make_invoice", "next_pass", "open_editor", "screen_text",
+__all__ = ["conflicted", "connect_business", "header", "header_is_red", "make_invoice", "next_pass", "open_editor", "screen_text",
            "startup_pass", "send", "sync_app", "wait_for"]
