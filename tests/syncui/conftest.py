@@ -93,5 +93,5 @@ def set_account_code():
     return set_code
 
 
-__all__ = ["conflicted", "connect_business", "header", "header_is_red", "make_invoice", "next_pass", "open_editor", "screen_text",
-           "startup_pass", "send", "sync_app", "wait_for"]
+__all__ = ["conflicted", "connect_business", "header", "header_is_red", "make_invoice", "next_pass", "open_editor",
+           "screen_text", "startup_pass", "send", "sync_app", "wait_for"]
