@@ -19,11 +19,6 @@ SMALL = (80, 24)  # every screen works at 80x24
 DRAFT, PAID = 6, 3
 
 
-@pytest.fixture
-def demo(tmp_path):
-    return make_services(tmp_path / "demo")
-
-
 async def quiet(pilot) -> None:
     await settle(pilot)
     pilot.app.clear_notifications()

@@ -22,28 +22,6 @@ DRAFT = 6  # the demo's draft for Coastal Builders Pty Ltd
 TO = "ap@coastalbuilders.example"
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps what it is sent."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller.port, inbox
-    controller.stop()
-
-
 def services_mailing_to(env, monkeypatch, port: int | None) -> Services:
     """Demo data, mail by SMTP on a loopback port (None: the local outbox folder)."""
     from tui import config
