@@ -18,7 +18,6 @@ from __future__ import annotations
 import gc
 import os
 import time
-import tomllib
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -29,95 +28,19 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.signal import Signal
 
+from tui.config import POLL_INTERVAL_S, load_keymap
 from tui.services import import_store
-from tui.widgets.commands import ListProvider
 from tui.widgets.plain_text import PlainText
-from tui.widgets.records import ChangeWatcher, RecordsChanged
-from tui.widgets.sync_scheduler import POLL_INTERVAL_S, PassResult, SyncScheduler, SyncWanted
+from tui.shell.change_watcher import ChangeWatcher
+from tui.shell.commands import DESTINATIONS, GoToCommands
+from tui.widgets.records import RecordsChanged
+from tui.shell.sync_scheduler import PassResult, SyncScheduler, SyncWanted
 
 if TYPE_CHECKING:
     from tui.config import Config
     from tui.services import Services
 
 CSS_DIR = Path(__file__).parent
-
-#: Every place the command palette can go: action name -> what the palette calls it.
-DESTINATIONS: dict[str, str] = {
-    "todo": "To Do",
-    "customers": "Customers",
-    "new_invoice": "New invoice",
-    "settings": "Settings",
-    "business": "Business details",
-    "email": "Email",
-    "integrations": "Integrations",
-    "outbox": "Outbox",
-    "sync": "Sync",
-    "help": "Help",
-}
-
-_DESTINATION_HELP = {
-    "todo": "Overdue invoices, drafts to send, invoices awaiting payment",
-    "customers": "Find, add and edit customers",
-    "new_invoice": "Start a new invoice",
-    "settings": "Business details, email and integrations",
-    "business": "Name, ABN, address, email, GST, payment terms, time zone",
-    "email": "How invoices are emailed; the SMTP password",
-    "integrations": "Xero and its connection status",
-    "outbox": "Emails saved to the local outbox folder",
-    "sync": "Xero sync: errors, conflicts, recent activity, Sync now",
-    "help": "The keyboard map",
-}
-
-
-class GoToCommands(ListProvider):
-    """``Go to <screen>`` for every screen, in the command palette (Ctrl+P)."""
-
-    def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
-        app = self.app
-        assert isinstance(app, TradieApp)
-        return [
-            (f"Go to {title}", _DESTINATION_HELP[name], partial(app.goto, name))
-            for name, title in DESTINATIONS.items()
-        ]
-
-
-def _keys_from(table: object, where: str, problems: list[str]) -> dict[str, str]:
-    if not isinstance(table, dict):
-        problems.append(f"{where}: [keys] must be a table of binding id = \"key,key\"")
-        return {}
-    keymap: dict[str, str] = {}
-    for binding_id, keys in table.items():
-        if isinstance(keys, str) and keys.strip():
-            keymap[str(binding_id)] = keys.replace(" ", "")
-        else:
-            problems.append(f"{where}: [keys] {binding_id} must be a non-empty string such as \"ctrl+n\"")
-    return keymap
-
-
-def load_keymap(config_dir: Path, env: dict[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
-    """The user's key remapping: ``[keys]`` in config.toml, then ``TRADIECORE_KEYS_<ID>`` (environment wins).
-
-    Returns the keymap (binding id -> comma-separated keys) and any problems, to show rather than crash on.
-    """
-    env = dict(os.environ if env is None else env)
-    problems: list[str] = []
-    keymap: dict[str, str] = {}
-    path = config_dir / "config.toml"
-    try:
-        parsed = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        parsed = {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        parsed = {}
-        problems.append(f"{path}: {exc}")
-    if "keys" in parsed:
-        keymap.update(_keys_from(parsed["keys"], str(path), problems))
-    prefix = "TRADIECORE_KEYS_"
-    for name, value in env.items():
-        if name.startswith(prefix) and value.strip():
-            keymap[name[len(prefix):].lower()] = value.replace(" ", "")
-    return keymap, problems
-
 
 def animations_off() -> bool:
     return os.environ.get("TEXTUAL_ANIMATIONS", "").lower() in ("none", "disabled")
@@ -126,7 +49,7 @@ def animations_off() -> bool:
 def xero_commands():
     """The palette's Xero commands, imported when the palette first opens (the Xero screens are not on the way
     to the first frame)."""
-    from tui.screens.xero_flow import XeroCommands
+    from tui.screens.xero.flow import XeroCommands
 
     return XeroCommands
 
@@ -325,7 +248,7 @@ class TradieApp(App):
             self.pop_screen()
 
     def show_customers(self) -> None:
-        from tui.screens.customers import CustomersScreen
+        from tui.screens.customers.screen import CustomersScreen
 
         self.push_screen(CustomersScreen())
 
@@ -334,43 +257,43 @@ class TradieApp(App):
 
     def open_invoice(self, invoice_id: int | None, customer_id: int | None = None) -> None:
         """The invoice editor: an existing invoice by id, or a new one (optionally for a customer)."""
-        from tui.screens.invoice_editor import InvoiceEditorScreen
+        from tui.screens.invoices.editor import InvoiceEditorScreen
 
         self.push_screen(InvoiceEditorScreen(invoice_id=invoice_id, customer_id=customer_id))
 
     def show_outbox(self) -> None:
-        from tui.screens.outbox import OutboxScreen
+        from tui.screens.invoices.outbox import OutboxScreen
 
         self.push_screen(OutboxScreen())
 
     def show_settings(self) -> None:
-        from tui.screens.settings import SettingsScreen
+        from tui.screens.settings.screen import SettingsScreen
 
         self.push_screen(SettingsScreen())
 
     def show_business(self) -> None:
-        from tui.screens.business import BusinessScreen
+        from tui.screens.settings.business import BusinessScreen
 
         self.push_screen(BusinessScreen())
 
     def show_email(self) -> None:
-        from tui.screens.email_settings import EmailSettingsScreen
+        from tui.screens.settings.email import EmailSettingsScreen
 
         self.push_screen(EmailSettingsScreen())
 
     def show_integrations(self) -> None:
-        from tui.screens.integrations import IntegrationsScreen
+        from tui.screens.settings.integrations import IntegrationsScreen
 
         self.push_screen(IntegrationsScreen())
 
     def show_sync(self) -> None:
-        from tui.screens.sync import SyncScreen
+        from tui.screens.sync.screen import SyncScreen
 
         if not isinstance(self.screen, SyncScreen):
             self.push_screen(SyncScreen())
 
     def show_first_sync_preview(self) -> None:
-        from tui.screens.sync_preview import FirstSyncPreviewScreen
+        from tui.screens.sync.preview import FirstSyncPreviewScreen
 
         self._preview_offered = True  # opened from the Sync screen too: never offered again on its own
         if not isinstance(self.screen, FirstSyncPreviewScreen):
@@ -412,7 +335,7 @@ class TradieApp(App):
 
     def _at_rest(self) -> bool:
         """On To Do or the Sync screen: nothing being typed or chosen that a new screen would interrupt."""
-        from tui.screens.sync import SyncScreen
+        from tui.screens.sync.screen import SyncScreen
         from tui.screens.todo import TodoScreen
 
         return isinstance(self.screen, (TodoScreen, SyncScreen))

@@ -19,6 +19,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="URL", help="database URL (default: SQLite in the data dir; env TRADIECORE_DATABASE_URL)")
     p.add_argument("--xero-base", metavar="URL", help="point Xero's login, identity and API hosts at one URL (a sandbox)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    _app_commands(sub)
+    _setup_command(sub)
+    _sync_command(sub)
+    _shop_commands(sub)
+    _serve_command(sub)
+    connect = sub.add_parser("connect", help="connect Xero without the app: a custom connection (secret on stdin)")
+    connect.add_argument("--custom", action="store_true", required=True, help="a Xero custom connection")
+    connect.add_argument("--client-id", required=True, metavar="ID", help="the custom connection's client id")
+    return p
+
+
+def _app_commands(sub) -> None:
+    """``run`` (the default), ``demo`` and ``sandbox``."""
     sub.add_parser("run", help="run the app on your business's data (the default)")
     demo = sub.add_parser("demo", help="run the app on demo data with a local Xero sandbox")
     demo.add_argument("--reset", action="store_true", help="throw the demo data away and start over")
@@ -28,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     sb.add_argument("--state", metavar="FILE", help="keep the sandbox's state in this file between runs")
     sb.add_argument("--redirect-uri", action="append", default=[], metavar="URI", help="register a redirect URI")
     sb.add_argument("--control", action="store_true", help="enable the /_sandbox control endpoints")
+
+
+def _setup_command(sub) -> None:
+    """``setup --site``: one business for every member of a Unix group."""
     setup = sub.add_parser("setup", help="set this server up for several users (as root): tradiecore setup --site")
     setup.add_argument("--site", action="store_true", required=True,
                        help="one business for every member of a Unix group: site config, data dir, database, "
@@ -40,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     setup.add_argument("--user", dest="site_user", metavar="NAME", help="the user the sync service runs as")
     setup.add_argument("--xero-base", dest="xero_base", metavar="URL", default=argparse.SUPPRESS,
                        help="a Xero other than Xero's own (a sandbox): kept in the site config for everyone")
+
+
+def _sync_command(sub) -> None:
+    """``sync``: the Xero sync headless, with its webhook listener if asked."""
     sync = sub.add_parser("sync", help="run the Xero sync headless (a loop; --once for cron)")
     sync.add_argument("--once", action="store_true", help="one pass, then exit")
     sync.add_argument("--wait", type=_seconds, metavar="SECONDS",
@@ -51,6 +72,10 @@ def _parser() -> argparse.ArgumentParser:
                            "starts a pass at once")
     sync.add_argument("--webhook-host", default="127.0.0.1", metavar="H",
                       help="the address the webhook listener binds (default 127.0.0.1, behind a reverse proxy)")
+
+
+def _shop_commands(sub) -> None:
+    """The shop server's ``status``, ``backup``, ``restore`` and ``service``."""
     status = sub.add_parser("status", help="the Xero sync's state (exit 0 well, 1 needs attention, 2 not connected, "
                                            "3 unreadable)")
     status.add_argument("--json", action="store_true", help="as JSON, for monitoring")
@@ -68,6 +93,10 @@ def _parser() -> argparse.ArgumentParser:
                               "proxy) instead of the sync service's")
     service.add_argument("--port", type=int, default=8080, help="with --serve: the port (default 8080)")
     service.add_argument("--public-url", metavar="URL", help="with --serve: the https address people open")
+
+
+def _serve_command(sub) -> None:
+    """``serve``: the app in a web browser, and its sign-in links."""
     serve = sub.add_parser("serve", help="the app in a web browser, for signed-in staff (--add-user NAME gives a "
                                          "sign-in link)")
     serve.add_argument("--host", default="127.0.0.1",
@@ -84,10 +113,6 @@ def _parser() -> argparse.ArgumentParser:
                                                         "install)")
     who.add_argument("--remove-user", metavar="NAME", help="sign NAME out everywhere and void their links")
     who.add_argument("--revoke-all", action="store_true", help="sign everyone out and void every link")
-    connect = sub.add_parser("connect", help="connect Xero without the app: a custom connection (secret on stdin)")
-    connect.add_argument("--custom", action="store_true", required=True, help="a Xero custom connection")
-    connect.add_argument("--client-id", required=True, metavar="ID", help="the custom connection's client id")
-    return p
 
 
 def _seconds(text: str) -> float:
@@ -154,7 +179,7 @@ def _ops(cfg, args: argparse.Namespace) -> int:
 
 def _sync(cfg, args: argparse.Namespace) -> int:
     """`tradiecore sync`, with the webhook listener beside the loop when ``--webhook-port`` asks for it."""
-    from tui.sync.runner import DEFAULT_WAIT_S, main as sync_main
+    from tui.ops.sync import DEFAULT_WAIT_S, main as sync_main
 
     if args.wait is not None and not args.once:
         print("tradiecore: --wait goes with --once (how long to wait for the pass asked of another process)",
@@ -170,8 +195,8 @@ def _sync(cfg, args: argparse.Namespace) -> int:
     import getpass
     import threading
 
-    from tui.secrets import SecretsError, TokenStoreUnreadable
-    from tui.site_secrets import open_secrets
+    from tui.credentials.user_store import SecretsError, TokenStoreUnreadable
+    from tui.credentials.site_store import open_secrets
     from tui.sync.webhook import NoWebhookKey, WebhookReceiver, webhook_key
 
     ask = (lambda: getpass.getpass("Xero webhook key (your app's Webhooks page at Xero): ")) \
@@ -244,7 +269,7 @@ def _main(argv: list[str] | None) -> int:
         print(f"tradiecore: {exc}", file=sys.stderr)
         return 3 if command == "status" else 2
     if command == "setup":
-        from tui.site_setup import setup_site
+        from tui.ops.site_setup import setup_site
 
         return setup_site(cfg, data_dir=args.data_dir, group=args.group, db=args.site_db, user=args.site_user,
                           say=print, complain=lambda line: print(line, file=sys.stderr), xero_base=args.xero_base)
@@ -255,8 +280,8 @@ def _main(argv: list[str] | None) -> int:
     if command == "service":
         return _ops(cfg, args)
     if command == "sync":
-        from tui.secrets import SecretsError, TokenStoreUnreadable
-        from tui.site_secrets import check_readable
+        from tui.credentials.user_store import SecretsError, TokenStoreUnreadable
+        from tui.credentials.site_store import check_readable
 
         try:
             check_readable(cfg)  # the key first: "are you in the group?" names the token store

@@ -1,4 +1,4 @@
-"""The wall clock and the sync's cadence, shared by every layer above the domain (which takes times as arguments).
+"""The wall clock, shared by every layer above the domain (which takes times as arguments).
 
 ``utc_now`` is the default ``now`` of the services, the sync runner and the lease; tests pass their own.
 """
@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-
-POLL_INTERVAL_S = 60.0  # seconds between background sync passes (the app's worker and ``tradiecore sync``)
 
 
 def utc_now() -> datetime:

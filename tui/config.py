@@ -10,7 +10,7 @@ Search order for every key (first wins):
 
 A site config file makes this a site install (:attr:`Config.is_site`): one business for every member of the
 site's Unix group, its data in the site's data dir (``[site] data_dir``; ``TRADIECORE_DATA_DIR`` still wins) and
-its secrets shared (:mod:`tui.site_secrets`). Per-person settings (the keymap, ``[keys]``) are read from the
+its secrets shared (:mod:`tui.credentials.site_store`). Per-person settings (the keymap, ``[keys]``) are read from the
 user's own config.toml only, never from the site's.
 """
 
@@ -32,6 +32,8 @@ from tui.domain.text import control_problem
 
 APP_NAME = "tradiecore"
 ENV_PREFIX = "TRADIECORE_"
+
+POLL_INTERVAL_S = 60.0  # seconds between background sync passes (the app's worker and ``tradiecore sync``)
 
 DEFAULT_SCOPES = \
     "offline_access accounting.invoices accounting.payments accounting.contacts accounting.settings.read"
@@ -331,3 +333,39 @@ def write_client_id(path: Path, client_id: str) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(set_key(text, "xero", "client_id", client_id), encoding="utf-8")
+
+
+def _keys_from(table: object, where: str, problems: list[str]) -> dict[str, str]:
+    if not isinstance(table, dict):
+        problems.append(f"{where}: [keys] must be a table of binding id = \"key,key\"")
+        return {}
+    keymap: dict[str, str] = {}
+    for binding_id, keys in table.items():
+        if isinstance(keys, str) and keys.strip():
+            keymap[str(binding_id)] = keys.replace(" ", "")
+        else:
+            problems.append(f"{where}: [keys] {binding_id} must be a non-empty string such as \"ctrl+n\"")
+    return keymap
+
+
+def load_keymap(config_dir: Path, env: dict[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
+    """The user's key remapping: ``[keys]`` in config.toml, then ``TRADIECORE_KEYS_<ID>`` (environment wins).
+
+    Returns the keymap (binding id -> comma-separated keys) and any problems, to show rather than crash on.
+    """
+    env = dict(os.environ if env is None else env)
+    problems: list[str] = []
+    keymap: dict[str, str] = {}
+    path = config_dir / "config.toml"
+    try:
+        parsed = _read_toml(path) or {}
+    except ConfigError as exc:
+        parsed = {}
+        problems.append(str(exc))
+    if "keys" in parsed:
+        keymap.update(_keys_from(parsed["keys"], str(path), problems))
+    prefix = "TRADIECORE_KEYS_"
+    for name, value in env.items():
+        if name.startswith(prefix) and value.strip():
+            keymap[name[len(prefix):].lower()] = value.replace(" ", "")
+    return keymap, problems

@@ -56,6 +56,8 @@ def test_sync_runs_the_first_pass_in_the_app_and_counts_the_calls(bench):
     # 20 contacts in one write, 60 invoices in two; four reads (accounts, contacts, two pages of invoices)
     assert figure(out, "total calls") == 7
     assert figure(out, "idle poll calls") == 1
+    # the naive baseline on 6 invoices of 2 new customers: 6 contact look-ups, 2 contact PUTs, 6 invoice PUTs
+    assert figure(out, "baseline calls per invoice") == 2.33
     # the 20 customers' contacts changed in Xero: read back in one page; an idle day within Xero's budget
     assert re.search(r"^contacts pulled: 20 in 1 calls", out, re.M), out
     assert figure(out, "idle day calls") <= 500

@@ -62,8 +62,8 @@ async def http_consent_in_thread(http_browser, url, **kw):
 async def open_connect_dialog(pilot, what: str = "waiting modal"):
     """In the app: start Connect to Xero and wait for the dialog's sign-in, with the paste field focused."""
     from tests.fit import laid_out
-    from tui.screens.xero_connect import ConnectScreen
-    from tui.screens.xero_flow import start_connect_flow
+    from tui.screens.xero.connect import ConnectScreen
+    from tui.screens.xero.flow import start_connect_flow
 
     app = pilot.app
     before = app.screen
@@ -78,9 +78,9 @@ async def open_connect_dialog(pilot, what: str = "waiting modal"):
 async def consent_to_picker(pilot, http_browser, **flow) -> None:
     """In the app: start Connect to Xero (``flow``: start_connect_flow's keywords), answer the consent in the
     browser, and wait for the organisation picker."""
-    from tui.screens.xero_connect import ConnectScreen
-    from tui.screens.xero_flow import start_connect_flow
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.connect import ConnectScreen
+    from tui.screens.xero.flow import start_connect_flow
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     app = pilot.app
     start_connect_flow(app, **flow)

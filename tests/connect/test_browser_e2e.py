@@ -19,7 +19,7 @@ def app_for(services):
 
 
 async def open_connect_modal(pilot):
-    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero.connect import ConnectScreen
 
     app = pilot.app
     await pilot.press("s", "i")  # To Do -> Settings -> Integrations
@@ -37,8 +37,8 @@ async def browser(chromium, sandbox, url, **kw):
 
 
 async def test_connect_allow_access_shows_xero_screen(xservices, sandbox, chromium):
-    from tui.screens.xero import XeroScreen
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.screen import XeroScreen
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     app = app_for(xservices)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -51,12 +51,12 @@ async def test_connect_allow_access_shows_xero_screen(xservices, sandbox, chromi
         await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview, what="Xero")
         text = screen_text(app)
         assert "Demo Company (AU)" in text and "Connected" in text and "Revenue Accounts" in text
-    assert xservices.xero.overview().organisation == "Demo Company (AU)"
+    assert xservices.connection.overview().organisation == "Demo Company (AU)"
 
 
 async def test_cancel_on_consent_page_changes_nothing(xservices, sandbox, chromium):
-    from tui.screens.integrations import IntegrationsScreen
-    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.settings.integrations import IntegrationsScreen
+    from tui.screens.xero.connect import ConnectScreen
 
     app = app_for(xservices)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -67,13 +67,13 @@ async def test_cancel_on_consent_page_changes_nothing(xservices, sandbox, chromi
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, IntegrationsScreen))
         assert "Not connected" in screen_text(app)
-    assert xservices.xero.overview().state == "not connected"
+    assert xservices.connection.overview().state == "not connected"
 
 
 async def test_paste_back_of_the_redirect_address(xservices, sandbox, chromium):
     from textual.widgets import Input
 
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     app = app_for(xservices)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -87,12 +87,12 @@ async def test_paste_back_of_the_redirect_address(xservices, sandbox, chromium):
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, OrganisationsScreen), what="organisations")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: xservices.xero.overview().state == "connected", what="stored")
+        await wait_for(pilot, lambda: xservices.connection.overview().state == "connected", what="stored")
 
 
 async def test_two_organisations_picker(xservices, sandbox, chromium):
-    from tui.screens.xero import XeroScreen
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.screen import XeroScreen
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     connect_second_organisation(sandbox)
     app = app_for(xservices)
@@ -107,14 +107,14 @@ async def test_two_organisations_picker(xservices, sandbox, chromium):
         await pilot.press(*(["down"] * names.index("Smith Plumbing & Gas Pty Ltd")), "enter", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview, what="Xero")
         assert "Smith Plumbing & Gas Pty Ltd" in screen_text(app)
-    assert xservices.xero.overview().organisation == "Smith Plumbing & Gas Pty Ltd"
+    assert xservices.connection.overview().organisation == "Smith Plumbing & Gas Pty Ltd"
 
 
 async def test_reconnect_after_revoke_keeps_tenant_and_mappings(xservices, xero, sandbox, chromium):
-    from tui.screens.integrations import IntegrationsScreen
-    from tui.screens.xero import XeroScreen
-    from tui.screens.xero_connect import ConnectScreen
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.settings.integrations import IntegrationsScreen
+    from tui.screens.xero.screen import XeroScreen
+    from tui.screens.xero.connect import ConnectScreen
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     app = app_for(xservices)
     async with app.run_test(size=(100, 32)) as pilot:

@@ -65,7 +65,7 @@ async def settle_while_waiting(pilot) -> None:
 
 
 def _connected(services, http_browser):
-    xero = services.xero
+    xero = services.connection
     connect_service(xero, http_browser)
     return xero
 
@@ -74,7 +74,7 @@ def snap_sign_in(snap_compare, services, size, fake: FixedSignIn, shown, *, app=
                  then=(), settled=False) -> bool:
     """The Connect screen over To Do (or Integrations) on ``fake``'s sign-in, once ``shown(app)`` holds, after
     ``then`` (each a key and the screen it leads to), ``settled`` as the sign-in waits; the wait is ended after."""
-    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero.connect import ConnectScreen
 
     async def run_before(pilot):
         await settle(pilot)
@@ -116,7 +116,7 @@ def test_waiting_modal_local(snap_compare, snap_services, size):
 
 @SIZES
 def test_link_alone(snap_compare, snap_services, size):
-    from tui.screens.xero_connect import LinkScreen
+    from tui.screens.xero.connect import LinkScreen
 
     assert snap_sign_in(snap_compare, snap_services, size, FixedSignIn(snap_services), ssh_line,
                         then=[("ctrl+l", LinkScreen)], settled=True)
@@ -130,7 +130,7 @@ def test_waiting_modal_access_not_allowed(snap_compare, snap_services):
 @SIZES
 def test_organisation_picker(snap_compare, snap_services, size):
     from tui.connection import PendingConnection
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     pending = PendingConnection(tokens=None, organisations=[
         Organisation("3f1b8c2e-5d4a-4b7e-9a61-0c2d8e7f4a10", "Harbour City Plumbing (Demo)", "ORGANISATION", "c1"),
@@ -147,7 +147,7 @@ def test_organisation_picker(snap_compare, snap_services, size):
 
 def snap_xero_screen(snap_compare, services, size=SIZE, presses: tuple[tuple[str, ...], ...] = ()) -> bool:
     """The Xero screen as the app opens it, after ``presses`` (each a run of keys, then settled)."""
-    from tui.screens.xero_flow import open_xero_screen
+    from tui.screens.xero.flow import open_xero_screen
 
     async def run_before(pilot):
         await settle(pilot)
@@ -204,7 +204,7 @@ def test_xero_screen_continue(snap_compare, sandboxed, http_browser, sandbox):
 
 
 def test_missing_client_id(snap_compare, snap_services):
-    from tui.screens.xero_flow import start_connect_flow
+    from tui.screens.xero.flow import start_connect_flow
 
     assert not snap_services.cfg.xero.client_id
 

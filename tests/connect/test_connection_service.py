@@ -34,7 +34,7 @@ def test_connect_stores_organisation_tokens_and_default_mappings(xero, http_brow
     assert overview.organisation == "Demo Company (AU)"
     assert [m.category for m in overview.mappings] == list(CATEGORIES)
     assert {(m.code, m.name) for m in overview.mappings} == {("200", "Sales")}
-    assert xservices.xero.overview().state == "connected"
+    assert xservices.connection.overview().state == "connected"
     accounts = xero.chart_of_accounts()
     assert [a.code for a in accounts] == ["200", "210", "220", "260", "270"]
     assert accounts[0].tax_type == "OUTPUT"
@@ -57,7 +57,7 @@ def test_access_denied_changes_nothing(xero, http_browser, xservices):
     t.join(10)
     assert isinstance(got["error"], AccessDenied)
     assert str(got["error"]).startswith("Access was not allowed")
-    assert xservices.xero.overview().state == "not connected"
+    assert xservices.connection.overview().state == "not connected"
 
 
 def test_paste_back_and_forged_state(xero, http_browser):
@@ -88,7 +88,7 @@ def test_mapping_update_archived_flag_and_disconnect_revoke(xero, http_browser, 
     assert checked.state == "disconnected"
     assert checked.reason
     assert checked.since is not None
-    assert xservices.xero.overview().state == "disconnected"
+    assert xservices.connection.overview().state == "disconnected"
 
 
 def xero_warnings(xero):
@@ -126,7 +126,7 @@ def test_disconnect_deletes_connection_and_revokes(xero, http_browser, sandbox, 
     overview = xero.disconnect()
     assert overview.state == "not connected"
     assert ours() == []
-    assert xservices.xero.overview().state == "not connected"
+    assert xservices.connection.overview().state == "not connected"
 
 
 def test_missing_client_id_says_what_to_register(xero, xservices):
@@ -150,7 +150,7 @@ def test_custom_connection(xero, sandbox, xservices):
     assert xservices.secrets.get("xero.client-secret") == sandbox.custom_client_secret
     assert f'client_id = "{sandbox.custom_client_id}"' in (xservices.cfg.config_dir / "config.toml").read_text()
     # the sync engine builds its API the same way: the config's client id and the stored secret
-    from tui.xero_factory import oauth_for
+    from tui.connection.factory import oauth_for
 
     assert repr(oauth_for(xservices.cfg, xservices.secrets)).startswith("<XeroOAuth custom connection")
 
@@ -170,7 +170,7 @@ def test_write_client_id_keeps_the_rest_of_config(tmp_path):
 
 
 def test_token_file_is_0600_and_no_code_or_token_in_logs(xero, http_browser, xservices, caplog):
-    from tui.secrets import FileSecretStore, secrets_file
+    from tui.credentials.user_store import FileSecretStore, secrets_file
 
     store = FileSecretStore(secrets_file(xservices.cfg))
     xservices._secrets = store
@@ -240,7 +240,7 @@ def test_database_token_store_encrypts_and_shares_one_set(xero, http_browser, xs
     """PostgreSQL deployments keep the set in the database (tried here on SQLite): encrypted, never plain."""
     import sqlalchemy as sa
 
-    import tui.xero_factory as factory
+    import tui.connection.factory as factory
 
     monkeypatch.setattr(factory, "uses_database_tokens", lambda cfg: True)
     pending = connect(xero, http_browser)
@@ -256,7 +256,7 @@ def test_database_token_store_encrypts_and_shares_one_set(xero, http_browser, xs
     # another machine without the key is told what to copy
     from tui.xero.tokens import TokenKeyError
 
-    from tui.secrets import FileSecretStore
+    from tui.credentials.user_store import FileSecretStore
 
     other_secrets = FileSecretStore(xservices.cfg.config_dir / "other-machine.json")
     with pytest.raises(TokenKeyError, match="xero.token-key"):
@@ -301,14 +301,14 @@ def test_the_ssh_line_names_the_sites_ssh_host_else_the_sessions_address(site_fi
     (env / "site").mkdir()
     (env / "site" / "config.toml").write_text(site_file, encoding="utf-8")
     services = Services(sandbox_cfg(config.load(), sandbox, redirect_port), user="sam")
-    started = services.xero.start()
+    started = services.connection.start()
     try:
         assert started.remote and not started.open_browser
         assert started.forward_host == ssh_host
         assert started.forward_command.endswith(f"@{ssh_host}")
         assert f"-L {redirect_port}:127.0.0.1:{redirect_port}" in started.forward_command
     finally:
-        services.xero.cancel(started)
+        services.connection.cancel(started)
 
 
 def test_a_pasted_answer_ends_the_wait_and_a_pasted_stranger_does_not(xero, http_browser):

@@ -17,8 +17,8 @@ async def test_the_connect_dialog_shows_the_login_the_demo_sandbox_printed(env, 
     from tui import config
     from tui.app import TradieApp
     from tui.demo import demo_xero_config, free_port, start_sandbox
-    from tui.screens.xero_connect import ConnectScreen
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.connect import ConnectScreen
+    from tui.screens.xero.orgs import OrganisationsScreen
     from tui.services import Services
 
     cfg = config.load(demo=True)

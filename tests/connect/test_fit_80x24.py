@@ -46,11 +46,11 @@ async def test_the_connect_dialog_fits_at_80x24(where, xservices, http_browser, 
     """The link, the focused paste field, the ssh -L line (over SSH), the feedback line and the buttons are all in
     view, before and after a refused paste, and when Close takes the focus."""
     from tui.app import TradieApp
-    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero.connect import ConnectScreen
 
     if where == "ssh":
         monkeypatch.setenv("SSH_CONNECTION", SSH)
-    xero = xservices.xero
+    xero = xservices.connection
     opened: list[str] = []
     app = TradieApp(xservices)
     if where == "desktop":
@@ -128,10 +128,10 @@ async def test_the_organisation_picker_fits_at_80x24(xservices, http_browser, sa
 
 
 async def _xero_screen(pilot, xservices, http_browser, reviewed=True):
-    from tui.screens.xero import XeroScreen
-    from tui.screens.xero_flow import open_xero_screen
+    from tui.screens.xero.screen import XeroScreen
+    from tui.screens.xero.flow import open_xero_screen
 
-    await asyncio.to_thread(connect_service, xservices.xero, http_browser, reviewed=reviewed)
+    await asyncio.to_thread(connect_service, xservices.connection, http_browser, reviewed=reviewed)
     open_xero_screen(pilot.app)
     screen = await wait_for(pilot, lambda: isinstance(pilot.app.screen, XeroScreen) and pilot.app.screen)
     await wait_for(pilot, lambda: screen.query_one("#revenue-accounts", OptionList).option_count and laid_out(screen),
@@ -181,7 +181,7 @@ async def test_the_chart_of_accounts_fits_at_80x24(typed, xservices, http_browse
     """The filter, the list (scrolling inside itself), what is chosen, the buttons and the message all in view:
     the whole chart, a filtered few, none; and with an account chosen (Update focused)."""
     from tui.app import TradieApp
-    from tui.screens.account_picker import AccountPickerScreen
+    from tui.screens.xero.account_picker import AccountPickerScreen
 
     add_revenue_accounts(sandbox, 12)
     app = TradieApp(xservices)

@@ -15,7 +15,7 @@ from tui.app import TradieApp
 
 
 async def open_payment_accounts(pilot) -> None:
-    from tui.screens.xero_flow import open_xero_screen
+    from tui.screens.xero.flow import open_xero_screen
 
     await settle(pilot)
     open_xero_screen(pilot.app)
@@ -25,8 +25,8 @@ async def open_payment_accounts(pilot) -> None:
 
 
 async def test_choose_the_cash_account_from_the_accounts_xero_takes_payments_into(sandboxed, http_browser):
-    from tui.screens.account_picker import PaymentAccountPickerScreen
-    from tui.screens.xero import XeroScreen
+    from tui.screens.xero.account_picker import PaymentAccountPickerScreen
+    from tui.screens.xero.screen import XeroScreen
 
     xero = _connected(sandboxed, http_browser)
     app = TradieApp(sandboxed)

@@ -18,14 +18,14 @@ pytestmark = pytest.mark.postgres
 
 def test_postgres_tokens_encrypted_and_refreshed_once(postgres_url, cfg, sandbox, redirect_port, http_browser):
     from tui.config import DatabaseConfig
-    from tui.xero_factory import token_store_for
+    from tui.connection.factory import token_store_for
     from tui.services import Services
     from tui.xero.oauth import XeroOAuth
     from tui.xero.tokens import TokenManager
 
     pg_cfg = replace(sandbox_cfg(cfg, sandbox, redirect_port), database=DatabaseConfig(url=postgres_url))
     services = Services(pg_cfg, now=lambda: FIXED_NOW, user="sam")
-    xero = services.xero
+    xero = services.connection
     overview = connect_service(xero, http_browser)
     with services.engine.connect() as c:
         blob = bytes(c.execute(sa.text("SELECT blob FROM xero_token_set")).scalar_one())
@@ -55,14 +55,14 @@ def test_postgres_revoked_connection_is_disconnected_for_every_process(postgres_
     committed, so another machine (its own engine) neither uses nor refreshes the dead set."""
     from tui.config import DatabaseConfig
     from tui.services import Services
-    from tui.xero_factory import token_store_for
+    from tui.connection.factory import token_store_for
     from tui.xero.errors import Disconnected
     from tui.xero.oauth import XeroOAuth
     from tui.xero.tokens import TokenManager
 
     pg_cfg = replace(sandbox_cfg(cfg, sandbox, redirect_port), database=DatabaseConfig(url=postgres_url))
     services = Services(pg_cfg, now=lambda: FIXED_NOW, user="sam")
-    overview = connect_service(services.xero, http_browser)
+    overview = connect_service(services.connection, http_browser)
     here = TokenManager(token_store_for(pg_cfg, overview.tenant_id, services.secrets, services.engine),
                         XeroOAuth(pg_cfg.xero))
     sandbox.control.revoke_connection(tenant_id=overview.tenant_id)

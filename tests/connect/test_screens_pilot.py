@@ -13,10 +13,10 @@ def app_for(services):
 
 
 async def test_connect_by_keyboard_then_update_persists_across_restart(xservices, http_browser, sandbox):
-    from tui.screens.account_picker import AccountPickerScreen
-    from tui.screens.xero import XeroScreen
-    from tui.screens.xero_connect import ConnectScreen
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.account_picker import AccountPickerScreen
+    from tui.screens.xero.screen import XeroScreen
+    from tui.screens.xero.connect import ConnectScreen
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     app = app_for(xservices)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -49,16 +49,16 @@ async def test_connect_by_keyboard_then_update_persists_across_restart(xservices
 
     again = app_for(type(xservices)(xservices.cfg, now=xservices.now, user="sam"))
     async with again.run_test(size=(100, 32)) as pilot:
-        from tui.screens.xero_flow import open_xero_screen
+        from tui.screens.xero.flow import open_xero_screen
 
         open_xero_screen(again)
         await wait_for(pilot, lambda: "210 Labour Income" in screen_text(again), what="mapping after restart")
 
 
 async def test_escape_in_picker_changes_nothing(xservices, xero, http_browser):
-    from tui.screens.account_picker import AccountPickerScreen
-    from tui.screens.xero import XeroScreen
-    from tui.screens.xero_flow import open_xero_screen
+    from tui.screens.xero.account_picker import AccountPickerScreen
+    from tui.screens.xero.screen import XeroScreen
+    from tui.screens.xero.flow import open_xero_screen
 
     connect_service(xero, http_browser)
     app = app_for(xservices)
@@ -73,8 +73,8 @@ async def test_escape_in_picker_changes_nothing(xservices, xero, http_browser):
 
 
 async def test_disconnect_asks_first_then_revokes(xservices, xero, http_browser, sandbox):
-    from tui.screens.xero import ConfirmScreen, XeroScreen
-    from tui.screens.xero_flow import open_xero_screen
+    from tui.screens.xero.screen import ConfirmScreen, XeroScreen
+    from tui.screens.xero.flow import open_xero_screen
 
     connect_service(xero, http_browser)
     app = app_for(xservices)
@@ -97,8 +97,8 @@ async def test_disconnect_asks_first_then_revokes(xservices, xero, http_browser,
 async def test_missing_client_id_opens_setup_screen(xservices):
     from dataclasses import replace
 
-    from tui.screens.xero_flow import start_connect_flow
-    from tui.screens.xero_setup import XeroSetupScreen
+    from tui.screens.xero.flow import start_connect_flow
+    from tui.screens.xero.setup import XeroSetupScreen
 
     xservices.cfg = replace(xservices.cfg, xero=replace(xservices.cfg.xero, client_id=""))
     app = app_for(xservices)
@@ -113,9 +113,9 @@ async def test_missing_client_id_opens_setup_screen(xservices):
 async def test_custom_connection_from_setup_screen(xservices, sandbox):
     from dataclasses import replace
 
-    from tui.screens.xero import XeroScreen
-    from tui.screens.xero_flow import start_connect_flow
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.screen import XeroScreen
+    from tui.screens.xero.flow import start_connect_flow
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     xservices.cfg = replace(xservices.cfg, xero=replace(xservices.cfg.xero, client_id=""))
     app = app_for(xservices)
@@ -140,9 +140,9 @@ async def test_custom_connection_from_setup_screen(xservices, sandbox):
 
 
 async def test_reconnect_to_another_organisation_is_refused(xservices, xero, http_browser, sandbox):
-    from tui.screens.xero_connect import ConnectScreen
-    from tui.screens.xero_flow import start_connect_flow
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.connect import ConnectScreen
+    from tui.screens.xero.flow import start_connect_flow
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     first = connect_service(xero, http_browser)
     sandbox.control.revoke_connection()
@@ -163,7 +163,7 @@ async def test_reconnect_to_another_organisation_is_refused(xservices, xero, htt
 
 
 async def test_leaving_the_organisation_picker_removes_the_new_connection(xservices, xero, http_browser, sandbox):
-    from tui.screens.integrations import IntegrationsScreen
+    from tui.screens.settings.integrations import IntegrationsScreen
 
     def ours():
         return [c for c in sandbox.control.snapshot()["connections"] if c["clientId"] == sandbox.pkce_client_id]
@@ -182,7 +182,7 @@ async def test_leaving_the_organisation_picker_removes_the_new_connection(xservi
 
 
 async def test_waiting_modal_times_out_with_a_message(xservices, xero):
-    from tui.screens.xero_flow import start_connect_flow
+    from tui.screens.xero.flow import start_connect_flow
 
     xero.wait_timeout = 0.3
     app = app_for(xservices)
@@ -192,7 +192,7 @@ async def test_waiting_modal_times_out_with_a_message(xservices, xero):
 
 
 async def test_command_palette_opens_xero_account_preferences(xservices, xero, http_browser):
-    from tui.screens.xero import XeroScreen
+    from tui.screens.xero.screen import XeroScreen
 
     connect_service(xero, http_browser)
     app = app_for(xservices)
@@ -207,9 +207,9 @@ async def test_command_palette_opens_xero_account_preferences(xservices, xero, h
 
 
 async def test_chart_of_accounts_says_why_it_is_empty(xservices, xero, http_browser, sandbox):
-    from tui.screens.account_picker import AccountPickerScreen
-    from tui.screens.xero import XeroScreen
-    from tui.screens.xero_flow import open_xero_screen
+    from tui.screens.xero.account_picker import AccountPickerScreen
+    from tui.screens.xero.screen import XeroScreen
+    from tui.screens.xero.flow import open_xero_screen
 
     connect_service(xero, http_browser)
     for code in ("200", "210", "220", "260", "270"):
@@ -234,9 +234,9 @@ async def test_pasted_address_elsewhere_than_the_redirect_uri_is_refused_in_the_
 
     from textual.widgets import Input
 
-    from tui.screens.xero_connect import ConnectScreen
-    from tui.screens.xero_flow import start_connect_flow
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.connect import ConnectScreen
+    from tui.screens.xero.flow import start_connect_flow
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     app = app_for(xservices)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -271,9 +271,9 @@ async def test_the_dialog_opens_with_the_paste_field_focused_at_80x24(xservices,
 
     from textual.widgets import Button
 
-    from tui.screens.xero_connect import ConnectScreen
-    from tui.screens.xero_flow import start_connect_flow
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.connect import ConnectScreen
+    from tui.screens.xero.flow import start_connect_flow
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     app = app_for(xservices)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -310,8 +310,8 @@ async def test_a_stale_pasted_address_is_refused_and_the_same_sign_in_still_fini
     from textual.widgets import Button, Input
 
     from tui.sandbox.oauth import digest
-    from tui.screens.xero_connect import ConnectScreen
-    from tui.screens.xero_orgs import OrganisationsScreen
+    from tui.screens.xero.connect import ConnectScreen
+    from tui.screens.xero.orgs import OrganisationsScreen
 
     app = app_for(xservices)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -352,7 +352,7 @@ async def test_the_link_is_a_hyperlink_copy_keeps_it_and_link_alone_shows_nothin
     from textual.widgets import Input, Static
 
     from tests.fit import assert_focusables_on_screen
-    from tui.screens.xero_connect import LinkScreen
+    from tui.screens.xero.connect import LinkScreen
 
     monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50122 192.0.2.10 22")
     app = app_for(xservices)

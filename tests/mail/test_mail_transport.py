@@ -347,7 +347,7 @@ def test_make_mailer_uses_smtp_with_the_stored_password(tmp_path, smtp_auth_serv
 
 def test_make_mailer_with_the_real_file_store(tmp_path):
     from tui.config import SecretsConfig
-    from tui.secrets import open_store
+    from tui.credentials.user_store import open_store
 
     cfg = Config(
         mail=MailConfig(host="smtp.example.com", user="me"),

@@ -15,7 +15,7 @@ def test_status_times_are_the_business_s_with_their_offset(connected):
     # +08:00 all year: no daylight saving to guess at
     c.services.save_business(replace(c.services.business(), name="Harbour City Plumbing",
                                      email="accounts@hcp.example", time_zone="Australia/Perth"))
-    since = c.services.xero.overview().since
+    since = c.services.connection.overview().since
     proc = tradiecore(connected_env(c), "status")
     shown = _field(proc.stdout, "Connection")
     local = since.astimezone(ZoneInfo("Australia/Perth"))

@@ -76,8 +76,8 @@ def seen(app, editor) -> dict:
 async def run(mode: str, folder: Path, me: str, other: str, args: list[str]) -> list[dict]:
     from tui import config
     from tui.app import TradieApp
-    from tui.screens.invoice_editor import InvoiceEditorScreen
-    from tui.screens.send_invoice import SendInvoiceModal
+    from tui.screens.invoices.editor import InvoiceEditorScreen
+    from tui.screens.invoices.send import SendInvoiceModal
     from tui.services import Services
 
     services = Services(config.load())

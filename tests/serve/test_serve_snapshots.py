@@ -25,7 +25,7 @@ def snap_services(env, tmp_path):
 
 @SIZES
 def test_connect_dialog_in_a_browser_tab(snap_compare, snap_services, size):
-    from tui.screens.xero_connect import ConnectScreen
+    from tui.screens.xero.connect import ConnectScreen
 
     fake = BrowserTabSignIn(snap_services)
     app = TradieApp(snap_services)

@@ -60,7 +60,7 @@ async def seen_within(pilot, predicate, seconds: float, what: str) -> float:
 
 async def test_a_customer_added_in_one_session_is_listed_in_the_other(database):
     from tui.domain.customer import Customer
-    from tui.screens.customers import CustomersScreen
+    from tui.screens.customers.screen import CustomersScreen
 
     alice, bob = two_sessions()
     async with AsyncExitStack() as stack:
@@ -110,7 +110,7 @@ async def test_an_open_editor_follows_the_other_session_or_says_who_changed_it(d
 
     from tui.domain.customer import Customer
     from tui.domain.invoice import LineItem, RevenueCategory
-    from tui.screens.invoice_editor import InvoiceEditorScreen
+    from tui.screens.invoices.editor import InvoiceEditorScreen
 
     alice, bob = two_sessions()
     services = alice.services

@@ -73,7 +73,7 @@ async def run(action: str, arg: str) -> dict:
         if action == "set-up":
             await asyncio.to_thread(services.save_business, BusinessDetails(name="Harbour City Plumbing",
                                                                             email="accounts@hcp.example"))
-            await asyncio.to_thread(services.xero.accounts_reviewed)
+            await asyncio.to_thread(services.connection.accounts_reviewed)
             action = "sync-now"  # what the Xero screen does once the accounts are reviewed
         elif action == "send":
             await asyncio.to_thread(_send, services, arg)

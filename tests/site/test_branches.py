@@ -94,7 +94,7 @@ def test_two_branches_one_database_one_syncer(branches):
     owner = Services(config.load(env=second.env(TRADIECORE_XERO_BASE=sb.base_url)), user="owner")
     try:
         owner.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
-        owner.xero.accounts_reviewed()
+        owner.connection.accounts_reviewed()
 
         one, one_out = _service(first, sb, "first")
         two, two_out = _service(second, sb, "second")

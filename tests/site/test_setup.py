@@ -155,7 +155,7 @@ def test_an_unreachable_database_is_refused_and_nothing_is_made(site_paths):
 
 def test_a_failure_while_acting_removes_what_was_made(site_paths, monkeypatch):
     """The checks passed, then the last step failed (the disk filled up, say): nothing of this run is left."""
-    from tui import site_setup
+    from tui.ops import site_setup
 
     p = site_paths
 

@@ -179,7 +179,7 @@ def test_only_xero_ending_the_connection_disconnects_it(shop):
 def test_the_app_shows_an_unreadable_store_in_its_header_and_records_nothing(shop):
     """The app's pass (the runner its scheduler calls) reports it as this process's own problem."""
     from tui.services import Services
-    from tui.widgets.sync_scheduler import run_pass
+    from tui.shell.sync_scheduler import run_pass
 
     shop.paths.key.rename(shop.paths.base / "kept.key")
     before = shop.shared_state()
@@ -208,9 +208,9 @@ def test_a_custom_connection_set_up_in_the_app_is_everybodys(site_paths, sandbox
     cfg = config.load(env=p.env(TRADIECORE_XERO_BASE=sb.base_url))
     services = Services(cfg, user="owner")
     try:
-        pending = services.xero.setup_custom(sb.custom_client_id, sb.custom_client_secret)
-        services.xero.choose(pending, pending.organisations[0])
-        services.xero.accounts_reviewed()
+        pending = services.connection.setup_custom(sb.custom_client_id, sb.custom_client_secret)
+        services.connection.choose(pending, pending.organisations[0])
+        services.connection.accounts_reviewed()
     finally:
         services.engine.dispose()
     assert config.load(env=p.env()).xero.client_id == sb.custom_client_id

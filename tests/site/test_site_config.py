@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tui import config
-from tui.app import load_keymap
+from tui.config import load_keymap
 
 
 def write(path: Path, text: str) -> None:

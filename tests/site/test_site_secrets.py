@@ -12,11 +12,11 @@ from sqlalchemy import inspect, text
 from tests.site.conftest import GROUP
 from tests.fixtures.postgres import throwaway_postgres
 from tui import config
-from tui.secrets import TokenStoreUnreadable
-from tui.site_secrets import SiteSecretStore, open_secrets
+from tui.credentials.user_store import TokenStoreUnreadable
+from tui.credentials.site_store import SiteSecretStore, open_secrets
 from tui.store.db import make_engine, migrate
 from tui.xero.tokens import EncryptedTokenStore, TokenSet
-from tui.xero_factory import organisation_store, uses_database_tokens
+from tui.connection.factory import organisation_store, uses_database_tokens
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 
 from tui.store.db import make_engine, migrate, session
 from tui.store.tables import XeroTokenSetRow
-from tui.store.token_rows import DatabaseTokenRow
+from tui.credentials.token_rows import DatabaseTokenRow
 from tui.store.types import UTCDateTime
 
 SYDNEY = ZoneInfo("Australia/Sydney")

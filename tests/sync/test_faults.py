@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlmodel import select
 
 from tests.fixtures.sync import make_invoice, pkce_tokens, send
-from tui.sync import queue
+from tui.sync import outbox
 
 
 def _pending(c) -> int:
     with c.services.session() as s:
-        return queue.pending_count(s)
+        return outbox.pending_count(s)
 
 
 def _numbers(c, prefix="TC-") -> list[str]:
@@ -101,7 +101,7 @@ class VirtualClock:
 
 
 def test_rate_limit_storm_completes(connected):
-    from tui.xero_factory import make_api
+    from tui.connection.factory import make_api
     from tui.xero.ratelimit import Backoff, RateLimiter
 
     c = connected
@@ -210,8 +210,8 @@ def test_replay_after_the_idempotency_key_expired_links_instead_of_duplicating(c
         row.xero_invoice_id = None
         s.add(row)
         s.execute(delete(SyncRecordRow).where(SyncRecordRow.entity_id == inv.id))
-        queue.enqueue_invoice(s, inv.id, c.services.now())
-        entry = queue.get_entry(s, "invoice", inv.id)
+        outbox.enqueue_invoice(s, inv.id, c.services.now())
+        entry = outbox.get_entry(s, "invoice", inv.id)
         contact = s.get(CustomerRow, inv.customer_id).xero_contact_id
         body = invoice_to_xero(c.services.invoice(inv.id), contact, {})
         s.add(SyncBatchRow(tenant_id=c.tenant_id, kind="invoice", method="POST", idempotency_key="tradiecore-new-key",
@@ -256,8 +256,8 @@ def test_renumbered_mapped_account_is_not_flagged_archived(connected):
         s.add(mapping)
     report = c.sync()
     assert report.ok and report.calls_by_endpoint.get("accounts") == 1, report.message
-    assert c.services.xero.overview().archived == ()
-    assert not any("archived" in line for line in c.services.xero.todo_warnings())
+    assert c.services.connection.overview().archived == ()
+    assert not any("archived" in line for line in c.services.connection.todo_warnings())
     with c.services.session() as s:
         assert not s.get(AccountMappingRow, (c.tenant_id, "General Sales")).archived
 
@@ -280,7 +280,7 @@ def test_a_record_xero_keeps_failing_on_backs_off_longer_each_time(connected):
 
     def entry() -> SyncOutboxRow:
         with c.services.session() as s:
-            return s.exec(select(SyncOutboxRow).where(SyncOutboxRow.kind == queue.INVOICE,
+            return s.exec(select(SyncOutboxRow).where(SyncOutboxRow.kind == outbox.INVOICE,
                                                       SyncOutboxRow.entity_id == inv.id)).one()
 
     waits = []
@@ -312,7 +312,7 @@ def test_a_record_xero_keeps_failing_on_backs_off_longer_each_time(connected):
 def test_the_backoff_grows_to_an_hour_at_most():
     from datetime import timedelta
 
-    assert [queue.retry_delay(n) for n in (1, 2, 3, 6, 7, 8, 100)] == [timedelta(minutes=m) for m in
+    assert [outbox.retry_delay(n) for n in (1, 2, 3, 6, 7, 8, 100)] == [timedelta(minutes=m) for m in
                                                                        (1, 2, 4, 32, 60, 60, 60)]
 
 

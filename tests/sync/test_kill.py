@@ -15,7 +15,7 @@ import pytest
 
 from tui.bench.childenv import ROOT, config_dirs
 from tui.bench.soak import start_sync, sync_env
-from tui.sync import queue
+from tui.sync import outbox
 
 
 def seed_sent(services, invoices: int, customers: int, prefix: str = "TC-"):
@@ -76,7 +76,7 @@ def _check_all_in_xero_once(c, ids):
     names = Counter(x["Name"] for x in c.xero_contacts())
     assert all(n == 1 for n in names.values()), [k for k, n in names.items() if n > 1]
     with c.services.session() as s:
-        assert queue.pending_count(s) == 0
+        assert outbox.pending_count(s) == 0
 
 
 KILL_POINTS = {

@@ -16,15 +16,16 @@ from tui.bench.soak import ROOT
 HOLDER = """
 import sys, time
 from tui import config
-from tui.secrets import FileSecretStore, secrets_file
+from tui.credentials.user_store import FileSecretStore, secrets_file
+from tui.connection.factory import api_factory
 from tui.store.db import make_engine
 from tui.sync.lease import session_label
 from tui.sync.runner import SyncRunner
 
 cfg = config.load()
 engine = make_engine(cfg.database_url)
-runner = SyncRunner(engine, cfg, label=session_label("alex"), secrets=FileSecretStore(secrets_file(cfg)),
-                    hands_over=True)
+runner = SyncRunner(engine, api_factory=api_factory(cfg, FileSecretStore(secrets_file(cfg)), engine),
+                    label=session_label("alex"), hands_over=True)
 report = runner.run_once()
 print("held" if report.ok else report.message, flush=True)
 time.sleep(600)  # a session busy elsewhere: it serves no request until it is killed

@@ -17,8 +17,8 @@ from tui.domain.payment import PaymentMethod
 
 def pay_into(c, method: str = "Default", code: str = "090"):
     """Choose a payment account as the Xero screen does: from the accounts Xero offers for payments."""
-    account = next(a for a in c.services.xero.payment_chart() if a.code == code)
-    return c.services.xero.save_payment_account(method, account)
+    account = next(a for a in c.services.connection.payment_chart() if a.code == code)
+    return c.services.connection.save_payment_account(method, account)
 
 
 def sent_in_xero(c, number: str, amount: str = "95.00"):

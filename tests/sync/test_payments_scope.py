@@ -21,8 +21,8 @@ def with_scopes(services, scopes: str) -> None:
 
 async def test_payments_scope_missing_then_continue(connect_xservices, xero, http_browser, connect_sandbox):
     from tui.app import TradieApp
-    from tui.screens.xero import XeroScreen
-    from tui.screens.xero_flow import open_xero_screen
+    from tui.screens.xero.screen import XeroScreen
+    from tui.screens.xero.flow import open_xero_screen
     from tui.domain.business import BusinessDetails
     from tui.store.tables import InvoiceRow
 

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from tests.fixtures.sync import make_invoice, send
 from tests.sync.test_kill import _start, kill_at_held_write, run_sync_once
-from tui.sync import queue
+from tui.sync import outbox
 from tui.xero import wire
 
 INVOICES = "/api.xro/2.0/invoices"
@@ -36,7 +36,7 @@ def _wait_for(what, timeout: float = 30.0, every: float = 0.02) -> None:
 
 def _pending(c) -> int:
     with c.services.session() as s:
-        return queue.pending_count(s)
+        return outbox.pending_count(s)
 
 
 def _sync_once_ok(c, log) -> None:

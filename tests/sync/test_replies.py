@@ -10,7 +10,7 @@ import pytest
 
 from tests.fixtures.sync import make_invoice, send
 from tests.sync.test_kill import run_sync_once
-from tui.sync import queue
+from tui.sync import outbox
 
 #: where each malformed reply is met: (path, methods, what the message names)
 WHERE = {
@@ -37,7 +37,7 @@ def expected(where: str, kind: str) -> tuple[str, str]:
 
 def _pending(c) -> int:
     with c.services.session() as s:
-        return queue.pending_count(s)
+        return outbox.pending_count(s)
 
 
 def _sync_log(c) -> list[tuple[str, str]]:
@@ -110,10 +110,10 @@ def test_sync_once_exits_1_with_one_clear_line(connected, tmp_path, where, kind)
 
 
 class Loop:
-    """`tradiecore sync` (the long-running loop, `runner.main`) in a thread, logging to a file."""
+    """`tradiecore sync` (the long-running loop, `tui.ops.sync.main`) in a thread, logging to a file."""
 
     def __init__(self, c, log, interval: float = 0.2):
-        from tui.sync.runner import main
+        from tui.ops.sync import main
 
         self.log = log
         self.stop = threading.Event()
@@ -192,7 +192,7 @@ def test_a_write_answered_with_fewer_records_than_sent_is_a_sync_problem(connect
 def test_a_reply_over_the_size_cap_is_a_sync_problem(connected):
     """A reply larger than the cap (20 MB; 2,000 bytes here) ends the pass as a problem in the sync log, read only
     up to the cap; the next pass, with the usual cap, catches up."""
-    from tui.xero_factory import make_api
+    from tui.connection.factory import make_api
 
     c = connected
     _one_sent_invoice(c, "TC-0990")

@@ -97,7 +97,7 @@ def _shop(sandbox, work: Path, db_url: str = "") -> Shop:
     from tui import config
     from tui.bench.seeding import connect_custom
     from tui.domain.business import BusinessDetails
-    from tui.secrets import FileSecretStore, secrets_file
+    from tui.credentials.user_store import FileSecretStore, secrets_file
     from tui.services import Services
 
     extra = {"TRADIECORE_DATABASE_URL": db_url} if db_url else {}
@@ -141,7 +141,7 @@ def _session(shop):
 
 async def test_session_asks_the_service_and_shows_its_pass(shop):
     """The service holds the lease; the session does not sync but its Sync now is done by the service, at once."""
-    from tui.screens.sync import SyncScreen
+    from tui.screens.sync.screen import SyncScreen
 
     with shop.start_loop() as loop:
         _wait(lambda: shop.holder() == loop.label, "the service to hold the lease", timeout=30)
@@ -294,8 +294,8 @@ def test_postgres_request_wakes_the_holder_through_notify(postgres_url):
 
     from tui.clock import utc_now
     from tui.store.db import make_engine, migrate, session
-    from tui.store.sync_requests import request_pass
-    from tui.sync.requests import has_open, listener_for
+    from tui.store.pass_requests import request_pass
+    from tui.sync.pass_requests import has_open, listener_for
 
     engine, other = make_engine(postgres_url), make_engine(postgres_url)
     migrate(engine)
@@ -323,8 +323,8 @@ def test_postgres_listener_cut_off_looks_by_the_clock_then_listens_again(postgre
 
     from tui.clock import utc_now
     from tui.store.db import make_engine, migrate, session
-    from tui.store.sync_requests import request_pass
-    from tui.sync.requests import listener_for
+    from tui.store.pass_requests import request_pass
+    from tui.sync.pass_requests import listener_for
 
     engine, other = make_engine(postgres_url), make_engine(postgres_url)
     migrate(engine)
@@ -351,7 +351,7 @@ def test_postgres_listener_cut_off_looks_by_the_clock_then_listens_again(postgre
 async def test_session_says_when_the_holder_does_not_answer(sqlite_shop, monkeypatch):
     """A holder that never serves requests: Sync now gives up after its wait and says so, in red."""
     from tui.sync.lease import Lease
-    from tui.widgets import sync_scheduler
+    from tui.shell import sync_scheduler
 
     shop = sqlite_shop
     monkeypatch.setattr(sync_scheduler, "ASK_TIMEOUT_S", 1.0)
@@ -370,7 +370,7 @@ def test_a_request_made_during_a_pass_is_answered_by_the_next_pass(connected):
     """A pass answers what was asked before it started; a request made while it runs waits for the next one."""
     import threading
 
-    from tui.store.sync_requests import get_request, request_pass
+    from tui.store.pass_requests import get_request, request_pass
 
     c = connected
     c.sb.control.inject("hold", 1, path="/api.xro/2.0/invoices", methods=["GET"])

@@ -145,7 +145,7 @@ def test_outbox_written_with_the_change_and_coalesced(services):
 
 def test_void_enqueues(services):
     from tui.domain.customer import Customer
-    from tui.sync import queue
+    from tui.sync import outbox
 
     cust = services.save_customer(Customer("A", "a@example.com"))
     inv = services.new_invoice(cust.id)
@@ -153,10 +153,10 @@ def test_void_enqueues(services):
     inv.status = InvoiceStatus.SENT
     inv = services.save_invoice(inv)
     with services.session() as s:
-        queue.drop(s, "invoice", inv.id)
+        outbox.drop(s, "invoice", inv.id)
     services.void_invoice(inv)
     with services.session() as s:
-        assert queue.get_entry(s, "invoice", inv.id) is not None
+        assert outbox.get_entry(s, "invoice", inv.id) is not None
 
 
 def test_lease_one_holder_expiry_and_dead_process(services):

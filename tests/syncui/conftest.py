@@ -57,7 +57,7 @@ def conflicted(c, number: str, ours: str = "Ours", theirs: str = "Theirs"):
 
 async def open_editor(pilot, invoice_id: int):
     """The invoice editor on ``invoice_id``, loaded and with its workers done."""
-    from tui.screens.invoice_editor import InvoiceEditorScreen
+    from tui.screens.invoices.editor import InvoiceEditorScreen
 
     app = pilot.app
     app.open_invoice(invoice_id)

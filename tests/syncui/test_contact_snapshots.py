@@ -31,7 +31,7 @@ def contact_conflict(c):
 
 @pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x32", "80x24"])
 def test_contact_conflict_detail(snap_compare, connected, size):
-    from tui.screens.sync_conflict import ConflictScreen
+    from tui.screens.sync.conflict import ConflictScreen
 
     contact_conflict(connected)
 

@@ -7,14 +7,14 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from tests.syncui.conftest import make_invoice, screen_text, send, startup_pass, sync_app, wait_for
-from tui.screens.invoice_editor import ARCHIVED
+from tui.screens.invoices.showing import ARCHIVED
 
 SIZE = (100, 32)
 
 
 async def test_a_new_invoice_for_a_customer_archived_in_xero_warns(connected):
-    from tui.screens.customers import CustomersScreen
-    from tui.screens.invoice_editor import InvoiceEditorScreen
+    from tui.screens.customers.screen import CustomersScreen
+    from tui.screens.invoices.editor import InvoiceEditorScreen
 
     c = connected
     inv = send(c.services, make_invoice(c.services, number="TC-0401", customer_name="Jack Wilson",
@@ -43,8 +43,8 @@ async def test_a_new_invoice_for_a_customer_archived_in_xero_warns(connected):
 
 
 async def test_customer_conflict_resolved_with_the_invoice_keys(connected):
-    from tui.screens.sync import SyncScreen
-    from tui.screens.sync_conflict import ConflictScreen
+    from tui.screens.sync.screen import SyncScreen
+    from tui.screens.sync.conflict import ConflictScreen
 
     c = connected
     inv = send(c.services, make_invoice(c.services, number="TC-0402", customer_name="Jack Wilson",

@@ -110,8 +110,8 @@ async def test_unsaved_edits_on_an_invoice_paid_in_xero_offer_only_xeros(connect
 
 
 async def test_escape_after_resolving_a_conflict_shows_the_result_and_saves(connected):
-    from tui.screens.sync import SyncScreen
-    from tui.screens.sync_conflict import ConflictScreen
+    from tui.screens.sync.screen import SyncScreen
+    from tui.screens.sync.conflict import ConflictScreen
 
     c = connected
     inv = conflicted(c, "TC-0205")

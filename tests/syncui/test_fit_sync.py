@@ -66,7 +66,7 @@ async def test_every_focusable_is_on_screen_at_80x24(where, connected, set_accou
 async def test_the_first_sync_preview_fits_80x24(sandbox, xservices, xero_cfg):
     from tests.fixtures.sync import connect_business
     from tui.domain.business import BusinessDetails
-    from tui.screens.sync_preview import FirstSyncPreviewScreen
+    from tui.screens.sync.preview import FirstSyncPreviewScreen
 
     xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     c = connect_business(sandbox, xservices, xero_cfg, confirm=False)
@@ -95,7 +95,7 @@ async def test_the_editor_asking_about_xeros_change_fits_80x24(connected):
 
 async def test_a_long_conflicting_value_is_shown_whole_at_80x24(connected):
     from tui.devtools.screenshots import screen_text as terminal_text
-    from tui.screens.sync_conflict import ConflictScreen
+    from tui.screens.sync.conflict import ConflictScreen
 
     c = connected
     ours = "Bathroom reno, stage 2: tiling, waterproofing and the vanity unit (Unit 4)"

@@ -16,12 +16,12 @@ from tests.syncui.test_sync_ui import SIZE, open_editor
 
 
 async def test_a_missing_payment_account_is_named_on_the_sync_screen(connected):
-    from tui.screens.invoice_editor import InvoiceEditorScreen
-    from tui.screens.record_payment import RecordPaymentScreen
-    from tui.screens.sync import SyncScreen
+    from tui.screens.invoices.editor import InvoiceEditorScreen
+    from tui.screens.payments.record import RecordPaymentScreen
+    from tui.screens.sync.screen import SyncScreen
 
     c = connected
-    xero = c.services.xero
+    xero = c.services.connection
     card = next(a for a in xero.payment_chart() if a.code == "090")
     xero.save_payment_account("Card", card)
     inv = send(c.services, make_invoice(c.services, number="TC-0850"))

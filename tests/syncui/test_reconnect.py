@@ -46,9 +46,9 @@ async def test_continue_reconnects_and_the_queue_drains(connect_xservices, xero,
 async def test_first_connection_waits_for_the_revenue_accounts_before_it_syncs(connect_xservices, xero, http_browser,
                                                                                connect_sandbox):
     from tui.domain.business import BusinessDetails
-    from tui.screens.account_picker import AccountPickerScreen
+    from tui.screens.xero.account_picker import AccountPickerScreen
     from tui.screens.todo import TodoScreen
-    from tui.screens.xero import XeroScreen
+    from tui.screens.xero.screen import XeroScreen
 
     connect_xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     send(connect_xservices, make_invoice(connect_xservices, number="TC-0710"))
@@ -86,14 +86,17 @@ async def test_quitting_before_the_accounts_are_reviewed_keeps_the_sync_waiting(
     """The wait is stored with the connection: a restart, or ``tradiecore sync`` elsewhere, still waits."""
     from tui.domain.business import BusinessDetails
     from tui.screens.todo import TodoScreen
-    from tui.screens.xero import XeroScreen
-    from tui.screens.xero_flow import open_xero_screen
+    from tui.screens.xero.screen import XeroScreen
+    from tui.screens.xero.flow import open_xero_screen
+    from tui.connection.factory import api_factory
     from tui.sync.runner import SyncRunner
 
     connect_xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     tenant = connect_service(xero, http_browser, reviewed=False).tenant_id  # as the picker leaves it
     send(connect_xservices, make_invoice(connect_xservices, number="TC-0720"))
-    elsewhere = SyncRunner(connect_xservices.engine, connect_xservices.cfg, secrets=connect_xservices.secrets)
+    elsewhere = SyncRunner(connect_xservices.engine, api_factory=api_factory(connect_xservices.cfg,
+                                                                             connect_xservices.secrets,
+                                                                             connect_xservices.engine))
     report = elsewhere.run_once()
     elsewhere.close()  # as `tradiecore sync --once` ends: the lease it held while the accounts wait is let go
     assert report.accounts_pending and not report.ok and "TC-0720" not in xero_numbers(connect_sandbox, tenant)

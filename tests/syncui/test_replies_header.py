@@ -11,7 +11,7 @@ SIZE = (100, 32)
 
 
 async def _sync_screen(pilot):
-    from tui.screens.sync import SyncScreen
+    from tui.screens.sync.screen import SyncScreen
 
     app = pilot.app
     app.goto("sync")

@@ -31,8 +31,8 @@ async def on_screen(pilot, screen_type, name: str | None = None):
 
 
 async def disconnect_on_the_xero_screen(pilot) -> None:
-    from tui.screens.xero import ConfirmScreen, XeroScreen
-    from tui.screens.xero_flow import open_xero_screen
+    from tui.screens.xero.screen import ConfirmScreen, XeroScreen
+    from tui.screens.xero.flow import open_xero_screen
 
     app = pilot.app
     open_xero_screen(app)
@@ -46,10 +46,10 @@ async def disconnect_on_the_xero_screen(pilot) -> None:
 async def test_after_a_disconnect_and_a_new_connection_every_screen_says_the_accounts_wait(
         connect_xservices, xero, http_browser, connect_sandbox):
     from tui.domain.business import BusinessDetails
-    from tui.screens.integrations import IntegrationsScreen
-    from tui.screens.sync import SyncScreen
+    from tui.screens.settings.integrations import IntegrationsScreen
+    from tui.screens.sync.screen import SyncScreen
     from tui.screens.todo import TodoScreen
-    from tui.screens.xero import XeroScreen
+    from tui.screens.xero.screen import XeroScreen
 
     connect_xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     connect_service(xero, http_browser)
@@ -93,9 +93,9 @@ async def test_after_a_disconnect_and_a_new_connection_every_screen_says_the_acc
 async def test_a_connection_lost_in_xero_is_logged_once_and_reconnecting_keeps_the_accounts(
         connect_xservices, xero, http_browser, connect_sandbox):
     from tui.domain.business import BusinessDetails
-    from tui.screens.integrations import IntegrationsScreen
-    from tui.screens.sync import SyncScreen
-    from tui.screens.xero import XeroScreen
+    from tui.screens.settings.integrations import IntegrationsScreen
+    from tui.screens.sync.screen import SyncScreen
+    from tui.screens.xero.screen import XeroScreen
 
     connect_xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     connect_service(xero, http_browser)
@@ -126,7 +126,7 @@ async def test_a_connection_lost_in_xero_is_logged_once_and_reconnecting_keeps_t
         assert "the revenue accounts stay as you chose them" in text and "Next, choose" not in text
         await pilot.press("enter")
         await wait_for(pilot, lambda: header(app) == "Synced just now", what="header after reconnecting")
-        from tui.screens.xero_flow import open_xero_screen
+        from tui.screens.xero.flow import open_xero_screen
 
         open_xero_screen(app)
         await on_screen(pilot, XeroScreen)
@@ -136,7 +136,7 @@ async def test_a_connection_lost_in_xero_is_logged_once_and_reconnecting_keeps_t
 
 
 async def test_integrations_footer_names_what_x_does(connect_xservices, xero, http_browser, connect_sandbox):
-    from tui.screens.integrations import IntegrationsScreen
+    from tui.screens.settings.integrations import IntegrationsScreen
 
     app = sync_app(connect_xservices)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -150,9 +150,9 @@ async def test_integrations_footer_names_what_x_does(connect_xservices, xero, ht
 
 
 async def test_saved_is_only_said_for_a_saved_choice(connect_xservices, xero, http_browser, connect_sandbox):
-    from tui.screens.account_picker import AccountPickerScreen
-    from tui.screens.xero import XeroScreen
-    from tui.screens.xero_flow import open_xero_screen
+    from tui.screens.xero.account_picker import AccountPickerScreen
+    from tui.screens.xero.screen import XeroScreen
+    from tui.screens.xero.flow import open_xero_screen
 
     connect_service(xero, http_browser)
     app = sync_app(connect_xservices)
@@ -182,7 +182,7 @@ async def test_the_header_gives_way_by_priority_at_80_columns(connect_xservices,
     """The business name is cut first (with an ellipsis) or left out; the sync status is cut only when it alone
     is too long, and then with an ellipsis too; never a word cut short without one."""
     from tui.domain.business import BusinessDetails
-    from tui.screens.integrations import IntegrationsScreen
+    from tui.screens.settings.integrations import IntegrationsScreen
 
     name = "Harbour City Plumbing & Gas Fitting Pty Ltd"
     connect_xservices.save_business(BusinessDetails(name=name, email="accounts@hcp.example"))

@@ -49,7 +49,7 @@ async def open_sync_screen(pilot):
 
 @pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x32", "80x24"])
 def test_conflict_detail(snap_compare, connected, set_account_code, size):
-    from tui.screens.sync_conflict import ConflictScreen
+    from tui.screens.sync.conflict import ConflictScreen
 
     error_and_conflict(connected, set_account_code)
 
@@ -166,7 +166,7 @@ def test_header_disconnected(snap_compare, connected):
 def test_first_sync_preview(snap_compare, sandbox, xservices, xero_cfg, size):
     from tests.fixtures.sync import connect_business
     from tui.domain.business import BusinessDetails
-    from tui.screens.sync_preview import FirstSyncPreviewScreen
+    from tui.screens.sync.preview import FirstSyncPreviewScreen
 
     xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     c = connect_business(sandbox, xservices, xero_cfg, confirm=False)

@@ -20,7 +20,7 @@ SIZE = (100, 32)
 
 
 async def test_send_in_app_pushes_then_payment_in_xero_shows_paid(connected):
-    from tui.screens.send_invoice import SendInvoiceModal
+    from tui.screens.invoices.send import SendInvoiceModal
     from tui.screens.todo import TodoScreen
 
     c = connected
@@ -55,7 +55,7 @@ async def test_send_in_app_pushes_then_payment_in_xero_shows_paid(connected):
 
 
 async def test_validation_error_shown_then_retry_after_fixing_pushes_it(connected, set_account_code):
-    from tui.screens.sync import SyncScreen
+    from tui.screens.sync.screen import SyncScreen
 
     c = connected
     set_account_code(c.services, c.tenant_id, "Labour", "999")
@@ -80,8 +80,8 @@ async def test_validation_error_shown_then_retry_after_fixing_pushes_it(connecte
 
 
 async def test_conflict_resolved_on_the_sync_screen(connected):
-    from tui.screens.sync import SyncScreen
-    from tui.screens.sync_conflict import ConflictScreen
+    from tui.screens.sync.screen import SyncScreen
+    from tui.screens.sync.conflict import ConflictScreen
 
     c = connected
     inv = conflicted(c, "TC-0103")
@@ -119,7 +119,7 @@ async def _unconfirmed(sandbox, xservices, xero_cfg):
 
 
 async def test_first_sync_preview_escape_pushes_nothing(sandbox, xservices, xero_cfg):
-    from tui.screens.sync_preview import FirstSyncPreviewScreen
+    from tui.screens.sync.preview import FirstSyncPreviewScreen
 
     c, _, _ = await _unconfirmed(sandbox, xservices, xero_cfg)
     writes = c.writes()
@@ -139,7 +139,7 @@ async def test_first_sync_preview_escape_pushes_nothing(sandbox, xservices, xero
 
 
 async def test_first_sync_preview_confirm_syncs(sandbox, xservices, xero_cfg):
-    from tui.screens.sync_preview import FirstSyncPreviewScreen
+    from tui.screens.sync.preview import FirstSyncPreviewScreen
 
     c, clash, _ = await _unconfirmed(sandbox, xservices, xero_cfg)
     app = sync_app(c.services)
@@ -160,8 +160,8 @@ async def test_first_sync_preview_confirm_syncs(sandbox, xservices, xero_cfg):
 
 async def test_first_sync_review_waits_until_the_user_is_back_on_todo(sandbox, xservices, xero_cfg):
     """A pass that needs the review never pushes a screen over one the user is working in."""
-    from tui.screens.settings import SettingsScreen
-    from tui.screens.sync_preview import FirstSyncPreviewScreen
+    from tui.screens.settings.screen import SettingsScreen
+    from tui.screens.sync.preview import FirstSyncPreviewScreen
     from tui.screens.todo import TodoScreen
 
     app = sync_app(xservices)
@@ -186,7 +186,7 @@ async def test_first_sync_review_waits_until_the_user_is_back_on_todo(sandbox, x
 
 
 async def test_number_clash_renumbered_from_the_sync_screen(connected):
-    from tui.screens.sync import SyncScreen
+    from tui.screens.sync.screen import SyncScreen
     from tui.widgets.prompt_modal import PromptModal
 
     c = connected
@@ -206,7 +206,7 @@ async def test_number_clash_renumbered_from_the_sync_screen(connected):
 
 
 async def test_sync_now_on_the_sync_screen_says_when_the_pass_is_done(connected):
-    from tui.screens.sync import SyncScreen
+    from tui.screens.sync.screen import SyncScreen
 
     c = connected
     app = sync_app(c.services)
@@ -236,7 +236,7 @@ async def test_revoked_connection_turns_the_header_red(connected):
 
 
 async def test_contact_name_clash_linked_from_the_sync_screen(connected):
-    from tui.screens.sync import SyncScreen
+    from tui.screens.sync.screen import SyncScreen
     from tui.widgets.confirm_modal import ConfirmModal
 
     c = connected
@@ -265,7 +265,7 @@ async def test_demo_first_sync_sends_its_invoices_and_a_sent_draft_follows_in_on
     """The demo business against the demo company: no preview to untangle, its sent invoices go straight up."""
     from tests.fixtures.sync import connect_business
     from tui.demo_data import seed_demo
-    from tui.screens.sync_preview import FirstSyncPreviewScreen
+    from tui.screens.sync.preview import FirstSyncPreviewScreen
 
     seed_demo(xservices)
     c = connect_business(sandbox, xservices, xero_cfg, confirm=False)
@@ -304,7 +304,7 @@ def _invoice_id(services, number: str) -> int:
 
 async def test_a_record_xero_fails_on_shows_its_next_try(connected):
     from tests.conftest import FIXED_NOW
-    from tui.screens.sync import SyncScreen
+    from tui.screens.sync.screen import SyncScreen
 
     c = connected
     send(c.services, make_invoice(c.services, number="TC-0230"))

@@ -27,7 +27,7 @@ def _own_bindings() -> dict[str, list]:
 
 def test_every_binding_has_an_id():
     classes = _own_bindings()
-    assert "tui.screens.customers.CustomersScreen" in classes
+    assert "tui.screens.customers.screen.CustomersScreen" in classes
     assert "tui.widgets.customer_picker.CustomerPicker" in classes
     assert "tui.app.TradieApp" in classes
     missing = [f"{where}: {binding!r}" for where, bindings in classes.items() for binding in bindings

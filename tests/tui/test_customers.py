@@ -11,9 +11,9 @@ from textual.widgets import OptionList
 
 from tui.devtools.screenshots import screen_text
 from tui.domain.customer import Customer
-from tui.screens.customer_editor import CustomerEditorScreen
-from tui.screens.customers import CustomersScreen
-from tui.screens.invoice_editor import InvoiceEditorScreen
+from tui.screens.customers.editor import CustomerEditorScreen
+from tui.screens.customers.screen import CustomersScreen
+from tui.screens.invoices.editor import InvoiceEditorScreen
 from tui.services import Services
 
 
@@ -42,7 +42,7 @@ async def test_list_filters_as_you_type(demo_services):
 
 
 async def test_list_caps_rows_and_says_how_many_more(demo_services, monkeypatch):
-    monkeypatch.setattr("tui.screens.customers.SHOWN", 3)
+    monkeypatch.setattr("tui.screens.customers.screen.SHOWN", 3)
     app = ScreenApp(demo_services, CustomersScreen)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)

@@ -9,10 +9,10 @@ from tests.connect.helpers import wait_for
 from tests.tui.screen_harness import ScreenApp, settle, type_into
 from textual.widgets import Input
 
-from tui.screens.business import BusinessScreen
-from tui.screens.customer_editor import CustomerEditorScreen
-from tui.screens.invoice_editor import InvoiceEditorScreen
-from tui.screens.record_payment import RecordPaymentScreen
+from tui.screens.settings.business import BusinessScreen
+from tui.screens.customers.editor import CustomerEditorScreen
+from tui.screens.invoices.editor import InvoiceEditorScreen
+from tui.screens.payments.record import RecordPaymentScreen
 
 SENT, DRAFT = 2, 6  # demo invoices: a sent one with nothing paid, and a draft
 

@@ -10,8 +10,8 @@ from tests.tui.screen_harness import ScreenApp, settle, text_of, type_into
 from tui.app import TradieApp
 from tui.domain.customer import Customer
 from tui.domain.invoice import LineItem
-from tui.screens.invoice_editor import InvoiceEditorScreen
-from tui.screens.send_invoice import SendInvoiceModal
+from tui.screens.invoices.editor import InvoiceEditorScreen
+from tui.screens.invoices.send import SendInvoiceModal
 from tui.screens.todo import TodoScreen
 from tui.widgets.column_list import ColumnList
 from tui.widgets.confirm_modal import ConfirmModal

@@ -12,10 +12,10 @@ from textual import events
 from textual.widgets import Input
 
 from tui.demo_data import seed_demo
-from tui.screens.business import BusinessScreen
-from tui.screens.customer_editor import CustomerEditorScreen
-from tui.screens.invoice_editor import InvoiceEditorScreen
-from tui.screens.record_payment import RecordPaymentScreen
+from tui.screens.settings.business import BusinessScreen
+from tui.screens.customers.editor import CustomerEditorScreen
+from tui.screens.invoices.editor import InvoiceEditorScreen
+from tui.screens.payments.record import RecordPaymentScreen
 from tui.services import Services
 
 SENT, DRAFT = 2, 6  # demo invoices: a sent one with nothing paid, and a draft

@@ -13,7 +13,7 @@ from textual.widgets import Input, Select
 from tui.demo_data import BUSINESS
 from tui.domain.customer import Customer
 from tui.domain.invoice import InvoiceStatus, RevenueCategory
-from tui.screens.invoice_editor import InvoiceEditorScreen
+from tui.screens.invoices.editor import InvoiceEditorScreen
 from tui.services import Services
 from tui.store.errors import NotFound
 from tui.widgets.confirm_modal import ConfirmModal

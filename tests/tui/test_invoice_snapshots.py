@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from tests.tui.screen_harness import ScreenApp, settle, type_into
 
-from tui.screens.customer_editor import CustomerEditorScreen
-from tui.screens.customers import CustomersScreen
-from tui.screens.invoice_editor import InvoiceEditorScreen
+from tui.screens.customers.editor import CustomerEditorScreen
+from tui.screens.customers.screen import CustomersScreen
+from tui.screens.invoices.editor import InvoiceEditorScreen
 from tui.devtools.screenshots import make_services
 from tests.tui.test_fit import six_lines
 

@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from tui.app import DESTINATIONS, GoToCommands, TradieApp
+from tui.app import TradieApp
+from tui.shell.commands import DESTINATIONS, GoToCommands
 from tui.devtools.screenshots import screen_text, settle
 
 
@@ -191,7 +192,7 @@ async def test_a_broken_keys_table_is_reported_not_fatal(demo_services):
 
 async def test_a_screen_that_cannot_be_imported_fails_loudly(demo_services, monkeypatch):
     """A broken import is a bug to see at once, not a toast saying the screen is "not part of this build"."""
-    monkeypatch.setitem(sys.modules, "tui.screens.customers", None)  # importing it now raises ImportError
+    monkeypatch.setitem(sys.modules, "tui.screens.customers.screen", None)  # importing it now raises ImportError
     app = TradieApp(demo_services)
     with pytest.raises(ImportError):
         async with app.run_test(size=(100, 32)) as pilot:

@@ -10,7 +10,7 @@ from tests.tui.screen_harness import ScreenApp, settle, text_of
 from textual.widgets import DataTable
 
 from tui.mail.transport import list_outbox
-from tui.screens.outbox import OutboxScreen
+from tui.screens.invoices.outbox import OutboxScreen
 from tui.devtools.screenshots import make_services
 
 MESSAGES = [

@@ -13,7 +13,7 @@ from tests.tui.screen_harness import ScreenApp, settle, type_into
 from tests.tui.test_invoice_snapshots import SIZE, quiet
 
 from tui.domain.payment import PaymentMethod
-from tui.screens.invoice_editor import InvoiceEditorScreen
+from tui.screens.invoices.editor import InvoiceEditorScreen
 
 SENT = 2
 

@@ -11,9 +11,9 @@ from tests.tui.screen_harness import ScreenApp, text_of, type_into
 from tui.app import TradieApp
 from tui.domain.invoice import InvoiceStatus
 from tui.domain.money import format_money
-from tui.screens.invoice_editor import InvoiceEditorScreen
-from tui.screens.record_payment import RecordPaymentScreen
-from tui.screens.remove_payment import RemovePaymentScreen
+from tui.screens.invoices.editor import InvoiceEditorScreen
+from tui.screens.payments.record import RecordPaymentScreen
+from tui.screens.payments.remove import RemovePaymentScreen
 from tui.screens.todo import TodoScreen
 from tui.widgets.column_list import ColumnList
 from tui.widgets.confirm_modal import ConfirmModal

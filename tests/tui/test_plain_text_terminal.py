@@ -73,7 +73,7 @@ def test_log_lines_and_status_write_control_characters_as_signs(services, caplog
     from datetime import datetime, timezone
 
     from tui.store.tables import XeroConnectionRow
-    from tui.sync.runner import PlainFormatter
+    from tui.ops.sync import PlainFormatter
 
     record = logging.LogRecord("tui.sync", logging.WARNING, __file__, 1, "Xero refused %s", (HOSTILE,), None)
     line = PlainFormatter("%(levelname)s %(message)s").format(record)

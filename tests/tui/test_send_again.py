@@ -13,15 +13,15 @@ from tests.tui.test_send_invoice import DRAFT, TO, services_mailing_to, toasts
 from tui.domain.errors import TransitionError, ValidationError
 from tui.domain.invoice import InvoiceStatus
 from tui.mail.errors import MailError
-from tui.screens.invoice_editor import InvoiceEditorScreen
-from tui.screens.send_invoice import SendAgainModal
+from tui.screens.invoices.editor import InvoiceEditorScreen
+from tui.screens.invoices.send import SendAgainModal
 
 SENT, PAID = 4, 3  # the demo's INV-0104 (Bondi Beach Cafe) and INV-0103, paid
 SENT_TO = "owner@bondibeachcafe.example"
 
 
 def queue_state(services, invoice_id: int):
-    from tui.sync.queue import get_entry, pending_count
+    from tui.sync.outbox import get_entry, pending_count
 
     with services.session() as s:
         return pending_count(s), get_entry(s, "invoice", invoice_id)

@@ -13,9 +13,9 @@ from textual.widgets import DataTable
 
 from tui.demo_data import seed_demo
 from tui.domain.invoice import InvoiceStatus
-from tui.screens.invoice_editor import InvoiceEditorScreen
-from tui.screens.outbox import OutboxScreen
-from tui.screens.send_invoice import SendInvoiceModal
+from tui.screens.invoices.editor import InvoiceEditorScreen
+from tui.screens.invoices.outbox import OutboxScreen
+from tui.screens.invoices.send import SendInvoiceModal
 from tui.services import Services
 
 DRAFT = 6  # the demo's draft for Coastal Builders Pty Ltd

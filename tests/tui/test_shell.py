@@ -371,7 +371,7 @@ async def test_email_settings_on_a_site_install_name_the_site_config_that_root_e
     from pathlib import Path
 
     from tests.connect.helpers import screen_text as widget_text
-    from tui.secrets import FileSecretStore
+    from tui.credentials.user_store import FileSecretStore
 
     cfg = replace(demo_services.cfg, is_site=True, site_dir=Path("/etc/tradiecore"))
     services = Services(cfg, now=demo_services.now, user="bob", secrets=FileSecretStore(tmp_path / "secrets.json"))

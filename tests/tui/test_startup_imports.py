@@ -31,7 +31,7 @@ SCRIPT = textwrap.dedent("""
         except Exception as exc:
             failed.append(repr(exc))
 
-    calls = (services.business, services.todo, lambda: services.xero.todo_warnings(),
+    calls = (services.business, services.todo, lambda: services.connection.todo_warnings(),
              lambda: services.sync.run_once())
     threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
     for t in threads:

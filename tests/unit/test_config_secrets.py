@@ -5,7 +5,7 @@ import keyring
 import pytest
 
 from tui import config
-from tui.secrets import FileSecretStore, KeyringSecretStore, SecretsError, open_store
+from tui.credentials.user_store import FileSecretStore, KeyringSecretStore, SecretsError, open_store
 
 
 def test_defaults_point_at_real_xero(cfg):

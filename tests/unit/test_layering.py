@@ -25,10 +25,10 @@ CASES = {
                ("textual", "httpx", "sqlalchemy", "sqlmodel", "authlib")),
     "xero client": ("tui.xero.api, tui.xero.callback, tui.xero.browser, tui.xero.oauth, tui.xero.tokens",
                     ("textual",)),
-    "connection service": ("tui.connection, tui.xero_factory", ("textual", "rich")),
+    "connection service": ("tui.connection, tui.connection.factory", ("textual", "rich")),
     "sync engine": ("tui.sync.runner, tui.sync.status, tui.sync.push, tui.sync.pull, tui.sync.preview, tui.sync.unfinished",
                     ("textual",)),
-    "app start-up": ("tui.app, tui.screens.todo, tui.screens.settings, tui.screens.integrations",
+    "app start-up": ("tui.app, tui.screens.todo, tui.screens.settings.screen, tui.screens.settings.integrations",
                      ("sqlmodel", "sqlalchemy", "alembic")),
 }
 

@@ -96,7 +96,7 @@ def test_batch_write_reports_each_item(api):
 
 
 def test_invoices_keep_four_decimal_unit_prices_and_exact_totals(api):
-    (created,) = api.put_invoices([invoice("Bayside Club", "TC-0001")], idempotency_key="inv-1")
+    (created,) = api.post_invoices([invoice("Bayside Club", "TC-0001")], idempotency_key="inv-1")
     assert wire.validation_messages(created) == []
     line = created["LineItems"][0]
     assert line["UnitAmount"] == Decimal("123.4567")
@@ -115,7 +115,7 @@ def test_invoice_filters_and_modified_since(api, sandbox):
     assert len(voided) == 1
     since = wire.parse_datetime(max(i["UpdatedDateUTC"] for i in api.invoices()))
     sandbox.control.advance_clock(5)
-    (created,) = api.put_invoices([invoice("Marine Systems", "TC-0002")], idempotency_key="inv-2")
+    (created,) = api.post_invoices([invoice("Marine Systems", "TC-0002")], idempotency_key="inv-2")
     changed = api.invoices(modified_since=since + timedelta(milliseconds=1))
     assert [i["InvoiceNumber"] for i in changed] == ["TC-0002"]
     contact_id = created["Contact"]["ContactID"]
@@ -125,7 +125,7 @@ def test_invoice_filters_and_modified_since(api, sandbox):
 
 
 def test_update_invoice_and_read_a_payment_made_in_xero(api, sandbox):
-    (created,) = api.put_invoices([invoice("Boom FM", "TC-0003", unit="100", qty="1")], idempotency_key="inv-3")
+    (created,) = api.post_invoices([invoice("Boom FM", "TC-0003", unit="100", qty="1")], idempotency_key="inv-3")
     (updated,) = api.post_invoices(
         [{"InvoiceID": created["InvoiceID"], "Reference": "Job 42"}], idempotency_key="inv-3-ref"
     )
@@ -148,8 +148,8 @@ def test_idempotency_key_is_checked():
 
 def test_dropped_response_after_commit_is_retried_without_a_duplicate(api, sandbox):
     sandbox.control.inject("close", 1, path="/api.xro/2.0/invoices")
-    (created,) = api.put_invoices([invoice("City Agency", "TC-0004")], idempotency_key="inv-4")
-    assert requests(sandbox, "PUT /api.xro/2.0/invoices") == 2
+    (created,) = api.post_invoices([invoice("City Agency", "TC-0004")], idempotency_key="inv-4")
+    assert requests(sandbox, "POST /api.xro/2.0/invoices") == 2
     assert [i["InvoiceID"] for i in api.invoices(invoice_numbers=["TC-0004"])] == [created["InvoiceID"]]
 
 

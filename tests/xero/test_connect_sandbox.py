@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from tests.xero.conftest import drive_consent
-from tui.secrets import TokenStoreUnreadable
+from tui.credentials.user_store import TokenStoreUnreadable
 from tui.xero.api import XeroApi
 from tui.xero.sign_in import Consent, connect_custom, organisations, save_connection
 from tui.xero.errors import AccessDenied, AuthFailed, Disconnected, StateMismatch

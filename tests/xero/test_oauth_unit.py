@@ -7,7 +7,7 @@ import pytest
 
 from tui.xero.errors import NotConfigured
 from tui.xero.oauth import XeroOAuth
-from tui.xero_factory import CLIENT_SECRET_KEY, oauth_for
+from tui.connection.factory import CLIENT_SECRET_KEY, oauth_for
 
 
 def test_authorize_url_has_pkce_state_and_scopes(cfg):

@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from tests.xero.conftest import MemoryRow
-from tui.secrets import FileSecretStore, TokenStoreUnreadable
+from tui.credentials.user_store import FileSecretStore, TokenStoreUnreadable
 from tui.xero.errors import Disconnected
 from tui.xero.oauth import XeroOAuth
 from tui.xero.tokens import (

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.xero.conftest import MemoryRow
-from tui.secrets import FileSecretStore
+from tui.credentials.user_store import FileSecretStore
 from tui.xero.api import XeroApi
 from tui.xero.errors import Disconnected
 from tui.xero.tokens import (

@@ -36,9 +36,9 @@ def add_accounts(sb, tenant_id: str, count: int = ACCOUNTS) -> None:
 def expected_states(services, typed: str) -> list[tuple[str, str]]:
     """What the chart shows when it opens, then after each key of ``typed``: (the first row's code, the message
     under the list), from the same accounts and the screen's own matching."""
-    from tui.screens.account_picker import MAX_SHOWN, matches
+    from tui.screens.xero.account_picker import MAX_SHOWN, matches
 
-    accounts = services.xero.chart_of_accounts()
+    accounts = services.connection.chart_of_accounts()
     states = []
     for n in range(len(typed) + 1):
         found = [a for a in accounts if matches(a, typed[:n].lower().split())]
@@ -92,7 +92,7 @@ def bench_chart(home: Path, runs: int, say=print) -> tuple[int, list[float]]:
     from tui import config
     from tui.bench.seeding import connect_custom, seed_home
     from tui.sandbox.harness import run_sandbox
-    from tui.secrets import FileSecretStore, secrets_file
+    from tui.credentials.user_store import FileSecretStore, secrets_file
     from tui.services import Services
 
     with run_sandbox() as sb:
@@ -104,7 +104,7 @@ def bench_chart(home: Path, runs: int, say=print) -> tuple[int, list[float]]:
         try:
             tenant_id = connect_custom(services, cfg, secrets, sb.custom_client_secret)
             add_accounts(sb, tenant_id)
-            count = len(services.xero.chart_of_accounts())
+            count = len(services.connection.chart_of_accounts())
             states = expected_states(services, TYPED)
         finally:
             services.close()

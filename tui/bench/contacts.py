@@ -29,7 +29,7 @@ class ContactsBench:
             and self.idle_day_calls <= IDLE_DAY_TARGET
 
 
-def bench_contacts(sb, engine, cfg, factory, secrets, total, count: int = 300) -> ContactsBench:
+def bench_contacts(sb, engine, factory, total, count: int = 300) -> ContactsBench:
     """``count`` customers' contacts edited in Xero (their phone), then one pass; then an idle pass an hour on."""
     from sqlalchemy import func
     from sqlmodel import col, select
@@ -46,7 +46,7 @@ def bench_contacts(sb, engine, cfg, factory, secrets, total, count: int = 300) -
     start = datetime.now(timezone.utc)
 
     def runner_at(minutes: float) -> SyncRunner:
-        return SyncRunner(engine, cfg, api_factory=factory, secrets=secrets, label="bench contacts",
+        return SyncRunner(engine, api_factory=factory, label="bench contacts",
                           now=lambda: datetime.now(timezone.utc) + timedelta(minutes=minutes))
 
     runner = runner_at(2)  # a minute after the last read: contacts are due

@@ -27,7 +27,7 @@ CUSTOMER_FILTER = "42+1"  # each key changes the count line: a key that did not 
 def _customer_count_lines(services, typed: str) -> list[str]:
     """The count line Customers shows when it opens, then after each key of ``typed`` (asked of the same query
     the screen asks)."""
-    from tui.screens.customers import SHOWN
+    from tui.screens.customers.screen import SHOWN
     from tui.widgets.customer_picker import count_text
 
     shown, total = services.customers("", SHOWN)

@@ -65,7 +65,7 @@ def connect_custom(services, cfg, secrets, client_secret: str) -> str:
     from tui.xero.api import XeroApi
     from tui.xero.oauth import XeroOAuth
     from tui.xero.tokens import MemoryTokenStore, TokenManager, TokenSet
-    from tui.xero_factory import CLIENT_SECRET_KEY, organisation_store
+    from tui.connection.factory import CLIENT_SECRET_KEY, organisation_store
 
     secrets.set(CLIENT_SECRET_KEY, client_secret)
     oauth = XeroOAuth(cfg.xero, client_secret=client_secret)

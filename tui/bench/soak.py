@@ -43,16 +43,13 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
 from tui.bench.childenv import ROOT, child_env, home_dirs
 from tui.bench.soak_contacts import ContactEdits
-from tui.bench.soak_edits import Edit, Lost
+from tui.bench.soak_edits import PREFIX, Edit, Edits, Lost
 
-PREFIX = "TC-"
 SETTLE_PASSES = 8
 PASS_TIMEOUT_S = 120.0
 
@@ -107,12 +104,25 @@ class SoakReport:
         ]
 
 
-class Soak(ContactEdits):
+@dataclass
+class KillPlan:
+    """How one pass of :meth:`Soak.run_pass` is killed, and what is edited here while it runs."""
+
+    kill: bool  # killed at all (else a clean pass)
+    held: bool  # once Xero has done a write but holds its answer back, else after ``target`` calls
+    target: int
+    extra: float  # seconds after that moment
+    edit_at: list[float]  # seconds into the pass when a customer or invoice is edited here
+    armed: tuple | None  # a contact a Xero user saves between two of the pass's requests (soak_contacts)
+    both: bool  # that customer edited here in this pass too
+
+
+class Soak(Edits, ContactEdits):
     """One soak against a running sandbox (``tui.sandbox.harness.run_sandbox``), in ``workdir``."""
 
     def __init__(self, sandbox, workdir: Path, seed: int, *, db_url: str = "", latency: float = 0.1):
         from tui import config
-        from tui.secrets import FileSecretStore, secrets_file
+        from tui.credentials.user_store import FileSecretStore, secrets_file
         from tui.services import Services
 
         self.sandbox, self.control, self.latency = sandbox, sandbox.control, latency
@@ -147,107 +157,6 @@ class Soak(ContactEdits):
             self.invoices = dict(s.exec(select(InvoiceRow.id, InvoiceRow.number)).all())
         self.tenant_id = connect_custom(self.services, self.cfg, self.secrets, self.sandbox.custom_client_secret)
 
-    # -- edits ----------------------------------------------------------------------------------------------------
-    def _new_customer(self) -> None:
-        from tui.domain.customer import Customer
-        from tui.domain.invoice import Invoice, InvoiceStatus, LineItem, RevenueCategory
-        from tui.store.invoices import save_invoice
-
-        n = len(self.customers)
-        c = self.services.save_customer(Customer(f"Soak Customer {n:04d} Pty Ltd", f"soak{n:04d}@example.com",
-                                                 "0400 111 222"))
-        self.customers[c.id] = c.name
-        now, today, tz = self.services.now(), self.services.today(), self.services.business().time_zone
-        with self.services.session() as s:
-            for _ in range(self.rng.randint(1, 3)):
-                number = f"{PREFIX}{len(self.invoices) + 1:05d}"
-                inv = Invoice(customer_id=c.id, issue_date=today, due_date=today + timedelta(days=14),
-                              lines=[LineItem("Call-out", Decimal("1"), Decimal("120.00"), RevenueCategory.LABOUR)],
-                              number=number, reference="Soak", status=InvoiceStatus.SENT,
-                              sent_to=c.email, sent_at=now)
-                inv = save_invoice(s, inv, "office", now, tz)
-                self.invoices[inv.id] = number
-                self.recent.append(inv.id)
-
-    @staticmethod
-    def _local_field(invoice_id: int) -> str:
-        """Each invoice's reference is edited on one side and its due date on the other."""
-        return "reference" if invoice_id % 2 == 0 else "due_date"
-
-    def _edit_here(self, when: str, unlinked_first: bool = False, customer_id: int | None = None,
-                   name: str | None = None) -> None:
-        """A customer's phone or email, or an invoice's field of this side; ``unlinked_first``: a customer
-        not yet linked to a Xero contact, if there is one (its contact may be being created right now);
-        ``customer_id`` (and ``name``, "phone" or "email"): that customer's."""
-        from sqlmodel import col, select
-
-        from tui.store.errors import ConflictError
-        from tui.store.tables import CustomerRow
-
-        pool = []
-        if unlinked_first:
-            with self.services.session() as s:
-                pool = list(s.exec(select(CustomerRow.id).where(col(CustomerRow.xero_contact_id).is_(None))).all())
-        for _ in range(5):  # as a user does when someone saved it meanwhile: open it again, edit again
-            try:
-                if customer_id is not None:
-                    edit = self._edit_customer(customer_id, when, name)
-                elif pool or self.rng.random() < 0.5:
-                    edit = self._edit_customer(self.rng.choice(pool or list(self.customers)), when)
-                else:
-                    edit = self._edit_invoice(self.rng.choice(list(self.invoices)), when)
-            except ConflictError:
-                continue
-            self.report.edits.append(edit)
-            return
-
-    def _edit_customer(self, customer_id: int, when: str, name: str | None = None) -> Edit:
-        c = self.services.customer(customer_id)
-        k = len(self.report.edits)
-        if name == "phone" or (name is None and self.rng.random() < 0.5):
-            c.phone = value = f"04{self.rng.randint(0, 99):02d} {k % 1000:03d} {self.rng.randint(0, 999):03d}"
-            what, name = "customer phone", "phone"
-        else:
-            c.email = value = f"soak{customer_id}.{k}@example.com"
-            what, name = "customer email", "email"
-        self.services.save_customer(c)
-        return Edit("here", what, c.name, ("customer", customer_id, name), value, when, time.monotonic())
-
-    def _edit_invoice(self, invoice_id: int, when: str) -> Edit:
-        inv = self.services.invoice(invoice_id)
-        name = self._local_field(invoice_id)
-        value = self._new_value(name, inv.issue_date, len(self.report.edits))
-        if name == "reference":
-            inv.reference = value
-        else:
-            inv.due_date = date.fromisoformat(value)
-        self.services.save_invoice(inv)
-        self.recent.append(invoice_id)
-        return Edit("here", f"invoice {name.replace('_', ' ')}", inv.number, ("invoice", invoice_id, name), value,
-                    when, time.monotonic())
-
-    def _new_value(self, name: str, issue_date, k: int) -> str:
-        if name == "reference":
-            return f"Soak edit {k}"
-        return (issue_date + timedelta(days=self.rng.randint(1, 365))).isoformat()
-
-    def _edit_in_xero(self, when: str) -> None:
-        """A Xero user edits an invoice already in Xero, often one just sent or changed here: the field not
-        edited here."""
-        from tui.sandbox.control import ControlError
-
-        recent = self.recent[-8:] if self.rng.random() < 0.5 else []
-        invoice_id = self.rng.choice(recent or list(self.invoices))
-        number = self.invoices[invoice_id]
-        name = "due_date" if self._local_field(invoice_id) == "reference" else "reference"
-        value = self._new_value(name, self.services.today(), len(self.report.edits))
-        try:
-            self.control.edit_invoice(number, **({"Reference": value} if name == "reference" else {"DueDate": value}))
-        except ControlError:
-            return  # not in Xero yet
-        self.report.edits.append(Edit("Xero", f"invoice {name.replace('_', ' ')}", number,
-                                      ("invoice", invoice_id, name), value, when, time.monotonic()))
-
     # -- passes ---------------------------------------------------------------------------------------------------
     def _requests(self, writes: bool = False) -> int:
         return sum(n for k, n in self.control.counters()["requests"].items()
@@ -270,56 +179,21 @@ class Soak(ContactEdits):
         """One ``tradiecore sync --once``; ``kill``: SIGKILL it at a random moment, either after a random number
         of its API calls plus a random part of one (a call cut off then never reaches Xero), or (one pass in
         three) once Xero has done a random one of its writes but holds the answer back."""
-        rng, control = self.rng, self.control
+        control = self.control
         offset = self.log.stat().st_size if self.log.exists() else 0
         base, base_writes = self._requests(), self._requests(writes=True)
-        held = kill and rng.random() < 1 / 3
-        if held:
-            nth = rng.randint(1, max(1, self.writes_guess))
-            if nth > 1:  # the writes before it go through as usual
-                control.inject("latency", nth - 1, methods=["PUT", "POST"], seconds=0)
-            control.inject("hold", 1, methods=["PUT", "POST"])
-        target = rng.randint(1, max(2, self.calls_guess))
-        extra = rng.uniform(0, 1.5 * self.latency) if not held else rng.uniform(0, 0.05)
-        edit_at = sorted(rng.uniform(0, self.seconds_guess) for _ in range(rng.randint(0, 3))) if kill else []
-        armed = self._arm_xero_edit() if kill and rng.random() < 0.5 else None
-        both = armed is not None and rng.random() < 0.8  # the same customer edited here in this pass too
-        phase, kill_at = "starting", None
+        plan = self._plan(kill)
         proc = start_sync(self.env, self.log)
         t0 = time.monotonic()
         try:
-            while proc.poll() is None:
-                now = time.monotonic()
-                for line in self._log_lines(offset):
-                    offset += len(line)
-                    phase = _phase(line.decode("utf-8", "replace"))
-                    if both:  # the customer Xero's user is about to save, edited here as the pass starts
-                        both = False
-                        same = rng.random() < 0.5
-                        self._edit_here(f"during '{phase}'", customer_id=armed[0],
-                                        name=armed[1] if same else ("email" if armed[1] == "phone" else "phone"))
-                    if kill and rng.random() < 0.6:  # as the syncer starts a batch
-                        self._edit_here(f"during '{phase}'", unlinked_first=phase.startswith("Creating"))
-                if edit_at and now - t0 >= edit_at[0]:
-                    edit_at.pop(0)
-                    self._edit_here(f"during '{phase}'")
-                if kill and kill_at is None and (control.wait_for_held(1, timeout=0) if held
-                                                 else self._requests() - base >= target):
-                    kill_at = now + extra
-                if kill_at is not None and now >= kill_at:
-                    proc.send_signal(signal.SIGKILL)
-                    break
-                if now - t0 > PASS_TIMEOUT_S:
-                    proc.kill()
-                    raise RuntimeError(f"a sync pass ran over {PASS_TIMEOUT_S:.0f} s")
-                time.sleep(0.01)
+            phase = self._watch(proc, plan, base, offset, t0)
             _, err = proc.communicate(timeout=30)
         finally:
             control.clear_faults()
             control.release_holds()  # Xero's answer goes nowhere: the process that asked is gone
-            self._settle_armed(armed)
+            self._settle_armed(plan.armed)
         if proc.returncode == -signal.SIGKILL:
-            self.last_kill = phase + (" (its write done in Xero, the answer not received)" if held else "")
+            self.last_kill = phase + (" (its write done in Xero, the answer not received)" if plan.held else "")
             self.report.kills += 1
             self.report.kill_phases[self.last_kill] += 1
             return
@@ -331,6 +205,55 @@ class Soak(ContactEdits):
         self.calls_guess = max(2, *self.finished_calls) + 1  # a pass may do more than the last ones did
         self.writes_guess = max(1, self._requests(writes=True) - base_writes)
         self.seconds_guess = max(1.0, time.monotonic() - t0)
+
+    def _plan(self, kill: bool) -> KillPlan:
+        """When the next pass is killed and what is edited while it runs (a held write is injected now)."""
+        rng, control = self.rng, self.control
+        held = kill and rng.random() < 1 / 3
+        if held:
+            nth = rng.randint(1, max(1, self.writes_guess))
+            if nth > 1:  # the writes before it go through as usual
+                control.inject("latency", nth - 1, methods=["PUT", "POST"], seconds=0)
+            control.inject("hold", 1, methods=["PUT", "POST"])
+        target = rng.randint(1, max(2, self.calls_guess))
+        extra = rng.uniform(0, 1.5 * self.latency) if not held else rng.uniform(0, 0.05)
+        edit_at = sorted(rng.uniform(0, self.seconds_guess) for _ in range(rng.randint(0, 3))) if kill else []
+        armed = self._arm_xero_edit() if kill and rng.random() < 0.5 else None
+        both = armed is not None and rng.random() < 0.8  # the same customer edited here in this pass too
+        return KillPlan(kill, held, target, extra, edit_at, armed, both)
+
+    def _watch(self, proc: subprocess.Popen, plan: KillPlan, base: int, offset: int, t0: float) -> str:
+        """Until the pass ends, or is killed as ``plan`` says: edits here as it starts a batch (its log says so)
+        and at the planned moments. Returns what it was last doing."""
+        rng, control, kill = self.rng, self.control, plan.kill
+        phase, kill_at = "starting", None
+        while proc.poll() is None:
+            now = time.monotonic()
+            for line in self._log_lines(offset):
+                offset += len(line)
+                phase = _phase(line.decode("utf-8", "replace"))
+                if plan.both:  # the customer Xero's user is about to save, edited here as the pass starts
+                    plan.both = False
+                    same = rng.random() < 0.5
+                    armed = plan.armed
+                    self._edit_here(f"during '{phase}'", customer_id=armed[0],
+                                    name=armed[1] if same else ("email" if armed[1] == "phone" else "phone"))
+                if kill and rng.random() < 0.6:  # as the syncer starts a batch
+                    self._edit_here(f"during '{phase}'", unlinked_first=phase.startswith("Creating"))
+            if plan.edit_at and now - t0 >= plan.edit_at[0]:
+                plan.edit_at.pop(0)
+                self._edit_here(f"during '{phase}'")
+            if kill and kill_at is None and (control.wait_for_held(1, timeout=0) if plan.held
+                                             else self._requests() - base >= plan.target):
+                kill_at = now + plan.extra
+            if kill_at is not None and now >= kill_at:
+                proc.send_signal(signal.SIGKILL)
+                break
+            if now - t0 > PASS_TIMEOUT_S:
+                proc.kill()
+                raise RuntimeError(f"a sync pass ran over {PASS_TIMEOUT_S:.0f} s")
+            time.sleep(0.01)
+        return phase
 
     def _log_lines(self, offset: int) -> list[bytes]:
         """Whole lines the sync has logged from byte ``offset`` on."""
@@ -349,14 +272,14 @@ class Soak(ContactEdits):
         from sqlmodel import select
 
         from tui.store.sync_tables import SyncOutboxRow
-        from tui.sync import queue
+        from tui.sync import outbox
 
         self.control.configure(latency=0.0)
         for _ in range(SETTLE_PASSES):
             self.run_pass(kill=False)
             with self.services.session() as s:  # a change held for a conflict waits for the user, not the sync
                 self.report.pending = s.exec(select(func.count()).select_from(SyncOutboxRow).where(
-                    SyncOutboxRow.held != queue.HELD_CONFLICT)).one()
+                    SyncOutboxRow.held != outbox.HELD_CONFLICT)).one()
             if not self.report.pending:
                 return
 

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from tui.app import TradieApp
-from tui.widgets.sync_scheduler import PassResult
+from tui.shell.sync_scheduler import PassResult
 
 
 class StallMeter(TradieApp):

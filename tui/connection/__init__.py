@@ -4,7 +4,7 @@ workers. Nothing here imports Textual.
 
 The flow, as the screens drive it::
 
-    xero = services.xero
+    xero = services.connection
     started = xero.start()                 # authorize URL, loopback listener, how to reach it over SSH
     code = xero.wait(started)              # or xero.code_from_paste(started, pasted_url); xero.cancel(started)
     pending = xero.finish(started, code)   # tokens (held in memory) and the organisations they may use

@@ -76,7 +76,7 @@ class AccountSteps:
         default = next((a for a in active if a.name.lower() == DEFAULT_ACCOUNT_NAME.lower()), None) or next(
             (a for a in active if a.code == DEFAULT_ACCOUNT_CODE), None)
         row = self._active_row()
-        with self.services.session() as s:
+        with self.session() as s:
             stored = xero_connections.mappings(s, row.tenant_id)
             for category in CATEGORIES:
                 mapping = stored.get(category)
@@ -105,11 +105,11 @@ class AccountSteps:
         row = self._row_to_map(account)
         from tui.sync import records
 
-        with self.services.session() as s:
+        with self.session() as s:
             xero_connections.save_mapping(s, row.tenant_id, category, code=account.code, name=account.name,
                                           account_id=account.account_id)
-            records.log(s, self.services.now(), f"{category} invoice lines now post to {account.label} "
-                                                f"(by {self.services.user})")
+            records.log(s, self.now(), f"{category} invoice lines now post to {account.label} "
+                                                f"(by {self.user})")
         return self.overview()
 
     def _row_to_map(self, account: Account):

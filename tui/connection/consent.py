@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from tui.config import ConfigError, write_client_id
 from tui.xero.errors import AuthFailed, NotConfigured, XeroError
-from tui.xero_factory import CLIENT_SECRET_KEY
+from tui.connection.factory import CLIENT_SECRET_KEY
 
 if TYPE_CHECKING:  # keep the Xero client's imports (authlib, httpx) off the app's start-up path
     from tui.connection.status import XeroOverview
@@ -210,8 +210,8 @@ class ConsentSteps:
                     f"The client id goes into {path} for everyone on this server, and only root may change it: "
                     f'ask your administrator to add client_id = "{client_id}" under [xero] there, then try again.'
                 ) from None
-            self.services.cfg = replace(self.cfg, xero=replace(self.cfg.xero, client_id=client_id))
-        self.services.secrets.set(CLIENT_SECRET_KEY, client_secret)
+            self.cfg = replace(self.cfg, xero=replace(self.cfg.xero, client_id=client_id))
+        self.secrets.set(CLIENT_SECRET_KEY, client_secret)
         return pending
 
     def connect_custom_again(self) -> PendingConnection:
@@ -243,8 +243,8 @@ class ConsentSteps:
             )
         with self._oauth(pending.kind) as oauth:
             save_connection(self._store(org.tenant_id, create_key=True), pending.tokens, org, oauth)
-        now = self.services.now()
-        with self.services.session() as s:
+        now = self.now()
+        with self.session() as s:
             # A new connection sends nothing until the user has seen the revenue accounts; a reconnect of the
             # same organisation keeps its accounts and carries on.
             xero_connections.mark_connected(
@@ -252,7 +252,7 @@ class ConsentSteps:
                 connection_id=org.connection_id, kind=pending.kind, now=now,
                 accounts_pending=not pending.keep_tenant_id)
             records.log(s, now, f"{'Reconnected to' if pending.keep_tenant_id else 'Connected to'} {org.name} by "
-                                f"{self.services.user}")
+                                f"{self.user}")
         log.info("Xero: connected to organisation %s (%s)", org.name, pending.kind)
         try:
             self.chart_of_accounts()  # default mappings and archived flags
@@ -273,7 +273,7 @@ class ConsentSteps:
 
         with self.api() as api:
             found = api.invoices(statuses=ALL_STATUSES, where='Type=="ACCREC"', summary_only=True)
-        with self.services.session() as s:
+        with self.session() as s:
             record_xero_numbers(s, (str(i.get("InvoiceNumber") or "") for i in found))
             return next_number(s)
 

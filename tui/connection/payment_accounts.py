@@ -40,7 +40,7 @@ class PaymentAccountSteps:
         if method not in METHODS:
             raise ValueError(f"unknown payment method {method!r}")
         row = self._row_to_map(account)
-        with self.services.session() as s:
+        with self.session() as s:
             set_payment_account(s, row.tenant_id, method, account.code, account.name, account.account_id)
         return self.overview()
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from tui.connection.accounts import MappedAccount
 from tui.xero.errors import Disconnected, NotConfigured, XeroError
-from tui.xero_factory import api_with
+from tui.connection.factory import api_with
 
 if TYPE_CHECKING:
     from tui.sync.status import Overview
@@ -128,15 +128,15 @@ class StatusSteps:
 
     def overview(self) -> XeroOverview:
         """The connection as stored (no network)."""
-        with self.services.session() as s:
+        with self.session() as s:
             return self._overview_in(s)
 
     def status(self) -> XeroStatus:
         """The connection and its sync as stored, in one transaction (no network)."""
-        with self.services.session() as s:
+        with self.session() as s:
             connection = self._overview_in(s)
-            sync = self.services.sync.overview(s)
-        return XeroStatus(connection, sync, self.services.now())
+            sync = self.sync_overview(s)
+        return XeroStatus(connection, sync, self.now())
 
     def _overview_in(self, s) -> XeroOverview:
         from tui.store.xero_connections import active_connection
@@ -166,13 +166,13 @@ class StatusSteps:
         from tui.store.xero_connections import active_connection
         from tui.sync import records
 
-        with self.services.session() as s:
+        with self.session() as s:
             row = active_connection(s)
             if row is not None and row.accounts_pending:
                 row.accounts_pending = False
                 s.add(row)
-                records.log(s, self.services.now(), f"Revenue accounts for {row.tenant_name} reviewed by "
-                                                    f"{self.services.user}; the sync may send")
+                records.log(s, self.now(), f"Revenue accounts for {row.tenant_name} reviewed by "
+                                                    f"{self.user}; the sync may send")
                 log.info("Xero: revenue accounts reviewed for %s; the sync may start", row.tenant_name)
         return self.overview()
 
@@ -181,10 +181,10 @@ class StatusSteps:
         from tui.store import xero_connections
         from tui.sync import records
 
-        with self.services.session() as s:
+        with self.session() as s:
             row = xero_connections.active_connection(s)
             if row is not None and row.status != "disconnected":
-                records.connection_lost(s, row, reason, self.services.now())
+                records.connection_lost(s, row, reason, self.now())
                 log.warning("Xero: %s is disconnected: %s", row.tenant_name, reason)
         return self.overview()
 
@@ -251,11 +251,11 @@ class StatusSteps:
                 manager.disconnect()
         else:
             self._store(row.tenant_id).clear()
-        with self.services.session() as s:
-            xero_connections.forget(s, row.tenant_id, f"Disconnected in tradiecore by {self.services.user}.",
-                                    self.services.now())
-            records.log(s, self.services.now(), f"Disconnected from {row.tenant_name} by {self.services.user}")
-        log.info("Xero: disconnected from %s by %s", row.tenant_name, self.services.user)
+        with self.session() as s:
+            xero_connections.forget(s, row.tenant_id, f"Disconnected in tradiecore by {self.user}.",
+                                    self.now())
+            records.log(s, self.now(), f"Disconnected from {row.tenant_name} by {self.user}")
+        log.info("Xero: disconnected from %s by %s", row.tenant_name, self.user)
         return self.overview()
 
     def todo_warnings(self) -> list[str]:

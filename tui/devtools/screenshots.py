@@ -27,7 +27,7 @@ from typing import Callable
 from urllib.parse import urljoin
 
 from tui.config import Config, DatabaseConfig, MailConfig
-from tui.secrets import FileSecretStore
+from tui.credentials.user_store import FileSecretStore
 
 #: 10:00 on Wednesday 25 November 2026 in Sydney (the tests' clock too).
 FIXED_NOW = datetime(2026, 11, 24, 23, 0, tzinfo=timezone.utc)
@@ -142,7 +142,7 @@ def connect_to_sandbox(services, sandbox, redirect_port: int, config_dir: Path) 
     cfg = services.cfg.with_xero_base(sandbox.base_url)
     services.cfg = replace(cfg, config_dir=config_dir,
                            xero=replace(cfg.xero, client_id=sandbox.pkce_client_id, redirect_port=redirect_port))
-    xero = services.xero
+    xero = services.connection
     started = xero.start()
     back = _consent_over_http(started.url, sandbox.login_email, sandbox.login_password)
     pending = xero.finish(started, xero.code_from_paste(started, back))

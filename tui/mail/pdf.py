@@ -26,6 +26,21 @@ def _t(text: str) -> str:
 
 
 def invoice_pdf(view: InvoiceView, *, created: datetime) -> bytes:
+    pdf = _new_pdf(view, created)
+    pdf.set_font("Helvetica", "B", 20)
+    pdf.cell(pdf.epw, 10, "TAX INVOICE", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+    _parties(pdf, view)
+    _details(pdf, view)
+    _items(pdf, view)
+    _totals(pdf, view)
+    _line(pdf, view.prices_note, 9)
+    _line(pdf, view.request, 10, "B")
+    return bytes(pdf.output())
+
+
+def _new_pdf(view: InvoiceView, created: datetime) -> FPDF:
+    """An A4 document with its metadata and one empty page."""
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.core_fonts_encoding = _ENCODING
     pdf.set_creation_date(created)
@@ -37,32 +52,36 @@ def invoice_pdf(view: InvoiceView, *, created: datetime) -> bytes:
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
-    width = pdf.epw
+    return pdf
 
-    def line(text: str, size: float = 10, style: str = "", align: str = "L") -> None:
-        pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(width, size * 0.5, _t(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    pdf.set_font("Helvetica", "B", 20)
-    pdf.cell(width, 10, "TAX INVOICE", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(2)
-    line(view.business_name, 12, "B")
+def _line(pdf: FPDF, text: str, size: float = 10, style: str = "", align: str = "L") -> None:
+    """A paragraph across the page."""
+    pdf.set_font("Helvetica", style, size)
+    pdf.multi_cell(pdf.epw, size * 0.5, _t(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _parties(pdf: FPDF, view: InvoiceView) -> None:
+    """The business (name, ABN, address, phone, email), then who the invoice is to."""
+    _line(pdf, view.business_name, 12, "B")
     if view.abn:
-        line(f"ABN {view.abn}")
+        _line(pdf, f"ABN {view.abn}")
     for text in view.business_address.splitlines():
-        line(text)
+        _line(pdf, text)
     if view.business_phone:
-        line(f"Phone: {view.business_phone}")
+        _line(pdf, f"Phone: {view.business_phone}")
     if view.business_email:
-        line(f"Email: {view.business_email}")
+        _line(pdf, f"Email: {view.business_email}")
     pdf.ln(4)
-
-    line("Bill to", 9, "I")
-    line(view.customer_name, 10, "B")
+    _line(pdf, "Bill to", 9, "I")
+    _line(pdf, view.customer_name, 10, "B")
     for text in view.customer_address.splitlines():
-        line(text)
+        _line(pdf, text)
     pdf.ln(4)
 
+
+def _details(pdf: FPDF, view: InvoiceView) -> None:
+    """Number, dates and reference, each labelled."""
     for label, value in (
         ("Invoice number", view.number),
         ("Issue date", view.issue_date),
@@ -73,15 +92,18 @@ def invoice_pdf(view: InvoiceView, *, created: datetime) -> bytes:
             pdf.set_font("Helvetica", "B", 10)
             pdf.cell(35, 5, label)
             pdf.set_font("Helvetica", "", 10)
-            pdf.multi_cell(width - 35, 5, _t(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(pdf.epw - 35, 5, _t(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
 
+
+def _items(pdf: FPDF, view: InvoiceView) -> None:
+    """The table of lines: description, quantity, unit price, GST and amount."""
     headings = [(name or view.amount_heading, w, align) for name, w, align in _COLS]
     pdf.set_font("Helvetica", "B", 9)
     with pdf.table(
         col_widths=tuple(w for _, w, _ in headings),
         text_align=tuple(a for _, _, a in headings),
-        width=width,
+        width=pdf.epw,
         line_height=5,
         borders_layout="HORIZONTAL_LINES",
         first_row_as_headings=True,
@@ -96,12 +118,12 @@ def invoice_pdf(view: InvoiceView, *, created: datetime) -> bytes:
                 row.cell(_t(value))
     pdf.ln(3)
 
+
+def _totals(pdf: FPDF, view: InvoiceView) -> None:
+    """Subtotal, GST, total and amount due, right-aligned, the amount due in bold."""
     for label, value in view.totals_rows:
         bold = "B" if label == "Amount due" else ""
         pdf.set_font("Helvetica", bold, 10)
-        pdf.cell(width - 38, 6, _t(label), align="R")
+        pdf.cell(pdf.epw - 38, 6, _t(label), align="R")
         pdf.cell(38, 6, _t(value), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
-    line(view.prices_note, 9)
-    line(view.request, 10, "B")
-    return bytes(pdf.output())

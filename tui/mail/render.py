@@ -84,11 +84,13 @@ def _h(text: str) -> str:
 
 
 _TD = 'style="padding:4px 8px;border-bottom:1px solid #ddd;{}"'
+_RIGHT = "text-align:right;white-space:nowrap"
 
 
-def _html_body(v: InvoiceView) -> str:
-    r = "text-align:right;white-space:nowrap"
-    rows = "".join(
+def _html_items(v: InvoiceView) -> str:
+    """The lines' table rows."""
+    r = _RIGHT
+    return "".join(
         "<tr>"
         f"<td {_TD.format('')}>{_h(line.description)}</td>"
         f"<td {_TD.format(r)}>{_h(line.quantity)}</td>"
@@ -98,12 +100,21 @@ def _html_body(v: InvoiceView) -> str:
         "</tr>"
         for line in v.lines
     )
-    totals = "".join(
+
+
+def _html_totals(v: InvoiceView) -> str:
+    """The totals' rows under the lines, the amount due in bold."""
+    r = _RIGHT
+    return "".join(
         f'<tr><td colspan="4" style="padding:4px 8px;{r}">{_h(label)}</td>'
         f'<td style="padding:4px 8px;{r}">{"<strong>" if label == "Amount due" else ""}{_h(value)}'
         f'{"</strong>" if label == "Amount due" else ""}</td></tr>'
         for label, value in v.totals_rows
     )
+
+
+def _html_parties(v: InvoiceView) -> tuple[str, str]:
+    """The seller's block (name, ABN, address, phone, email) and the buyer's (name, address)."""
     seller = [f"<strong>{_h(v.business_name)}</strong>"]
     if v.abn:
         seller.append(f"ABN {_h(v.abn)}")
@@ -116,7 +127,12 @@ def _html_body(v: InvoiceView) -> str:
     buyer = [f"<strong>{_h(v.customer_name)}</strong>"]
     if v.customer_address:
         buyer.append(_h(v.customer_address))
-    facts = "".join(
+    return "<br>".join(seller), "<br>".join(buyer)
+
+
+def _html_facts(v: InvoiceView) -> str:
+    """Number, dates and reference as labelled rows."""
+    return "".join(
         f'<tr><td style="padding:2px 8px 2px 0">{label}</td><td>{_h(value)}</td></tr>'
         for label, value in (
             ("Invoice number", v.number),
@@ -126,6 +142,11 @@ def _html_body(v: InvoiceView) -> str:
         )
         if value
     )
+
+
+def _html_body(v: InvoiceView) -> str:
+    r = _RIGHT
+    seller, buyer = _html_parties(v)
     greeting = f"Dear {_h(v.customer_name)}," if v.customer_name else "Hello,"
     return f"""<!DOCTYPE html>
 <html lang="en-AU">
@@ -135,10 +156,10 @@ def _html_body(v: InvoiceView) -> str:
 <p>{_h(v.intro)}</p>
 <h1 style="font-size:22px">{_h(v.title)}</h1>
 <table style="width:100%;border-collapse:collapse"><tr>
-<td style="vertical-align:top;padding-right:16px">{"<br>".join(seller)}</td>
-<td style="vertical-align:top"><em>Bill to</em><br>{"<br>".join(buyer)}</td>
+<td style="vertical-align:top;padding-right:16px">{seller}</td>
+<td style="vertical-align:top"><em>Bill to</em><br>{buyer}</td>
 </tr></table>
-<table style="margin:12px 0;border-collapse:collapse">{facts}</table>
+<table style="margin:12px 0;border-collapse:collapse">{_html_facts(v)}</table>
 <table style="width:100%;border-collapse:collapse">
 <thead><tr>
 <th style="padding:4px 8px;text-align:left;border-bottom:2px solid #222">Description</th>
@@ -147,8 +168,8 @@ def _html_body(v: InvoiceView) -> str:
 <th style="padding:4px 8px;{r};border-bottom:2px solid #222">GST</th>
 <th style="padding:4px 8px;{r};border-bottom:2px solid #222">{_h(v.amount_heading)}</th>
 </tr></thead>
-<tbody>{rows}</tbody>
-<tfoot>{totals}</tfoot>
+<tbody>{_html_items(v)}</tbody>
+<tfoot>{_html_totals(v)}</tfoot>
 </table>
 <p>{_h(v.prices_note)}</p>
 <p><strong>{_h(v.request)}</strong></p>

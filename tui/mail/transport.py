@@ -24,7 +24,7 @@ from tui.mail.errors import MailError
 
 if TYPE_CHECKING:
     from tui.config import Config
-    from tui.secrets import SecretStore
+    from tui.credentials.user_store import SecretStore
 
 __all__ = [
     "DEFAULT_TIMEOUT_S",

@@ -1,6 +1,6 @@
-"""The shop server's commands: ``tradiecore status``, ``backup``, ``restore``, ``service`` and
-``connect --custom``. Each module is one command; each prints what the person at the terminal needs and returns
-the exit code, with every error one line on stderr (:func:`fail`).
+"""The shop server's commands: ``tradiecore setup --site``, ``sync``, ``status``, ``backup``, ``restore``,
+``service`` and ``connect --custom``. Each module is one command; each prints what the person at the terminal
+needs and returns the exit code, with every error one line on stderr (:func:`fail`).
 """
 
 from __future__ import annotations

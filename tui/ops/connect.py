@@ -10,7 +10,7 @@ import os
 import sys
 
 from tui.ops import fail
-from tui.secrets import SecretsError
+from tui.credentials.user_store import SecretsError
 
 SECRET_ENV = "TRADIECORE_XERO_CLIENT_SECRET"
 
@@ -34,7 +34,7 @@ def connect_custom(cfg, client_id: str) -> int:
         return fail(f"no client secret: give it on standard input or in {SECRET_ENV}", 2)
     services = Services(cfg)
     try:
-        xero = services.xero
+        xero = services.connection
         pending = xero.setup_custom(client_id, secret)
         overview = xero.choose(pending, pending.organisations[0])
     except NotConfigured as exc:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tui.clock import utc_now
 from tui.domain.text import visible
 from tui.ops import fail, first_line, plural
-from tui.secrets import SecretsError
+from tui.credentials.user_store import SecretsError
 from tui.sync.cadence import POLICY
 
 OK, ATTENTION, NOT_CONNECTED, UNREADABLE = 0, 1, 2, 3
@@ -123,10 +123,10 @@ def _read(cfg, engine, now: datetime) -> Status:
 
 def _tokens_here(cfg, engine, tenant_id: str) -> bool:
     """Load the organisation's token set the way the sync does (no call to Xero); Unreadable if that fails."""
-    from tui.secrets import TokenStoreUnreadable
-    from tui.site_secrets import open_secrets
+    from tui.credentials.user_store import TokenStoreUnreadable
+    from tui.credentials.site_store import open_secrets
     from tui.xero.tokens import TokenKeyError
-    from tui.xero_factory import organisation_store
+    from tui.connection.factory import organisation_store
 
     try:
         return organisation_store(cfg, tenant_id, open_secrets(cfg, engine), engine).load() is not None

@@ -102,57 +102,74 @@ def _parse_lines(
         if not isinstance(raw, dict):
             errors.append("Each line item must be an object.")
             continue
-        quantity = to_decimal(raw.get("Quantity", 1))
-        unit = to_decimal(raw["UnitAmount"]) if "UnitAmount" in raw else None
-        if quantity is None:
-            errors.append("Quantity must be a number.")
-            quantity = Decimal(1)
-        quantity = round_to(quantity, 4)
-        if unit is None and "LineAmount" in raw and quantity:
-            unit = to_decimal(raw["LineAmount"])
-            unit = unit / quantity if unit is not None else None
-        if unit is None:
-            unit = Decimal(0) if "UnitAmount" not in raw else None
-        if unit is None:
-            errors.append("UnitAmount must be a number.")
-            unit = Decimal(0)
-        unit = round_to(unit, 4 if unitdp == 4 else 2)
-        discount = to_decimal(raw["DiscountRate"]) if raw.get("DiscountRate") is not None else None
-        description = str(raw.get("Description") or "")
-        code = str(raw.get("AccountCode") or "")
-        tax_type = str(raw.get("TaxType") or "")
-        if code:
-            account = org.account_by_code(code)
-            if account is None:
-                errors.append(f"Account code '{code}' is not a valid code for this document.")
-            elif account.status != "ACTIVE":
-                errors.append(f"Account code '{code}' has been archived, or has been deleted. "
-                              "Each line item must reference a valid account.")
-            elif not tax_type:
-                tax_type = account.tax_type
-        elif status not in ("DRAFT", "DELETED"):
-            errors.append("Account code must be specified for each line item on an approved invoice.")
-        if tax_type:
-            rate = org.tax_rate(tax_type)
-            if rate is None or rate.status != "ACTIVE":
-                errors.append(f"The TaxType code '{tax_type}' does not exist or cannot be used for this "
-                              "type of transaction.")
-        if not description and not code and not unit:
-            errors.append("Description must be specified.")
-        line_id = str(raw.get("LineItemID") or "").lower()
-        lines.append(LineItem(
-            line_item_id=line_id if line_id in old else str(uuid.uuid4()),
-            description=description,
-            quantity=quantity,
-            unit_amount=unit,
-            account_code=code,
-            tax_type=tax_type,
-            line_amount=ZERO,
-            tax_amount=ZERO,
-            item_code=str(raw.get("ItemCode") or ""),
-            discount_rate=round_to(discount, 2) if discount is not None else None,
-        ))
+        lines.append(_parse_line(org, raw, old, status, unitdp, errors))
     return lines
+
+
+def _parse_line(org: Organisation, raw: dict, old: dict, status: str, unitdp: int, errors: list[str]) -> LineItem:
+    """One line item of a request; what is wrong with it goes on ``errors``."""
+    quantity, unit = _quantity_and_unit(raw, unitdp, errors)
+    discount = to_decimal(raw["DiscountRate"]) if raw.get("DiscountRate") is not None else None
+    description = str(raw.get("Description") or "")
+    code = str(raw.get("AccountCode") or "")
+    tax_type = _tax_type(org, code, str(raw.get("TaxType") or ""), status, errors)
+    if not description and not code and not unit:
+        errors.append("Description must be specified.")
+    line_id = str(raw.get("LineItemID") or "").lower()
+    return LineItem(
+        line_item_id=line_id if line_id in old else str(uuid.uuid4()),
+        description=description,
+        quantity=quantity,
+        unit_amount=unit,
+        account_code=code,
+        tax_type=tax_type,
+        line_amount=ZERO,
+        tax_amount=ZERO,
+        item_code=str(raw.get("ItemCode") or ""),
+        discount_rate=round_to(discount, 2) if discount is not None else None,
+    )
+
+
+def _quantity_and_unit(raw: dict, unitdp: int, errors: list[str]) -> tuple[Decimal, Decimal]:
+    """A line's quantity (1 unless given; 4 decimals) and unit amount (from ``LineAmount`` when only that is given;
+    2 decimals, or 4 with ``unitdp=4``)."""
+    quantity = to_decimal(raw.get("Quantity", 1))
+    unit = to_decimal(raw["UnitAmount"]) if "UnitAmount" in raw else None
+    if quantity is None:
+        errors.append("Quantity must be a number.")
+        quantity = Decimal(1)
+    quantity = round_to(quantity, 4)
+    if unit is None and "LineAmount" in raw and quantity:
+        unit = to_decimal(raw["LineAmount"])
+        unit = unit / quantity if unit is not None else None
+    if unit is None:
+        unit = Decimal(0) if "UnitAmount" not in raw else None
+    if unit is None:
+        errors.append("UnitAmount must be a number.")
+        unit = Decimal(0)
+    return quantity, round_to(unit, 4 if unitdp == 4 else 2)
+
+
+def _tax_type(org: Organisation, code: str, tax_type: str, status: str, errors: list[str]) -> str:
+    """A line's tax type: as given, else its account's; the account must be active (and given unless the
+    invoice is a draft), the tax rate active."""
+    if code:
+        account = org.account_by_code(code)
+        if account is None:
+            errors.append(f"Account code '{code}' is not a valid code for this document.")
+        elif account.status != "ACTIVE":
+            errors.append(f"Account code '{code}' has been archived, or has been deleted. "
+                          "Each line item must reference a valid account.")
+        elif not tax_type:
+            tax_type = account.tax_type
+    elif status not in ("DRAFT", "DELETED"):
+        errors.append("Account code must be specified for each line item on an approved invoice.")
+    if tax_type:
+        rate = org.tax_rate(tax_type)
+        if rate is None or rate.status != "ACTIVE":
+            errors.append(f"The TaxType code '{tax_type}' does not exist or cannot be used for this "
+                          "type of transaction.")
+    return tax_type
 
 
 def _date_field(raw: dict, key: str, current: date | None, errors: list[str]) -> date | None:
@@ -187,29 +204,13 @@ def save_invoice(
     """Create (PUT) or create-or-update (POST) one invoice from a request item; the saved invoice or errors."""
     org = journal.org
     if existing is None and not create_only:
-        if raw.get("InvoiceID"):
-            existing = org.invoices.get(str(raw["InvoiceID"]).lower())
-            if existing is None:
-                return None, ["An existing Invoice with the specified InvoiceID could not be found"]
-        elif raw.get("InvoiceNumber"):
-            existing = next((i for i in org.invoices.values()
-                             if i.type == "ACCREC" and i.number == raw["InvoiceNumber"]), None)
+        existing, missing = _existing(org, raw)
+        if missing:
+            return None, [missing]
     errors: list[str] = []
-    inv_type = existing.type if existing else raw.get("Type")
-    if inv_type not in TYPES:
-        return None, ["Invoice Type must be ACCREC or ACCPAY."]
-    old_status = existing.status if existing else None
-    status = raw.get("Status", old_status or "DRAFT")
-    if status not in STATUSES:
-        return None, [f"Status {status} is not a valid invoice status."]
-    if existing is None and status not in CREATE_STATUSES:
-        errors.append(f"Invoices cannot be created with a status of {status}.")
-    if existing is not None:
-        if old_status in ("VOIDED", "DELETED") or status not in TRANSITIONS[old_status]:
-            return None, [MSG_NOT_MODIFIABLE]
-        edits_money = any(k in raw for k in ("LineItems", "LineAmountTypes", "Contact", "CurrencyCode"))
-        if existing.amount_paid + existing.amount_credited > 0 and (edits_money or status == "VOIDED"):
-            return None, [MSG_HAS_PAYMENTS]
+    inv_type, status, refused = _type_and_status(raw, existing, errors)
+    if refused:
+        return None, [refused]
 
     contact = existing and org.contacts.get(existing.contact_id)
     new_contact = None
@@ -233,15 +234,8 @@ def save_invoice(
         number = str(raw["InvoiceNumber"]).strip()
     if inv_type == "ACCREC" and number and number_taken(org, number, existing.invoice_id if existing else None):
         errors.append(MSG_UNIQUE_NUMBER)
-    sent = raw.get("SentToContact", existing.sent_to_contact if existing else False)
-    if not isinstance(sent, bool):
-        errors.append("SentToContact must be true or false.")
-    elif sent and not (existing and existing.sent_to_contact) and status not in ("AUTHORISED", "PAID"):
-        errors.append(MSG_SENT_TO_CONTACT)
-    inv_date = _date_field(raw, "Date", existing.date if existing else now.date(), errors)
-    due_date = _date_field(raw, "DueDate", existing.due_date if existing else None, errors)
-    if due_date is None and inv_date is not None and inv_type == "ACCREC":
-        due_date = inv_date + timedelta(days=SALES_TERMS_DAYS)
+    sent = _sent_to_contact(raw, existing, status, errors)
+    inv_date, due_date = _dates(raw, existing, inv_type, now, errors)
     reference = str(raw.get("Reference", existing.reference if existing else "") or "")
     if errors:
         return None, errors
@@ -258,12 +252,76 @@ def save_invoice(
     ), org)
     if invoice.total < 0:
         return None, ["Invoice total cannot be negative."]
+    return _store(journal, invoice, contact, new_contact, now), []
+
+
+def _existing(org: Organisation, raw: dict[str, Any]) -> tuple[Invoice | None, str]:
+    """The invoice a POST item updates (by InvoiceID, else by ACCREC InvoiceNumber), or None to create one; the
+    error when the InvoiceID given is no invoice's."""
+    if raw.get("InvoiceID"):
+        existing = org.invoices.get(str(raw["InvoiceID"]).lower())
+        if existing is None:
+            return None, "An existing Invoice with the specified InvoiceID could not be found"
+        return existing, ""
+    if raw.get("InvoiceNumber"):
+        return next((i for i in org.invoices.values()
+                     if i.type == "ACCREC" and i.number == raw["InvoiceNumber"]), None), ""
+    return None, ""
+
+
+def _type_and_status(raw: dict[str, Any], existing: Invoice | None, errors: list[str]) -> tuple[str, str, str]:
+    """The invoice's type and its status after this request, and the refusal that ends the request ("" if none).
+    A status an invoice cannot be created with goes on ``errors``."""
+    inv_type = existing.type if existing else raw.get("Type")
+    if inv_type not in TYPES:
+        return inv_type, "", "Invoice Type must be ACCREC or ACCPAY."
+    old_status = existing.status if existing else None
+    status = raw.get("Status", old_status or "DRAFT")
+    if status not in STATUSES:
+        return inv_type, status, f"Status {status} is not a valid invoice status."
+    if existing is None and status not in CREATE_STATUSES:
+        errors.append(f"Invoices cannot be created with a status of {status}.")
+    if existing is not None:
+        if old_status in ("VOIDED", "DELETED") or status not in TRANSITIONS[old_status]:
+            return inv_type, status, MSG_NOT_MODIFIABLE
+        edits_money = any(k in raw for k in ("LineItems", "LineAmountTypes", "Contact", "CurrencyCode"))
+        if existing.amount_paid + existing.amount_credited > 0 and (edits_money or status == "VOIDED"):
+            return inv_type, status, MSG_HAS_PAYMENTS
+    return inv_type, status, ""
+
+
+def _sent_to_contact(raw: dict[str, Any], existing: Invoice | None, status: str, errors: list[str]) -> Any:
+    """SentToContact after this request: a boolean, set only on an approved invoice."""
+    sent = raw.get("SentToContact", existing.sent_to_contact if existing else False)
+    if not isinstance(sent, bool):
+        errors.append("SentToContact must be true or false.")
+    elif sent and not (existing and existing.sent_to_contact) and status not in ("AUTHORISED", "PAID"):
+        errors.append(MSG_SENT_TO_CONTACT)
+    return sent
+
+
+def _dates(raw: dict[str, Any], existing: Invoice | None, inv_type: str, now: datetime,
+           errors: list[str]) -> tuple[date | None, date | None]:
+    """The invoice's date (today when new and not given) and due date (a sales invoice's defaults to the sales
+    terms after its date)."""
+    inv_date = _date_field(raw, "Date", existing.date if existing else now.date(), errors)
+    due_date = _date_field(raw, "DueDate", existing.due_date if existing else None, errors)
+    if due_date is None and inv_date is not None and inv_type == "ACCREC":
+        due_date = inv_date + timedelta(days=SALES_TERMS_DAYS)
+    return inv_date, due_date
+
+
+def _store(journal: Journal, invoice: Invoice, contact: Contact, new_contact: Contact | None,
+           now: datetime) -> Invoice:
+    """Save the invoice (a sales invoice without a number takes the next one), with its new contact, and mark
+    its contact a customer (or a supplier)."""
+    org = journal.org
     if new_contact is not None:
         journal.put("contacts", new_contact.contact_id, new_contact)
-    flag = "is_customer" if inv_type == "ACCREC" else "is_supplier"
+    flag = "is_customer" if invoice.type == "ACCREC" else "is_supplier"
     if not getattr(contact, flag):
         journal.put("contacts", contact.contact_id, replace(contact, **{flag: True}, updated=now))
-    if inv_type == "ACCREC" and not number:
+    if invoice.type == "ACCREC" and not invoice.number:
         invoice = replace(invoice, number=next_number(org))
     journal.put("invoices", invoice.invoice_id, invoice)
-    return invoice, []
+    return invoice

@@ -50,17 +50,6 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
-@dataclass
-class _Literal:
-    value: Any
-
-
-@dataclass
-class _Field:
-    path: str
-    methods: list[tuple[str, list[Any]]]
-
-
 Record = dict[str, Any]  # field name (lower case) -> value
 
 

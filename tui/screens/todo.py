@@ -162,7 +162,7 @@ class TodoScreen(BaseScreen):
         self.app.first_rows_shown()
 
     def _warnings(self) -> list[str]:
-        return self.services.business_warnings() + self.services.xero.todo_warnings()
+        return self.services.business_warnings() + self.services.connection.todo_warnings()
 
     def show_warnings(self, lines: list[str]) -> None:
         """What needs the user before work can flow: business details still empty, an archived mapped Xero
@@ -217,7 +217,7 @@ class TodoScreen(BaseScreen):
     # -- payments -------------------------------------------------------------------------------------
     def action_record_payment(self) -> None:
         """Record a payment on the highlighted invoice; fully paid, it leaves To Do for Paid."""
-        from tui.screens.record_payment import RecordPaymentScreen
+        from tui.screens.payments.record import RecordPaymentScreen
 
         invoice_id = self.highlighted_invoice_id
         if invoice_id is None:

@@ -75,7 +75,7 @@ def save_customer(s: Session, customer: Customer, user: str, now: datetime, time
     c.version = bump_version(s, CustomerRow, c.id, c.version, values, "customer", time_zone)
     row = s.get(CustomerRow, c.id)
     if row is not None and row.xero_contact_id:  # linked to a Xero contact: push the new details there too
-        from tui.store.sync_queue import enqueue_contact
+        from tui.store.sync_outbox import enqueue_contact
 
         enqueue_contact(s, c.id, now)
     return c

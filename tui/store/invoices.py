@@ -13,7 +13,7 @@ from tui.domain.invoice import Invoice, InvoiceStatus, LineItem, RevenueCategory
 from tui.domain.tax import LineAmountTypes
 from tui.store.errors import DuplicateError, NotFound, SendClaimed
 from tui.store.numbering import take_number
-from tui.store.sync_queue import enqueue_invoice
+from tui.store.sync_outbox import enqueue_invoice
 from tui.store.tables import CustomerRow, InvoiceRow, LineItemRow
 from tui.store.versioned import bump_version, local_hhmm
 

@@ -1,7 +1,7 @@
 """Payments in the database, as domain objects: taking one here, removing one, and the payments Xero reports.
 
 An invoice's ``amount_paid`` is written with its payments in one transaction, and so is the sync queue entry of a
-payment taken or removed here (:mod:`tui.store.sync_queue`). What Xero reports for an invoice (its payments and
+payment taken or removed here (:mod:`tui.store.sync_outbox`). What Xero reports for an invoice (its payments and
 AmountPaid) is folded in by :func:`apply_xero_payments`: a payment Xero has that this app sent is the same
 payment, never a second one.
 """
@@ -28,7 +28,7 @@ from tui.domain.payment import (
 )
 from tui.store.errors import NotFound
 from tui.store.invoices import get_invoice, set_amount_paid
-from tui.store.sync_queue import enqueue_payment
+from tui.store.sync_outbox import enqueue_payment
 from tui.store.tables import PaymentAccountRow, PaymentRow
 
 
@@ -45,13 +45,6 @@ def list_payments(s: Session, invoice_id: int) -> list[Payment]:
     rows = s.exec(select(PaymentRow).where(PaymentRow.invoice_id == invoice_id, col(PaymentRow.removed_at).is_(None))
                   .order_by(col(PaymentRow.date), col(PaymentRow.id))).all()
     return [payment_of(r) for r in rows]
-
-
-def get_payment(s: Session, payment_id: int) -> Payment:
-    row = s.get(PaymentRow, payment_id)
-    if row is None:
-        raise NotFound("This payment no longer exists")
-    return payment_of(row)
 
 
 def has_local_payments(s: Session, invoice_id: int) -> bool:

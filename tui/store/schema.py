@@ -10,7 +10,7 @@ from pathlib import Path
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_S = 15
 
-#: The kinds of record the sync keeps (sync_outbox, sync_record): ``tui.store.sync_queue`` names them too.
+#: The kinds of record the sync keeps (sync_outbox, sync_record): ``tui.store.sync_outbox`` names them too.
 INVOICE = "invoice"
 CONTACT = "contact"
 PAYMENT = "payment"  # a payment taken here, or its removal

@@ -28,7 +28,7 @@ from tui.domain.errors import TransitionError
 from tui.domain.invoice import Invoice, InvoiceStatus
 from tui.store.errors import ConflictError, NotFound
 from tui.store.invoices import claimed_error, get_invoice
-from tui.store.sync_queue import enqueue_invoice
+from tui.store.sync_outbox import enqueue_invoice
 from tui.store.tables import InvoiceRow
 from tui.store.versioned import local_hhmm
 

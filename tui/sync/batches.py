@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from tui.store.sync_tables import SyncBatchRow
 from tui.store.tables import XeroConnectionRow
-from tui.sync import queue, records
+from tui.sync import outbox, records
 from tui.sync.context import Context, StopSync, dumps, loads
 from tui.xero import wire
 from tui.xero.errors import Disconnected, RateLimited, Unavailable, ValidationFailed, XeroError
@@ -56,7 +56,6 @@ def transmit(ctx: Context, batch: SyncBatchRow) -> list[dict] | None:
     call = {
         ("contact", "PUT"): ctx.api.put_contacts,
         ("contact", "POST"): ctx.api.post_contacts,
-        ("invoice", "PUT"): ctx.api.put_invoices,
         ("invoice", "POST"): ctx.api.post_invoices,
         ("payment", "PUT"): ctx.api.put_payments,
         ("payment", "POST"): lambda elements, key: [ctx.api.delete_payment(elements[0]["PaymentID"], key)],
@@ -82,8 +81,8 @@ def _back_off(ctx: Context, batch: SyncBatchRow, message: str) -> None:
     now = ctx.now()
     with ctx.session() as s:
         for entry_id, entity_id, _seq in json.loads(batch.entries):
-            if entry_id and queue.retry_later(s, entry_id, now) is not None:
-                records.record_error(s, batch.kind, entity_id, ctx.tenant_id, queue.UNAVAILABLE, message, now)
+            if entry_id and outbox.retry_later(s, entry_id, now) is not None:
+                records.record_error(s, batch.kind, entity_id, ctx.tenant_id, outbox.UNAVAILABLE, message, now)
                 ctx.errors += 1
 
 
@@ -93,7 +92,7 @@ def _refused(ctx: Context, batch: SyncBatchRow, message: str) -> None:
         for entry_id, entity_id, seq in json.loads(batch.entries):
             records.record_error(s, batch.kind, entity_id, ctx.tenant_id, "validation", message, now)
             if entry_id:
-                queue.hold(s, entry_id, seq, queue.HELD_ERROR)
+                outbox.hold(s, entry_id, seq, outbox.HELD_ERROR)
             ctx.errors += 1
         records.log(s, now, f"Xero refused a batch of {batch.kind}s: {message}", "error")
         delete_batch(s, batch)

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from tui.store.customers import get_customer, write_customer_from_xero
 from tui.store.errors import NotFound
 from tui.store.sync_tables import SyncConflictRow
-from tui.sync import queue, records
+from tui.sync import outbox, records
 from tui.sync.contact_view import LABELS, changed_fields, customer_view
 
 
@@ -26,7 +26,7 @@ def open_contact_conflicts(s: Session, customer_id: int | None = None) -> list:
     from tui.sync.status import ConflictView
 
     q = select(SyncConflictRow).where(col(SyncConflictRow.resolved_at).is_(None),
-                                      col(SyncConflictRow.kind) == queue.CONTACT)
+                                      col(SyncConflictRow.kind) == outbox.CONTACT)
     if customer_id is not None:
         q = q.where(SyncConflictRow.invoice_id == customer_id)
     out = []
@@ -47,15 +47,15 @@ def resolve_contact_conflicts(s: Session, customer_id: int, choices: dict[str, s
     taken = {c.field: c.remote for c in conflicts if choices.get(c.field, "local") == "remote"}
     if taken:
         customer = write_customer_from_xero(s, replace(customer, **taken), now, time_zone, by="sync")
-    s.execute(update(SyncConflictRow).where(col(SyncConflictRow.kind) == queue.CONTACT,
+    s.execute(update(SyncConflictRow).where(col(SyncConflictRow.kind) == outbox.CONTACT,
                                             col(SyncConflictRow.invoice_id) == customer_id,
                                             col(SyncConflictRow.resolved_at).is_(None))
               .values(resolved_at=now, resolution=json.dumps(choices)))
-    records.clear_error(s, queue.CONTACT, customer_id)
-    snapshot = records.snapshot_of(records.get_record(s, queue.CONTACT, customer_id))
+    records.clear_error(s, outbox.CONTACT, customer_id)
+    snapshot = records.snapshot_of(records.get_record(s, outbox.CONTACT, customer_id))
     if snapshot is not None and not changed_fields(customer_view(customer), snapshot):
-        queue.drop(s, queue.CONTACT, customer_id)  # Xero's kept throughout: nothing to push
+        outbox.drop(s, outbox.CONTACT, customer_id)  # Xero's kept throughout: nothing to push
     else:
-        queue.enqueue_contact(s, customer_id, now)
-        queue.release(s, queue.CONTACT, customer_id, conflicts=True)
+        outbox.enqueue_contact(s, customer_id, now)
+        outbox.release(s, outbox.CONTACT, customer_id, conflicts=True)
     records.log(s, now, f"{customer.name}: conflict resolved", customer_id=customer_id)

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from tui.store.customers import get_customer
 from tui.store.tables import BusinessRow, CustomerRow
-from tui.sync import queue, records
+from tui.sync import outbox, records
 from tui.sync.batches import stops_on_xero_errors
 from tui.sync.contact_pull import CONTACTS_PAGE_SIZE, apply_contact, import_contact
 from tui.sync.contacts import index_contacts, match_contact
@@ -89,7 +89,7 @@ def confirm_contacts(s: Session, tenant_id: str, preview: ContactsPreview, now: 
             continue
         row.xero_contact_id = item.contact_id
         s.add(row)
-        records.record_synced(s, queue.CONTACT, row.id, tenant_id, item.contact_id, None, None, now)
+        records.record_synced(s, outbox.CONTACT, row.id, tenant_id, item.contact_id, None, None, now)
         records.log(s, now, f"Linked {row.name} to the existing Xero contact {item.name}", customer_id=row.id)
         apply_contact(s, tenant_id, row.id, item.contact, now, tz, force=True, fresh=True)
     for item in preview.new:

@@ -29,7 +29,7 @@ from tui.store.customers import add_customer_from_xero, get_customer, set_archiv
 from tui.store.errors import ConflictError, NotFound
 from tui.store.sync_tables import SyncConflictRow
 from tui.store.tables import CustomerRow, InvoiceRow
-from tui.sync import queue, records
+from tui.sync import outbox, records
 from tui.sync.batches import stops_on_xero_errors
 from tui.sync.contact_view import FIELDS, LABELS, contact_view, customer_id_of, customer_view
 from tui.sync.context import Context
@@ -53,7 +53,7 @@ def contacts_due(s: Session, ctx: Context) -> bool:
     last pull), when Xero said a contact changed (its webhook), or once ``ctx.contacts_every`` has passed since
     the last read: a pass right after another reads invoices alone."""
     state = records.get_state(s, ctx.tenant_id)
-    if ctx.contacts_changed or state.contacts_read_at is None or queue.pending_count(s, queue.CONTACT):
+    if ctx.contacts_changed or state.contacts_read_at is None or outbox.pending_count(s, outbox.CONTACT):
         return True
     return ctx.now() - state.contacts_read_at >= ctx.contacts_every
 
@@ -67,7 +67,7 @@ def pull_contacts(ctx: Context) -> None:
             return
         state = records.get_state(s, ctx.tenant_id)
         hwm = state.contacts_high_water_mark
-        ctx.contacts_fresh = {e.entity_id: e.seq for e in queue.ready(s, queue.CONTACT, ctx.now(), 100_000)}
+        ctx.contacts_fresh = {e.entity_id: e.seq for e in outbox.ready(s, outbox.CONTACT, ctx.now(), 100_000)}
     contacts: list[dict] = []
     page = 1
     while True:
@@ -153,7 +153,7 @@ def _link_by_number(ctx: Context, s: Session, d: dict, now: datetime) -> int | N
         return None  # another database's customer of the same number
     row.xero_contact_id = str(d["ContactID"])
     s.add(row)
-    records.record_synced(s, queue.CONTACT, row.id, ctx.tenant_id, row.xero_contact_id, None, None, now)
+    records.record_synced(s, outbox.CONTACT, row.id, ctx.tenant_id, row.xero_contact_id, None, None, now)
     records.log(s, now, f"{row.name} linked to its Xero contact (found by its contact number)", customer_id=row.id)
     return row.id
 
@@ -173,7 +173,7 @@ def _link_unlinked(s: Session, tenant_id: str, d: dict, now: datetime) -> int | 
         return None
     row.xero_contact_id = str(d["ContactID"])
     s.add(row)
-    records.record_synced(s, queue.CONTACT, row.id, tenant_id, row.xero_contact_id, None, None, now)
+    records.record_synced(s, outbox.CONTACT, row.id, tenant_id, row.xero_contact_id, None, None, now)
     records.log(s, now, f"{row.name} linked to the contact made for it in Xero", customer_id=row.id)
     return row.id
 
@@ -187,7 +187,7 @@ def import_contact(s: Session, tenant_id: str, d: dict, now: datetime) -> Custom
     """A customer contact made in Xero becomes a customer here, linked to it."""
     view = contact_view(d)
     customer = add_customer_from_xero(s, Customer(**view, xero_contact_id=str(d["ContactID"])), now)
-    records.record_synced(s, queue.CONTACT, customer.id, tenant_id, str(d["ContactID"]), _updated(d), snapshot(d),
+    records.record_synced(s, outbox.CONTACT, customer.id, tenant_id, str(d["ContactID"]), _updated(d), snapshot(d),
                           now)
     records.log(s, now, f"{customer.name}: a customer made in Xero, added here", customer_id=customer.id)
     return customer
@@ -204,7 +204,7 @@ def apply_contact(s: Session, tenant_id: str, customer_id: int, d: dict, now: da
     """Merge one contact as Xero has it into its customer (see the module's docstring). ``base``: the view Xero
     last confirmed, when not the stored one (an answer to our own write); ``force``: apply even if not newer;
     ``fresh``: just linked, no version shared yet: merged field by field even with nothing queued here."""
-    rec = records.get_record(s, queue.CONTACT, customer_id)
+    rec = records.get_record(s, outbox.CONTACT, customer_id)
     updated = _updated(d)
     if not force and rec is not None and rec.xero_updated_utc is not None and updated is not None \
             and updated <= rec.xero_updated_utc:
@@ -221,7 +221,7 @@ def apply_contact(s: Session, tenant_id: str, customer_id: int, d: dict, now: da
         base = records.snapshot_of(rec)
     if base is not None and unfinished is not None:  # what our interrupted write set is not Xero's change
         base = with_our_unfinished_write(base, unfinished, remote)
-    entry = queue.get_entry(s, queue.CONTACT, customer_id)
+    entry = outbox.get_entry(s, outbox.CONTACT, customer_id)
     conflicts: list[FieldConflict] = []
     if entry is None and not fresh:
         merged = dict(remote)
@@ -238,19 +238,19 @@ def apply_contact(s: Session, tenant_id: str, customer_id: int, d: dict, now: da
         try:
             write_customer_from_xero(s, new, now, time_zone)
         except ConflictError as exc:
-            records.record_error(s, queue.CONTACT, customer_id, tenant_id, "pull",
+            records.record_error(s, outbox.CONTACT, customer_id, tenant_id, "pull",
                                  f"A change made in Xero could not be applied here: {exc}", now)
             return Applied(failed=str(exc))
         result.changed = True
-    records.record_synced(s, queue.CONTACT, customer_id, tenant_id, str(d.get("ContactID") or ""), updated,
+    records.record_synced(s, outbox.CONTACT, customer_id, tenant_id, str(d.get("ContactID") or ""), updated,
                           snapshot(d), now, keep_error=bool(conflicts))
     if conflicts:
         _store_conflicts(s, tenant_id, customer, conflicts, updated, now)
     else:
         if entry is not None and merged == remote:
-            queue.drop(s, queue.CONTACT, customer_id)  # nothing of ours left to push
+            outbox.drop(s, outbox.CONTACT, customer_id)  # nothing of ours left to push
         elif fresh and merged != remote:
-            queue.enqueue_contact(s, customer_id, now)  # what only we hold goes to Xero
+            outbox.enqueue_contact(s, customer_id, now)  # what only we hold goes to Xero
         if result.changed:
             what = [LABELS[k] for k in FIELDS if merged[k] != local[k]]
             if archived != customer.archived:
@@ -281,18 +281,18 @@ def _pick(name: str, base, local, remote, conflicts: list[FieldConflict]):
 def _store_conflicts(s: Session, tenant_id: str, customer: Customer, conflicts: list[FieldConflict],
                      updated: datetime | None, now: datetime) -> None:
     s.execute(update(SyncConflictRow)
-              .where(col(SyncConflictRow.kind) == queue.CONTACT, col(SyncConflictRow.invoice_id) == customer.id,
+              .where(col(SyncConflictRow.kind) == outbox.CONTACT, col(SyncConflictRow.invoice_id) == customer.id,
                      col(SyncConflictRow.resolved_at).is_(None))
               .values(resolved_at=now, resolution="superseded"))
     for c in conflicts:
-        s.add(SyncConflictRow(kind=queue.CONTACT, invoice_id=customer.id, field=c.field, base=json.dumps(c.base),
+        s.add(SyncConflictRow(kind=outbox.CONTACT, invoice_id=customer.id, field=c.field, base=json.dumps(c.base),
                               local=json.dumps(c.local), remote=json.dumps(c.remote), remote_updated_utc=updated,
                               created_at=now))
     labels = ", ".join(LABELS[c.field] for c in conflicts)
     message = f"Changed here and in Xero: {labels}. Choose which to keep."
-    records.record_error(s, queue.CONTACT, customer.id, tenant_id, "conflict", message, now)
+    records.record_error(s, outbox.CONTACT, customer.id, tenant_id, "conflict", message, now)
     records.log(s, now, f"{customer.name}: {message}", "warning", customer_id=customer.id)
-    queue.hold_entity(s, queue.CONTACT, customer.id, queue.HELD_CONFLICT)
+    outbox.hold_entity(s, outbox.CONTACT, customer.id, outbox.HELD_CONFLICT)
 
 
 def _follow_merge(s: Session, tenant_id: str, customer: Customer, survivor: str, now: datetime,
@@ -308,8 +308,8 @@ def _follow_merge(s: Session, tenant_id: str, customer: Customer, survivor: str,
         row.version += 1
         row.updated_at, row.updated_by = now, "Xero"
         s.add(row)
-        queue.drop(s, queue.CONTACT, customer.id)
-        records.record_synced(s, queue.CONTACT, customer.id, tenant_id, row.xero_contact_id or "", None, None, now)
+        outbox.drop(s, outbox.CONTACT, customer.id)
+        records.record_synced(s, outbox.CONTACT, customer.id, tenant_id, row.xero_contact_id or "", None, None, now)
         records.log(s, now, f"{customer.name} was merged into {other.name} in Xero: its invoices are now "
                             f"{other.name}'s", customer_id=customer.id)
         return Applied(changed=True)
@@ -317,11 +317,11 @@ def _follow_merge(s: Session, tenant_id: str, customer: Customer, survivor: str,
     row.version += 1
     row.updated_at, row.updated_by = now, "Xero"
     s.add(row)
-    rec = records.get_record(s, queue.CONTACT, customer.id)
+    rec = records.get_record(s, outbox.CONTACT, customer.id)
     if rec is not None:
         rec.xero_updated_utc, rec.snapshot = None, ""  # the survivor's own details come with this read or the next
         s.add(rec)
-    records.record_synced(s, queue.CONTACT, customer.id, tenant_id, survivor, None, None, now)
+    records.record_synced(s, outbox.CONTACT, customer.id, tenant_id, survivor, None, None, now)
     records.log(s, now, f"{customer.name} was merged into another contact in Xero: it and its invoices follow it",
                 customer_id=customer.id)
     return Applied(changed=True)

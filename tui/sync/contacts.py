@@ -25,7 +25,7 @@ from tui.store.customers import get_customer
 from tui.store.errors import NotFound
 from tui.store.sync_tables import SyncBatchRow, SyncRecordRow
 from tui.store.tables import CustomerRow, InvoiceRow
-from tui.sync import queue, records
+from tui.sync import outbox, records
 from tui.sync.batches import delete_batch, element_errors, prepare, stops_on_xero_errors, transmit
 from tui.sync.contact_pull import apply_contact, snapshot
 from tui.sync.contact_view import (changed_fields, contact_number, create_body, customer_id_of, customer_view,
@@ -124,13 +124,13 @@ def link_customer(s: Session, customer_id: int, contact_id: str, tenant_id: str,
         raise NotFound("This customer no longer exists")
     row.xero_contact_id = contact_id
     s.add(row)
-    records.record_synced(s, queue.CONTACT, customer_id, tenant_id, contact_id, None, None, now)
+    records.record_synced(s, outbox.CONTACT, customer_id, tenant_id, contact_id, None, None, now)
     invoice_ids = s.exec(select(InvoiceRow.id).where(InvoiceRow.customer_id == customer_id)).all()
     for invoice_id in invoice_ids:
-        rec = s.get(SyncRecordRow, (queue.INVOICE, invoice_id))
+        rec = s.get(SyncRecordRow, (outbox.INVOICE, invoice_id))
         if rec is not None and rec.error_code == "contact":
-            records.clear_error(s, queue.INVOICE, invoice_id)
-            queue.release(s, queue.INVOICE, invoice_id)
+            records.clear_error(s, outbox.INVOICE, invoice_id)
+            outbox.release(s, outbox.INVOICE, invoice_id)
     records.log(s, now, f"Customer linked to Xero contact {contact_id}", customer_id=customer_id)
 
 
@@ -139,7 +139,7 @@ def push_contacts(ctx: Context, needed: set[int]) -> None:
     linked customers (only the fields changed here since Xero last confirmed them)."""
     now = ctx.now()
     with ctx.session() as s:
-        contact_entries = queue.ready(s, queue.CONTACT, now, 10_000)
+        contact_entries = outbox.ready(s, outbox.CONTACT, now, 10_000)
         customer_ids = {e.entity_id for e in contact_entries}
         unlinked = [
             get_customer(s, cid) for cid in sorted(needed | customer_ids)
@@ -154,58 +154,69 @@ def push_contacts(ctx: Context, needed: set[int]) -> None:
     with ctx.session() as s:  # linked without a version both sides share (linked by hand, or before contacts
         # were pulled): read and merged field by field before anything is sent over Xero's values
         unshared = {e.entity_id: s.get(CustomerRow, e.entity_id).xero_contact_id for e in linked_entries
-                    if records.snapshot_of(records.get_record(s, queue.CONTACT, e.entity_id)) is None}
+                    if records.snapshot_of(records.get_record(s, outbox.CONTACT, e.entity_id)) is None}
     if unshared:
         _merge_matched(ctx, unshared)
         with ctx.session() as s:
             linked_entries = [e for e in linked_entries if e.entity_id not in unshared] + \
-                [e for e in queue.ready(s, queue.CONTACT, ctx.now(), 10_000) if e.entity_id in unshared]
+                [e for e in outbox.ready(s, outbox.CONTACT, ctx.now(), 10_000) if e.entity_id in unshared]
         ctx.contacts_fresh.update({e.entity_id: e.seq for e in linked_entries if e.entity_id in unshared})
 
-    to_create: list[tuple[Customer, queue.Entry | None]] = []
+    to_create: list[tuple[Customer, outbox.Entry | None]] = []
     if unlinked:
-        index = read_contacts(ctx)
-        matched: dict[int, str] = {}
-        now = ctx.now()
-        with ctx.session() as s:
-            for c in unlinked:
-                contact, clash = match_contact(c, index)
-                if contact is not None:
-                    row = s.get(CustomerRow, c.id)
-                    row.xero_contact_id = str(contact["ContactID"])
-                    s.add(row)
-                    records.record_synced(s, queue.CONTACT, c.id, ctx.tenant_id, row.xero_contact_id, None, None, now)
-                    records.log(s, now, f"Linked {c.name} to the existing Xero contact", customer_id=c.id)
-                    matched[c.id] = row.xero_contact_id
-                elif clash:
-                    records.record_error(s, queue.CONTACT, c.id, ctx.tenant_id, "name_clash", clash, now)
-                    records.log(s, now, f"{c.name}: {clash}", "error", customer_id=c.id)
-                    ctx.errors += 1
-                else:
-                    to_create.append((c, entry_for.get(c.id)))
-                    index.by_name[c.name] = {"Name": c.name}  # two customers with one name: the second clashes
-        if matched:
-            _merge_matched(ctx, matched)
-            with ctx.session() as s:  # what the merge left to send (those contacts were just read)
-                merged = [e for e in queue.ready(s, queue.CONTACT, ctx.now(), 10_000) if e.entity_id in matched]
-            ctx.contacts_fresh.update({e.entity_id: e.seq for e in merged})
-            linked_entries += merged
+        to_create, merged = _match_unlinked(ctx, unlinked, entry_for)
+        linked_entries += merged
 
     for i in range(0, len(to_create), ctx.batch_size):
         chunk = to_create[i:i + ctx.batch_size]
         elements = [create_body(c) for c, _ in chunk]
         entries = [[e.id if e else 0, c.id, e.seq if e else 0] for c, e in chunk]
-        batch = prepare(ctx, queue.CONTACT, "PUT", elements, entries)
+        batch = prepare(ctx, outbox.CONTACT, "PUT", elements, entries)
         ctx.progress(f"Creating {len(chunk)} contacts in Xero")
         _record_contacts(ctx, batch, transmit(ctx, batch))
 
     updates = _plan_updates(ctx, linked_entries)
     for i in range(0, len(updates), ctx.batch_size):
         chunk = updates[i:i + ctx.batch_size]
-        batch = prepare(ctx, queue.CONTACT, "POST", [body for _, _, body in chunk],
+        batch = prepare(ctx, outbox.CONTACT, "POST", [body for _, _, body in chunk],
                         [[e.id, cid, e.seq] for e, cid, _ in chunk])
         ctx.progress(f"Updating {len(chunk)} contacts in Xero")
         _record_contacts(ctx, batch, transmit(ctx, batch))
+
+
+def _match_unlinked(ctx: Context, unlinked: list[Customer], entry_for: dict[int, outbox.Entry]) \
+        -> tuple[list[tuple[Customer, outbox.Entry | None]], list[outbox.Entry]]:
+    """Customers not linked yet, against Xero's contacts read now: each evidently the same as one is linked and
+    merged with it, one whose name another contact holds is a clash shown on it, the rest are to create.
+    Returns those to create (with their queue entry) and the entries the merges left to send."""
+    to_create: list[tuple[Customer, outbox.Entry | None]] = []
+    index = read_contacts(ctx)
+    matched: dict[int, str] = {}
+    now = ctx.now()
+    with ctx.session() as s:
+        for c in unlinked:
+            contact, clash = match_contact(c, index)
+            if contact is not None:
+                row = s.get(CustomerRow, c.id)
+                row.xero_contact_id = str(contact["ContactID"])
+                s.add(row)
+                records.record_synced(s, outbox.CONTACT, c.id, ctx.tenant_id, row.xero_contact_id, None, None, now)
+                records.log(s, now, f"Linked {c.name} to the existing Xero contact", customer_id=c.id)
+                matched[c.id] = row.xero_contact_id
+            elif clash:
+                records.record_error(s, outbox.CONTACT, c.id, ctx.tenant_id, "name_clash", clash, now)
+                records.log(s, now, f"{c.name}: {clash}", "error", customer_id=c.id)
+                ctx.errors += 1
+            else:
+                to_create.append((c, entry_for.get(c.id)))
+                index.by_name[c.name] = {"Name": c.name}  # two customers with one name: the second clashes
+    merged: list[outbox.Entry] = []
+    if matched:
+        _merge_matched(ctx, matched)
+        with ctx.session() as s:  # what the merge left to send (those contacts were just read)
+            merged = [e for e in outbox.ready(s, outbox.CONTACT, ctx.now(), 10_000) if e.entity_id in matched]
+        ctx.contacts_fresh.update({e.entity_id: e.seq for e in merged})
+    return to_create, merged
 
 
 def _merge_matched(ctx: Context, matched: dict[int, str]) -> None:
@@ -223,7 +234,7 @@ def _merge_matched(ctx: Context, matched: dict[int, str]) -> None:
                 ctx.conflicts += int(bool(result.conflicts))
 
 
-def _plan_updates(ctx: Context, entries: list[queue.Entry]) -> list[tuple[queue.Entry, int, dict]]:
+def _plan_updates(ctx: Context, entries: list[outbox.Entry]) -> list[tuple[outbox.Entry, int, dict]]:
     """(entry, customer id, body) for each linked customer with something changed here before this pass read the
     contacts (a later change waits for the next pass's read); entries with nothing to send are done."""
     out = []
@@ -234,13 +245,13 @@ def _plan_updates(ctx: Context, entries: list[queue.Entry]) -> list[tuple[queue.
             try:
                 c = get_customer(s, e.entity_id)
             except NotFound:
-                queue.complete(s, e.id, e.seq)
+                outbox.complete(s, e.id, e.seq)
                 continue
-            base = records.snapshot_of(records.get_record(s, queue.CONTACT, c.id))
+            base = records.snapshot_of(records.get_record(s, outbox.CONTACT, c.id))
             changes = changed_fields(customer_view(c), base)
             number = contact_number(c.id) if base is None or not base.get("number") else None
             if not changes and not number:
-                queue.complete(s, e.id, e.seq)  # Xero has it all already
+                outbox.complete(s, e.id, e.seq)  # Xero has it all already
                 continue
             out.append((e, c.id, update_body(c.xero_contact_id or "", changes, number)))
     return out
@@ -248,7 +259,7 @@ def _plan_updates(ctx: Context, entries: list[queue.Entry]) -> list[tuple[queue.
 
 def _has_unresolved_clash(s: Session, c: Customer) -> bool:
     """A name clash reported since the customer was last edited (a rename is the user's fix: try again)."""
-    rec = s.get(SyncRecordRow, (queue.CONTACT, c.id))
+    rec = s.get(SyncRecordRow, (outbox.CONTACT, c.id))
     if rec is None or rec.error_code != "name_clash" or rec.error_at is None:
         return False
     row = s.get(CustomerRow, c.id)
@@ -266,10 +277,10 @@ def _record_contacts(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
             if messages:
                 message = "; ".join(messages)
                 code = "name_clash" if "already assigned" in message else "validation"
-                records.record_error(s, queue.CONTACT, customer_id, ctx.tenant_id, code, message, now)
+                records.record_error(s, outbox.CONTACT, customer_id, ctx.tenant_id, code, message, now)
                 records.log(s, now, f"Xero refused the contact: {message}", "error", customer_id=customer_id)
                 if entry_id:
-                    queue.hold(s, entry_id, seq, queue.HELD_ERROR)
+                    outbox.hold(s, entry_id, seq, outbox.HELD_ERROR)
                 ctx.errors += 1
                 continue
             contact_id = str(element.get("ContactID") or "")
@@ -278,18 +289,18 @@ def _record_contacts(ctx: Context, batch: SyncBatchRow, elements: list[dict] | N
                 row.xero_contact_id = contact_id
                 s.add(row)
             if entry_id:
-                queue.complete(s, entry_id, seq)
+                outbox.complete(s, entry_id, seq)
             if batch.method == "POST" and row is not None:
                 # Xero's answer is the contact as it is now: a field changed there while this was in flight is
                 # merged like any pulled change (what we sent is not Xero's change)
-                rec = records.get_record(s, queue.CONTACT, customer_id)
+                rec = records.get_record(s, outbox.CONTACT, customer_id)
                 base = {**(records.snapshot_of(rec) or {}), **view_of_body(body)}
                 merged = apply_contact(s, ctx.tenant_id, customer_id, element, now, ctx.time_zone, base=base,
                                        force=True)
                 ctx.conflicts += int(bool(merged.conflicts))
             else:
                 updated = element.get("UpdatedDateUTC")
-                records.record_synced(s, queue.CONTACT, customer_id, ctx.tenant_id, contact_id,
+                records.record_synced(s, outbox.CONTACT, customer_id, ctx.tenant_id, contact_id,
                                       wire.parse_datetime(updated) if updated else None, snapshot(element), now)
             requeue_if_changed(s, customer_id, now)
         delete_batch(s, batch)
@@ -303,6 +314,6 @@ def requeue_if_changed(s: Session, customer_id: int, now: datetime) -> None:
         customer = get_customer(s, customer_id)
     except NotFound:
         return
-    base = records.snapshot_of(records.get_record(s, queue.CONTACT, customer_id))
+    base = records.snapshot_of(records.get_record(s, outbox.CONTACT, customer_id))
     if base is not None and changed_fields(customer_view(customer), base):
-        queue.enqueue_contact(s, customer_id, now)
+        outbox.enqueue_contact(s, customer_id, now)

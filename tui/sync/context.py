@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -33,8 +32,8 @@ class StopSync(Exception):
 class CountingApi:
     """The Xero API with a count of calls made through it (per method), for status and the benchmark."""
 
-    COUNTED = ("accounts", "contacts_page", "invoices_page", "put_contacts", "post_contacts", "put_invoices",
-               "post_invoices", "put_payments", "delete_payment")
+    COUNTED = ("accounts", "contacts_page", "invoices_page", "put_contacts", "post_contacts", "post_invoices",
+               "put_payments", "delete_payment")
 
     def __init__(self, api: Any):
         self._api = api
@@ -120,7 +119,3 @@ def loads(text: str):
     from tui.xero import wire
 
     return wire.loads(text)
-
-
-def jdump(obj) -> str:
-    return json.dumps(obj, sort_keys=True)

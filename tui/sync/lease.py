@@ -3,7 +3,7 @@
 Any process (the app's background worker on each staff member's terminal, ``tradiecore sync`` on the
 server, on one machine or several sharing PostgreSQL) may try; exactly one holds the lease at a time. The
 others read who holds it (to show "by the sync service" or "by sam" in their header) and ask the holder for a
-pass (:mod:`tui.sync.requests`). A holder that quits releases the lease and the others take it over within a
+pass (:mod:`tui.sync.pass_requests`). A holder that quits releases the lease and the others take it over within a
 second or two; one that dies stops renewing, and its lease expires after ``ttl`` (at once, for a process on the
 same machine that is gone: the holder id names the machine, the process and when it started, so a process id
 used again by another process is not mistaken for the holder).

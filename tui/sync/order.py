@@ -17,7 +17,7 @@ from typing import Callable
 from sqlmodel import Session, col, select
 
 from tui.store.sync_tables import SyncOutboxRow, SyncRecordRow
-from tui.sync import payments, queue
+from tui.sync import payments, outbox
 from tui.sync.context import Context
 from tui.sync.push import ALLOCATED, push_invoices
 
@@ -45,7 +45,7 @@ def push_in_order(ctx: Context) -> None:
         with ctx.session() as s:
             again = {i for i in refused if not any(a.holds(s, i) for a in ALLOCATIONS)}
             for invoice_id in again:
-                queue.release(s, queue.INVOICE, invoice_id)
+                outbox.release(s, outbox.INVOICE, invoice_id)
         if again:
             ctx.errors -= len(again - earlier)  # this pass's refusals; counted again if Xero refuses once more
             push_invoices(ctx, only=again)
@@ -58,6 +58,6 @@ def _refused_for_allocations(ctx: Context) -> set[int]:
             select(SyncRecordRow.entity_id)
             .join(SyncOutboxRow, (col(SyncOutboxRow.kind) == col(SyncRecordRow.kind))
                   & (col(SyncOutboxRow.entity_id) == col(SyncRecordRow.entity_id)))
-            .where(SyncRecordRow.kind == queue.INVOICE, SyncRecordRow.error_code == ALLOCATED,
-                   SyncOutboxRow.held == queue.HELD_ERROR)).all())
+            .where(SyncRecordRow.kind == outbox.INVOICE, SyncRecordRow.error_code == ALLOCATED,
+                   SyncOutboxRow.held == outbox.HELD_ERROR)).all())
 

@@ -26,7 +26,7 @@ from tui.domain.payment import PaymentMethod, PaymentOrigin
 from tui.store.payments import account_for, payment_accounts, payment_of
 from tui.store.sync_tables import SyncBatchRow, SyncOutboxRow, SyncRecordRow
 from tui.store.tables import InvoiceRow, PaymentRow
-from tui.sync import queue, records
+from tui.sync import outbox, records
 from tui.sync.batches import delete_batch, element_errors, prepare, transmit
 from tui.sync.context import Context, StopSync, loads
 from tui.xero import wire
@@ -52,7 +52,7 @@ def holds_payments(s: Session, invoice_id: int) -> bool:
     """Xero still has a payment on this invoice as far as we know: one not removed here, or one whose removal
     has not reached Xero yet."""
     queued = set(s.exec(select(PaymentRow.id).join(SyncOutboxRow, col(SyncOutboxRow.entity_id) == col(PaymentRow.id))
-                        .where(SyncOutboxRow.kind == queue.PAYMENT, PaymentRow.invoice_id == invoice_id)).all())
+                        .where(SyncOutboxRow.kind == outbox.PAYMENT, PaymentRow.invoice_id == invoice_id)).all())
     rows = s.exec(select(PaymentRow).where(PaymentRow.invoice_id == invoice_id,
                                            col(PaymentRow.xero_payment_id).is_not(None))).all()
     return any(row.removed_at is None or row.id in queued for row in rows)
@@ -61,7 +61,7 @@ def holds_payments(s: Session, invoice_id: int) -> bool:
 def _push(ctx: Context, only: str) -> None:
     now = ctx.now()
     with ctx.session() as s:
-        entries = queue.ready(s, queue.PAYMENT, now, 100_000)
+        entries = outbox.ready(s, outbox.PAYMENT, now, 100_000)
         accounts = payment_accounts(s, ctx.tenant_id)
     position = 0
     while position < len(entries):
@@ -88,36 +88,36 @@ def _push(ctx: Context, only: str) -> None:
             _send(ctx, DELETE, [removal])
 
 
-def _is_removal(s: Session, e: queue.Entry) -> bool:
+def _is_removal(s: Session, e: outbox.Entry) -> bool:
     row = s.get(PaymentRow, e.entity_id)
     return row is not None and row.removed_at is not None
 
 
-def _plan(ctx: Context, s: Session, e: queue.Entry, accounts) -> tuple[str, dict] | None:
+def _plan(ctx: Context, s: Session, e: outbox.Entry, accounts) -> tuple[str, dict] | None:
     row = s.get(PaymentRow, e.entity_id)
     if row is None or row.origin == PaymentOrigin.XERO.value:
-        queue.complete(s, e.id, e.seq)
+        outbox.complete(s, e.id, e.seq)
         return None
     if row.removed_at is not None:
         if not row.xero_payment_id:  # never reached Xero (if a lost answer says it did, the pull links it)
-            queue.complete(s, e.id, e.seq)
-            records.clear_error(s, queue.PAYMENT, row.id)
+            outbox.complete(s, e.id, e.seq)
+            records.clear_error(s, outbox.PAYMENT, row.id)
             return None
         return DELETE, {"PaymentID": row.xero_payment_id, "Status": "DELETED"}
     if row.xero_payment_id:  # in Xero already: a payment is never changed, only removed
-        queue.complete(s, e.id, e.seq)
+        outbox.complete(s, e.id, e.seq)
         return None
     inv = s.get(InvoiceRow, row.invoice_id)
     what = _what(row, inv)
     if inv is None or not inv.xero_invoice_id:
-        records.record_error(s, queue.PAYMENT, row.id, ctx.tenant_id, "invoice",
+        records.record_error(s, outbox.PAYMENT, row.id, ctx.tenant_id, "invoice",
                              f"{what}: waiting for the invoice to reach Xero", ctx.now())
         ctx.errors += 1
         return None  # stays ready: sent once the invoice is in Xero
     method = PaymentMethod(row.method)
     account = account_for(accounts, method)
     if account is None:
-        records.record_error(s, queue.PAYMENT, row.id, ctx.tenant_id, "payment_account",
+        records.record_error(s, outbox.PAYMENT, row.id, ctx.tenant_id, "payment_account",
                              f"{what}: no payment account for {method.value}; choose one under Payment Accounts on "
                              "the Xero screen", ctx.now())
         ctx.errors += 1
@@ -134,7 +134,7 @@ def _what(row: PaymentRow, inv: InvoiceRow | None) -> str:
 
 
 def _send(ctx: Context, method: str, planned: list[tuple[dict, list]]) -> None:
-    batch = prepare(ctx, queue.PAYMENT, method, [el for el, _ in planned], [en for _, en in planned])
+    batch = prepare(ctx, outbox.PAYMENT, method, [el for el, _ in planned], [en for _, en in planned])
     with ctx.session() as s:  # the key is on each payment before the request goes: see the module's docstring
         ids = [entity_id for _, entity_id, _ in json.loads(batch.entries)]
         s.execute(update(PaymentRow).where(col(PaymentRow.id).in_(ids)).values(idempotency_key=batch.idempotency_key))
@@ -156,7 +156,7 @@ def _refused_for_scope(ctx: Context, batch: SyncBatchRow) -> None:
     now = ctx.now()
     with ctx.session() as s:
         for _, payment_id, _ in json.loads(batch.entries):
-            records.record_error(s, queue.PAYMENT, payment_id, ctx.tenant_id, SCOPE_CODE, SCOPE_MESSAGE, now)
+            records.record_error(s, outbox.PAYMENT, payment_id, ctx.tenant_id, SCOPE_CODE, SCOPE_MESSAGE, now)
         records.log(s, now, SCOPE_MESSAGE, "error")
         delete_batch(s, batch)
 
@@ -164,7 +164,7 @@ def _refused_for_scope(ctx: Context, batch: SyncBatchRow) -> None:
 def needs_payments_scope(s: Session) -> bool:
     """A payment waits for the user to grant the payments scope (Continue on the Xero screen)."""
     return s.exec(select(SyncRecordRow.entity_id).where(
-        SyncRecordRow.kind == queue.PAYMENT, SyncRecordRow.error_code == SCOPE_CODE).limit(1)).first() is not None
+        SyncRecordRow.kind == outbox.PAYMENT, SyncRecordRow.error_code == SCOPE_CODE).limit(1)).first() is not None
 
 
 def _record(ctx: Context, batch: SyncBatchRow, elements: list[dict]) -> None:
@@ -182,17 +182,17 @@ def _record(ctx: Context, batch: SyncBatchRow, elements: list[dict]) -> None:
                 message = f"{what} was refused by Xero: {'; '.join(messages)}"
                 if inv is not None and inv.status == InvoiceStatus.VOIDED.value:
                     message += ". The invoice is voided: remove this payment here"
-                records.record_error(s, queue.PAYMENT, payment_id, ctx.tenant_id, "payment", message, now)
+                records.record_error(s, outbox.PAYMENT, payment_id, ctx.tenant_id, "payment", message, now)
                 records.log(s, now, message, "error", invoice_id=inv.id if inv is not None else None)
-                queue.hold(s, entry_id, seq, queue.HELD_ERROR)
+                outbox.hold(s, entry_id, seq, outbox.HELD_ERROR)
                 ctx.errors += 1
                 continue
             xero_id = str(element.get("PaymentID") or sent.get("PaymentID") or "")
             if row is not None and not row.xero_payment_id:
                 row.xero_payment_id = xero_id
                 s.add(row)
-            records.record_synced(s, queue.PAYMENT, payment_id, ctx.tenant_id, xero_id, None, None, now)
-            queue.complete(s, entry_id, seq)
+            records.record_synced(s, outbox.PAYMENT, payment_id, ctx.tenant_id, xero_id, None, None, now)
+            outbox.complete(s, entry_id, seq)
             ctx.pushed += 1
             done += 1
         if done:

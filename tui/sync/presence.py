@@ -43,7 +43,7 @@ def activity(s: Session, now: datetime) -> Activity:
 def heartbeat(engine, tenant_id: str | None, holder: str, label: str, now: datetime) -> None:
     """An app session's poll: renew its row; a session that just opened asks the sync for a pass at once."""
     from tui.store.db import session
-    from tui.store.sync_requests import request_pass
+    from tui.store.pass_requests import request_pass
 
     with session(engine) as s:
         if here(s, holder, label, now) and tenant_id:

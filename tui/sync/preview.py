@@ -22,7 +22,7 @@ from tui.domain.money import cents
 from tui.store.numbering import next_number
 from tui.store.sync_tables import SyncRecordRow
 from tui.store.tables import BusinessRow, CustomerRow, InvoiceRow
-from tui.sync import queue, records
+from tui.sync import outbox, records
 from tui.sync.contact_preview import ContactsPreview, confirm_contacts, preview_contacts
 
 
@@ -101,7 +101,7 @@ def build_preview(local: list[LocalSent], xero_numbers: dict[str, dict], sync_fr
 
 def local_sent(s: Session) -> list[LocalSent]:
     """Sent, paid or voided invoices not yet linked to Xero and not left out of the sync."""
-    excluded = set(s.exec(select(SyncRecordRow.entity_id).where(SyncRecordRow.kind == queue.INVOICE,
+    excluded = set(s.exec(select(SyncRecordRow.entity_id).where(SyncRecordRow.kind == outbox.INVOICE,
                                                                 SyncRecordRow.excluded == True)).all())  # noqa: E712
     rows = s.exec(
         select(InvoiceRow, CustomerRow)
@@ -140,17 +140,17 @@ def confirm_first_sync(s: Session, tenant_id: str, preview: FirstSyncPreview, no
         if row is not None and not row.xero_invoice_id:
             row.xero_invoice_id = item.xero_invoice_id
             s.add(row)
-            records.record_synced(s, queue.INVOICE, item.invoice_id, tenant_id, item.xero_invoice_id, None, None, now)
-            queue.drop(s, queue.INVOICE, item.invoice_id)
+            records.record_synced(s, outbox.INVOICE, item.invoice_id, tenant_id, item.xero_invoice_id, None, None, now)
+            outbox.drop(s, outbox.INVOICE, item.invoice_id)
             records.log(s, now, f"{item.number} linked to the same invoice already in Xero", invoice_id=item.invoice_id)
     for item in preview.excluded:
-        rec = s.get(SyncRecordRow, (queue.INVOICE, item.invoice_id)) or SyncRecordRow(
-            kind=queue.INVOICE, entity_id=item.invoice_id, tenant_id=tenant_id)
+        rec = s.get(SyncRecordRow, (outbox.INVOICE, item.invoice_id)) or SyncRecordRow(
+            kind=outbox.INVOICE, entity_id=item.invoice_id, tenant_id=tenant_id)
         rec.excluded = True
         s.add(rec)
-        queue.drop(s, queue.INVOICE, item.invoice_id)
+        outbox.drop(s, outbox.INVOICE, item.invoice_id)
     for item in preview.create + preview.clash:
-        queue.enqueue_invoice(s, item.invoice_id, now)  # a clash is reported on the invoice at push time
+        outbox.enqueue_invoice(s, item.invoice_id, now)  # a clash is reported on the invoice at push time
     confirm_contacts(s, tenant_id, preview.contacts, now)
     state.confirmed_at = now
     state.sync_from = preview.sync_from

@@ -26,7 +26,7 @@ from tui.store.numbering import record_xero_numbers
 from tui.store.payments import apply_xero_payments
 from tui.store.sync_tables import SyncConflictRow
 from tui.store.tables import InvoiceRow
-from tui.sync import queue, records
+from tui.sync import outbox, records
 from tui.sync.context import Context
 from tui.sync.mapping import RemoteInvoice, apply_view, invoice_from_xero, invoice_view
 from tui.sync.merge import three_way, with_our_unfinished_write
@@ -85,7 +85,7 @@ def apply_page(ctx: Context, remotes: list[RemoteInvoice]) -> None:
 
 
 def apply_remote(ctx: Context, s: Session, invoice_id: int, remote: RemoteInvoice, now: datetime) -> None:
-    rec = records.get_record(s, queue.INVOICE, invoice_id)
+    rec = records.get_record(s, outbox.INVOICE, invoice_id)
     if rec is not None and rec.xero_updated_utc is not None and remote.updated_utc is not None \
             and remote.updated_utc <= rec.xero_updated_utc:
         return  # our own write coming back, or already applied
@@ -96,7 +96,7 @@ def apply_remote(ctx: Context, s: Session, invoice_id: int, remote: RemoteInvoic
     sent = ctx.unfinished_views.get(invoice_id)
     if sent is not None:  # our interrupted request may have reached Xero: what it wrote is not Xero's change
         base = with_our_unfinished_write(base, sent, remote_view)
-    entry = queue.get_entry(s, queue.INVOICE, invoice_id)
+    entry = outbox.get_entry(s, outbox.INVOICE, invoice_id)
     local_changed = entry is not None and local_view != base
 
     if not local_changed:
@@ -118,34 +118,41 @@ def apply_remote(ctx: Context, s: Session, invoice_id: int, remote: RemoteInvoic
         try:
             write_from_xero(s, new, now, ctx.time_zone)
         except Exception as exc:  # e.g. Xero renumbered it to a number used here by another invoice
-            records.record_error(s, queue.INVOICE, invoice_id, ctx.tenant_id, "pull",
+            records.record_error(s, outbox.INVOICE, invoice_id, ctx.tenant_id, "pull",
                                  f"A change made in Xero could not be applied here: {exc}", now)
             ctx.errors += 1
             return
-    records.record_synced(s, queue.INVOICE, invoice_id, ctx.tenant_id, remote.xero_id, remote.updated_utc,
+    records.record_synced(s, outbox.INVOICE, invoice_id, ctx.tenant_id, remote.xero_id, remote.updated_utc,
                           remote_view, now, keep_error=bool(conflicts))
     ctx.pulled += 1
     what = _describe(inv, new, remote)
     if conflicts:
-        s.execute(update(SyncConflictRow)
-                  .where(col(SyncConflictRow.invoice_id) == invoice_id, col(SyncConflictRow.kind) == queue.INVOICE,
-                         col(SyncConflictRow.resolved_at).is_(None))
-                  .values(resolved_at=now, resolution="superseded"))
-        for c in conflicts:
-            s.add(SyncConflictRow(invoice_id=invoice_id, field=c.field, base=json.dumps(c.base),
-                                  local=json.dumps(c.local), remote=json.dumps(c.remote),
-                                  remote_updated_utc=remote.updated_utc, created_at=now))
-        labels = ", ".join(c.label for c in conflicts)
-        message = f"Changed here and in Xero: {labels}. Choose which to keep."
-        records.record_error(s, queue.INVOICE, invoice_id, ctx.tenant_id, "conflict", message, now)
-        records.log(s, now, f"{inv.number}: {message}", "warning", invoice_id=invoice_id)
-        if entry is not None:
-            queue.hold_entity(s, queue.INVOICE, invoice_id, queue.HELD_CONFLICT)
-        ctx.conflicts += 1
+        _hold_conflicts(ctx, s, inv.number, invoice_id, conflicts, remote, now, held=entry is not None)
     else:
         if entry is not None and invoice_view(new, ctx.codes) == remote_view:
-            queue.drop(s, queue.INVOICE, invoice_id)  # nothing of ours left to push
+            outbox.drop(s, outbox.INVOICE, invoice_id)  # nothing of ours left to push
         records.log(s, now, f"{inv.number}: {what} in Xero", invoice_id=invoice_id)
+
+
+def _hold_conflicts(ctx: Context, s: Session, number: str, invoice_id: int, conflicts: list, remote: RemoteInvoice,
+                    now: datetime, *, held: bool) -> None:
+    """Fields changed here and in Xero: the invoice's open conflicts replaced by these, shown on the invoice and
+    in the log, and its change waiting here (``held``) held until the user chooses."""
+    s.execute(update(SyncConflictRow)
+              .where(col(SyncConflictRow.invoice_id) == invoice_id, col(SyncConflictRow.kind) == outbox.INVOICE,
+                     col(SyncConflictRow.resolved_at).is_(None))
+              .values(resolved_at=now, resolution="superseded"))
+    for c in conflicts:
+        s.add(SyncConflictRow(invoice_id=invoice_id, field=c.field, base=json.dumps(c.base),
+                              local=json.dumps(c.local), remote=json.dumps(c.remote),
+                              remote_updated_utc=remote.updated_utc, created_at=now))
+    labels = ", ".join(c.label for c in conflicts)
+    message = f"Changed here and in Xero: {labels}. Choose which to keep."
+    records.record_error(s, outbox.INVOICE, invoice_id, ctx.tenant_id, "conflict", message, now)
+    records.log(s, now, f"{number}: {message}", "warning", invoice_id=invoice_id)
+    if held:
+        outbox.hold_entity(s, outbox.INVOICE, invoice_id, outbox.HELD_CONFLICT)
+    ctx.conflicts += 1
 
 
 def _describe(before, after, remote: RemoteInvoice) -> str:

@@ -1,12 +1,13 @@
 """The sync runner: one engine for the app's background worker and the headless ``tradiecore sync``.
 
 The app's worker (a thread) calls :meth:`SyncRunner.run_once` every poll interval and shows
-:func:`tui.sync.status.overview`'s header text; ``tradiecore sync`` runs :func:`main` (a loop; ``--once`` for
-cron; a clean exit on SIGTERM; one line a pass on stdout; logs to stderr or a file, never a token or secret).
+:func:`tui.sync.status.overview`'s header text; ``tradiecore sync`` runs :func:`tui.ops.sync.main` (a loop;
+``--once`` for cron; a clean exit on SIGTERM; one line a pass on stdout; logs to stderr or a file, never a token or
+secret).
 
 A pass: take the organisation's lease (one syncer per organisation across processes and machines, renewed
 through every wait, checked before every request), claim the passes other processes asked for
-(:mod:`tui.sync.requests`), link what requests a stopped or killed pass left created in
+(:mod:`tui.sync.pass_requests`), link what requests a stopped or killed pass left created in
 Xero, pull what changed in Xero, push contacts and invoices from the sync queue, record the outcome (a pass that
 fails, however it fails, is a failed report, never an exception) and answer those requests with it. Nothing
 here imports Textual.
@@ -15,74 +16,41 @@ here imports Textual.
 from __future__ import annotations
 
 import logging
-import signal
-import sys
 import threading
-import time
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from sqlmodel import Session
 
-from tui.clock import POLL_INTERVAL_S, utc_now
-from tui.domain.text import visible
-from tui.secrets import SecretsError, TokenStoreUnreadable
+from tui.clock import utc_now
+from tui.credentials.user_store import SecretsError, TokenStoreUnreadable
 from tui.store.db import session
 from tui.store.xero_connections import active_connection, is_archived, mapped_account, mappings
-from tui.sync import presence, queue, records
+from tui.sync import presence, outbox, records
 from tui.sync.context import Context, CountingApi, StopSync
-from tui.sync.lease import DEFAULT_TTL, SERVICE, Lease, lease_holder, service_label, session_label, standby
-from tui.sync.requests import Claim, answer, claim
+from tui.sync.lease import DEFAULT_TTL, Lease, lease_holder, session_label, standby
+from tui.sync.report import SyncReport, pass_line
+from tui.sync.pass_requests import Claim, answer, claim
 from tui.xero.api import WAIT_SLICE_S
-from tui.xero_factory import make_api
 
 log = logging.getLogger("tui.sync")
-
-DEFAULT_WAIT_S = 120.0  # `tradiecore sync --once` waits this long for the pass it asked of another process
-
-
-@dataclass
-class SyncReport:
-    """What one pass did; ``message`` is a sentence for the log and the status line."""
-
-    ok: bool
-    message: str
-    pushed: int = 0
-    pulled: int = 0
-    errors: int = 0
-    conflicts: int = 0
-    pending: int = 0
-    calls: int = 0
-    calls_by_endpoint: dict[str, int] = field(default_factory=dict)
-    tenant_id: str = ""
-    disconnected: bool = False
-    not_connected: bool = False
-    store_unreadable: bool = False  # this process cannot read the token store: its own problem, not recorded
-    held_by: str | None = None
-    needs_confirmation: bool = False
-    accounts_pending: bool = False
-    retry_after: float | None = None
-    finished_at: datetime | None = None
 
 
 class SyncRunner:
     """Runs sync passes for the business's active Xero organisation.
 
-    ``api_factory(tenant_id, kind)`` builds the Xero API (default: :func:`tui.xero_factory.make_api` from
-    ``cfg``); it is made once per organisation and kept. Thread-safe in the sense that one runner runs one pass
+    ``api_factory(tenant_id, kind)`` builds the Xero API (:func:`tui.connection.factory.api_factory`); it is made
+    once per organisation and kept. Thread-safe in the sense that one runner runs one pass
     at a time.
     """
 
     def __init__(
         self,
         engine,
-        cfg=None,
         *,
-        api_factory: Callable[[str, str], Any] | None = None,
+        api_factory: Callable[[str, str], Any],
         now: Callable[[], datetime] = utc_now,
         label: str | None = None,
-        secrets=None,
         batch_size: int = 50,
         page_size: int = 1000,
         on_progress: Callable[[str], None] | None = None,
@@ -92,7 +60,6 @@ class SyncRunner:
         hands_over: bool = False,
     ):
         self.engine = engine
-        self.cfg = cfg
         self.now = now
         self.label = label or session_label()
         self.batch_size = batch_size
@@ -103,22 +70,18 @@ class SyncRunner:
         self.lease_ttl = lease_ttl
         self.hands_over = hands_over  # an app session's: lets the sync service have the lease when it asks
         self.handed_over = False  # the last pass let the sync service have the lease
-        self._secrets = secrets
         self._api_factory = api_factory
         self._apis: dict[str, Any] = {}
         self._leases: dict[str, Lease] = {}
         self._mutex = threading.Lock()
-        self._claimed = Claim([], False)  # the requests (tui.sync.requests) the pass under way answers
+        self._claimed = Claim([], False)  # the requests (tui.sync.pass_requests) the pass under way answers
         self.last_report: SyncReport | None = None
         self.contacts_changed = False  # Xero's webhook woke the loop: the next pass reads contacts too
 
     # -- plumbing ---------------------------------------------------------------------------------------------
     def _api(self, tenant_id: str, kind: str):
         if tenant_id not in self._apis:
-            if self._api_factory is not None:
-                self._apis[tenant_id] = self._api_factory(tenant_id, kind)
-            else:
-                self._apis[tenant_id] = make_api(self.cfg, tenant_id, kind, self._secrets, engine=self.engine)
+            self._apis[tenant_id] = self._api_factory(tenant_id, kind)
         return self._apis[tenant_id]
 
     def _lease(self, tenant_id: str) -> Lease:
@@ -236,7 +199,7 @@ class SyncRunner:
     def _run_once(self) -> SyncReport:
         with Session(self.engine) as s:
             conn = active_connection(s)
-            pending = queue.pending_count(s)
+            pending = outbox.pending_count(s)
         if conn is None:
             return SyncReport(False, "Not connected to Xero", pending=pending, not_connected=True)
         tenant_id = conn.tenant_id
@@ -333,7 +296,7 @@ class SyncRunner:
         report.calls_by_endpoint = dict(ctx.api.calls)
         now = self.now()
         with ctx.session() as s:
-            report.pending = queue.pending_count(s)
+            report.pending = outbox.pending_count(s)
             state = records.get_state(s, ctx.tenant_id)
             state.last_run_at = now
             if report.pushed or report.pulled:  # the cadence stays fast for a while (tui.sync.cadence)
@@ -361,12 +324,6 @@ class SyncRunner:
             if not report.ok and not report.disconnected:  # a lost connection is logged where it was found
                 records.log(s, now, report.message, "error" if not report.needs_confirmation else "warning")
         return report
-
-
-def pass_line(report: SyncReport) -> str:
-    """A pass in one line, for the service's log and for whoever asked for it:
-    "Synced: sent 2 (pending 0, calls 3)"."""
-    return f"{report.message} (pending {report.pending}, calls {report.calls})"
 
 
 ACCOUNTS_CHECK_EVERY = timedelta(hours=1)
@@ -414,170 +371,3 @@ def _keep_alive(ctx: Context) -> None:
         keep_alive()
     except Exception as exc:  # the next pass's first call reports a lost connection properly
         log.warning("Could not refresh the Xero connection: %s", exc)
-
-
-# -- headless -------------------------------------------------------------------------------------------------------
-
-class PlainFormatter(logging.Formatter):
-    """Log records as plain text: a control character from Xero's messages or a name (ESC, NUL ...) is written
-    as a visible sign, never raw to the terminal or the log file."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return visible(super().format(record), lines=True)
-
-
-def _setup_logging(log_file: str | None) -> logging.Handler:
-    """Logging to ``log_file`` (everything from INFO: each pass, stops), else to stderr from WARNING: there the
-    passes are on stdout already, and what went wrong stands out."""
-    if log_file:
-        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
-    else:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setLevel(logging.WARNING)
-    handler.setFormatter(PlainFormatter("%(asctime)s %(levelname)s %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    for noisy in ("httpx", "httpcore", "authlib", "alembic"):  # request lines carry URLs; never let them log headers
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    return handler
-
-
-def _cadence(runner: SyncRunner) -> float:
-    """The wait before the next pass as the cadence says (the poll interval if the database cannot tell)."""
-    try:
-        seconds, _ = presence.next_wait(runner.engine, runner.now())
-    except Exception as exc:
-        log.debug("could not read the sync's cadence: %s", exc)
-        seconds = POLL_INTERVAL_S
-    return seconds
-
-
-def _say(line: str) -> None:
-    """One line of the service's log on stdout: local time, then what happened (plain text, no colour)."""
-    print(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S} {visible(line)}", flush=True)
-
-
-def _fail(message: str) -> None:
-    """Why ``tradiecore sync --once`` exits 1, in one line on stderr (and in the log file, if there is one)."""
-    print(f"tradiecore sync: {visible(message)}", file=sys.stderr, flush=True)
-    log.info("%s", message)
-
-
-def _ask_holder(runner: SyncRunner, report: SyncReport, wait: float, stop: threading.Event) -> int:
-    """``--once`` while another process holds the lease: ask it for a pass, wait, and say what came of it."""
-    from tui.sync.requests import ask_for_pass
-
-    try:
-        request = ask_for_pass(runner, report.tenant_id, runner.label, wait, stop)
-    except Exception as exc:  # the database went away while waiting
-        _fail(f"could not ask {report.held_by} for a pass: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
-              if str(exc) else f"could not ask {report.held_by} for a pass: {type(exc).__name__}")
-        return 1
-    if stop.is_set():
-        return 0
-    if request is None or not request.done:
-        _fail(f"{report.held_by} did not run the pass asked of it within {wait:g} s")
-        return 1
-    if not request.ok:
-        _fail(f"the pass run by {request.served_by} failed: {request.message}")
-        return 1
-    _say(f"{request.message} by {request.served_by}")
-    log.info("%s by %s", request.message, request.served_by)
-    return 0
-
-
-def _ask_for_the_lease(runner: SyncRunner, report: SyncReport) -> None:
-    """The service found an app session syncing: it asks the session for a pass and then the lease (the session
-    lets go after that pass; the loop's wait sees the lease fall free and takes it)."""
-    from tui.store.sync_requests import request_pass
-
-    try:
-        runner.stand_by(report.tenant_id)  # from now on a free lease is the service's alone
-        with session(runner.engine) as s:
-            request_pass(s, report.tenant_id, runner.label, runner.now(), handover=True)
-    except Exception as exc:  # asked again at the next poll
-        log.warning("Could not ask %s for the sync: %s", report.held_by, type(exc).__name__)
-
-
-def main(cfg, once: bool, log_file: str | None, *, interval: float | None = None,
-         stop: threading.Event | None = None, wake: threading.Event | None = None, wait: float = DEFAULT_WAIT_S) -> int:
-    """``tradiecore sync``: 0 when the last pass succeeded (or on SIGTERM), 1 when it failed, 2 if not connected,
-    3 when this process cannot read the Xero token store (the reason, one line, on stderr).
-
-    One line a pass on stdout. The loop holds the organisation's lease and serves the passes app sessions and
-    ``--once`` ask for (:mod:`tui.sync.requests`). Finding an app session holding it, the loop asks the session
-    for it (the session lets go after one more pass); while another process holds it, the loop waits and takes it
-    over as soon as it falls free. ``--once`` while another process holds the lease asks it for a pass and waits
-    for it up to ``wait`` seconds. In a site install the site's key is read first: a process that cannot read it
-    raises :class:`~tui.secrets.TokenStoreUnreadable` before opening the database. ``wake`` (e.g. set by
-    :class:`tui.sync.webhook.WebhookReceiver`) starts the next pass at once, which reads contacts too. Between
-    passes the loop waits ``interval`` seconds, or with None as :mod:`tui.sync.cadence` says.
-    """
-    from tui.site_secrets import check_readable
-    from tui.sync.requests import listener_for, wait_for_work
-
-    check_readable(cfg)
-    handler = _setup_logging(log_file)
-    stop = stop or threading.Event()
-    wake = wake or threading.Event()
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        def _terminate(signum, _frame):
-            log.info("Stopping (signal %s)", signum)
-            stop.set()
-            wake.set()
-
-        previous = signal.signal(signal.SIGTERM, _terminate)
-    from tui.site_secrets import open_secrets
-    from tui.store.db import close_engine, make_engine, migrate
-
-    engine = make_engine(cfg.database_url)
-    migrate(engine)
-    runner = SyncRunner(engine, cfg, label=service_label(), secrets=open_secrets(cfg, engine), stop=stop)
-    listener = None if once else listener_for(engine)
-    code = 0
-    shown_holder = None
-    try:
-        while True:
-            report = runner.run_once()
-            if report.held_by and once:
-                code = _ask_holder(runner, report, wait, stop)
-                break
-            if report.held_by is None or report.held_by != shown_holder:  # a holder is said once, not each poll
-                _say(report.message if report.held_by else pass_line(report))
-            shown_holder = report.held_by
-            if report.held_by and not once and not report.held_by.startswith(SERVICE):
-                _ask_for_the_lease(runner, report)
-            level = logging.INFO if report.ok or report.held_by else logging.WARNING
-            log.log(level, "%s (sent %d, pulled %d, pending %d, errors %d, calls %d)", report.message,
-                    report.pushed, report.pulled, report.pending, report.errors, report.calls)
-            code = 0 if report.ok or stop.is_set() else (2 if report.not_connected else 1)
-            if report.store_unreadable and once:
-                print(f"tradiecore: {visible(report.message)}", file=sys.stderr, flush=True)
-                code = 3
-            if once or stop.is_set():
-                break
-            seconds = interval if interval is not None else _cadence(runner)
-            if report.retry_after is not None:
-                seconds = max(1.0, min(report.retry_after, 3600.0))
-            if wait_for_work(runner, seconds, wake, listener) == "wake":
-                runner.contacts_changed = True
-            wake.clear()
-            if stop.is_set():
-                code = 0
-                break
-    except KeyboardInterrupt:
-        code = 0
-    finally:
-        if stop.is_set():
-            _say("Stopped")
-        runner.close()
-        if listener is not None:
-            listener.close()
-        close_engine(engine)  # the WAL goes into the main file: a copy of the .db alone is complete
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-        logging.getLogger().removeHandler(handler)
-        handler.close()
-    return code

@@ -30,7 +30,7 @@ from tui.store.sync_tables import (
     SyncStateRow,
 )
 from tui.store.tables import AccountMappingRow, BusinessRow, CustomerRow, InvoiceRow, PaymentRow, XeroConnectionRow
-from tui.sync import queue, records
+from tui.sync import outbox, records
 from tui.sync.lease import lease_holder
 
 
@@ -80,9 +80,9 @@ def invoice_states(s: Session, invoice_ids: list[int]) -> dict[int, InvoiceSyncS
         return {}
     statuses = dict(s.exec(select(InvoiceRow.id, InvoiceRow.status).where(col(InvoiceRow.id).in_(invoice_ids))).all())
     entries = {e.entity_id: e for e in s.exec(select(SyncOutboxRow).where(
-        SyncOutboxRow.kind == queue.INVOICE, col(SyncOutboxRow.entity_id).in_(invoice_ids))).all()}
+        SyncOutboxRow.kind == outbox.INVOICE, col(SyncOutboxRow.entity_id).in_(invoice_ids))).all()}
     recs = {r.entity_id: r for r in s.exec(select(SyncRecordRow).where(
-        SyncRecordRow.kind == queue.INVOICE, col(SyncRecordRow.entity_id).in_(invoice_ids))).all()}
+        SyncRecordRow.kind == outbox.INVOICE, col(SyncRecordRow.entity_id).in_(invoice_ids))).all()}
     return {i: _state_of(statuses[i], entries.get(i), recs.get(i)) for i in invoice_ids if i in statuses}
 
 
@@ -103,9 +103,9 @@ def problems(s: Session, limit: int = 200) -> list[Problem]:
         col(SyncRecordRow.error_at).desc(), col(SyncRecordRow.kind), col(SyncRecordRow.entity_id)).limit(limit)).all()
     out = []
     for r in rows:
-        if r.kind in (queue.INVOICE, queue.PAYMENT):
-            payment = s.get(PaymentRow, r.entity_id) if r.kind == queue.PAYMENT else None
-            if r.kind == queue.PAYMENT and payment is None:
+        if r.kind in (outbox.INVOICE, outbox.PAYMENT):
+            payment = s.get(PaymentRow, r.entity_id) if r.kind == outbox.PAYMENT else None
+            if r.kind == outbox.PAYMENT and payment is None:
                 continue
             inv = s.get(InvoiceRow, payment.invoice_id if payment is not None else r.entity_id)
             if inv is None:
@@ -120,7 +120,7 @@ def problems(s: Session, limit: int = 200) -> list[Problem]:
             title = cust.name
             invoice_id = None
         out.append(Problem(r.kind, r.entity_id, title, r.error_code, r.error, r.error_at, invoice_id))
-    waits = {kind: queue.next_attempts(s, kind, [p.entity_id for p in out if p.kind == kind])
+    waits = {kind: outbox.next_attempts(s, kind, [p.entity_id for p in out if p.kind == kind])
              for kind in {p.kind for p in out}}
     return [replace(p, next_try=waits[p.kind].get(p.entity_id)) if waits[p.kind].get(p.entity_id) else p
             for p in out]
@@ -204,7 +204,7 @@ def overview(s: Session, tenant_id: str | None, now: datetime) -> Overview:
         SyncRecordRow.error != "", SyncRecordRow.error_code != "conflict")).one()
     conflicts = sum(s.exec(select(func.count(func.distinct(SyncConflictRow.invoice_id))).where(
         col(SyncConflictRow.resolved_at).is_(None), col(SyncConflictRow.kind) == kind)).one()
-        for kind in (queue.INVOICE, queue.CONTACT))
+        for kind in (outbox.INVOICE, outbox.CONTACT))
     state = s.get(SyncStateRow, tenant_id) if tenant_id else None
     holder = lease_holder(s, tenant_id, now) if tenant_id else None
     business = s.get(BusinessRow, 1)
@@ -251,7 +251,7 @@ def open_conflicts(s: Session, invoice_id: int | None = None) -> list[ConflictVi
     from tui.sync.merge import FieldConflict
 
     q = select(SyncConflictRow).where(col(SyncConflictRow.resolved_at).is_(None),
-                                      col(SyncConflictRow.kind) == queue.INVOICE)
+                                      col(SyncConflictRow.kind) == outbox.INVOICE)
     if invoice_id is not None:
         q = q.where(SyncConflictRow.invoice_id == invoice_id)
     out = []
@@ -283,7 +283,7 @@ def resolve_conflicts(s: Session, invoice_id: int, choices: dict[str, str], now:
     from tui.sync.mapping import apply_view, invoice_view
 
     conflicts = open_conflicts(s, invoice_id)
-    rec = records.get_record(s, queue.INVOICE, invoice_id)
+    rec = records.get_record(s, outbox.INVOICE, invoice_id)
     codes = _codes(s, rec.tenant_id if rec else "")
     inv = get_invoice(s, invoice_id)
     view = invoice_view(inv, codes)
@@ -300,16 +300,16 @@ def resolve_conflicts(s: Session, invoice_id: int, choices: dict[str, str], now:
     if invoice_view(new, codes) != invoice_view(inv, codes):
         write_from_xero(s, new, now, time_zone, by="sync")
     s.execute(update(SyncConflictRow).where(col(SyncConflictRow.invoice_id) == invoice_id,
-                                            col(SyncConflictRow.kind) == queue.INVOICE,
+                                            col(SyncConflictRow.kind) == outbox.INVOICE,
                                             col(SyncConflictRow.resolved_at).is_(None))
               .values(resolved_at=now, resolution=json.dumps(choices)))
-    records.clear_error(s, queue.INVOICE, invoice_id)
+    records.clear_error(s, outbox.INVOICE, invoice_id)
     snapshot = records.snapshot_of(rec)
     if snapshot is not None and invoice_view(new, codes) == snapshot:
-        queue.drop(s, queue.INVOICE, invoice_id)  # Xero's version kept throughout: nothing to push
+        outbox.drop(s, outbox.INVOICE, invoice_id)  # Xero's version kept throughout: nothing to push
     else:
-        queue.enqueue_invoice(s, invoice_id, now)
-        queue.release(s, queue.INVOICE, invoice_id, conflicts=True)
+        outbox.enqueue_invoice(s, invoice_id, now)
+        outbox.release(s, outbox.INVOICE, invoice_id, conflicts=True)
     records.log(s, now, f"{inv.number}: conflict resolved", invoice_id=invoice_id)
 
 
@@ -320,21 +320,21 @@ def retry(s: Session, invoice_id: int | None = None, customer_id: int | None = N
     """Retry one invoice / customer / payment, or (no arguments) Retry all: held errors and clashes become ready
     again."""
     if payment_id is not None:
-        n = queue.release(s, queue.PAYMENT, payment_id)
-        records.clear_error(s, queue.PAYMENT, payment_id) if n else None
+        n = outbox.release(s, outbox.PAYMENT, payment_id)
+        records.clear_error(s, outbox.PAYMENT, payment_id) if n else None
         return n
     if invoice_id is not None:
-        n = queue.release(s, queue.INVOICE, invoice_id)
-        records.clear_error(s, queue.INVOICE, invoice_id) if n else None
+        n = outbox.release(s, outbox.INVOICE, invoice_id)
+        records.clear_error(s, outbox.INVOICE, invoice_id) if n else None
         return n
     if customer_id is not None:
-        rec = s.get(SyncRecordRow, (queue.CONTACT, customer_id))
+        rec = s.get(SyncRecordRow, (outbox.CONTACT, customer_id))
         if rec is not None and rec.error_code == "name_clash":
-            records.clear_error(s, queue.CONTACT, customer_id)
-        return queue.release(s, queue.CONTACT, customer_id)
-    n = queue.release(s)
+            records.clear_error(s, outbox.CONTACT, customer_id)
+        return outbox.release(s, outbox.CONTACT, customer_id)
+    n = outbox.release(s)
     for rec in s.exec(select(SyncRecordRow).where(col(SyncRecordRow.error_code).in_(
-            ["validation", "number_clash", "name_clash", "contact", "payment", queue.UNAVAILABLE]))).all():
+            ["validation", "number_clash", "name_clash", "contact", "payment", outbox.UNAVAILABLE]))).all():
         records.clear_error(s, rec.kind, rec.entity_id)
     return n
 
@@ -354,8 +354,8 @@ def renumber_invoice(s: Session, invoice_id: int, number: str, now: datetime, us
     _check_number_free(s, number, invoice_id)
     inv.number = number
     set_status(s, inv, user or "sync", now, time_zone)  # writes the row and enqueues it
-    records.clear_error(s, queue.INVOICE, invoice_id)
-    queue.release(s, queue.INVOICE, invoice_id)
+    records.clear_error(s, outbox.INVOICE, invoice_id)
+    outbox.release(s, outbox.INVOICE, invoice_id)
     return inv
 
 

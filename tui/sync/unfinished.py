@@ -31,7 +31,7 @@ from tui.domain.customer import Customer
 from tui.store.invoices import get_invoice
 from tui.store.sync_tables import SyncBatchRow
 from tui.store.tables import CustomerRow, InvoiceRow
-from tui.sync import queue, records
+from tui.sync import outbox, records
 from tui.sync.context import Context, loads
 from tui.sync.mapping import apply_view, invoice_from_xero
 from tui.sync.batches import unfinished_batches
@@ -43,10 +43,10 @@ from tui.sync.numbers import is_ours, read_invoice_numbers
 def settle_unfinished(ctx: Context) -> None:
     """Link what the creations of interrupted requests made in Xero, and note what their updates sent, for the
     pull (see the module's docstring)."""
-    contacts, contact_updates = _elements(unfinished_batches(ctx, queue.CONTACT), "ContactID")
+    contacts, contact_updates = _elements(unfinished_batches(ctx, outbox.CONTACT), "ContactID")
     for customer_id, sent in contact_updates:
         ctx.unfinished_contacts[customer_id] = view_of_body(sent)
-    invoices, updates = _elements(unfinished_batches(ctx, queue.INVOICE), "InvoiceID")
+    invoices, updates = _elements(unfinished_batches(ctx, outbox.INVOICE), "InvoiceID")
     for invoice_id, sent in updates:
         ctx.unfinished_views[invoice_id] = invoice_from_xero(sent).view()
     if contacts or invoices:
@@ -95,7 +95,7 @@ def _settle_contacts(ctx: Context, created: list[tuple[int, dict]]) -> None:
             # what was sent is the version Xero last had from us: the pull merges Xero's changes against it
             sent_view = {**dict.fromkeys(FIELDS, ""), **view_of_body(sent),
                          "number": str(sent.get("ContactNumber") or "")}
-            records.record_synced(s, queue.CONTACT, customer_id, ctx.tenant_id, row.xero_contact_id, None, sent_view,
+            records.record_synced(s, outbox.CONTACT, customer_id, ctx.tenant_id, row.xero_contact_id, None, sent_view,
                                   now)
             records.log(s, now, f"{as_sent.name} was created in Xero by a request interrupted last time; linked",
                         customer_id=customer_id)
@@ -120,7 +120,7 @@ def _settle_invoices(ctx: Context, created: list[tuple[int, dict]]) -> None:
             s.add(row)
             linked.add(existing["InvoiceID"])
             # what was sent is the version Xero last had from us: the pull merges Xero's changes against it
-            records.record_synced(s, queue.INVOICE, invoice_id, ctx.tenant_id, existing["InvoiceID"], None, view,
+            records.record_synced(s, outbox.INVOICE, invoice_id, ctx.tenant_id, existing["InvoiceID"], None, view,
                                   now)
             records.log(s, now, f"{row.number} was created in Xero by a request interrupted last time; linked",
                         invoice_id=invoice_id)

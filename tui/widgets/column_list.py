@@ -91,7 +91,10 @@ class ColumnList(Vertical):
 
     def set_entries(self, entries: list[Entry], cursor: str | None = None) -> None:
         """Replace every row, the cursor on row id ``cursor`` if given and listed, else on the same row id where it
-        still exists."""
+        still exists. The same rows at the same width (a reload after a commit that changed nothing shown, as
+        most of a sync pass's commits are) redraw nothing: laying out a long list is the UI loop's costliest step."""
+        if cursor is None and entries == self.entries and self._width == self._text_width():
+            return
         self.entries = entries
         self._render_entries(cursor)
 

@@ -17,28 +17,21 @@ from __future__ import annotations
 import logging
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import httpx
 
 from tui import __version__
 from tui.config import XeroConfig
 from tui.xero import replies, wire
-from tui.xero.errors import (
-    Disconnected,
-    Forbidden,
-    MissingScope,
-    NotFound,
-    RateLimited,
-    Unavailable,
-    UnexpectedReply,
-    ValidationFailed,
-    XeroError,
-)
+from tui.xero.errors import Disconnected, Forbidden, NotFound, RateLimited, Unavailable, XeroError
+from tui.xero.failures import client_error, retry_after, unavailable_message
+from tui.xero.paging import Page, all_pages, csv, flag
 from tui.xero.ratelimit import Backoff, RateLimiter, Usage
 from tui.xero.tokens import TokenManager
+
+__all__ = ["IDEMPOTENCY_KEY_MAX", "MAX_REPLY_BYTES", "PAGE_SIZE", "TIMEOUT_S", "WAIT_SLICE_S", "Page", "XeroApi"]
 
 log = logging.getLogger(__name__)
 
@@ -47,25 +40,7 @@ IDEMPOTENCY_KEY_MAX = 128
 TIMEOUT_S = 60.0
 MAX_REPLY_BYTES = 20_000_000  # a reply larger than this (20 MB) is refused, never read whole; a full page is far less
 WAIT_SLICE_S = 10.0  # a watched call's waits are cut into slices this long at most (see XeroApi.watched)
-MISSING_SCOPE = "AuthorizationUnsuccessful"  # Xero's 401 detail for a token without the scope a call needs
 _CONNECTIONS_KEY = "connections"  # limiter bucket for /connections, which has no tenant
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a paged GET."""
-
-    items: list[dict]
-    page: int
-    page_size: int
-    page_count: int | None  # from Xero's ``pagination`` when it sends one
-    item_count: int | None
-
-    @property
-    def is_last(self) -> bool:
-        if self.page_count is not None:
-            return self.page >= self.page_count
-        return len(self.items) < self.page_size
 
 
 class XeroApi:
@@ -202,15 +177,15 @@ class XeroApi:
             "pageSize": page_size,
             "where": where,
             "searchTerm": search_term,
-            "IDs": _csv(ids),
-            "includeArchived": _flag(include_archived),
-            "summaryOnly": _flag(summary_only),
+            "IDs": csv(ids),
+            "includeArchived": flag(include_archived),
+            "summaryOnly": flag(summary_only),
         }
         return self._page("Contacts", params, modified_since, page, page_size)
 
     def contacts(self, **filters: Any) -> list[dict]:
         """Every contact matching the filters of :meth:`contacts_page`, all pages read."""
-        return list(self._all(self.contacts_page, filters))
+        return list(all_pages(self.contacts_page, filters))
 
     def put_contacts(self, contacts: list[dict], idempotency_key: str) -> list[dict]:
         """Create contacts; returns one element per contact (check each for ``ValidationErrors``)."""
@@ -239,24 +214,20 @@ class XeroApi:
         params = {
             "page": page,
             "pageSize": page_size,
-            "Statuses": _csv(statuses),
-            "IDs": _csv(ids),
-            "InvoiceNumbers": _csv(invoice_numbers),
-            "ContactIDs": _csv(contact_ids),
+            "Statuses": csv(statuses),
+            "IDs": csv(ids),
+            "InvoiceNumbers": csv(invoice_numbers),
+            "ContactIDs": csv(contact_ids),
             "where": where,
-            "summaryOnly": _flag(summary_only),
-            "createdByMyApp": _flag(created_by_my_app),
+            "summaryOnly": flag(summary_only),
+            "createdByMyApp": flag(created_by_my_app),
             "unitdp": 4,
         }
         return self._page("Invoices", params, modified_since, page, page_size)
 
     def invoices(self, **filters: Any) -> list[dict]:
         """Every invoice matching the filters of :meth:`invoices_page`, all pages read."""
-        return list(self._all(self.invoices_page, filters))
-
-    def put_invoices(self, invoices: list[dict], idempotency_key: str) -> list[dict]:
-        """Create invoices (``unitdp=4``); one element back per invoice."""
-        return self._write("PUT", "Invoices", {"Invoices": invoices}, idempotency_key, unitdp=True)["Invoices"]
+        return list(all_pages(self.invoices_page, filters))
 
     def post_invoices(self, invoices: list[dict], idempotency_key: str) -> list[dict]:
         """Update (by ``InvoiceID``) or create invoices (``unitdp=4``)."""
@@ -296,16 +267,6 @@ class XeroApi:
             page_count=pagination.get("pageCount"),
             item_count=pagination.get("itemCount"),
         )
-
-    @staticmethod
-    def _all(fetch, filters: dict) -> Iterator[dict]:
-        page = 1
-        while True:
-            result: Page = fetch(page, **filters)
-            yield from result.items
-            if result.is_last or not result.items:
-                return
-            page += 1
 
     def _write(self, method: str, path: str, body: dict, idempotency_key: str, unitdp: bool = False,
                key: str | None = None) -> dict:
@@ -355,19 +316,9 @@ class XeroApi:
         throttled = 0
         while True:
             token = self.tokens.access_token()
-            request_headers = {
-                "Authorization": f"Bearer {token}",
-                "Accept": "application/json",
-                "User-Agent": f"tradiecore/{__version__}",
-                **(headers or {}),
-            }
-            if tenant:
-                request_headers["xero-tenant-id"] = key
+            request_headers = self._headers(token, key if tenant else None, headers)
             try:
-                with self.limiter.slot(key, sleep=self._wait):
-                    self._keep_alive()
-                    response = self._request(method, url, params=query, content=content, headers=request_headers)
-                    self.limiter.observe(key, response.headers, refused=response.status_code == 429)
+                response = self._attempt(key, method, url, params=query, content=content, headers=request_headers)
             except httpx.TransportError as exc:
                 failures += 1
                 if failures >= self.backoff.attempts:
@@ -382,117 +333,57 @@ class XeroApi:
                 refreshed = True
                 continue
             if status == 429:
-                retry_after = _retry_after(response)
-                problem = (response.headers.get("X-Rate-Limit-Problem") or "minute").lower()
-                self.limiter.penalise(key, retry_after, problem)
                 throttled += 1
-                if problem == "day" or throttled >= self.backoff.rate_limit_attempts:
-                    raise RateLimited(retry_after, problem)
+                self._throttled(key, response, throttled)
                 continue  # the limiter holds the next try back until Retry-After has passed
             if status >= 500:
                 failures += 1
                 if failures >= self.backoff.attempts:
-                    raise Unavailable(_unavailable_message(response), status) from None
-                self._wait(max(self.backoff.delay(failures), _retry_after(response, 0.0)))
+                    raise Unavailable(unavailable_message(response), status) from None
+                self._wait(max(self.backoff.delay(failures), retry_after(response, 0.0)))
                 continue
             if status >= 400:
                 raise self._client_error(response, tenant)
             return response
 
-    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """One request whose reply is read up to :attr:`max_reply_bytes` (streamed: a larger one is refused
-        as soon as it is known to be larger, without holding it in memory)."""
-        cap = self.max_reply_bytes
-        what = f"{method} {httpx.URL(url).path}"
-        with self.http.stream(method, url, **kwargs) as response:
-            declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > cap:
-                raise UnexpectedReply(what, response.status_code, f"{int(declared):,} bytes, over the "
-                                      f"{cap:,}-byte limit", "")
-            body = bytearray()
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > cap:
-                    raise UnexpectedReply(what, response.status_code, f"over the {cap:,}-byte limit", "")
-        kept = [(k, v) for k, v in response.headers.multi_items()
-                if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
-        return httpx.Response(response.status_code, headers=kept, content=bytes(body), request=response.request)
+    @staticmethod
+    def _headers(token: str, tenant_id: str | None, extra: dict | None) -> dict:
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/json",
+            "User-Agent": f"tradiecore/{__version__}",
+            **(extra or {}),
+        }
+        if tenant_id is not None:
+            headers["xero-tenant-id"] = tenant_id
+        return headers
+
+    def _attempt(self, key: str, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One try, in its turn under the limits of ``key`` (the tenant, or the connections' bucket)."""
+        with self.limiter.slot(key, sleep=self._wait):
+            self._keep_alive()
+            response = replies.read_capped(self.http, method, url, self.max_reply_bytes, **kwargs)
+            self.limiter.observe(key, response.headers, refused=response.status_code == 429)
+        return response
+
+    def _throttled(self, key: str, response: httpx.Response, times: int) -> None:
+        """A 429: the limiter waits out Retry-After before the next try, unless the day's limit is spent or
+        Xero has refused this call too often (:class:`~tui.xero.errors.RateLimited`)."""
+        wait = retry_after(response)
+        problem = (response.headers.get("X-Rate-Limit-Problem") or "minute").lower()
+        self.limiter.penalise(key, wait, problem)
+        if problem == "day" or times >= self.backoff.rate_limit_attempts:
+            raise RateLimited(wait, problem)
 
     def _client_error(self, response: httpx.Response, tenant: bool) -> XeroError:
-        status = response.status_code
-        detail = _detail(response)
-        if status == 400:
-            return ValidationFailed(*_validation(response))
-        if status == 401 and detail == MISSING_SCOPE:
-            return MissingScope("Xero did not allow this: the connection lacks a permission (scope) it needs.")
-        if status == 401:
-            return Disconnected(f"Xero rejected this app's access even after a refresh{_paren(detail)}")
-        if status == 403:
-            if tenant and not self._tenant_still_connected():
-                reason = "the organisation was disconnected from tradiecore in Xero"
-                self.tokens.mark_disconnected(reason, self._tenant())
-                return Disconnected(reason)
-            return Forbidden(f"Xero did not allow this{_paren(detail)}. The connection may lack a permission (scope).")
-        if status == 404:
-            return NotFound(f"Xero has no such record{_paren(detail)}.")
-        return XeroError(f"Xero answered HTTP {status}{_paren(detail)}.")
+        if response.status_code == 403 and tenant and not self._tenant_still_connected():
+            reason = "the organisation was disconnected from tradiecore in Xero"
+            self.tokens.mark_disconnected(reason, self._tenant())
+            return Disconnected(reason)
+        return client_error(response)
 
     def _tenant_still_connected(self) -> bool:
         try:
             return any(c.get("tenantId") == self.tenant_id for c in self.connections())
         except Disconnected:
             return False
-
-
-def _csv(values: Iterable[str]) -> str | None:
-    joined = ",".join(str(v) for v in values)
-    return joined or None
-
-
-def _flag(value: bool) -> str | None:
-    return "true" if value else None
-
-
-def _retry_after(response: httpx.Response, default: float = 60.0) -> float:
-    raw = response.headers.get("Retry-After")
-    try:
-        return max(float(raw), 0.0) if raw is not None else default
-    except ValueError:
-        return default
-
-
-def _body(response: httpx.Response) -> Any:
-    try:
-        return wire.loads(response.content)
-    except ValueError:
-        return None
-
-
-def _detail(response: httpx.Response) -> str:
-    body = _body(response)
-    if isinstance(body, dict):
-        for key in ("Message", "Detail", "Title", "detail", "title", "error"):
-            if body.get(key):
-                return str(body[key])
-    return ""
-
-
-def _paren(text: str) -> str:
-    return f" ({text})" if text else ""
-
-
-def _validation(response: httpx.Response) -> tuple[list[str], list]:
-    body = _body(response)
-    if not isinstance(body, dict):
-        return [], []
-    elements = body.get("Elements") or []
-    messages = [m for element in elements for m in wire.validation_messages(element)]
-    if not messages and body.get("Message"):
-        messages = [str(body["Message"])]
-    return messages, elements
-
-
-def _unavailable_message(response: httpx.Response) -> str:
-    if response.status_code == 503:
-        return "Xero is offline (for maintenance or an outage); sync will try again later."
-    return f"Xero had a problem (HTTP {response.status_code}); sync will try again later."

@@ -110,3 +110,22 @@ def _kind(value: Any) -> str:
     if value is None:
         return "null"
     return "a boolean" if isinstance(value, bool) else "a number"
+
+
+def read_capped(http: httpx.Client, method: str, url: str, cap: int, **kwargs: Any) -> httpx.Response:
+    """One request whose reply is read up to ``cap`` bytes (streamed: a larger one is refused as soon as it is
+    known to be larger, without holding it in memory)."""
+    what = f"{method} {httpx.URL(url).path}"
+    with http.stream(method, url, **kwargs) as response:
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise UnexpectedReply(what, response.status_code, f"{int(declared):,} bytes, over the "
+                                  f"{cap:,}-byte limit", "")
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > cap:
+                raise UnexpectedReply(what, response.status_code, f"over the {cap:,}-byte limit", "")
+    kept = [(k, v) for k, v in response.headers.multi_items()
+            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+    return httpx.Response(response.status_code, headers=kept, content=bytes(body), request=response.request)

@@ -1,0 +1,1 @@
+"""Customers: the list and the editor."""

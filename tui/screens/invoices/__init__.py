@@ -1,0 +1,1 @@
+"""Invoices: the editor (lines, totals, status), sending by email and the local outbox."""

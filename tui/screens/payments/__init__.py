@@ -1,0 +1,1 @@
+"""Payments: recording one against an invoice, removing one."""

@@ -1,0 +1,1 @@
+"""Settings: business details, email, integrations."""

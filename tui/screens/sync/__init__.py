@@ -1,0 +1,1 @@
+"""The sync: its status, problems and activity, conflicts to settle and the first sync's review."""
