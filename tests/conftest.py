@@ -33,6 +33,12 @@ FIXED_NOW = datetime(2026, 11, 24, 23, 0, tzinfo=timezone.utc)
 REQUIRE_ALL = os.environ.get("TRADIECORE_REQUIRE_ALL") == "1"
 
 
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto``: two workers a core. Much of a test's time is waiting (for a subprocess, a sync pass, the
+    sandbox, Textual's next frame), so a second worker per core keeps the cores busy meanwhile."""
+    return 2 * (os.cpu_count() or 1)
+
+
 def skip_or_fail(reason: str) -> None:
     """Skip where a developer's machine lacks something; CI (TRADIECORE_REQUIRE_ALL=1) provides it, so fail there."""
     if REQUIRE_ALL:
