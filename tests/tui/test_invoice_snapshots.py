@@ -11,7 +11,6 @@ from tests.tui.screen_harness import ScreenApp, settle, type_into
 from tui.screens.customers.editor import CustomerEditorScreen
 from tui.screens.customers.screen import CustomersScreen
 from tui.screens.invoices.editor import InvoiceEditorScreen
-from tui.devtools.screenshots import make_services
 from tests.tui.test_fit import six_lines
 
 SIZE = (100, 32)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from email import message_from_bytes, policy
 
-import pytest
 from tests.conftest import FIXED_NOW
 from tests.fixtures.net import free_port
 from tests.tui.screen_harness import ScreenApp, settle, text_of, type_into
