@@ -16,6 +16,7 @@ from tests.connect.helpers import connect_service, screen_text, wait_for
 from tui.app import TradieApp
 from tui.connection import Started, XeroConnection
 from tui.devtools.screenshots import settle
+from tui.services.wiring import connection_wiring
 from tui.xero.sign_in import Organisation
 from tui.xero.errors import AccessDenied, Cancelled
 
@@ -33,7 +34,7 @@ class FixedSignIn(XeroConnection):
     at a desktop, where the browser opens by itself."""
 
     def __init__(self, services, answer: Exception | None = None, local: bool = False):
-        super().__init__(services)
+        super().__init__(connection_wiring(services))
         self.answer = answer
         self.local = local
         self.cancelled = threading.Event()

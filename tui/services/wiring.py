@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tui.connection import XeroConnection
+    from tui.connection.service import Wiring
     from tui.services.core import Services
     from tui.services.sync import SyncService
 
@@ -37,12 +38,18 @@ def sync_service(services: Services) -> SyncService:
 def xero_connection(services: Services) -> XeroConnection:
     """The Xero connection, working on the services' configuration, secrets, database and clock."""
     from tui.connection import XeroConnection
+
+    return XeroConnection(connection_wiring(services))
+
+
+def connection_wiring(services: Services) -> Wiring:
+    """What the Xero connection works with, read from the services as they are when it is used."""
     from tui.connection.service import Wiring
 
     def set_config(cfg) -> None:
         services.cfg = cfg
 
-    return XeroConnection(Wiring(
+    return Wiring(
         config=lambda: services.cfg, set_config=set_config, secrets=lambda: services.secrets,
         engine=lambda: services.engine, session=services.session, now=lambda: services.now(), user=services.user,
-        sync_overview=lambda s: services.sync.overview(s)))
+        sync_overview=lambda s: services.sync.overview(s))
