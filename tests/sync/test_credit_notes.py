@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.sync.conftest import make_invoice, send
+from tests.fixtures.sync import make_invoice, send
 from tests.sync.test_kill import _start, kill_at_held_write
 from tests.sync.test_payments import pay_into
 from tui.domain.credit import LinePick

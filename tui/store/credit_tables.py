@@ -11,7 +11,7 @@ from sqlalchemy import Column, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
-from tui.store.types import ExactDecimal, UTCDateTime
+from tui.store.column_types import ExactDecimal, UTCDateTime
 
 
 def _money():
