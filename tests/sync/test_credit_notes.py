@@ -246,7 +246,7 @@ def test_a_creditnote_event_makes_the_loop_read_credit_notes_at_once(connected, 
 
 
 def test_a_refund_without_the_payments_scope_stops_the_pass_saying_so(sandbox, xservices, xero_cfg, monkeypatch):
-    import tests.sync.conftest as sync_conftest
+    import tests.fixtures.sync as sync_conftest
     from tui.domain.business import BusinessDetails
     from tui.domain.invoice import LineItem
     from tui.sync import records
