@@ -19,12 +19,24 @@ os.environ["TEXTUAL_ANIMATIONS"] = "none"
 os.environ.setdefault("TRADIECORE_USER", "sam")
 os.environ["TRADIECORE_SYNC_LOOK_S"] = "0.1"
 
-pytest_plugins = ["tests.isolation"]
+pytest_plugins = [
+    "tests.isolation",
+    "tests.fixtures.template_db",
+    "tests.fixtures.postgres",
+    "tests.fixtures.sync",
+    "tests.fixtures.connect",
+]
 
 # 10:00 on Wednesday 25 November 2026 in Sydney: every snapshot and To Do grouping uses this instant.
 FIXED_NOW = datetime(2026, 11, 24, 23, 0, tzinfo=timezone.utc)
 
 REQUIRE_ALL = os.environ.get("TRADIECORE_REQUIRE_ALL") == "1"
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto``: two workers a core. Much of a test's time is waiting (for a subprocess, a sync pass, the
+    sandbox, Textual's next frame), so a second worker per core keeps the cores busy meanwhile."""
+    return 2 * (os.cpu_count() or 1)
 
 
 def skip_or_fail(reason: str) -> None:

@@ -277,7 +277,7 @@ class TradieApp(App):
         self.push_screen(BusinessScreen())
 
     def show_email(self) -> None:
-        from tui.screens.settings.email import EmailSettingsScreen
+        from tui.screens.settings.email_settings import EmailSettingsScreen
 
         self.push_screen(EmailSettingsScreen())
 

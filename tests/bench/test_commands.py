@@ -80,7 +80,7 @@ def test_scale_times_to_do_the_filters_and_the_memory(bench):
 def test_sessions_races_two_processes_and_counts_emails_and_numbers(bench):
     from contextlib import nullcontext
 
-    from tests.store.conftest import throwaway_postgres
+    from tests.fixtures.postgres import throwaway_postgres
 
     postgres = os.environ.get("TRADIECORE_TEST_POSTGRES_URL")
     with throwaway_postgres() if postgres else nullcontext("") as db:

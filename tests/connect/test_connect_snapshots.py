@@ -12,11 +12,11 @@ from dataclasses import replace
 
 import pytest
 
-from tests.connect.conftest import sandbox_cfg
 from tests.connect.helpers import connect_service, screen_text, wait_for
 from tui.app import TradieApp
 from tui.connection import Started, XeroConnection
-from tui.devtools.screenshots import make_services, settle
+from tui.devtools.screenshots import settle
+from tui.services.wiring import connection_wiring
 from tui.xero.sign_in import Organisation
 from tui.xero.errors import AccessDenied, Cancelled
 
@@ -34,7 +34,7 @@ class FixedSignIn(XeroConnection):
     at a desktop, where the browser opens by itself."""
 
     def __init__(self, services, answer: Exception | None = None, local: bool = False):
-        super().__init__(services)
+        super().__init__(connection_wiring(services))
         self.answer = answer
         self.local = local
         self.cancelled = threading.Event()
@@ -65,98 +65,67 @@ async def settle_while_waiting(pilot) -> None:
     await pilot.pause()
 
 
-@pytest.fixture
-def snap_services(env, tmp_path):
-    return make_services(tmp_path / "snap")
-
-
-@pytest.fixture
-def sandboxed(snap_services, sandbox, redirect_port):
-    """Demo data, with the Xero settings pointing at the sandbox."""
-    snap_services.cfg = sandbox_cfg(snap_services.cfg, sandbox, redirect_port)
-    return snap_services
-
-
 def _connected(services, http_browser):
     xero = services.connection
     connect_service(xero, http_browser)
     return xero
 
 
-@SIZES
-def test_waiting_modal_over_ssh(snap_compare, snap_services, size):
+def snap_sign_in(snap_compare, services, size, fake: FixedSignIn, shown, *, app=None, integrations=False,
+                 then=(), settled=False) -> bool:
+    """The Connect screen over To Do (or Integrations) on ``fake``'s sign-in, once ``shown(app)`` holds, after
+    ``then`` (each a key and the screen it leads to), ``settled`` as the sign-in waits; the wait is ended after."""
     from tui.screens.xero.connect import ConnectScreen
-
-    fake = FixedSignIn(snap_services)
 
     async def run_before(pilot):
         await settle(pilot)
-        pilot.app.goto("integrations")
-        await settle(pilot)
+        if integrations:
+            pilot.app.goto("integrations")
+            await settle(pilot)
         pilot.app.push_screen(ConnectScreen(fake))
-        await wait_for(pilot, lambda: "ssh -L" in screen_text(pilot.app))
+        await wait_for(pilot, lambda: shown(pilot.app))
+        for key, screen in then:
+            await pilot.press(key)
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, screen))
+        if settled:
+            await settle_while_waiting(pilot)
 
     try:
-        assert snap_compare(TradieApp(snap_services), terminal_size=size, run_before=run_before)
+        return snap_compare(app or TradieApp(services), terminal_size=size, run_before=run_before)
     finally:
         fake.cancelled.set()
+
+
+def ssh_line(app) -> bool:
+    return "ssh -L" in screen_text(app)
+
+
+@SIZES
+def test_waiting_modal_over_ssh(snap_compare, snap_services, size):
+    assert snap_sign_in(snap_compare, snap_services, size, FixedSignIn(snap_services), ssh_line, integrations=True)
 
 
 @SIZES
 def test_waiting_modal_local(snap_compare, snap_services, size):
     """At a desktop: the browser opens by itself (here: nowhere), no ssh line, an Open browser button."""
-    from tui.screens.xero.connect import ConnectScreen
-
-    fake = FixedSignIn(snap_services, local=True)
     app = TradieApp(snap_services)
     opened = []
     app.open_url = opened.append  # no browser is started by a test
-
-    async def run_before(pilot):
-        await settle(pilot)
-        pilot.app.goto("integrations")
-        await settle(pilot)
-        pilot.app.push_screen(ConnectScreen(fake))
-        await wait_for(pilot, lambda: opened == [FIXED_URL])
-        await settle_while_waiting(pilot)
-
-    try:
-        assert snap_compare(app, terminal_size=size, run_before=run_before)
-    finally:
-        fake.cancelled.set()
+    assert snap_sign_in(snap_compare, snap_services, size, FixedSignIn(snap_services, local=True),
+                        lambda _app: opened == [FIXED_URL], app=app, integrations=True, settled=True)
 
 
 @SIZES
 def test_link_alone(snap_compare, snap_services, size):
-    from tui.screens.xero.connect import ConnectScreen, LinkScreen
+    from tui.screens.xero.connect import LinkScreen
 
-    fake = FixedSignIn(snap_services)
-
-    async def run_before(pilot):
-        await settle(pilot)
-        pilot.app.push_screen(ConnectScreen(fake))
-        await wait_for(pilot, lambda: "ssh -L" in screen_text(pilot.app))
-        await pilot.press("ctrl+l")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, LinkScreen))
-        await settle_while_waiting(pilot)
-
-    try:
-        assert snap_compare(TradieApp(snap_services), terminal_size=size, run_before=run_before)
-    finally:
-        fake.cancelled.set()
+    assert snap_sign_in(snap_compare, snap_services, size, FixedSignIn(snap_services), ssh_line,
+                        then=[("ctrl+l", LinkScreen)], settled=True)
 
 
 def test_waiting_modal_access_not_allowed(snap_compare, snap_services):
-    from tui.screens.xero.connect import ConnectScreen
-
-    fake = FixedSignIn(snap_services, answer=AccessDenied())
-
-    async def run_before(pilot):
-        await settle(pilot)
-        pilot.app.push_screen(ConnectScreen(fake))
-        await wait_for(pilot, lambda: "Access was not allowed" in screen_text(pilot.app))
-
-    assert snap_compare(TradieApp(snap_services), terminal_size=SIZE, run_before=run_before)
+    assert snap_sign_in(snap_compare, snap_services, SIZE, FixedSignIn(snap_services, answer=AccessDenied()),
+                        lambda app: "Access was not allowed" in screen_text(app))
 
 
 @SIZES
@@ -177,52 +146,39 @@ def test_organisation_picker(snap_compare, snap_services, size):
     assert snap_compare(TradieApp(snap_services), terminal_size=size, run_before=run_before)
 
 
-@SIZES
-def test_xero_screen(snap_compare, sandboxed, http_browser, size):
+def snap_xero_screen(snap_compare, services, size=SIZE, presses: tuple[tuple[str, ...], ...] = ()) -> bool:
+    """The Xero screen as the app opens it, after ``presses`` (each a run of keys, then settled)."""
     from tui.screens.xero.flow import open_xero_screen
-
-    _connected(sandboxed, http_browser)
 
     async def run_before(pilot):
         await settle(pilot)
         open_xero_screen(pilot.app)
         await settle(pilot)
+        for keys in presses:
+            await pilot.press(*keys)
+            await settle(pilot)
 
-    assert snap_compare(TradieApp(sandboxed), terminal_size=size, run_before=run_before)
+    return snap_compare(TradieApp(services), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_xero_screen(snap_compare, sandboxed, http_browser, size):
+    _connected(sandboxed, http_browser)
+    assert snap_xero_screen(snap_compare, sandboxed, size)
 
 
 @SIZES
 def test_chart_of_accounts_filtered(snap_compare, sandboxed, http_browser, size):
-    from tui.screens.xero.flow import open_xero_screen
-
     _connected(sandboxed, http_browser)
-
-    async def run_before(pilot):
-        await settle(pilot)
-        open_xero_screen(pilot.app)
-        await settle(pilot)
-        await pilot.press("enter")  # General Sales
-        await settle(pilot)
-        await pilot.press(*"income")
-        await settle(pilot)
-
-    assert snap_compare(TradieApp(sandboxed), terminal_size=size, run_before=run_before)
+    assert snap_xero_screen(snap_compare, sandboxed, size, presses=(("enter",), tuple("income")))  # General Sales
 
 
 def test_xero_screen_archived_account_flagged(snap_compare, sandboxed, http_browser, sandbox):
-    from tui.screens.xero.flow import open_xero_screen
-
     xero = _connected(sandboxed, http_browser)
     labour = next(a for a in xero.chart_of_accounts() if a.code == "210")
     xero.save_mapping("Labour", labour)
     sandbox.control.archive_account("210")
-
-    async def run_before(pilot):
-        await settle(pilot)
-        open_xero_screen(pilot.app)
-        await settle(pilot)
-
-    assert snap_compare(TradieApp(sandboxed), terminal_size=SIZE, run_before=run_before)
+    assert snap_xero_screen(snap_compare, sandboxed)
 
 
 def test_integrations_disconnected_red(snap_compare, sandboxed, http_browser, sandbox):
@@ -242,18 +198,10 @@ def test_integrations_disconnected_red(snap_compare, sandboxed, http_browser, sa
 
 
 def test_xero_screen_continue(snap_compare, sandboxed, http_browser, sandbox):
-    from tui.screens.xero.flow import open_xero_screen
-
     xero = _connected(sandboxed, http_browser)
     sandbox.control.revoke_connection()
     xero.check()
-
-    async def run_before(pilot):
-        await settle(pilot)
-        open_xero_screen(pilot.app)
-        await settle(pilot)
-
-    assert snap_compare(TradieApp(sandboxed), terminal_size=SIZE, run_before=run_before)
+    assert snap_xero_screen(snap_compare, sandboxed)
 
 
 def test_missing_client_id(snap_compare, snap_services):

@@ -293,7 +293,7 @@ def test_the_ssh_line_names_the_sites_ssh_host_else_the_sessions_address(site_fi
                                                                         redirect_port, monkeypatch):
     """Over SSH the ``ssh -L`` line names the server as the site config's ``[site] ssh_host`` says, else by the
     address the SSH session came in on (``SSH_CONNECTION``)."""
-    from tests.connect.conftest import sandbox_cfg
+    from tests.fixtures.connect import sandbox_cfg
     from tui import config
     from tui.services import Services
 

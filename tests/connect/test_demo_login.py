@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from tests.connect.conftest import HttpBrowser
+from tests.fixtures.connect import HttpBrowser
 from tests.connect.helpers import http_consent_in_thread, screen_text, wait_for
 
 

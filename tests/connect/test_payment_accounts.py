@@ -3,15 +3,13 @@ filtered to the accounts Xero takes payments into, Update saves; snapshots at th
 
 Update after an intended change: python -m pytest tests/connect/test_payment_accounts.py --snapshot-update
 """
-# ruff: noqa: F811  (pytest fixtures imported from their modules, named as test arguments)
 
 from __future__ import annotations
 
 import pytest
 
-from tests.connect.conftest import http_browser, redirect_port, sandbox  # noqa: F401
 from tests.connect.helpers import screen_text, wait_for
-from tests.connect.test_connect_snapshots import SIZE, _connected, sandboxed, snap_services  # noqa: F401
+from tests.connect.test_connect_snapshots import SIZE, _connected
 from tests.tui.screen_harness import settle
 from tui.app import TradieApp
 

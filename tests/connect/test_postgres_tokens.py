@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import FIXED_NOW
-from tests.connect.conftest import sandbox_cfg
+from tests.fixtures.connect import sandbox_cfg
 from tests.connect.helpers import connect_service
 
 pytestmark = pytest.mark.postgres

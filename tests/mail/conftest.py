@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
-import socket
 import ssl
 import zlib
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
 
+from tests.fixtures.net import free_port
 from tui.domain.business import BusinessDetails
 from tui.domain.customer import Customer
 from tui.domain.invoice import Invoice, LineItem
@@ -23,12 +23,6 @@ from tui.domain.tax import LineAmountTypes
 GOOD_USER = "accounts@bobs-plumbing.example"
 GOOD_PASSWORD = "correct horse battery staple"
 REFUSED_DOMAIN = "refused.example"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # -- sample data -----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ def cli_env(cfg, base_url: str = "http://127.0.0.1:9", client_id: str | None = N
 
 
 def connected_env(c) -> dict:
-    """For a business connected to the sandbox (tests.sync.conftest.connected)."""
+    """For a business connected to the sandbox (tests.fixtures.sync: connected)."""
     return cli_env(c.cfg, c.sb.base_url, c.sb.pkce_client_id)
 
 

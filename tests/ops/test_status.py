@@ -7,7 +7,7 @@ import signal
 import time
 
 from tests.ops.helpers import cli_env, connected_env, one_line_error, tradiecore
-from tests.sync.conftest import make_invoice, send
+from tests.fixtures.sync import make_invoice, send
 from tui.bench.soak import start_sync
 
 

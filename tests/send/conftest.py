@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,15 +15,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXED_NOW
-from tests.store.conftest import postgres_url  # noqa: F401  (a fixture)
+from tests.fixtures.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Inbox:

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import update
 
 from tests.conftest import FIXED_NOW
-from tests.store.conftest import postgres_url  # noqa: F401  (a fixture)
 from tui.domain.business import BusinessDetails
 from tui.domain.customer import Customer
 from tui.domain.invoice import InvoiceStatus, LineItem

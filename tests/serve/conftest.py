@@ -14,7 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.connect.conftest import CHROMIUM, free_port
+from tests.fixtures.connect import CHROMIUM, CHROMIUM_ARGS
+from tests.fixtures.net import free_port
 from tests.conftest import skip_or_fail
 
 
@@ -120,7 +121,7 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         skip_or_fail("playwright is not installed")
-    from tests.connect.conftest import CHROMIUM_ARGS
+    from tests.fixtures.connect import CHROMIUM_ARGS
 
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -130,4 +131,8 @@ def browser():
             chromium.close()
 
 
-from tests.connect.conftest import redirect_port, sandbox  # noqa: E402,F401  (the Xero sandbox on loopback)
+
+@pytest.fixture
+def sandbox(connect_sandbox):
+    """The Xero sandbox on loopback, with the redirect port of the test's Connect to Xero registered."""
+    return connect_sandbox

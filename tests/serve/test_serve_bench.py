@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.bench.test_commands import _bench
-from tests.connect.conftest import CHROMIUM
+from tests.fixtures.connect import CHROMIUM
 from tests.conftest import skip_or_fail
 from tui.bench.childenv import child_env, home_dirs
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import FIXED_NOW
 from tests.connect.helpers import screen_text, wait_for
-from tests.store.conftest import throwaway_postgres
+from tests.fixtures.postgres import throwaway_postgres
 from tests.tui.screen_harness import settle, type_into
 
 SIZE = (80, 24)

@@ -16,7 +16,7 @@ import pytest
 
 from tests.multiuser import ROOT, shared_tmp
 from tests.site.conftest import GROUP, SitePaths
-from tests.store.conftest import throwaway_postgres
+from tests.fixtures.postgres import throwaway_postgres
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def _wait(check, what: str, timeout: float = 30.0):
 
 
 def test_two_branches_one_database_one_syncer(branches):
-    from tests.sync.conftest import make_invoice
+    from tests.fixtures.sync import make_invoice
     from tui import config
     from tui.domain.business import BusinessDetails
     from tui.services import Services

@@ -10,7 +10,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import inspect, text
 
 from tests.site.conftest import GROUP
-from tests.store.conftest import throwaway_postgres
+from tests.fixtures.postgres import throwaway_postgres
 from tui import config
 from tui.credentials.user_store import TokenStoreUnreadable
 from tui.credentials.site_store import SiteSecretStore, open_secrets

@@ -297,3 +297,42 @@ def test_a_send_whose_process_died_after_the_claim_is_finished_once_at_start(sho
     assert sum("CN-0001" in m["Subject"] for m in outbox_messages(services)) == 1
     assert services.credit_note(note.id).status is S.ALLOCATED
     assert services.resume_sends() == []  # once
+
+
+def test_two_people_allocate_the_last_of_the_credit_at_once_only_one_does(shop):
+    from tui.services import Services
+
+    services, customer_id = shop
+    first = sent_invoice(services, customer_id)
+    services.record_payment(first, D("110.00"), first.issue_date, PaymentMethod.CASH)
+    note = services.save_credit_note(services.credit_note_from_invoice(first.id, [LinePick(1)]))  # $88 as credit
+    services.send_credit_note(note)
+    a = sent_invoice(services, customer_id, [LineItem("Call-out", D(1), D(80))])  # $88 each
+    b = sent_invoice(services, customer_id, [LineItem("Call-out", D(1), D(80))])
+    people = [Services(services.cfg, now=services.now, user=u) for u in ("alice", "bob")]
+    for p in people:
+        p.engine
+    barrier = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def allocate(person, invoice_id):
+        barrier.wait()
+        try:
+            results[person.user] = person.allocate_credit(note.id, invoice_id, D("88.00"))
+        except TransitionError as exc:
+            results[person.user] = exc
+
+    threads = [threading.Thread(target=allocate, args=(p, i)) for p, i in zip(people, (a.id, b.id))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    refused = [r for r in results.values() if isinstance(r, TransitionError)]
+    assert len(results) == 2 and len(refused) == 1, results
+    assert str(refused[0]) == "CN-0001 has no credit left"
+    note = services.credit_note(note.id)
+    assert (note.status, note.amount_allocated, note.remaining_credit) == (S.ALLOCATED, D("88.00"), D(0))
+    assert len(services.credit_note_allocations(note.id)) == 1
+    assert sorted(services.invoice(i).amount_due for i in (a.id, b.id)) == [D(0), D("88.00")]
+    for p in people:
+        p.close()

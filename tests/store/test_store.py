@@ -18,7 +18,7 @@ from tui.store.db import (alembic_config, head_revisions, make_engine, migrate, 
                           stored_revisions)
 from tui.store.errors import ConflictError, DuplicateError
 from tui.store.schema import open_current_sqlite
-from tui.store.types import UTCDateTime
+from tui.store.column_types import UTCDateTime
 
 TZ = "Australia/Sydney"
 T0 = datetime(2026, 11, 24, 23, 0, tzinfo=timezone.utc)

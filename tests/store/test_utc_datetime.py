@@ -11,7 +11,7 @@ from sqlmodel import SQLModel
 from tui.store.db import make_engine, migrate, session
 from tui.store.tables import XeroTokenSetRow
 from tui.credentials.token_rows import DatabaseTokenRow
-from tui.store.types import UTCDateTime
+from tui.store.column_types import UTCDateTime
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 TIMES = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tests.sync.conftest import make_invoice, send
+from tests.fixtures.sync import make_invoice, send
 
 PEOPLE = [("Ava Brooks", "ava@example.com"), ("Ben Carter", "ben@example.com"), ("Cleo Diaz", "cleo@example.com")]
 

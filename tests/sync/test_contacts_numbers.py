@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from tests.sync.conftest import connect_business, make_invoice, send
+from tests.fixtures.sync import connect_business, make_invoice, send
 
 HOSTILE = [
     ('Jack & Mia O\'Brien', "obriens@example.com"),

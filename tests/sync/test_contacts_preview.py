@@ -3,7 +3,7 @@ ours are linked to them; after it, only contacts made in Xero later are added (n
 
 from __future__ import annotations
 
-from tests.sync.conftest import connect_business, make_invoice, send
+from tests.fixtures.sync import connect_business, make_invoice, send
 
 
 def test_first_sync_preview_lists_xeros_customers_and_confirming_adds_or_links_them(sandbox, xservices, xero_cfg):

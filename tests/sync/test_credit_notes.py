@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.sync.conftest import make_invoice, send
+from tests.fixtures.sync import make_invoice, send
 from tests.sync.test_kill import _start, kill_at_held_write
 from tests.sync.test_payments import pay_into
 from tui.domain.credit import LinePick
@@ -246,7 +246,7 @@ def test_a_creditnote_event_makes_the_loop_read_credit_notes_at_once(connected, 
 
 
 def test_a_refund_without_the_payments_scope_stops_the_pass_saying_so(sandbox, xservices, xero_cfg, monkeypatch):
-    import tests.sync.conftest as sync_conftest
+    import tests.fixtures.sync as sync_conftest
     from tui.domain.business import BusinessDetails
     from tui.domain.invoice import LineItem
     from tui.sync import records
@@ -272,3 +272,59 @@ def test_a_refund_without_the_payments_scope_stops_the_pass_saying_so(sandbox, x
         rec = records.get_record(s, "refund", c.services.credit_note_refunds(note.id)[0].id)
         assert (rec.error_code, rec.error) == ("scope", SCOPE_MESSAGE)
         assert needs_payments_scope(s)
+
+
+def test_a_refused_allocation_is_a_sync_problem_named_by_its_credit_note_and_retried(connected):
+    from tui.sync.status import problems
+
+    c = connected
+    first = sent_in_xero(c, "TC-0912")
+    c.services.record_payment(first, D("209.00"), c.services.today(), PaymentMethod.CASH)
+    note = credit(c, c.services.invoice(first.id), [LinePick(0, quantity=D(1))])  # $104.50 left as credit
+    second = sent_in_xero(c, "TC-0913")
+    c.services.allocate_credit(note.id, second.id, D("104.50"))
+    c.sb.control.pay_invoice("TC-0913", amount="209.00")  # paid in full in Xero meanwhile
+    assert c.sync().errors >= 1
+    with c.services.session() as s:
+        [problem] = [p for p in problems(s) if p.kind == "allocation"]
+    assert (problem.title, problem.code, problem.invoice_id) == ("CN-0001 Olivia Nguyen", "allocation", second.id)
+    assert "already been paid off" in problem.message
+
+    allocation = c.services.credit_note_allocations(note.id)[0]
+    assert c.services.sync.retry(record=("allocation", allocation.id)) == 1  # Retry: Xero refuses it again
+    assert c.sync().errors >= 1
+    c.services.remove_allocation(allocation.id)  # the fix: the credit stays the customer's
+    report = c.sync()
+    assert report.ok, report.message
+    with c.services.session() as s:
+        assert [p for p in problems(s) if p.kind == "allocation"] == []
+    assert c.services.credit_note(note.id).remaining_credit == D("104.50")
+
+
+def test_credit_used_in_xero_on_an_invoice_we_do_not_have_is_not_offered_here(connected):
+    from tui.connection.factory import make_api
+
+    c = connected
+    inv = sent_in_xero(c, "TC-0914")
+    contact = xero_invoice(c, "TC-0914")["Contact"]["ContactID"]
+    with make_api(c.cfg, c.tenant_id, "oauth", c.services.secrets) as api:  # an invoice made in Xero alone
+        api.post_invoices([{"Type": "ACCREC", "Contact": {"ContactID": contact}, "InvoiceNumber": "XERO-1",
+                           "Date": "2026-11-20", "DueDate": "2026-12-04", "Status": "AUTHORISED",
+                           "LineItems": [{"Description": "Xero only", "Quantity": 1, "UnitAmount": "100.00",
+                                          "AccountCode": "200", "TaxType": "OUTPUT"}]}], "test-xero-only-1")
+    made = c.sb.control.create_credit_note(
+        Contact={"ContactID": contact}, CreditNoteNumber="XCN-99", Date="2026-11-20",
+        LineItems=[{"Description": "Goodwill", "Quantity": "1", "UnitAmount": "50.00", "AccountCode": "200",
+                    "TaxType": "OUTPUT"}])
+    c.sb.control.allocate_credit_note(made["CreditNoteID"], "XERO-1", amount="22.00")
+    c.sb.control.allocate_credit_note(made["CreditNoteID"], "TC-0914", amount="11.00")
+
+    assert c.sync().ok
+    [note] = c.services.credit_notes(inv.customer_id)
+    assert (note.number, note.status, note.amount_allocated, note.remaining_credit) == (
+        "XCN-99", S.PART_ALLOCATED, D("33.00"), D("22.00"))  # $55 less $22 elsewhere and $11 on TC-0914
+    assert c.services.unused_credit(inv.customer_id) == D("22.00")
+    assert c.services.invoice(inv.id).amount_due == D("198.00")
+    with pytest.raises(ValidationError) as err:
+        c.services.allocate_credit(note.id, inv.id, D("30.00"))
+    assert err.value.errors == {"amount": "More than the credit left on XCN-99 ($22.00)"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from tests.sync.conftest import make_invoice, pkce_tokens, send
+from tests.fixtures.sync import make_invoice, pkce_tokens, send
 from tui.sync import outbox
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.sync.conftest import make_invoice, send
+from tests.fixtures.sync import make_invoice, send
 from tests.sync.test_kill import _start, kill_at_held_write
 from tui.domain.errors import ValidationError
 from tui.domain.invoice import InvoiceStatus

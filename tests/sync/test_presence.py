@@ -36,7 +36,7 @@ def test_the_service_waits_by_the_cadence(connected):
     c = connected
     later = FIXED_NOW + timedelta(hours=2)
     assert presence.next_wait(c.engine, later)[0] in (IDLE_DAY_S, 900.0)
-    from tests.sync.conftest import make_invoice, send
+    from tests.fixtures.sync import make_invoice, send
 
     send(c.services, make_invoice(c.services, number="PR-001"))  # a change queued here (at the services' clock)
     assert presence.next_wait(c.engine, FIXED_NOW + timedelta(minutes=10)) == (ACTIVE_S, "active")

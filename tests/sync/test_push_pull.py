@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Callable
 
-from tests.sync.conftest import make_invoice, send
+import pytest
+
+from tests.fixtures.sync import make_invoice, send
 from tui.domain.invoice import InvoiceStatus
 
 
@@ -129,31 +132,67 @@ def test_both_sides_edit_different_fields_merge(connected):
     assert x["Reference"] == "Local reference"
 
 
-def test_true_conflict_is_kept_and_resolved_by_the_user(connected):
-    from tui.sync.status import open_conflicts, resolve_conflicts
+def _number(value) -> str:
+    return f"{Decimal(str(value)).normalize():f}"
 
+
+@dataclass(frozen=True)
+class Conflict:
+    """One field both sides change: how each side's value is read and written."""
+
+    field: str
+    label: str
+    ours: str
+    theirs: str
+    keep: str  # "local" (ours) or "remote" (Xero's), the user's choice
+    read_here: Callable[[object], str]  # the invoice here -> the field
+    read_xero: Callable[[dict], str]  # Xero's invoice -> the field
+    write_here: Callable[[object, str], object]  # (invoice here, value) -> the invoice to save
+    write_xero: Callable[[dict, str], dict]  # (Xero's invoice, value) -> the fields to edit there
+
+
+CONFLICTS = {
+    "reference, ours kept": Conflict(
+        "reference", "Reference", "Ours", "Theirs", "local",
+        read_here=lambda inv: inv.reference, read_xero=lambda x: x["Reference"],
+        write_here=lambda inv, value: replace(inv, reference=value), write_xero=lambda x, value: {"Reference": value}),
+    "a line's quantity, Xero's kept": Conflict(
+        "lines[0]", "Line 1", "5", "7", "remote",
+        read_here=lambda inv: _number(inv.lines[0].quantity),
+        read_xero=lambda x: _number(x["LineItems"][0]["Quantity"]),
+        write_here=lambda inv, value: replace(inv, lines=[replace(inv.lines[0], quantity=Decimal(value))]),
+        write_xero=lambda x, value: {"LineItems": [dict(x["LineItems"][0], Quantity=value)]}),
+}
+
+
+@pytest.mark.parametrize("case", CONFLICTS.values(), ids=CONFLICTS.keys())
+def test_a_true_conflict_is_held_until_the_user_chooses(connected, case):
+    """Both sides changed the same field: neither is overwritten, every pass holds it, and the user's choice is
+    what both sides end with (pushed when ours is kept; nothing written when Xero's is)."""
     c = connected
     inv = send(c.services, make_invoice(c.services, number="TC-0030"))
     assert c.sync().ok
-    inv = c.services.invoice(inv.id)
-    inv.reference = "Ours"
-    c.services.save_invoice(inv)
-    c.sb.control.edit_invoice("TC-0030", Reference="Theirs")
+    c.services.save_invoice(case.write_here(c.services.invoice(inv.id), case.ours))
+    c.sb.control.edit_invoice("TC-0030", **case.write_xero(c.xero_invoices("TC-0030")[0], case.theirs))
     report = c.sync()
     assert report.conflicts == 1
-    assert c.xero_invoices("TC-0030")[0]["Reference"] == "Theirs"  # not overwritten
-    assert c.services.invoice(inv.id).reference == "Ours"  # not overwritten either
+    assert case.read_xero(c.xero_invoices("TC-0030")[0]) == case.theirs  # not overwritten
+    assert case.read_here(c.services.invoice(inv.id)) == case.ours  # not overwritten either
     assert _state(c, inv.id).state == "conflict"
-    with c.services.session() as s:
-        [conflict] = open_conflicts(s, inv.id)
-    assert (conflict.field, conflict.local, conflict.remote) == ("reference", "Ours", "Theirs")
-    assert c.sync().ok and c.xero_invoices("TC-0030")[0]["Reference"] == "Theirs"  # still held
+    [conflict] = c.services.sync.conflicts(inv.id)
+    assert (conflict.field, conflict.label) == (case.field, case.label)
+    assert case.ours in str(conflict.local) and case.theirs in str(conflict.remote)
+    assert c.sync().ok and case.read_xero(c.xero_invoices("TC-0030")[0]) == case.theirs  # still held
 
-    with c.services.session() as s:
-        resolve_conflicts(s, inv.id, {"reference": "local"}, c.services.now())
+    c.services.sync.resolve_conflicts(inv.id, {case.field: case.keep})
+    kept = case.ours if case.keep == "local" else case.theirs
+    assert case.read_here(c.services.invoice(inv.id)) == kept
+    writes = c.writes()
     assert c.sync().ok
-    assert c.xero_invoices("TC-0030")[0]["Reference"] == "Ours"
+    assert case.read_xero(c.xero_invoices("TC-0030")[0]) == kept
+    assert (c.writes() > writes) == (case.keep == "local")  # Xero's version kept: nothing to push
     assert _state(c, inv.id).state == "synced"
+    assert c.services.sync.conflicts() == []
 
 
 def test_services_sync_facade_for_the_screens(connected):
@@ -214,33 +253,7 @@ def test_pull_and_reads_are_paged(connected):
     assert [c.services.invoice(i.id).reference for i in invs] == [f"Paged edit {i}" for i in range(5)]
 
 
-def test_conflict_on_a_line_resolved_with_xeros_version(connected):
-    c = connected
-    inv = send(c.services, make_invoice(c.services, number="TC-0070"))
-    assert c.sync().ok
-    inv = c.services.invoice(inv.id)
-    inv.lines = [replace(inv.lines[0], quantity=Decimal("5"))]
-    c.services.save_invoice(inv)
-    x = c.xero_invoices("TC-0070")[0]
-    c.sb.control.edit_invoice("TC-0070", LineItems=[dict(x["LineItems"][0], Quantity="7")])
-    report = c.sync()
-    assert report.conflicts == 1
-    [conflict] = c.services.sync.conflicts(inv.id)
-    assert conflict.field == "lines[0]" and conflict.label == "Line 1"
-    assert conflict.local[1] == "5" and conflict.remote[1] == "7"
-    assert c.services.invoice(inv.id).lines[0].quantity == 5
-    c.services.sync.resolve_conflicts(inv.id, {"lines[0]": "remote"})
-    assert c.services.invoice(inv.id).lines[0].quantity == 7
-    writes = c.writes()
-    report = c.sync()
-    assert report.ok and c.writes() == writes  # Xero's version kept: nothing to push
-    assert c.services.sync.invoice_state(inv.id).state == "synced"
-    assert c.services.sync.conflicts() == []
-
-
 def test_paid_in_xero_cannot_be_edited_here(connected):
-    import pytest
-
     from tui.domain.errors import TransitionError
 
     c = connected

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import update
 from sqlmodel import Session
 
-from tests.sync.conftest import make_invoice, send
+from tests.fixtures.sync import make_invoice, send
 from tests.sync.test_kill import _start, kill_at_held_write, run_sync_once
 from tui.sync import outbox
 from tui.xero import wire

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.sync.conftest import make_invoice, send
+from tests.fixtures.sync import make_invoice, send
 from tests.sync.test_kill import run_sync_once
 from tui.sync import outbox
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from tests.connect.helpers import screen_text, wait_for
-from tests.store.conftest import postgres_url, throwaway_postgres  # noqa: F401  (a fixture)
-from tests.sync.conftest import make_invoice, send
+from tests.fixtures.postgres import throwaway_postgres
+from tests.fixtures.sync import make_invoice, send
 from tui.bench.childenv import ROOT, home_dirs
 from tui.bench.soak import sync_env
 from tui.services import Services

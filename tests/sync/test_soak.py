@@ -15,7 +15,7 @@ from contextlib import nullcontext
 
 import pytest
 
-from tests.store.conftest import throwaway_postgres
+from tests.fixtures.postgres import throwaway_postgres
 from tui.bench.soak import run_soak
 
 KILLS = 20

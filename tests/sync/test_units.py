@@ -196,7 +196,7 @@ def test_header_text():
 
 
 def test_free_number():
-    from tui.sync.numbers import free_number
+    from tui.sync.invoice_numbers import free_number
 
     assert free_number({"INV-0002"}, "INV-0001") == "INV-0003"
     assert free_number(set(), "TC-099") == "TC-100"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -13,7 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.sync.conftest import make_invoice, send
+from tests.fixtures.net import free_port
+from tests.fixtures.sync import make_invoice, send
 from tests.xero_schema import validate
 from tui.domain.invoice import InvoiceStatus
 from tui.sync.webhook import WEBHOOK_KEY, WebhookReceiver, signature, verify
@@ -21,12 +21,6 @@ from tui.sync.webhook import WEBHOOK_KEY, WebhookReceiver, signature, verify
 ROOT = Path(__file__).resolve().parents[2]
 
 KEY = "webhook-key-from-xero"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_signature_and_intent_to_receive():

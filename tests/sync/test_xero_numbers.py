@@ -3,7 +3,7 @@ start above it (the renumbering of a clash stays for numbers typed here)."""
 
 from __future__ import annotations
 
-from tests.sync.conftest import connect_business, make_invoice
+from tests.fixtures.sync import connect_business, make_invoice
 
 
 def test_a_pull_keeps_xeros_highest_number(sandbox, xservices, xero_cfg):

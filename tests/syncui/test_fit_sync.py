@@ -64,7 +64,7 @@ async def test_every_focusable_is_on_screen_at_80x24(where, connected, set_accou
 
 
 async def test_the_first_sync_preview_fits_80x24(sandbox, xservices, xero_cfg):
-    from tests.sync.conftest import connect_business
+    from tests.fixtures.sync import connect_business
     from tui.domain.business import BusinessDetails
     from tui.screens.sync.preview import FirstSyncPreviewScreen
 

@@ -1,16 +1,9 @@
 """Continue after Xero dropped the connection: the header says Disconnected, and reconnecting drains the queue."""
-# ruff: noqa: F811  (pytest fixtures imported from tests/connect, named as test arguments)
 
 from __future__ import annotations
 
-from tests.connect.conftest import (  # noqa: F401  (fixtures: a sandbox with the app's redirect port)
-    http_browser,
-    no_ssh_no_display,
-    redirect_port,
-    sandbox,
-    xero,
-    xservices,
-)
+import pytest
+
 from tests.connect.helpers import connect_service, consent_to_picker, screen_text
 from tests.syncui.conftest import (
     header,
@@ -23,41 +16,43 @@ from tests.syncui.conftest import (
     wait_for,
 )
 
+pytestmark = pytest.mark.usefixtures("no_ssh_no_display")  # the test drives the browser, never one of its own
+
 
 def xero_numbers(sb, tenant_id: str) -> list[str]:
     return [i["InvoiceNumber"] for i in sb.control.snapshot()["organisations"][tenant_id]["Invoices"]]
 
 
-async def test_continue_reconnects_and_the_queue_drains(xservices, xero, http_browser, sandbox):
+async def test_continue_reconnects_and_the_queue_drains(connect_xservices, xero, http_browser, connect_sandbox):
     from tui.domain.business import BusinessDetails
 
-    xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
+    connect_xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     tenant = connect_service(xero, http_browser).tenant_id
-    sandbox.control.revoke_connection()
-    send(xservices, make_invoice(xservices, number="TC-0700"))
-    app = sync_app(xservices)
+    connect_sandbox.control.revoke_connection()
+    send(connect_xservices, make_invoice(connect_xservices, number="TC-0700"))
+    app = sync_app(connect_xservices)
     async with app.run_test(size=(100, 32)) as pilot:
         await startup_pass(pilot)
         assert header(app) == "Xero disconnected" and header_is_red(app)
-        assert "TC-0700" not in xero_numbers(sandbox, tenant)
+        assert "TC-0700" not in xero_numbers(connect_sandbox, tenant)
 
         await consent_to_picker(pilot, http_browser, on_connected=lambda overview: None)  # as Continue does
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "TC-0700" in xero_numbers(sandbox, tenant), what="the queue drained")
+        await wait_for(pilot, lambda: "TC-0700" in xero_numbers(connect_sandbox, tenant), what="the queue drained")
         await wait_for(pilot, lambda: header(app) == "Synced just now", what="header after reconnecting")
         assert not header_is_red(app)
 
 
-async def test_first_connection_waits_for_the_revenue_accounts_before_it_syncs(xservices, xero, http_browser,
-                                                                               sandbox):
+async def test_first_connection_waits_for_the_revenue_accounts_before_it_syncs(connect_xservices, xero, http_browser,
+                                                                               connect_sandbox):
     from tui.domain.business import BusinessDetails
     from tui.screens.xero.account_picker import AccountPickerScreen
     from tui.screens.todo import TodoScreen
     from tui.screens.xero.screen import XeroScreen
 
-    xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
-    send(xservices, make_invoice(xservices, number="TC-0710"))
-    app = sync_app(xservices)
+    connect_xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
+    send(connect_xservices, make_invoice(connect_xservices, number="TC-0710"))
+    app = sync_app(connect_xservices)
     async with app.run_test(size=(100, 32)) as pilot:
         await startup_pass(pilot)  # not connected yet
         await consent_to_picker(pilot, http_browser)  # Settings > Integrations > Xero
@@ -67,7 +62,7 @@ async def test_first_connection_waits_for_the_revenue_accounts_before_it_syncs(x
         tenant = screen.overview.tenant_id
         assert "the first sync with Xero starts when you leave this screen" in screen_text(app)
         await next_pass(pilot)  # the poll timer, or a send elsewhere: the pass sends nothing yet
-        assert "TC-0710" not in xero_numbers(sandbox, tenant)
+        assert "TC-0710" not in xero_numbers(connect_sandbox, tenant)
         assert header(app) == "1 pending · waits for the revenue accounts"
 
         await wait_for(pilot, lambda: "Checking" not in screen_text(app), what="checked")
@@ -76,18 +71,18 @@ async def test_first_connection_waits_for_the_revenue_accounts_before_it_syncs(x
         await pilot.press(*"labour", "enter", "enter")  # choose 210, Update
         await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and "210 Labour Income" in screen_text(app),
                        what="saved mapping")
-        assert "TC-0710" not in xero_numbers(sandbox, tenant)
+        assert "TC-0710" not in xero_numbers(connect_sandbox, tenant)
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, TodoScreen))
-        await wait_for(pilot, lambda: "TC-0710" in xero_numbers(sandbox, tenant), what="the first sync")
+        await wait_for(pilot, lambda: "TC-0710" in xero_numbers(connect_sandbox, tenant), what="the first sync")
         await wait_for(pilot, lambda: header(app) == "Synced just now", what="header after the first sync")
-    pushed = next(i for i in sandbox.control.snapshot()["organisations"][tenant]["Invoices"]
+    pushed = next(i for i in connect_sandbox.control.snapshot()["organisations"][tenant]["Invoices"]
                   if i["InvoiceNumber"] == "TC-0710")
     assert [line["AccountCode"] for line in pushed["LineItems"]] == ["210"]  # the account chosen first
 
 
-async def test_quitting_before_the_accounts_are_reviewed_keeps_the_sync_waiting(xservices, xero, http_browser,
-                                                                              sandbox):
+async def test_quitting_before_the_accounts_are_reviewed_keeps_the_sync_waiting(connect_xservices, xero, http_browser,
+                                                                              connect_sandbox):
     """The wait is stored with the connection: a restart, or ``tradiecore sync`` elsewhere, still waits."""
     from tui.domain.business import BusinessDetails
     from tui.screens.todo import TodoScreen
@@ -96,26 +91,27 @@ async def test_quitting_before_the_accounts_are_reviewed_keeps_the_sync_waiting(
     from tui.connection.factory import api_factory
     from tui.sync.runner import SyncRunner
 
-    xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
+    connect_xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     tenant = connect_service(xero, http_browser, reviewed=False).tenant_id  # as the picker leaves it
-    send(xservices, make_invoice(xservices, number="TC-0720"))
-    elsewhere = SyncRunner(xservices.engine,
-                           api_factory=api_factory(xservices.cfg, xservices.secrets, xservices.engine))
+    send(connect_xservices, make_invoice(connect_xservices, number="TC-0720"))
+    elsewhere = SyncRunner(connect_xservices.engine, api_factory=api_factory(connect_xservices.cfg,
+                                                                             connect_xservices.secrets,
+                                                                             connect_xservices.engine))
     report = elsewhere.run_once()
     elsewhere.close()  # as `tradiecore sync --once` ends: the lease it held while the accounts wait is let go
-    assert report.accounts_pending and not report.ok and "TC-0720" not in xero_numbers(sandbox, tenant)
+    assert report.accounts_pending and not report.ok and "TC-0720" not in xero_numbers(connect_sandbox, tenant)
     assert any("chosen the revenue accounts" in w for w in xero.todo_warnings())
 
-    app = sync_app(xservices)
+    app = sync_app(connect_xservices)
     async with app.run_test(size=(100, 32)) as pilot:
         await startup_pass(pilot)
         assert "waits for the revenue accounts" in header(app) and not header_is_red(app)
-        assert "TC-0720" not in xero_numbers(sandbox, tenant)
+        assert "TC-0720" not in xero_numbers(connect_sandbox, tenant)
         open_xero_screen(app)
         await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen) and app.screen.overview)
         await pilot.press("escape")  # the accounts as they are: fine
         await wait_for(pilot, lambda: isinstance(app.screen, TodoScreen))
-        await wait_for(pilot, lambda: "TC-0720" in xero_numbers(sandbox, tenant), what="the first sync")
+        await wait_for(pilot, lambda: "TC-0720" in xero_numbers(connect_sandbox, tenant), what="the first sync")
     assert not xero.overview().accounts_pending
-    assert [row.message for row in xservices.sync.log() if "reviewed" in row.message] == [
+    assert [row.message for row in connect_xservices.sync.log() if "reviewed" in row.message] == [
         "Revenue accounts for Demo Company (AU) reviewed by sam; the sync may send"]

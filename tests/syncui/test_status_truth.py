@@ -1,19 +1,14 @@
 """Every screen tells the same story about Xero: the header, To Do, Integrations, the Xero screen and the Sync
 screen, in the same state, against the sandbox over HTTP; and each connection action is in the activity log once."""
-# ruff: noqa: F811  (pytest fixtures imported from tests/connect, named as test arguments)
 
 from __future__ import annotations
 
-from tests.connect.conftest import (  # noqa: F401  (fixtures: a sandbox with the app's redirect port)
-    http_browser,
-    no_ssh_no_display,
-    redirect_port,
-    sandbox,
-    xero,
-    xservices,
-)
+import pytest
+
 from tests.connect.helpers import connect_service, consent_to_picker, screen_text
 from tests.syncui.conftest import header, header_is_red, make_invoice, next_pass, send, startup_pass, sync_app, wait_for
+
+pytestmark = pytest.mark.usefixtures("no_ssh_no_display")  # the test drives the browser, never one of its own
 
 ORG = "Demo Company (AU)"
 WAITING = "Nothing goes to Xero until you have chosen the revenue accounts."
@@ -49,17 +44,17 @@ async def disconnect_on_the_xero_screen(pilot) -> None:
 
 
 async def test_after_a_disconnect_and_a_new_connection_every_screen_says_the_accounts_wait(
-        xservices, xero, http_browser, sandbox):
+        connect_xservices, xero, http_browser, connect_sandbox):
     from tui.domain.business import BusinessDetails
     from tui.screens.settings.integrations import IntegrationsScreen
     from tui.screens.sync.screen import SyncScreen
     from tui.screens.todo import TodoScreen
     from tui.screens.xero.screen import XeroScreen
 
-    xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
+    connect_xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     connect_service(xero, http_browser)
-    send(xservices, make_invoice(xservices, number="TC-0730"))
-    app = sync_app(xservices)
+    send(connect_xservices, make_invoice(connect_xservices, number="TC-0730"))
+    app = sync_app(connect_xservices)
     async with app.run_test(size=(100, 32)) as pilot:
         await startup_pass(pilot)
         assert header(app) == "Synced just now"
@@ -69,7 +64,7 @@ async def test_after_a_disconnect_and_a_new_connection_every_screen_says_the_acc
         sync_screen = await on_screen(pilot, SyncScreen, "sync")
         assert "Not connected to Xero" in screen_text(app) and sync_screen.view.status.state == "not connected"
 
-        send(xservices, make_invoice(xservices, number="TC-0731"))
+        send(connect_xservices, make_invoice(connect_xservices, number="TC-0731"))
         await consent_to_picker(pilot, http_browser)  # the same organisation, connected anew
         assert "Next, choose the revenue accounts your invoices post to." in screen_text(app)
         await pilot.press("enter")
@@ -91,22 +86,22 @@ async def test_after_a_disconnect_and_a_new_connection_every_screen_says_the_acc
         await wait_for(pilot, lambda: isinstance(app.screen, TodoScreen) and WAITING[:-1] in screen_text(app),
                        what="To Do's warning")
         assert header(app) == "1 pending · waits for the revenue accounts" and not header_is_red(app)
-    assert log_lines(xservices, f"Disconnected from {ORG} by sam") == [f"Disconnected from {ORG} by sam"]
-    assert log_lines(xservices, f"Connected to {ORG}") == [f"Connected to {ORG} by sam"] * 2
+    assert log_lines(connect_xservices, f"Disconnected from {ORG} by sam") == [f"Disconnected from {ORG} by sam"]
+    assert log_lines(connect_xservices, f"Connected to {ORG}") == [f"Connected to {ORG} by sam"] * 2
 
 
 async def test_a_connection_lost_in_xero_is_logged_once_and_reconnecting_keeps_the_accounts(
-        xservices, xero, http_browser, sandbox):
+        connect_xservices, xero, http_browser, connect_sandbox):
     from tui.domain.business import BusinessDetails
     from tui.screens.settings.integrations import IntegrationsScreen
     from tui.screens.sync.screen import SyncScreen
     from tui.screens.xero.screen import XeroScreen
 
-    xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
+    connect_xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
     connect_service(xero, http_browser)
-    sandbox.control.revoke_connection()
-    send(xservices, make_invoice(xservices, number="TC-0740"))
-    app = sync_app(xservices)
+    connect_sandbox.control.revoke_connection()
+    send(connect_xservices, make_invoice(connect_xservices, number="TC-0740"))
+    app = sync_app(connect_xservices)
     async with app.run_test(size=(100, 32)) as pilot:
         await startup_pass(pilot)
         await next_pass(pilot)
@@ -123,7 +118,7 @@ async def test_a_connection_lost_in_xero_is_logged_once_and_reconnecting_keeps_t
         await pilot.press("escape", "escape")
         await wait_for(pilot, lambda: "Xero disconnected: Xero no longer accepts this connection." in
                        screen_text(app), what="To Do's warning")
-        assert log_lines(xservices, "Disconnected from Xero") == [
+        assert log_lines(connect_xservices, "Disconnected from Xero") == [
             "Disconnected from Xero: Xero no longer accepts this connection. Changes wait until you reconnect."]
 
         await consent_to_picker(pilot, http_browser, on_connected=lambda overview: None)  # as Continue does
@@ -136,14 +131,14 @@ async def test_a_connection_lost_in_xero_is_logged_once_and_reconnecting_keeps_t
         open_xero_screen(app)
         await on_screen(pilot, XeroScreen)
         assert "Invoices sync both ways." in screen_text(app)
-    assert log_lines(xservices, "Reconnected") == [f"Reconnected to {ORG} by sam"]
-    assert len(log_lines(xservices, "Disconnected")) == 1
+    assert log_lines(connect_xservices, "Reconnected") == [f"Reconnected to {ORG} by sam"]
+    assert len(log_lines(connect_xservices, "Disconnected")) == 1
 
 
-async def test_integrations_footer_names_what_x_does(xservices, xero, http_browser, sandbox):
+async def test_integrations_footer_names_what_x_does(connect_xservices, xero, http_browser, connect_sandbox):
     from tui.screens.settings.integrations import IntegrationsScreen
 
-    app = sync_app(xservices)
+    app = sync_app(connect_xservices)
     async with app.run_test(size=(80, 24)) as pilot:
         await startup_pass(pilot)
         await on_screen(pilot, IntegrationsScreen, "integrations")
@@ -154,13 +149,13 @@ async def test_integrations_footer_names_what_x_does(xservices, xero, http_brows
         assert app.screen.active_bindings["x"].binding.description == "Manage Xero"
 
 
-async def test_saved_is_only_said_for_a_saved_choice(xservices, xero, http_browser, sandbox):
+async def test_saved_is_only_said_for_a_saved_choice(connect_xservices, xero, http_browser, connect_sandbox):
     from tui.screens.xero.account_picker import AccountPickerScreen
     from tui.screens.xero.screen import XeroScreen
     from tui.screens.xero.flow import open_xero_screen
 
     connect_service(xero, http_browser)
-    app = sync_app(xservices)
+    app = sync_app(connect_xservices)
     async with app.run_test(size=(100, 32)) as pilot:
         await startup_pass(pilot)
         open_xero_screen(app)
@@ -175,7 +170,7 @@ async def test_saved_is_only_said_for_a_saved_choice(xservices, xero, http_brows
         await wait_for(pilot, lambda: isinstance(app.screen, XeroScreen))
         await pilot.pause()
         assert "Saved." not in screen_text(app) and "210 Labour Income" in screen_text(app)
-    assert log_lines(xservices, "Labour") == ["Labour invoice lines now post to 210 Labour Income (by sam)"]
+    assert log_lines(connect_xservices, "Labour") == ["Labour invoice lines now post to 210 Labour Income (by sam)"]
 
 
 def top_line(app) -> str:
@@ -183,17 +178,17 @@ def top_line(app) -> str:
     return app.screen._compositor.render_strips()[0].text
 
 
-async def test_the_header_gives_way_by_priority_at_80_columns(xservices, xero, http_browser, sandbox):
+async def test_the_header_gives_way_by_priority_at_80_columns(connect_xservices, xero, http_browser, connect_sandbox):
     """The business name is cut first (with an ellipsis) or left out; the sync status is cut only when it alone
     is too long, and then with an ellipsis too; never a word cut short without one."""
     from tui.domain.business import BusinessDetails
     from tui.screens.settings.integrations import IntegrationsScreen
 
     name = "Harbour City Plumbing & Gas Fitting Pty Ltd"
-    xservices.save_business(BusinessDetails(name=name, email="accounts@hcp.example"))
+    connect_xservices.save_business(BusinessDetails(name=name, email="accounts@hcp.example"))
     connect_service(xero, http_browser)
-    send(xservices, make_invoice(xservices, number="TC-0750"))
-    app = sync_app(xservices)
+    send(connect_xservices, make_invoice(connect_xservices, number="TC-0750"))
+    app = sync_app(connect_xservices)
     async with app.run_test(size=(80, 24)) as pilot:
         await startup_pass(pilot)
         await on_screen(pilot, IntegrationsScreen, "integrations")
@@ -202,7 +197,7 @@ async def test_the_header_gives_way_by_priority_at_80_columns(xservices, xero, h
         assert "  Harbour City Plumbing & Gas Fitti…  Synced" in line, line
         assert line.startswith(" tradiecore › Integrations ")
 
-        sandbox.control.inject("html", path="/api.xro/2.0/invoices", methods=["GET"])
+        connect_sandbox.control.inject("html", path="/api.xro/2.0/invoices", methods=["GET"])
         await next_pass(pilot)  # what the pass met is longer than 80 columns leave it
         assert header(app) == "Unexpected reply from Xero to GET Invoices (HTTP 200, not JSON)"
         line = top_line(app)

@@ -164,7 +164,7 @@ def test_header_disconnected(snap_compare, connected):
 
 @pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x32", "80x24"])
 def test_first_sync_preview(snap_compare, sandbox, xservices, xero_cfg, size):
-    from tests.sync.conftest import connect_business
+    from tests.fixtures.sync import connect_business
     from tui.domain.business import BusinessDetails
     from tui.screens.sync.preview import FirstSyncPreviewScreen
 

@@ -107,7 +107,7 @@ async def test_conflict_resolved_on_the_sync_screen(connected):
 
 
 async def _unconfirmed(sandbox, xservices, xero_cfg):
-    from tests.sync.conftest import connect_business
+    from tests.fixtures.sync import connect_business
     from tui.domain.business import BusinessDetails
 
     xservices.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
@@ -263,7 +263,7 @@ async def test_contact_name_clash_linked_from_the_sync_screen(connected):
 
 async def test_demo_first_sync_sends_its_invoices_and_a_sent_draft_follows_in_one_pass(sandbox, xservices, xero_cfg):
     """The demo business against the demo company: no preview to untangle, its sent invoices go straight up."""
-    from tests.sync.conftest import connect_business
+    from tests.fixtures.sync import connect_business
     from tui.demo_data import seed_demo
     from tui.screens.sync.preview import FirstSyncPreviewScreen
 

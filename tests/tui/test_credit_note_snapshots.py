@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from tests.connect.helpers import wait_for
 from tests.tui.screen_harness import ScreenApp, type_into
-from tests.tui.test_invoice_snapshots import SIZE, SMALL, demo, quiet  # noqa: F401  (demo: the fixture)
+from tests.tui.test_invoice_snapshots import SIZE, SMALL, quiet
 
 from tui.devtools.screenshots import credit_note_in_use
 from tui.domain.credit import LinePick

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from tests.conftest import FIXED_NOW
 from tests.connect.helpers import wait_for
-from tests.store.conftest import postgres_url  # noqa: F401  (a throw-away PostgreSQL database)
 from tests.tui.screen_harness import ScreenApp, settle, type_into
 from textual import events
 from textual.widgets import Input

@@ -11,17 +11,11 @@ from tests.tui.screen_harness import ScreenApp, settle, type_into
 from tui.screens.customers.editor import CustomerEditorScreen
 from tui.screens.customers.screen import CustomersScreen
 from tui.screens.invoices.editor import InvoiceEditorScreen
-from tui.devtools.screenshots import make_services
 from tests.tui.test_fit import six_lines
 
 SIZE = (100, 32)
 SMALL = (80, 24)  # every screen works at 80x24
 DRAFT, PAID = 6, 3
-
-
-@pytest.fixture
-def demo(tmp_path):
-    return make_services(tmp_path / "demo")
 
 
 async def quiet(pilot) -> None:

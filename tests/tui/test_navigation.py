@@ -15,19 +15,23 @@ def screen_name(app) -> str:
     return type(app.screen).__name__
 
 
+async def press(pilot, *keys: str) -> str:
+    """Press ``keys`` one at a time, each one's screen settled; the name of the screen they lead to."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+    return screen_name(pilot.app)
+
+
 async def test_todo_settings_integrations_by_keyboard(demo_services):
     app = TradieApp(demo_services)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         assert screen_name(app) == "TodoScreen"
-        await pilot.press("s")
-        await settle(pilot)
-        assert screen_name(app) == "SettingsScreen"
+        assert await press(pilot, "s") == "SettingsScreen"
         text = screen_text(app)
         assert "Business details" in text and "Email" in text and "Integrations" in text
-        await pilot.press("down", "down", "enter")
-        await settle(pilot)
-        assert screen_name(app) == "IntegrationsScreen"
+        assert await press(pilot, "down", "down", "enter") == "IntegrationsScreen"
         text = screen_text(app)
         assert "Available Connections" in text
         assert "Xero  Not connected" in text
@@ -40,35 +44,19 @@ async def test_settings_letters_go_straight_to_a_setting(demo_services):
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         for key, expected in (("b", "BusinessScreen"), ("e", "EmailSettingsScreen"), ("i", "IntegrationsScreen")):
-            await pilot.press("s")
-            await settle(pilot)
-            await pilot.press(key)
-            await settle(pilot)
-            assert screen_name(app) == expected
-            await pilot.press("escape", "escape")
-            await settle(pilot)
-            assert screen_name(app) == "TodoScreen"
+            assert await press(pilot, "s", key) == expected
+            assert await press(pilot, "escape", "escape") == "TodoScreen"
 
 
 async def test_escape_goes_back_and_stops_at_todo(demo_services):
     app = TradieApp(demo_services)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        await pilot.press("b")
-        await settle(pilot)
-        assert screen_name(app) == "BusinessScreen"
+        assert await press(pilot, "s", "b") == "BusinessScreen"
         assert type(app.focused).__name__ == "Input"  # Escape works from inside a text field too
-        await pilot.press("escape")
-        await settle(pilot)
-        assert screen_name(app) == "SettingsScreen"
-        await pilot.press("escape")
-        await settle(pilot)
-        assert screen_name(app) == "TodoScreen"
-        await pilot.press("escape")
-        await settle(pilot)
-        assert screen_name(app) == "TodoScreen"
+        assert await press(pilot, "escape") == "SettingsScreen"
+        assert await press(pilot, "escape") == "TodoScreen"
+        assert await press(pilot, "escape") == "TodoScreen"
         assert len(app.screen_stack) == 1
         assert "esc Back" not in screen_text(app)  # nothing to go back to from home
 
@@ -84,9 +72,7 @@ async def test_enter_on_a_row_opens_that_invoice(demo_services):
         await pilot.press("down")
         second = todo.highlighted_invoice_id
         assert second == overdue.rows[1].id
-        await pilot.press("enter")
-        await settle(pilot)
-        assert screen_name(app) == "InvoiceEditorScreen"
+        assert await press(pilot, "enter") == "InvoiceEditorScreen"
         assert (app.screen.invoice_id, app.screen.customer_id) == (second, None)
 
 
@@ -94,15 +80,11 @@ async def test_todo_keys_for_new_invoice_and_customers(demo_services):
     app = TradieApp(demo_services)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        assert screen_name(app) == "InvoiceEditorScreen"
+        assert await press(pilot, "n") == "InvoiceEditorScreen"
         assert (app.screen.invoice_id, app.screen.customer_id) == (None, None)
         app.goto("todo")
         await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        assert screen_name(app) == "CustomersScreen"
+        assert await press(pilot, "c") == "CustomersScreen"
 
 
 EXPECTED_SCREENS = {
@@ -123,18 +105,12 @@ async def test_command_palette_go_to_by_typing(demo_services):
     app = TradieApp(demo_services)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        assert screen_name(app) == "CommandPalette"
+        assert await press(pilot, "ctrl+p") == "CommandPalette"
         await pilot.press(*"integr")
         await settle(pilot)
         assert "Go to Integrations" in screen_text(app)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert screen_name(app) == "IntegrationsScreen"
-        await pilot.press("escape")
-        await settle(pilot)
-        assert screen_name(app) == "TodoScreen"
+        assert await press(pilot, "enter") == "IntegrationsScreen"
+        assert await press(pilot, "escape") == "TodoScreen"
 
 
 async def test_command_palette_has_go_to_for_every_screen(demo_services):
@@ -162,16 +138,12 @@ async def test_help_on_f1_and_question_mark_lists_this_screens_keys(demo_service
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         for key in ("f1", "question_mark"):
-            await pilot.press(key)
-            await settle(pilot)
-            assert screen_name(app) == "HelpScreen"
+            assert await press(pilot, key) == "HelpScreen"
             text = screen_text(app)
             assert "On To Do" in text
             for line in ("New invoice", "Customers", "Settings", "Open", "Go to any screen", "Back to the previous"):
                 assert line in text
-            await pilot.press("escape")
-            await settle(pilot)
-            assert screen_name(app) == "TodoScreen"
+            assert await press(pilot, "escape") == "TodoScreen"
 
 
 async def test_question_mark_types_in_a_text_field(demo_services):
@@ -183,49 +155,28 @@ async def test_question_mark_types_in_a_text_field(demo_services):
         field = app.screen.query_one("#address")
         field.focus()
         field.value = ""
-        await pilot.press("question_mark")
-        await settle(pilot)
-        assert screen_name(app) == "BusinessScreen"
+        assert await press(pilot, "question_mark") == "BusinessScreen"
         assert field.value == "?"
-        await pilot.press("f1")
-        await settle(pilot)
-        assert screen_name(app) == "HelpScreen"
+        assert await press(pilot, "f1") == "HelpScreen"
 
 
-async def test_keys_can_be_remapped_in_config_toml(demo_services):
+@pytest.mark.parametrize("environ, settings_key", [({}, "f2"), ({"TRADIECORE_KEYS_SETTINGS": "f3"}, "f3")],
+                         ids=["config.toml", "the environment wins"])
+async def test_keys_can_be_remapped(demo_services, monkeypatch, environ, settings_key):
     cfg_dir = demo_services.cfg.config_dir
     cfg_dir.mkdir(parents=True, exist_ok=True)
     (cfg_dir / "config.toml").write_text('[keys]\nsettings = "f2"\nhelp = "f10"\n', encoding="utf-8")
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
     app = TradieApp(demo_services)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        assert "f2 Settings" in screen_text(app)  # the footer shows the new key
-        await pilot.press("s")
-        await settle(pilot)
-        assert screen_name(app) == "TodoScreen"
-        await pilot.press("f2")
-        await settle(pilot)
-        assert screen_name(app) == "SettingsScreen"
-        await pilot.press("f10")
-        await settle(pilot)
-        assert screen_name(app) == "HelpScreen"
-        assert "f2" not in screen_text(app)  # help lists Settings' keys, not To Do's
-
-
-async def test_keys_from_the_environment_win(demo_services, monkeypatch):
-    cfg_dir = demo_services.cfg.config_dir
-    cfg_dir.mkdir(parents=True, exist_ok=True)
-    (cfg_dir / "config.toml").write_text('[keys]\nsettings = "f2"\n', encoding="utf-8")
-    monkeypatch.setenv("TRADIECORE_KEYS_SETTINGS", "f3")
-    app = TradieApp(demo_services)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        assert screen_name(app) == "TodoScreen"
-        await pilot.press("f3")
-        await settle(pilot)
-        assert screen_name(app) == "SettingsScreen"
+        assert f"{settings_key} Settings" in screen_text(app)  # the footer shows the new key
+        for old_key in {"s", "f2"} - {settings_key}:
+            assert await press(pilot, old_key) == "TodoScreen"
+        assert await press(pilot, settings_key) == "SettingsScreen"
+        assert await press(pilot, "f10") == "HelpScreen"
+        assert settings_key not in screen_text(app)  # help lists Settings' keys, not To Do's
 
 
 async def test_a_broken_keys_table_is_reported_not_fatal(demo_services):

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from tests.tui.screen_harness import ScreenApp, settle, type_into
-from tests.tui.test_invoice_snapshots import SIZE, demo, quiet  # noqa: F401  (demo: the fixture)
+from tests.tui.test_invoice_snapshots import SIZE, quiet
 
 from tui.domain.payment import PaymentMethod
 from tui.screens.invoices.editor import InvoiceEditorScreen

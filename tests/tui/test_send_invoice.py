@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import socket
 from email import message_from_bytes, policy
 
-import pytest
 from tests.conftest import FIXED_NOW
+from tests.fixtures.net import free_port
 from tests.tui.screen_harness import ScreenApp, settle, text_of, type_into
 from textual.widgets import DataTable
 
@@ -20,34 +19,6 @@ from tui.services import Services
 
 DRAFT = 6  # the demo's draft for Coastal Builders Pty Ltd
 TO = "ap@coastalbuilders.example"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it is sent."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller.port, inbox
-    controller.stop()
 
 
 def services_mailing_to(env, monkeypatch, port: int | None) -> Services:

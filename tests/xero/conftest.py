@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 from contextlib import contextmanager
 from dataclasses import replace
@@ -13,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from tests.fixtures.net import free_port
 from tui.config import Config, XeroConfig
 from tui.credentials.user_store import FileSecretStore
 from tui.xero.api import XeroApi
@@ -86,12 +86,6 @@ def secrets(cfg: Config) -> FileSecretStore:
 
 
 # -- the sandbox, over real HTTP on loopback --------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class LinkedClock(FakeClock):

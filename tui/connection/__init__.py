@@ -18,7 +18,10 @@ A reconnect (the stored connection is Disconnected) must end on the same organis
 * :mod:`tui.connection.accounts`: the chart of accounts and the revenue-account mappings;
 * :mod:`tui.connection.status`: the one status (:class:`XeroOverview`; with the sync's, :class:`XeroStatus`),
   check, disconnect, To Do warnings;
-* :mod:`tui.connection.service`: :class:`XeroConnection`, which has all of the above.
+* :mod:`tui.connection.factory`: what talks to Xero for an organisation (its OAuth client, token store, API),
+  built the same way for the connection and the sync;
+* :mod:`tui.connection.service`: :class:`XeroConnection`, which has all of the above, working with what it is
+  handed (:class:`~tui.connection.service.Wiring`: the configuration, the secrets, a session factory, the clock).
 """
 
 from tui.connection.accounts import CATEGORIES, Account, MappedAccount

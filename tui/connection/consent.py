@@ -269,7 +269,7 @@ class ConsentSteps:
         business's prefix, so the next invoice numbered here is above it, before anything is emailed. Returns that
         next number."""
         from tui.store.numbering import next_number, record_xero_numbers
-        from tui.sync.numbers import ALL_STATUSES
+        from tui.sync.invoice_numbers import ALL_STATUSES
 
         with self.api() as api:
             found = api.invoices(statuses=ALL_STATUSES, where='Type=="ACCREC"', summary_only=True)

@@ -12,9 +12,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy import bindparam, text
 
-from tui.store.types import UTCDateTime
+from tui.store.column_types import UTCDateTime
 
-_WHEN = bindparam("u", type_=UTCDateTime())  # stored like every other time (see tui.store.types)
+_WHEN = bindparam("u", type_=UTCDateTime())  # stored like every other time (see tui.store.column_types)
 
 
 class DatabaseTokenRow:

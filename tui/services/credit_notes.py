@@ -187,12 +187,13 @@ class CreditNoteServices:
                         on: date | None = None) -> CreditNote:
         from tui.domain.credit import new_allocation
         from tui.store.credit_notes import get_credit_note
-        from tui.store.credit_use import add_allocation
+        from tui.store.credit_use import add_allocation, lock_for_use
         from tui.store.invoices import get_invoice
 
         tz = self.business().time_zone
         on = on or self.today()
         with self.session() as s:
+            lock_for_use(s, credit_note_id, invoice_id)
             note, invoice = get_credit_note(s, credit_note_id), get_invoice(s, invoice_id)
             allocation = new_allocation(note, invoice, amount, on)
             return add_allocation(s, note, invoice, allocation.amount, on, self.user, self.now(), tz)
@@ -227,10 +228,11 @@ class CreditNoteServices:
                       reference: str = "") -> CreditNote:
         from tui.domain.credit import new_refund
         from tui.store.credit_notes import get_credit_note
-        from tui.store.credit_use import add_refund
+        from tui.store.credit_use import add_refund, lock_for_use
 
         on = on or self.today()
         with self.session() as s:
+            lock_for_use(s, credit_note_id)
             refund = new_refund(get_credit_note(s, credit_note_id), amount, on, method, reference)
             return add_refund(s, refund, self.user, self.now())
 

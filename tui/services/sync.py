@@ -177,13 +177,13 @@ class SyncService:
                 resolve_conflicts(s, invoice_id, choices, self._now(), tz)
 
     def retry(self, invoice_id: int | None = None, customer_id: int | None = None,
-              payment_id: int | None = None) -> int:
-        """Retry one invoice, customer or payment; with no arguments, Retry all. Returns how many entries were
-        released."""
+              payment_id: int | None = None, record: tuple[str, int] | None = None) -> int:
+        """Retry one invoice, customer or payment, or one ``record`` (kind, id: a credit note's, an allocation's,
+        a refund's); with no arguments, Retry all. Returns how many entries were released."""
         from tui.sync.status import retry
 
         with self._session() as s:
-            return retry(s, invoice_id, customer_id, payment_id)
+            return retry(s, invoice_id, customer_id, payment_id, record=record)
 
     def renumber(self, invoice_id: int, number: str):
         """The fix for an invoice-number clash (DuplicateError if the number is used here)."""

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tui.connection import XeroConnection
-    from tui.services.core import Services
+    from tui.connection.service import Wiring
     from tui.services.sync import SyncService
 
 
-def sync_service(services: Services) -> SyncService:
-    """The sync's side for the screens, with this process's runner made on first use."""
+def sync_service(services) -> SyncService:
+    """The sync's side for ``services`` (:class:`~tui.services.Services`), its runner made on first use."""
     from tui.services.sync import SyncService
 
     def make_runner():
@@ -34,15 +34,21 @@ def sync_service(services: Services) -> SyncService:
                        make_runner=make_runner)
 
 
-def xero_connection(services: Services) -> XeroConnection:
-    """The Xero connection, working on the services' configuration, secrets, database and clock."""
-    from tui.connection import XeroConnection
+def connection_wiring(services) -> Wiring:
+    """What the Xero connection works with: the configuration, secrets, database and clock of ``services``."""
     from tui.connection.service import Wiring
 
     def set_config(cfg) -> None:
         services.cfg = cfg
 
-    return XeroConnection(Wiring(
+    return Wiring(
         config=lambda: services.cfg, set_config=set_config, secrets=lambda: services.secrets,
         engine=lambda: services.engine, session=services.session, now=lambda: services.now(), user=services.user,
-        sync_overview=lambda s: services.sync.overview(s)))
+        sync_overview=lambda s: services.sync.overview(s))
+
+
+def xero_connection(services) -> XeroConnection:
+    """The Xero connection of ``services``."""
+    from tui.connection import XeroConnection
+
+    return XeroConnection(connection_wiring(services))

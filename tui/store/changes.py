@@ -31,7 +31,7 @@ from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 from sqlmodel import Field, SQLModel
 
 from tui.clock import utc_now
-from tui.store.types import UTCDateTime
+from tui.store.column_types import UTCDateTime
 
 log = logging.getLogger("tui.store")
 

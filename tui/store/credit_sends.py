@@ -20,7 +20,7 @@ from tui.domain.credit_note import CreditNote, CreditNoteStatus
 from tui.domain.errors import TransitionError
 from tui.store.credit_notes import claimed_error, get_credit_note
 from tui.store.credit_tables import CreditNoteRow
-from tui.store.credit_use import add_allocation
+from tui.store.credit_use import add_allocation, lock_for_use
 from tui.store.errors import ConflictError, NotFound
 from tui.store.invoices import get_invoice
 from tui.store.sends import ABANDONED_AFTER, _gone, this_process
@@ -78,6 +78,7 @@ def finish_credit_note_send(s: Session, claim: CreditClaim, now: datetime, time_
         return note
     enqueue(s, CREDIT_NOTE, note.id, now)
     if note.invoice_id is not None:
+        lock_for_use(s, note.id, note.invoice_id)  # the note's row is this transaction's already: the invoice's
         invoice = get_invoice(s, note.invoice_id)
         amount = allocation_on_send(note, invoice)
         if amount > 0:

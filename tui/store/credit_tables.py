@@ -11,7 +11,7 @@ from sqlalchemy import Column, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
-from tui.store.types import ExactDecimal, UTCDateTime
+from tui.store.column_types import ExactDecimal, UTCDateTime
 
 
 def _money():
@@ -34,6 +34,7 @@ class CreditNoteRow(SQLModel, table=True):
     total: Decimal = _money()
     amount_allocated: Decimal = _money()
     amount_refunded: Decimal = _money()
+    amount_elsewhere: Decimal = _money()  # allocated in Xero to invoices that are not this app's
     origin: str = "local"  # local | xero
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_to: str = ""

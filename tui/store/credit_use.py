@@ -90,14 +90,19 @@ def unused_credit(s: Session, customer_id: int) -> Decimal:
 
 
 def recount_credit_note(s: Session, credit_note_id: int, user: str, now: datetime) -> CreditNote:
-    """The credit note's amounts allocated and refunded from its rows that count; its state follows."""
+    """The credit note's amounts allocated and refunded from its rows that count (and what Xero allocated to
+    invoices that are not ours); its state follows."""
     note = get_credit_note(s, credit_note_id)
     if note.status in (CreditNoteStatus.DRAFT, CreditNoteStatus.VOIDED):
         return note
-    allocations = s.exec(select(CreditAllocationRow).where(CreditAllocationRow.credit_note_id == credit_note_id))
+    allocations = [allocation_of(r) for r in s.exec(select(CreditAllocationRow).where(
+        CreditAllocationRow.credit_note_id == credit_note_id))]
+    elsewhere = s.get(CreditNoteRow, credit_note_id).amount_elsewhere  # to invoices Xero has and we do not
+    if elsewhere:
+        allocations.append(Allocation(credit_note_id, 0, elsewhere, note.issue_date))
     refunds = s.exec(select(CreditRefundRow).where(CreditRefundRow.credit_note_id == credit_note_id))
     try:
-        new = after_use(note, [allocation_of(r) for r in allocations], [refund_of(r) for r in refunds])
+        new = after_use(note, allocations, [refund_of(r) for r in refunds])
     except ValueError:  # Xero's own count (read back) is the truth there: more used than we know of locally
         return note
     if (new.status, new.amount_allocated, new.amount_refunded) != (note.status, note.amount_allocated,
@@ -126,6 +131,16 @@ def recount_invoice(s: Session, invoice_id: int, user: str, now: datetime) -> In
     return new
 
 
+def lock_for_use(s: Session, credit_note_id: int, invoice_id: int | None = None) -> None:
+    """Take the credit note's row (then the invoice's) for this transaction, as its first statements: of two people
+    using the same credit (or crediting the same invoice) at once, the second waits, then reads what the first
+    committed, so together they never use more than there is. Credit note first, then invoice, always."""
+    s.execute(update(CreditNoteRow).where(col(CreditNoteRow.id) == credit_note_id)
+              .values(version=CreditNoteRow.version))
+    if invoice_id is not None:
+        s.execute(update(InvoiceRow).where(col(InvoiceRow.id) == invoice_id).values(version=InvoiceRow.version))
+
+
 def add_allocation(s: Session, note: CreditNote, invoice: Invoice, amount: Decimal, on: date, user: str,
                    now: datetime, time_zone: str) -> CreditNote:
     """Store an allocation made here (checked by :func:`tui.domain.credit.new_allocation`), queued for Xero."""
@@ -143,6 +158,8 @@ def remove_allocation(s: Session, allocation_id: int, user: str, now: datetime) 
     row = s.get(CreditAllocationRow, allocation_id)
     if row is None:
         raise NotFound("This allocation no longer exists")
+    lock_for_use(s, row.credit_note_id, row.invoice_id)
+    s.refresh(row)
     ensure_removable(allocation_of(row))
     row.removed_at, row.removed_by = now, user
     s.add(row)
@@ -168,6 +185,8 @@ def remove_refund(s: Session, refund_id: int, user: str, now: datetime) -> Credi
     row = s.get(CreditRefundRow, refund_id)
     if row is None:
         raise NotFound("This refund no longer exists")
+    lock_for_use(s, row.credit_note_id)
+    s.refresh(row)
     ensure_removable(refund_of(row))
     row.removed_at, row.removed_by = now, user
     s.add(row)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import Field, Session, SQLModel
 
-from tui.store.types import UTCDateTime
+from tui.store.column_types import UTCDateTime
 
 LINK_HOURS = 24
 SESSION_DAYS = 14

@@ -15,7 +15,7 @@ from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
-from tui.store.types import UTCDateTime
+from tui.store.column_types import UTCDateTime
 
 
 class SyncOutboxRow(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""SQLModel tables. Money columns are exact decimals, times aware UTC (:mod:`tui.store.types`); every editable row
+"""SQLModel tables. Money columns are exact decimals, times aware UTC (:mod:`tui.store.column_types`); every editable row
 carries a version for safe saves."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
-from tui.store.types import ExactDecimal, UTCDateTime
+from tui.store.column_types import ExactDecimal, UTCDateTime
 
 
 def _money(**kw):

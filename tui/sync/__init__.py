@@ -30,7 +30,7 @@ A pass (:meth:`SyncRunner.run_once`)
        customer contacts made in Xero added; conflicts resolved by :mod:`.contact_conflicts`;
     5. push, in the order Xero takes writes to an invoice (:mod:`.order`): payments removed here (a
        ``POST /Payments/{id}`` DELETED each, :mod:`.payments`) before invoice updates; contacts (:mod:`.contacts`),
-       then invoices with their numbers checked against Xero's (:mod:`.numbers`), 50 to a request, planned from
+       then invoices with their numbers checked against Xero's (:mod:`.invoice_numbers`), 50 to a request, planned from
        the records as they are now, responses recorded as they arrive (:mod:`.push`, :mod:`.batches`); an update
        refused for a payment removed meanwhile sent again; then payments taken here, 50 to a ``PUT /Payments``;
        left requests not planned again are dropped.

@@ -151,6 +151,7 @@ def _apply(ctx: Context, s: Session, row: CreditNoteRow, item: dict, now: dateti
         s.add(row)
         records.log(s, now, f"{row.number}: voided in Xero")
     invoices = fold_allocations(s, row, item.get("Allocations") or [], now)
+    row.amount_elsewhere = _elsewhere(s, item.get("Allocations") or [])
     fold_refunds(s, row, item.get("Payments") or [], now)
     s.flush()
     for invoice_id in invoices:
@@ -170,6 +171,13 @@ def _remote_allocations(s: Session, listed: list[dict]) -> list[tuple[str, int, 
         if invoice_id is not None and a.get("AllocationID") and a.get("Date") and not a.get("IsDeleted"):
             out.append((str(a["AllocationID"]), invoice_id, dec(a.get("Amount")), wire.parse_date(a["Date"])))
     return out
+
+
+def _elsewhere(s: Session, listed: list[dict]) -> Decimal:
+    """What Xero lists allocated to invoices that are not ours (the credit note's, used where we cannot see)."""
+    ours = {a for a, *_ in _remote_allocations(s, listed)}
+    return sum((dec(a.get("Amount")) for a in listed
+                if a.get("AllocationID") and not a.get("IsDeleted") and str(a["AllocationID"]) not in ours), Decimal(0))
 
 
 def fold_allocations(s: Session, note: CreditNoteRow, listed: list[dict], now: datetime) -> set[int]:

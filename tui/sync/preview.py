@@ -120,7 +120,7 @@ def local_sent(s: Session) -> list[LocalSent]:
 
 def preview_first_sync(ctx, sync_from: date | None = None) -> FirstSyncPreview:
     """Read Xero's invoice numbers (once) and sort our sent invoices. ``ctx``: a :class:`~tui.sync.context.Context`."""
-    from tui.sync.numbers import read_invoice_numbers
+    from tui.sync.invoice_numbers import read_invoice_numbers
 
     numbers = read_invoice_numbers(ctx)  # also keeps Xero's highest number, so the next number is above it
     with ctx.session() as s:

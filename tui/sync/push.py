@@ -6,7 +6,7 @@ UpdatedDateUTC, the synced snapshot, per-element errors with Xero's own message)
 deletes the batch row; a record changed here after its request was built is queued again in that transaction
 (the sync queue's entry's ``seq``, or for a customer the contact it would send now), so the newer version follows.
 
-An invoice to create is checked against the numbers Xero already has (:mod:`.numbers`): one taken by an
+An invoice to create is checked against the numbers Xero already has (:mod:`.invoice_numbers`): one taken by an
 invoice that is evidently ours is linked, any other is a clash reported on the invoice.
 """
 
@@ -28,7 +28,7 @@ from tui.sync.batches import delete_batch, element_errors, prepare, transmit
 from tui.sync.contacts import push_contacts
 from tui.sync.context import Context, loads
 from tui.sync.mapping import invoice_from_xero, invoice_to_xero, invoice_view, totals_match
-from tui.sync.numbers import is_ours, read_invoice_numbers, suggest_number
+from tui.sync.invoice_numbers import is_ours, read_invoice_numbers, suggest_number
 
 
 ALLOCATED = "allocated"  # the problem of an update Xero refused because a payment (or credit note) is on the invoice

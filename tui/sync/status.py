@@ -320,9 +320,13 @@ def resolve_conflicts(s: Session, invoice_id: int, choices: dict[str, str], now:
 # -- actions -------------------------------------------------------------------------------------------------------
 
 def retry(s: Session, invoice_id: int | None = None, customer_id: int | None = None,
-          payment_id: int | None = None) -> int:
-    """Retry one invoice / customer / payment, or (no arguments) Retry all: held errors and clashes become ready
-    again."""
+          payment_id: int | None = None, *, record: tuple[str, int] | None = None) -> int:
+    """Retry one invoice / customer / payment / ``record`` (kind, id), or (no arguments) Retry all: held errors and
+    clashes become ready again."""
+    if record is not None:
+        n = outbox.release(s, *record)
+        records.clear_error(s, *record) if n else None
+        return n
     if payment_id is not None:
         n = outbox.release(s, outbox.PAYMENT, payment_id)
         records.clear_error(s, outbox.PAYMENT, payment_id) if n else None

@@ -7,7 +7,7 @@ answer may have been lost):
 
 - a contact, by the email and name it was sent with (:func:`~tui.sync.contacts.match_contact`, as for any
   unlinked customer);
-- an invoice, by its number, contact and total (:func:`~tui.sync.numbers.is_ours`, as for any invoice to create).
+- an invoice, by its number, contact and total (:func:`~tui.sync.invoice_numbers.is_ours`, as for any invoice to create).
 
 One found is linked, with what was sent as its last synced version, so the pull that follows merges any change
 made in Xero since against it; a customer edited here after the request was built is queued to be sent again.
@@ -37,7 +37,7 @@ from tui.sync.mapping import apply_view, invoice_from_xero
 from tui.sync.batches import unfinished_batches
 from tui.sync.contact_view import FIELDS, view_of_body
 from tui.sync.contacts import match_contact, read_contacts, requeue_if_changed
-from tui.sync.numbers import is_ours, read_invoice_numbers
+from tui.sync.invoice_numbers import is_ours, read_invoice_numbers
 
 
 def settle_unfinished(ctx: Context) -> None:

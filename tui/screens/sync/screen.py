@@ -41,8 +41,13 @@ CODE_LABELS = {
     "scope": "Xero needs your permission",
     "invoice": "Payment waits for its invoice",
     "unavailable": "Xero failed on it",
+    "credit_note": "Xero refused the credit note",
+    "allocation": "Xero refused the allocation",
+    "refund": "Xero refused the refund",
+    "waiting": "Waits for Xero to have what it uses",
 }
 LEVEL_STYLES = {"error": "red", "warning": "yellow"}
+CREDIT_KINDS = ("credit_note", "allocation", "refund")  # retried by kind and id
 
 
 @dataclass(frozen=True)
@@ -276,6 +281,8 @@ class SyncScreen(BaseScreen):
         if problem is None:
             return
         kw = {{"invoice": "invoice_id", "payment": "payment_id"}.get(problem.kind, "customer_id"): problem.entity_id}
+        if problem.kind in CREDIT_KINDS:  # a credit note's, an allocation's or a refund's
+            kw = {"record": (problem.kind, problem.entity_id)}
         self.blocking(lambda: self.services.sync.retry(**kw),
                       on_done=lambda n: self._fixed(f"Retrying {problem.title}."), group="sync-action")
 

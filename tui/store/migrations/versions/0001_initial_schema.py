@@ -8,7 +8,7 @@ Create Date: 2026-11-25
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tui.store.types
+import tui.store.column_types
 
 
 revision = '0001'
@@ -37,7 +37,7 @@ def upgrade() -> None:
     sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('address', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('updated_at', tui.store.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', tui.store.column_types.UTCDateTime(), nullable=False),
     sa.Column('updated_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('xero_contact_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.PrimaryKeyConstraint('id')
@@ -55,13 +55,13 @@ def upgrade() -> None:
     sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('amounts', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('total', tui.store.types.ExactDecimal(precision=18, scale=4), nullable=False),
-    sa.Column('amount_paid', tui.store.types.ExactDecimal(precision=18, scale=4), nullable=False),
-    sa.Column('sent_at', tui.store.types.UTCDateTime(), nullable=True),
+    sa.Column('total', tui.store.column_types.ExactDecimal(precision=18, scale=4), nullable=False),
+    sa.Column('amount_paid', tui.store.column_types.ExactDecimal(precision=18, scale=4), nullable=False),
+    sa.Column('sent_at', tui.store.column_types.UTCDateTime(), nullable=True),
     sa.Column('sent_to', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('send_error', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('updated_at', tui.store.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', tui.store.column_types.UTCDateTime(), nullable=False),
     sa.Column('updated_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('xero_invoice_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], ),
@@ -78,8 +78,8 @@ def upgrade() -> None:
     sa.Column('invoice_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('description', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('quantity', tui.store.types.ExactDecimal(precision=18, scale=4), nullable=False),
-    sa.Column('unit_price', tui.store.types.ExactDecimal(precision=18, scale=4), nullable=False),
+    sa.Column('quantity', tui.store.column_types.ExactDecimal(precision=18, scale=4), nullable=False),
+    sa.Column('unit_price', tui.store.column_types.ExactDecimal(precision=18, scale=4), nullable=False),
     sa.Column('category', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('tax_type', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.ForeignKeyConstraint(['invoice_id'], ['invoice.id'], ondelete='CASCADE'),

@@ -8,7 +8,7 @@ Create Date: 2026-11-25
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tui.store.types
+import tui.store.column_types
 
 
 revision = '0002'
@@ -35,8 +35,8 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('connected_at', tui.store.types.UTCDateTime(), nullable=True),
-    sa.Column('disconnected_at', tui.store.types.UTCDateTime(), nullable=True),
+    sa.Column('connected_at', tui.store.column_types.UTCDateTime(), nullable=True),
+    sa.Column('disconnected_at', tui.store.column_types.UTCDateTime(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('tenant_id')
     )

@@ -8,7 +8,7 @@ Create Date: 2026-11-25
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tui.store.types
+import tui.store.column_types
 
 
 revision = '0003'
@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('entries', sa.Text(), nullable=False),
-    sa.Column('created_at', tui.store.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', tui.store.column_types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('sync_conflict',
@@ -36,9 +36,9 @@ def upgrade() -> None:
     sa.Column('base', sa.Text(), nullable=False),
     sa.Column('local', sa.Text(), nullable=False),
     sa.Column('remote', sa.Text(), nullable=False),
-    sa.Column('remote_updated_utc', tui.store.types.UTCDateTime(), nullable=True),
-    sa.Column('created_at', tui.store.types.UTCDateTime(), nullable=False),
-    sa.Column('resolved_at', tui.store.types.UTCDateTime(), nullable=True),
+    sa.Column('remote_updated_utc', tui.store.column_types.UTCDateTime(), nullable=True),
+    sa.Column('created_at', tui.store.column_types.UTCDateTime(), nullable=False),
+    sa.Column('resolved_at', tui.store.column_types.UTCDateTime(), nullable=True),
     sa.Column('resolution', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
@@ -49,13 +49,13 @@ def upgrade() -> None:
     sa.Column('tenant_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('holder', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('holder_label', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('acquired_at', tui.store.types.UTCDateTime(), nullable=False),
-    sa.Column('expires_at', tui.store.types.UTCDateTime(), nullable=False),
+    sa.Column('acquired_at', tui.store.column_types.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', tui.store.column_types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('tenant_id')
     )
     op.create_table('sync_log',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', tui.store.types.UTCDateTime(), nullable=False),
+    sa.Column('at', tui.store.column_types.UTCDateTime(), nullable=False),
     sa.Column('level', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('message', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('invoice_id', sa.Integer(), nullable=True),
@@ -70,10 +70,10 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('entity_id', sa.Integer(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
-    sa.Column('created_at', tui.store.types.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', tui.store.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', tui.store.column_types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', tui.store.column_types.UTCDateTime(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', tui.store.types.UTCDateTime(), nullable=True),
+    sa.Column('next_attempt_at', tui.store.column_types.UTCDateTime(), nullable=True),
     sa.Column('held', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('kind', 'entity_id', name='uq_sync_outbox_entity')
@@ -83,12 +83,12 @@ def upgrade() -> None:
     sa.Column('entity_id', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('xero_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-    sa.Column('xero_updated_utc', tui.store.types.UTCDateTime(), nullable=True),
-    sa.Column('synced_at', tui.store.types.UTCDateTime(), nullable=True),
+    sa.Column('xero_updated_utc', tui.store.column_types.UTCDateTime(), nullable=True),
+    sa.Column('synced_at', tui.store.column_types.UTCDateTime(), nullable=True),
     sa.Column('snapshot', sa.Text(), server_default='', nullable=False),
     sa.Column('error', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('error_code', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('error_at', tui.store.types.UTCDateTime(), nullable=True),
+    sa.Column('error_at', tui.store.column_types.UTCDateTime(), nullable=True),
     sa.Column('excluded', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('kind', 'entity_id')
     )
@@ -97,15 +97,15 @@ def upgrade() -> None:
 
     op.create_table('sync_state',
     sa.Column('tenant_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('confirmed_at', tui.store.types.UTCDateTime(), nullable=True),
+    sa.Column('confirmed_at', tui.store.column_types.UTCDateTime(), nullable=True),
     sa.Column('sync_from', sa.Date(), nullable=True),
-    sa.Column('high_water_mark', tui.store.types.UTCDateTime(), nullable=True),
-    sa.Column('last_run_at', tui.store.types.UTCDateTime(), nullable=True),
-    sa.Column('last_success_at', tui.store.types.UTCDateTime(), nullable=True),
+    sa.Column('high_water_mark', tui.store.column_types.UTCDateTime(), nullable=True),
+    sa.Column('last_run_at', tui.store.column_types.UTCDateTime(), nullable=True),
+    sa.Column('last_success_at', tui.store.column_types.UTCDateTime(), nullable=True),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('calls_day', sa.Date(), nullable=True),
     sa.Column('calls_today', sa.Integer(), nullable=False),
-    sa.Column('accounts_checked_at', tui.store.types.UTCDateTime(), nullable=True),
+    sa.Column('accounts_checked_at', tui.store.column_types.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('tenant_id')
     )
 

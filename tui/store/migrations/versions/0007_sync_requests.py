@@ -8,7 +8,7 @@ Create Date: 2026-12-03
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tui.store.types
+import tui.store.column_types
 
 
 revision = '0007'
@@ -21,10 +21,10 @@ def upgrade() -> None:
     op.create_table('sync_request',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('requested_at', tui.store.types.UTCDateTime(), nullable=False),
+    sa.Column('requested_at', tui.store.column_types.UTCDateTime(), nullable=False),
     sa.Column('requested_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('started_at', tui.store.types.UTCDateTime(), nullable=True),
-    sa.Column('done_at', tui.store.types.UTCDateTime(), nullable=True),
+    sa.Column('started_at', tui.store.column_types.UTCDateTime(), nullable=True),
+    sa.Column('done_at', tui.store.column_types.UTCDateTime(), nullable=True),
     sa.Column('ok', sa.Boolean(), nullable=True),
     sa.Column('message', sa.Text(), server_default='', nullable=False),
     sa.Column('served_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),

@@ -8,7 +8,7 @@ Create Date: 2026-12-03
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tui.store.types
+import tui.store.column_types
 
 
 revision = '0008'
@@ -21,16 +21,16 @@ def upgrade() -> None:
     op.create_table('payment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('invoice_id', sa.Integer(), nullable=False),
-    sa.Column('amount', tui.store.types.ExactDecimal(), nullable=False),
+    sa.Column('amount', tui.store.column_types.ExactDecimal(), nullable=False),
     sa.Column('date', sa.Date(), nullable=False),
     sa.Column('method', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('origin', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('xero_payment_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('created_at', tui.store.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', tui.store.column_types.UTCDateTime(), nullable=False),
     sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('removed_at', tui.store.types.UTCDateTime(), nullable=True),
+    sa.Column('removed_at', tui.store.column_types.UTCDateTime(), nullable=True),
     sa.Column('removed_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.ForeignKeyConstraint(['invoice_id'], ['invoice.id'], ),
     sa.PrimaryKeyConstraint('id')

@@ -9,7 +9,7 @@ Create Date: 2026-12-07
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tui.store.types
+import tui.store.column_types
 
 
 revision = '0009'
@@ -22,16 +22,16 @@ def upgrade() -> None:
     with op.batch_alter_table('sync_record') as batch:
         batch.add_column(sa.Column('archived', sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table('sync_state') as batch:
-        batch.add_column(sa.Column('contacts_high_water_mark', tui.store.types.UTCDateTime(), nullable=True))
-        batch.add_column(sa.Column('contacts_read_at', tui.store.types.UTCDateTime(), nullable=True))
-        batch.add_column(sa.Column('last_change_at', tui.store.types.UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column('contacts_high_water_mark', tui.store.column_types.UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column('contacts_read_at', tui.store.column_types.UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column('last_change_at', tui.store.column_types.UTCDateTime(), nullable=True))
     with op.batch_alter_table('sync_conflict') as batch:
         batch.add_column(sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False,
                                    server_default='invoice'))
     op.create_table('app_presence',
     sa.Column('holder', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('label', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('seen_at', tui.store.types.UTCDateTime(), nullable=False),
+    sa.Column('seen_at', tui.store.column_types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('holder')
     )
 

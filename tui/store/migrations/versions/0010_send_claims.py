@@ -8,7 +8,7 @@ Create Date: 2026-12-07
 
 from alembic import op
 import sqlalchemy as sa
-import tui.store.types
+import tui.store.column_types
 
 
 revision = '0010'
@@ -21,7 +21,7 @@ def upgrade() -> None:
     with op.batch_alter_table('invoice') as batch:
         batch.add_column(sa.Column('send_id', sa.String(), nullable=False, server_default=''))
         batch.add_column(sa.Column('send_by', sa.String(), nullable=False, server_default=''))
-        batch.add_column(sa.Column('send_claimed_at', tui.store.types.UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column('send_claimed_at', tui.store.column_types.UTCDateTime(), nullable=True))
         batch.add_column(sa.Column('send_holder', sa.String(), nullable=False, server_default=''))
     numbering = op.create_table(
         'invoice_numbering',

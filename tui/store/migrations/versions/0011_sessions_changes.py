@@ -9,7 +9,7 @@ Create Date: 2026-12-07
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tui.store.types
+import tui.store.column_types
 
 
 revision = '0011'
@@ -23,7 +23,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('record_id', sa.Integer(), nullable=True),
-    sa.Column('at', tui.store.types.UTCDateTime(), nullable=False),
+    sa.Column('at', tui.store.column_types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('sync_lease', schema=None) as batch_op:
@@ -31,7 +31,7 @@ def upgrade() -> None:
                                       nullable=False))
         batch_op.add_column(sa.Column('standby_label', sqlmodel.sql.sqltypes.AutoString(), server_default='',
                                       nullable=False))
-        batch_op.add_column(sa.Column('standby_until', tui.store.types.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('standby_until', tui.store.column_types.UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:

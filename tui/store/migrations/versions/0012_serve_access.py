@@ -8,7 +8,7 @@ Create Date: 2026-12-07
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tui.store.types
+import tui.store.column_types
 
 
 revision = '0012'
@@ -21,8 +21,8 @@ def upgrade() -> None:
     op.create_table('serve_link',
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('user_name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('created_at', tui.store.types.UTCDateTime(), nullable=False),
-    sa.Column('expires_at', tui.store.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', tui.store.column_types.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', tui.store.column_types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('token_hash')
     )
     with op.batch_alter_table('serve_link', schema=None) as batch_op:
@@ -31,8 +31,8 @@ def upgrade() -> None:
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('user_name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('origin', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('created_at', tui.store.types.UTCDateTime(), nullable=False),
-    sa.Column('expires_at', tui.store.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', tui.store.column_types.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', tui.store.column_types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('token_hash')
     )
     with op.batch_alter_table('serve_session', schema=None) as batch_op:

@@ -9,7 +9,7 @@ Create Date: 2026-12-07
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tui.store.types
+import tui.store.column_types
 
 
 revision = '0014'
@@ -25,20 +25,20 @@ def _record_columns() -> list:
     return [
         sa.Column('origin', _S(), nullable=False),
         sa.Column('idempotency_key', _S(), nullable=False),
-        sa.Column('created_at', tui.store.types.UTCDateTime(), nullable=False),
+        sa.Column('created_at', tui.store.column_types.UTCDateTime(), nullable=False),
         sa.Column('created_by', _S(), nullable=False),
-        sa.Column('removed_at', tui.store.types.UTCDateTime(), nullable=True),
+        sa.Column('removed_at', tui.store.column_types.UTCDateTime(), nullable=True),
         sa.Column('removed_by', _S(), nullable=False),
     ]
 
 
 def upgrade() -> None:
     with op.batch_alter_table('invoice') as batch:
-        batch.add_column(sa.Column('amount_credited', tui.store.types.ExactDecimal(), nullable=False,
+        batch.add_column(sa.Column('amount_credited', tui.store.column_types.ExactDecimal(), nullable=False,
                                    server_default='0'))
     with op.batch_alter_table('sync_state') as batch:
-        batch.add_column(sa.Column('credit_notes_high_water_mark', tui.store.types.UTCDateTime(), nullable=True))
-        batch.add_column(sa.Column('credit_notes_read_at', tui.store.types.UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column('credit_notes_high_water_mark', tui.store.column_types.UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column('credit_notes_read_at', tui.store.column_types.UTCDateTime(), nullable=True))
     op.create_table('credit_note',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', _S(length=255), nullable=False),
@@ -48,19 +48,20 @@ def upgrade() -> None:
     sa.Column('reference', _S(), nullable=False),
     sa.Column('amounts', _S(), nullable=False),
     sa.Column('status', _S(), nullable=False),
-    sa.Column('total', tui.store.types.ExactDecimal(), nullable=False),
-    sa.Column('amount_allocated', tui.store.types.ExactDecimal(), nullable=False),
-    sa.Column('amount_refunded', tui.store.types.ExactDecimal(), nullable=False),
+    sa.Column('total', tui.store.column_types.ExactDecimal(), nullable=False),
+    sa.Column('amount_allocated', tui.store.column_types.ExactDecimal(), nullable=False),
+    sa.Column('amount_refunded', tui.store.column_types.ExactDecimal(), nullable=False),
+    sa.Column('amount_elsewhere', tui.store.column_types.ExactDecimal(), nullable=False),
     sa.Column('origin', _S(), nullable=False),
-    sa.Column('sent_at', tui.store.types.UTCDateTime(), nullable=True),
+    sa.Column('sent_at', tui.store.column_types.UTCDateTime(), nullable=True),
     sa.Column('sent_to', _S(), nullable=False),
     sa.Column('send_error', _S(), nullable=False),
     sa.Column('send_id', _S(), nullable=False),
     sa.Column('send_by', _S(), nullable=False),
-    sa.Column('send_claimed_at', tui.store.types.UTCDateTime(), nullable=True),
+    sa.Column('send_claimed_at', tui.store.column_types.UTCDateTime(), nullable=True),
     sa.Column('send_holder', _S(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('updated_at', tui.store.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', tui.store.column_types.UTCDateTime(), nullable=False),
     sa.Column('updated_by', _S(), nullable=False),
     sa.Column('xero_credit_note_id', _S(), nullable=True),
     sa.Column('idempotency_key', _S(), nullable=False),
@@ -79,8 +80,8 @@ def upgrade() -> None:
     sa.Column('credit_note_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('description', _S(), nullable=False),
-    sa.Column('quantity', tui.store.types.ExactDecimal(), nullable=False),
-    sa.Column('unit_price', tui.store.types.ExactDecimal(), nullable=False),
+    sa.Column('quantity', tui.store.column_types.ExactDecimal(), nullable=False),
+    sa.Column('unit_price', tui.store.column_types.ExactDecimal(), nullable=False),
     sa.Column('category', _S(), nullable=False),
     sa.Column('tax_type', _S(), nullable=False),
     sa.ForeignKeyConstraint(['credit_note_id'], ['credit_note.id'], ondelete='CASCADE'),
@@ -92,7 +93,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('credit_note_id', sa.Integer(), nullable=False),
     sa.Column('invoice_id', sa.Integer(), nullable=False),
-    sa.Column('amount', tui.store.types.ExactDecimal(), nullable=False),
+    sa.Column('amount', tui.store.column_types.ExactDecimal(), nullable=False),
     sa.Column('date', sa.Date(), nullable=False),
     sa.Column('xero_allocation_id', _S(), nullable=True),
     *_record_columns(),
@@ -108,7 +109,7 @@ def upgrade() -> None:
     op.create_table('credit_refund',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('credit_note_id', sa.Integer(), nullable=False),
-    sa.Column('amount', tui.store.types.ExactDecimal(), nullable=False),
+    sa.Column('amount', tui.store.column_types.ExactDecimal(), nullable=False),
     sa.Column('date', sa.Date(), nullable=False),
     sa.Column('method', _S(), nullable=False),
     sa.Column('reference', _S(), nullable=False),
