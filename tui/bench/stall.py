@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from tui.app import TradieApp
-from tui.shell.sync_scheduler import PassResult
+from tui.shell.sync_pass import PassResult
 
 
 class StallMeter(TradieApp):
@@ -26,7 +26,7 @@ class StallMeter(TradieApp):
     TICK_S = 0.01
 
     def __init__(self, services) -> None:
-        super().__init__(services, sync_interval=None)
+        super().__init__(services, sync_interval=None, sync_process=True)  # as ``tradiecore`` runs it
         self.lateness: list[float] = []
         self.rows = 0
         self.status = ""

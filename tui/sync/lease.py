@@ -87,10 +87,12 @@ class Lease:
     """``acquire()`` / ``renew()`` / ``release()`` on one organisation's lease row, each its own transaction;
     ``stand_by()`` for the sync service while another process holds it."""
 
-    def __init__(self, engine, tenant_id: str, label: str | None = None, ttl: timedelta = DEFAULT_TTL, now=None):
+    def __init__(self, engine, tenant_id: str, label: str | None = None, ttl: timedelta = DEFAULT_TTL, now=None,
+                 holder: str | None = None):
+        """``holder``: the id to hold it as (:func:`holder_id`; an app session's sync process holds it as its app)."""
         self.engine = engine
         self.tenant_id = tenant_id
-        self.holder = holder_id()
+        self.holder = holder or holder_id()
         self.label = label or session_label()
         self.ttl = ttl
         self.now = now or utc_now
