@@ -31,7 +31,7 @@ def sync_service(services: Services) -> SyncService:
 
     return SyncService(session=services.session, now=lambda: services.now(), user=services.user,
                        time_zone=lambda: services.business().time_zone, request_sync=services.request_sync,
-                       make_runner=make_runner)
+                       make_runner=make_runner, identity=services.sync_identity)
 
 
 def xero_connection(services: Services) -> XeroConnection:
