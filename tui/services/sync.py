@@ -1,7 +1,7 @@
 """The sync for the screens: one blocking method per user action or query, each in its own transaction.
 
 Screens reach it as ``services.sync`` (see :class:`tui.services.Services`) and call it from thread workers,
-never on the UI loop. The background worker calls :meth:`SyncService.run_once` every poll interval (or
+never on the UI loop. The app's sync passes call :meth:`SyncService.run_once` every poll interval (or
 ``runner().run_once()``) and shows :meth:`SyncService.overview`'s ``header(now)`` in the header/footer.
 """
 

@@ -1,6 +1,6 @@
 """One syncer per organisation: a lease row in the shared database, renewed while the holder works.
 
-Any process (the app's background worker on each staff member's terminal, ``tradiecore sync`` on the
+Any process (the app's sync process on each staff member's terminal, ``tradiecore sync`` on the
 server, on one machine or several sharing PostgreSQL) may try; exactly one holds the lease at a time. The
 others read who holds it (to show "by the sync service" or "by sam" in their header) and ask the holder for a
 pass (:mod:`tui.sync.pass_requests`). A holder that quits releases the lease and the others take it over within a

@@ -1,9 +1,9 @@
-"""The sync runner: one engine for the app's background worker and the headless ``tradiecore sync``.
+"""The sync runner: one engine for the app's sync passes and the headless ``tradiecore sync``.
 
-The app's worker (a thread) calls :meth:`SyncRunner.run_once` every poll interval and shows
-:func:`tui.sync.status.overview`'s header text; ``tradiecore sync`` runs :func:`tui.ops.sync.main` (a loop;
-``--once`` for cron; a clean exit on SIGTERM; one line a pass on stdout; logs to stderr or a file, never a token or
-secret).
+The app's sync process (or, in tests, its thread worker) calls :meth:`SyncRunner.run_once` every poll interval;
+the app shows :func:`tui.sync.status.overview`'s header text. ``tradiecore sync`` runs :func:`tui.ops.sync.main` (a
+loop; ``--once`` for cron; a clean exit on SIGTERM; one line a pass on stdout; logs to stderr or a file, never a
+token or secret).
 
 A pass: take the organisation's lease (one syncer per organisation across processes and machines, renewed
 through every wait, checked before every request), claim the passes other processes asked for
