@@ -3,7 +3,8 @@
 It reads one request a line on stdin (``ask``, the app's configuration, the user, the session's label and holder
 id in the lease), runs the pass (:func:`~.sync_pass.run_pass`) on services of its own, made from what the first
 request says, and writes the result as one line of JSON on stdout. At the end of stdin it lets go of the lease
-and ends. It dies with the app: ``PR_SET_PDEATHSIG``, and an app already gone when it starts ends it at once.
+and ends; SIGTERM (the app closing mid-pass, or the app's process gone: ``PR_SET_PDEATHSIG``) ends the pass where
+it is, and it lets go of the lease and ends. An app already gone when it starts ends it at once.
 """
 
 from __future__ import annotations
@@ -46,7 +47,12 @@ def _config(request: dict):
     return pickle.loads(base64.b64decode(request["config"]))  # noqa: S301  (the app that started this process)
 
 
+def _stop(_signum, _frame) -> None:
+    raise SystemExit(0)  # out of the pass wherever it is (a killed pass's requests are linked by the next one)
+
+
 def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGTERM, _stop)
     _die_with(int(argv[0]))
     replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # anything else printed goes to stderr, never among the replies
@@ -62,6 +68,7 @@ def main(argv: list[str]) -> int:
             replies.write(result_to_json(run_pass(services, bool(request["ask"]))) + "\n")
             replies.flush()
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # letting go of the lease is not cut short
         if services is not None:
             services.close()  # the lease let go: another process may take it at once
     return 0

@@ -25,7 +25,8 @@ from typing import Callable
 
 from tui.shell.sync_pass import PassResult, failed, result_from_json
 
-CLOSE_WAIT_S = 5.0  # at exit, how long the child may take to finish a pass and let go of the lease
+IDLE_EXIT_S = 1.0  # at exit, how long an idle child takes to let go of the lease and end
+CLOSE_WAIT_S = 5.0  # how long a child stopped mid-pass (or one that closed its stdout) may take to end
 
 
 class SyncProcess:
@@ -48,9 +49,9 @@ class SyncProcess:
 
     def run_pass(self, ask: bool) -> PassResult:
         """One pass in the child (blocking: call it from a thread worker)."""
+        request = _request(self.services, ask)
         try:
             child = self._running_child()
-            request = _request(self.services, ask)
         except Exception as exc:  # no room for a process, the app closing: said in the header, tried again
             return failed(f"the sync process could not start ({exc})")
         try:
@@ -68,6 +69,8 @@ class SyncProcess:
             if self._closed:
                 raise RuntimeError("the app is closing")
             if self._child is None or self._child.poll() is not None:
+                if self._errors is not None:
+                    self._errors.close()
                 self._errors = tempfile.TemporaryFile()
                 self._child = self.on_main(self._start)
             return self._child
@@ -92,10 +95,12 @@ class SyncProcess:
         return f"the sync process stopped ({said or f'exit code {code}'})"
 
     def close(self) -> None:
-        """At exit: the child finishes (its pass stops before its next request), lets go of the lease and ends."""
+        """At exit: the child lets go of the lease and ends (one mid-pass is stopped where it is: SIGTERM)."""
         with self._lock:
             self._closed = True
             child, self._child = self._child, None
+            if self._errors is not None:
+                self._errors.close()
         if child is None:
             return
         try:
@@ -103,10 +108,14 @@ class SyncProcess:
         except OSError:
             pass  # already gone
         try:
-            child.wait(timeout=CLOSE_WAIT_S)
+            child.wait(timeout=IDLE_EXIT_S)
         except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+            child.terminate()
+            try:
+                child.wait(timeout=CLOSE_WAIT_S)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
 
 
 def _request(services, ask: bool) -> str:
