@@ -48,27 +48,31 @@ class SyncProcess:
         return child.pid if child is not None and child.poll() is None else None
 
     def run_pass(self, ask: bool) -> PassResult:
-        """One pass in the child (blocking: call it from a thread worker)."""
+        """One pass in the child (blocking: call it from a thread worker). A child found dead (since the last
+        pass, or during this one) makes this pass a red line; the next one starts a new child."""
         request = _request(self.services, ask)
         try:
             child = self._running_child()
         except Exception as exc:  # no room for a process, the app closing: said in the header, tried again
             return failed(f"the sync process could not start ({exc})")
-        try:
-            child.stdin.write(request + "\n")
-            child.stdin.flush()
-            line = child.stdout.readline()
-        except (OSError, ValueError):  # its pipe closed: it died
-            line = ""
+        line = ""
+        if child.poll() is None:
+            try:
+                child.stdin.write(request + "\n")
+                child.stdin.flush()
+                line = child.stdout.readline()
+            except (OSError, ValueError):  # its pipe closed: it died
+                pass
         if line:
             return result_from_json(line)
         return failed(self._death(child))
 
     def _running_child(self) -> subprocess.Popen:
+        """The child, started on the app's main thread if there is none (the first pass, or one after it died)."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("the app is closing")
-            if self._child is None or self._child.poll() is not None:
+            if self._child is None:
                 if self._errors is not None:
                     self._errors.close()
                 self._errors = tempfile.TemporaryFile()
