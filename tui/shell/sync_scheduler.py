@@ -23,6 +23,7 @@ from tui.services import import_store
 from tui.shell.sync_pass import PassResult, failed, run_pass, status_line
 from tui.shell.sync_process import SyncProcess
 
+
 class SyncWanted(Message):
     """A sync pass is wanted: the services queued something for Xero, or someone asked (Sync now). Posted to the
     app from any thread; the app runs the pass, or asks the lease holder for it."""
