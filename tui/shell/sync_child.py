@@ -52,7 +52,8 @@ def _stop(_signum, _frame) -> None:
 
 
 def main(argv: list[str]) -> int:
-    signal.signal(signal.SIGTERM, _stop)
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # the app closing mid-pass or gone; its terminal closed
+        signal.signal(signum, _stop)
     _die_with(int(argv[0]))
     replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # anything else printed goes to stderr, never among the replies
@@ -68,7 +69,8 @@ def main(argv: list[str]) -> int:
             replies.write(result_to_json(run_pass(services, bool(request["ask"]))) + "\n")
             replies.flush()
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # letting go of the lease is not cut short
+        for signum in (signal.SIGTERM, signal.SIGHUP):  # letting go of the lease is not cut short
+            signal.signal(signum, signal.SIG_IGN)
         if services is not None:
             services.close()  # the lease let go: another process may take it at once
     return 0
