@@ -34,7 +34,8 @@ from tui.widgets.plain_text import PlainText
 from tui.shell.change_watcher import ChangeWatcher
 from tui.shell.commands import DESTINATIONS, GoToCommands
 from tui.widgets.records import RecordsChanged
-from tui.shell.sync_scheduler import PassResult, SyncScheduler, SyncWanted
+from tui.shell.sync_pass import PassResult
+from tui.shell.sync_scheduler import SyncScheduler, SyncWanted
 
 if TYPE_CHECKING:
     from tui.config import Config
@@ -75,15 +76,18 @@ class TradieApp(App):
     sync_status = reactive("")  # the header's sync slot, set after each sync pass
 
     def __init__(self, services: "Services", *, demo: bool = False, cursor_blink: bool | None = None,
-                 sync_interval: float | None = POLL_INTERVAL_S, background_sync: bool = True) -> None:
+                 sync_interval: float | None = POLL_INTERVAL_S, background_sync: bool = True,
+                 sync_process: bool = False) -> None:
         """``sync_interval``: seconds between background sync passes (None: only on start-up and nudges).
+        ``sync_process``: the passes run in a process of their own (:mod:`tui.shell.sync_process`: the app as
+        ``tradiecore`` runs it), made from the services' configuration and user, not in this one.
 
         ``background_sync=False``: no pass at start-up nor on a timer (pictures of a fixed state, e.g. screenshots).
         """
         self._started = time.perf_counter()
         super().__init__()
         self.services = services
-        self.sync_scheduler = SyncScheduler(self, sync_interval)
+        self.sync_scheduler = SyncScheduler(self, sync_interval, sync_process=sync_process)
         #: Published after every sync pass; the screens that show sync state subscribe to it.
         self.sync_passed_signal: Signal[PassResult] = Signal(self, "sync-passed")
         #: Every commit of any process, seen through the store's change feed: each screen gets RecordsChanged.
@@ -374,7 +378,7 @@ def run_app(cfg: "Config", xero_setup: "Callable[[Config], Config] | None" = Non
     if cfg.demo:
         from tui.demo_data import seed_demo_if_new as seed
     services = Services(cfg, seed=seed, xero_setup=xero_setup)
-    app = TradieApp(services, demo=cfg.demo)
+    app = TradieApp(services, demo=cfg.demo, sync_process=True)
     try:
         app.run()
     finally:

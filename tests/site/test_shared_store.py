@@ -179,7 +179,7 @@ def test_only_xero_ending_the_connection_disconnects_it(shop):
 def test_the_app_shows_an_unreadable_store_in_its_header_and_records_nothing(shop):
     """The app's pass (the runner its scheduler calls) reports it as this process's own problem."""
     from tui.services import Services
-    from tui.shell.sync_scheduler import run_pass
+    from tui.shell.sync_pass import run_pass
 
     shop.paths.key.rename(shop.paths.base / "kept.key")
     before = shop.shared_state()

@@ -351,10 +351,10 @@ def test_postgres_listener_cut_off_looks_by_the_clock_then_listens_again(postgre
 async def test_session_says_when_the_holder_does_not_answer(sqlite_shop, monkeypatch):
     """A holder that never serves requests: Sync now gives up after its wait and says so, in red."""
     from tui.sync.lease import Lease
-    from tui.shell import sync_scheduler
+    from tui.shell import sync_pass
 
     shop = sqlite_shop
-    monkeypatch.setattr(sync_scheduler, "ASK_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(sync_pass, "ASK_TIMEOUT_S", 1.0)
     stuck = Lease(shop.services.engine, shop.tenant_id, "alex on workshop (pid 4242)")
     assert stuck.acquire()
     app = _session(shop)

@@ -94,7 +94,7 @@ def sent_to_xero(shop) -> tuple[str, Target]:
     from tui.bench.childenv import config_dirs
     from tui.bench.soak import start_sync, sync_env
     from tui.sandbox.harness import run_sandbox
-    from tui.shell.sync_scheduler import run_pass
+    from tui.shell.sync_pass import run_pass
 
     with run_sandbox() as sb:
         sb.control.configure(latency=0.05, minute_limit=100_000, day_limit=1_000_000)

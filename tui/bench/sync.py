@@ -134,6 +134,7 @@ def _summary(first: FirstSync, per_invoice: float, idle_calls: int, paid: Paymen
     print(f"idle poll calls: {idle_calls}")
     print(f"ui stall ms: {first.app['stall worst ms']}")
     print(f"ui stall p99 ms: {first.app['stall p99 ms']}")
+    print(f"ui cpu s: {first.app['ui cpu s']} in the {first.app['window s']} s of the first pass")
     print(f"payments: {paid.calls} calls for {paid.payments} payments (target {paid.target})")
     print(f"payments baseline: {paid.baseline_per_payment:.2f} calls per payment "
           f"({paid.baseline_per_payment * paid.payments:.0f} calls for {paid.payments} payments, projected from "

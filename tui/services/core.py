@@ -89,6 +89,8 @@ class Services(Sending, CreditNoteServices):
         #: Called when a pass is wanted: a commit queued something for Xero, or someone asked (Sync now).
         #: The app runs one (or asks the lease holder for one); nothing else here starts a pass.
         self.on_sync_wanted: Callable[[], None] | None = None
+        #: This session's (label, holder id) in the sync lease (:meth:`sync_identity`); None: made on first use.
+        self.sync_as: tuple[str, str] | None = None
 
     # -- plumbing -----------------------------------------------------------------------------------
     @property
@@ -145,6 +147,16 @@ class Services(Sending, CreditNoteServices):
         process holding the sync lease for it."""
         if self.on_sync_wanted is not None:
             self.on_sync_wanted()
+
+    def sync_identity(self) -> tuple[str, str]:
+        """Who this session's sync is in the lease: its label ("sam on HOST (pid N)") and holder id, made once
+        (:attr:`sync_as`: a sync process is handed its app's, so the app counts the process's lease as its own)."""
+        with self._lock:
+            if self.sync_as is None:
+                from tui.sync.lease import holder_id, session_label
+
+                self.sync_as = (session_label(self.user), holder_id())
+            return self.sync_as
 
     @property
     def sync(self):

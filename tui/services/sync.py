@@ -1,7 +1,7 @@
 """The sync for the screens: one blocking method per user action or query, each in its own transaction.
 
 Screens reach it as ``services.sync`` (see :class:`tui.services.Services`) and call it from thread workers,
-never on the UI loop. The background worker calls :meth:`SyncService.run_once` every poll interval (or
+never on the UI loop. The app's sync passes call :meth:`SyncService.run_once` every poll interval (or
 ``runner().run_once()``) and shows :meth:`SyncService.overview`'s ``header(now)`` in the header/footer.
 """
 
@@ -25,18 +25,20 @@ log = logging.getLogger(__name__)
 
 class SyncService:
     """The sync for the screens. It is handed what it works with: ``session`` (one transaction), ``now``, ``user``,
-    ``time_zone`` (the business's, read when needed), ``request_sync`` (a pass wanted) and ``make_runner`` (this
-    process's :class:`~tui.sync.runner.SyncRunner`, made on first use)."""
+    ``time_zone`` (the business's, read when needed), ``request_sync`` (a pass wanted), ``make_runner`` (this
+    process's :class:`~tui.sync.runner.SyncRunner`, made on first use) and ``identity`` (this session's label and
+    holder id in the lease: what the looks and the status go by, with no runner made for them)."""
 
     def __init__(self, *, session: Callable[[], ContextManager[Session]], now: Callable[[], datetime], user: str,
                  time_zone: Callable[[], str], request_sync: Callable[[], None],
-                 make_runner: Callable[[], SyncRunner]):
+                 make_runner: Callable[[], SyncRunner], identity: Callable[[], tuple[str, str]]):
         self._session = session
         self._now = now
         self._user = user
         self._time_zone = time_zone
         self._request_sync = request_sync
         self._make_runner = make_runner
+        self._identity = identity
         self._runner = None
         self._lock = threading.Lock()
         self._closing = threading.Event()  # ends a wait for another process's pass at exit
@@ -74,7 +76,7 @@ class SyncService:
         tenant = self._tenant()
         if tenant is None:
             return None
-        holder_id = self.runner().holder_id(tenant)
+        holder_id = self._me()[1]
         with self._session() as s:
             return watch(s, tenant, holder_id, self._now())
 
@@ -85,6 +87,12 @@ class SyncService:
             if self._runner is not None:
                 self._runner.close()
                 self._runner = None
+
+    def _me(self) -> tuple[str, str]:
+        """This session's label and holder id in the lease: its runner's, or, before one is made (or in an app
+        whose passes run in its sync process), those the runner is made with."""
+        runner = self._runner
+        return (runner.label, runner.holder) if runner is not None else self._identity()
 
     def _tenant(self) -> str | None:
         from tui.store.xero_connections import active_connection
@@ -111,7 +119,7 @@ class SyncService:
                 return self.overview(s)
         conn = active_connection(session)
         result = overview(session, conn.tenant_id if conn is not None else None, self._now())
-        if result.held_by == self.runner().label:  # this process: nobody else to name
+        if result.held_by == self._me()[0]:  # this session: nobody else to name
             result = replace(result, held_by=None)
         return result
 

@@ -22,16 +22,16 @@ def sync_service(services) -> SyncService:
 
     def make_runner():
         from tui.connection.factory import api_factory
-        from tui.sync.lease import session_label
         from tui.sync.runner import SyncRunner
 
         engine = services.engine
+        label, holder = services.sync_identity()
         return SyncRunner(engine, api_factory=api_factory(services.cfg, services.secrets, engine),
-                          now=lambda: services.now(), label=session_label(services.user), hands_over=True)
+                          now=lambda: services.now(), label=label, holder=holder, hands_over=True)
 
     return SyncService(session=services.session, now=lambda: services.now(), user=services.user,
                        time_zone=lambda: services.business().time_zone, request_sync=services.request_sync,
-                       make_runner=make_runner)
+                       make_runner=make_runner, identity=services.sync_identity)
 
 
 def connection_wiring(services) -> Wiring:

@@ -1,4 +1,5 @@
-"""The app's background sync passes: a thread worker that runs one pass of ``services.sync`` at a time.
+"""The app's background sync passes: a thread worker that runs one pass of ``services.sync`` at a time, here or
+(``sync_process``, the app as ``tradiecore`` runs it) in the session's sync process, the worker waiting for it.
 
 Passes run right after start-up, every ``interval`` seconds, and whenever something asks (:meth:`nudge`: an
 invoice sent, edited or voided; Continue after a reconnect; Sync now). After each the app sets the header's
@@ -15,15 +16,12 @@ Nothing here blocks the UI loop and nothing here raises into it: a failed pass i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from rich.text import Text
 from textual.message import Message
 
 from tui.config import POLL_INTERVAL_S, sync_look_seconds
 from tui.services import import_store
-
-ASK_TIMEOUT_S = 60.0  # how long Sync now waits for the holder's pass
+from tui.shell.sync_pass import PassResult, failed, run_pass, status_line
+from tui.shell.sync_process import SyncProcess
 
 
 class SyncWanted(Message):
@@ -31,50 +29,14 @@ class SyncWanted(Message):
     app from any thread; the app runs the pass, or asks the lease holder for it."""
 
 
-@dataclass(frozen=True)
-class PassResult:
-    """What the app shows after a pass: the header text (red or not) and what the pass asked for."""
-
-    status: Text
-    needs_confirmation: bool = False
-    changed: bool = False  # something pushed, pulled or failed, or Xero disconnected: lists reload
-    held_by: str | None = None  # another process holds the sync lease (its label)
-    handed_over: bool = False  # this pass let the sync service have the lease (it holds it, or is about to)
-
-
-def status_line(status, report=None) -> Text:
-    """The header's sync slot: the :class:`~tui.connection.status.XeroStatus`'s ``header`` (red when something
-    is wrong), unless this process's own pass (``report``) could not read the token store, which only it knows."""
-    if report is not None and report.store_unreadable:  # this process's own problem: not in the shared status
-        return Text(report.message, style="bold red")
-    return Text(status.header, style="bold red" if status.is_error else "")
-
-
-def run_pass(services, ask: bool = False) -> PassResult:
-    """One pass and the status after it (blocking: call it from a thread). ``ask``: should another process hold
-    the lease, ask it for a pass and wait for that (Sync now, an invoice sent)."""
-    from tui.sync.lease import holder_name
-
-    sync = services.sync
-    try:
-        report = sync.run_once()
-        asked = sync.ask_for_pass(ASK_TIMEOUT_S) if report.held_by and ask else None
-        status = services.connection.status()
-    except Exception as exc:  # network, database: shown in the header, the next pass tries again
-        return PassResult(Text(f"Sync failed: {exc}" if str(exc) else "Sync failed", style="bold red"))
-    changed = bool(report.pushed or report.pulled or report.errors or report.conflicts or report.held_by
-                   or report.disconnected)  # To Do's warnings say what the header says
-    line = status_line(status, report)
-    if asked is not None and not asked.done:
-        line = Text(f"No pass from {holder_name(report.held_by)} within {ASK_TIMEOUT_S:g} s", style="bold red")
-    return PassResult(line, report.needs_confirmation, changed, status.sync.held_by, sync.runner().handed_over)
-
-
 class SyncScheduler:
     """Schedules passes for an app: ``start()`` once mounted, ``nudge()`` for a pass now, ``close()`` at exit."""
 
-    def __init__(self, app, interval: float | None = POLL_INTERVAL_S, watch_every: float | None = None):
+    def __init__(self, app, interval: float | None = POLL_INTERVAL_S, watch_every: float | None = None,
+                 sync_process: bool = False):
+        """``sync_process``: the passes run in a child process (:mod:`.sync_process`), not in this one."""
         self.app = app
+        self.process = SyncProcess(app.services, app.call_from_thread) if sync_process else None
         self.interval = interval
         self.watch_every = sync_look_seconds() if watch_every is None else watch_every
         self._timers = []
@@ -105,9 +67,9 @@ class SyncScheduler:
     def _pass(self, ask: bool) -> None:
         try:
             import_store()
-            result = run_pass(self.app.services, ask)
+            result = self.process.run_pass(ask) if self.process else run_pass(self.app.services, ask)
         except Exception as exc:  # run_pass says what failed; this is for anything before it
-            result = PassResult(Text(f"Sync failed: {exc}", style="bold red"))
+            result = failed(str(exc))
         self.app.call_from_thread(self._done, result)
 
     def _done(self, result: PassResult) -> None:
@@ -173,4 +135,6 @@ class SyncScheduler:
     def close(self) -> None:
         for timer in self._timers:
             timer.stop()
+        if self.process is not None:
+            self.process.close()
         self.app.services.sync.close()

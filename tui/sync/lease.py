@@ -1,6 +1,6 @@
 """One syncer per organisation: a lease row in the shared database, renewed while the holder works.
 
-Any process (the app's background worker on each staff member's terminal, ``tradiecore sync`` on the
+Any process (the app's sync process on each staff member's terminal, ``tradiecore sync`` on the
 server, on one machine or several sharing PostgreSQL) may try; exactly one holds the lease at a time. The
 others read who holds it (to show "by the sync service" or "by sam" in their header) and ask the holder for a
 pass (:mod:`tui.sync.pass_requests`). A holder that quits releases the lease and the others take it over within a
@@ -87,10 +87,12 @@ class Lease:
     """``acquire()`` / ``renew()`` / ``release()`` on one organisation's lease row, each its own transaction;
     ``stand_by()`` for the sync service while another process holds it."""
 
-    def __init__(self, engine, tenant_id: str, label: str | None = None, ttl: timedelta = DEFAULT_TTL, now=None):
+    def __init__(self, engine, tenant_id: str, label: str | None = None, ttl: timedelta = DEFAULT_TTL, now=None,
+                 holder: str | None = None):
+        """``holder``: the id to hold it as (:func:`holder_id`; an app session's sync process holds it as its app)."""
         self.engine = engine
         self.tenant_id = tenant_id
-        self.holder = holder_id()
+        self.holder = holder or holder_id()
         self.label = label or session_label()
         self.ttl = ttl
         self.now = now or utc_now

@@ -1,9 +1,9 @@
-"""The sync runner: one engine for the app's background worker and the headless ``tradiecore sync``.
+"""The sync runner: one engine for the app's sync passes and the headless ``tradiecore sync``.
 
-The app's worker (a thread) calls :meth:`SyncRunner.run_once` every poll interval and shows
-:func:`tui.sync.status.overview`'s header text; ``tradiecore sync`` runs :func:`tui.ops.sync.main` (a loop;
-``--once`` for cron; a clean exit on SIGTERM; one line a pass on stdout; logs to stderr or a file, never a token or
-secret).
+The app's sync process (or, in tests, its thread worker) calls :meth:`SyncRunner.run_once` every poll interval;
+the app shows :func:`tui.sync.status.overview`'s header text. ``tradiecore sync`` runs :func:`tui.ops.sync.main` (a
+loop; ``--once`` for cron; a clean exit on SIGTERM; one line a pass on stdout; logs to stderr or a file, never a
+token or secret).
 
 A pass: take the organisation's lease (one syncer per organisation across processes and machines, renewed
 through every wait, checked before every request), claim the passes other processes asked for
@@ -28,7 +28,7 @@ from tui.store.db import session
 from tui.store.xero_connections import active_connection, is_archived, mapped_account, mappings
 from tui.sync import presence, outbox, records
 from tui.sync.context import Context, CountingApi, StopSync
-from tui.sync.lease import DEFAULT_TTL, Lease, lease_holder, session_label, standby
+from tui.sync.lease import DEFAULT_TTL, Lease, holder_id, lease_holder, session_label, standby
 from tui.sync.report import SyncReport, pass_line
 from tui.sync.pass_requests import Claim, answer, claim
 from tui.xero.api import WAIT_SLICE_S
@@ -58,10 +58,12 @@ class SyncRunner:
         stop: threading.Event | None = None,
         lease_ttl: timedelta = DEFAULT_TTL,
         hands_over: bool = False,
+        holder: str | None = None,
     ):
         self.engine = engine
         self.now = now
         self.label = label or session_label()
+        self.holder = holder or holder_id()  # its id in every lease row (an app's sync process: the app's)
         self.batch_size = batch_size
         self.page_size = page_size
         self.on_progress = on_progress
@@ -86,7 +88,8 @@ class SyncRunner:
 
     def _lease(self, tenant_id: str) -> Lease:
         if tenant_id not in self._leases:
-            self._leases[tenant_id] = Lease(self.engine, tenant_id, self.label, self.lease_ttl, now=self.now)
+            self._leases[tenant_id] = Lease(self.engine, tenant_id, self.label, self.lease_ttl, now=self.now,
+                                           holder=self.holder)
         return self._leases[tenant_id]
 
     def holder_id(self, tenant_id: str) -> str:

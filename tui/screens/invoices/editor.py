@@ -33,7 +33,7 @@ from tui.screens.invoices.saving import InvoiceSaving
 from tui.screens.invoices.sending import InvoiceSending
 from tui.screens.invoices.showing import InvoiceShowing, Newer
 from tui.screens.payments.remove import removable
-from tui.shell.sync_scheduler import PassResult
+from tui.shell.sync_pass import PassResult
 from tui.widgets.choice_banner import ChoiceBanner
 from tui.widgets.credits_view import CreditsView
 from tui.widgets.customer_picker import CustomerPicker

@@ -23,7 +23,7 @@ from tui.screens.base import BaseScreen
 from tui.widgets.fitted_table import FittedTable
 from tui.widgets.header import AppHeader
 from tui.widgets.prompt_modal import PromptModal
-from tui.shell.sync_scheduler import PassResult
+from tui.shell.sync_pass import PassResult
 from tui.widgets.table_rows import Column
 
 DAILY_BUDGET = 5_000  # Xero's calls a day per organisation
