@@ -10,7 +10,7 @@ from tests.fixtures.sync import connect_business, make_invoice, send
 
 # A pass asked for while one runs starts when that one ends, and beside two CPU burners (the slow tier's
 # tests/syncui/test_reconnect_under_load.py) a pass with the Xero screen checking the connection meanwhile has
-# taken seconds: wait for it as long as Sync now itself waits for a pass (tui.shell.sync_scheduler.ASK_TIMEOUT_S).
+# taken seconds: wait for it as long as Sync now itself waits for a pass (tui.shell.sync_pass.ASK_TIMEOUT_S).
 PASS_WAIT_S = 60.0
 
 
