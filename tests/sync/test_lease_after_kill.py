@@ -10,7 +10,7 @@ import sys
 import time
 
 from tests.connect.helpers import wait_for
-from tests.sync.test_sessions import SIZE, _session, sqlite_shop  # noqa: F401  (a fixture)
+from tests.sync.shop import SIZE, session_app
 from tui.bench.soak import ROOT
 
 HOLDER = """
@@ -50,7 +50,7 @@ async def test_a_killed_session_holding_the_lease_is_replaced_by_the_running_ser
     shop = sqlite_shop
     alex = _alex(shop)  # an app session of alex's holds the lease
     try:
-        app = _session(shop)  # sam's session, looking every second like the service
+        app = session_app(shop)  # sam's session, looking every second like the service
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: app.sync_scheduler.passes >= 1, what="sam's start-up look")
             assert shop.holder().startswith("alex on ")
@@ -76,7 +76,7 @@ async def test_a_restarted_service_gets_the_lease_from_the_session_within_5_s(sq
     for the lease and holds it within 5 s."""
     shop = sqlite_shop
     with shop.start_loop("first") as first:
-        app = _session(shop)
+        app = session_app(shop)
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: shop.holder() == first.label, timeout=30, what="the service holding it")
             first.proc.send_signal(signal.SIGKILL)

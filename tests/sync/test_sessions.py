@@ -10,117 +10,19 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-from contextlib import nullcontext
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from tests.connect.helpers import screen_text, wait_for
-from tests.fixtures.postgres import throwaway_postgres
 from tests.fixtures.sync import make_invoice, send
-from tui.bench.childenv import ROOT, home_dirs
-from tui.bench.soak import sync_env
+from tests.sync.shop import SIZE, session_app
+from tui.bench.childenv import ROOT
 from tui.services import Services
-from tui.sync.lease import lease_holder
 
-HOST = socket.gethostname()
 STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
-SIZE = (100, 32)
-
-
-@dataclass
-class Shop:
-    """A business connected to the sandbox (a custom connection): the in-process services of an app session and
-    the environment of `tradiecore` subprocesses on the same database and secrets."""
-
-    sb: object
-    env: dict
-    services: object
-    tenant_id: str
-    work: Path
-
-    def holder(self) -> str | None:
-        with self.services.session() as s:
-            held = lease_holder(s, self.tenant_id, self.services.now())
-        return held.label if held else None
-
-    def start_loop(self, name: str = "loop") -> "Loop":
-        return Loop(self, name)
-
-    def sync_once(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "tui", "sync", "--once", *args], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=timeout)
-
-    def xero_invoices(self, number: str) -> list[dict]:
-        snap = self.sb.control.snapshot()["organisations"][self.tenant_id]["Invoices"]
-        return [i for i in snap if i.get("InvoiceNumber") == number]
-
-    def session_label(self) -> str:
-        from tui.sync.lease import session_label
-
-        return session_label("sam")
-
-
-class Loop:
-    """`tradiecore sync` (the service's loop) as a subprocess; its stdout and stderr in files."""
-
-    def __init__(self, shop: Shop, name: str):
-        self.out, self.err = shop.work / f"{name}.out", shop.work / f"{name}.err"
-        with self.out.open("w") as out, self.err.open("w") as err:
-            self.proc = subprocess.Popen([sys.executable, "-m", "tui", "sync"], cwd=ROOT, env=shop.env,
-                                         stdout=out, stderr=err)
-        self.label = f"the sync service on {HOST} (pid {self.proc.pid})"
-
-    def lines(self) -> list[str]:
-        return self.out.read_text().splitlines()
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(30)
-
-    def __enter__(self) -> "Loop":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
-
-
-def _shop(sandbox, work: Path, db_url: str = "") -> Shop:
-    from tui import config
-    from tui.bench.seeding import connect_custom
-    from tui.domain.business import BusinessDetails
-    from tui.credentials.user_store import FileSecretStore, secrets_file
-    from tui.services import Services
-
-    extra = {"TRADIECORE_DATABASE_URL": db_url} if db_url else {}
-    env = sync_env(sandbox.base_url, sandbox.custom_client_id, home_dirs(work), TRADIECORE_USER="sam", **extra)
-    cfg = config.load(env=env)
-    secrets = FileSecretStore(secrets_file(cfg))
-    services = Services(cfg, user="sam", secrets=secrets)  # the wall clock, like the subprocesses
-    services.save_business(BusinessDetails(name="Harbour City Plumbing", email="accounts@hcp.example"))
-    tenant_id = connect_custom(services, cfg, secrets, sandbox.custom_client_secret)
-    return Shop(sandbox, env, services, tenant_id, work)
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def shop(request, sandbox, tmp_path):
-    with throwaway_postgres() if request.param == "postgres" else nullcontext("") as db_url:
-        s = _shop(sandbox, tmp_path, db_url)
-        yield s
-        s.services.engine.dispose()
-
-
-@pytest.fixture
-def sqlite_shop(sandbox, tmp_path):
-    return _shop(sandbox, tmp_path)
 
 
 def _wait(predicate, what: str, timeout: float = 15.0, every: float = 0.05):
@@ -133,12 +35,6 @@ def _wait(predicate, what: str, timeout: float = 15.0, every: float = 0.05):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _session(shop):
-    from tui.app import TradieApp
-
-    return TradieApp(shop.services, sync_interval=None)
-
-
 async def test_session_asks_the_service_and_shows_its_pass(shop):
     """The service holds the lease; the session does not sync but its Sync now is done by the service, at once."""
     from tui.screens.sync.screen import SyncScreen
@@ -147,7 +43,7 @@ async def test_session_asks_the_service_and_shows_its_pass(shop):
         _wait(lambda: shop.holder() == loop.label, "the service to hold the lease", timeout=30)
         _wait(lambda: any(" Synced" in line for line in loop.lines()), "the service's first pass")
         inv = send(shop.services, make_invoice(shop.services, number="TC-2001"))
-        app = _session(shop)
+        app = session_app(shop)
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: app.sync_scheduler.passes >= 1, what="the start-up look")
             assert shop.holder() == loop.label  # the session did not take the lease
@@ -233,7 +129,7 @@ async def test_session_syncing_serves_sync_once_then_hands_the_lease_to_the_serv
     lease; the session hands it over after one more pass and from then on shows the service's passes."""
     shop = sqlite_shop
     inv = send(shop.services, make_invoice(shop.services, number="TC-2004"))
-    app = _session(shop)
+    app = session_app(shop)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.sync_scheduler.passes >= 1, what="the start-up pass")
         await wait_for(pilot, lambda: shop.xero_invoices(inv.number), what="the invoice in Xero")
@@ -270,7 +166,7 @@ async def test_service_stopped_the_session_takes_over_within_3_s(sqlite_shop, ho
     shop = sqlite_shop
     with shop.start_loop() as loop:
         _wait(lambda: shop.holder() == loop.label, "the service to hold the lease", timeout=30)
-        app = _session(shop)
+        app = session_app(shop)
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: app.sync_scheduler.passes >= 1, what="the start-up look")
             await wait_for(pilot, lambda: str(app.sync_status).endswith(" · by the sync service"),
@@ -357,7 +253,7 @@ async def test_session_says_when_the_holder_does_not_answer(sqlite_shop, monkeyp
     monkeypatch.setattr(sync_pass, "ASK_TIMEOUT_S", 1.0)
     stuck = Lease(shop.services.engine, shop.tenant_id, "alex on workshop (pid 4242)")
     assert stuck.acquire()
-    app = _session(shop)
+    app = session_app(shop)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: str(app.sync_status) == "Not synced yet · by alex", what="the holder named")
         app.sync_now()
