@@ -41,6 +41,17 @@ class FirstSync:
     app: dict  # what TradieApp measured (:func:`tui.bench.stall.run_in_terminal`)
 
 
+def _idle_polls(sb: Sandbox, runner, polls: int = 2) -> tuple[list[tuple[int, int]], list]:
+    """Passes with nothing to send: each one's calls and what it pulled, and its report."""
+    idle, reports = [], []
+    for _ in range(polls):
+        sb.reset()
+        report = runner.run_once()
+        reports.append(report)
+        idle.append((total(sb.counters()), report.pulled))
+    return idle, reports
+
+
 def bench_sync(invoices: int, customers: int, sample: float, say=print) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="tradiecore-bench-"))
     os.environ.update(child_env(home_dirs(tmp), TRADIECORE_SECRETS_STORE="file"))
@@ -72,12 +83,7 @@ def bench_sync(invoices: int, customers: int, sample: float, say=print) -> int:
         services.close()  # the app's process opens the database itself
         first = _first_sync(sb, env, invoices, customers)
         runner = SyncRunner(services.engine, api_factory=factory, label="bench")
-        idle, idle_reports = [], []
-        for _ in range(2):
-            sb.reset()
-            r = runner.run_once()
-            idle_reports.append(r)
-            idle.append((total(sb.counters()), r.pulled))
+        idle, idle_reports = _idle_polls(sb, runner)
         paid = bench_payments(sb, runner, services, tenant_id, invoice_ids, factory, sample, total)
         credited = bench_credit_notes(sb, runner, services, tenant_id, invoice_ids, factory, sample, total)
         runner.close()
