@@ -10,22 +10,16 @@ Xero (the first sync pass, the Xero screens), through ``Services(xero_setup=...)
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tui.config import Config
+from tui.ports import free_port
 
 SANDBOX_KEYS = ("base_url", "login_email", "login_password", "pkce_client_id", "custom_client_id",
                 "custom_client_secret")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -12,7 +12,6 @@ processes once its To Do is up, with ``--tabs`` tabs open at once, against the a
 from __future__ import annotations
 
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from tui.ports import free_port
 from tui.bench.pty_run import PtySession
 from tui.bench.seeding import seed_home
 
@@ -43,12 +43,6 @@ WATCH = """
   };
 })();
 """ % FIRST_DATA
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _rss_mb(pid: int) -> float:
@@ -103,7 +97,7 @@ def bench_serve(runs: int, tabs: int, invoices: int, customers: int, say=print) 
         return 2
     home = Path(tempfile.mkdtemp(prefix="tradiecore-serve-bench-"))
     env = seed_home(home / "run", invoices, customers)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "tui", "serve", "--port", str(port), "--max-tabs", str(tabs + 1)],
                               env=env, stdout=subprocess.PIPE, stderr=(home / "serve.log").open("w"), text=True)
     browser_times: list[float] = []

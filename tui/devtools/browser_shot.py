@@ -12,21 +12,15 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from tui.ports import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _seeded(tmp: Path) -> dict[str, str]:
@@ -44,7 +38,7 @@ def shoot(out: Path) -> None:
 
     with tempfile.TemporaryDirectory(prefix="tradiecore-browser-shot-") as work:
         env = _seeded(Path(work))
-        port = _free_port()
+        port = free_port()
         added = subprocess.run([sys.executable, "-m", "tui", "serve", "--port", str(port), "--add-user", "sam"],
                                env=env, capture_output=True, text=True, check=True)
         link = re.search(r"http\S+/signin#\S+", added.stdout).group(0)

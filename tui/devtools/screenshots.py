@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import os
 import re
-import socket
 import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urljoin
 
+from tui.ports import free_port
 from tui.config import Config, DatabaseConfig, MailConfig
 from tui.credentials.user_store import FileSecretStore
 
@@ -106,12 +106,6 @@ class Shot:
     press: list[str] = field(default_factory=list)
     mail: MailConfig | None = None
     sandbox: Callable | None = None  # (services, sandbox) -> None: with a sandbox running for the whole shot
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _consent_over_http(url: str, email: str, password: str) -> str:
@@ -208,7 +202,7 @@ async def take(shot: Shot, out: Path, work: Path) -> Path:
         if shot.sandbox:
             from tui.sandbox.harness import run_sandbox
 
-            port = _free_port()
+            port = free_port()
             sandbox = stack.enter_context(run_sandbox(redirect_uris=[f"http://localhost:{port}/callback"]))
             connect_to_sandbox(services, sandbox, port, work / shot.name / "config")
             shot.sandbox(services, sandbox)
