@@ -63,8 +63,10 @@ def test_sync_runs_the_first_pass_in_the_app_and_counts_the_calls(bench):
     assert figure(out, "idle day calls") <= 500
     assert "To Do showing 60 rows" in out and "the header says 'Synced just now'" in out
     assert figure(out, "ui stall ms") >= figure(out, "ui stall p99 ms") >= 0
+    assert re.search(r"^credit notes: \d+ calls for \d+ credit notes \(target \d+\)$", out, re.M), out
     assert verdicts(out) == ["first sync calls", "first sync left pending", "idle poll calls", "payments calls",
-                             "contacts pulled calls", "idle day calls", "ui stall worst", "ui stall p99"]
+                             "credit notes calls", "contacts pulled calls", "idle day calls", "ui stall worst",
+                             "ui stall p99"]
 
 
 def test_scale_times_to_do_the_filters_and_the_memory(bench):
