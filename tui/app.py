@@ -285,6 +285,11 @@ class TradieApp(App):
 
         self.push_screen(EmailSettingsScreen())
 
+    def show_numbers(self) -> None:
+        from tui.screens.settings.numbers import NumbersScreen
+
+        self.push_screen(NumbersScreen())
+
     def show_integrations(self) -> None:
         from tui.screens.settings.integrations import IntegrationsScreen
 

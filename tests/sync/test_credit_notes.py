@@ -328,3 +328,25 @@ def test_credit_used_in_xero_on_an_invoice_we_do_not_have_is_not_offered_here(co
     with pytest.raises(ValidationError) as err:
         c.services.allocate_credit(note.id, inv.id, D("30.00"))
     assert err.value.errors == {"amount": "More than the credit left on XCN-99 ($22.00)"}
+
+
+def test_a_new_prefix_numbers_above_what_xero_holds_with_it(connected):
+    """ADJ-0041 in Xero (for a contact not ours, so never a credit note here), untouched since the last pull: once
+    ADJ- is the prefix, the next pass reads every credit note again (not only what changed), so the next number
+    here is ADJ-0042, not a clash at ADJ-0001."""
+    c = connected
+    inv = sent_in_xero(c, "TC-0912")
+    c.sb.control.create_credit_note(
+        Contact={"Name": "Someone Else Pty Ltd"}, CreditNoteNumber="ADJ-0041", Date="2026-11-20",
+        LineAmountTypes="Exclusive", LineItems=[{"Description": "Goodwill", "Quantity": "1", "UnitAmount": "10.00",
+                                                 "AccountCode": "200", "TaxType": "OUTPUT"}])
+    c.sb.control.advance_clock(60)  # what Xero changes from now on is a minute newer than ADJ-0041
+    credit(c, inv, [LinePick(0, quantity=D("1"))])
+    assert c.sync().ok
+    assert c.services.next_credit_note_number() == "CN-0002"
+    assert all(n.number != "ADJ-0041" for n in c.services.credit_notes(inv.customer_id))
+
+    c.services.set_credit_note_prefix("ADJ-")
+    report = c.sync()
+    assert report.ok, report.message
+    assert c.services.next_credit_note_number() == "ADJ-0042", report.calls_by_endpoint

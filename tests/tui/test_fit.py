@@ -72,6 +72,7 @@ WALK = {
     "settings": ("SettingsScreen", lambda pilot: go(pilot, "settings")),
     "business details": ("BusinessScreen", lambda pilot: go(pilot, "business")),
     "email settings": ("EmailSettingsScreen", lambda pilot: go(pilot, "email")),
+    "numbers": ("NumbersScreen", lambda pilot: go(pilot, "numbers")),
     "integrations": ("IntegrationsScreen", lambda pilot: go(pilot, "integrations")),
     "help": ("HelpScreen", lambda pilot: go(pilot, "help")),
     "command palette": ("CommandPalette", lambda pilot: keys(pilot, "ctrl+p")),

@@ -95,6 +95,7 @@ EXPECTED_SCREENS = {
     "business": "BusinessScreen",
     "email": "EmailSettingsScreen",
     "integrations": "IntegrationsScreen",
+    "numbers": "NumbersScreen",
     "outbox": "OutboxScreen",
     "sync": "SyncScreen",
     "help": "HelpScreen",

@@ -65,6 +65,22 @@ def test_settings(snap_compare, shell):
     assert snap_compare(shell(), terminal_size=SIZE, run_before=goto("settings"))
 
 
+def test_numbers(snap_compare, shell):
+    assert snap_compare(shell(), terminal_size=SIZE, run_before=goto("settings", "numbers"))
+
+
+def test_numbers_refused_80x24(snap_compare, shell):
+    """The invoices' prefix typed for credit notes: refused at the field, at 80x24."""
+    async def run_before(pilot) -> None:
+        await goto("settings", "numbers")(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#prefix", Input).value = "INV-"
+        screen.action_save()
+        await settle(pilot)
+
+    assert snap_compare(shell(), terminal_size=SMALL, run_before=run_before)
+
+
 def test_business_details_with_errors(snap_compare, shell):
     async def run_before(pilot) -> None:
         await goto("settings", "business")(pilot)

@@ -52,6 +52,7 @@ KINDS = {
     "credit_note_line": "credit_note",
     "credit_allocation": "credit_note",
     "credit_refund": "credit_note",
+    "credit_note_numbering": "credit_note",
     "sync_conflict": "sync",
     "sync_outbox": "sync",
     "xero_connection": "xero",

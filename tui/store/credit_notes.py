@@ -26,6 +26,7 @@ from tui.domain.invoice import LineItem, RevenueCategory
 from tui.domain.tax import LineAmountTypes
 from tui.store.credit_tables import CreditNoteLineRow, CreditNoteNumberingRow, CreditNoteRow
 from tui.store.errors import DuplicateError, NotFound, SendClaimed
+from tui.store.sync_tables import SyncStateRow
 from tui.store.tables import CustomerRow
 from tui.store.versioned import bump_version, local_hhmm
 
@@ -153,9 +154,13 @@ def credit_note_prefix(s: Session) -> str:
 
 
 def set_credit_note_prefix(s: Session, prefix: str) -> str:
+    """Number the next credit notes with ``prefix``. A new prefix also makes the next pull of credit notes read
+    them all (no high-water mark), so the highest number Xero holds with it is known."""
     prefix = prefix.strip()
     if (problem := prefix_problem(prefix)) is not None:
         raise ValidationError({"prefix": problem})
+    if prefix != credit_note_prefix(s):
+        s.execute(update(SyncStateRow).values(credit_notes_high_water_mark=None, credit_notes_read_at=None))
     s.execute(update(CreditNoteNumberingRow).values(in_use=False))
     row = s.get(CreditNoteNumberingRow, prefix) or CreditNoteNumberingRow(prefix=prefix)
     row.in_use = True

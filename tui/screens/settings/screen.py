@@ -1,4 +1,4 @@
-"""Settings: a menu of the settings that exist (Business details, Email, Integrations) and where secrets live."""
+"""Settings: a menu of the settings that exist (Business details, Email, Integrations, Numbers) and where secrets live."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ MENU = [
     ("business", "Business details", "Name, ABN, address, email, phone, GST on prices, payment terms, time zone"),
     ("email", "Email", "How invoices are emailed: SMTP or the local outbox folder; the SMTP password"),
     ("integrations", "Integrations", "Xero: connect, and see the connection's status"),
+    ("numbers", "Numbers", "How invoices and credit notes are numbered; the credit notes' prefix"),
 ]
 
 
@@ -29,6 +30,7 @@ class SettingsScreen(BaseScreen):
         Binding("b", "app.goto('business')", "Business", id="business"),
         Binding("e", "app.goto('email')", "Email", id="email"),
         Binding("i", "app.goto('integrations')", "Integrations", id="integrations"),
+        Binding("n", "app.goto('numbers')", "Numbers", id="numbers"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -43,7 +45,7 @@ class SettingsScreen(BaseScreen):
             *options,
             id="settings-menu", classes="menu",
         )
-        yield Static("Enter opens the highlighted setting; b, e and i go straight to one.", classes="hint")
+        yield Static("Enter opens the highlighted setting; b, e, i and n go straight to one.", classes="hint")
         yield Static("Secrets are kept in: …", id="secrets-store", classes="message", markup=False)
         yield Footer()
 
