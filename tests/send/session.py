@@ -126,5 +126,8 @@ async def run(mode: str, folder: Path, me: str, other: str, args: list[str]) -> 
 
 
 if __name__ == "__main__":
+    from tests.fixtures.keys import install
+
+    install()
     mode, folder, me, other, *rest = sys.argv[1:]
     print(json.dumps(asyncio.run(run(mode, Path(folder), me, other, rest))))

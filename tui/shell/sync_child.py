@@ -51,6 +51,18 @@ def _stop(_signum, _frame) -> None:
     raise SystemExit(0)  # out of the pass wherever it is (a killed pass's requests are linked by the next one)
 
 
+def _ignore_stops() -> None:
+    """SIGTERM and SIGHUP ignored from now on. The app's end closes stdin and sends SIGTERM at once, so the signal
+    can land just as the loop ends on stdin: its SystemExit, raised here, is taken and the ignoring done again."""
+    while True:
+        try:
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                signal.signal(signum, signal.SIG_IGN)
+            return
+        except SystemExit:
+            continue
+
+
 def main(argv: list[str]) -> int:
     for signum in (signal.SIGTERM, signal.SIGHUP):  # the app closing mid-pass or gone; its terminal closed
         signal.signal(signum, _stop)
@@ -69,8 +81,7 @@ def main(argv: list[str]) -> int:
             replies.write(result_to_json(run_pass(services, bool(request["ask"]))) + "\n")
             replies.flush()
     finally:
-        for signum in (signal.SIGTERM, signal.SIGHUP):  # letting go of the lease is not cut short
-            signal.signal(signum, signal.SIG_IGN)
+        _ignore_stops()  # letting go of the lease is not cut short
         if services is not None:
             services.close()  # the lease let go: another process may take it at once
     return 0
