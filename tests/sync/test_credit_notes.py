@@ -207,7 +207,8 @@ def test_a_creditnote_event_makes_the_loop_read_credit_notes_at_once(connected, 
 
     import httpx
 
-    from tests.sync.test_webhook import KEY, ROOT, _sync_env, _wait, free_port
+    from tests.fixtures.net import free_port
+    from tests.sync.test_webhook import KEY, ROOT, _sync_env, _wait
     from tests.xero_schema import validate
     from tui.sync.webhook import WEBHOOK_KEY, signature
 

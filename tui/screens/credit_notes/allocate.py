@@ -14,7 +14,8 @@ from textual.widgets import Input, Select
 from tui.domain.credit import allocation_problems
 from tui.domain.invoice import Invoice
 from tui.domain.money import format_money
-from tui.screens.credit_notes.dialog import CreditDialog, field
+from tui.screens.amount_dialog import field
+from tui.screens.credit_notes.dialog import CreditDialog
 
 
 class AllocateCreditScreen(CreditDialog):

@@ -13,7 +13,8 @@ from textual.widgets import Input, Select
 
 from tui.domain.credit import refund_problems
 from tui.domain.payment import PaymentMethod
-from tui.screens.credit_notes.dialog import CreditDialog, field
+from tui.screens.amount_dialog import field
+from tui.screens.credit_notes.dialog import CreditDialog
 
 
 class RefundCreditScreen(CreditDialog):

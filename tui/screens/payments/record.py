@@ -14,20 +14,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from tui.domain.dates import format_date, parse_date
-from tui.domain.errors import TransitionError, ValidationError
+from tui.domain.dates import format_date
 from tui.domain.invoice import Invoice
 from tui.domain.money import format_money
-from tui.domain.payment import PaymentMethod, ensure_takes_payments, parse_amount, payment_problems
-from tui.store.errors import ConflictError
-from tui.widgets.field_checks import FieldChecks
+from tui.domain.payment import PaymentMethod, ensure_takes_payments, payment_problems
+from tui.screens.amount_dialog import AmountDialog, field
 from tui.widgets.field_error import FieldError
-from tui.widgets.workers import WorkerMixin
-
-FIELDS = ("amount", "date", "method", "reference")
 
 
 @dataclass(frozen=True)
@@ -37,54 +31,39 @@ class Opened:
     today: date
 
 
-class RecordPaymentScreen(WorkerMixin, ModalScreen[Invoice | None]):
+class RecordPaymentScreen(AmountDialog):
     DEFAULT_CSS = """
-    RecordPaymentScreen { align: center middle; }
-    RecordPaymentScreen > #dialog {
-        width: 72; max-width: 100%; height: auto; max-height: 100%; padding: 1 2;
-        border: thick $primary; background: $surface;
-    }
-    RecordPaymentScreen #about { margin-bottom: 1; }
-    RecordPaymentScreen .field { height: auto; }
-    RecordPaymentScreen .field > Label { width: 11; color: $text-muted; }
-    RecordPaymentScreen .field > Input { width: 16; }
-    RecordPaymentScreen .field > #f-reference { width: 1fr; }
     RecordPaymentScreen .field > Select { width: 22; }
-    RecordPaymentScreen .field > FieldError { width: 1fr; padding-left: 1; }
     RecordPaymentScreen #e-reference { padding-left: 11; }
-    RecordPaymentScreen #problem { color: $error; height: auto; }
-    RecordPaymentScreen #buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    RecordPaymentScreen Button { margin-left: 2; }
     """
     BINDINGS = [
         Binding("ctrl+s", "record", "Record payment", id="payment_record", priority=True),
         Binding("escape", "cancel", "Cancel", id="payment_cancel"),
     ]
+    FIELDS = ("amount", "date", "method", "reference")
+    TYPED = ("amount", "date", "reference")
+    OK_ID = "record"
 
     def __init__(self, invoice_id: int):
         super().__init__()
         self.invoice_id = invoice_id
         self.opened: Opened | None = None
-        self.busy = False
-        self.checks = FieldChecks(self._key_of, self.problems, self._show_field,
-                                  lambda key: self.query_one(f"#e-{key}", FieldError).message)
+
+    @property
+    def loaded(self) -> bool:
+        return self.opened is not None
+
+    @property
+    def today(self) -> date | None:
+        return self.opened.today if self.opened is not None else None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static("Loading the invoice…", id="about")
-            with Horizontal(classes="field"):
-                yield Label("Amount")
-                yield Input(id="f-amount", compact=True, disabled=True)
-                yield FieldError(id="e-amount")
-            with Horizontal(classes="field"):
-                yield Label("Date")
-                yield Input(placeholder="DD/MM/YYYY", id="f-date", compact=True, disabled=True)
-                yield FieldError(id="e-date")
-            with Horizontal(classes="field"):
-                yield Label("Method")
-                yield Select([(m.value, m) for m in PaymentMethod], value=PaymentMethod.CASH, allow_blank=False,
-                             id="f-method", compact=True, disabled=True)
-                yield FieldError(id="e-method")
+            yield field("Amount", Input(id="f-amount", compact=True, disabled=True), "amount")
+            yield field("Date", Input(placeholder="DD/MM/YYYY", id="f-date", compact=True, disabled=True), "date")
+            yield field("Method", Select([(m.value, m) for m in PaymentMethod], value=PaymentMethod.CASH,
+                                         allow_blank=False, id="f-method", compact=True, disabled=True), "method")
             with Horizontal(classes="field"):
                 yield Label("Reference")
                 yield Input(placeholder="optional: receipt, cheque number", id="f-reference", compact=True,
@@ -117,86 +96,16 @@ class RecordPaymentScreen(WorkerMixin, ModalScreen[Invoice | None]):
             widget.disabled = False
         self.query_one("#f-amount", Input).focus()
 
-    def _failed(self, exc: Exception) -> None:
-        self.busy = False
-        if isinstance(exc, ValidationError):
-            self.show_errors(exc.errors)
-            self.checks.refused(exc.errors, lambda key: self.query_one(f"#f-{key}", Input).value
-                                if key in ("amount", "date", "reference") else None)
-        else:
-            self.query_one("#problem", Static).update(str(exc))
-            if not isinstance(exc, (TransitionError, ConflictError)):
-                self.show_error(exc)
+    def _typed(self) -> tuple[PaymentMethod, str]:
+        return self.query_one("#f-method", Select).value, self.query_one("#f-reference", Input).value
 
-    def show_errors(self, errors: dict[str, str]) -> None:
-        """Each message at its field, and the focus on the first field in error."""
-        for field in FIELDS:
-            self._show_field(field, errors.get(field, ""))
-        self.query_one("#problem", Static).update("")
-        first = next((field for field in FIELDS if field in errors), None)
-        if first is not None:
-            self.query_one(f"#f-{first}").focus()
+    def rules(self, amount: Decimal | None, on: date | None) -> dict[str, str]:
+        method, reference = self._typed()
+        return payment_problems(self.opened.invoice, amount=amount, on=on, method=method, reference=reference)
 
-    def _show_field(self, field: str, message: str) -> None:
-        self.query_one(f"#e-{field}", FieldError).show(message)
-        self.query_one(f"#f-{field}").set_class(bool(message), "-invalid")
-
-    # -- checking as people type ------------------------------------------------------------------------------
-    @staticmethod
-    def _key_of(box: Input) -> str | None:
-        return box.id[2:] if box.id in ("f-amount", "f-date", "f-reference") else None
-
-    def read(self) -> tuple[Decimal | None, date | None, dict[str, str]]:
-        """The amount and date as typed (None where they do not read), with a message for each that does not."""
-        errors: dict[str, str] = {}
-        amount = on = None
-        try:
-            amount = parse_amount(self.query_one("#f-amount", Input).value)
-        except ValueError as exc:
-            errors["amount"] = str(exc)
-        try:
-            on = parse_date(self.query_one("#f-date", Input).value, today=self.opened.today)
-        except ValueError as exc:
-            errors["date"] = str(exc)
-        return amount, on, errors
-
-    def problems(self) -> dict[str, str]:
-        """Every message for what is typed now: what does not read, then the domain's rules for the rest."""
-        if self.opened is None:
-            return {}
-        amount, on, errors = self.read()
-        rules = payment_problems(self.opened.invoice, amount=amount, on=on,
-                                 method=self.query_one("#f-method", Select).value,
-                                 reference=self.query_one("#f-reference", Input).value)
-        return rules | errors
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.checks.changed(event.input)
-
-    def on_input_blurred(self, event: Input.Blurred) -> None:
-        self.checks.left(event.input)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_record()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_record() if event.button.id == "record" else self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def submit(self, amount: Decimal, on: date) -> tuple:
+        method, reference = self._typed()
+        return self.services.record_payment, self.opened.invoice, amount, on, method, reference
 
     def action_record(self) -> None:
-        if self.opened is None or self.busy:
-            return
-        errors = self.problems()
-        if errors:
-            self.show_errors(errors)
-            return
-        amount, on, _ = self.read()
-        method = self.query_one("#f-method", Select).value
-        reference = self.query_one("#f-reference", Input).value
-        self.busy = True
-        self.blocking(self.services.record_payment, self.opened.invoice, amount, on, method, reference,
-                      on_done=self.dismiss, on_error=self._failed, group="record")
+        self.submit_form()
