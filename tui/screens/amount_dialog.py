@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from textual.containers import Horizontal
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from tui.domain.dates import parse_date
 from tui.domain.errors import TransitionError, ValidationError
@@ -95,6 +95,10 @@ class AmountDialog(WorkerMixin, ModalScreen):
             return {}
         amount, on, errors = self.read()
         return self.rules(amount, on) | errors
+
+    def method_and_reference(self) -> tuple:
+        """The payment method and reference chosen, in a dialog with those fields (money in or out)."""
+        return self.query_one("#f-method", Select).value, self.query_one("#f-reference", Input).value
 
     def _key_of(self, box: Input) -> str | None:
         key = (box.id or "")[2:]

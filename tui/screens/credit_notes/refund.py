@@ -28,13 +28,10 @@ class RefundCreditScreen(CreditDialog):
         yield field("Reference", Input(placeholder="optional: transfer or cheque number", id="f-reference",
                                        compact=True, disabled=True), "reference")
 
-    def _typed(self) -> tuple[PaymentMethod, str]:
-        return self.query_one("#f-method", Select).value, self.query_one("#f-reference", Input).value
-
     def rules(self, amount: Decimal | None, on: date | None) -> dict[str, str]:
-        method, reference = self._typed()
+        method, reference = self.method_and_reference()
         return refund_problems(self.note, amount, on, method, reference)
 
     def submit(self, amount: Decimal, on: date) -> tuple:
-        method, reference = self._typed()
+        method, reference = self.method_and_reference()
         return self.services.refund_credit, self.note.id, amount, on, method, reference

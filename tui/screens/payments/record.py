@@ -96,15 +96,12 @@ class RecordPaymentScreen(AmountDialog):
             widget.disabled = False
         self.query_one("#f-amount", Input).focus()
 
-    def _typed(self) -> tuple[PaymentMethod, str]:
-        return self.query_one("#f-method", Select).value, self.query_one("#f-reference", Input).value
-
     def rules(self, amount: Decimal | None, on: date | None) -> dict[str, str]:
-        method, reference = self._typed()
+        method, reference = self.method_and_reference()
         return payment_problems(self.opened.invoice, amount=amount, on=on, method=method, reference=reference)
 
     def submit(self, amount: Decimal, on: date) -> tuple:
-        method, reference = self._typed()
+        method, reference = self.method_and_reference()
         return self.services.record_payment, self.opened.invoice, amount, on, method, reference
 
     def action_record(self) -> None:

@@ -62,13 +62,15 @@ class NumbersScreen(BaseScreen):
     def _loaded(self, numbering: tuple[str, str]) -> None:
         prefix, next_number = numbering
         box = self.query_one("#prefix", Input)
-        if self.prefix is None or box.value == self.prefix:  # nothing typed over what was shown
+        first = self.prefix is None
+        if first or box.value == self.prefix:  # nothing typed over what was shown
             box.value = prefix
         self.prefix = prefix
         self.query_one("#next-number", Static).update(
             Text.assemble("The next credit note will be ", (next_number, "bold"), "."))
-        self.query_one("#numbers-form").loading = False
-        box.focus()
+        if first:
+            self.query_one("#numbers-form").loading = False
+            box.focus()
 
     @on(RecordsChanged)
     def _records_changed(self, message: RecordsChanged) -> None:
@@ -114,8 +116,7 @@ class NumbersScreen(BaseScreen):
 
     def _saved(self, prefix: str) -> None:
         self._show_error("prefix", "")
-        self.query_one("#prefix", Input).value = prefix
-        self.prefix = None  # the saved prefix is shown as loaded
+        self.query_one("#prefix", Input).value = self.prefix = prefix
         self.notify(f"Credit notes are numbered {prefix}…", title="Saved")
         self.load()
 
